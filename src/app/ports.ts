@@ -1,0 +1,68 @@
+/**
+ * The ports between the application (collect → plan → apply) and the outside world.
+ * `src/aws/*` implements them with the AWS SDK; tests may implement them in memory.
+ * Every operation declares the IAM actions it needs, so `iam-policy` is derived from code.
+ */
+import type { Inventory, InstanceId, Snapshot, SnapshotId, VolumeId } from '../core/model.js';
+
+/** Progress while collecting: one call per page. */
+export interface CollectProgress {
+  readonly account: string;
+  readonly region: string;
+  readonly resource: 'instances' | 'volumes' | 'snapshots' | 'images' | 'auto-scaling-groups';
+  /** Items seen so far for this resource. */
+  readonly count: number;
+}
+
+export interface CreateSnapshotRequest {
+  readonly volumeId: VolumeId;
+  readonly description: string;
+  readonly tags: Readonly<Record<string, string>>;
+}
+
+export interface CreateSnapshotsRequest {
+  readonly instanceId: InstanceId;
+  /** True unless the boot volume is one of the volumes to snapshot. */
+  readonly excludeBootVolume: boolean;
+  /** Data volumes of the instance that are not to be snapshotted. */
+  readonly excludeDataVolumeIds: readonly VolumeId[];
+  readonly description: string;
+  /** The same tags go on every snapshot of the set (EC2 allows no per-volume tags here). */
+  readonly tags: Readonly<Record<string, string>>;
+}
+
+export interface CreatedSnapshot {
+  readonly snapshotId: SnapshotId;
+  readonly volumeId: VolumeId;
+}
+
+/** The EC2 side of one account × region. */
+export interface Ec2Port {
+  readonly account: string;
+  readonly region: string;
+  /** Instances, volumes, snapshots (owned by the account), images (owned by the account), ASG membership. */
+  collectInventory(options?: { onProgress?: (p: CollectProgress) => void }): Promise<Inventory>;
+  createSnapshot(request: CreateSnapshotRequest): Promise<CreatedSnapshot>;
+  createSnapshots(request: CreateSnapshotsRequest): Promise<readonly CreatedSnapshot[]>;
+  deleteSnapshot(id: SnapshotId): Promise<void>;
+  /**
+   * Snapshots this run already made for a policy (by the `ebs-snapper:run-id` and
+   * `ebs-snapper:policy` tags): a retried create checks here first, so retries never duplicate.
+   */
+  findRunSnapshots(runId: string, policy: string): Promise<readonly Snapshot[]>;
+}
+
+/** An AWS error as the apply step needs to see it: the EC2 error code and whether it was retryable. */
+export interface AwsFailure {
+  /** EC2 error code, e.g. `RequestLimitExceeded`, `InvalidSnapshot.InUse`. */
+  readonly code: string;
+  readonly message: string;
+}
+
+/** IAM actions each operation needs; `iam-policy` unions them. */
+export interface IamDeclaration {
+  readonly operation: string;
+  readonly actions: readonly string[];
+  /** For `ec2:DeleteSnapshot`: only snapshots tagged `ebs-snapper:policy`. */
+  readonly condition?: Readonly<Record<string, Readonly<Record<string, string | readonly string[]>>>>;
+}

@@ -1,0 +1,110 @@
+/**
+ * The plan: what the planner decided for one account × region, every decision with a reason.
+ * This is data only; `planSnapshots` (plan.ts) builds it, the app layer applies it.
+ */
+import type { InstanceId, SnapshotId, VolumeId } from './model.js';
+import type { Consistency } from './policy/types.js';
+
+export const REASON_CODES = [
+  // creates
+  'due.first',
+  'due.interval',
+  'due.cron',
+  // series that need no snapshot now
+  'not-due',
+  // deletes
+  'retention.expired',
+  'retention.error',
+  'retention.orphan-expired',
+  // keeps
+  'retention.minimum',
+  'retention.max-age',
+  'retention.tier.daily',
+  'retention.tier.weekly',
+  'retention.tier.monthly',
+  'retention.tier.yearly',
+  'protected.ami',
+  'protected.pending',
+  'protected.locked',
+  'protected.unmanaged',
+  'protected.foreign',
+  'guard.max-deletes',
+] as const;
+export type ReasonCode = (typeof REASON_CODES)[number];
+
+export interface Reason {
+  readonly code: ReasonCode;
+  readonly message: string;
+}
+
+interface ActionBase {
+  readonly policy?: string;
+  readonly account: string;
+  readonly region: string;
+  readonly volumeId?: VolumeId;
+  readonly instanceId?: InstanceId;
+  readonly reason: Reason;
+}
+
+/** Take a snapshot of one volume (or, with `consistency: instance`, one member of an instance's set). */
+export interface CreateAction extends ActionBase {
+  readonly action: 'create';
+  readonly policy: string;
+  readonly volumeId: VolumeId;
+  readonly device?: string;
+  readonly consistency: Consistency;
+  /** Every tag to put on the snapshot at creation (≤ 50, the tool's own included). */
+  readonly tags: Readonly<Record<string, string>>;
+  /** Tag keys that did not fit in 50, in the order they were dropped. */
+  readonly droppedTags: readonly string[];
+  readonly description: string;
+}
+
+export interface DeleteAction extends ActionBase {
+  readonly action: 'delete';
+  readonly policy: string;
+  readonly snapshotId: SnapshotId;
+}
+
+/** A snapshot that stays, and why (retention rule, protection or the guard). */
+export interface KeepAction extends ActionBase {
+  readonly action: 'keep';
+  readonly snapshotId: SnapshotId;
+}
+
+/** A series that needs no new snapshot now (`not-due`). */
+export interface SkipAction extends ActionBase {
+  readonly action: 'skip';
+  readonly policy: string;
+  readonly volumeId: VolumeId;
+}
+
+export type PlanAction = CreateAction | DeleteAction | KeepAction | SkipAction;
+
+export interface GuardOutcome {
+  readonly tripped: boolean;
+  /** The limit in force, as a count. */
+  readonly limit: number;
+  /** How many deletes the plan wanted. */
+  readonly wanted: number;
+}
+
+export interface PlanSummary {
+  readonly create: number;
+  readonly delete: number;
+  readonly keep: number;
+  readonly skip: number;
+}
+
+/** The plan for one account × region. */
+export interface Plan {
+  readonly account: string;
+  readonly region: string;
+  /** ISO-8601 UTC. */
+  readonly now: string;
+  readonly runId: string;
+  readonly actions: readonly PlanAction[];
+  readonly guard?: GuardOutcome;
+  readonly warnings: readonly string[];
+  readonly summary: PlanSummary;
+}

@@ -1,0 +1,106 @@
+/**
+ * The inventory model: what the planner knows about one account × region.
+ *
+ * Times are epoch milliseconds (numbers, not Date objects): a million snapshots must plan in
+ * well under a second, and numbers compare and sort without allocation.
+ */
+
+declare const brand: unique symbol;
+/** A string that is known to be a particular kind of AWS id; mixing kinds is a type error. */
+export type Brand<T, B extends string> = T & { readonly [brand]: B };
+
+export type InstanceId = Brand<string, 'InstanceId'>;
+export type VolumeId = Brand<string, 'VolumeId'>;
+export type SnapshotId = Brand<string, 'SnapshotId'>;
+export type ImageId = Brand<string, 'ImageId'>;
+
+export const instanceId = (id: string): InstanceId => id as InstanceId;
+export const volumeId = (id: string): VolumeId => id as VolumeId;
+export const snapshotId = (id: string): SnapshotId => id as SnapshotId;
+export const imageId = (id: string): ImageId => id as ImageId;
+
+/** Tags as a plain record: key → value. */
+export type Tags = Readonly<Record<string, string>>;
+
+export const INSTANCE_STATES = ['pending', 'running', 'stopping', 'stopped', 'shutting-down', 'terminated'] as const;
+export type InstanceState = (typeof INSTANCE_STATES)[number];
+
+export interface Instance {
+  readonly id: InstanceId;
+  readonly state: InstanceState;
+  readonly tags: Tags;
+  /** Auto Scaling group name (from DescribeAutoScalingGroups or the `aws:autoscaling:groupName` tag). */
+  readonly asg?: string;
+  /** e.g. `/dev/xvda`; a volume attached at this device is the boot volume. */
+  readonly rootDeviceName?: string;
+  readonly instanceType?: string;
+  readonly availabilityZone?: string;
+}
+
+export interface Attachment {
+  readonly instanceId: InstanceId;
+  readonly device: string;
+}
+
+export interface Volume {
+  readonly id: VolumeId;
+  readonly tags: Tags;
+  /** gp3, io2, ... */
+  readonly type: string;
+  readonly sizeGiB: number;
+  readonly availabilityZone?: string;
+  /** creating | available | in-use | deleting | deleted | error */
+  readonly state?: string;
+  readonly encrypted?: boolean;
+  readonly attachments: readonly Attachment[];
+}
+
+export const SNAPSHOT_STATES = ['pending', 'completed', 'error', 'recoverable', 'recovering'] as const;
+export type SnapshotState = (typeof SNAPSHOT_STATES)[number];
+
+export interface Snapshot {
+  readonly id: SnapshotId;
+  /** Source volume; AWS reports `vol-ffffffff` for copies, which never matches a real volume. */
+  readonly volumeId?: VolumeId;
+  readonly ownerId: string;
+  readonly state: SnapshotState;
+  /** Epoch milliseconds. */
+  readonly startTime: number;
+  readonly tags: Tags;
+  readonly sizeGiB?: number;
+  readonly description?: string;
+  /** True when an EBS snapshot lock is in force. */
+  readonly locked?: boolean;
+}
+
+export interface Image {
+  readonly id: ImageId;
+  /** Snapshots in the image's block device mappings: these must never be deleted. */
+  readonly snapshotIds: readonly SnapshotId[];
+}
+
+/** Everything the planner reads about one account × region. */
+export interface Inventory {
+  readonly account: string;
+  readonly region: string;
+  readonly instances: readonly Instance[];
+  readonly volumes: readonly Volume[];
+  readonly snapshots: readonly Snapshot[];
+  readonly images: readonly Image[];
+}
+
+/** The tag keys of the ownership contract (SPEC §3). */
+export const TAG = {
+  policy: 'ebs-snapper:policy',
+  volumeId: 'ebs-snapper:volume-id',
+  instanceId: 'ebs-snapper:instance-id',
+  device: 'ebs-snapper:device',
+  expiresAt: 'ebs-snapper:expires-at',
+  runId: 'ebs-snapper:run-id',
+  sourceSnapshotId: 'ebs-snapper:source-snapshot-id',
+  sourceRegion: 'ebs-snapper:source-region',
+  stoppedBy: 'ebs-snapper:stopped-by',
+} as const;
+
+/** EC2 allows at most 50 tags per resource. */
+export const MAX_TAGS = 50;

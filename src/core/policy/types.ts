@@ -1,0 +1,127 @@
+/**
+ * The normalized policy model: what `parseConfig` returns once a YAML/JSON policy file has been
+ * validated. Durations are milliseconds, names are camelCase, every default is filled in, so the
+ * planner never has to think about aliases or missing keys.
+ */
+
+/** EC2 filter name → accepted values (OR). EC2 semantics: `*` and `?` are wildcards. */
+export type FilterMap = Readonly<Record<string, readonly string[]>>;
+
+export interface Exclusions {
+  /** Exclude the volume attached at the instance's root device. Default false. */
+  readonly bootVolume: boolean;
+  readonly volumeIds: readonly string[];
+  readonly instanceIds: readonly string[];
+  /** A volume is excluded when it, or its instance, carries any of these tag key/value pairs. */
+  readonly tags: Readonly<Record<string, string>>;
+}
+
+/** Which volumes a policy covers. Every given selector must hold (AND). */
+export interface Selection {
+  /** DescribeInstances filter names, e.g. `tag:Role`, `instance-state-name`. */
+  readonly instances?: FilterMap;
+  /** Shortcut for `tag:Name` (wildcards allowed). */
+  readonly instanceNames?: readonly string[];
+  readonly instanceIds?: readonly string[];
+  /** Instances of these Auto Scaling groups. */
+  readonly asg?: readonly string[];
+  /** DescribeVolumes filter names. Alone (no instance selector) it is a volume-targeted policy. */
+  readonly volumes?: FilterMap;
+  readonly exclude: Exclusions;
+}
+
+export type Schedule =
+  | {
+      readonly kind: 'every';
+      readonly everyMs: number;
+      readonly toleranceMs: number;
+      /** The text the user wrote, for messages. */
+      readonly source: string;
+    }
+  | {
+      readonly kind: 'cron';
+      /**
+       * A pattern `croner` understands (seconds first, optional year last) derived from the
+       * user's 5-field, AWS 6-field or `@daily` form.
+       */
+      readonly pattern: string;
+      /** IANA time zone, default `UTC`. */
+      readonly timezone: string;
+      readonly toleranceMs: number;
+      /** The text the user wrote, for messages. */
+      readonly source: string;
+    };
+
+export type Orphaned = { readonly kind: 'keep' } | { readonly kind: 'expire-after'; readonly afterMs: number };
+
+export interface Retention {
+  /** Undefined: age never expires a snapshot (only the count and tier rules apply). */
+  readonly maxAgeMs?: number;
+  /** Keep the newest N completed snapshots. Default 1. */
+  readonly minimum: number;
+  readonly keepDaily: number;
+  readonly keepWeekly: number;
+  readonly keepMonthly: number;
+  readonly keepYearly: number;
+  readonly orphaned: Orphaned;
+}
+
+export const CONSISTENCIES = ['volume', 'instance'] as const;
+export type Consistency = (typeof CONSISTENCIES)[number];
+export const COPY_TAGS = ['none', 'volume', 'instance+volume'] as const;
+export type CopyTags = (typeof COPY_TAGS)[number];
+
+export interface SnapshotSettings {
+  readonly consistency: Consistency;
+  readonly copyTags: CopyTags;
+  /** Extra tags; values may use {instance_id} {volume_id} {device} {policy} {date}. */
+  readonly tags: Readonly<Record<string, string>>;
+  /** Template with the same placeholders. Default `"{policy} {volume_id} from {instance_id}"`. */
+  readonly description: string;
+  readonly stopInstance: boolean;
+}
+
+export interface CopyTarget {
+  readonly region: string;
+  readonly retention: Retention;
+  readonly kmsKeyId?: string;
+}
+
+export interface Policy {
+  /** `^[a-z0-9][a-z0-9-]{0,62}$`, unique in the file. */
+  readonly id: string;
+  readonly select: Selection;
+  readonly schedule: Schedule;
+  readonly retention: Retention;
+  readonly snapshot: SnapshotSettings;
+  readonly copyTo: readonly CopyTarget[];
+}
+
+export type GuardLimit = { readonly kind: 'count'; readonly count: number } | { readonly kind: 'percent'; readonly percent: number };
+
+export const NOTIFY_EVENTS = ['failure', 'summary', 'overdue'] as const;
+export type NotifyEvent = (typeof NOTIFY_EVENTS)[number];
+
+export interface Settings {
+  /** Undefined: every region the account has enabled. */
+  readonly regions?: readonly string[];
+  readonly guard: { readonly maxDeletes?: GuardLimit };
+  readonly notify?: {
+    readonly snsTopicArn?: string;
+    readonly webhookUrl?: string;
+    readonly on: readonly NotifyEvent[];
+  };
+}
+
+export interface Config {
+  readonly version: 1;
+  readonly settings: Settings;
+  readonly policies: readonly Policy[];
+}
+
+/** Result of parsing: errors and warnings are `"path.to.key: message"` strings. */
+export interface ParseResult {
+  readonly config?: Config;
+  readonly errors: readonly string[];
+  readonly warnings: readonly string[];
+}
