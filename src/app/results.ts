@@ -1,0 +1,49 @@
+/**
+ * What applying a plan did: one result per create or delete action, and the report of a whole
+ * run of one account × region. The CLI renders these; the exit code follows from them.
+ */
+import type { Plan } from '../core/actions.js';
+import type { InstanceId, SnapshotId, VolumeId } from '../core/model.js';
+
+export const RESULT_STATUSES = [
+  /** Done (a delete of a snapshot that was already gone counts as done). */
+  'done',
+  /** Failed: reported, notified, exit code 1. */
+  'failed',
+  /** Left for the next run on purpose (ConcurrentSnapshotLimitExceeded, deadline reached). */
+  'deferred',
+  /** Not done and not a failure (InvalidSnapshot.InUse: something else uses the snapshot). */
+  'skipped',
+] as const;
+export type ResultStatus = (typeof RESULT_STATUSES)[number];
+
+export interface ActionResult {
+  readonly action: 'create' | 'delete';
+  readonly policy: string;
+  readonly account: string;
+  readonly region: string;
+  readonly volumeId?: VolumeId;
+  readonly instanceId?: InstanceId;
+  /** For deletes: the snapshot deleted; for creates: the snapshot made. */
+  readonly snapshotId?: SnapshotId;
+  readonly status: ResultStatus;
+  /** EC2 error code (or `Deadline`), when not done. */
+  readonly error?: { readonly code: string; readonly message: string };
+}
+
+export interface RunSummary {
+  readonly created: number;
+  readonly deleted: number;
+  readonly failed: number;
+  readonly deferred: number;
+  readonly skipped: number;
+}
+
+export interface RunReport {
+  readonly plan: Plan;
+  readonly results: readonly ActionResult[];
+  readonly summary: RunSummary;
+  /** True when the deadline stopped the run before every action was tried. */
+  readonly deadlineReached: boolean;
+  readonly dryRun: boolean;
+}
