@@ -1,0 +1,48 @@
+// Gets a fresh clone ready for `npm test`, `npm run demo` and `npm run bench`: installs the npm
+// dependencies when node_modules is missing or older than package-lock.json, then makes sure moto
+// server is available (scripts/ensure-moto.sh). Plain Node ESM without dependencies, since it runs
+// before they exist; it costs a few stat calls when there is nothing to do.
+import { spawnSync } from 'node:child_process';
+import { readFileSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+/** Modification time in ms, or undefined when the file does not exist. */
+function readMtime(path) {
+  try {
+    return statSync(path).mtimeMs;
+  } catch {
+    return undefined;
+  }
+}
+
+/** npm writes node_modules/.package-lock.json on every install: its age tells whether one is due. */
+function isInstallDue() {
+  const installed = readMtime(join(root, 'node_modules', '.package-lock.json'));
+  const wanted = readMtime(join(root, 'package-lock.json'));
+  return installed === undefined || (wanted !== undefined && wanted > installed);
+}
+
+function run(command, args) {
+  const result = spawnSync(command, args, { cwd: root, stdio: 'inherit' });
+  if (result.status !== 0) {
+    console.error(`setup: \`${[command, ...args].join(' ')}\` failed (exit ${result.status ?? result.signal})`);
+    process.exit(1);
+  }
+}
+
+function readMotoVersion() {
+  try {
+    return readFileSync(join(root, '.moto', 'version'), 'utf8').trim();
+  } catch {
+    return 'unknown';
+  }
+}
+
+if (isInstallDue()) {
+  run('npm', ['ci', '--no-audit', '--no-fund']);
+}
+run('bash', [join('scripts', 'ensure-moto.sh')]);
+console.log(`setup: ready (node ${process.versions.node}, moto ${readMotoVersion()})`);
