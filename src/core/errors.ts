@@ -17,3 +17,6 @@ export class ConfigError extends EbsSnapperError {
     this.problems = problems;
   }
 }
+
+/** A command-line argument or option is invalid (bad `--now`, unknown `--only`, ...). */
+export class UsageError extends EbsSnapperError {}

@@ -1,0 +1,26 @@
+// Bundle the CLI (dist/cli.js, the `ebs-snapper` bin) and the pure core library (dist/core/index.js)
+// with esbuild. Node 20 and the Lambda runtime (nodejs22.x) both run the output.
+import { build } from 'esbuild';
+
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'esm',
+  sourcemap: true,
+  logLevel: 'warning',
+  // Some SDK dependencies are CommonJS and call require(); give the ESM bundle one.
+  banner: {
+    js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
+  },
+};
+
+await Promise.all([
+  build({
+    ...common,
+    entryPoints: ['src/cli/bin.ts'],
+    outfile: 'dist/cli.js',
+    banner: { js: `#!/usr/bin/env node\n${common.banner.js}` },
+  }),
+  build({ ...common, entryPoints: ['src/core/index.ts'], outfile: 'dist/core/index.js' }),
+]);

@@ -1,0 +1,58 @@
+/**
+ * `npm run demo`: start a local AWS (moto), create a small fleet, then show the tool's main job:
+ * plan → run → plan again (nothing left to do) → a what-if plan ten days later. Stops moto at the end.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { EC2Client } from '@aws-sdk/client-ec2';
+import { motoClientConfig, startMoto } from '../test/support/moto.js';
+import { DEMO_POLICY, seedDemoFleet } from './demo-fleet.js';
+
+const REGION = 'us-east-1';
+
+function step(title: string, args: string[], env: NodeJS.ProcessEnv): number {
+  process.stdout.write(`\n\u001b[1m$ ebs-snapper ${args.join(' ')}\u001b[0m   # ${title}\n`);
+  const result = spawnSync(process.execPath, ['dist/cli.js', ...args], { stdio: 'inherit', env });
+  process.stdout.write(`(exit ${result.status})\n`);
+  return result.status ?? 1;
+}
+
+async function demo(): Promise<void> {
+  const moto = await startMoto();
+  const dir = mkdtempSync(join(tmpdir(), 'ebs-snapper-demo-'));
+  try {
+    process.stdout.write(`Local AWS (moto) at ${moto.endpoint}\n`);
+    const fleet = await seedDemoFleet(new EC2Client(motoClientConfig(moto.endpoint, REGION)));
+    process.stdout.write(
+      `Demo fleet: web ${fleet.web.join(', ')}; db ${fleet.db}; detached volume ${fleet.detachedVolume}\n`,
+    );
+    const config = join(dir, 'ebs-snapper.yaml');
+    writeFileSync(config, DEMO_POLICY);
+    process.stdout.write(`\nPolicy file ${config}:\n${DEMO_POLICY}`);
+    const env = {
+      ...process.env,
+      AWS_ACCESS_KEY_ID: 'demo',
+      AWS_SECRET_ACCESS_KEY: 'demo',
+      AWS_REGION: REGION,
+      AWS_ENDPOINT_URL: moto.endpoint,
+      EBS_SNAPPER_CONFIG: config,
+      EBS_SNAPPER_LOCK_DIR: join(dir, 'locks'),
+    };
+    const later = new Date(Date.now() + 10 * 86_400_000).toISOString();
+    const codes = [
+      step('what would a run do?', ['plan'], env),
+      step('do it', ['run'], env),
+      step('right after: nothing left to do', ['plan', '--detailed-exitcode'], env),
+      step('what-if: ten days from now', ['plan', '--now', later], env),
+    ];
+    if (codes.some((code) => code === 1)) process.exitCode = 1;
+  } finally {
+    await moto.stop();
+    rmSync(dir, { recursive: true, force: true });
+    process.stdout.write('\nmoto stopped.\n');
+  }
+}
+
+await demo();

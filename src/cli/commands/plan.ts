@@ -1,0 +1,38 @@
+/** `ebs-snapper plan`: collect, plan, print; change nothing. */
+import { writeFile } from 'node:fs/promises';
+import { planTarget } from '../../app/run.js';
+import type { Plan } from '../../core/actions.js';
+import { type CommandOutcome, describeError } from '../exit.js';
+import { forEachTarget } from '../for-each-target.js';
+import { type CliIo, useColor } from '../io.js';
+import type { PlanOptions } from '../options.js';
+import { planDocument } from '../render/json.js';
+import { renderPlans } from '../render/text.js';
+import { prepare, reportTargetFailures } from './prepare.js';
+
+export async function planCommand(options: PlanOptions, io: CliIo): Promise<CommandOutcome> {
+  const { config, now, runId, targets, progress } = await prepare(options, io);
+  const outcomes = await forEachTarget(targets, async (target) => {
+    const { plan } = await planTarget(target.ec2, config, { now, runId, onProgress: (p) => progress.collect(p) });
+    return plan;
+  });
+  progress.done();
+  const plans = outcomes.flatMap((o) => (o.ok ? [o.value] : []));
+  const failures = outcomes.flatMap((o) => (o.ok ? [] : [o]));
+  reportTargetFailures(failures, progress, (e) => describeError(e, options.verbose === true));
+  await emitPlans(plans, now, options, io);
+  return {
+    failed: failures.length > 0 || plans.some((p) => p.guard?.tripped === true),
+    changes: plans.some((p) => p.summary.create + p.summary.delete > 0),
+  };
+}
+
+async function emitPlans(plans: readonly Plan[], now: number, options: PlanOptions, io: CliIo): Promise<void> {
+  const document = planDocument(plans, now);
+  if (options.out !== undefined) await writeFile(options.out, `${JSON.stringify(document, null, 2)}\n`);
+  if (options.output === 'json') {
+    io.stdout.write(`${JSON.stringify(document, null, 2)}\n`);
+  } else {
+    io.stdout.write(renderPlans(plans, { color: useColor(io), verbose: options.verbose === true }));
+  }
+}

@@ -1,0 +1,37 @@
+/**
+ * What `plan` and `run` do before the work itself: read the policy file (exit 1 on any problem,
+ * before any AWS call), fix `now` and the run id, and find the account × region pairs.
+ */
+import { newRunId } from '../../app/run.js';
+import type { Config } from '../../core/policy/types.js';
+import type { CliIo } from '../io.js';
+import { configPath, loadConfigFile } from '../load-config.js';
+import { type PlanOptions, parseNow } from '../options.js';
+import { createProgress, type Progress } from '../progress.js';
+import { resolveTargets, type Target } from '../targets.js';
+
+export interface Prepared {
+  readonly config: Config;
+  readonly now: number;
+  readonly runId: string;
+  readonly targets: readonly Target[];
+  readonly progress: Progress;
+}
+
+export async function prepare(options: PlanOptions, io: CliIo): Promise<Prepared> {
+  const now = parseNow(options.now, io.clock);
+  const { config, warnings } = await loadConfigFile(configPath(options.config, io.env));
+  const progress = createProgress(io.stderr, options.verbose === true);
+  for (const warning of warnings) progress.log(`warning: ${warning}`);
+  const targets = await resolveTargets(options, config, io.env);
+  return { config, now, runId: newRunId(io.clock()), targets, progress };
+}
+
+/** Report the pairs that failed as a whole (credentials, collection) on stderr. */
+export function reportTargetFailures(
+  failures: readonly { target: Target; error: unknown }[],
+  progress: Progress,
+  describe: (error: unknown) => string,
+): void {
+  for (const { target, error } of failures) progress.log(`${target.label}: ${describe(error)}`);
+}

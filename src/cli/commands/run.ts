@@ -1,0 +1,57 @@
+/** `ebs-snapper run` (and `snapshot` / `clean`): collect, plan, apply within the EC2 limits. */
+import { writeFile } from 'node:fs/promises';
+import type { RunReport } from '../../app/results.js';
+import { hasFailures, runTarget } from '../../app/run.js';
+import { type CommandOutcome, describeError } from '../exit.js';
+import { forEachTarget } from '../for-each-target.js';
+import { type CliIo, useColor } from '../io.js';
+import { parseDeadline, parseNonNegativeInt, parsePositiveInt, type RunOptions } from '../options.js';
+import { runDocument } from '../render/json.js';
+import { renderRun } from '../render/text.js';
+import { prepare, reportTargetFailures } from './prepare.js';
+
+export async function runCommand(options: RunOptions, io: CliIo): Promise<CommandOutcome> {
+  const startedAt = io.clock();
+  const deadline = parseDeadline(options.deadline, startedAt);
+  const maxDeletes = parseNonNegativeInt('--max-deletes', options.maxDeletes);
+  const concurrency = parsePositiveInt('--concurrency', options.concurrency) ?? 8;
+  const { config, now, runId, targets, progress } = await prepare(options, io);
+  const outcomes = await forEachTarget(targets, (target) =>
+    runTarget(target.ec2, config, {
+      now,
+      runId,
+      concurrency,
+      dryRun: options.dryRun === true,
+      ...(options.only === undefined ? {} : { only: options.only }),
+      ...(maxDeletes === undefined ? {} : { maxDeletes }),
+      ...(deadline === undefined ? {} : { deadline }),
+      onProgress: (event) => {
+        if ('resource' in event) progress.collect(event);
+        else progress.apply(target.label, event);
+      },
+    }),
+  );
+  progress.done();
+  const reports = outcomes.flatMap((o) => (o.ok ? [o.value] : []));
+  const failures = outcomes.flatMap((o) => (o.ok ? [] : [o]));
+  reportTargetFailures(failures, progress, (e) => describeError(e, options.verbose === true));
+  await emitReports(reports, now, options, io);
+  return {
+    failed: failures.length > 0 || reports.some(hasFailures),
+    changes: reports.some((r) => r.results.some((result) => result.status === 'done')) || hasPlannedChanges(reports),
+  };
+}
+
+function hasPlannedChanges(reports: readonly RunReport[]): boolean {
+  return reports.some((r) => r.dryRun && r.plan.summary.create + r.plan.summary.delete > 0);
+}
+
+async function emitReports(reports: readonly RunReport[], now: number, options: RunOptions, io: CliIo): Promise<void> {
+  const document = runDocument(reports, now);
+  if (options.out !== undefined) await writeFile(options.out, `${JSON.stringify(document, null, 2)}\n`);
+  if (options.output === 'json') {
+    io.stdout.write(`${JSON.stringify(document, null, 2)}\n`);
+  } else {
+    io.stdout.write(renderRun(reports, { color: useColor(io), verbose: options.verbose === true }));
+  }
+}

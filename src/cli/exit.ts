@@ -1,0 +1,52 @@
+/**
+ * The one place that maps outcomes and errors to exit codes and messages (SPEC §5):
+ * 0 all done; 1 anything failed (bad config, an action failed, guard tripped);
+ * 2 with `--detailed-exitcode` when the plan has changes.
+ */
+import { CommanderError } from 'commander';
+import { ConfigError, EbsSnapperError } from '../core/errors.js';
+
+export const EXIT = { ok: 0, failed: 1, changes: 2 } as const;
+export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
+
+/** The outcome of a command that ran to its end. */
+export interface CommandOutcome {
+  readonly failed: boolean;
+  readonly changes: boolean;
+}
+
+export function exitCodeFor(outcome: CommandOutcome, detailedExitcode: boolean): ExitCode {
+  if (outcome.failed) return EXIT.failed;
+  if (detailedExitcode && outcome.changes) return EXIT.changes;
+  return EXIT.ok;
+}
+
+/** Render an error for stderr: the message, the problems of a config error, and the cause chain with `-v`. */
+export function describeError(error: unknown, verbose: boolean): string {
+  if (error instanceof ConfigError) {
+    const lines = [`Error: ${error.message}`, ...error.problems.map((p) => `  ${p}`)];
+    return lines.join('\n');
+  }
+  if (error instanceof EbsSnapperError) {
+    const lines = [`Error: ${error.message}`];
+    let cause = error.cause;
+    while (cause instanceof Error) {
+      lines.push(`  caused by: ${cause.name}: ${cause.message}`);
+      cause = cause.cause;
+    }
+    if (verbose && error.stack) lines.push(error.stack);
+    return lines.join('\n');
+  }
+  if (error instanceof Error) {
+    return verbose && error.stack ? `Error: ${error.stack}` : `Error: ${error.name}: ${error.message}`;
+  }
+  return `Error: ${String(error)}`;
+}
+
+/** Exit code for an error thrown out of a command: every error is a failure (1), help/version are not. */
+export function exitCodeForError(error: unknown): ExitCode {
+  if (error instanceof CommanderError) {
+    return error.exitCode === 0 ? EXIT.ok : EXIT.failed;
+  }
+  return EXIT.failed;
+}

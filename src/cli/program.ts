@@ -1,0 +1,107 @@
+/**
+ * The command tree. Each action returns a `CommandOutcome`; `main` turns it (or the error it
+ * threw) into the exit code in one place.
+ */
+import { Command, Option } from 'commander';
+import { importLegacyCommand, schemaCommand, validateCommand } from './commands/config.js';
+import { iamPolicyCommand } from './commands/iam-policy.js';
+import { planCommand } from './commands/plan.js';
+import { runCommand } from './commands/run.js';
+import type { CommandOutcome } from './exit.js';
+import type { CliIo } from './io.js';
+import { addPlanOptions, addRunOptions, type PlanOptions, type RunOptions } from './options.js';
+
+export const VERSION = '0.1.0';
+
+const examples = (lines: readonly string[]) => `\nExamples:\n${lines.map((l) => `  $ ${l}`).join('\n')}\n`;
+
+/** Build the program; `record` receives each command's outcome and its --detailed-exitcode flag. */
+export function buildProgram(io: CliIo, record: (outcome: CommandOutcome, detailed: boolean) => void): Command {
+  const program = new Command('ebs-snapper')
+    .description('EBS snapshots on schedules, deleted by retention rules, for one account or many.')
+    .version(VERSION)
+    .showHelpAfterError()
+    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
+    .exitOverride();
+
+  addPlanOptions(program.command('plan'))
+    .description('show what a run would create and delete, with a reason for each; change nothing')
+    .addHelpText(
+      'after',
+      examples([
+        'ebs-snapper plan -c ebs-snapper.yaml --region eu-west-1',
+        'ebs-snapper plan --now 2026-12-02T03:00:00Z -v        # what will happen next week?',
+        'ebs-snapper plan --output json --out plan.json --detailed-exitcode',
+      ]),
+    )
+    .action(async (options: PlanOptions) => record(await planCommand(options, io), options.detailedExitcode === true));
+
+  addRunOptions(program.command('run'), true)
+    .description('collect, plan and apply: take due snapshots, delete expired ones')
+    .addHelpText(
+      'after',
+      examples([
+        'ebs-snapper run -c ebs-snapper.yaml',
+        'ebs-snapper run --dry-run --region us-east-1 --region eu-west-1',
+        'ebs-snapper run --max-deletes 100 --deadline 10m --concurrency 16',
+        'ebs-snapper run --role-arn arn:aws:iam::111111111111:role/ebs-snapper --role-arn arn:aws:iam::222222222222:role/ebs-snapper',
+      ]),
+    )
+    .action(async (options: RunOptions) => record(await runCommand(options, io), options.detailedExitcode === true));
+
+  for (const [name, only, text] of [
+    ['snapshot', 'snapshot', 'take due snapshots only (= run --only snapshot)'],
+    ['clean', 'clean', 'delete expired snapshots only (= run --only clean)'],
+  ] as const) {
+    addRunOptions(program.command(name), false)
+      .description(text)
+      .addHelpText('after', examples([`ebs-snapper ${name} -c ebs-snapper.yaml --region us-east-1`]))
+      .action(async (options: RunOptions) =>
+        record(await runCommand({ ...options, only }, io), options.detailedExitcode === true),
+      );
+  }
+
+  addConfigCommands(program, io, record);
+
+  program
+    .command('iam-policy')
+    .description('print the least-privilege IAM policy the tool needs')
+    .addOption(new Option('--for <use>', 'what the policy is for').choices(['run']).default('run'))
+    .addHelpText('after', examples(['ebs-snapper iam-policy > ebs-snapper-policy.json']))
+    .action(() => record(iamPolicyCommand(io), false));
+
+  return program;
+}
+
+function addConfigCommands(
+  program: Command,
+  io: CliIo,
+  record: (outcome: CommandOutcome, detailed: boolean) => void,
+): void {
+  const config = program
+    .command('config')
+    .description('check, describe and convert policy files')
+    .addHelpText(
+      'after',
+      examples([
+        'ebs-snapper config validate ebs-snapper.yaml',
+        'ebs-snapper config schema > ebs-snapper.schema.json',
+        'ebs-snapper config import-legacy old-config.json > ebs-snapper.yaml',
+      ]),
+    );
+  config
+    .command('validate <file>')
+    .description('check a policy file; exit 1 naming every problem')
+    .addHelpText('after', examples(['ebs-snapper config validate ebs-snapper.yaml']))
+    .action(async (file: string) => record(await validateCommand(file, io), false));
+  config
+    .command('schema')
+    .description('print the JSON Schema of the policy file')
+    .addHelpText('after', examples(['ebs-snapper config schema > ebs-snapper.schema.json']))
+    .action(() => record(schemaCommand(io), false));
+  config
+    .command('import-legacy <file>')
+    .description("convert a Rackspace ebs_snapper config (JSON) to a version 1 policy file (YAML on stdout)")
+    .addHelpText('after', examples(['ebs-snapper config import-legacy legacy.json > ebs-snapper.yaml']))
+    .action(async (file: string) => record(await importLegacyCommand(file, io), false));
+}

@@ -1,0 +1,104 @@
+/**
+ * The machine-readable plan (SPEC §5): one JSON document
+ * `{version, account, regions, now, actions:[...], summary}` with snake_case keys.
+ * `run` adds `results` and the run summary.
+ */
+import type { Plan, PlanAction } from '../../core/actions.js';
+import type { ActionResult, RunReport } from '../../app/results.js';
+
+export const PLAN_FORMAT_VERSION = 1;
+
+export function actionToJson(action: PlanAction): Record<string, unknown> {
+  const json: Record<string, unknown> = {
+    action: action.action,
+    policy: action.policy ?? null,
+    account: action.account,
+    region: action.region,
+    volume_id: action.volumeId ?? null,
+  };
+  if ('snapshotId' in action) json.snapshot_id = action.snapshotId;
+  if (action.instanceId !== undefined) json.instance_id = action.instanceId;
+  if (action.action === 'create') {
+    if (action.device !== undefined) json.device = action.device;
+    json.consistency = action.consistency;
+    json.description = action.description;
+    json.tags = action.tags;
+    if (action.droppedTags.length > 0) json.dropped_tags = action.droppedTags;
+  }
+  json.reason = { code: action.reason.code, message: action.reason.message };
+  return json;
+}
+
+function resultToJson(result: ActionResult): Record<string, unknown> {
+  return {
+    action: result.action,
+    policy: result.policy,
+    account: result.account,
+    region: result.region,
+    volume_id: result.volumeId ?? null,
+    snapshot_id: result.snapshotId ?? null,
+    ...(result.instanceId === undefined ? {} : { instance_id: result.instanceId }),
+    status: result.status,
+    ...(result.error === undefined ? {} : { error: result.error }),
+  };
+}
+
+/** Totals over several plans. */
+export function sumPlans(plans: readonly Plan[]): { create: number; delete: number; keep: number; skip: number } {
+  const total = { create: 0, delete: 0, keep: 0, skip: 0 };
+  for (const plan of plans) {
+    total.create += plan.summary.create;
+    total.delete += plan.summary.delete;
+    total.keep += plan.summary.keep;
+    total.skip += plan.summary.skip;
+  }
+  return total;
+}
+
+function accountsOf(plans: readonly Plan[]): string | string[] | null {
+  const accounts = [...new Set(plans.map((p) => p.account))].sort();
+  if (accounts.length === 0) return null;
+  return accounts.length === 1 ? accounts[0]! : accounts;
+}
+
+/** The plan document for `plan` (and the plan half of `run`). */
+export function planDocument(plans: readonly Plan[], now: number): Record<string, unknown> {
+  return {
+    version: PLAN_FORMAT_VERSION,
+    account: accountsOf(plans),
+    regions: [...new Set(plans.map((p) => p.region))].sort(),
+    now: new Date(now).toISOString(),
+    run_id: plans[0]?.runId ?? null,
+    actions: plans.flatMap((plan) => plan.actions.map(actionToJson)),
+    guards: plans
+      .filter((p) => p.guard !== undefined)
+      .map((p) => ({ account: p.account, region: p.region, ...p.guard })),
+    warnings: [...new Set(plans.flatMap((p) => p.warnings))],
+    summary: sumPlans(plans),
+  };
+}
+
+/** The document for `run`: the plan, what was done, and the totals. */
+export function runDocument(reports: readonly RunReport[], now: number): Record<string, unknown> {
+  const document = planDocument(
+    reports.map((r) => r.plan),
+    now,
+  );
+  const results = reports.flatMap((r) => r.results);
+  const count = (status: ActionResult['status'], action?: ActionResult['action']) =>
+    results.filter((r) => r.status === status && (action === undefined || r.action === action)).length;
+  return {
+    ...document,
+    dry_run: reports.some((r) => r.dryRun),
+    results: results.map(resultToJson),
+    summary: {
+      ...(document.summary as object),
+      created: count('done', 'create'),
+      deleted: count('done', 'delete'),
+      failed: count('failed'),
+      deferred: count('deferred'),
+      skipped: count('skipped'),
+      deadline_reached: reports.some((r) => r.deadlineReached),
+    },
+  };
+}

@@ -1,0 +1,107 @@
+/**
+ * Terraform-style human output: `+ create`, `- delete`, `= keep` (with -v), a reason on every
+ * line and one summary line. Colour only on a TTY and never with NO_COLOR.
+ */
+import type { Plan, PlanAction } from '../../core/actions.js';
+import type { ActionResult, RunReport } from '../../app/results.js';
+import { sumPlans } from './json.js';
+
+export interface TextStyle {
+  readonly color: boolean;
+  readonly verbose: boolean;
+}
+
+const SGR = { red: 31, green: 32, yellow: 33, dim: 2, bold: 1 } as const;
+type Tone = keyof typeof SGR;
+
+function paint(style: TextStyle, tone: Tone, text: string): string {
+  return style.color ? `\u001b[${SGR[tone]}m${text}\u001b[0m` : text;
+}
+
+const SIGN: Record<PlanAction['action'], { sign: string; tone: Tone }> = {
+  create: { sign: '+ create', tone: 'green' },
+  delete: { sign: '- delete', tone: 'red' },
+  keep: { sign: '= keep  ', tone: 'dim' },
+  skip: { sign: '  skip  ', tone: 'dim' },
+};
+
+function subject(action: PlanAction): string {
+  const parts: string[] = [];
+  if ('snapshotId' in action) parts.push(action.snapshotId);
+  if (action.volumeId !== undefined) parts.push(action.snapshotId === undefined ? action.volumeId : `of ${action.volumeId}`);
+  if (action.action === 'create' && action.instanceId !== undefined) {
+    parts.push(`(${action.instanceId}${action.device === undefined ? '' : ` ${action.device}`})`);
+  }
+  return parts.join(' ');
+}
+
+export function renderAction(action: PlanAction, style: TextStyle): string {
+  const { sign, tone } = SIGN[action.action];
+  const policy = action.policy ?? '-';
+  const reason = `${action.reason.code}: ${action.reason.message}`;
+  return `  ${paint(style, tone, sign)}  ${policy}  ${subject(action)}  ${paint(style, 'dim', reason)}`;
+}
+
+function isShown(action: PlanAction, verbose: boolean): boolean {
+  return verbose || action.action === 'create' || action.action === 'delete' || action.reason.code === 'guard.max-deletes';
+}
+
+function renderGuard(plan: Plan, style: TextStyle): string[] {
+  if (!plan.guard?.tripped) return [];
+  const text = `! guard: ${plan.guard.wanted} deletes wanted in ${plan.account}/${plan.region}, limit ${plan.guard.limit}: nothing will be deleted there`;
+  return [paint(style, 'yellow', text)];
+}
+
+/** One plan section per account × region, then the totals. */
+export function renderPlans(plans: readonly Plan[], style: TextStyle): string {
+  const lines: string[] = [];
+  for (const plan of plans) {
+    lines.push(paint(style, 'bold', `${plan.account} ${plan.region}`) + paint(style, 'dim', `  (now ${plan.now})`));
+    const shown = plan.actions.filter((a) => isShown(a, style.verbose));
+    for (const action of shown) lines.push(renderAction(action, style));
+    if (shown.length === 0) lines.push(paint(style, 'dim', '  no changes'));
+    for (const warning of plan.warnings) lines.push(paint(style, 'yellow', `  warning: ${warning}`));
+    lines.push(...renderGuard(plan, style));
+    lines.push('');
+  }
+  const total = sumPlans(plans);
+  lines.push(
+    `Plan: ${total.create} to create, ${total.delete} to delete, ${total.keep} kept, ${total.skip} not due` +
+      ` (${plans.length} account × region${plans.length === 1 ? '' : 's'}).`,
+  );
+  return `${lines.join('\n')}\n`;
+}
+
+const RESULT_SIGN: Record<ActionResult['status'], { sign: string; tone: Tone }> = {
+  done: { sign: 'done    ', tone: 'green' },
+  failed: { sign: 'FAILED  ', tone: 'red' },
+  deferred: { sign: 'deferred', tone: 'yellow' },
+  skipped: { sign: 'skipped ', tone: 'yellow' },
+};
+
+function renderResult(result: ActionResult, style: TextStyle): string {
+  const { sign, tone } = RESULT_SIGN[result.status];
+  const what = [result.action, result.policy, result.snapshotId, result.volumeId].filter(Boolean).join(' ');
+  const error = result.error === undefined ? '' : `  ${result.error.code}: ${result.error.message}`;
+  return `  ${paint(style, tone, sign)}  ${what}${paint(style, 'dim', error)}`;
+}
+
+/** The plan, then what was done (failures always; every result with -v), then one summary line. */
+export function renderRun(reports: readonly RunReport[], style: TextStyle): string {
+  const planText = renderPlans(
+    reports.map((r) => r.plan),
+    style,
+  );
+  const results = reports.flatMap((r) => r.results);
+  const shown = results.filter((r) => style.verbose || r.status !== 'done');
+  const lines = shown.map((r) => renderResult(r, style));
+  const count = (status: ActionResult['status'], action?: ActionResult['action']) =>
+    results.filter((r) => r.status === status && (action === undefined || r.action === action)).length;
+  const dry = reports.some((r) => r.dryRun) ? ' (dry run: nothing was changed)' : '';
+  const deadline = reports.some((r) => r.deadlineReached) ? ' Deadline reached: the next run picks up the rest.' : '';
+  lines.push(
+    `Run: ${count('done', 'create')} created, ${count('done', 'delete')} deleted, ${count('failed')} failed, ` +
+      `${count('deferred')} deferred, ${count('skipped')} skipped${dry}.${deadline}`,
+  );
+  return `${planText}\n${lines.join('\n')}\n`;
+}
