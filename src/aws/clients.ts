@@ -1,0 +1,125 @@
+/**
+ * SDK clients for one account × region, all with the tool's retry strategy.
+ *
+ * Credentials and region come from the SDK's standard chain (`AWS_PROFILE`, `AWS_REGION`,
+ * `AWS_ENDPOINT_URL`, instance roles, ...) unless the target names them.
+ */
+import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
+import { EC2Client, type EC2ClientConfig } from '@aws-sdk/client-ec2';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { fromIni, fromTemporaryCredentials } from '@aws-sdk/credential-providers';
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
+import { EbsSnapperError } from '../core/errors.js';
+import { type RetryOptions, type RetryScope, SnapperRetryStrategy } from './retry.js';
+
+/** Where and as whom to call AWS. Everything is optional except where a field says otherwise. */
+export interface AwsTarget {
+  /** Default: the SDK's region chain (`AWS_REGION`, profile). */
+  readonly region?: string;
+  /** e.g. a moto server; default: the SDK's (`AWS_ENDPOINT_URL` is honoured by the SDK itself). */
+  readonly endpoint?: string;
+  readonly credentials?: AwsCredentialIdentityProvider | AwsCredentialIdentity;
+  /** Shared config/credentials profile; ignored when `credentials` is given. */
+  readonly profile?: string;
+  /** e.g. a `NodeHttpHandler` with tuned sockets, or an in-process fake for benchmarks. */
+  readonly requestHandler?: EC2ClientConfig['requestHandler'];
+  /** Attempts per call, first included. Default 10. */
+  readonly maxAttempts?: number;
+  /** Backoff tuning (tests shorten the delays). */
+  readonly retry?: Omit<RetryOptions, 'maxAttempts' | 'scope'>;
+}
+
+/**
+ * The clients of one target. `ec2Create` is an EC2 client for the non-idempotent creates only:
+ * it retries throttling and nothing else (see `createEc2Port`).
+ */
+export interface AwsClients {
+  readonly ec2: EC2Client;
+  readonly ec2Create: EC2Client;
+  readonly autoScaling: AutoScalingClient;
+  readonly sts: STSClient;
+}
+
+/**
+ * Builds the clients of one target.
+ *
+ * @example
+ * const clients = createAwsClients({ region: 'eu-west-1', profile: 'backup' });
+ * const account = await getAccountId(clients.sts);
+ */
+export function createAwsClients(target: AwsTarget): AwsClients {
+  const maxAttempts = target.maxAttempts ?? 10;
+  const config = baseConfig(target);
+  const retrying = { maxAttempts, retryStrategy: retryStrategyFor(target, 'all') };
+  return {
+    ec2: new EC2Client({ ...config, ...retrying }),
+    ec2Create: new EC2Client({
+      ...config,
+      maxAttempts,
+      retryStrategy: retryStrategyFor(target, 'throttling-only'),
+    }),
+    autoScaling: new AutoScalingClient({ ...config, ...retrying }),
+    sts: new STSClient({ ...config, ...retrying }),
+  };
+}
+
+function retryStrategyFor(target: AwsTarget, scope: RetryScope): SnapperRetryStrategy {
+  return new SnapperRetryStrategy({ ...target.retry, maxAttempts: target.maxAttempts ?? 10, scope });
+}
+
+function baseConfig(target: AwsTarget) {
+  const credentials =
+    target.credentials ?? (target.profile ? fromIni({ profile: target.profile }) : undefined);
+  return {
+    ...(target.region !== undefined && { region: target.region }),
+    ...(target.endpoint !== undefined && { endpoint: target.endpoint }),
+    ...(credentials !== undefined && { credentials }),
+    ...(target.profile !== undefined && { profile: target.profile }),
+    ...(target.requestHandler !== undefined && { requestHandler: target.requestHandler }),
+  };
+}
+
+export interface AssumeRoleOptions {
+  /** Region of the STS endpoint. Default: the chain's, then us-east-1. */
+  readonly region?: string;
+  readonly endpoint?: string;
+  /** Default `ebs-snapper`. */
+  readonly sessionName?: string;
+  /** Who assumes the role; default the standard chain. */
+  readonly masterCredentials?: AwsCredentialIdentityProvider | AwsCredentialIdentity;
+  readonly profile?: string;
+}
+
+/**
+ * Credentials of `roleArn` (STS AssumeRole), refreshed by the SDK when they expire.
+ *
+ * @example
+ * const credentials = assumeRoleCredentials('arn:aws:iam::111111111111:role/ebs-snapper', { region: 'us-east-1' });
+ * const clients = createAwsClients({ region: 'eu-west-1', credentials });
+ */
+export function assumeRoleCredentials(
+  roleArn: string,
+  options: AssumeRoleOptions = {},
+): AwsCredentialIdentityProvider {
+  const master =
+    options.masterCredentials ?? (options.profile ? fromIni({ profile: options.profile }) : undefined);
+  return fromTemporaryCredentials({
+    params: { RoleArn: roleArn, RoleSessionName: options.sessionName ?? 'ebs-snapper' },
+    ...(master !== undefined && { masterCredentials: master }),
+    clientConfig: {
+      ...(options.region !== undefined && { region: options.region }),
+      ...(options.endpoint !== undefined && { endpoint: options.endpoint }),
+      retryStrategy: new SnapperRetryStrategy({ maxAttempts: 5 }),
+    },
+  });
+}
+
+/** STS answered without an account id (never seen from AWS; guards the type). */
+export class AccountUnknownError extends EbsSnapperError {}
+
+/** The account the credentials belong to (STS GetCallerIdentity). */
+export async function getAccountId(sts: STSClient): Promise<string> {
+  const { Account } = await sts.send(new GetCallerIdentityCommand({}));
+  if (!Account) throw new AccountUnknownError('STS GetCallerIdentity returned no account');
+  return Account;
+}

@@ -1,0 +1,119 @@
+/**
+ * SDK shapes → the inventory model. Pure functions; ids the model needs are required, and an
+ * item without one is dropped (AWS always sends them).
+ */
+import type {
+  Image as SdkImage,
+  Instance as SdkInstance,
+  Snapshot as SdkSnapshot,
+  Volume as SdkVolume,
+  Tag,
+} from '@aws-sdk/client-ec2';
+import {
+  type Attachment,
+  type Image,
+  INSTANCE_STATES,
+  type Instance,
+  type InstanceState,
+  imageId,
+  instanceId,
+  SNAPSHOT_STATES,
+  type Snapshot,
+  type SnapshotState,
+  snapshotId,
+  type Tags,
+  type Volume,
+  volumeId,
+} from '../core/model.js';
+
+/** The tag AWS (and moto) put on every instance an Auto Scaling group launched. */
+export const ASG_TAG = 'aws:autoscaling:groupName';
+
+/** `[{Key, Value}]` → `{Key: Value}`; a missing value is the empty string, as in the console. */
+export function tagsToRecord(tags: readonly Tag[] | undefined): Tags {
+  const record: Record<string, string> = {};
+  for (const tag of tags ?? []) {
+    if (tag.Key !== undefined) record[tag.Key] = tag.Value ?? '';
+  }
+  return record;
+}
+
+/** `{Key: Value}` → `[{Key, Value}]`, in key order so requests are deterministic. */
+export function recordToTags(tags: Readonly<Record<string, string>>): Tag[] {
+  return Object.keys(tags)
+    .sort()
+    .map((Key) => ({ Key, Value: tags[Key] ?? '' }));
+}
+
+function isInstanceState(value: string | undefined): value is InstanceState {
+  return (INSTANCE_STATES as readonly string[]).includes(value ?? '');
+}
+
+function isSnapshotState(value: string | undefined): value is SnapshotState {
+  return (SNAPSHOT_STATES as readonly string[]).includes(value ?? '');
+}
+
+export function mapInstance(sdk: SdkInstance): Instance | undefined {
+  if (!sdk.InstanceId) return undefined;
+  const tags = tagsToRecord(sdk.Tags);
+  const state = sdk.State?.Name;
+  const asg = tags[ASG_TAG];
+  return {
+    id: instanceId(sdk.InstanceId),
+    // An unknown future state is treated as the most cautious known one: neither snapshotted as running nor terminated.
+    state: isInstanceState(state) ? state : 'pending',
+    tags,
+    ...(asg !== undefined && { asg }),
+    ...(sdk.RootDeviceName !== undefined && { rootDeviceName: sdk.RootDeviceName }),
+    ...(sdk.InstanceType !== undefined && { instanceType: sdk.InstanceType }),
+    ...(sdk.Placement?.AvailabilityZone !== undefined && {
+      availabilityZone: sdk.Placement.AvailabilityZone,
+    }),
+  };
+}
+
+export function mapVolume(sdk: SdkVolume): Volume | undefined {
+  if (!sdk.VolumeId) return undefined;
+  const attachments: Attachment[] = [];
+  for (const a of sdk.Attachments ?? []) {
+    if (a.InstanceId && a.Device && a.State !== 'detached') {
+      attachments.push({ instanceId: instanceId(a.InstanceId), device: a.Device });
+    }
+  }
+  return {
+    id: volumeId(sdk.VolumeId),
+    tags: tagsToRecord(sdk.Tags),
+    type: sdk.VolumeType ?? 'unknown',
+    sizeGiB: sdk.Size ?? 0,
+    attachments,
+    ...(sdk.AvailabilityZone !== undefined && { availabilityZone: sdk.AvailabilityZone }),
+    ...(sdk.State !== undefined && { state: sdk.State }),
+    ...(sdk.Encrypted !== undefined && { encrypted: sdk.Encrypted }),
+  };
+}
+
+/**
+ * A snapshot without a known state is mapped as `pending`: pending snapshots are never deleted
+ * and never count, which is the safe reading (moto's CreateSnapshots response has no state).
+ */
+export function mapSnapshot(sdk: SdkSnapshot): Snapshot | undefined {
+  if (!sdk.SnapshotId) return undefined;
+  return {
+    id: snapshotId(sdk.SnapshotId),
+    ownerId: sdk.OwnerId ?? '',
+    state: isSnapshotState(sdk.State) ? sdk.State : 'pending',
+    startTime: sdk.StartTime?.getTime() ?? 0,
+    tags: tagsToRecord(sdk.Tags),
+    ...(sdk.VolumeId !== undefined && { volumeId: volumeId(sdk.VolumeId) }),
+    ...(sdk.VolumeSize !== undefined && { sizeGiB: sdk.VolumeSize }),
+    ...(sdk.Description !== undefined && { description: sdk.Description }),
+  };
+}
+
+export function mapImage(sdk: SdkImage): Image | undefined {
+  if (!sdk.ImageId) return undefined;
+  const snapshotIds = (sdk.BlockDeviceMappings ?? []).flatMap((m) =>
+    m.Ebs?.SnapshotId ? [snapshotId(m.Ebs.SnapshotId)] : [],
+  );
+  return { id: imageId(sdk.ImageId), snapshotIds };
+}

@@ -1,0 +1,153 @@
+/**
+ * The EC2 port of one account × region on the AWS SDK.
+ */
+import {
+  CreateSnapshotCommand,
+  CreateSnapshotsCommand,
+  DeleteSnapshotCommand,
+  type EC2Client,
+  paginateDescribeSnapshots,
+} from '@aws-sdk/client-ec2';
+import type {
+  CreatedSnapshot,
+  CreateSnapshotRequest,
+  CreateSnapshotsRequest,
+  Ec2Port,
+} from '../app/ports.js';
+import { type Snapshot, type SnapshotId, snapshotId, TAG, volumeId } from '../core/model.js';
+import type { AwsClients } from './clients.js';
+import { collectInventory } from './ec2-inventory.js';
+import { mapSnapshot, recordToTags } from './ec2-mappers.js';
+import { AwsCallError, callAws } from './errors.js';
+import { collectPages } from './paging.js';
+import type { ThrottleRegistry } from './throttle.js';
+import { applyThrottle } from './throttle-middleware.js';
+
+export interface Ec2PortOptions {
+  readonly account: string;
+  readonly region: string;
+  /** Client-side buckets; share one registry per process. Omit for no client-side throttling. */
+  readonly throttle?: ThrottleRegistry;
+  /** See `CollectOptions.resolveAsgs`. Default false: the `aws:autoscaling:groupName` tag is enough. */
+  readonly resolveAsgs?: boolean;
+}
+
+/**
+ * The {@link Ec2Port} of one account × region.
+ *
+ * Creates are NOT idempotent (EC2 has no client token for CreateSnapshot/CreateSnapshots), so they
+ * go through `clients.ec2Create`, whose retry strategy retries throttling only: a 5xx or a timeout
+ * may hide a create that succeeded, and a blind retry would make a duplicate. Such a failure comes
+ * back as an {@link AwsCallError}; the apply step then calls `findRunSnapshots` (same run id and
+ * policy) before it tries again (SPEC §7). Deletes and reads retry throttling, 5xx and timeouts.
+ *
+ * Applies the throttle middleware to the given clients (mutating them): every attempt of every
+ * call, pages and SDK retries included, takes a token of its action's bucket.
+ *
+ * @example
+ * const port = createEc2Port(createAwsClients({ region }), { account, region, throttle: new ThrottleRegistry() });
+ * const inventory = await port.collectInventory();
+ */
+export function createEc2Port(clients: AwsClients, options: Ec2PortOptions): Ec2Port {
+  const { account, region, throttle } = options;
+  if (throttle) {
+    for (const client of [clients.ec2, clients.ec2Create])
+      applyThrottle(client, throttle, { account, region });
+    applyThrottle(clients.autoScaling, throttle, { account, region });
+  }
+  return {
+    account,
+    region,
+    collectInventory: (collect) =>
+      collectInventory(clients, {
+        account,
+        region,
+        ...(options.resolveAsgs !== undefined && { resolveAsgs: options.resolveAsgs }),
+        ...(collect?.onProgress !== undefined && { onProgress: collect.onProgress }),
+      }),
+    createSnapshot: (request) => createSnapshot(clients.ec2Create, request),
+    createSnapshots: (request) => createSnapshots(clients.ec2Create, request),
+    deleteSnapshot: (id) => deleteSnapshot(clients.ec2, id),
+    findRunSnapshots: (runId, policy) => findRunSnapshots(clients.ec2, account, runId, policy),
+  };
+}
+
+/** One CreateSnapshot call, tagged at creation (TagSpecifications), never create-then-tag. */
+async function createSnapshot(ec2: EC2Client, request: CreateSnapshotRequest): Promise<CreatedSnapshot> {
+  const output = await callAws('CreateSnapshot', () =>
+    ec2.send(
+      new CreateSnapshotCommand({
+        VolumeId: request.volumeId,
+        Description: request.description,
+        TagSpecifications: [{ ResourceType: 'snapshot', Tags: recordToTags(request.tags) }],
+      }),
+    ),
+  );
+  if (!output.SnapshotId) throw missingField('CreateSnapshot', 'SnapshotId');
+  return {
+    snapshotId: snapshotId(output.SnapshotId),
+    volumeId: volumeId(output.VolumeId ?? request.volumeId),
+  };
+}
+
+/** One CreateSnapshots call per instance: a crash-consistent set, the same tags on each snapshot. */
+async function createSnapshots(
+  ec2: EC2Client,
+  request: CreateSnapshotsRequest,
+): Promise<readonly CreatedSnapshot[]> {
+  const output = await callAws('CreateSnapshots', () =>
+    ec2.send(
+      new CreateSnapshotsCommand({
+        InstanceSpecification: {
+          InstanceId: request.instanceId,
+          ExcludeBootVolume: request.excludeBootVolume,
+          ...(request.excludeDataVolumeIds.length > 0 && {
+            ExcludeDataVolumeIds: [...request.excludeDataVolumeIds],
+          }),
+        },
+        Description: request.description,
+        TagSpecifications: [{ ResourceType: 'snapshot', Tags: recordToTags(request.tags) }],
+      }),
+    ),
+  );
+  return (output.Snapshots ?? []).flatMap((s) =>
+    s.SnapshotId && s.VolumeId
+      ? [{ snapshotId: snapshotId(s.SnapshotId), volumeId: volumeId(s.VolumeId) }]
+      : [],
+  );
+}
+
+/** `InvalidSnapshot.NotFound` and `InvalidSnapshot.InUse` come back as {@link AwsCallError} codes; the caller decides. */
+async function deleteSnapshot(ec2: EC2Client, id: SnapshotId): Promise<void> {
+  await callAws('DeleteSnapshot', () => ec2.send(new DeleteSnapshotCommand({ SnapshotId: id })));
+}
+
+/** Paged DescribeSnapshots by the run-id and policy tags; only the account's own snapshots. */
+async function findRunSnapshots(
+  ec2: EC2Client,
+  account: string,
+  runId: string,
+  policy: string,
+): Promise<readonly Snapshot[]> {
+  const pages = paginateDescribeSnapshots(
+    { client: ec2 },
+    {
+      OwnerIds: ['self'],
+      MaxResults: 1000,
+      Filters: [
+        { Name: `tag:${TAG.runId}`, Values: [runId] },
+        { Name: `tag:${TAG.policy}`, Values: [policy] },
+      ],
+    },
+  );
+  const found = await collectPages('DescribeSnapshots', pages, (page) => page.Snapshots ?? [], mapSnapshot);
+  return found.filter((s) => s.ownerId === account);
+}
+
+function missingField(operation: string, field: string): AwsCallError {
+  return new AwsCallError(operation, {
+    code: 'InvalidResponse',
+    message: `the response has no ${field}`,
+    retryable: false,
+  });
+}

@@ -1,0 +1,131 @@
+/**
+ * The IAM actions of every AWS adapter operation, declared next to the code that needs them, and
+ * the least-privilege policy document derived from them (`ebs-snapper iam-policy`).
+ */
+import type { IamDeclaration } from '../app/ports.js';
+import { TAG } from '../core/model.js';
+
+/** An {@link IamDeclaration} that may narrow its resources (ARN patterns; `{partition}` is filled in). */
+export interface AwsOperation extends IamDeclaration {
+  /** Default `["*"]` (Describe*, STS and Auto Scaling reads support no resource-level permissions). */
+  readonly resources?: readonly string[];
+}
+
+const SNAPSHOT_ARN = 'arn:{partition}:ec2:*::snapshot/*';
+const VOLUME_ARN = 'arn:{partition}:ec2:*:*:volume/*';
+const INSTANCE_ARN = 'arn:{partition}:ec2:*:*:instance/*';
+
+/** Every call the AWS adapters make, by operation. */
+export const AWS_OPERATIONS = [
+  {
+    operation: 'collect',
+    actions: [
+      'ec2:DescribeInstances',
+      'ec2:DescribeVolumes',
+      'ec2:DescribeSnapshots',
+      'ec2:DescribeImages',
+      'autoscaling:DescribeAutoScalingGroups',
+    ],
+  },
+  { operation: 'regions', actions: ['ec2:DescribeRegions'] },
+  { operation: 'account', actions: ['sts:GetCallerIdentity'] },
+  { operation: 'find-run-snapshots', actions: ['ec2:DescribeSnapshots'] },
+  { operation: 'create-snapshot', actions: ['ec2:CreateSnapshot'], resources: [VOLUME_ARN, SNAPSHOT_ARN] },
+  {
+    operation: 'create-snapshots',
+    actions: ['ec2:CreateSnapshots'],
+    resources: [INSTANCE_ARN, VOLUME_ARN, SNAPSHOT_ARN],
+  },
+  {
+    // TagSpecifications need ec2:CreateTags, allowed here only as part of the create itself.
+    operation: 'tag-on-create',
+    actions: ['ec2:CreateTags'],
+    resources: [SNAPSHOT_ARN],
+    condition: { StringEquals: { 'ec2:CreateAction': ['CreateSnapshot', 'CreateSnapshots'] } },
+  },
+  {
+    // Only snapshots carrying the ownership tag (SPEC §3, §7).
+    operation: 'delete-snapshot',
+    actions: ['ec2:DeleteSnapshot'],
+    resources: [SNAPSHOT_ARN],
+    condition: { StringLike: { [`aws:ResourceTag/${TAG.policy}`]: '*' } },
+  },
+  { operation: 'assume-role', actions: ['sts:AssumeRole'] },
+] as const satisfies readonly AwsOperation[];
+
+export interface IamStatement {
+  readonly Sid: string;
+  readonly Effect: 'Allow';
+  readonly Action: string[];
+  readonly Resource: string[] | '*';
+  readonly Condition?: IamDeclaration['condition'];
+}
+
+export interface IamPolicyDocument {
+  readonly Version: '2012-10-17';
+  readonly Statement: IamStatement[];
+}
+
+/**
+ * One statement per distinct (resources, condition), actions deduplicated and sorted; statements in
+ * the order their first operation appears, so the document is deterministic.
+ *
+ * @example
+ * JSON.stringify(buildIamPolicy(AWS_OPERATIONS), null, 2);
+ */
+export function buildIamPolicy(
+  operations: readonly AwsOperation[],
+  options: { readonly partition?: string } = {},
+): IamPolicyDocument {
+  const partition = options.partition ?? 'aws';
+  const groups = new Map<string, { operations: string[]; actions: Set<string>; op: AwsOperation }>();
+  for (const op of operations) {
+    const key = JSON.stringify([sortedResources(op), canonical(op.condition)]);
+    const group = groups.get(key) ?? { operations: [], actions: new Set<string>(), op };
+    group.operations.push(op.operation);
+    for (const action of op.actions) group.actions.add(action);
+    groups.set(key, group);
+  }
+  const sids = new Set<string>();
+  const statements = [...groups.values()].map(({ operations: names, actions, op }) => {
+    const resources = sortedResources(op).map((r) => r.replace('{partition}', partition));
+    return {
+      Sid: uniqueSid(sidOf(names), sids),
+      Effect: 'Allow' as const,
+      Action: [...actions].sort(),
+      Resource: resources.length === 1 && resources[0] === '*' ? ('*' as const) : resources,
+      ...(op.condition !== undefined && { Condition: op.condition }),
+    };
+  });
+  return { Version: '2012-10-17', Statement: statements };
+}
+
+function sortedResources(op: AwsOperation): string[] {
+  return [...new Set(op.resources ?? ['*'])].sort();
+}
+
+/** JSON with sorted keys, so equal conditions written in another order group together. */
+function canonical(value: unknown): string {
+  if (value === undefined) return '';
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (typeof value === 'object' && value !== null) {
+    const entries = Object.entries(value).sort(([a], [b]) => (a < b ? -1 : 1));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+function uniqueSid(sid: string, used: Set<string>): string {
+  let candidate = sid;
+  for (let n = 2; used.has(candidate); n += 1) candidate = `${sid}${n}`;
+  used.add(candidate);
+  return candidate;
+}
+
+/** `['create-snapshot', 'tag-on-create']` → `CreateSnapshotTagOnCreate` (Sids are alphanumeric). */
+function sidOf(operationNames: readonly string[]): string {
+  return operationNames
+    .flatMap((name) => name.split(/[^A-Za-z0-9]+/))
+    .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
+    .join('');
+}

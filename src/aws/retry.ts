@@ -1,0 +1,120 @@
+/**
+ * The SDK retry strategy of every client the tool builds.
+ *
+ * Why not the SDK's `StandardRetryStrategy`: it spends a shared retry quota (500 tokens, a few per
+ * retry) on throttling too, so under sustained `RequestLimitExceeded` — normal for a big run — the
+ * quota drains and calls fail even though waiting would have worked. Its quota is private, so a
+ * subclass cannot exempt throttling. This strategy implements the SDK's `RetryStrategyV2` directly:
+ * exponential backoff with full jitter, capped, throttling retried without a quota, 5xx and timeouts
+ * retried against a quota (so a sick endpoint is not hammered). The SDK's retry middleware still
+ * classifies each error (`THROTTLING`, `TRANSIENT`, `SERVER_ERROR`, `CLIENT_ERROR`).
+ */
+import type { RetryErrorInfo, RetryErrorType, RetryStrategyV2, RetryToken } from '@smithy/types';
+
+/** Which errors a strategy retries. `throttling-only` is for non-idempotent calls (CreateSnapshot). */
+export const RETRY_SCOPES = ['all', 'throttling-only'] as const;
+export type RetryScope = (typeof RETRY_SCOPES)[number];
+
+export interface RetryOptions {
+  /** Attempts in all, first one included. Default 10. */
+  readonly maxAttempts?: number;
+  readonly scope?: RetryScope;
+  /** Backoff base for throttling errors, ms. Default 500. */
+  readonly throttlingBaseDelayMs?: number;
+  /** Backoff base for other retryable errors, ms. Default 100. */
+  readonly baseDelayMs?: number;
+  /** Cap of one delay, ms. Default 20,000. */
+  readonly maxDelayMs?: number;
+  /** Uniform [0, 1); injectable for tests. */
+  readonly random?: () => number;
+}
+
+/** Quota for non-throttling retries, as the SDK's standard mode: 500 tokens, 5 a retry (10 a timeout). */
+const QUOTA = 500;
+const RETRY_COST = 5;
+const TIMEOUT_COST = 10;
+
+class BackoffToken implements RetryToken {
+  constructor(
+    private readonly count: number,
+    private readonly delayMs: number,
+    readonly cost: number,
+  ) {}
+  getRetryCount(): number {
+    return this.count;
+  }
+  getRetryDelay(): number {
+    return this.delayMs;
+  }
+}
+
+/**
+ * Retries throttling (never limited by a quota), and — with scope `all` — 5xx and timeouts.
+ * Returns tokens that carry the delay: the SDK's retry middleware sleeps (and honours abort signals).
+ *
+ * @example
+ * new EC2Client({ retryStrategy: new SnapperRetryStrategy({ maxAttempts: 10 }), maxAttempts: 10 });
+ */
+export class SnapperRetryStrategy implements RetryStrategyV2 {
+  readonly mode = 'standard';
+  private capacity = QUOTA;
+  private readonly options: Required<RetryOptions>;
+
+  constructor(options: RetryOptions = {}) {
+    this.options = {
+      maxAttempts: options.maxAttempts ?? 10,
+      scope: options.scope ?? 'all',
+      throttlingBaseDelayMs: options.throttlingBaseDelayMs ?? 500,
+      baseDelayMs: options.baseDelayMs ?? 100,
+      maxDelayMs: options.maxDelayMs ?? 20_000,
+      random: options.random ?? Math.random,
+    };
+  }
+
+  async acquireInitialRetryToken(_scope: string): Promise<RetryToken> {
+    return new BackoffToken(0, 0, 0);
+  }
+
+  async refreshRetryTokenForRetry(token: RetryToken, errorInfo: RetryErrorInfo): Promise<RetryToken> {
+    const { errorType } = errorInfo;
+    const attempts = token.getRetryCount() + 1;
+    if (!this.retries(errorType) || attempts >= this.options.maxAttempts) {
+      throw new Error('No retry token available');
+    }
+    const cost = this.costOf(errorType);
+    if (cost > this.capacity) throw new Error('No retry token available: retry quota exhausted');
+    this.capacity -= cost;
+    return new BackoffToken(attempts, this.delayFor(token.getRetryCount(), errorInfo), cost);
+  }
+
+  recordSuccess(token: RetryToken): void {
+    const refund = token instanceof BackoffToken && token.cost > 0 ? token.cost : 1;
+    this.capacity = Math.min(QUOTA, this.capacity + refund);
+  }
+
+  /** Remaining quota for non-throttling retries (for tests and diagnostics). */
+  getCapacity(): number {
+    return this.capacity;
+  }
+
+  private retries(errorType: RetryErrorType): boolean {
+    if (errorType === 'THROTTLING') return true;
+    if (this.options.scope === 'throttling-only') return false;
+    return errorType === 'TRANSIENT' || errorType === 'SERVER_ERROR';
+  }
+
+  private costOf(errorType: RetryErrorType): number {
+    if (errorType === 'THROTTLING') return 0;
+    return errorType === 'TRANSIENT' ? TIMEOUT_COST : RETRY_COST;
+  }
+
+  /** Full jitter: uniform in [0, min(cap, base · 2^retry)), at least a server's Retry-After hint. */
+  private delayFor(retryCount: number, errorInfo: RetryErrorInfo): number {
+    const { throttlingBaseDelayMs, baseDelayMs, maxDelayMs, random } = this.options;
+    const base = errorInfo.errorType === 'THROTTLING' ? throttlingBaseDelayMs : baseDelayMs;
+    const ceiling = Math.min(maxDelayMs, base * 2 ** retryCount);
+    const jittered = Math.floor(random() * ceiling);
+    const hinted = errorInfo.retryAfterHint ? errorInfo.retryAfterHint.getTime() - Date.now() : 0;
+    return Math.min(maxDelayMs, Math.max(jittered, hinted));
+  }
+}
