@@ -1,0 +1,63 @@
+/** Two accounts through AssumeRole (`--role-arn` twice): each account × region planned and run on its own. */
+import { DescribeSnapshotsCommand, EC2Client } from '@aws-sdk/client-ec2';
+import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seedDemoFleet } from '../../scripts/demo-fleet.js';
+import { type MotoServer, motoClientConfig, startMoto } from '../support/moto.js';
+import { runCliJson, workDir, writePolicy } from './cli.js';
+import { tagsOf } from './fleet.js';
+
+const ACCOUNTS = ['111111111111', '222222222222'] as const;
+const roleArn = (account: string) => `arn:aws:iam::${account}:role/ebs-snapper`;
+
+async function ec2InAccount(endpoint: string, account: string): Promise<EC2Client> {
+  const sts = new STSClient(motoClientConfig(endpoint, 'us-east-1'));
+  const { Credentials } = await sts.send(new AssumeRoleCommand({ RoleArn: roleArn(account), RoleSessionName: 'seed' }));
+  return new EC2Client({
+    ...motoClientConfig(endpoint, 'us-east-1'),
+    credentials: {
+      accessKeyId: Credentials!.AccessKeyId!,
+      secretAccessKey: Credentials!.SecretAccessKey!,
+      sessionToken: Credentials!.SessionToken!,
+    },
+  });
+}
+
+describe('several accounts through AssumeRole', () => {
+  let moto: MotoServer;
+
+  beforeAll(async () => {
+    moto = await startMoto();
+  });
+  afterAll(async () => {
+    await moto.stop();
+  });
+
+  it('runs every account × region and tags each snapshot in its own account', async () => {
+    // Prepare
+    const clients = await Promise.all(ACCOUNTS.map((account) => ec2InAccount(moto.endpoint, account)));
+    await seedDemoFleet(clients[0]!);
+    await seedDemoFleet(clients[1]!);
+    const env = { endpoint: moto.endpoint, workDir: workDir() };
+    const config = writePolicy(
+      env.workDir,
+      'version: 1\nsettings: {regions: [us-east-1]}\npolicies:\n  - id: web\n    select: {instance_names: ["web-*"]}\n' +
+        '    schedule: {every: 1 day}\n    retention: {minimum: 2}\n',
+    );
+
+    // Act
+    const result = await runCliJson(['run', '-c', config, ...ACCOUNTS.flatMap((a) => ['--role-arn', roleArn(a)])], env);
+
+    // Assess
+    expect(result.code).toBe(0);
+    expect(result.json.account).toEqual([...ACCOUNTS]);
+    expect(result.json.summary.created).toBe(6);
+    for (const [index, account] of ACCOUNTS.entries()) {
+      const response = await clients[index]!.send(new DescribeSnapshotsCommand({ OwnerIds: ['self'] }));
+      const ours = (response.Snapshots ?? []).filter((s) => tagsOf(s)['ebs-snapper:policy'] === 'web');
+      expect(ours).toHaveLength(3);
+      expect(ours.every((s) => s.OwnerId === account)).toBe(true);
+      expect(result.json.actions.filter((a) => a.account === account && a.action === 'create')).toHaveLength(3);
+    }
+  });
+});
