@@ -1,0 +1,67 @@
+/**
+ * State shared by the create and delete steps of one `applyPlan` call, and the helpers that turn
+ * an action and an outcome into an `ActionResult`.
+ */
+import type { CreateAction, DeleteAction } from '../core/actions.js';
+import type { SnapshotId } from '../core/model.js';
+import type { ErrorInfo } from './classify-error.js';
+import type { Ec2Port } from './ports.js';
+import type { ActionResult, ResultStatus } from './results.js';
+
+/** The error code of actions not started because the deadline came. */
+export const DEADLINE_CODE = 'Deadline';
+
+export interface ApplyContext {
+  readonly ec2: Ec2Port;
+  readonly runId: string;
+  readonly clock: () => number;
+  readonly sleep: (ms: number) => Promise<void>;
+  readonly deadline?: number;
+  /** Set once an action was deferred because of the deadline. */
+  deadlineReached: boolean;
+  /** Set when EC2 answered ConcurrentSnapshotLimitExceeded: creates not yet started are deferred. */
+  createsHalted: boolean;
+  /** Record the outcome of the action at `position` (creates first, then deletes). */
+  settle(position: number, result: ActionResult): void;
+  isSettled(position: number): boolean;
+}
+
+/** The result of one action, with the outcome's snapshot id or error. */
+export function resultFor(
+  action: CreateAction | DeleteAction,
+  status: ResultStatus,
+  details: { readonly snapshotId?: SnapshotId; readonly error?: ErrorInfo } = {},
+): ActionResult {
+  const snapshotId = action.action === 'delete' ? action.snapshotId : details.snapshotId;
+  return {
+    action: action.action,
+    policy: action.policy,
+    account: action.account,
+    region: action.region,
+    ...(action.volumeId === undefined ? {} : { volumeId: action.volumeId }),
+    ...(action.instanceId === undefined ? {} : { instanceId: action.instanceId }),
+    ...(snapshotId === undefined ? {} : { snapshotId }),
+    status,
+    ...(details.error === undefined ? {} : { error: details.error }),
+  };
+}
+
+/** True (and remembered) when the deadline has come: the caller defers instead of starting. */
+export function isPastDeadline(context: ApplyContext): boolean {
+  if (context.deadline === undefined || context.clock() < context.deadline) return false;
+  context.deadlineReached = true;
+  return true;
+}
+
+/** True when waiting `ms` more still ends before the deadline; otherwise remembers the deadline. */
+export function canWaitFor(context: ApplyContext, ms: number): boolean {
+  if (context.deadline === undefined || context.clock() + ms < context.deadline) return true;
+  context.deadlineReached = true;
+  return false;
+}
+
+/** The error of an action deferred because the deadline came. */
+export const deadlineError = (): ErrorInfo => ({
+  code: DEADLINE_CODE,
+  message: 'not started: the run reached its deadline; the next run picks it up',
+});

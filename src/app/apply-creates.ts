@@ -1,0 +1,140 @@
+/**
+ * One create call (a volume, or an instance set) with the retries EC2 asks for:
+ * per-volume rate → wait 15 s; concurrent limit → defer the rest of the run's creates;
+ * 5xx/timeout → look for the snapshot this run may already have made, then retry.
+ */
+import type { CreateAction } from '../core/actions.js';
+import type { InstanceId, Snapshot } from '../core/model.js';
+import { type ApplyContext, canWaitFor, deadlineError, isPastDeadline, resultFor } from './apply-context.js';
+import { describeError, type ErrorInfo, isTransientError, readErrorCode } from './classify-error.js';
+import { buildSetRequest, type CreateUnit, type InstanceLayout } from './instance-sets.js';
+import type { CreatedSnapshot } from './ports.js';
+import { findSnapshotOf, type RunSnapshotLookup } from './run-lookup.js';
+
+/** EC2 allows one snapshot per volume every 15 s or so; wait that long and try again. */
+export const RATE_WAIT_MS = 15_000;
+export const MAX_RATE_RETRIES = 3;
+/** Retries after a 5xx or timeout, waiting 1 s, 2 s, 4 s, each preceded by a lookup. */
+export const MAX_TRANSIENT_RETRIES = 3;
+export const TRANSIENT_BACKOFF_MS = 1_000;
+
+const CONCURRENT_LIMIT = 'ConcurrentSnapshotLimitExceeded';
+const PER_VOLUME_RATE = 'SnapshotCreationPerVolumeRateExceeded';
+
+export interface CreateContext extends ApplyContext {
+  readonly creates: readonly CreateAction[];
+  readonly layouts: ReadonlyMap<InstanceId, InstanceLayout>;
+  readonly lookup: RunSnapshotLookup;
+}
+
+/** Apply one create unit; every member action gets exactly one result. */
+export async function applyCreateUnit(context: CreateContext, unit: CreateUnit): Promise<void> {
+  let pending = [...unit.members];
+  const settleAll = (status: 'failed' | 'deferred', error: ErrorInfo): void => {
+    for (const index of pending)
+      context.settle(index, resultFor(actionAt(context, index), status, { error }));
+  };
+  if (context.createsHalted) return settleAll('deferred', haltedError());
+  if (isPastDeadline(context)) return settleAll('deferred', deadlineError());
+  let rateRetries = 0;
+  let transientRetries = 0;
+  for (;;) {
+    try {
+      settleCreated(context, pending, await callCreate(context, unit, pending));
+      return;
+    } catch (error) {
+      const code = readErrorCode(error);
+      if (code === CONCURRENT_LIMIT) {
+        context.createsHalted = true;
+        return settleAll('deferred', describeError(error));
+      }
+      if (code === PER_VOLUME_RATE && rateRetries < MAX_RATE_RETRIES) {
+        if (!canWaitFor(context, RATE_WAIT_MS)) return settleAll('deferred', deadlineError());
+        rateRetries += 1;
+        await context.sleep(RATE_WAIT_MS);
+        continue;
+      }
+      if (!isTransientError(error)) return settleAll('failed', describeError(error));
+      const mark = context.lookup.markFailure();
+      const backoff = TRANSIENT_BACKOFF_MS * 2 ** transientRetries;
+      if (!canWaitFor(context, backoff)) return settleAll('deferred', deadlineError());
+      await context.sleep(backoff);
+      try {
+        pending = settleFound(context, pending, await context.lookup.find(unit.policy, mark));
+      } catch (lookupError) {
+        const { code: lookupCode, message } = describeError(lookupError);
+        const original = describeError(error);
+        return settleAll('failed', {
+          code: original.code,
+          message: `${original.message} (looking for the snapshot before a retry failed: ${lookupCode}: ${message})`,
+        });
+      }
+      if (pending.length === 0) return;
+      if (transientRetries >= MAX_TRANSIENT_RETRIES) return settleAll('failed', describeError(error));
+      transientRetries += 1;
+    }
+  }
+}
+
+function actionAt(context: CreateContext, index: number): CreateAction {
+  const action = context.creates[index];
+  if (action === undefined) throw new RangeError(`no create action at ${index}`);
+  return action;
+}
+
+async function callCreate(
+  context: CreateContext,
+  unit: CreateUnit,
+  pending: readonly number[],
+): Promise<readonly CreatedSnapshot[]> {
+  const actions = pending.map((index) => actionAt(context, index));
+  if (unit.instanceId === undefined) {
+    const [action] = actions;
+    if (action === undefined) return [];
+    const { volumeId, description, tags } = action;
+    return [await context.ec2.createSnapshot({ volumeId, description, tags })];
+  }
+  const request = buildSetRequest(unit.instanceId, actions, context.layouts.get(unit.instanceId));
+  return context.ec2.createSnapshots(request);
+}
+
+function settleCreated(
+  context: CreateContext,
+  pending: readonly number[],
+  created: readonly CreatedSnapshot[],
+): void {
+  const byVolume = new Map(created.map((c) => [c.volumeId as string, c.snapshotId]));
+  for (const index of pending) {
+    const action = actionAt(context, index);
+    const snapshotId = byVolume.get(action.volumeId);
+    context.settle(
+      index,
+      snapshotId === undefined
+        ? resultFor(action, 'failed', {
+            error: { code: 'SnapshotMissing', message: `EC2 returned no snapshot of ${action.volumeId}` },
+          })
+        : resultFor(action, 'done', { snapshotId }),
+    );
+  }
+}
+
+/** Settle the actions whose snapshot the run already made; return those still to create. */
+function settleFound(
+  context: CreateContext,
+  pending: readonly number[],
+  snapshots: readonly Snapshot[],
+): number[] {
+  const rest: number[] = [];
+  for (const index of pending) {
+    const action = actionAt(context, index);
+    const found = findSnapshotOf(snapshots, action.volumeId);
+    if (found === undefined) rest.push(index);
+    else context.settle(index, resultFor(action, 'done', { snapshotId: found.id }));
+  }
+  return rest;
+}
+
+const haltedError = (): ErrorInfo => ({
+  code: CONCURRENT_LIMIT,
+  message: "not started: EC2's concurrent snapshot limit was reached in this run; the next run picks it up",
+});

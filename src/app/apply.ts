@@ -1,0 +1,145 @@
+/**
+ * Apply a plan: creates first (a new snapshot before old ones go), then deletes, each with
+ * bounded concurrency. Every create and delete action gets one result; one failure never stops
+ * the others; the deadline is checked before each action starts.
+ */
+import type { CreateAction, DeleteAction, Plan } from '../core/actions.js';
+import type { Inventory } from '../core/model.js';
+import { type ApplyContext, deadlineError, isPastDeadline, resultFor } from './apply-context.js';
+import { applyCreateUnit, type CreateContext } from './apply-creates.js';
+import { describeError, readErrorCode } from './classify-error.js';
+import { groupCreates, indexInstanceLayouts } from './instance-sets.js';
+import { runPool } from './pool.js';
+import type { Ec2Port } from './ports.js';
+import type { ActionResult } from './results.js';
+import { RunSnapshotLookup } from './run-lookup.js';
+
+/** Progress after each settled action. */
+export interface ApplyProgress {
+  readonly account: string;
+  readonly region: string;
+  /** Actions settled so far (any status). */
+  readonly done: number;
+  readonly total: number;
+  readonly failed: number;
+}
+
+export interface ApplyOptions {
+  /** `snapshot`: creates only; `clean`: deletes only. Default both. */
+  readonly only?: 'snapshot' | 'clean';
+  /** Calls in flight at once. Default 8. */
+  readonly concurrency?: number;
+  /** Epoch ms; actions not started by then are deferred with error code `Deadline`. */
+  readonly deadline?: number;
+  /** Default `Date.now`. */
+  readonly clock?: () => number;
+  /** Default a `setTimeout` promise. */
+  readonly sleep?: (ms: number) => Promise<void>;
+  readonly onProgress?: (event: ApplyProgress) => void;
+  /** No calls at all; the results are empty. */
+  readonly dryRun?: boolean;
+}
+
+export interface ApplyOutcome {
+  /** Creates (plan order), then deletes (plan order). */
+  readonly results: ActionResult[];
+  /** True when the deadline deferred at least one action. */
+  readonly deadlineReached: boolean;
+}
+
+export const DEFAULT_CONCURRENCY = 8;
+
+/** Milliseconds as a promise; the real clock's sleep. */
+export const sleepFor = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Carry out the plan's create and delete actions against EC2. `inventory` is the one the plan
+ * was made from: `consistency: instance` needs each instance's root device and attached volumes.
+ *
+ * @example
+ * const { results, deadlineReached } = await applyPlan(plan, ec2, { concurrency: 8, deadline }, inventory);
+ */
+export async function applyPlan(
+  plan: Plan,
+  ec2: Ec2Port,
+  options: ApplyOptions,
+  inventory: Inventory,
+): Promise<ApplyOutcome> {
+  if (options.dryRun === true) return { results: [], deadlineReached: false };
+  const creates = options.only === 'clean' ? [] : plan.actions.filter(isCreate);
+  const deletes = options.only === 'snapshot' ? [] : plan.actions.filter(isDelete);
+  const results: ActionResult[] = new Array(creates.length + deletes.length);
+  const total = results.length;
+  let settled = 0;
+  let failed = 0;
+  const base: ApplyContext = {
+    ec2,
+    runId: plan.runId,
+    clock: options.clock ?? Date.now,
+    sleep: options.sleep ?? sleepFor,
+    ...(options.deadline === undefined ? {} : { deadline: options.deadline }),
+    deadlineReached: false,
+    createsHalted: false,
+    settle(position, result) {
+      results[position] = result;
+      settled += 1;
+      if (result.status === 'failed') failed += 1;
+      options.onProgress?.({ account: plan.account, region: plan.region, done: settled, total, failed });
+    },
+    isSettled: (position) => results[position] !== undefined,
+  };
+  const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
+  await applyCreates(base, creates, inventory, concurrency);
+  await runPool(deletes, concurrency, (action, index) => applyDelete(base, action, creates.length + index));
+  return { results, deadlineReached: base.deadlineReached };
+}
+
+const isCreate = (action: Plan['actions'][number]): action is CreateAction => action.action === 'create';
+const isDelete = (action: Plan['actions'][number]): action is DeleteAction => action.action === 'delete';
+
+async function applyCreates(
+  base: ApplyContext,
+  creates: readonly CreateAction[],
+  inventory: Inventory,
+  concurrency: number,
+): Promise<void> {
+  if (creates.length === 0) return;
+  // The context object is shared so that the halt and deadline flags reach every lane.
+  const context: CreateContext = Object.assign(base, {
+    creates,
+    layouts: indexInstanceLayouts(inventory),
+    lookup: new RunSnapshotLookup(base.ec2, base.runId),
+  });
+  await runPool(groupCreates(creates), concurrency, async (unit) => {
+    try {
+      await applyCreateUnit(context, unit);
+    } catch (error) {
+      // A bug, not an EC2 answer: still one result per action, and the others go on.
+      for (const index of unit.members) {
+        const action = creates[index];
+        if (action !== undefined && !base.isSettled(index))
+          base.settle(index, resultFor(action, 'failed', { error: describeError(error) }));
+      }
+    }
+  });
+}
+
+/** Delete one snapshot: gone already counts as done; in use (by an AMI, say) is skipped. */
+async function applyDelete(context: ApplyContext, action: DeleteAction, position: number): Promise<void> {
+  if (isPastDeadline(context)) {
+    context.settle(position, resultFor(action, 'deferred', { error: deadlineError() }));
+    return;
+  }
+  try {
+    await context.ec2.deleteSnapshot(action.snapshotId);
+    context.settle(position, resultFor(action, 'done'));
+  } catch (error) {
+    const code = readErrorCode(error);
+    const status =
+      code === 'InvalidSnapshot.NotFound' ? 'done' : code === 'InvalidSnapshot.InUse' ? 'skipped' : 'failed';
+    context.settle(
+      position,
+      resultFor(action, status, status === 'done' ? {} : { error: describeError(error) }),
+    );
+  }
+}

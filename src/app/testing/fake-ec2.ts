@@ -1,0 +1,203 @@
+/**
+ * An in-memory Ec2Port for the app layer's tests: it keeps snapshots, counts calls, tracks how
+ * many calls are in flight at once, and fails calls with given EC2 error codes on request —
+ * including "done server-side, response lost", which only a fake can produce on demand.
+ */
+import {
+  type InstanceId,
+  type Inventory,
+  type Snapshot,
+  type SnapshotId,
+  snapshotId,
+  TAG,
+  type VolumeId,
+} from '../../core/model.js';
+import type { CreatedSnapshot, CreateSnapshotRequest, CreateSnapshotsRequest, Ec2Port } from '../ports.js';
+
+export type FakeOperation =
+  | 'collectInventory'
+  | 'createSnapshot'
+  | 'createSnapshots'
+  | 'deleteSnapshot'
+  | 'findRunSnapshots';
+
+/** An error shaped like the adapter's: an EC2 error `code` and an HTTP status. */
+export class FakeAwsError extends Error {
+  readonly code: string;
+  readonly $metadata: { readonly httpStatusCode: number };
+  constructor(code: string, message = `${code} (fake)`) {
+    super(message);
+    this.name = 'AwsCallError';
+    this.code = code;
+    this.$metadata = { httpStatusCode: /Internal|Unavailable/.test(code) ? 500 : 400 };
+  }
+}
+
+interface Fault {
+  readonly operation: FakeOperation;
+  readonly code: string;
+  remaining: number;
+  readonly afterSuccess: boolean;
+  readonly target?: string;
+}
+
+export interface FaultOptions {
+  /** How many matching calls fail. Default 1. */
+  readonly times?: number;
+  /** Carry the call out, then throw: the server acted but the response was lost. */
+  readonly afterSuccess?: boolean;
+  /** Only calls about this volume (createSnapshot), instance (createSnapshots) or snapshot (deleteSnapshot). */
+  readonly target?: string;
+}
+
+export class FakeEc2 implements Ec2Port {
+  readonly account: string;
+  readonly region: string;
+  /** Every call, in order, with its request. */
+  readonly calls: { readonly operation: FakeOperation; readonly request: unknown }[] = [];
+  /** Snapshots that DeleteSnapshot refuses with InvalidSnapshot.InUse. */
+  readonly inUse = new Set<string>();
+  maxInFlight = 0;
+  private inFlight = 0;
+  private nextId = 1;
+  private snapshots: Snapshot[];
+  private readonly faults: Fault[] = [];
+
+  constructor(
+    private readonly inventory: Inventory,
+    private readonly clock: () => number = () => 0,
+  ) {
+    this.account = inventory.account;
+    this.region = inventory.region;
+    this.snapshots = [...inventory.snapshots];
+  }
+
+  /** Make the next matching call(s) of `operation` fail with `code`. */
+  fail(operation: FakeOperation, code: string, options: FaultOptions = {}): this {
+    const { times = 1, afterSuccess = false, target } = options;
+    this.faults.push({
+      operation,
+      code,
+      remaining: times,
+      afterSuccess,
+      ...(target === undefined ? {} : { target }),
+    });
+    return this;
+  }
+
+  count(operation: FakeOperation): number {
+    return this.calls.filter((c) => c.operation === operation).length;
+  }
+
+  /** The snapshots as they are now. */
+  listSnapshots(): readonly Snapshot[] {
+    return this.snapshots;
+  }
+
+  async collectInventory(): Promise<Inventory> {
+    return this.call('collectInventory', undefined, undefined, () => ({
+      ...this.inventory,
+      snapshots: [...this.snapshots],
+    }));
+  }
+
+  async createSnapshot(request: CreateSnapshotRequest): Promise<CreatedSnapshot> {
+    return this.call('createSnapshot', request, request.volumeId, () =>
+      this.addSnapshot(request.volumeId, request.tags, request.description),
+    );
+  }
+
+  async createSnapshots(request: CreateSnapshotsRequest): Promise<readonly CreatedSnapshot[]> {
+    return this.call('createSnapshots', request, request.instanceId, () =>
+      this.setVolumes(request).map((v) => this.addSnapshot(v, request.tags, request.description)),
+    );
+  }
+
+  async deleteSnapshot(id: SnapshotId): Promise<void> {
+    return this.call('deleteSnapshot', id, id, () => {
+      if (!this.snapshots.some((s) => s.id === id)) throw new FakeAwsError('InvalidSnapshot.NotFound');
+      if (this.inUse.has(id)) throw new FakeAwsError('InvalidSnapshot.InUse');
+      this.snapshots = this.snapshots.filter((s) => s.id !== id);
+    });
+  }
+
+  async findRunSnapshots(runId: string, policy: string): Promise<readonly Snapshot[]> {
+    return this.call('findRunSnapshots', { runId, policy }, undefined, () =>
+      this.snapshots.filter((s) => s.tags[TAG.runId] === runId && s.tags[TAG.policy] === policy),
+    );
+  }
+
+  private async call<T>(
+    operation: FakeOperation,
+    request: unknown,
+    target: string | undefined,
+    act: () => T,
+  ): Promise<T> {
+    this.calls.push({ operation, request });
+    this.inFlight += 1;
+    this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
+    try {
+      // Yield so that concurrent callers really overlap.
+      await new Promise((resolve) => setImmediate(resolve));
+      const fault = this.takeFault(operation, target);
+      if (fault !== undefined && !fault.afterSuccess) throw new FakeAwsError(fault.code);
+      const result = act();
+      if (fault !== undefined) throw new FakeAwsError(fault.code);
+      return result;
+    } finally {
+      this.inFlight -= 1;
+    }
+  }
+
+  private takeFault(operation: FakeOperation, target: string | undefined): Fault | undefined {
+    const fault = this.faults.find(
+      (f) => f.operation === operation && f.remaining > 0 && (f.target === undefined || f.target === target),
+    );
+    if (fault !== undefined) fault.remaining -= 1;
+    return fault;
+  }
+
+  private addSnapshot(
+    volumeId: VolumeId,
+    tags: Readonly<Record<string, string>>,
+    description: string,
+  ): CreatedSnapshot {
+    const id = snapshotId(`snap-${(this.nextId++).toString(16).padStart(17, '0')}`);
+    this.snapshots.push({
+      id,
+      volumeId,
+      ownerId: this.account,
+      state: 'pending',
+      startTime: this.clock(),
+      tags,
+      description,
+    });
+    return { snapshotId: id, volumeId };
+  }
+
+  /** Which volumes a CreateSnapshots call covers, refusing what EC2 refuses. */
+  private setVolumes(request: CreateSnapshotsRequest): VolumeId[] {
+    const instance = this.inventory.instances.find((i) => i.id === request.instanceId);
+    if (instance === undefined) throw new FakeAwsError('InvalidInstanceID.NotFound');
+    const attached = this.attachedTo(request.instanceId);
+    const root = attached.find((a) => a.device === instance.rootDeviceName);
+    for (const excluded of request.excludeDataVolumeIds) {
+      if (!attached.some((a) => a.volumeId === excluded) || excluded === root?.volumeId) {
+        throw new FakeAwsError(
+          'InvalidParameterValue',
+          `${excluded} is not a data volume of ${request.instanceId}`,
+        );
+      }
+    }
+    return attached
+      .filter((a) => !(request.excludeBootVolume && a.volumeId === root?.volumeId))
+      .filter((a) => !request.excludeDataVolumeIds.includes(a.volumeId))
+      .map((a) => a.volumeId);
+  }
+
+  private attachedTo(id: InstanceId): { volumeId: VolumeId; device: string }[] {
+    return this.inventory.volumes.flatMap((v) =>
+      v.attachments.filter((a) => a.instanceId === id).map((a) => ({ volumeId: v.id, device: a.device })),
+    );
+  }
+}
