@@ -3,7 +3,7 @@
  * `src/aws/*` implements them with the AWS SDK; tests may implement them in memory.
  * Every operation declares the IAM actions it needs, so `iam-policy` is derived from code.
  */
-import type { Inventory, InstanceId, Snapshot, SnapshotId, VolumeId } from '../core/model.js';
+import type { InstanceId, Inventory, Snapshot, SnapshotId, VolumeId } from '../core/model.js';
 
 /** Progress while collecting: one call per page. */
 export interface CollectProgress {
