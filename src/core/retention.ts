@@ -1,0 +1,210 @@
+/**
+ * Keep rules (SPEC §4) for one series: which snapshots stay and which go, with a reason each.
+ *
+ * There is no look-back window: every snapshot of the series is judged on every run. Reasons are
+ * shared objects prepared once per policy, so judging a million snapshots allocates nothing per
+ * snapshot; the calendar tiers convert times to the policy's time zone through a per-hour
+ * cache of UTC offsets instead of formatting dates.
+ */
+import type { Reason, ReasonCode } from './actions.js';
+import type { Snapshot } from './model.js';
+import type { Retention } from './policy/types.js';
+import { formatDuration } from './schedule.js';
+
+const DAY = 86_400_000;
+const HOUR = 3_600_000;
+
+type TierName = 'daily' | 'weekly' | 'monthly' | 'yearly';
+interface Tier {
+  readonly count: number;
+  readonly key: (localDay: number) => number;
+  readonly reason: Reason;
+}
+
+/** A policy's retention prepared for one `now`. */
+export interface RetentionRules {
+  readonly retention: Retention;
+  readonly now: number;
+  readonly tiers: readonly Tier[];
+  /** UTC offset (ms) of the policy's time zone at an instant. */
+  readonly offsetAt: (time: number) => number;
+  readonly reasons: {
+    readonly minimum: Reason;
+    readonly maxAge: Reason;
+    readonly expired: Reason;
+    readonly error: Reason;
+    readonly orphanExpired: Reason;
+    readonly locked: Reason;
+    readonly pending: Reason;
+  };
+}
+
+/** Reason codes that mean "delete this snapshot". */
+export const DELETE_CODES: ReadonlySet<ReasonCode> = new Set([
+  'retention.expired',
+  'retention.error',
+  'retention.orphan-expired',
+]);
+
+/**
+ * Prepare retention rules. `timeZone` is the zone calendar tiers count days in (UTC for `every`).
+ *
+ * @example prepareRetention({ minimum: 5, maxAgeMs: 14 * DAY, ... }, 'UTC', now)
+ */
+export function prepareRetention(retention: Retention, timeZone: string, now: number): RetentionRules {
+  const zone = timeZone === 'UTC' || timeZone === 'Etc/UTC' ? '' : ` (${timeZone})`;
+  const tierReason = (name: TierName, count: number, unit: string): Reason => ({
+    code: `retention.tier.${name}`,
+    message: `newest of its ${unit}${zone}, one of the last ${count} ${unit}s that have a snapshot`,
+  });
+  const candidates: [TierName, number, string, (day: number) => number][] = [
+    ['daily', retention.keepDaily, 'day', (day) => day],
+    ['weekly', retention.keepWeekly, 'week', isoWeekOf],
+    ['monthly', retention.keepMonthly, 'month', monthOf],
+    ['yearly', retention.keepYearly, 'year', yearOf],
+  ];
+  const tiers = candidates
+    .filter(([, count]) => count > 0)
+    .map(([name, count, unit, key]) => ({ count, key, reason: tierReason(name, count, unit) }));
+  const orphaned = retention.orphaned;
+  return {
+    retention,
+    now,
+    tiers,
+    offsetAt: tiers.length > 0 && zone !== '' ? createOffsetCache(timeZone) : () => 0,
+    reasons: {
+      minimum: { code: 'retention.minimum', message: `among the newest ${retention.minimum} completed` },
+      maxAge: { code: 'retention.max-age', message: `younger than max_age ${maxAgeText(retention)}` },
+      expired: { code: 'retention.expired', message: describeExpired(retention) },
+      error: { code: 'retention.error', message: 'snapshot failed (state error); never counted' },
+      orphanExpired: {
+        code: 'retention.orphan-expired',
+        message: `source volume is gone and the snapshot is older than ${orphaned.kind === 'expire-after' ? formatDuration(orphaned.afterMs) : '-'}`,
+      },
+      locked: { code: 'protected.locked', message: 'snapshot lock in force' },
+      pending: { code: 'protected.pending', message: 'snapshot is not completed yet; never counted' },
+    },
+  };
+}
+
+const maxAgeText = (r: Retention): string => (r.maxAgeMs === undefined ? '-' : formatDuration(r.maxAgeMs));
+
+function describeExpired(r: Retention): string {
+  const parts = [`not among the newest ${r.minimum}`];
+  if (r.maxAgeMs !== undefined) parts.push(`older than max_age ${formatDuration(r.maxAgeMs)}`);
+  if (r.keepDaily + r.keepWeekly + r.keepMonthly + r.keepYearly > 0) parts.push('kept by no calendar tier');
+  return parts.join(', ');
+}
+
+/** Protections that win over every retention rule, by snapshot id. */
+export interface Protections {
+  /** Snapshot id → a reason naming the AMI that references it. */
+  readonly ami: ReadonlyMap<string, Reason>;
+}
+
+/**
+ * Judge one series. `snapshots` are sorted oldest first; `out[i]` receives the reason for
+ * `snapshots[i]` (a `DELETE_CODES` reason means delete). `orphan`: the source volume is gone.
+ */
+export function decideRetention(
+  rules: RetentionRules,
+  snapshots: readonly Snapshot[],
+  protections: Protections,
+  orphan: boolean,
+  out: Reason[],
+): void {
+  const { retention, reasons, tiers, now } = rules;
+  const youngerThan = retention.maxAgeMs === undefined ? Number.POSITIVE_INFINITY : now - retention.maxAgeMs;
+  const orphaned = retention.orphaned;
+  const expireBefore =
+    orphan && orphaned.kind === 'expire-after' ? now - orphaned.afterMs : Number.NEGATIVE_INFINITY;
+  const lastKeys = tiers.length > 0 ? tiers.map(() => Number.NaN) : EMPTY;
+  const remaining = tiers.length > 0 ? tiers.map((t) => t.count) : EMPTY;
+  let completed = 0;
+  for (let i = snapshots.length - 1; i >= 0; i--) {
+    const s = snapshots[i]!;
+    const protection = protections.ami.get(s.id) ?? (s.locked === true ? reasons.locked : undefined);
+    if (s.state !== 'completed') {
+      out[i] = protection ?? (s.state === 'error' ? reasons.error : reasons.pending);
+      continue;
+    }
+    let reason: Reason | undefined;
+    if (completed < retention.minimum) reason = reasons.minimum;
+    completed++;
+    if (reason === undefined && s.startTime > youngerThan) reason = reasons.maxAge;
+    if (tiers.length > 0) {
+      const day = Math.floor((s.startTime + rules.offsetAt(s.startTime)) / DAY);
+      for (let t = 0; t < tiers.length; t++) {
+        const tier = tiers[t]!;
+        const key = tier.key(day);
+        // restic: the newest snapshot of each of the last N periods that have a snapshot.
+        if (remaining[t]! > 0 && key !== lastKeys[t]) {
+          lastKeys[t] = key;
+          remaining[t]!--;
+          reason ??= tier.reason;
+        }
+      }
+    }
+    if (s.startTime < expireBefore) reason = reasons.orphanExpired;
+    out[i] = protection ?? reason ?? reasons.expired;
+  }
+}
+
+const EMPTY: number[] = [];
+
+/** ISO weeks start on Monday; day 0 (1970-01-01) was a Thursday. */
+const isoWeekOf = (day: number): number => Math.floor((day + 3) / 7);
+
+function monthOf(day: number): number {
+  const [year, month] = civilFromDays(day);
+  return year * 12 + month;
+}
+
+const yearOf = (day: number): number => civilFromDays(day)[0];
+
+/** Proleptic Gregorian year and month (1–12) of a day number (H. Hinnant's algorithm). */
+function civilFromDays(days: number): [number, number] {
+  const z = days + 719_468;
+  const era = Math.floor(z / 146_097);
+  const doe = z - era * 146_097;
+  const yoe = Math.floor(
+    (doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365,
+  );
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const month = mp < 10 ? mp + 3 : mp - 9;
+  return [yoe + era * 400 + (month <= 2 ? 1 : 0), month];
+}
+
+/**
+ * UTC offsets of a time zone, cached per UTC hour: formatting a date costs microseconds, and a
+ * series of snapshots shares few hours. An hour with a transition inside is never cached.
+ */
+export function createOffsetCache(timeZone: string): (time: number) => number {
+  const format = new Intl.DateTimeFormat('en-US', {
+    timeZone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: 'numeric',
+    day: 'numeric',
+    hour: 'numeric',
+    minute: 'numeric',
+    second: 'numeric',
+  });
+  const exact = (time: number): number => {
+    const p: Record<string, number> = {};
+    for (const part of format.formatToParts(time)) p[part.type] = Number(part.value);
+    const local = Date.UTC(p.year!, p.month! - 1, p.day!, p.hour!, p.minute!, p.second!);
+    return local - (time - (((time % 1000) + 1000) % 1000));
+  };
+  const cache = new Map<number, number>();
+  return (time) => {
+    const hour = Math.floor(time / HOUR);
+    const cached = cache.get(hour);
+    if (cached !== undefined) return cached;
+    const start = exact(hour * HOUR);
+    if (exact(hour * HOUR + HOUR - 1) !== start) return exact(time);
+    cache.set(hour, start);
+    return start;
+  };
+}

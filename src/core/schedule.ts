@@ -1,0 +1,122 @@
+/**
+ * Due rules (SPEC §4): is a series due for a new snapshot at `now`?
+ *
+ * Everything that depends only on the policy and `now` (the latest cron slot, the next one) is
+ * computed once per policy by `prepareSchedule`; `decideDue` is then a few comparisons per series.
+ */
+import { Cron } from 'croner';
+import type { Reason } from './actions.js';
+import type { Schedule } from './policy/types.js';
+
+/** A schedule prepared for one `now`. */
+export interface ScheduleClock {
+  readonly schedule: Schedule;
+  readonly now: number;
+  /** cron: the latest slot at or before `now`; undefined when the pattern has none. */
+  readonly latestSlot?: number;
+  /** cron: the first slot after `now`; undefined when the pattern has none. */
+  readonly nextSlot?: number;
+  /** cron: find the first slot strictly after a time (for the rare series whose snapshot is newer). */
+  readonly slotAfter: (time: number) => number | undefined;
+  /** Set when the cron pattern or time zone cannot be evaluated: the series is then never due. */
+  readonly problem?: string;
+}
+
+export type DueDecision =
+  | { readonly due: true; readonly reason: Reason }
+  | { readonly due: false; readonly reason: Reason; readonly nextDue?: number };
+
+const SECOND = 1000;
+
+/**
+ * Prepare a schedule for `now`: for cron, evaluate the pattern in its time zone once.
+ *
+ * @example prepareSchedule({ kind: 'cron', pattern: '0 0 3 * * *', timezone: 'UTC', ... }, now).latestSlot
+ */
+export function prepareSchedule(schedule: Schedule, now: number): ScheduleClock {
+  if (schedule.kind === 'every') return { schedule, now, slotAfter: () => undefined };
+  let cron: Cron;
+  try {
+    cron = new Cron(schedule.pattern, { timezone: schedule.timezone, paused: true });
+    // Slots are whole seconds and previousRuns() is strictly before its reference, so the
+    // reference is the start of the next second: a slot exactly at `now` counts as "at or before".
+    const reference = Math.floor(now / SECOND) * SECOND + SECOND;
+    const latest = cron.previousRuns(1, new Date(reference))[0]?.getTime();
+    const next = cron.nextRun(new Date(now))?.getTime();
+    const slotAfter = (time: number): number | undefined => cron.nextRun(new Date(time))?.getTime();
+    return {
+      schedule,
+      now,
+      slotAfter,
+      ...(latest !== undefined && latest <= now ? { latestSlot: latest } : {}),
+      ...(next !== undefined ? { nextSlot: next } : {}),
+    };
+  } catch (error) {
+    const problem = `cron "${schedule.source}" in ${schedule.timezone} cannot be evaluated: ${String(error)}`;
+    return { schedule, now, slotAfter: () => undefined, problem };
+  }
+}
+
+/**
+ * Decide whether a series is due.
+ *
+ * @param newest start time of the series' newest non-error snapshot, undefined when it has none.
+ */
+export function decideDue(clock: ScheduleClock, newest: number | undefined): DueDecision {
+  const { schedule, now } = clock;
+  if (clock.problem !== undefined) {
+    return { due: false, reason: { code: 'not-due', message: clock.problem } };
+  }
+  if (newest === undefined) {
+    return { due: true, reason: { code: 'due.first', message: 'no snapshot of this series yet' } };
+  }
+  if (schedule.kind === 'every') {
+    const nextDue = newest + schedule.everyMs - schedule.toleranceMs;
+    if (nextDue <= now) {
+      const message = `newest snapshot ${iso(newest)} is older than every ${schedule.source}`;
+      return { due: true, reason: { code: 'due.interval', message } };
+    }
+    return notDue(nextDue, newest);
+  }
+  // A snapshot up to `tolerance` before a slot counts for that slot, so a run fired slightly
+  // early does not double up on the next one.
+  const latest = clock.latestSlot;
+  if (latest !== undefined && latest - schedule.toleranceMs > newest) {
+    const message = `cron slot ${iso(latest)} (${schedule.source}, ${schedule.timezone}) has no snapshot yet`;
+    return { due: true, reason: { code: 'due.cron', message } };
+  }
+  const threshold = newest + schedule.toleranceMs;
+  const nextDue = threshold < now ? clock.nextSlot : clock.slotAfter(threshold);
+  return notDue(nextDue, newest);
+}
+
+function notDue(nextDue: number | undefined, newest: number): DueDecision {
+  const when = nextDue === undefined ? 'no later slot' : `next due ${iso(nextDue)}`;
+  const reason: Reason = { code: 'not-due', message: `newest snapshot ${iso(newest)}; ${when}` };
+  return nextDue === undefined ? { due: false, reason } : { due: false, reason, nextDue };
+}
+
+const iso = (time: number): string => new Date(time).toISOString();
+
+const UNITS: readonly (readonly [string, number])[] = [
+  ['d', 86_400_000],
+  ['h', 3_600_000],
+  ['m', 60_000],
+  ['s', 1000],
+];
+
+/**
+ * Format milliseconds as a compact duration for messages.
+ *
+ * @example formatDuration(36 * 3_600_000) // "1d12h"
+ */
+export function formatDuration(ms: number): string {
+  let rest = ms;
+  let text = '';
+  for (const [unit, size] of UNITS) {
+    const count = Math.floor(rest / size);
+    if (count > 0) text += `${count}${unit}`;
+    rest -= count * size;
+  }
+  return text === '' ? `${ms}ms` : text;
+}
