@@ -98,9 +98,13 @@ describe('ThrottleRegistry', () => {
     const registry = new ThrottleRegistry();
 
     // Act
-    const specs = ['CreateSnapshot', 'CreateSnapshots', 'DeleteSnapshot', 'DescribeSnapshots', 'CopySnapshot'].map(
-      (a) => registry.specFor(a),
-    );
+    const specs = [
+      'CreateSnapshot',
+      'CreateSnapshots',
+      'DeleteSnapshot',
+      'DescribeSnapshots',
+      'CopySnapshot',
+    ].map((a) => registry.specFor(a));
 
     // Assess
     expect(specs).toEqual([
@@ -117,7 +121,11 @@ describe('ThrottleRegistry', () => {
   it('lets overrides win', () => {
     // Prepare
     const fast = { capacity: 100, refillPerSecond: 50 };
-    const registry = new ThrottleRegistry({ buckets: { CreateSnapshot: fast }, describe: fast, fallback: fast });
+    const registry = new ThrottleRegistry({
+      buckets: { CreateSnapshot: fast },
+      describe: fast,
+      fallback: fast,
+    });
 
     // Act / Assess
     expect(registry.specFor('CreateSnapshot')).toBe(fast);

@@ -1,0 +1,97 @@
+import { describe, expect, it } from 'vitest';
+import { AWS_OPERATIONS, buildIamPolicy } from './iam.js';
+
+describe('buildIamPolicy', () => {
+  it('grants exactly the declared actions, deletes only on tagged snapshots', () => {
+    // Prepare / Act
+    const policy = buildIamPolicy(AWS_OPERATIONS);
+
+    // Assess
+    expect(policy).toEqual({
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Sid: 'CollectRegionsAccountFindRunSnapshotsAssumeRole',
+          Effect: 'Allow',
+          Action: [
+            'autoscaling:DescribeAutoScalingGroups',
+            'ec2:DescribeImages',
+            'ec2:DescribeInstances',
+            'ec2:DescribeRegions',
+            'ec2:DescribeSnapshots',
+            'ec2:DescribeVolumes',
+            'sts:AssumeRole',
+            'sts:GetCallerIdentity',
+          ],
+          Resource: '*',
+        },
+        {
+          Sid: 'CreateSnapshot',
+          Effect: 'Allow',
+          Action: ['ec2:CreateSnapshot'],
+          Resource: ['arn:aws:ec2:*:*:volume/*', 'arn:aws:ec2:*::snapshot/*'],
+        },
+        {
+          Sid: 'CreateSnapshots',
+          Effect: 'Allow',
+          Action: ['ec2:CreateSnapshots'],
+          Resource: ['arn:aws:ec2:*:*:instance/*', 'arn:aws:ec2:*:*:volume/*', 'arn:aws:ec2:*::snapshot/*'],
+        },
+        {
+          Sid: 'TagOnCreate',
+          Effect: 'Allow',
+          Action: ['ec2:CreateTags'],
+          Resource: ['arn:aws:ec2:*::snapshot/*'],
+          Condition: { StringEquals: { 'ec2:CreateAction': ['CreateSnapshot', 'CreateSnapshots'] } },
+        },
+        {
+          Sid: 'DeleteSnapshot',
+          Effect: 'Allow',
+          Action: ['ec2:DeleteSnapshot'],
+          Resource: ['arn:aws:ec2:*::snapshot/*'],
+          Condition: { StringLike: { 'aws:ResourceTag/ebs-snapper:policy': '*' } },
+        },
+      ],
+    });
+  });
+
+  it('never grants DeleteSnapshot or CreateTags without their condition', () => {
+    // Prepare / Act
+    const statements = buildIamPolicy(AWS_OPERATIONS).Statement;
+
+    // Assess
+    for (const action of ['ec2:DeleteSnapshot', 'ec2:CreateTags']) {
+      const granting = statements.filter((s) => s.Action.includes(action));
+      expect(granting).toHaveLength(1);
+      expect(granting[0]?.Condition).toBeDefined();
+    }
+  });
+
+  it('groups operations with equal conditions written in another order, and fills in the partition', () => {
+    // Prepare
+    const operations = [
+      { operation: 'a', actions: ['ec2:StopInstances'], condition: { StringLike: { x: '1', y: '2' } } },
+      { operation: 'b', actions: ['ec2:StartInstances'], condition: { StringLike: { y: '2', x: '1' } } },
+      { operation: 'c', actions: ['ec2:DeleteSnapshot'], resources: ['arn:{partition}:ec2:*::snapshot/*'] },
+      { operation: 'c', actions: ['ec2:CopySnapshot'] },
+    ];
+
+    // Act
+    const policy = buildIamPolicy(operations, { partition: 'aws-cn' });
+
+    // Assess
+    expect(policy.Statement.map((s) => [s.Sid, s.Action, s.Resource])).toEqual([
+      ['AB', ['ec2:StartInstances', 'ec2:StopInstances'], '*'],
+      ['C', ['ec2:DeleteSnapshot'], ['arn:aws-cn:ec2:*::snapshot/*']],
+      ['C2', ['ec2:CopySnapshot'], '*'],
+    ]);
+  });
+
+  it('is a valid JSON document', () => {
+    // Prepare / Act
+    const text = JSON.stringify(buildIamPolicy(AWS_OPERATIONS));
+
+    // Assess
+    expect(JSON.parse(text)).toEqual(buildIamPolicy(AWS_OPERATIONS));
+  });
+});
