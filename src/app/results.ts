@@ -46,4 +46,6 @@ export interface RunReport {
   /** True when the deadline stopped the run before every action was tried. */
   readonly deadlineReached: boolean;
   readonly dryRun: boolean;
+  /** The `--only` in force: with `snapshot` no delete was applied, with `clean` no create. */
+  readonly only?: 'snapshot' | 'clean';
 }

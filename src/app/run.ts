@@ -1,0 +1,145 @@
+/**
+ * One account × region, end to end: lock → collect → plan → apply → report. The CLI runs this
+ * for every target in parallel; deployed workers will do the same under a lease.
+ */
+import type { Plan } from '../core/actions.js';
+import type { Inventory } from '../core/model.js';
+import { planSnapshots } from '../core/plan.js';
+import type { Config, GuardLimit } from '../core/policy/types.js';
+import { type ApplyOptions, type ApplyProgress, applyPlan, sleepFor } from './apply.js';
+import { withLock } from './lock.js';
+import type { CollectProgress, Ec2Port } from './ports.js';
+import type { ActionResult, RunReport, RunSummary } from './results.js';
+
+export interface PlanTargetOptions {
+  /** Epoch ms the plan is made for (`--now`). */
+  readonly now: number;
+  readonly runId: string;
+  /** `--max-deletes`: overrides `settings.guard.max_deletes` as a count. */
+  readonly maxDeletes?: number;
+  readonly onProgress?: (event: CollectProgress) => void;
+}
+
+export interface RunTargetOptions extends Omit<PlanTargetOptions, 'onProgress'> {
+  /** `snapshot`: apply creates only; `clean`: deletes only. */
+  readonly only?: 'snapshot' | 'clean';
+  /** Plan only; no lock, no change. */
+  readonly dryRun?: boolean;
+  /** Epoch ms: actions not started by then are deferred. */
+  readonly deadline?: number;
+  /** Default 8. */
+  readonly concurrency?: number;
+  /** Where the lock file goes; default see `defaultLockDir`. */
+  readonly lockDir?: string;
+  /** Default `Date.now`. */
+  readonly clock?: () => number;
+  readonly sleep?: (ms: number) => Promise<void>;
+  /** Collection progress (has `resource`), then apply progress (has `done`). */
+  readonly onProgress?: (event: CollectProgress | ApplyProgress) => void;
+}
+
+/**
+ * Collect the inventory of the port's account × region and plan it.
+ *
+ * @example const { plan } = await planTarget(ec2, config, { now: Date.now(), runId: newRunId(Date.now()) });
+ */
+export async function planTarget(
+  ec2: Ec2Port,
+  config: Config,
+  options: PlanTargetOptions,
+): Promise<{ inventory: Inventory; plan: Plan }> {
+  const inventory = await ec2.collectInventory(
+    options.onProgress === undefined ? {} : { onProgress: options.onProgress },
+  );
+  const guard: GuardLimit | undefined =
+    options.maxDeletes === undefined
+      ? config.settings.guard.maxDeletes
+      : { kind: 'count', count: options.maxDeletes };
+  const plan = planSnapshots(inventory, config.policies, {
+    now: options.now,
+    runId: options.runId,
+    ...(guard === undefined ? {} : { guard }),
+  });
+  return { inventory, plan };
+}
+
+/**
+ * Run one account × region: under its lock (skipped for a dry run, which changes nothing),
+ * collect, plan and apply, then summarize. Throws `LockBusyError` when another run holds it.
+ *
+ * @example const report = await runTarget(ec2, config, { now, runId, deadline: now + 10 * 60_000 });
+ */
+export async function runTarget(ec2: Ec2Port, config: Config, options: RunTargetOptions): Promise<RunReport> {
+  const work = () => planAndApply(ec2, config, options);
+  if (options.dryRun === true) return work();
+  return withLock(`${ec2.account}-${ec2.region}`, work, {
+    runId: options.runId,
+    ...(options.lockDir === undefined ? {} : { lockDir: options.lockDir }),
+    ...(options.clock === undefined ? {} : { clock: options.clock }),
+  });
+}
+
+async function planAndApply(ec2: Ec2Port, config: Config, options: RunTargetOptions): Promise<RunReport> {
+  const { onProgress } = options;
+  const { inventory, plan } = await planTarget(ec2, config, {
+    now: options.now,
+    runId: options.runId,
+    ...(options.maxDeletes === undefined ? {} : { maxDeletes: options.maxDeletes }),
+    ...(onProgress === undefined ? {} : { onProgress }),
+  });
+  const applyOptions: ApplyOptions = {
+    dryRun: options.dryRun === true,
+    clock: options.clock ?? Date.now,
+    sleep: options.sleep ?? sleepFor,
+    ...(options.only === undefined ? {} : { only: options.only }),
+    ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
+    ...(options.deadline === undefined ? {} : { deadline: options.deadline }),
+    ...(onProgress === undefined ? {} : { onProgress }),
+  };
+  const { results, deadlineReached } = await applyPlan(plan, ec2, applyOptions, inventory);
+  return {
+    plan,
+    results,
+    summary: summarizeResults(results),
+    deadlineReached,
+    dryRun: options.dryRun === true,
+    ...(options.only === undefined ? {} : { only: options.only }),
+  };
+}
+
+/** Counts of a run's results by outcome. */
+export function summarizeResults(results: readonly ActionResult[]): RunSummary {
+  const count = (test: (r: ActionResult) => boolean): number => results.filter(test).length;
+  return {
+    created: count((r) => r.action === 'create' && r.status === 'done'),
+    deleted: count((r) => r.action === 'delete' && r.status === 'done'),
+    failed: count((r) => r.status === 'failed'),
+    deferred: count((r) => r.status === 'deferred'),
+    skipped: count((r) => r.status === 'skipped'),
+  };
+}
+
+/**
+ * True when the run must exit 1: an action failed, or the guard stopped the deletes (except with
+ * `only: 'snapshot'`, which deletes nothing anyway).
+ */
+export function hasFailures(report: RunReport): boolean {
+  if (report.results.some((r) => r.status === 'failed')) return true;
+  return report.plan.guard?.tripped === true && report.only !== 'snapshot';
+}
+
+/**
+ * A run id: the UTC start time, sortable, and 6 random hex digits.
+ *
+ * @example newRunId(Date.parse('2026-11-25T17:03:12Z')) // '20261125T170312Z-3f9a2c'
+ */
+export function newRunId(now: number, random: () => number = Math.random): string {
+  const stamp = new Date(now)
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
+  const suffix = Math.floor(random() * 0x1000000)
+    .toString(16)
+    .padStart(6, '0');
+  return `${stamp}-${suffix}`;
+}
