@@ -28,7 +28,9 @@ function isInstallDue() {
 function run(command, args) {
   const result = spawnSync(command, args, { cwd: root, stdio: 'inherit' });
   if (result.status !== 0) {
-    console.error(`setup: \`${[command, ...args].join(' ')}\` failed (exit ${result.status ?? result.signal})`);
+    console.error(
+      `setup: \`${[command, ...args].join(' ')}\` failed (exit ${result.status ?? result.signal})`,
+    );
     process.exit(1);
   }
 }
