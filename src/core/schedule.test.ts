@@ -1,0 +1,195 @@
+import { describe, expect, it } from 'vitest';
+import type { Inventory } from './model.js';
+import { planSnapshots } from './plan.js';
+import { decideDue, formatDuration, prepareSchedule } from './schedule.js';
+import { applyPlan } from './testing/apply.js';
+import { fleet, series } from './testing/fleet.js';
+import { creates } from './testing/plan-queries.js';
+import { HOUR, MINUTE, policy } from './testing/policy.js';
+
+const now = Date.parse('2024-05-10T12:00:00Z');
+const every12h = policy({
+  id: 'p',
+  select: { instances: { 'tag:Name': '*' } },
+  every: '12h',
+  tolerance: '5m',
+});
+
+describe('every', () => {
+  it.each([
+    ['12h ago', now - 12 * HOUR, true],
+    ['exactly every − tolerance ago', now - 12 * HOUR + 5 * MINUTE, true],
+    ['one second less than every − tolerance ago', now - 12 * HOUR + 5 * MINUTE + 1000, false],
+    ['an hour ago', now - HOUR, false],
+  ])('newest snapshot %s → due: %s', (_, newest, due) => {
+    // Prepare
+    const clock = prepareSchedule(every12h.schedule, now);
+
+    // Act
+    const decision = decideDue(clock, newest);
+
+    // Assess
+    expect(decision.due).toBe(due);
+    expect(decision.reason.code).toBe(due ? 'due.interval' : 'not-due');
+  });
+
+  it('says when a series that is not due will be', () => {
+    // Prepare
+    const clock = prepareSchedule(every12h.schedule, now);
+
+    // Act
+    const decision = decideDue(clock, now - HOUR);
+
+    // Assess
+    expect(decision.reason.message).toContain('next due 2024-05-10T22:55:00.000Z');
+  });
+
+  it('does not count error snapshots as the newest', () => {
+    // Prepare
+    const inventory = fleet()
+      .instance('a')
+      .volume()
+      .snapshots(series('p', [now - 13 * HOUR]))
+      .snapshots(series('p', [now - HOUR], { state: 'error' }))
+      .build();
+
+    // Act
+    const plan = planSnapshots(inventory, [every12h], { now, runId: 'r' });
+
+    // Assess
+    expect(creates(plan).map((c) => c.reason.code)).toEqual(['due.interval']);
+  });
+});
+
+describe('cron', () => {
+  const at3 = policy({
+    id: 'p',
+    select: { instances: { 'tag:Name': '*' } },
+    cron: '0 3 * * *',
+    timezone: 'Europe/Berlin',
+  });
+
+  it('is due when the latest slot at or before now has no snapshot', () => {
+    // Prepare: 03:00 CEST is 01:00 UTC
+    const slot = Date.parse('2024-05-10T01:00:00Z');
+    const clock = prepareSchedule(at3.schedule, slot);
+
+    // Act
+    const decision = decideDue(clock, slot - 24 * HOUR);
+
+    // Assess
+    expect(clock.latestSlot).toBe(slot);
+    expect(decision).toMatchObject({ due: true, reason: { code: 'due.cron' } });
+  });
+
+  it('catches a missed slot up once, not once per missed slot', () => {
+    // Prepare: the last snapshot is three days old
+    const clock = prepareSchedule(at3.schedule, now);
+    const first = decideDue(clock, now - 72 * HOUR);
+
+    // Act: after that one catch-up snapshot
+    const second = decideDue(clock, now);
+
+    // Assess
+    expect(first.due).toBe(true);
+    expect(second).toMatchObject({ due: false, nextDue: Date.parse('2024-05-11T01:00:00Z') });
+  });
+
+  it('counts a snapshot taken up to `tolerance` before a slot for that slot', () => {
+    // Prepare
+    const slot = Date.parse('2024-05-10T01:00:00Z');
+    const clock = prepareSchedule(at3.schedule, slot + MINUTE);
+
+    // Act
+    const decision = decideDue(clock, slot - 2 * MINUTE);
+
+    // Assess
+    expect(decision.due).toBe(false);
+  });
+
+  it('reports a pattern it cannot evaluate and is then never due', () => {
+    // Prepare
+    const bad = { ...at3.schedule, timezone: 'Mars/Olympus' };
+
+    // Act
+    const clock = prepareSchedule(bad, now);
+
+    // Assess
+    expect(clock.problem).toContain('Mars/Olympus');
+    expect(decideDue(clock, undefined).due).toBe(false);
+  });
+
+  it.each([
+    ['spring forward', '2024-03-29T00:00:00Z', ['2024-03-29', '2024-03-30', '2024-03-31', '2024-04-01']],
+    ['fall back', '2024-10-25T00:00:00Z', ['2024-10-25', '2024-10-26', '2024-10-27', '2024-10-28']],
+  ])('takes exactly one snapshot per day across the Europe/Berlin %s', (_, start, days) => {
+    // Prepare: runs every 5 minutes for 4 days, each applying its plan
+    const daily = (cron: string) =>
+      policy({ id: 'p', select: { instances: { 'tag:Name': '*' } }, cron, timezone: 'Europe/Berlin' });
+    const policies = [daily('0 3 * * *')];
+    const first = Date.parse(start);
+    let inventory: Inventory = fleet()
+      .instance('a')
+      .volume()
+      .snapshots(series('p', [first - HOUR]))
+      .build();
+
+    // Act
+    for (let t = first; t < first + 4 * 24 * HOUR; t += 5 * MINUTE) {
+      inventory = applyPlan(inventory, planSnapshots(inventory, policies, { now: t, runId: `r-${t}` }));
+    }
+
+    // Assess: one per local day, each at 03:00 local time
+    const made = inventory.snapshots.filter((s) => s.state === 'pending').map((s) => s.startTime);
+    expect(made.map(berlinTime)).toEqual(days.map((d) => `${d} 03:00`));
+  });
+
+  it('takes one snapshot on the day 02:30 does not exist and one on the day it exists twice', () => {
+    // Prepare
+    const p = policy({
+      id: 'p',
+      select: { instances: { 'tag:Name': '*' } },
+      cron: '30 2 * * *',
+      timezone: 'Europe/Berlin',
+    });
+    const runs = (from: string) => {
+      const start = Date.parse(from);
+      let inventory: Inventory = fleet()
+        .instance('a')
+        .volume()
+        .snapshots(series('p', [start - HOUR]))
+        .build();
+      for (let t = start; t < start + 24 * HOUR; t += 5 * MINUTE) {
+        inventory = applyPlan(inventory, planSnapshots(inventory, [p], { now: t, runId: 'r' }));
+      }
+      return inventory.snapshots
+        .filter((s) => s.state === 'pending')
+        .map((s) => new Date(s.startTime).toISOString());
+    };
+
+    // Act
+    const spring = runs('2024-03-30T23:00:00Z');
+    const fall = runs('2024-10-26T23:00:00Z');
+
+    // Assess: croner moves the missing 02:30 to 03:30 CEST; the repeated one fires on its first occurrence
+    expect(spring).toEqual(['2024-03-31T01:30:00.000Z']);
+    expect(fall).toEqual(['2024-10-27T00:30:00.000Z']);
+  });
+});
+
+describe('formatDuration', () => {
+  it.each([
+    [36 * HOUR, '1d12h'],
+    [90 * MINUTE, '1h30m'],
+    [14 * 24 * HOUR, '14d'],
+    [500, '500ms'],
+  ])('formats %d ms as %s', (input, text) => {
+    // Prepare / Act / Assess
+    expect(formatDuration(input)).toBe(text);
+  });
+});
+
+function berlinTime(time: number): string {
+  const text = new Date(time).toLocaleString('sv-SE', { timeZone: 'Europe/Berlin' });
+  return text.slice(0, 16);
+}
