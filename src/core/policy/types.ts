@@ -52,7 +52,9 @@ export type Schedule =
       readonly source: string;
     };
 
-export type Orphaned = { readonly kind: 'keep' } | { readonly kind: 'expire-after'; readonly afterMs: number };
+export type Orphaned =
+  | { readonly kind: 'keep' }
+  | { readonly kind: 'expire-after'; readonly afterMs: number };
 
 export interface Retention {
   /** Undefined: age never expires a snapshot (only the count and tier rules apply). */
@@ -97,7 +99,9 @@ export interface Policy {
   readonly copyTo: readonly CopyTarget[];
 }
 
-export type GuardLimit = { readonly kind: 'count'; readonly count: number } | { readonly kind: 'percent'; readonly percent: number };
+export type GuardLimit =
+  | { readonly kind: 'count'; readonly count: number }
+  | { readonly kind: 'percent'; readonly percent: number };
 
 export const NOTIFY_EVENTS = ['failure', 'summary', 'overdue'] as const;
 export type NotifyEvent = (typeof NOTIFY_EVENTS)[number];

@@ -1,0 +1,103 @@
+/**
+ * One parsed policy → the `Policy` model, with the checks that need more than one key.
+ */
+import { describeValue } from './describe.js';
+import { PLACEHOLDERS } from './filters.js';
+import { normalizeRetention } from './normalize-retention.js';
+import { normalizeSchedule } from './normalize-schedule.js';
+import { isVolumeTargeted, normalizeSelect } from './normalize-select.js';
+import type { Path, Report } from './report.js';
+import type { ParsedPolicy } from './schema.js';
+import type { CopyTarget, Policy, SnapshotSettings } from './types.js';
+
+/** Tag keys AWS or the tool reserve: a policy must not forge `ebs-snapper:policy` (the ownership mark). */
+const RESERVED_TAG_PREFIXES = ['aws:', 'ebs-snapper:'] as const;
+const MAX_TAG_KEY = 128;
+const MAX_TAG_VALUE = 256;
+
+function checkPlaceholders(template: string, path: Path, report: Report): void {
+  for (const match of template.matchAll(/\{([^{}]*)\}/g)) {
+    if (!(PLACEHOLDERS as readonly string[]).includes(match[1]!)) {
+      const known = PLACEHOLDERS.map((name) => `{${name}}`).join(' ');
+      report.error(path, `unknown placeholder "${match[0]}"; use ${known}`);
+    }
+  }
+}
+
+function normalizeTags(
+  raw: ParsedPolicy['snapshot']['tags'],
+  path: Path,
+  report: Report,
+): Record<string, string> {
+  const tags: Record<string, string> = {};
+  for (const [key, rawValue] of Object.entries(raw)) {
+    const value = String(rawValue);
+    const prefix = RESERVED_TAG_PREFIXES.find((reserved) => key.toLowerCase().startsWith(reserved));
+    if (prefix !== undefined) report.error([...path, key], `the "${prefix}" tag prefix is reserved`);
+    if (key.length > MAX_TAG_KEY)
+      report.error([...path, key], `tag keys have at most ${MAX_TAG_KEY} characters`);
+    if (value.length > MAX_TAG_VALUE)
+      report.error([...path, key], `tag values have at most ${MAX_TAG_VALUE} characters`);
+    checkPlaceholders(value, [...path, key], report);
+    tags[key] = value;
+  }
+  return tags;
+}
+
+function normalizeSnapshot(raw: ParsedPolicy['snapshot'], path: Path, report: Report): SnapshotSettings {
+  checkPlaceholders(raw.description, [...path, 'description'], report);
+  if (raw.stop_instance) {
+    report.warn(
+      [...path, 'stop_instance'],
+      'not implemented yet: snapshots are taken without stopping the instance',
+    );
+  }
+  return {
+    consistency: raw.consistency,
+    copyTags: raw.copy_tags,
+    tags: normalizeTags(raw.tags, [...path, 'tags'], report),
+    description: raw.description,
+    stopInstance: raw.stop_instance,
+  };
+}
+
+function normalizeCopyTo(raw: ParsedPolicy['copy_to'], path: Path, report: Report): CopyTarget[] {
+  if (raw.length > 0)
+    report.warn(path, 'cross-region copies are not implemented yet; they are ignored for now');
+  const seen = new Map<string, number>();
+  return raw.map((target, index) => {
+    const first = seen.get(target.region);
+    if (first !== undefined) {
+      report.error(
+        [...path, index, 'region'],
+        `${describeValue(target.region)} is listed in copy_to[${first}] too`,
+      );
+    }
+    seen.set(target.region, first ?? index);
+    return {
+      region: target.region,
+      retention: normalizeRetention(target.retention, [...path, index, 'retention'], report),
+      ...(target.kms_key_id === undefined ? {} : { kmsKeyId: target.kms_key_id }),
+    };
+  });
+}
+
+/** Normalizes one policy found at `path`; undefined when it has errors. */
+export function normalizePolicy(raw: ParsedPolicy, path: Path, report: Report): Policy | undefined {
+  let policy: Policy | undefined;
+  const clean = report.clean(() => {
+    const select = normalizeSelect(raw.select, [...path, 'select'], report);
+    const schedule = normalizeSchedule(raw.schedule, [...path, 'schedule'], report);
+    const retention = normalizeRetention(raw.retention, [...path, 'retention'], report);
+    const snapshot = normalizeSnapshot(raw.snapshot, [...path, 'snapshot'], report);
+    const copyTo = normalizeCopyTo(raw.copy_to, [...path, 'copy_to'], report);
+    if (snapshot.consistency === 'instance' && isVolumeTargeted(select)) {
+      report.warn(
+        [...path, 'snapshot', 'consistency'],
+        '"instance" needs instances; this policy selects volumes only, so detached volumes are snapshotted one by one',
+      );
+    }
+    if (schedule !== undefined) policy = { id: raw.id, select, schedule, retention, snapshot, copyTo };
+  });
+  return clean ? policy : undefined;
+}

@@ -1,0 +1,169 @@
+/**
+ * The zod schema of the policy file as users write it (SPEC §2): snake_case keys, aliases,
+ * durations as text. Every object is strict, so a typo such as `retension` is an error, not a
+ * silently ignored key. `normalize.ts` turns a parsed document into the `Config` model; the JSON
+ * Schema shipped with the package is generated from this file (`json-schema.ts`).
+ */
+import { z } from 'zod';
+import { describeValue } from './describe.js';
+import {
+  INSTANCE_FILTER_PATTERN,
+  INSTANCE_FILTERS,
+  POLICY_ID_PATTERN,
+  SNS_TOPIC_ARN_PATTERN,
+  VOLUME_FILTER_PATTERN,
+  VOLUME_FILTERS,
+} from './filters.js';
+import {
+  count,
+  duration,
+  filterMap,
+  instanceIdField,
+  oneOrMore,
+  percent,
+  region,
+  tagMap,
+  text,
+  volumeIdField,
+} from './schema-fields.js';
+import { CONSISTENCIES, COPY_TAGS, NOTIFY_EVENTS } from './types.js';
+
+const DEFAULT_DESCRIPTION = '{policy} {volume_id} from {instance_id}';
+
+const exclusionsSchema = z.strictObject({
+  boot_volume: z.boolean().default(false).meta({ description: 'Skip the volume at the root device' }),
+  volume_ids: z.array(volumeIdField).default([]),
+  instance_ids: z.array(instanceIdField).default([]),
+  tags: tagMap
+    .default({})
+    .meta({ description: 'Skip volumes whose volume or instance has any of these tags' }),
+});
+
+export const selectSchema = z
+  .strictObject({
+    instances: filterMap(INSTANCE_FILTER_PATTERN, INSTANCE_FILTERS)
+      .optional()
+      .meta({ description: 'DescribeInstances filter name → value or list (OR); * and ? are wildcards' }),
+    instance_names: oneOrMore(text).optional().meta({ description: 'Shortcut for tag:Name' }),
+    instance_ids: oneOrMore(instanceIdField).optional(),
+    asg: oneOrMore(text).optional().meta({ description: 'Instances of these Auto Scaling groups' }),
+    volumes: filterMap(VOLUME_FILTER_PATTERN, VOLUME_FILTERS)
+      .optional()
+      .meta({ description: 'DescribeVolumes filter name → value or list; alone, a volume-targeted policy' }),
+    exclude: exclusionsSchema.optional(),
+  })
+  .meta({ description: 'Which volumes; every given selector must hold (AND)' });
+
+export const scheduleSchema = z
+  .strictObject({
+    every: duration.optional(),
+    cron: text.optional().meta({ description: '5 fields, AWS-style 6 fields (with ? and year), or @daily' }),
+    timezone: text.optional().meta({ description: 'IANA time zone for cron, default UTC' }),
+    tolerance: duration.optional().meta({ description: 'Default 5 minutes' }),
+  })
+  .meta({ description: 'Exactly one of every / cron' });
+
+const orphanedSchema = z.union([z.literal('keep'), z.strictObject({ 'expire-after': duration })], {
+  error: (issue) => `${describeValue(issue.input)} is neither "keep" nor {expire-after: DURATION}`,
+});
+
+export const retentionSchema = z.strictObject({
+  max_age: duration.optional().meta({ description: 'Keep snapshots younger than this (alias: retention)' }),
+  retention: duration.optional().meta({ description: 'Alias of max_age' }),
+  minimum: count
+    .optional()
+    .meta({ description: 'Keep the newest N completed snapshots, default 1 (alias: keep_last)' }),
+  keep_last: count.optional().meta({ description: 'Alias of minimum' }),
+  keep_daily: count.default(0),
+  keep_weekly: count.default(0),
+  keep_monthly: count.default(0),
+  keep_yearly: count.default(0),
+  orphaned: orphanedSchema.default('keep'),
+});
+
+const snapshotSchema = z.strictObject({
+  consistency: z.enum(CONSISTENCIES).default('volume'),
+  copy_tags: z.enum(COPY_TAGS).default('instance+volume'),
+  tags: tagMap
+    .default({})
+    .meta({ description: 'Values may use {instance_id} {volume_id} {device} {policy} {date}' }),
+  description: z.string().max(255).default(DEFAULT_DESCRIPTION),
+  stop_instance: z.boolean().default(false),
+});
+
+const copyTargetSchema = z.strictObject({
+  region,
+  retention: retentionSchema,
+  kms_key_id: text.optional(),
+});
+
+export const policySchema = z.strictObject({
+  id: z.string().regex(POLICY_ID_PATTERN, {
+    error: (issue) =>
+      issue.input === undefined
+        ? undefined
+        : `${describeValue(issue.input)} is not a policy id (lower-case letters, digits and -, at most 63)`,
+  }),
+  select: selectSchema,
+  schedule: scheduleSchema,
+  retention: retentionSchema,
+  snapshot: snapshotSchema.prefault({}),
+  copy_to: z.array(copyTargetSchema).default([]),
+});
+
+const settingsSchema = z.strictObject({
+  regions: z.array(region).min(1, { error: 'must not be an empty list' }).optional(),
+  guard: z
+    .strictObject({
+      max_deletes: z
+        .union([count, percent], {
+          error: (issue) => `${describeValue(issue.input)} is not a count or a percentage like "10%"`,
+        })
+        .optional(),
+    })
+    .prefault({}),
+  notify: z
+    .strictObject({
+      sns_topic_arn: z
+        .string()
+        .regex(SNS_TOPIC_ARN_PATTERN, {
+          error: (issue) => `${describeValue(issue.input)} is not an SNS topic ARN`,
+        })
+        .optional(),
+      webhook_url: z
+        .url({
+          protocol: /^https?$/,
+          error: (issue) => `${describeValue(issue.input)} is not an http(s) URL`,
+        })
+        .optional(),
+      on: z.array(z.enum(NOTIFY_EVENTS)).default(['failure']),
+    })
+    .optional(),
+});
+
+/** The whole document. `policies` must hold at least one policy. */
+export const configSchema = z
+  .strictObject({
+    $schema: z.string().optional().meta({ description: 'Editor hint; ignored' }),
+    version: z.literal(1, {
+      error: (issue) =>
+        issue.input === undefined ? undefined : `${describeValue(issue.input)} is not supported; use 1`,
+    }),
+    settings: settingsSchema.prefault({}),
+    policies: z.array(policySchema).min(1, { error: 'a file with no policy is an error; add one' }),
+  })
+  .meta({
+    title: 'ebs-snapper policy file',
+    description: 'Policies that take EBS snapshots on schedules and delete them by retention rules',
+  });
+
+/** The document as a user writes it (snake_case, aliases, defaults optional). */
+export type RawDocument = z.input<typeof configSchema>;
+/** A policy as a user writes it. */
+export type RawPolicy = z.input<typeof policySchema>;
+/** The document after schema parsing, before normalization (defaults filled). */
+export type ParsedDocument = z.output<typeof configSchema>;
+export type ParsedPolicy = z.output<typeof policySchema>;
+export type ParsedRetention = z.output<typeof retentionSchema>;
+export type ParsedSettings = z.output<typeof settingsSchema>;
+export { settingsSchema };
