@@ -25,10 +25,10 @@ export interface CollectOptions {
   readonly region: string;
   readonly onProgress?: (progress: CollectProgress) => void;
   /**
-   * Also ask Auto Scaling which instances belong to which group (DescribeAutoScalingGroups).
-   * Off by default: AWS tags every instance a group launched with `aws:autoscaling:groupName`,
-   * which DescribeInstances already returns, so the tag is enough. Turn it on for instances
-   * attached to a group by hand, which do not get the tag.
+   * Also ask Auto Scaling which instances belong to which group (DescribeAutoScalingGroups,
+   * ⌈groups/100⌉ more calls). Off by default: AWS tags every instance of a group, launched or
+   * attached, with `aws:autoscaling:groupName` (users cannot edit `aws:` tags), and
+   * DescribeInstances already returns it, so the tag is enough. On, the group's answer wins.
    */
   readonly resolveAsgs?: boolean;
 }

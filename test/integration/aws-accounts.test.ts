@@ -1,0 +1,77 @@
+/**
+ * Accounts and regions against moto: STS GetCallerIdentity, AssumeRole into another account,
+ * and DescribeRegions.
+ */
+import { CreateVolumeCommand } from '@aws-sdk/client-ec2';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { assumeRoleCredentials, createAwsClients, getAccountId } from '../../src/aws/clients.js';
+import { collectInventory } from '../../src/aws/ec2-inventory.js';
+import { listEnabledRegions } from '../../src/aws/regions.js';
+import { MOTO_ACCOUNT_ID, type MotoServer, startMoto } from '../support/moto.js';
+
+const region = 'eu-west-1';
+const OTHER_ACCOUNT = '111111111111';
+const keys = { accessKeyId: 'test', secretAccessKey: 'test' };
+
+describe('accounts and regions against moto', () => {
+  let moto: MotoServer;
+
+  beforeAll(async () => {
+    moto = await startMoto();
+  });
+  afterAll(async () => {
+    await moto?.stop();
+  });
+  beforeEach(async () => {
+    await moto.reset();
+  });
+
+  it("tells the credentials' account", async () => {
+    // Prepare
+    const clients = createAwsClients({ region, endpoint: moto.endpoint, credentials: keys });
+
+    // Act
+    const account = await getAccountId(clients.sts);
+
+    // Assess
+    expect(account).toBe(MOTO_ACCOUNT_ID);
+  });
+
+  it('works in another account through AssumeRole, whose resources are its own', async () => {
+    // Prepare
+    const credentials = assumeRoleCredentials(`arn:aws:iam::${OTHER_ACCOUNT}:role/x`, {
+      region,
+      endpoint: moto.endpoint,
+      masterCredentials: keys,
+      sessionName: 'ebs-snapper-test',
+    });
+    const other = createAwsClients({ region, endpoint: moto.endpoint, credentials });
+    const home = createAwsClients({ region, endpoint: moto.endpoint, credentials: keys });
+    const created = await other.ec2.send(
+      new CreateVolumeCommand({ AvailabilityZone: `${region}a`, Size: 1 }),
+    );
+
+    // Act
+    const account = await getAccountId(other.sts);
+    const there = await collectInventory(other, { account, region });
+    const here = await collectInventory(home, { account: MOTO_ACCOUNT_ID, region });
+
+    // Assess
+    expect(account).toBe(OTHER_ACCOUNT);
+    expect(there.volumes.map((v) => v.id)).toEqual([created.VolumeId]);
+    expect(here.volumes).toEqual([]);
+  });
+
+  it('lists the enabled regions', async () => {
+    // Prepare
+    const clients = createAwsClients({ region: 'us-east-1', endpoint: moto.endpoint, credentials: keys });
+
+    // Act
+    const regions = await listEnabledRegions(clients.ec2);
+
+    // Assess
+    expect(regions).toEqual(expect.arrayContaining(['us-east-1', 'eu-west-1', 'ap-southeast-2']));
+    expect(regions).toEqual([...regions].sort());
+    expect(new Set(regions).size).toBe(regions.length);
+  });
+});

@@ -1,0 +1,271 @@
+/**
+ * collectInventory against moto over HTTP: the real SDK, paginators and parsers, behind the
+ * counting proxy (which pages Describe* by MaxResults, as moto does not).
+ */
+import {
+  AttachInstancesCommand,
+  AutoScalingClient,
+  CreateAutoScalingGroupCommand,
+} from '@aws-sdk/client-auto-scaling';
+import {
+  CreateImageCommand,
+  CreateLaunchTemplateCommand,
+  CreateSnapshotCommand,
+  CreateVolumeCommand,
+  EC2Client,
+  RunInstancesCommand,
+  TerminateInstancesCommand,
+} from '@aws-sdk/client-ec2';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { CollectProgress } from '../../src/app/ports.js';
+import { createAwsClients } from '../../src/aws/clients.js';
+import { collectInventory } from '../../src/aws/ec2-inventory.js';
+import type { Inventory } from '../../src/core/model.js';
+import { type FaultProxy, startFaultProxy } from '../support/fault-proxy.js';
+import { MOTO_ACCOUNT_ID, type MotoServer, motoClientConfig, startMoto } from '../support/moto.js';
+
+const region = 'us-east-1';
+const AMI = 'ami-12c6146b';
+
+interface Fleet {
+  web: string;
+  db: string;
+  terminated: string;
+  asgMembers: string[];
+  detachedVolume: string;
+  manualSnapshot: string;
+  imageId: string;
+}
+
+/** Two tagged instances (root + data volume each), a terminated one, a 2-instance ASG, a detached volume, a tagged snapshot, an AMI. */
+async function seedFleet(endpoint: string): Promise<Fleet> {
+  const ec2 = new EC2Client(motoClientConfig(endpoint, region));
+  const run = async (name: string) => {
+    const out = await ec2.send(
+      new RunInstancesCommand({
+        ImageId: AMI,
+        InstanceType: 't3.micro',
+        MinCount: 1,
+        MaxCount: 1,
+        BlockDeviceMappings: [
+          { DeviceName: '/dev/sda1', Ebs: { VolumeSize: 8 } },
+          { DeviceName: '/dev/sdf', Ebs: { VolumeSize: 20 } },
+        ],
+        TagSpecifications: [
+          { ResourceType: 'instance', Tags: [{ Key: 'Name', Value: name }] },
+          { ResourceType: 'volume', Tags: [{ Key: 'Owner', Value: name }] },
+        ],
+      }),
+    );
+    return out.Instances?.[0]?.InstanceId ?? '';
+  };
+  const web = await run('web-1');
+  const db = await run('db-1');
+  const terminated = await run('old-1');
+  await ec2.send(new TerminateInstancesCommand({ InstanceIds: [terminated] }));
+  await ec2.send(
+    new CreateLaunchTemplateCommand({
+      LaunchTemplateName: 'web-lt',
+      LaunchTemplateData: { ImageId: AMI, InstanceType: 't3.micro' },
+    }),
+  );
+  await new AutoScalingClient(motoClientConfig(endpoint, region)).send(
+    new CreateAutoScalingGroupCommand({
+      AutoScalingGroupName: 'web-asg',
+      LaunchTemplate: { LaunchTemplateName: 'web-lt' },
+      MinSize: 2,
+      MaxSize: 3,
+      DesiredCapacity: 2,
+      AvailabilityZones: ['us-east-1a'],
+    }),
+  );
+  const detached = await ec2.send(
+    new CreateVolumeCommand({
+      AvailabilityZone: 'us-east-1a',
+      Size: 5,
+      VolumeType: 'gp3',
+      TagSpecifications: [{ ResourceType: 'volume', Tags: [{ Key: 'Backup', Value: 'true' }] }],
+    }),
+  );
+  const manual = await ec2.send(
+    new CreateSnapshotCommand({
+      VolumeId: detached.VolumeId,
+      Description: 'by hand',
+      TagSpecifications: [{ ResourceType: 'snapshot', Tags: [{ Key: 'ebs-snapper:policy', Value: 'p1' }] }],
+    }),
+  );
+  const image = await ec2.send(new CreateImageCommand({ InstanceId: db, Name: 'db-image' }));
+  return {
+    web,
+    db,
+    terminated,
+    asgMembers: [],
+    detachedVolume: detached.VolumeId ?? '',
+    manualSnapshot: manual.SnapshotId ?? '',
+    imageId: image.ImageId ?? '',
+  };
+}
+
+function clientsVia(endpoint: string) {
+  return createAwsClients({
+    region,
+    endpoint,
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    retry: { throttlingBaseDelayMs: 20, baseDelayMs: 20 },
+  });
+}
+
+/** The inventory with its lists in id order, for comparing two collections. */
+function sorted(inventory: Inventory) {
+  const byId = <T extends { id: string }>(items: readonly T[]) =>
+    [...items].sort((a, b) => a.id.localeCompare(b.id));
+  return {
+    instances: byId(inventory.instances),
+    volumes: byId(inventory.volumes),
+    snapshots: byId(inventory.snapshots),
+    images: byId(inventory.images),
+  };
+}
+
+describe('collectInventory against moto', () => {
+  let moto: MotoServer;
+  let proxy: FaultProxy;
+  let fleet: Fleet;
+
+  beforeAll(async () => {
+    moto = await startMoto();
+    proxy = await startFaultProxy({ target: moto.endpoint });
+  });
+  afterAll(async () => {
+    await proxy?.stop();
+    await moto?.stop();
+  });
+  beforeEach(async () => {
+    await moto.reset();
+    proxy.configure({});
+    fleet = await seedFleet(moto.endpoint);
+    proxy.resetCounts();
+  });
+
+  it('maps a small fleet into the model', async () => {
+    // Prepare
+    const clients = clientsVia(proxy.endpoint);
+
+    // Act
+    const inventory = await collectInventory(clients, { account: MOTO_ACCOUNT_ID, region });
+
+    // Assess
+    const instance = (id: string) => inventory.instances.find((i) => i.id === id);
+    expect(inventory.instances.map((i) => i.id)).not.toContain(fleet.terminated);
+    expect(inventory.instances).toHaveLength(4);
+    expect(instance(fleet.web)).toMatchObject({
+      state: 'running',
+      tags: { Name: 'web-1' },
+      rootDeviceName: '/dev/sda1',
+      instanceType: 't3.micro',
+    });
+    expect(inventory.instances.filter((i) => i.asg === 'web-asg')).toHaveLength(2);
+    const webVolumes = inventory.volumes.filter((v) => v.attachments.some((a) => a.instanceId === fleet.web));
+    expect(webVolumes.map((v) => [v.attachments[0]?.device, v.sizeGiB, v.tags.Owner]).sort()).toEqual([
+      ['/dev/sda1', 8, 'web-1'],
+      ['/dev/sdf', 20, 'web-1'],
+    ]);
+    expect(inventory.volumes.find((v) => v.id === fleet.detachedVolume)).toMatchObject({
+      attachments: [],
+      tags: { Backup: 'true' },
+      type: 'gp3',
+      state: 'available',
+    });
+    const manual = inventory.snapshots.find((s) => s.id === fleet.manualSnapshot);
+    expect(manual).toMatchObject({
+      ownerId: MOTO_ACCOUNT_ID,
+      state: 'completed',
+      volumeId: fleet.detachedVolume,
+      tags: { 'ebs-snapper:policy': 'p1' },
+      description: 'by hand',
+    });
+    expect(Math.abs((manual?.startTime ?? 0) - Date.now())).toBeLessThan(10 * 60_000);
+    const image = inventory.images.find((i) => i.id === fleet.imageId);
+    // moto's CreateImage snapshots the root volume only (AWS: every EBS volume).
+    expect(image?.snapshotIds.length).toBeGreaterThanOrEqual(1);
+    expect(inventory.snapshots.map((s) => s.id)).toEqual(
+      expect.arrayContaining([...(image?.snapshotIds ?? [])]),
+    );
+    expect(proxy.counts()).toEqual({
+      DescribeInstances: 1,
+      DescribeVolumes: 1,
+      DescribeSnapshots: 1,
+      DescribeImages: 1,
+    });
+  });
+
+  it('gives the same inventory through small pages, in ⌈n/page⌉ calls per listing', async () => {
+    // Prepare
+    const clients = clientsVia(proxy.endpoint);
+    const whole = await collectInventory(clients, { account: MOTO_ACCOUNT_ID, region });
+    proxy.configure({
+      pageSize: { DescribeInstances: 2, DescribeVolumes: 2, DescribeSnapshots: 1, DescribeImages: 1 },
+    });
+    proxy.resetCounts();
+    const progress: CollectProgress[] = [];
+
+    // Act
+    const paged = await collectInventory(clients, {
+      account: MOTO_ACCOUNT_ID,
+      region,
+      onProgress: (p) => progress.push(p),
+    });
+
+    // Assess
+    expect(sorted(paged)).toEqual(sorted(whole));
+    const pages = (n: number, size: number) => Math.max(1, Math.ceil(n / size));
+    expect(proxy.counts()).toEqual({
+      // moto pages DescribeInstances by reservation (the ASG's two instances are one): 3 reservations.
+      DescribeInstances: pages(3, 2),
+      DescribeVolumes: pages(whole.volumes.length, 2),
+      DescribeSnapshots: pages(whole.snapshots.length, 1),
+      DescribeImages: pages(whole.images.length, 1),
+    });
+    const volumeProgress = progress.filter((p) => p.resource === 'volumes');
+    expect(volumeProgress).toHaveLength(pages(whole.volumes.length, 2));
+    expect(volumeProgress.at(-1)).toEqual({
+      account: MOTO_ACCOUNT_ID,
+      region,
+      resource: 'volumes',
+      count: whole.volumes.length,
+    });
+  });
+
+  it('reads group membership from the tag, and asks Auto Scaling only when told to', async () => {
+    // Prepare
+    const clients = clientsVia(proxy.endpoint);
+    await clients.autoScaling.send(
+      new AttachInstancesCommand({ AutoScalingGroupName: 'web-asg', InstanceIds: [fleet.web] }),
+    );
+    proxy.resetCounts();
+
+    // Act
+    const fromTags = await collectInventory(clients, { account: MOTO_ACCOUNT_ID, region });
+    const callsFromTags = proxy.counts().DescribeAutoScalingGroups;
+    const resolved = await collectInventory(clients, { account: MOTO_ACCOUNT_ID, region, resolveAsgs: true });
+
+    // Assess
+    expect(callsFromTags).toBeUndefined();
+    expect(fromTags.instances.filter((i) => i.asg === 'web-asg')).toHaveLength(3);
+    expect(resolved.instances.filter((i) => i.asg === 'web-asg')).toHaveLength(3);
+    expect(proxy.counts().DescribeAutoScalingGroups).toBe(1);
+  });
+
+  it('finishes under 30% injected RequestLimitExceeded', async () => {
+    // Prepare
+    const clients = clientsVia(proxy.endpoint);
+    proxy.configure({ throttleRate: 0.3, pageSize: { DescribeVolumes: 1, DescribeSnapshots: 1 }, seed: 3 });
+
+    // Act
+    const inventory = await collectInventory(clients, { account: MOTO_ACCOUNT_ID, region });
+
+    // Assess
+    expect(inventory.volumes.length).toBeGreaterThan(8);
+    expect(Object.values(proxy.faultCounts()).reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
+  });
+});
