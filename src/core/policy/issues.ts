@@ -24,9 +24,10 @@ const TYPE_NAMES: Readonly<Record<string, string>> = {
  */
 export function describeIssue(issue: RawIssue): string {
   const input = issue.input;
+  if (input === undefined && (issue.code === 'invalid_type' || issue.code === 'invalid_value'))
+    return 'required';
   switch (issue.code) {
     case 'invalid_type': {
-      if (input === undefined) return 'required';
       const expected = TYPE_NAMES[String(issue.expected)] ?? String(issue.expected);
       return `expected ${expected}, got ${describeValue(input)}`;
     }

@@ -199,5 +199,6 @@ export function legacyToYaml(text: string): string {
     '# Converted from an ebs_snapper (Rackspace) configuration.',
     ...warnings.map((w) => `# warning: ${w}`),
   ];
-  return `${header.join('\n')}\n${stringify(config, { version: '1.2' })}`;
+  // Written with YAML 1.1 quoting rules, so values like `yes` stay text for 1.1 readers too.
+  return `${header.join('\n')}\n${stringify(config, { version: '1.1' })}`;
 }

@@ -147,7 +147,9 @@ export const configSchema = z
     $schema: z.string().optional().meta({ description: 'Editor hint; ignored' }),
     version: z.literal(1, {
       error: (issue) =>
-        issue.input === undefined ? undefined : `${describeValue(issue.input)} is not supported; use 1`,
+        issue.input === undefined
+          ? 'required: add "version: 1" at the top'
+          : `${describeValue(issue.input)} is not supported; use 1`,
     }),
     settings: settingsSchema.prefault({}),
     policies: z.array(policySchema).min(1, { error: 'a file with no policy is an error; add one' }),

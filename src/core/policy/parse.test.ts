@@ -1,0 +1,365 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError } from '../errors.js';
+import { loadConfigOrThrow, parseConfig, parseConfigObject } from './parse.js';
+import type { Config, Policy } from './types.js';
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+
+/** SPEC §2's example, with real-looking ids where the spec abbreviates them. */
+const SPEC_EXAMPLE = `
+version: 1
+settings:                          # optional, account-wide
+  regions: [us-east-1, eu-west-1]
+  guard:
+    max_deletes: 200
+  notify:
+    sns_topic_arn: arn:aws:sns:us-east-1:123456789012:backup-alerts
+    webhook_url: https://example.invalid/hook
+    on: [failure]
+policies:
+  - id: web-daily
+    select:
+      instances:
+        tag:Role: web
+      instance_names: [web-*]
+      instance_ids: [i-0abc1234567890def]
+      asg: [web-asg]
+      volumes:
+        tag:Backup: "true"
+      exclude:
+        boot_volume: false
+        volume_ids: [vol-0123456789abcdef0]
+        instance_ids: [i-0fedcba9876543210]
+        tags: {ebs-snapper:exclude: "true"}
+    schedule:
+      every: 12 hours
+    retention:
+      max_age: 14 days
+      minimum: 5
+      keep_daily: 7
+      keep_weekly: 4
+      keep_monthly: 12
+      keep_yearly: 2
+      orphaned: keep
+    snapshot:
+      consistency: volume
+      copy_tags: instance+volume
+      tags: {Team: web}
+      description: "{policy} {volume_id} from {instance_id}"
+      stop_instance: false
+    copy_to:
+      - region: us-west-2
+        retention: {max_age: 30 days, minimum: 3}
+        kms_key_id: alias/backup
+`;
+
+const EXPECTED_POLICY: Policy = {
+  id: 'web-daily',
+  select: {
+    instances: { 'tag:Role': ['web'] },
+    instanceNames: ['web-*'],
+    instanceIds: ['i-0abc1234567890def'],
+    asg: ['web-asg'],
+    volumes: { 'tag:Backup': ['true'] },
+    exclude: {
+      bootVolume: false,
+      volumeIds: ['vol-0123456789abcdef0'],
+      instanceIds: ['i-0fedcba9876543210'],
+      tags: { 'ebs-snapper:exclude': 'true' },
+    },
+  },
+  schedule: { kind: 'every', everyMs: 12 * HOUR, toleranceMs: 5 * MINUTE, source: '12 hours' },
+  retention: {
+    maxAgeMs: 14 * DAY,
+    minimum: 5,
+    keepDaily: 7,
+    keepWeekly: 4,
+    keepMonthly: 12,
+    keepYearly: 2,
+    orphaned: { kind: 'keep' },
+  },
+  snapshot: {
+    consistency: 'volume',
+    copyTags: 'instance+volume',
+    tags: { Team: 'web' },
+    description: '{policy} {volume_id} from {instance_id}',
+    stopInstance: false,
+  },
+  copyTo: [
+    {
+      region: 'us-west-2',
+      retention: {
+        maxAgeMs: 30 * DAY,
+        minimum: 3,
+        keepDaily: 0,
+        keepWeekly: 0,
+        keepMonthly: 0,
+        keepYearly: 0,
+        orphaned: { kind: 'keep' },
+      },
+      kmsKeyId: 'alias/backup',
+    },
+  ],
+};
+
+/** The smallest valid policy, as YAML lines under `policies:`. */
+const MINIMAL_POLICY = `
+  - id: web
+    select: {instances: {tag:Role: web}}
+    schedule: {every: 1 day}
+    retention: {max_age: 7 days}
+`;
+
+describe('parseConfig: the SPEC §2 example', () => {
+  it('normalizes every key', () => {
+    // Prepare / Act
+    const result = parseConfig(SPEC_EXAMPLE);
+
+    // Assess
+    expect(result.errors).toEqual([]);
+    const expected: Config = {
+      version: 1,
+      settings: {
+        regions: ['us-east-1', 'eu-west-1'],
+        guard: { maxDeletes: { kind: 'count', count: 200 } },
+        notify: {
+          snsTopicArn: 'arn:aws:sns:us-east-1:123456789012:backup-alerts',
+          webhookUrl: 'https://example.invalid/hook',
+          on: ['failure'],
+        },
+      },
+      policies: [EXPECTED_POLICY],
+    };
+    expect(result.config).toEqual(expected);
+  });
+
+  it('warns that cross-region copies are not implemented yet', () => {
+    // Prepare / Act
+    const result = parseConfig(SPEC_EXAMPLE);
+
+    // Assess
+    expect(result.warnings).toEqual([
+      'policies[0].copy_to: cross-region copies are not implemented yet; they are ignored for now',
+    ]);
+  });
+
+  it('reads the same document as JSON', () => {
+    // Prepare
+    const yamlResult = parseConfig(SPEC_EXAMPLE);
+    const json = JSON.stringify({
+      version: 1,
+      policies: [
+        {
+          id: 'web',
+          select: { instances: { 'tag:Role': 'web' } },
+          schedule: { every: '1 day' },
+          retention: { max_age: '7 days' },
+        },
+      ],
+    });
+
+    // Act
+    const jsonResult = parseConfig(json);
+
+    // Assess
+    expect(yamlResult.config).toBeDefined();
+    expect(jsonResult.errors).toEqual([]);
+    expect(jsonResult.config?.policies[0]?.schedule).toEqual({
+      kind: 'every',
+      everyMs: DAY,
+      toleranceMs: 5 * MINUTE,
+      source: '1 day',
+    });
+  });
+});
+
+describe('parseConfig: defaults', () => {
+  it('fills every default of a minimal policy', () => {
+    // Prepare / Act
+    const result = parseConfig(`version: 1\npolicies:${MINIMAL_POLICY}`);
+
+    // Assess
+    expect(result.errors).toEqual([]);
+    expect(result.warnings).toEqual([]);
+    expect(result.config).toEqual({
+      version: 1,
+      settings: { guard: {} },
+      policies: [
+        {
+          id: 'web',
+          select: {
+            instances: { 'tag:Role': ['web'] },
+            exclude: { bootVolume: false, volumeIds: [], instanceIds: [], tags: {} },
+          },
+          schedule: { kind: 'every', everyMs: DAY, toleranceMs: 5 * MINUTE, source: '1 day' },
+          retention: {
+            maxAgeMs: 7 * DAY,
+            minimum: 1,
+            keepDaily: 0,
+            keepWeekly: 0,
+            keepMonthly: 0,
+            keepYearly: 0,
+            orphaned: { kind: 'keep' },
+          },
+          snapshot: {
+            consistency: 'volume',
+            copyTags: 'instance+volume',
+            tags: {},
+            description: '{policy} {volume_id} from {instance_id}',
+            stopInstance: false,
+          },
+          copyTo: [],
+        },
+      ],
+    } satisfies Config);
+  });
+
+  it('defaults cron schedules to UTC and a 5 minute tolerance', () => {
+    // Prepare
+    const policy = MINIMAL_POLICY.replace('{every: 1 day}', '{cron: "0 5 * * ? *"}');
+
+    // Act
+    const result = parseConfig(`version: 1\npolicies:${policy}`);
+
+    // Assess
+    expect(result.config?.policies[0]?.schedule).toEqual({
+      kind: 'cron',
+      pattern: '0 0 5 * * * *',
+      timezone: 'UTC',
+      toleranceMs: 5 * MINUTE,
+      source: '0 5 * * ? *',
+    });
+  });
+
+  it('defaults notify.on to [failure] and reads a percentage guard', () => {
+    // Prepare
+    const settings =
+      'settings:\n  guard: {max_deletes: "10%"}\n  notify: {webhook_url: "https://hooks.example.com/x"}\n';
+
+    // Act
+    const result = parseConfig(`version: 1\n${settings}policies:${MINIMAL_POLICY}`);
+
+    // Assess
+    expect(result.config?.settings).toEqual({
+      guard: { maxDeletes: { kind: 'percent', percent: 10 } },
+      notify: { webhookUrl: 'https://hooks.example.com/x', on: ['failure'] },
+    });
+  });
+
+  it('turns YAML booleans and numbers in tag and filter values into their text', () => {
+    // Prepare
+    const policy = MINIMAL_POLICY.replace('{tag:Role: web}', '{tag:Backup: true, tag:Tier: [1, 2]}');
+
+    // Act
+    const result = parseConfig(`version: 1\npolicies:${policy}`);
+
+    // Assess
+    expect(result.config?.policies[0]?.select.instances).toEqual({
+      'tag:Backup': ['true'],
+      'tag:Tier': ['1', '2'],
+    });
+  });
+
+  it('accepts a single value where a list is expected', () => {
+    // Prepare
+    const policy = MINIMAL_POLICY.replace(
+      '{instances: {tag:Role: web}}',
+      '{asg: web-asg, instance_names: "web-*"}',
+    );
+
+    // Act
+    const result = parseConfig(`version: 1\npolicies:${policy}`);
+
+    // Assess
+    expect(result.config?.policies[0]?.select).toMatchObject({ asg: ['web-asg'], instanceNames: ['web-*'] });
+  });
+});
+
+describe('parseConfig: aliases', () => {
+  it('reads retention as max_age and keep_last as minimum', () => {
+    // Prepare
+    const policy = MINIMAL_POLICY.replace('{max_age: 7 days}', '{retention: 4 days, keep_last: 5}');
+
+    // Act
+    const result = parseConfig(`version: 1\npolicies:${policy}`);
+
+    // Assess
+    expect(result.errors).toEqual([]);
+    expect(result.config?.policies[0]?.retention).toMatchObject({ maxAgeMs: 4 * DAY, minimum: 5 });
+  });
+
+  it('accepts minimum 0 with tiers, and warns that only the tiers keep snapshots', () => {
+    // Prepare
+    const policy = MINIMAL_POLICY.replace('{max_age: 7 days}', '{minimum: 0, keep_daily: 7}');
+
+    // Act
+    const result = parseConfig(`version: 1\npolicies:${policy}`);
+
+    // Assess
+    expect(result.config?.policies[0]?.retention).toMatchObject({ minimum: 0, keepDaily: 7 });
+    expect(result.warnings).toEqual([
+      'policies[0].retention: minimum is 0 and there is no max_age: only the keep_* tiers keep snapshots',
+    ]);
+  });
+});
+
+describe('parseConfigObject', () => {
+  it('validates an already-parsed document', () => {
+    // Prepare
+    const document = {
+      version: 1,
+      policies: [
+        {
+          id: 'db',
+          select: { volumes: { 'volume-type': ['gp3', 'io2'] } },
+          schedule: { cron: '@daily', timezone: 'Europe/Berlin' },
+          retention: { orphaned: { 'expire-after': '30 days' }, max_age: '2w' },
+        },
+      ],
+    };
+
+    // Act
+    const result = parseConfigObject(document);
+
+    // Assess
+    expect(result.errors).toEqual([]);
+    expect(result.config?.policies[0]).toMatchObject({
+      select: { volumes: { 'volume-type': ['gp3', 'io2'] } },
+      schedule: { kind: 'cron', pattern: '0 0 0 * * * *', timezone: 'Europe/Berlin' },
+      retention: { maxAgeMs: 14 * DAY, orphaned: { kind: 'expire-after', afterMs: 30 * DAY } },
+    });
+  });
+});
+
+describe('loadConfigOrThrow', () => {
+  it('returns the config and its warnings when the file is valid', () => {
+    // Prepare / Act
+    const { config, warnings } = loadConfigOrThrow(SPEC_EXAMPLE, 'ebs-snapper.yaml');
+
+    // Assess
+    expect(config.policies.map((policy) => policy.id)).toEqual(['web-daily']);
+    expect(warnings).toHaveLength(1);
+  });
+
+  it('throws a ConfigError listing every problem', () => {
+    // Prepare
+    const text = `version: 1\npolicies:${MINIMAL_POLICY.replace('7 days', '4 dayz')}`;
+
+    // Act
+    const attempt = () => loadConfigOrThrow(text, 'ebs-snapper.yaml');
+
+    // Assess
+    expect(attempt).toThrow(ConfigError);
+    try {
+      attempt();
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigError);
+      expect((error as ConfigError).message).toBe('ebs-snapper.yaml has 1 problem');
+      expect((error as ConfigError).problems).toEqual([
+        'policies[0].retention.max_age: "4 dayz" is not a duration',
+      ]);
+    }
+  });
+});
