@@ -176,21 +176,34 @@ function civilFromDays(days: number): [number, number] {
   return [yoe + era * 400 + (month <= 2 ? 1 : 0), month];
 }
 
+/** Formatters by time zone, shared across plans: creating one costs far more than using it. */
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatterFor(timeZone: string): Intl.DateTimeFormat {
+  let format = formatters.get(timeZone);
+  if (format === undefined) {
+    format = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+    });
+    if (formatters.size >= 256) formatters.clear();
+    formatters.set(timeZone, format);
+  }
+  return format;
+}
+
 /**
  * UTC offsets of a time zone, cached per UTC hour: formatting a date costs microseconds, and a
  * series of snapshots shares few hours. An hour with a transition inside is never cached.
  */
 export function createOffsetCache(timeZone: string): (time: number) => number {
-  const format = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: 'numeric',
-    day: 'numeric',
-    hour: 'numeric',
-    minute: 'numeric',
-    second: 'numeric',
-  });
+  const format = formatterFor(timeZone);
   const exact = (time: number): number => {
     const p: Record<string, number> = {};
     for (const part of format.formatToParts(time)) p[part.type] = Number(part.value);
