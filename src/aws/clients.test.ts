@@ -2,8 +2,10 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DescribeRegionsCommand } from '@aws-sdk/client-ec2';
+import { HttpResponse } from '@smithy/protocol-http';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createAwsClients } from './clients.js';
+import { createAwsClients, getAccountId } from './clients.js';
+import { AwsCallError } from './errors.js';
 import { fakeEc2Handler } from './fake-ec2-handler.js';
 
 describe('createAwsClients', () => {
@@ -57,5 +59,37 @@ describe('createAwsClients', () => {
     // Assess
     expect(failure).toMatchObject({ name: 'RequestLimitExceeded' });
     expect(handler.calls).toHaveLength(4);
+  });
+});
+
+describe('getAccountId', () => {
+  it('reports a refused STS call as an AwsCallError', async () => {
+    // Prepare
+    const body = `<ErrorResponse><Error><Type>Sender</Type><Code>InvalidClientTokenId</Code><Message>bad key</Message></Error><RequestId>r</RequestId></ErrorResponse>`;
+    const requestHandler = {
+      handle: async () => ({
+        response: new HttpResponse({
+          statusCode: 403,
+          headers: { 'content-type': 'text/xml' },
+          body: new TextEncoder().encode(body),
+        }),
+      }),
+    };
+    const clients = createAwsClients({
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'a', secretAccessKey: 's' },
+      requestHandler,
+    });
+
+    // Act
+    const failure = await getAccountId(clients.sts).catch((e: unknown) => e);
+
+    // Assess
+    expect(failure).toBeInstanceOf(AwsCallError);
+    expect(failure).toMatchObject({
+      operation: 'GetCallerIdentity',
+      code: 'InvalidClientTokenId',
+      retryable: false,
+    });
   });
 });

@@ -9,7 +9,7 @@ import { EC2Client, type EC2ClientConfig } from '@aws-sdk/client-ec2';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { fromIni, fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
-import { EbsSnapperError } from '../core/errors.js';
+import { AwsCallError, callAws } from './errors.js';
 import { type RetryOptions, type RetryScope, SnapperRetryStrategy } from './retry.js';
 
 /** Where and as whom to call AWS. Everything is optional except where a field says otherwise. */
@@ -114,12 +114,18 @@ export function assumeRoleCredentials(
   });
 }
 
-/** STS answered without an account id (never seen from AWS; guards the type). */
-export class AccountUnknownError extends EbsSnapperError {}
-
-/** The account the credentials belong to (STS GetCallerIdentity). */
+/**
+ * The account the credentials belong to (STS GetCallerIdentity). Failures, an AssumeRole that was
+ * refused included, come back as an `AwsCallError` of operation `GetCallerIdentity`.
+ */
 export async function getAccountId(sts: STSClient): Promise<string> {
-  const { Account } = await sts.send(new GetCallerIdentityCommand({}));
-  if (!Account) throw new AccountUnknownError('STS GetCallerIdentity returned no account');
+  const { Account } = await callAws('GetCallerIdentity', () => sts.send(new GetCallerIdentityCommand({})));
+  if (!Account) {
+    throw new AwsCallError('GetCallerIdentity', {
+      code: 'InvalidResponse',
+      message: 'the response has no Account',
+      retryable: false,
+    });
+  }
   return Account;
 }
