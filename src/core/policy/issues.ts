@@ -83,25 +83,46 @@ function unwrap(schema: unknown): unknown {
   return current;
 }
 
-/** Formats the issues of a failed parse; `prefix` is where the parsed value sits in the document. */
+/**
+ * Formats the issues of a failed parse. `prefix` is where the parsed value sits in the document;
+ * `base` is where the issues sit inside `schema` (set when descending into a union branch).
+ */
 export function formatIssues(
   schema: z.ZodType,
   issues: readonly z.core.$ZodIssue[],
   prefix: readonly PropertyKey[] = [],
+  base: readonly PropertyKey[] = [],
 ): string[] {
   const problems: string[] = [];
   for (const issue of issues) {
-    const path = [...prefix, ...issue.path];
+    const inSchema = [...base, ...issue.path];
+    const path = [...prefix, ...inSchema];
     if (issue.code === 'unrecognized_keys') {
-      const known = knownKeysAt(schema, issue.path);
+      const known = knownKeysAt(schema, inSchema);
       for (const key of issue.keys) problems.push(problem([...path, key], unknownKeyMessage(key, known)));
     } else if (issue.code === 'invalid_key') {
       problems.push(problem(path, issue.issues[0]?.message ?? issue.message));
+    } else if (issue.code === 'invalid_union' && closestBranch(issue.errors) !== undefined) {
+      problems.push(...formatIssues(schema, closestBranch(issue.errors)!, prefix, inSchema));
     } else {
       problems.push(problem(path, issue.message));
     }
   }
   return problems;
+}
+
+/**
+ * The union branch whose shape the value had (its problems are all inside it, e.g. a mistyped
+ * key of `{expire-after: ...}`): reporting those beats "is neither A nor B".
+ */
+function closestBranch(
+  branches: readonly (readonly z.core.$ZodIssue[])[],
+): readonly z.core.$ZodIssue[] | undefined {
+  return branches.find(
+    (branch) =>
+      branch.length > 0 &&
+      branch.every((issue) => issue.path.length > 0 || issue.code === 'unrecognized_keys'),
+  );
 }
 
 function unknownKeyMessage(key: string, known: readonly string[]): string {

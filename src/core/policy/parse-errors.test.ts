@@ -296,6 +296,34 @@ describe('parseConfig error messages', () => {
     expect(errorsOf(`version: 1\nsettings: {${settings}}\npolicies:\n${policy('a')}`)).toEqual([message]);
   });
 
+  it('looks inside a union for the mistyped key', () => {
+    const errors = errorsOf(
+      documentWith(policy('a', { retention: '{max_age: 7 days, orphaned: {expire_after: 30 days}}' })),
+    );
+    expect(errors).toEqual([
+      'policies[0].retention.orphaned.expire-after: required',
+      'policies[0].retention.orphaned.expire_after: unknown key; did you mean "expire-after"?',
+    ]);
+  });
+
+  it.each([
+    [
+      '{orphaned: delete, max_age: 7 days}',
+      'policies[0].retention.orphaned: "delete" is neither "keep" nor {expire-after: DURATION}',
+    ],
+    [
+      '{orphaned: {expire-after: 0d}, max_age: 7 days}',
+      'policies[0].retention.orphaned.expire-after: "0d" must be longer than 0',
+    ],
+  ])('checks orphaned (%s)', (retention, message) => {
+    expect(errorsOf(documentWith(policy('a', { retention })))).toEqual([message]);
+  });
+
+  it('explains a map where a value or list is expected', () => {
+    const errors = errorsOf(documentWith(policy('a', { select: '{asg: {name: web}}' })));
+    expect(errors).toEqual(['policies[0].select.asg: expected a value or a list of values, got a map']);
+  });
+
   it('names bad ids in lists by index', () => {
     const errors = errorsOf(
       documentWith(policy('a', { select: '{instance_ids: [i-0abc1234567890def, i-nope]}' })),

@@ -55,7 +55,9 @@ export const scalar = z.union([z.string(), z.number(), z.boolean()], {
 
 /** One value or a non-empty list of them. */
 export function oneOrMore<T extends z.ZodType>(item: T) {
-  return z.union([item, z.array(item).min(1, { error: 'must not be an empty list' })]);
+  return z.union([item, z.array(item).min(1, { error: 'must not be an empty list' })], {
+    error: whenPresent((input) => `expected a value or a list of values, got ${describeValue(input)}`),
+  });
 }
 
 /** Tag key → value. */
