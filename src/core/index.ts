@@ -1,28 +1,41 @@
 /**
- * ebs-snapper's pure core, importable on its own: the inventory model, the normalized policy
- * model and the planner (`inventory + policies + now → plan`).
+ * ebs-snapper's pure core, importable on its own: the inventory model, the policy language and
+ * the planner (`inventory + policies + now → plan`).
  *
  * @example
- * import { planSnapshots } from 'ebs-snapper';
- * const plan = planSnapshots(inventory, policies, { now: Date.now(), runId: 'r-1' });
+ * import { parseConfig, planSnapshots } from 'ebs-snapper';
+ * const { config } = parseConfig(yamlText);
+ * const plan = planSnapshots(inventory, config!.policies, { now: Date.now(), runId: 'r-1' });
  */
 export * from './actions.js';
 export * from './errors.js';
 export { applyGuard, resolveGuardLimit } from './guard.js';
 export * from './model.js';
 export { compareSnapshots, type PlanOptions, planSnapshots } from './plan.js';
-export type * from './policy/types.js';
-export { CONSISTENCIES, COPY_TAGS, NOTIFY_EVENTS } from './policy/types.js';
-export { createOffsetCache, DELETE_CODES, decideRetention, prepareRetention } from './retention.js';
-export { decideDue, formatDuration, prepareSchedule } from './schedule.js';
+export * from './policy/index.js';
 export {
+  createOffsetCache,
+  DELETE_CODES,
+  decideRetention,
+  type Protections,
+  prepareRetention,
+  type RetentionRules,
+} from './retention.js';
+export { type DueDecision, decideDue, prepareSchedule, type ScheduleClock } from './schedule.js';
+export {
+  type CompiledSelection,
   compileMatcher,
   compileSelection,
-  INSTANCE_FILTERS,
+  type InventoryIndex,
   indexInventory,
   selectTargets,
   type Target,
-  VOLUME_FILTERS,
 } from './select.js';
-export { groupSnapshots } from './series.js';
-export { fillPlaceholders, labelSnapshot, mergeWithinLimit } from './tags.js';
+export { type GroupedSnapshots, groupSnapshots, type PolicySeries } from './series.js';
+export {
+  fillPlaceholders,
+  labelSnapshot,
+  mergeWithinLimit,
+  type SnapshotLabels,
+  type TagContext,
+} from './tags.js';

@@ -8,8 +8,8 @@
  */
 import type { Reason, ReasonCode } from './actions.js';
 import type { Snapshot } from './model.js';
+import { formatDuration } from './policy/durations.js';
 import type { Retention } from './policy/types.js';
-import { formatDuration } from './schedule.js';
 
 const DAY = 86_400_000;
 const HOUR = 3_600_000;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Inventory } from './model.js';
 import { planSnapshots } from './plan.js';
-import { decideDue, formatDuration, prepareSchedule } from './schedule.js';
+import { decideDue, prepareSchedule } from './schedule.js';
 import { applyPlan } from './testing/apply.js';
 import { fleet, series } from './testing/fleet.js';
 import { creates } from './testing/plan-queries.js';
@@ -174,18 +174,6 @@ describe('cron', () => {
     // Assess: croner moves the missing 02:30 to 03:30 CEST; the repeated one fires on its first occurrence
     expect(spring).toEqual(['2024-03-31T01:30:00.000Z']);
     expect(fall).toEqual(['2024-10-27T00:30:00.000Z']);
-  });
-});
-
-describe('formatDuration', () => {
-  it.each([
-    [36 * HOUR, '1d12h'],
-    [90 * MINUTE, '1h30m'],
-    [14 * 24 * HOUR, '14d'],
-    [500, '500ms'],
-  ])('formats %d ms as %s', (input, text) => {
-    // Prepare / Act / Assess
-    expect(formatDuration(input)).toBe(text);
   });
 });
 

@@ -115,26 +115,3 @@ function notDue(nextDue: number | undefined, newest: number): DueDecision {
 }
 
 const iso = (time: number): string => new Date(time).toISOString();
-
-const UNITS: readonly (readonly [string, number])[] = [
-  ['d', 86_400_000],
-  ['h', 3_600_000],
-  ['m', 60_000],
-  ['s', 1000],
-];
-
-/**
- * Format milliseconds as a compact duration for messages.
- *
- * @example formatDuration(36 * 3_600_000) // "1d12h"
- */
-export function formatDuration(ms: number): string {
-  let rest = ms;
-  let text = '';
-  for (const [unit, size] of UNITS) {
-    const count = Math.floor(rest / size);
-    if (count > 0) text += `${count}${unit}`;
-    rest -= count * size;
-  }
-  return text === '' ? `${ms}ms` : text;
-}

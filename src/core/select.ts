@@ -30,27 +30,7 @@ interface Predicate<T> {
   readonly match: Matcher;
 }
 
-/** DescribeInstances filter names the planner understands (plus any `tag:<key>`). */
-export const INSTANCE_FILTERS = [
-  'tag-key',
-  'instance-id',
-  'instance-state-name',
-  'instance-type',
-  'availability-zone',
-] as const;
-/** DescribeVolumes filter names the planner understands (plus any `tag:<key>`). */
-export const VOLUME_FILTERS = [
-  'tag-key',
-  'volume-id',
-  'volume-type',
-  'availability-zone',
-  'status',
-  'size',
-  'encrypted',
-  'attachment.instance-id',
-  'attachment.device',
-] as const;
-
+/** How each supported DescribeInstances filter reads an instance (`tag:<key>` is handled apart). */
 const instanceGetters: Readonly<Record<string, Getter<Instance>>> = {
   'tag-key': (i) => Object.keys(i.tags),
   'instance-id': (i) => i.id,
@@ -59,6 +39,7 @@ const instanceGetters: Readonly<Record<string, Getter<Instance>>> = {
   'availability-zone': (i) => i.availabilityZone,
 };
 
+/** How each supported DescribeVolumes filter reads a volume (`tag:<key>` is handled apart). */
 const volumeGetters: Readonly<Record<string, Getter<Volume>>> = {
   'tag-key': (v) => Object.keys(v.tags),
   'volume-id': (v) => v.id,
