@@ -1,0 +1,110 @@
+/**
+ * The request filters the fake EC2 understands: `Filter.N.Name` / `Filter.N.Value.M` with `*` and
+ * `?` wildcards, and id lists (`SnapshotId.N`, `Owner.N`, ...). A filter it does not know is an
+ * error, so a test never passes because a filter was silently ignored.
+ */
+import type { Image, Instance, Snapshot, Tags, Volume } from '../../src/core/model.js';
+
+/** An EC2 error the fake answers with (HTTP 400). */
+export class FakeEc2Error extends Error {
+  override readonly name = 'FakeEc2Error';
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface Resources {
+  readonly snapshot: Snapshot;
+  readonly volume: Volume;
+  readonly instance: Instance;
+  readonly image: Image;
+}
+export type ResourceKind = keyof Resources;
+
+type Fields<T> = Readonly<Record<string, (resource: T) => readonly string[]>>;
+const optional = (value: string | undefined): readonly string[] => (value === undefined ? [] : [value]);
+
+const FIELDS: { readonly [K in ResourceKind]: Fields<Resources[K]> } = {
+  snapshot: {
+    'snapshot-id': (s) => [s.id],
+    'volume-id': (s) => optional(s.volumeId),
+    status: (s) => [s.state],
+    'owner-id': (s) => [s.ownerId],
+    description: (s) => optional(s.description),
+  },
+  volume: {
+    'volume-id': (v) => [v.id],
+    status: (v) => [v.state ?? (v.attachments.length > 0 ? 'in-use' : 'available')],
+    'volume-type': (v) => [v.type],
+    'availability-zone': (v) => optional(v.availabilityZone),
+    'attachment.instance-id': (v) => v.attachments.map((a) => a.instanceId),
+    'attachment.device': (v) => v.attachments.map((a) => a.device),
+  },
+  instance: {
+    'instance-id': (i) => [i.id],
+    'instance-state-name': (i) => [i.state],
+    'instance-type': (i) => optional(i.instanceType),
+    'availability-zone': (i) => optional(i.availabilityZone),
+  },
+  image: {
+    'image-id': (i) => [i.id],
+    'block-device-mapping.snapshot-id': (i) => i.snapshotIds,
+  },
+};
+
+/** The tags a filter sees; AWS tags instances of a group with `aws:autoscaling:groupName`. */
+function readTags(resource: Resources[ResourceKind]): Tags {
+  if (!('tags' in resource)) return {};
+  if ('asg' in resource && resource.asg !== undefined) {
+    return { 'aws:autoscaling:groupName': resource.asg, ...resource.tags };
+  }
+  return resource.tags;
+}
+
+function findField<K extends ResourceKind>(
+  kind: K,
+  name: string,
+): (resource: Resources[K]) => readonly string[] {
+  const field = (FIELDS[kind] as Fields<Resources[K]>)[name];
+  if (field !== undefined) return field;
+  if (kind !== 'image' && name === 'tag-key') return (resource) => Object.keys(readTags(resource));
+  if (kind !== 'image' && name.startsWith('tag:')) {
+    const key = name.slice(4);
+    return (resource) => optional(readTags(resource)[key]);
+  }
+  throw new FakeEc2Error('InvalidParameterValue', `The fake EC2 has no ${kind} filter ${name}.`);
+}
+
+/** Values of a numbered list parameter: `readList(params, 'Owner')` reads `Owner.1`, `Owner.2`, ... */
+export function readList(params: URLSearchParams, prefix: string): string[] {
+  const values: string[] = [];
+  for (let n = 1; params.has(`${prefix}.${n}`); n++) values.push(params.get(`${prefix}.${n}`)!);
+  return values;
+}
+
+/** A predicate for the request's `Filter.N` parameters; throws FakeEc2Error for unknown names. */
+export function compileFilters<K extends ResourceKind>(
+  kind: K,
+  params: URLSearchParams,
+): (resource: Resources[K]) => boolean {
+  const tests: Array<(resource: Resources[K]) => boolean> = [];
+  for (let n = 1; params.has(`Filter.${n}.Name`); n++) {
+    const field = findField(kind, params.get(`Filter.${n}.Name`)!);
+    const patterns = readList(params, `Filter.${n}.Value`).map(compilePattern);
+    tests.push((resource) => field(resource).some((value) => patterns.some((pattern) => pattern(value))));
+  }
+  return (resource) => tests.every((test) => test(resource));
+}
+
+function compilePattern(pattern: string): (value: string) => boolean {
+  if (!/[*?]/.test(pattern)) return (value) => value === pattern;
+  const source = pattern
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
+  const regex = new RegExp(`^${source}$`, 's');
+  return (value) => regex.test(value);
+}
