@@ -3,7 +3,7 @@
  * with two data volumes, an Auto Scaling group's instance and a detached volume. Used by
  * `npm run demo` and the end-to-end tests.
  */
-import { EC2Client, RunInstancesCommand, CreateVolumeCommand, type Tag } from '@aws-sdk/client-ec2';
+import { CreateVolumeCommand, type EC2Client, RunInstancesCommand, type Tag } from '@aws-sdk/client-ec2';
 
 export interface DemoFleet {
   readonly web: readonly string[];
@@ -11,9 +11,15 @@ export interface DemoFleet {
   readonly detachedVolume: string;
 }
 
-const tags = (record: Record<string, string>): Tag[] => Object.entries(record).map(([Key, Value]) => ({ Key, Value }));
+const tags = (record: Record<string, string>): Tag[] =>
+  Object.entries(record).map(([Key, Value]) => ({ Key, Value }));
 
-async function runInstance(ec2: EC2Client, name: string, extra: Record<string, string>, dataDevices: string[]) {
+async function runInstance(
+  ec2: EC2Client,
+  name: string,
+  extra: Record<string, string>,
+  dataDevices: string[],
+) {
   const devices = ['/dev/sda1', ...dataDevices];
   const response = await ec2.send(
     new RunInstancesCommand({
@@ -21,7 +27,10 @@ async function runInstance(ec2: EC2Client, name: string, extra: Record<string, s
       InstanceType: 't3.micro',
       MinCount: 1,
       MaxCount: 1,
-      BlockDeviceMappings: devices.map((DeviceName) => ({ DeviceName, Ebs: { VolumeSize: 8, VolumeType: 'gp3' } })),
+      BlockDeviceMappings: devices.map((DeviceName) => ({
+        DeviceName,
+        Ebs: { VolumeSize: 8, VolumeType: 'gp3' },
+      })),
       TagSpecifications: [
         { ResourceType: 'instance', Tags: tags({ Name: name, ...extra }) },
         { ResourceType: 'volume', Tags: tags({ Name: `${name}-disk`, ...extra }) },
@@ -34,7 +43,8 @@ async function runInstance(ec2: EC2Client, name: string, extra: Record<string, s
 /** Create the demo fleet in one region. */
 export async function seedDemoFleet(ec2: EC2Client): Promise<DemoFleet> {
   const web: string[] = [];
-  for (const name of ['web-1', 'web-2', 'web-3']) web.push(await runInstance(ec2, name, { Role: 'web', Team: 'shop' }, []));
+  for (const name of ['web-1', 'web-2', 'web-3'])
+    web.push(await runInstance(ec2, name, { Role: 'web', Team: 'shop' }, []));
   const db = await runInstance(ec2, 'db-1', { Role: 'db', Team: 'data' }, ['/dev/sdf', '/dev/sdg']);
   const volume = await ec2.send(
     new CreateVolumeCommand({

@@ -2,6 +2,9 @@
 import { describeError, EXIT } from './exit.js';
 import { main } from './main.js';
 
+// The lockfile pins SDK versions that support Node 20; its "upgrade to Node 22" notice is noise on stderr here.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;

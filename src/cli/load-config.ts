@@ -26,7 +26,10 @@ export async function loadConfigFile(path: string): Promise<LoadedConfig> {
   const result = parseConfig(text, { source: path });
   if (result.errors.length > 0 || result.config === undefined) {
     const count = result.errors.length;
-    throw new ConfigError(`${path}: ${count} problem${count === 1 ? '' : 's'} in the policy file`, result.errors);
+    throw new ConfigError(
+      `${path}: ${count} problem${count === 1 ? '' : 's'} in the policy file`,
+      result.errors,
+    );
   }
   return { path, config: result.config, warnings: result.warnings };
 }
@@ -37,6 +40,8 @@ async function readConfigText(path: string): Promise<string> {
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const hint = code === 'ENOENT' ? ' (give one with --config FILE or EBS_SNAPPER_CONFIG)' : '';
-    throw new ConfigError(`cannot read the policy file ${path}: ${code ?? 'error'}${hint}`, [], { cause: error });
+    throw new ConfigError(`cannot read the policy file ${path}: ${code ?? 'error'}${hint}`, [], {
+      cause: error,
+    });
   }
 }

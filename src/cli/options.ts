@@ -34,13 +34,20 @@ export interface RunOptions extends PlanOptions {
   readonly concurrency?: string;
 }
 
-const collect = (value: string, previous: readonly string[] | undefined): string[] => [...(previous ?? []), value];
+const collect = (value: string, previous: readonly string[] | undefined): string[] => [
+  ...(previous ?? []),
+  value,
+];
 
 /** Add the options every AWS-facing command takes. */
 export function addPlanOptions(command: Command): Command {
   return command
     .option('-c, --config <file>', 'policy file (default: $EBS_SNAPPER_CONFIG or ./ebs-snapper.yaml)')
-    .option('--region <region>', 'region to work on (repeatable; default: settings.regions or every enabled region)', collect)
+    .option(
+      '--region <region>',
+      'region to work on (repeatable; default: settings.regions or every enabled region)',
+      collect,
+    )
     .option('--profile <profile>', 'AWS profile from the shared config files')
     .option('--endpoint-url <url>', 'AWS endpoint override (e.g. a local emulator)')
     .option('--role-arn <arn>', 'assume this role and work on its account (repeatable)', collect)
@@ -56,10 +63,15 @@ export function addRunOptions(command: Command, withOnly: boolean): Command {
   addPlanOptions(command)
     .option('--dry-run', 'collect and plan, print what would be done, change nothing')
     .option('--max-deletes <n>', 'guard: delete nothing in an account × region that would lose more than N')
-    .option('--deadline <duration>', 'stop starting new actions after this long, e.g. 10m (the next run picks up)')
+    .option(
+      '--deadline <duration>',
+      'stop starting new actions after this long, e.g. 10m (the next run picks up)',
+    )
     .option('--concurrency <n>', 'actions in flight per account × region', '8');
   if (withOnly) {
-    command.addOption(new Option('--only <what>', 'only take snapshots, or only delete').choices(['snapshot', 'clean']));
+    command.addOption(
+      new Option('--only <what>', 'only take snapshots, or only delete').choices(['snapshot', 'clean']),
+    );
   }
   return command;
 }
@@ -70,7 +82,8 @@ export function parseNow(text: string | undefined, clock: () => number): number 
   const hasZone = /([zZ]|[+-]\d\d:?\d\d)$/.test(text);
   const isoLike = /^\d{4}-\d\d-\d\d([T ]\d\d:\d\d(:\d\d(\.\d+)?)?)?/.test(text);
   const ms = isoLike ? Date.parse(hasZone || !text.includes('T') ? text : `${text}Z`) : Number.NaN;
-  if (Number.isNaN(ms)) throw new UsageError(`--now: "${text}" is not an ISO-8601 time (e.g. 2026-12-01T03:00:00Z)`);
+  if (Number.isNaN(ms))
+    throw new UsageError(`--now: "${text}" is not an ISO-8601 time (e.g. 2026-12-01T03:00:00Z)`);
   return ms;
 }
 

@@ -16,7 +16,10 @@ export const VERSION = '0.1.0';
 const examples = (lines: readonly string[]) => `\nExamples:\n${lines.map((l) => `  $ ${l}`).join('\n')}\n`;
 
 /** Build the program; `record` receives each command's outcome and its --detailed-exitcode flag. */
-export function buildProgram(io: CliIo, record: (outcome: CommandOutcome, detailed: boolean) => void): Command {
+export function buildProgram(
+  io: CliIo,
+  record: (outcome: CommandOutcome, detailed: boolean) => void,
+): Command {
   const program = new Command('ebs-snapper')
     .description('EBS snapshots on schedules, deleted by retention rules, for one account or many.')
     .version(VERSION)
@@ -34,7 +37,9 @@ export function buildProgram(io: CliIo, record: (outcome: CommandOutcome, detail
         'ebs-snapper plan --output json --out plan.json --detailed-exitcode',
       ]),
     )
-    .action(async (options: PlanOptions) => record(await planCommand(options, io), options.detailedExitcode === true));
+    .action(async (options: PlanOptions) =>
+      record(await planCommand(options, io), options.detailedExitcode === true),
+    );
 
   addRunOptions(program.command('run'), true)
     .description('collect, plan and apply: take due snapshots, delete expired ones')
@@ -47,7 +52,9 @@ export function buildProgram(io: CliIo, record: (outcome: CommandOutcome, detail
         'ebs-snapper run --role-arn arn:aws:iam::111111111111:role/ebs-snapper --role-arn arn:aws:iam::222222222222:role/ebs-snapper',
       ]),
     )
-    .action(async (options: RunOptions) => record(await runCommand(options, io), options.detailedExitcode === true));
+    .action(async (options: RunOptions) =>
+      record(await runCommand(options, io), options.detailedExitcode === true),
+    );
 
   for (const [name, only, text] of [
     ['snapshot', 'snapshot', 'take due snapshots only (= run --only snapshot)'],
@@ -101,7 +108,7 @@ function addConfigCommands(
     .action(() => record(schemaCommand(io), false));
   config
     .command('import-legacy <file>')
-    .description("convert a Rackspace ebs_snapper config (JSON) to a version 1 policy file (YAML on stdout)")
+    .description('convert a Rackspace ebs_snapper config (JSON) to a version 1 policy file (YAML on stdout)')
     .addHelpText('after', examples(['ebs-snapper config import-legacy legacy.json > ebs-snapper.yaml']))
     .action(async (file: string) => record(await importLegacyCommand(file, io), false));
 }

@@ -26,7 +26,11 @@ export function homeRegion(options: TargetOptions, env: NodeJS.ProcessEnv): stri
   return options.region?.[0] ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1';
 }
 
-export async function resolveTargets(options: TargetOptions, config: Config, env: NodeJS.ProcessEnv): Promise<Target[]> {
+export async function resolveTargets(
+  options: TargetOptions,
+  config: Config,
+  env: NodeJS.ProcessEnv,
+): Promise<Target[]> {
   const home = homeRegion(options, env);
   const throttle = new ThrottleRegistry();
   const roles = options.roleArn ?? [];

@@ -12,7 +12,9 @@ const roleArn = (account: string) => `arn:aws:iam::${account}:role/ebs-snapper`;
 
 async function ec2InAccount(endpoint: string, account: string): Promise<EC2Client> {
   const sts = new STSClient(motoClientConfig(endpoint, 'us-east-1'));
-  const { Credentials } = await sts.send(new AssumeRoleCommand({ RoleArn: roleArn(account), RoleSessionName: 'seed' }));
+  const { Credentials } = await sts.send(
+    new AssumeRoleCommand({ RoleArn: roleArn(account), RoleSessionName: 'seed' }),
+  );
   return new EC2Client({
     ...motoClientConfig(endpoint, 'us-east-1'),
     credentials: {
@@ -46,7 +48,10 @@ describe('several accounts through AssumeRole', () => {
     );
 
     // Act
-    const result = await runCliJson(['run', '-c', config, ...ACCOUNTS.flatMap((a) => ['--role-arn', roleArn(a)])], env);
+    const result = await runCliJson(
+      ['run', '-c', config, ...ACCOUNTS.flatMap((a) => ['--role-arn', roleArn(a)])],
+      env,
+    );
 
     // Assess
     expect(result.code).toBe(0);
@@ -57,7 +62,9 @@ describe('several accounts through AssumeRole', () => {
       const ours = (response.Snapshots ?? []).filter((s) => tagsOf(s)['ebs-snapper:policy'] === 'web');
       expect(ours).toHaveLength(3);
       expect(ours.every((s) => s.OwnerId === account)).toBe(true);
-      expect(result.json.actions.filter((a) => a.account === account && a.action === 'create')).toHaveLength(3);
+      expect(result.json.actions.filter((a) => a.account === account && a.action === 'create')).toHaveLength(
+        3,
+      );
     }
   });
 });

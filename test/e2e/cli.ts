@@ -69,12 +69,17 @@ export function runCli(args: readonly string[], env: CliEnv): Promise<CliResult>
 }
 
 /** Run with `--output json` and parse stdout; fail loudly with stderr when it is not JSON. */
-export async function runCliJson(args: readonly string[], env: CliEnv): Promise<CliResult & { json: PlanJson }> {
+export async function runCliJson(
+  args: readonly string[],
+  env: CliEnv,
+): Promise<CliResult & { json: PlanJson }> {
   const result = await runCli([...args, '--output', 'json'], env);
   try {
     return { ...result, json: JSON.parse(result.stdout) as PlanJson };
   } catch (error) {
-    throw new Error(`not JSON (exit ${result.code}):\n${result.stdout}\n--- stderr:\n${result.stderr}`, { cause: error });
+    throw new Error(`not JSON (exit ${result.code}):\n${result.stdout}\n--- stderr:\n${result.stderr}`, {
+      cause: error,
+    });
   }
 }
 
@@ -97,5 +102,11 @@ export interface PlanJson {
   now: string;
   actions: ActionJson[];
   summary: Record<string, number | boolean>;
-  results?: { action: string; status: string; volume_id: string | null; snapshot_id: string | null; error?: unknown }[];
+  results?: {
+    action: string;
+    status: string;
+    volume_id: string | null;
+    snapshot_id: string | null;
+    error?: unknown;
+  }[];
 }

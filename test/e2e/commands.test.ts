@@ -61,7 +61,9 @@ describe('commands without AWS', () => {
 
     // Assess
     expect(result.code).toBe(0);
-    const checkedIn = JSON.parse(readFileSync(join(import.meta.dirname, '../../schema/ebs-snapper.schema.json'), 'utf8'));
+    const checkedIn = JSON.parse(
+      readFileSync(join(import.meta.dirname, '../../schema/ebs-snapper.schema.json'), 'utf8'),
+    );
     expect(JSON.parse(result.stdout)).toEqual(checkedIn);
   });
 
@@ -95,7 +97,9 @@ describe('commands without AWS', () => {
 
     // Assess
     expect(result.code).toBe(0);
-    const document = JSON.parse(result.stdout) as { Statement: { Action: string | string[]; Condition?: unknown }[] };
+    const document = JSON.parse(result.stdout) as {
+      Statement: { Action: string | string[]; Condition?: unknown }[];
+    };
     const deletes = document.Statement.filter((s) => [s.Action].flat().includes('ec2:DeleteSnapshot'));
     expect(deletes).toHaveLength(1);
     expect(JSON.stringify(deletes[0]!.Condition)).toContain('aws:ResourceTag/ebs-snapper:policy');

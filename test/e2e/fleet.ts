@@ -1,9 +1,11 @@
 /** Small SDK helpers the end-to-end tests use to set up and inspect a local AWS. */
 import {
+  CreateImageCommand,
   CreateSnapshotCommand,
+  CreateTagsCommand,
+  DescribeImagesCommand,
   DescribeSnapshotsCommand,
   EC2Client,
-  RegisterImageCommand,
   type Snapshot,
 } from '@aws-sdk/client-ec2';
 import { motoClientConfig } from '../support/moto.js';
@@ -40,16 +42,28 @@ export async function snapshotByHand(ec2: EC2Client, volumeId: string, tags: Rec
   return response.SnapshotId!;
 }
 
-/** Register an AMI whose root device is `snapshotId` (moto does not protect these itself). */
-export async function registerImageOf(ec2: EC2Client, snapshotId: string): Promise<string> {
-  const response = await ec2.send(
-    new RegisterImageCommand({
-      Name: `image-of-${snapshotId}`,
-      RootDeviceName: '/dev/sda1',
-      BlockDeviceMappings: [{ DeviceName: '/dev/sda1', Ebs: { SnapshotId: snapshotId } }],
+/**
+ * Make an AMI of an instance (CreateImage) and return the snapshot behind it, tagged as one of
+ * `policy`'s: moto's RegisterImage ignores the snapshot it is given, CreateImage really uses one.
+ */
+export async function imageSnapshotOf(ec2: EC2Client, instanceId: string, policy: string): Promise<string> {
+  const { ImageId } = await ec2.send(
+    new CreateImageCommand({ InstanceId: instanceId, Name: `image-of-${instanceId}` }),
+  );
+  const images = await ec2.send(new DescribeImagesCommand({ ImageIds: [ImageId!] }));
+  const mapping = images.Images![0]!.BlockDeviceMappings!.find((m) => m.Ebs?.SnapshotId !== undefined)!;
+  const snapshotId = mapping.Ebs!.SnapshotId!;
+  const { Snapshots } = await ec2.send(new DescribeSnapshotsCommand({ SnapshotIds: [snapshotId] }));
+  await ec2.send(
+    new CreateTagsCommand({
+      Resources: [snapshotId],
+      Tags: [
+        { Key: 'ebs-snapper:policy', Value: policy },
+        { Key: 'ebs-snapper:volume-id', Value: Snapshots![0]!.VolumeId! },
+      ],
     }),
   );
-  return response.ImageId!;
+  return snapshotId;
 }
 
 export function countBy<T>(items: readonly T[], key: (item: T) => string): Record<string, number> {

@@ -7,7 +7,15 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { seedDemoFleet } from '../../scripts/demo-fleet.js';
 import { type MotoServer, startMoto } from '../support/moto.js';
 import { type CliEnv, runCli, runCliJson, workDir, writePolicy } from './cli.js';
-import { countBy, ec2Client, listSnapshots, policySnapshots, registerImageOf, snapshotByHand, tagsOf } from './fleet.js';
+import {
+  countBy,
+  ec2Client,
+  imageSnapshotOf,
+  listSnapshots,
+  policySnapshots,
+  snapshotByHand,
+  tagsOf,
+} from './fleet.js';
 
 const POLICY = `version: 1
 policies:
@@ -127,11 +135,7 @@ describe('ebs-snapper run against a local AWS', () => {
     const volume = first!.VolumeId!;
     const byHand = await snapshotByHand(ec2, volume);
     const otherPolicy = await snapshotByHand(ec2, volume, { 'ebs-snapper:policy': 'someone-else' });
-    const backsImage = await snapshotByHand(ec2, volume, {
-      'ebs-snapper:policy': 'web-daily',
-      'ebs-snapper:volume-id': volume,
-    });
-    await registerImageOf(ec2, backsImage);
+    const backsImage = await imageSnapshotOf(ec2, tagsOf(first!)['ebs-snapper:instance-id']!, 'web-daily');
     const muchLater = new Date(Date.now() + 30 * DAY).toISOString();
 
     // Act
@@ -143,7 +147,9 @@ describe('ebs-snapper run against a local AWS', () => {
     expect(remaining.has(byHand)).toBe(true);
     expect(remaining.has(otherPolicy)).toBe(true);
     expect(remaining.has(backsImage)).toBe(true);
-    const reasons = Object.fromEntries(result.json.actions.filter((a) => a.snapshot_id).map((a) => [a.snapshot_id, a.reason.code]));
+    const reasons = Object.fromEntries(
+      result.json.actions.filter((a) => a.snapshot_id).map((a) => [a.snapshot_id, a.reason.code]),
+    );
     expect(reasons[backsImage]).toBe('protected.ami');
     expect(reasons[byHand]).toBe('protected.unmanaged');
     expect(reasons[otherPolicy]).toBe('protected.unmanaged');

@@ -2,10 +2,10 @@
  * Selection end to end: by Auto Scaling group, by instance-name wildcard, a volume-targeted
  * policy that covers a detached volume, and `consistency: instance` as one call per instance.
  */
-import { CreateAutoScalingGroupCommand, AutoScalingClient } from '@aws-sdk/client-auto-scaling';
+import { AutoScalingClient, CreateAutoScalingGroupCommand } from '@aws-sdk/client-auto-scaling';
 import { CreateLaunchTemplateCommand, DescribeInstancesCommand, type EC2Client } from '@aws-sdk/client-ec2';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { seedDemoFleet, type DemoFleet } from '../../scripts/demo-fleet.js';
+import { type DemoFleet, seedDemoFleet } from '../../scripts/demo-fleet.js';
 import { type FaultProxy, startFaultProxy } from '../support/fault-proxy.js';
 import { type MotoServer, motoClientConfig, startMoto } from '../support/moto.js';
 import { type CliEnv, runCliJson, workDir, writePolicy } from './cli.js';
@@ -71,7 +71,9 @@ describe('selecting volumes, end to end', () => {
     const members = await asgInstanceIds(ec2, 'web-asg');
     const config = writePolicy(
       env.workDir,
-      policy('  - id: asg\n    select: {asg: [web-asg]}\n    schedule: {every: 1 day}\n    retention: {minimum: 2}\n'),
+      policy(
+        '  - id: asg\n    select: {asg: [web-asg]}\n    schedule: {every: 1 day}\n    retention: {minimum: 2}\n',
+      ),
     );
 
     // Act

@@ -14,7 +14,9 @@ export async function validateCommand(file: string, io: CliIo): Promise<CommandO
   const { config, warnings } = await loadConfigFile(file);
   for (const warning of warnings) io.stderr.write(`warning: ${warning}\n`);
   const count = config.policies.length;
-  io.stdout.write(`${file}: valid, ${count} polic${count === 1 ? 'y' : 'ies'} (${config.policies.map((p) => p.id).join(', ')})\n`);
+  io.stdout.write(
+    `${file}: valid, ${count} polic${count === 1 ? 'y' : 'ies'} (${config.policies.map((p) => p.id).join(', ')})\n`,
+  );
   return NO_CHANGES;
 }
 
@@ -30,7 +32,9 @@ export async function importLegacyCommand(file: string, io: CliIo): Promise<Comm
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
-    throw new ConfigError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`, [], { cause: error });
+    throw new ConfigError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`, [], {
+      cause: error,
+    });
   }
   io.stdout.write(legacyToYaml(text));
   return NO_CHANGES;

@@ -13,7 +13,11 @@ import { prepare, reportTargetFailures } from './prepare.js';
 export async function planCommand(options: PlanOptions, io: CliIo): Promise<CommandOutcome> {
   const { config, now, runId, targets, progress } = await prepare(options, io);
   const outcomes = await forEachTarget(targets, async (target) => {
-    const { plan } = await planTarget(target.ec2, config, { now, runId, onProgress: (p) => progress.collect(p) });
+    const { plan } = await planTarget(target.ec2, config, {
+      now,
+      runId,
+      onProgress: (p) => progress.collect(p),
+    });
     return plan;
   });
   progress.done();
@@ -27,7 +31,12 @@ export async function planCommand(options: PlanOptions, io: CliIo): Promise<Comm
   };
 }
 
-async function emitPlans(plans: readonly Plan[], now: number, options: PlanOptions, io: CliIo): Promise<void> {
+async function emitPlans(
+  plans: readonly Plan[],
+  now: number,
+  options: PlanOptions,
+  io: CliIo,
+): Promise<void> {
   const document = planDocument(plans, now);
   if (options.out !== undefined) await writeFile(options.out, `${JSON.stringify(document, null, 2)}\n`);
   if (options.output === 'json') {

@@ -38,7 +38,8 @@ export async function runCommand(options: RunOptions, io: CliIo): Promise<Comman
   await emitReports(reports, now, options, io);
   return {
     failed: failures.length > 0 || reports.some(hasFailures),
-    changes: reports.some((r) => r.results.some((result) => result.status === 'done')) || hasPlannedChanges(reports),
+    changes:
+      reports.some((r) => r.results.some((result) => result.status === 'done')) || hasPlannedChanges(reports),
   };
 }
 
@@ -46,7 +47,12 @@ function hasPlannedChanges(reports: readonly RunReport[]): boolean {
   return reports.some((r) => r.dryRun && r.plan.summary.create + r.plan.summary.delete > 0);
 }
 
-async function emitReports(reports: readonly RunReport[], now: number, options: RunOptions, io: CliIo): Promise<void> {
+async function emitReports(
+  reports: readonly RunReport[],
+  now: number,
+  options: RunOptions,
+  io: CliIo,
+): Promise<void> {
   const document = runDocument(reports, now);
   if (options.out !== undefined) await writeFile(options.out, `${JSON.stringify(document, null, 2)}\n`);
   if (options.output === 'json') {

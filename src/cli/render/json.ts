@@ -3,8 +3,9 @@
  * `{version, account, regions, now, actions:[...], summary}` with snake_case keys.
  * `run` adds `results` and the run summary.
  */
-import type { Plan, PlanAction } from '../../core/actions.js';
+
 import type { ActionResult, RunReport } from '../../app/results.js';
+import type { Plan, PlanAction } from '../../core/actions.js';
 
 export const PLAN_FORMAT_VERSION = 1;
 
@@ -44,7 +45,12 @@ function resultToJson(result: ActionResult): Record<string, unknown> {
 }
 
 /** Totals over several plans. */
-export function sumPlans(plans: readonly Plan[]): { create: number; delete: number; keep: number; skip: number } {
+export function sumPlans(plans: readonly Plan[]): {
+  create: number;
+  delete: number;
+  keep: number;
+  skip: number;
+} {
   const total = { create: 0, delete: 0, keep: 0, skip: 0 };
   for (const plan of plans) {
     total.create += plan.summary.create;

@@ -2,8 +2,9 @@
  * Terraform-style human output: `+ create`, `- delete`, `= keep` (with -v), a reason on every
  * line and one summary line. Colour only on a TTY and never with NO_COLOR.
  */
-import type { Plan, PlanAction } from '../../core/actions.js';
+
 import type { ActionResult, RunReport } from '../../app/results.js';
+import type { Plan, PlanAction } from '../../core/actions.js';
 import { sumPlans } from './json.js';
 
 export interface TextStyle {
@@ -27,8 +28,10 @@ const SIGN: Record<PlanAction['action'], { sign: string; tone: Tone }> = {
 
 function subject(action: PlanAction): string {
   const parts: string[] = [];
-  if ('snapshotId' in action) parts.push(action.snapshotId);
-  if (action.volumeId !== undefined) parts.push(action.snapshotId === undefined ? action.volumeId : `of ${action.volumeId}`);
+  const snapshot = 'snapshotId' in action ? action.snapshotId : undefined;
+  if (snapshot !== undefined) parts.push(snapshot);
+  if (action.volumeId !== undefined)
+    parts.push(snapshot === undefined ? action.volumeId : `of ${action.volumeId}`);
   if (action.action === 'create' && action.instanceId !== undefined) {
     parts.push(`(${action.instanceId}${action.device === undefined ? '' : ` ${action.device}`})`);
   }
@@ -43,7 +46,12 @@ export function renderAction(action: PlanAction, style: TextStyle): string {
 }
 
 function isShown(action: PlanAction, verbose: boolean): boolean {
-  return verbose || action.action === 'create' || action.action === 'delete' || action.reason.code === 'guard.max-deletes';
+  return (
+    verbose ||
+    action.action === 'create' ||
+    action.action === 'delete' ||
+    action.reason.code === 'guard.max-deletes'
+  );
 }
 
 function renderGuard(plan: Plan, style: TextStyle): string[] {
@@ -56,7 +64,9 @@ function renderGuard(plan: Plan, style: TextStyle): string[] {
 export function renderPlans(plans: readonly Plan[], style: TextStyle): string {
   const lines: string[] = [];
   for (const plan of plans) {
-    lines.push(paint(style, 'bold', `${plan.account} ${plan.region}`) + paint(style, 'dim', `  (now ${plan.now})`));
+    lines.push(
+      paint(style, 'bold', `${plan.account} ${plan.region}`) + paint(style, 'dim', `  (now ${plan.now})`),
+    );
     const shown = plan.actions.filter((a) => isShown(a, style.verbose));
     for (const action of shown) lines.push(renderAction(action, style));
     if (shown.length === 0) lines.push(paint(style, 'dim', '  no changes'));
@@ -98,7 +108,9 @@ export function renderRun(reports: readonly RunReport[], style: TextStyle): stri
   const count = (status: ActionResult['status'], action?: ActionResult['action']) =>
     results.filter((r) => r.status === status && (action === undefined || r.action === action)).length;
   const dry = reports.some((r) => r.dryRun) ? ' (dry run: nothing was changed)' : '';
-  const deadline = reports.some((r) => r.deadlineReached) ? ' Deadline reached: the next run picks up the rest.' : '';
+  const deadline = reports.some((r) => r.deadlineReached)
+    ? ' Deadline reached: the next run picks up the rest.'
+    : '';
   lines.push(
     `Run: ${count('done', 'create')} created, ${count('done', 'delete')} deleted, ${count('failed')} failed, ` +
       `${count('deferred')} deferred, ${count('skipped')} skipped${dry}.${deadline}`,
