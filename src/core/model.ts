@@ -22,7 +22,14 @@ export const imageId = (id: string): ImageId => id as ImageId;
 /** Tags as a plain record: key → value. */
 export type Tags = Readonly<Record<string, string>>;
 
-export const INSTANCE_STATES = ['pending', 'running', 'stopping', 'stopped', 'shutting-down', 'terminated'] as const;
+export const INSTANCE_STATES = [
+  'pending',
+  'running',
+  'stopping',
+  'stopped',
+  'shutting-down',
+  'terminated',
+] as const;
 export type InstanceState = (typeof INSTANCE_STATES)[number];
 
 export interface Instance {
