@@ -4,8 +4,10 @@
  */
 import { spawn } from 'node:child_process';
 import process from 'node:process';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { type BenchDefinition, type Figures, formatOutcome } from './report.js';
+
+const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 /** The flag a bench file reads to know it is the measuring child. */
 export const CHILD_FLAG = '--bench-child';
@@ -54,7 +56,8 @@ export function runStandalone(bench: BenchDefinition): void {
 export function runInChild(file: string, nodeOptions: readonly string[] = []): Promise<Figures> {
   const args = [...nodeOptions, '--import', 'tsx', file, CHILD_FLAG];
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+    // `--import tsx` resolves from the working directory: the repository's, whatever ours is.
+    const child = spawn(process.execPath, args, { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     child.stdout.on('data', (chunk: Buffer) => {
       out += chunk.toString();
