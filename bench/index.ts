@@ -1,0 +1,78 @@
+/**
+ * `npm run bench`: the planner bench (issue 2), then the API benches of issue 3 — calls of one
+ * run against moto (a), apply throughput under EC2-shaped buckets (b), collection at fleet scale
+ * in process (c) — one after the other, each printed as it ends, then a summary of every target.
+ *
+ * `npm run bench -- plan api-calls` runs only the named benches. Exit code 1 when a bench could
+ * not run; a missed target is reported as MISS, not as a failure of the command.
+ */
+import process from 'node:process';
+import { API_CALLS_BENCH } from './api-calls.js';
+import { API_THROUGHPUT_BENCH } from './api-throughput.js';
+import { COLLECT_SCALE_BENCH } from './collect-scale.js';
+import { PLAN_BENCH_FLEET, runPlanBench } from './plan.js';
+import { quietSdkNotice } from './support/process.js';
+import {
+  allPassed,
+  type BenchDefinition,
+  type BenchOutcome,
+  formatOutcome,
+  formatSummary,
+} from './support/report.js';
+import { selectBenches } from './support/select.js';
+
+const PLAN_BENCH: BenchDefinition = {
+  name: 'plan',
+  title: `Planner: ${PLAN_BENCH_FLEET.instances} instances, ${PLAN_BENCH_FLEET.volumes} volumes, ${PLAN_BENCH_FLEET.snapshots} snapshots`,
+  checks: [
+    { label: 'planning time', key: 'planMs', kind: 'at-most', limit: 2000, unit: 'ms' },
+    { label: 'peak RSS (generate + plan)', key: 'rssMiB', kind: 'at-most', limit: 1024, unit: 'MiB' },
+    { label: 'planning ÷ JSON.parse', key: 'ratio', kind: 'at-most', limit: 1.0 },
+  ],
+  run: runPlanBench,
+};
+
+export const SUITE: readonly BenchDefinition[] = [
+  PLAN_BENCH,
+  API_CALLS_BENCH,
+  API_THROUGHPUT_BENCH,
+  COLLECT_SCALE_BENCH,
+];
+
+async function runOne(bench: BenchDefinition): Promise<BenchOutcome> {
+  console.log(`\n▶ ${bench.name} …`);
+  const started = performance.now();
+  try {
+    const figures = await bench.run();
+    return { bench, figures, seconds: (performance.now() - started) / 1000 };
+  } catch (error) {
+    const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
+    return { bench, error: message, seconds: (performance.now() - started) / 1000 };
+  }
+}
+
+async function main(names: readonly string[]): Promise<number> {
+  quietSdkNotice();
+  const benches = selectBenches(names, SUITE);
+  const outcomes: BenchOutcome[] = [];
+  for (const bench of benches) {
+    const outcome = await runOne(bench);
+    outcomes.push(outcome);
+    console.log(formatOutcome(outcome));
+  }
+  console.log(`\n${formatSummary(outcomes)}`);
+  console.log(
+    allPassed(outcomes) ? '  every target met' : '  some targets missed (MISS) or could not be measured',
+  );
+  return outcomes.some((o) => o.figures === undefined) ? 1 : 0;
+}
+
+main(process.argv.slice(2).filter((arg) => !arg.startsWith('-'))).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exitCode = 1;
+  },
+);
