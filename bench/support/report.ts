@@ -75,17 +75,16 @@ export function formatValue(value: number | string | undefined): string {
 const targetText = (check: Check): string =>
   `${check.kind === 'at-most' ? '≤' : '≥'} ${formatValue(check.limit)}${check.unit ? ` ${check.unit}` : ''}`;
 
+const measuredText = (figures: Figures | undefined, check: Check): string => {
+  const value = figures?.[check.key];
+  return value === undefined ? '—' : `${formatValue(value)}${check.unit ? ` ${check.unit}` : ''}`;
+};
+
 /** The target rows of one bench: label, measured, target, verdict. */
 export function formatChecks(figures: Figures | undefined, checks: readonly Check[]): string {
   return formatRows(
     checks.map((check) => {
-      const value = formatValue(figures?.[check.key]);
-      return [
-        check.label,
-        `${value}${check.unit ? ` ${check.unit}` : ''}`,
-        targetText(check),
-        judge(figures, check),
-      ];
+      return [check.label, measuredText(figures, check), targetText(check), judge(figures, check)];
     }),
   );
 }
@@ -107,7 +106,7 @@ export function formatSummary(outcomes: readonly BenchOutcome[]): string {
       : outcome.bench.checks.map((check) => [
           outcome.bench.name,
           check.label,
-          formatValue(outcome.figures?.[check.key]),
+          measuredText(outcome.figures, check),
           targetText(check),
           judge(outcome.figures, check),
         ]),
