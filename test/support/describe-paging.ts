@@ -51,6 +51,8 @@ export function readPageRequest(
   unpaged.delete('MaxResults');
   unpaged.delete('NextToken');
   const requestHash = hashParams(unpaged);
+  // moto pages DescribeInstances by reservation, 100 by default: ask it for everything at once.
+  if (action === 'DescribeInstances') unpaged.set('MaxResults', '1000000');
   const token = params.get('NextToken');
   const offset = token === null || token === '' ? 0 : readToken(token, requestHash);
   return { listName, offset, limit, requestHash, unpaged };
