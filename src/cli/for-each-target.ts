@@ -2,6 +2,7 @@
  * Run one piece of work per account × region, many at once, so one failing pair never stops
  * the others: each pair ends with a value or with the error it hit.
  */
+import { runPool } from '../app/pool.js';
 import type { Target } from './targets.js';
 
 export type TargetOutcome<T> =
@@ -16,18 +17,12 @@ export async function forEachTarget<T>(
   work: (target: Target) => Promise<T>,
 ): Promise<TargetOutcome<T>[]> {
   const outcomes: TargetOutcome<T>[] = new Array(targets.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < targets.length) {
-      const index = next++;
-      const target = targets[index]!;
-      try {
-        outcomes[index] = { target, ok: true, value: await work(target) };
-      } catch (error) {
-        outcomes[index] = { target, ok: false, error };
-      }
+  await runPool(targets, TARGET_PARALLELISM, async (target, index) => {
+    try {
+      outcomes[index] = { target, ok: true, value: await work(target) };
+    } catch (error) {
+      outcomes[index] = { target, ok: false, error };
     }
-  };
-  await Promise.all(Array.from({ length: Math.min(TARGET_PARALLELISM, targets.length) }, worker));
+  });
   return outcomes;
 }

@@ -3,12 +3,11 @@
  * absorbed, and a run killed midway is finished by the next without duplicates.
  */
 import { DescribeVolumesCommand, type EC2Client } from '@aws-sdk/client-ec2';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type DemoFleet, seedDemoFleet } from '../../scripts/demo-fleet.js';
-import { type FaultProxy, startFaultProxy } from '../support/fault-proxy.js';
-import { type MotoServer, startMoto } from '../support/moto.js';
-import { type CliEnv, runCli, runCliJson, startCli, workDir, writePolicy } from './cli.js';
-import { countBy, ec2Client, policySnapshots, snapshotByHand } from './fleet.js';
+import { describe, expect, it } from 'vitest';
+import type { DemoFleet } from '../../scripts/demo-fleet.js';
+import { runCli, runCliJson, startCli, writePolicy } from './cli.js';
+import { countBy, policySnapshots, snapshotByHand } from './fleet.js';
+import { useDemoFleetBehindProxy } from './harness.js';
 
 const ALL_RUNNING = `version: 1
 policies:
@@ -26,52 +25,31 @@ policies:
 const MUTATING = ['CreateSnapshot', 'CreateSnapshots', 'DeleteSnapshot', 'CreateTags', 'DeleteTags'];
 
 describe('safety, end to end', () => {
-  let moto: MotoServer;
-  let proxy: FaultProxy;
-  let ec2: EC2Client;
-  let env: CliEnv;
-  let fleet: DemoFleet;
-
-  beforeAll(async () => {
-    moto = await startMoto();
-    proxy = await startFaultProxy({ target: moto.endpoint });
-  });
-  afterAll(async () => {
-    await proxy.stop();
-    await moto.stop();
-  });
-  beforeEach(async () => {
-    await moto.reset();
-    proxy.configure({});
-    proxy.resetCounts();
-    ec2 = ec2Client(moto.endpoint);
-    fleet = await seedDemoFleet(ec2);
-    env = { endpoint: proxy.endpoint, workDir: workDir() };
-  });
+  const t = useDemoFleetBehindProxy();
 
   it('a bad policy file exits 1 naming the path and the bad value, and makes no AWS call at all', async () => {
     // Prepare
-    const config = writePolicy(env.workDir, ALL_RUNNING.replace('max_age: 1 day', 'max_age: 4 dayz'));
+    const config = writePolicy(t.env.workDir, ALL_RUNNING.replace('max_age: 1 day', 'max_age: 4 dayz'));
 
     // Act
-    const result = await runCli(['run', '-c', config], env);
+    const result = await runCli(['run', '-c', config], t.env);
 
     // Assess
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('policies[0].retention.max_age: "4 dayz" is not a duration');
-    expect(Object.values(proxy.counts()).reduce((a, b) => a + b, 0)).toBe(0);
-    for (const action of MUTATING) expect(proxy.counts()[action] ?? 0).toBe(0);
+    expect(Object.values(t.proxy.counts()).reduce((a, b) => a + b, 0)).toBe(0);
+    for (const action of MUTATING) expect(t.proxy.counts()[action] ?? 0).toBe(0);
   });
 
   it('the guard trips with exit 1: no delete in that account × region, creates still happen', async () => {
     // Prepare: three old snapshots of one volume, minimum 1 → two deletes wanted, limit 1
     const config = writePolicy(
-      env.workDir,
+      t.env.workDir,
       ALL_RUNNING.replace('policies:', 'settings:\n  guard:\n    max_deletes: 1\npolicies:'),
     );
-    const [volume] = (await webVolumes(ec2, fleet)).slice(0, 1);
+    const [volume] = (await webVolumes(t.ec2, t.fleet)).slice(0, 1);
     for (let i = 0; i < 3; i++) {
-      await snapshotByHand(ec2, volume!, {
+      await snapshotByHand(t.ec2, volume!, {
         'ebs-snapper:policy': 'everything',
         'ebs-snapper:volume-id': volume!,
       });
@@ -79,11 +57,11 @@ describe('safety, end to end', () => {
     const later = new Date(Date.now() + 3 * 86_400_000).toISOString();
 
     // Act
-    const result = await runCliJson(['run', '-c', config, '--now', later], env);
+    const result = await runCliJson(['run', '-c', config, '--now', later], t.env);
 
     // Assess
     expect(result.code).toBe(1);
-    expect(proxy.counts().DeleteSnapshot ?? 0).toBe(0);
+    expect(t.proxy.counts().DeleteSnapshot ?? 0).toBe(0);
     expect(result.json.summary.created).toBe(6);
     expect(result.json.actions.filter((a) => a.reason.code === 'guard.max-deletes')).toHaveLength(2);
     expect(result.stderr + result.stdout).toMatch(/guard/);
@@ -91,39 +69,39 @@ describe('safety, end to end', () => {
 
   it('30% injected RequestLimitExceeded still finishes with 0 failures', async () => {
     // Prepare
-    const config = writePolicy(env.workDir, ALL_RUNNING);
-    proxy.configure({ throttleRate: 0.3 });
+    const config = writePolicy(t.env.workDir, ALL_RUNNING);
+    t.proxy.configure({ throttleRate: 0.3 });
 
     // Act
-    const result = await runCliJson(['run', '-c', config], env);
+    const result = await runCliJson(['run', '-c', config], t.env);
 
     // Assess
     expect(result.code).toBe(0);
     expect(result.json.summary.failed).toBe(0);
     expect(result.json.summary.created).toBe(6);
-    expect(Object.values(proxy.faultCounts()).reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
-    expect(await policySnapshots(ec2, 'everything')).toHaveLength(6);
+    expect(Object.values(t.proxy.faultCounts()).reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
+    expect(await policySnapshots(t.ec2, 'everything')).toHaveLength(6);
   });
 
   it('a run killed with SIGKILL midway, then a second run, leaves exactly one new snapshot per due volume', async () => {
     // Prepare: slow calls so the first run is still creating when it is killed
-    const config = writePolicy(env.workDir, ALL_RUNNING);
-    proxy.configure({ delayMs: 400 });
-    const first = startCli(['run', '-c', config, '--concurrency', '1'], env);
-    await waitFor(() => (proxy.counts().CreateSnapshot ?? 0) >= 2);
+    const config = writePolicy(t.env.workDir, ALL_RUNNING);
+    t.proxy.configure({ delayMs: 400 });
+    const first = startCli(['run', '-c', config, '--concurrency', '1'], t.env);
+    await waitFor(() => (t.proxy.counts().CreateSnapshot ?? 0) >= 2);
     first.kill('SIGKILL');
     await new Promise((resolve) => first.on('close', resolve));
-    const madeByFirst = (await policySnapshots(ec2, 'everything')).length;
-    proxy.configure({});
+    const madeByFirst = (await policySnapshots(t.ec2, 'everything')).length;
+    t.proxy.configure({});
 
     // Act
-    const second = await runCliJson(['run', '-c', config], env);
+    const second = await runCliJson(['run', '-c', config], t.env);
 
     // Assess
     expect(madeByFirst).toBeGreaterThan(0);
     expect(madeByFirst).toBeLessThan(6);
     expect(second.code).toBe(0);
-    const perVolume = countBy(await policySnapshots(ec2, 'everything'), (s) => s.VolumeId!);
+    const perVolume = countBy(await policySnapshots(t.ec2, 'everything'), (s) => s.VolumeId!);
     expect(Object.keys(perVolume)).toHaveLength(6);
     expect(Object.values(perVolume).every((n) => n === 1)).toBe(true);
   });

@@ -4,12 +4,11 @@
  */
 import { AutoScalingClient, CreateAutoScalingGroupCommand } from '@aws-sdk/client-auto-scaling';
 import { CreateLaunchTemplateCommand, DescribeInstancesCommand, type EC2Client } from '@aws-sdk/client-ec2';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type DemoFleet, seedDemoFleet } from '../../scripts/demo-fleet.js';
-import { type FaultProxy, startFaultProxy } from '../support/fault-proxy.js';
-import { type MotoServer, motoClientConfig, startMoto } from '../support/moto.js';
-import { type CliEnv, runCliJson, workDir, writePolicy } from './cli.js';
+import { describe, expect, it } from 'vitest';
+import { motoClientConfig } from '../support/moto.js';
+import { runCliJson, writePolicy } from './cli.js';
 import { countBy, ec2Client, policySnapshots, tagsOf } from './fleet.js';
+import { useDemoFleetBehindProxy } from './harness.js';
 
 const policy = (body: string) => `version: 1\npolicies:\n${body}`;
 
@@ -42,54 +41,33 @@ async function asgInstanceIds(ec2: EC2Client, name: string): Promise<string[]> {
 }
 
 describe('selecting volumes, end to end', () => {
-  let moto: MotoServer;
-  let proxy: FaultProxy;
-  let ec2: EC2Client;
-  let env: CliEnv;
-  let fleet: DemoFleet;
-
-  beforeAll(async () => {
-    moto = await startMoto();
-    proxy = await startFaultProxy({ target: moto.endpoint });
-  });
-  afterAll(async () => {
-    await proxy.stop();
-    await moto.stop();
-  });
-  beforeEach(async () => {
-    await moto.reset();
-    proxy.configure({});
-    proxy.resetCounts();
-    ec2 = ec2Client(moto.endpoint);
-    fleet = await seedDemoFleet(ec2);
-    env = { endpoint: proxy.endpoint, workDir: workDir() };
-  });
+  const t = useDemoFleetBehindProxy();
 
   it('selects the instances of an Auto Scaling group', async () => {
     // Prepare
-    await createAsg(moto.endpoint, 'web-asg', 2);
-    const members = await asgInstanceIds(ec2, 'web-asg');
+    await createAsg(t.moto.endpoint, 'web-asg', 2);
+    const members = await asgInstanceIds(t.ec2, 'web-asg');
     const config = writePolicy(
-      env.workDir,
+      t.env.workDir,
       policy(
         '  - id: asg\n    select: {asg: [web-asg]}\n    schedule: {every: 1 day}\n    retention: {minimum: 2}\n',
       ),
     );
 
     // Act
-    const result = await runCliJson(['run', '-c', config], env);
+    const result = await runCliJson(['run', '-c', config], t.env);
 
     // Assess
     expect(result.code).toBe(0);
     expect(members).toHaveLength(2);
-    const snapshots = await policySnapshots(ec2, 'asg');
+    const snapshots = await policySnapshots(t.ec2, 'asg');
     expect(new Set(snapshots.map((s) => tagsOf(s)['ebs-snapper:instance-id']))).toEqual(new Set(members));
   });
 
   it('selects by instance-name wildcard, and a volume-targeted policy covers a detached volume', async () => {
     // Prepare
     const config = writePolicy(
-      env.workDir,
+      t.env.workDir,
       policy(
         '  - id: by-name\n    select: {instance_names: ["web-*"]}\n    schedule: {every: 1 day}\n    retention: {minimum: 2}\n' +
           '  - id: detached\n    select: {volumes: {"tag:Backup": "true"}}\n    schedule: {every: 1 week}\n    retention: {minimum: 2}\n',
@@ -97,21 +75,21 @@ describe('selecting volumes, end to end', () => {
     );
 
     // Act
-    const result = await runCliJson(['run', '-c', config], env);
+    const result = await runCliJson(['run', '-c', config], t.env);
 
     // Assess
     expect(result.code).toBe(0);
-    const byName = await policySnapshots(ec2, 'by-name');
-    expect(new Set(byName.map((s) => tagsOf(s)['ebs-snapper:instance-id']))).toEqual(new Set(fleet.web));
-    const detached = await policySnapshots(ec2, 'detached');
-    expect(detached.map((s) => s.VolumeId)).toEqual([fleet.detachedVolume]);
+    const byName = await policySnapshots(t.ec2, 'by-name');
+    expect(new Set(byName.map((s) => tagsOf(s)['ebs-snapper:instance-id']))).toEqual(new Set(t.fleet.web));
+    const detached = await policySnapshots(t.ec2, 'detached');
+    expect(detached.map((s) => s.VolumeId)).toEqual([t.fleet.detachedVolume]);
     expect(tagsOf(detached[0]!)['ebs-snapper:instance-id']).toBeUndefined();
   });
 
   it('consistency: instance makes one CreateSnapshots call per instance', async () => {
     // Prepare
     const config = writePolicy(
-      env.workDir,
+      t.env.workDir,
       policy(
         '  - id: sets\n    select: {instances: {"tag:Role": [web, db]}}\n    schedule: {every: 1 day}\n' +
           '    retention: {minimum: 2}\n    snapshot: {consistency: instance}\n',
@@ -119,13 +97,13 @@ describe('selecting volumes, end to end', () => {
     );
 
     // Act
-    const result = await runCliJson(['run', '-c', config], env);
+    const result = await runCliJson(['run', '-c', config], t.env);
 
     // Assess: 3 web instances (1 volume each) + db (3 volumes) = 4 calls, 6 snapshots
     expect(result.code).toBe(0);
-    expect(proxy.counts().CreateSnapshots).toBe(4);
-    expect(proxy.counts().CreateSnapshot ?? 0).toBe(0);
-    const snapshots = await policySnapshots(ec2, 'sets');
+    expect(t.proxy.counts().CreateSnapshots).toBe(4);
+    expect(t.proxy.counts().CreateSnapshot ?? 0).toBe(0);
+    const snapshots = await policySnapshots(t.ec2, 'sets');
     expect(snapshots).toHaveLength(6);
     expect(countBy(snapshots, (s) => s.VolumeId!)).toSatisfy((c: Record<string, number>) =>
       Object.values(c).every((n) => n === 1),

@@ -1,11 +1,11 @@
 /** `ebs-snapper plan`: collect, plan, print; change nothing. */
-import { writeFile } from 'node:fs/promises';
 import { planTarget } from '../../app/run.js';
 import type { Plan } from '../../core/actions.js';
 import { type CommandOutcome, describeError } from '../exit.js';
 import { forEachTarget } from '../for-each-target.js';
-import { type CliIo, useColor } from '../io.js';
+import type { CliIo } from '../io.js';
 import type { PlanOptions } from '../options.js';
+import { emitDocument } from '../render/emit.js';
 import { planDocument } from '../render/json.js';
 import { renderPlans } from '../render/text.js';
 import { prepare, reportTargetFailures } from './prepare.js';
@@ -31,17 +31,6 @@ export async function planCommand(options: PlanOptions, io: CliIo): Promise<Comm
   };
 }
 
-async function emitPlans(
-  plans: readonly Plan[],
-  now: number,
-  options: PlanOptions,
-  io: CliIo,
-): Promise<void> {
-  const document = planDocument(plans, now);
-  if (options.out !== undefined) await writeFile(options.out, `${JSON.stringify(document, null, 2)}\n`);
-  if (options.output === 'json') {
-    io.stdout.write(`${JSON.stringify(document, null, 2)}\n`);
-  } else {
-    io.stdout.write(renderPlans(plans, { color: useColor(io), verbose: options.verbose === true }));
-  }
+function emitPlans(plans: readonly Plan[], now: number, options: PlanOptions, io: CliIo): Promise<void> {
+  return emitDocument(planDocument(plans, now), (style) => renderPlans(plans, style), options, io);
 }

@@ -1,11 +1,11 @@
 /** `ebs-snapper run` (and `snapshot` / `clean`): collect, plan, apply within the EC2 limits. */
-import { writeFile } from 'node:fs/promises';
 import type { RunReport } from '../../app/results.js';
 import { hasFailures, runTarget } from '../../app/run.js';
 import { type CommandOutcome, describeError } from '../exit.js';
 import { forEachTarget } from '../for-each-target.js';
-import { type CliIo, useColor } from '../io.js';
+import type { CliIo } from '../io.js';
 import { parseDeadline, parseNonNegativeInt, parsePositiveInt, type RunOptions } from '../options.js';
+import { emitDocument } from '../render/emit.js';
 import { runDocument } from '../render/json.js';
 import { renderRun } from '../render/text.js';
 import { prepare, reportTargetFailures } from './prepare.js';
@@ -47,17 +47,11 @@ function hasPlannedChanges(reports: readonly RunReport[]): boolean {
   return reports.some((r) => r.dryRun && r.plan.summary.create + r.plan.summary.delete > 0);
 }
 
-async function emitReports(
+function emitReports(
   reports: readonly RunReport[],
   now: number,
   options: RunOptions,
   io: CliIo,
 ): Promise<void> {
-  const document = runDocument(reports, now);
-  if (options.out !== undefined) await writeFile(options.out, `${JSON.stringify(document, null, 2)}\n`);
-  if (options.output === 'json') {
-    io.stdout.write(`${JSON.stringify(document, null, 2)}\n`);
-  } else {
-    io.stdout.write(renderRun(reports, { color: useColor(io), verbose: options.verbose === true }));
-  }
+  return emitDocument(runDocument(reports, now), (style) => renderRun(reports, style), options, io);
 }

@@ -4,7 +4,7 @@
  * `run` adds `results` and the run summary.
  */
 
-import type { ActionResult, RunReport } from '../../app/results.js';
+import type { ActionResult, RunReport, RunSummary } from '../../app/results.js';
 import type { Plan, PlanAction } from '../../core/actions.js';
 
 export const PLAN_FORMAT_VERSION = 1;
@@ -61,6 +61,19 @@ export function sumPlans(plans: readonly Plan[]): {
   return total;
 }
 
+/** What several runs did, added up. */
+export function sumRunSummaries(reports: readonly RunReport[]): RunSummary {
+  const total = { created: 0, deleted: 0, failed: 0, deferred: 0, skipped: 0 };
+  for (const { summary } of reports) {
+    total.created += summary.created;
+    total.deleted += summary.deleted;
+    total.failed += summary.failed;
+    total.deferred += summary.deferred;
+    total.skipped += summary.skipped;
+  }
+  return total;
+}
+
 function accountsOf(plans: readonly Plan[]): string | string[] | null {
   const accounts = [...new Set(plans.map((p) => p.account))].sort();
   if (accounts.length === 0) return null;
@@ -91,19 +104,14 @@ export function runDocument(reports: readonly RunReport[], now: number): Record<
     now,
   );
   const results = reports.flatMap((r) => r.results);
-  const count = (status: ActionResult['status'], action?: ActionResult['action']) =>
-    results.filter((r) => r.status === status && (action === undefined || r.action === action)).length;
+  const done = sumRunSummaries(reports);
   return {
     ...document,
     dry_run: reports.some((r) => r.dryRun),
     results: results.map(resultToJson),
     summary: {
       ...(document.summary as object),
-      created: count('done', 'create'),
-      deleted: count('done', 'delete'),
-      failed: count('failed'),
-      deferred: count('deferred'),
-      skipped: count('skipped'),
+      ...done,
       deadline_reached: reports.some((r) => r.deadlineReached),
     },
   };

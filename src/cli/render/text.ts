@@ -5,7 +5,7 @@
 
 import type { ActionResult, RunReport } from '../../app/results.js';
 import type { Plan, PlanAction } from '../../core/actions.js';
-import { sumPlans } from './json.js';
+import { sumPlans, sumRunSummaries } from './json.js';
 
 export interface TextStyle {
   readonly color: boolean;
@@ -105,15 +105,14 @@ export function renderRun(reports: readonly RunReport[], style: TextStyle): stri
   const results = reports.flatMap((r) => r.results);
   const shown = results.filter((r) => style.verbose || r.status !== 'done');
   const lines = shown.map((r) => renderResult(r, style));
-  const count = (status: ActionResult['status'], action?: ActionResult['action']) =>
-    results.filter((r) => r.status === status && (action === undefined || r.action === action)).length;
+  const total = sumRunSummaries(reports);
   const dry = reports.some((r) => r.dryRun) ? ' (dry run: nothing was changed)' : '';
   const deadline = reports.some((r) => r.deadlineReached)
     ? ' Deadline reached: the next run picks up the rest.'
     : '';
   lines.push(
-    `Run: ${count('done', 'create')} created, ${count('done', 'delete')} deleted, ${count('failed')} failed, ` +
-      `${count('deferred')} deferred, ${count('skipped')} skipped${dry}.${deadline}`,
+    `Run: ${total.created} created, ${total.deleted} deleted, ${total.failed} failed, ` +
+      `${total.deferred} deferred, ${total.skipped} skipped${dry}.${deadline}`,
   );
   return `${planText}\n${lines.join('\n')}\n`;
 }
