@@ -1,0 +1,50 @@
+import { CommanderError } from 'commander';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, EbsSnapperError } from '../core/errors.js';
+import { describeError, EXIT, exitCodeFor, exitCodeForError } from './exit.js';
+
+describe('exit codes (SPEC §5)', () => {
+  it.each([
+    [{ failed: false, changes: false }, false, EXIT.ok],
+    [{ failed: false, changes: true }, false, EXIT.ok],
+    [{ failed: false, changes: true }, true, EXIT.changes],
+    [{ failed: true, changes: true }, true, EXIT.failed],
+    [{ failed: true, changes: false }, false, EXIT.failed],
+  ])('%o with --detailed-exitcode=%s exits %i', (outcome, detailed, code) => {
+    // Act / Assess
+    expect(exitCodeFor(outcome, detailed)).toBe(code);
+  });
+
+  it('every thrown error is 1; help and version are 0', () => {
+    // Act / Assess
+    expect(exitCodeForError(new ConfigError('bad'))).toBe(1);
+    expect(exitCodeForError(new Error('bug'))).toBe(1);
+    expect(exitCodeForError(new CommanderError(0, 'commander.helpDisplayed', ''))).toBe(0);
+    expect(exitCodeForError(new CommanderError(1, 'commander.unknownOption', ''))).toBe(1);
+  });
+});
+
+describe('describeError', () => {
+  it('lists every problem of a config error', () => {
+    // Prepare
+    const error = new ConfigError('ebs-snapper.yaml: 2 problems', ['a: one', 'b: two']);
+
+    // Act
+    const text = describeError(error, false);
+
+    // Assess
+    expect(text).toBe('Error: ebs-snapper.yaml: 2 problems\n  a: one\n  b: two');
+  });
+
+  it('follows the cause chain of the tool own errors', () => {
+    // Prepare
+    const error = new EbsSnapperError('cannot collect', { cause: new Error('socket hang up') });
+
+    // Act
+    const text = describeError(error, false);
+
+    // Assess
+    expect(text).toContain('Error: cannot collect');
+    expect(text).toContain('caused by: Error: socket hang up');
+  });
+});
