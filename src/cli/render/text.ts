@@ -92,8 +92,9 @@ const RESULT_SIGN: Record<ActionResult['status'], { sign: string; tone: Tone }> 
 function renderResult(result: ActionResult, style: TextStyle): string {
   const { sign, tone } = RESULT_SIGN[result.status];
   const what = [result.action, result.policy, result.snapshotId, result.volumeId].filter(Boolean).join(' ');
-  const error = result.error === undefined ? '' : `  ${result.error.code}: ${result.error.message}`;
-  return `  ${paint(style, tone, sign)}  ${what}${paint(style, 'dim', error)}`;
+  const error =
+    result.error === undefined ? '' : paint(style, 'dim', `  ${result.error.code}: ${result.error.message}`);
+  return `  ${paint(style, tone, sign)}  ${what}${error}`;
 }
 
 /** The plan, then what was done (failures always; every result with -v), then one summary line. */
