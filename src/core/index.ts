@@ -11,7 +11,7 @@ export * from './actions.js';
 export * from './errors.js';
 export { applyGuard, resolveGuardLimit } from './guard.js';
 export * from './model.js';
-export { compareSnapshots, type PlanOptions, planSnapshots } from './plan.js';
+export { type PlanOptions, planSnapshots } from './plan.js';
 export * from './policy/index.js';
 export {
   createOffsetCache,
@@ -31,7 +31,7 @@ export {
   selectTargets,
   type Target,
 } from './select.js';
-export { type GroupedSnapshots, groupSnapshots, type PolicySeries } from './series.js';
+export { FLAG, groupSnapshots, type PolicySeries, type SeriesTable, sortSeries } from './series.js';
 export {
   fillPlaceholders,
   labelSnapshot,

@@ -1,14 +1,14 @@
 /**
  * The pure planner: inventory + policies + now → plan (SPEC §4).
  *
- * Shape of the work, chosen for a million snapshots: one pass groups snapshots by series
- * (policy → volume → snapshots), each series is sorted once, everything that depends only on a
- * policy (selection, cron slots, reasons, tag context) is prepared once per policy, and actions
- * come out already in their final order, so the plan is never sorted as a whole.
+ * Shape of the work, chosen for a million snapshots: one sequential pass groups snapshots by
+ * series into typed arrays (series.ts), each series is sorted once, everything that depends only
+ * on a policy (selection, cron slots, reasons, tag context) is prepared once per policy, and
+ * actions come out already in their final order, so the plan is never sorted as a whole.
  */
-import type { CreateAction, Plan, PlanAction, PlanSummary, Reason } from './actions.js';
+import type { CreateAction, Plan, PlanAction, PlanSummary, Reason, SkipAction } from './actions.js';
 import { applyGuard } from './guard.js';
-import type { InstanceId, Inventory, Snapshot, VolumeId } from './model.js';
+import type { InstanceId, Inventory, VolumeId } from './model.js';
 import type { GuardLimit, Policy } from './policy/types.js';
 import { decideRetention, type Protections, prepareRetention, type RetentionRules } from './retention.js';
 import { decideDue, prepareSchedule } from './schedule.js';
@@ -19,7 +19,7 @@ import {
   selectTargets,
   type Target,
 } from './select.js';
-import { groupSnapshots, type PolicySeries } from './series.js';
+import { FLAG, groupSnapshots, type PolicySeries, type SeriesTable, sortSeries } from './series.js';
 import { labelSnapshot, type TagContext } from './tags.js';
 
 /** Options of one planning call. */
@@ -37,6 +37,9 @@ interface Context {
   readonly inventory: Inventory;
   readonly index: InventoryIndex;
   readonly protections: Protections;
+  readonly table: SeriesTable;
+  /** Every volume id of the inventory or of a series, sorted once for all policies. */
+  readonly volumeKeys: readonly string[];
   readonly options: PlanOptions;
   readonly date: string;
   readonly actions: PlanAction[];
@@ -55,28 +58,30 @@ interface Context {
  */
 export function planSnapshots(inventory: Inventory, policies: readonly Policy[], options: PlanOptions): Plan {
   const nowIso = new Date(options.now).toISOString();
+  const warnings: string[] = [];
+  const byId = uniquePolicies(policies, warnings);
+  const protections = collectProtections(inventory);
+  const table = groupSnapshots(inventory, byId, new Set(protections.ami.keys()));
   const context: Context = {
     inventory,
     index: indexInventory(inventory),
-    protections: collectProtections(inventory),
+    protections,
+    table,
+    volumeKeys: sortVolumeKeys(inventory, table),
     options,
     date: nowIso.slice(0, 10),
     actions: [],
-    warnings: [],
+    warnings,
     reasons: [],
   };
-  const byId = uniquePolicies(policies, context.warnings);
-  const grouped = groupSnapshots(inventory, byId);
   for (const id of [...byId.keys()].sort()) {
-    planPolicy(context, byId.get(id)!, grouped.series.get(id)!);
+    planPolicy(context, byId.get(id)!, table.byPolicy.get(id)!);
   }
-  context.actions.push(...grouped.unowned);
-  context.warnings.push(...grouped.warnings);
-  const guard = applyGuard(context.actions, options.guard, grouped.managed);
+  for (const action of table.unowned) context.actions.push(action);
+  warnings.push(...table.warnings);
+  const guard = applyGuard(context.actions, options.guard, table.managed);
   if (guard?.tripped) {
-    context.warnings.push(
-      `guard tripped: ${guard.wanted} deletes wanted, limit ${guard.limit}; nothing deleted`,
-    );
+    warnings.push(`guard tripped: ${guard.wanted} deletes wanted, limit ${guard.limit}; nothing deleted`);
   }
   return {
     account: inventory.account,
@@ -85,9 +90,16 @@ export function planSnapshots(inventory: Inventory, policies: readonly Policy[],
     runId: options.runId,
     actions: context.actions,
     ...(guard ? { guard } : {}),
-    warnings: context.warnings,
+    warnings,
     summary: summarize(context.actions),
   };
+}
+
+function sortVolumeKeys(inventory: Inventory, table: SeriesTable): string[] {
+  const keys = new Set<string>();
+  for (const v of inventory.volumes) keys.add(v.id);
+  for (const series of table.byPolicy.values()) for (const key of series.own.keys()) keys.add(key);
+  return [...keys].sort();
 }
 
 function uniquePolicies(policies: readonly Policy[], warnings: string[]): Map<string, Policy> {
@@ -129,20 +141,20 @@ function planPolicy(context: Context, policy: Policy, series: PolicySeries): voi
   };
   const byVolume = new Map<string, Target>();
   for (const t of targets) byVolume.set(t.volume.id, t);
-  const keys = new Set<string>(byVolume.keys());
-  for (const key of series.own.keys()) keys.add(key);
-  for (const key of [...keys].sort()) {
-    const snapshots = sortSeries(series.own.get(key));
+  for (const key of context.volumeKeys) {
+    const k = series.own.get(key);
+    if (k === undefined && !byVolume.has(key)) continue;
+    if (k !== undefined) sortSeries(context.table, k);
     const target = byVolume.get(key);
     if (target) {
-      const decision = decideDue(clock, newestStart(snapshots));
+      const decision = decideDue(clock, k === undefined ? undefined : newestStart(context.table, k));
       context.actions.push(
         decision.due
           ? createAction(context, policy, target, tagContext, decision.reason)
-          : { ...seriesBase(inventory, policy, key), action: 'skip', reason: decision.reason },
+          : skipAction(inventory, policy.id, key as VolumeId, decision.reason),
       );
     }
-    judgeSeries(context, policy.id, key, snapshots, rules, !index.volumes.has(key));
+    if (k !== undefined) judgeSeries(context, policy.id, key, k, rules, !index.volumes.has(key));
   }
   planCopies(context, policy, series, zone);
 }
@@ -154,7 +166,9 @@ function planCopies(context: Context, policy: Policy, series: PolicySeries, zone
   const retention = policy.copyTo.find((t) => t.region === region)?.retention ?? policy.retention;
   const rules = prepareRetention(retention, zone, context.options.now);
   for (const key of [...series.copies.keys()].sort()) {
-    judgeSeries(context, policy.id, key, sortSeries(series.copies.get(key)), rules, false);
+    const k = series.copies.get(key)!;
+    sortSeries(context.table, k);
+    judgeSeries(context, policy.id, key, k, rules, false);
   }
 }
 
@@ -162,19 +176,20 @@ function judgeSeries(
   context: Context,
   policy: string,
   key: string,
-  snapshots: readonly Snapshot[],
+  k: number,
   rules: RetentionRules,
   orphan: boolean,
 ): void {
-  if (snapshots.length === 0) return;
-  const { reasons, actions } = context;
+  const { reasons, actions, table } = context;
   const { account, region } = context.inventory;
-  decideRetention(rules, snapshots, context.protections, orphan, reasons);
+  decideRetention(rules, table, k, context.protections, orphan, reasons);
   const r = rules.reasons;
   const volumeId = key as VolumeId;
-  for (let i = 0; i < snapshots.length; i++) {
-    const reason = reasons[i]!;
-    const snapshotId = snapshots[i]!.id;
+  const from = table.bounds[k]!;
+  const to = table.bounds[k + 1]!;
+  for (let p = from; p < to; p++) {
+    const reason = reasons[p - from]!;
+    const snapshotId = table.ids[p]!;
     const deletes = reason === r.expired || reason === r.error || reason === r.orphanExpired;
     // One object shape for keeps and deletes keeps the million-action loop monomorphic.
     actions.push(
@@ -185,34 +200,16 @@ function judgeSeries(
   }
 }
 
-const EMPTY: readonly Snapshot[] = [];
-
-function sortSeries(snapshots: Snapshot[] | undefined): readonly Snapshot[] {
-  if (snapshots === undefined) return EMPTY;
-  if (snapshots.length > 1) snapshots.sort(compareSnapshots);
-  return snapshots;
-}
-
-/** Oldest first; the id breaks ties so equal start times still give one order. */
-export function compareSnapshots(a: Snapshot, b: Snapshot): number {
-  return a.startTime - b.startTime || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
-}
-
-function newestStart(snapshots: readonly Snapshot[]): number | undefined {
-  for (let i = snapshots.length - 1; i >= 0; i--) {
-    const s = snapshots[i]!;
-    if (s.state !== 'error') return s.startTime;
+/** Start of the series' newest snapshot that is not in error (the series is sorted). */
+function newestStart(table: SeriesTable, k: number): number | undefined {
+  for (let p = table.bounds[k + 1]! - 1; p >= table.bounds[k]!; p--) {
+    if ((table.flags[p]! & FLAG.stateMask) !== FLAG.error) return table.start[p];
   }
   return undefined;
 }
 
-function seriesBase(inventory: Inventory, policy: Policy, key: string) {
-  return {
-    policy: policy.id,
-    account: inventory.account,
-    region: inventory.region,
-    volumeId: key as VolumeId,
-  };
+function skipAction(inventory: Inventory, policy: string, volumeId: VolumeId, reason: Reason): SkipAction {
+  return { action: 'skip', policy, account: inventory.account, region: inventory.region, volumeId, reason };
 }
 
 function createAction(
@@ -228,7 +225,10 @@ function createAction(
   const consistency = instance ? policy.snapshot.consistency : 'volume';
   return {
     action: 'create',
-    ...seriesBase(context.inventory, policy, volume.id),
+    policy: policy.id,
+    account: context.inventory.account,
+    region: context.inventory.region,
+    volumeId: volume.id,
     ...(instance ? { instanceId: instance.id as InstanceId } : {}),
     ...(device !== undefined ? { device } : {}),
     consistency,

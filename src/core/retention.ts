@@ -7,9 +7,9 @@
  * cache of UTC offsets instead of formatting dates.
  */
 import type { Reason, ReasonCode } from './actions.js';
-import type { Snapshot } from './model.js';
 import { formatDuration } from './policy/durations.js';
 import type { Retention } from './policy/types.js';
+import { FLAG, type SeriesTable } from './series.js';
 
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
@@ -103,67 +103,91 @@ export interface Protections {
 }
 
 /**
- * Judge one series. `snapshots` are sorted oldest first; `out[i]` receives the reason for
- * `snapshots[i]` (a `DELETE_CODES` reason means delete). `orphan`: the source volume is gone.
+ * Judge series `k` of the table, already sorted oldest first: `out[j]` receives the reason for
+ * the series' j-th snapshot (a `DELETE_CODES` reason means delete). `orphan`: the volume is gone.
  */
 export function decideRetention(
   rules: RetentionRules,
-  snapshots: readonly Snapshot[],
+  table: SeriesTable,
+  k: number,
   protections: Protections,
   orphan: boolean,
   out: Reason[],
 ): void {
-  const { retention, reasons, tiers, now } = rules;
+  const { retention, reasons, now } = rules;
+  const { ids, start, flags } = table;
+  const from = table.bounds[k]!;
   const youngerThan = retention.maxAgeMs === undefined ? Number.POSITIVE_INFINITY : now - retention.maxAgeMs;
   const orphaned = retention.orphaned;
   const expireBefore =
     orphan && orphaned.kind === 'expire-after' ? now - orphaned.afterMs : Number.NEGATIVE_INFINITY;
-  const lastKeys = tiers.length > 0 ? tiers.map(() => Number.NaN) : EMPTY;
-  const remaining = tiers.length > 0 ? tiers.map((t) => t.count) : EMPTY;
+  const tiers = rules.tiers.length > 0 ? new TierState(rules) : undefined;
   let completed = 0;
-  for (let i = snapshots.length - 1; i >= 0; i--) {
-    const s = snapshots[i]!;
-    const protection = protections.ami.get(s.id) ?? (s.locked === true ? reasons.locked : undefined);
-    if (s.state !== 'completed') {
-      out[i] = protection ?? (s.state === 'error' ? reasons.error : reasons.pending);
+  for (let p = table.bounds[k + 1]! - 1; p >= from; p--) {
+    const f = flags[p]!;
+    const t = start[p]!;
+    const locked = f & FLAG.locked ? reasons.locked : undefined;
+    const protection = f & FLAG.ami ? protections.ami.get(ids[p]!) : locked;
+    const state = f & FLAG.stateMask;
+    if (state !== FLAG.completed) {
+      out[p - from] = protection ?? (state === FLAG.error ? reasons.error : reasons.pending);
       continue;
     }
     let reason: Reason | undefined;
     if (completed < retention.minimum) reason = reasons.minimum;
     completed++;
-    if (reason === undefined && s.startTime > youngerThan) reason = reasons.maxAge;
-    if (tiers.length > 0) {
-      const day = Math.floor((s.startTime + rules.offsetAt(s.startTime)) / DAY);
-      for (let t = 0; t < tiers.length; t++) {
-        const tier = tiers[t]!;
-        const key = tier.key(day);
-        // restic: the newest snapshot of each of the last N periods that have a snapshot.
-        if (remaining[t]! > 0 && key !== lastKeys[t]) {
-          lastKeys[t] = key;
-          remaining[t]!--;
-          reason ??= tier.reason;
-        }
-      }
-    }
-    if (s.startTime < expireBefore) reason = reasons.orphanExpired;
-    out[i] = protection ?? reason ?? reasons.expired;
+    if (reason === undefined && t > youngerThan) reason = reasons.maxAge;
+    if (tiers !== undefined) reason = tiers.visit(t, reason);
+    if (t < expireBefore) reason = reasons.orphanExpired;
+    out[p - from] = protection ?? reason ?? reasons.expired;
   }
 }
 
-const EMPTY: number[] = [];
+/**
+ * restic's calendar tiers over one series, visited newest first: a snapshot is kept by a tier
+ * when it is the first (newest) seen in a period, until the tier has kept its N periods. A
+ * tier that is used up costs nothing more, so old snapshots need no calendar arithmetic.
+ */
+class TierState {
+  private readonly tiers: readonly Tier[];
+  private readonly remaining: number[];
+  private readonly lastKeys: number[];
+  private active: number;
+
+  constructor(private readonly rules: RetentionRules) {
+    this.tiers = rules.tiers;
+    this.remaining = rules.tiers.map((t) => t.count);
+    this.lastKeys = rules.tiers.map(() => Number.NaN);
+    this.active = rules.tiers.length;
+  }
+
+  visit(startTime: number, reason: Reason | undefined): Reason | undefined {
+    if (this.active === 0) return reason;
+    const day = Math.floor((startTime + this.rules.offsetAt(startTime)) / DAY);
+    let kept = reason;
+    for (let t = 0; t < this.tiers.length; t++) {
+      if (this.remaining[t] === 0) continue;
+      const tier = this.tiers[t]!;
+      const key = tier.key(day);
+      if (key === this.lastKeys[t]) continue;
+      this.lastKeys[t] = key;
+      if (--this.remaining[t]! === 0) this.active--;
+      kept ??= tier.reason;
+    }
+    return kept;
+  }
+}
 
 /** ISO weeks start on Monday; day 0 (1970-01-01) was a Thursday. */
 const isoWeekOf = (day: number): number => Math.floor((day + 3) / 7);
 
-function monthOf(day: number): number {
-  const [year, month] = civilFromDays(day);
-  return year * 12 + month;
-}
+/** Months since year 0: `year * 12 + month - 1`. */
+const monthOf = (day: number): number => monthsFromDays(day);
 
-const yearOf = (day: number): number => civilFromDays(day)[0];
+const yearOf = (day: number): number => Math.floor(monthsFromDays(day) / 12);
 
-/** Proleptic Gregorian year and month (1–12) of a day number (H. Hinnant's algorithm). */
-function civilFromDays(days: number): [number, number] {
+/** Proleptic Gregorian `year * 12 + month - 1` of a day number (H. Hinnant's civil_from_days). */
+function monthsFromDays(days: number): number {
   const z = days + 719_468;
   const era = Math.floor(z / 146_097);
   const doe = z - era * 146_097;
@@ -173,7 +197,7 @@ function civilFromDays(days: number): [number, number] {
   const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
   const mp = Math.floor((5 * doy + 2) / 153);
   const month = mp < 10 ? mp + 3 : mp - 9;
-  return [yoe + era * 400 + (month <= 2 ? 1 : 0), month];
+  return (yoe + era * 400 + (month <= 2 ? 1 : 0)) * 12 + month - 1;
 }
 
 /** Formatters by time zone, shared across plans: creating one costs far more than using it. */
@@ -211,13 +235,21 @@ export function createOffsetCache(timeZone: string): (time: number) => number {
     return local - (time - (((time % 1000) + 1000) % 1000));
   };
   const cache = new Map<number, number>();
+  // Consecutive snapshots of a series often share an hour: remember the last one.
+  let lastHour = Number.NaN;
+  let lastOffset = 0;
   return (time) => {
     const hour = Math.floor(time / HOUR);
-    const cached = cache.get(hour);
-    if (cached !== undefined) return cached;
-    const start = exact(hour * HOUR);
-    if (exact(hour * HOUR + HOUR - 1) !== start) return exact(time);
-    cache.set(hour, start);
-    return start;
+    if (hour === lastHour) return lastOffset;
+    let offset = cache.get(hour);
+    if (offset === undefined) {
+      const start = exact(hour * HOUR);
+      if (exact(hour * HOUR + HOUR - 1) !== start) return exact(time);
+      cache.set(hour, start);
+      offset = start;
+    }
+    lastHour = hour;
+    lastOffset = offset;
+    return offset;
   };
 }

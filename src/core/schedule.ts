@@ -94,7 +94,7 @@ export function decideDue(clock: ScheduleClock, newest: number | undefined): Due
       const message = `newest snapshot ${iso(newest)} is older than every ${schedule.source}`;
       return { due: true, reason: { code: 'due.interval', message } };
     }
-    return notDue(nextDue, newest);
+    return notDue(nextDue);
   }
   // A snapshot up to `tolerance` before a slot counts for that slot, so a run fired slightly
   // early does not double up on the next one.
@@ -105,13 +105,23 @@ export function decideDue(clock: ScheduleClock, newest: number | undefined): Due
   }
   const threshold = newest + schedule.toleranceMs;
   const nextDue = clock.slotAfter(Math.max(threshold, now));
-  return notDue(nextDue, newest);
+  return notDue(nextDue);
 }
 
-function notDue(nextDue: number | undefined, newest: number): DueDecision {
-  const when = nextDue === undefined ? 'no later slot' : `next due ${iso(nextDue)}`;
-  const reason: Reason = { code: 'not-due', message: `newest snapshot ${iso(newest)}; ${when}` };
-  return nextDue === undefined ? { due: false, reason } : { due: false, reason, nextDue };
+function notDue(nextDue: number | undefined): DueDecision {
+  if (nextDue === undefined) return { due: false, reason: { code: 'not-due', message: 'no later slot' } };
+  return { due: false, reason: { code: 'not-due', message: `next due ${isoOf(nextDue)}` }, nextDue };
+}
+
+// Most series of a cron policy are next due at the same slot: format that time once.
+let lastTime = Number.NaN;
+let lastIso = '';
+function isoOf(time: number): string {
+  if (time !== lastTime) {
+    lastIso = iso(time);
+    lastTime = time;
+  }
+  return lastIso;
 }
 
 const iso = (time: number): string => new Date(time).toISOString();

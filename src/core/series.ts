@@ -2,22 +2,47 @@
  * Series (SPEC §4): the snapshots of one (policy, source volume). One pass over the inventory
  * puts every snapshot in its series, or sets it aside as not ours (another account's, or without
  * a policy the current config knows), which the planner keeps and never counts.
+ *
+ * Layout, chosen for a million snapshots: a counting sort by series in two sequential passes
+ * over the inventory copies what the keep rules read (id, start time, state, lock, AMI) into
+ * arrays ordered by series, so each series is a contiguous slice and judging it reads memory in
+ * order instead of chasing a million objects scattered through the heap.
  */
 import type { KeepAction, Reason } from './actions.js';
-import { type Inventory, type Snapshot, TAG, type VolumeId } from './model.js';
+import { type Inventory, type Snapshot, type SnapshotId, TAG, type VolumeId } from './model.js';
 import type { Policy } from './policy/types.js';
 
-/** One policy's series, by source volume id ('' when a snapshot names no volume). */
+/** `flags` bits: the state class in the low two bits, then protections. */
+export const FLAG = {
+  completed: 0,
+  /** pending, recoverable, recovering: not completed yet, never counted, never deleted. */
+  unfinished: 1,
+  error: 2,
+  stateMask: 3,
+  locked: 4,
+  ami: 8,
+} as const;
+
+/** One policy's series: source volume id ('' when a snapshot names none) → series number. */
 export interface PolicySeries {
   /** Snapshots taken in this region. */
-  readonly own: Map<string, Snapshot[]>;
+  readonly own: Map<string, number>;
   /** Copies made into this region from another (`ebs-snapper:source-region`). */
-  readonly copies: Map<string, Snapshot[]>;
+  readonly copies: Map<string, number>;
 }
 
-export interface GroupedSnapshots {
+/**
+ * The managed snapshots, grouped by series: series k is positions `bounds[k] .. bounds[k + 1] - 1`
+ * of the parallel arrays `ids`, `start` and `flags`.
+ */
+export interface SeriesTable {
+  readonly ids: SnapshotId[];
+  readonly start: Float64Array;
+  /** `FLAG` bits. */
+  readonly flags: Uint8Array;
+  readonly bounds: Int32Array;
   /** Every configured policy has an entry, possibly empty. */
-  readonly series: ReadonlyMap<string, PolicySeries>;
+  readonly byPolicy: ReadonlyMap<string, PolicySeries>;
   /** Keep actions for snapshots that are not ours, in a stable order. */
   readonly unowned: KeepAction[];
   /** Snapshots that are ours: owned by the account and tagged with a configured policy. */
@@ -34,35 +59,45 @@ const NO_POLICY: Reason = { code: 'protected.unmanaged', message: 'no ebs-snappe
 export function groupSnapshots(
   inventory: Inventory,
   policies: ReadonlyMap<string, Policy>,
-): GroupedSnapshots {
-  const { account, region } = inventory;
-  const series = new Map<string, PolicySeries>();
-  for (const id of policies.keys()) series.set(id, { own: new Map(), copies: new Map() });
+  amiSnapshotIds: ReadonlySet<string>,
+): SeriesTable {
+  const { account, region, snapshots } = inventory;
+  const n = snapshots.length;
+  const byPolicy = new Map<string, PolicySeries>();
+  for (const id of policies.keys()) byPolicy.set(id, { own: new Map(), copies: new Map() });
+  const seriesOf = new Int32Array(n);
+  const counts: number[] = [];
   const foreign: Snapshot[] = [];
   const unmanaged: Snapshot[] = [];
   const unknown = new Map<string, number>();
-  let managed = 0;
-  for (const s of inventory.snapshots) {
+  for (let i = 0; i < n; i++) {
+    const s = snapshots[i]!;
+    seriesOf[i] = -1;
     if (s.ownerId !== account) {
       foreign.push(s);
       continue;
     }
     const tags = s.tags;
     const policy = tags[TAG.policy];
-    const group = policy === undefined ? undefined : series.get(policy);
+    const group = policy === undefined ? undefined : byPolicy.get(policy);
     if (group === undefined) {
       if (policy !== undefined) unknown.set(policy, (unknown.get(policy) ?? 0) + 1);
       unmanaged.push(s);
       continue;
     }
-    managed++;
     const source = tags[TAG.sourceRegion];
-    const byVolume = source !== undefined && source !== region ? group.copies : group.own;
+    const series = source !== undefined && source !== region ? group.copies : group.own;
     const volume = tags[TAG.volumeId] ?? s.volumeId ?? '';
-    const list = byVolume.get(volume);
-    if (list === undefined) byVolume.set(volume, [s]);
-    else list.push(s);
+    let k = series.get(volume);
+    if (k === undefined) {
+      k = counts.length;
+      counts.push(0);
+      series.set(volume, k);
+    }
+    counts[k]!++;
+    seriesOf[i] = k;
   }
+  const table = fillSeries(snapshots, seriesOf, counts, amiSnapshotIds);
   const warnings = [...unknown.keys()].sort().map((id) => {
     return `${unknown.get(id)} snapshot(s) tagged with policy "${id}", which is not configured: kept as unmanaged`;
   });
@@ -76,7 +111,42 @@ export function groupSnapshots(
       return policy === undefined ? NO_POLICY : unknownPolicy(policy);
     }),
   ];
-  return { series, unowned, managed, warnings };
+  return { ...table, byPolicy, unowned, managed: table.ids.length, warnings };
+}
+
+function stateClass(state: Snapshot['state']): number {
+  if (state === 'completed') return FLAG.completed;
+  return state === 'error' ? FLAG.error : FLAG.unfinished;
+}
+
+/** Second pass of the counting sort: copy each managed snapshot's facts to its series' slice. */
+function fillSeries(
+  snapshots: readonly Snapshot[],
+  seriesOf: Int32Array,
+  counts: readonly number[],
+  amiSnapshotIds: ReadonlySet<string>,
+) {
+  const bounds = new Int32Array(counts.length + 1);
+  for (let k = 0; k < counts.length; k++) bounds[k + 1] = bounds[k]! + counts[k]!;
+  const total = bounds[counts.length]!;
+  const cursor = bounds.slice(0, counts.length);
+  const ids: SnapshotId[] = new Array(total);
+  const start = new Float64Array(total);
+  const flags = new Uint8Array(total);
+  const checkAmi = amiSnapshotIds.size > 0;
+  for (let i = 0; i < seriesOf.length; i++) {
+    const k = seriesOf[i]!;
+    if (k < 0) continue;
+    const s = snapshots[i]!;
+    const p = cursor[k]!++;
+    ids[p] = s.id;
+    start[p] = s.startTime;
+    flags[p] =
+      stateClass(s.state) |
+      (s.locked === true ? FLAG.locked : 0) |
+      (checkAmi && amiSnapshotIds.has(s.id) ? FLAG.ami : 0);
+  }
+  return { ids, start, flags, bounds };
 }
 
 const unknownPolicy = (id: string): Reason => ({
@@ -106,3 +176,48 @@ function compareUnowned(a: Snapshot, b: Snapshot): number {
   if (va !== vb) return va < vb ? -1 : 1;
   return a.startTime - b.startTime || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 }
+
+/**
+ * Sort series `k` oldest first, in place (ties by snapshot id). Listings usually come newest or
+ * oldest first, so an ordered run is detected in one pass, and reversed if need be, before any
+ * general sort.
+ */
+export function sortSeries(table: SeriesTable, k: number): void {
+  const { ids, start, flags } = table;
+  const from = table.bounds[k]!;
+  const to = table.bounds[k + 1]!;
+  let ascending = true;
+  let descending = true;
+  for (let p = from + 1; p < to && (ascending || descending); p++) {
+    const c = start[p - 1]! - start[p]! || compareIds(ids[p - 1]!, ids[p]!);
+    if (c > 0) ascending = false;
+    else if (c < 0) descending = false;
+  }
+  if (ascending) return;
+  if (descending) {
+    reverseRange(ids, from, to);
+    start.subarray(from, to).reverse();
+    flags.subarray(from, to).reverse();
+    return;
+  }
+  const positions = Array.from({ length: to - from }, (_, j) => from + j);
+  positions.sort((a, b) => start[a]! - start[b]! || compareIds(ids[a]!, ids[b]!));
+  const sortedIds = positions.map((p) => ids[p]!);
+  const sortedStart = positions.map((p) => start[p]!);
+  const sortedFlags = positions.map((p) => flags[p]!);
+  for (let j = 0; j < positions.length; j++) {
+    ids[from + j] = sortedIds[j]!;
+    start[from + j] = sortedStart[j]!;
+    flags[from + j] = sortedFlags[j]!;
+  }
+}
+
+function reverseRange<T>(items: T[], from: number, to: number): void {
+  for (let a = from, b = to - 1; a < b; a++, b--) {
+    const t = items[a]!;
+    items[a] = items[b]!;
+    items[b] = t;
+  }
+}
+
+const compareIds = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);

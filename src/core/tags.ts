@@ -95,18 +95,28 @@ export function mergeWithinLimit(
   groups: readonly Readonly<Record<string, string>>[],
   limit: number,
 ): { tags: Record<string, string>; dropped: string[] } {
+  const fixedCount = Object.keys(fixed).length;
+  let total = fixedCount;
+  for (const group of groups) total += Object.keys(group).length;
+  if (total <= limit) {
+    // Everything fits: merge lowest priority first so higher groups overwrite, the fixed tags
+    // last; spreading them first as well puts their keys first.
+    return { tags: Object.assign({ ...fixed }, ...[...groups].reverse(), fixed), dropped: [] };
+  }
   const tags: Record<string, string> = { ...fixed };
-  let count = Object.keys(tags).length;
+  let count = fixedCount;
   const droppedGroups: string[][] = [];
   for (const group of groups) {
-    const keys = Object.keys(group)
-      .filter((key) => !Object.hasOwn(tags, key))
-      .sort();
+    const keys: string[] = [];
+    for (const key of Object.keys(group)) if (!Object.hasOwn(tags, key)) keys.push(key);
+    if (keys.length === 0) continue;
+    keys.sort();
     const room = Math.max(0, limit - count);
-    for (const key of keys.slice(0, room)) tags[key] = group[key]!;
-    count += Math.min(room, keys.length);
+    const kept = Math.min(room, keys.length);
+    for (let i = 0; i < kept; i++) tags[keys[i]!] = group[keys[i]!]!;
+    count += kept;
     // Dropped from the end of the sorted keys: the last key goes first.
-    droppedGroups.push(keys.slice(room).reverse());
+    if (kept < keys.length) droppedGroups.push(keys.slice(kept).reverse());
   }
   // Lower-priority groups lose their tags first.
   return { tags, dropped: droppedGroups.reverse().flat() };
