@@ -112,11 +112,14 @@ function uniquePolicies(policies: readonly Policy[], warnings: string[]): Map<st
 }
 
 function collectProtections(inventory: Inventory): Protections {
-  const ami = new Map<string, Reason>();
+  const images = new Map<string, string[]>();
   for (const image of inventory.images) {
-    for (const id of image.snapshotIds) {
-      ami.set(id, { code: 'protected.ami', message: `referenced by AMI ${image.id}` });
-    }
+    for (const id of image.snapshotIds) images.set(id, [...(images.get(id) ?? []), image.id]);
+  }
+  const ami = new Map<string, Reason>();
+  for (const [id, imageIds] of images) {
+    // Sorted, so the message does not depend on the order images were listed in.
+    ami.set(id, { code: 'protected.ami', message: `referenced by AMI ${imageIds.sort().join(', ')}` });
   }
   return { ami };
 }

@@ -85,7 +85,8 @@ const snapshotArb = fc.record({
     { arbitrary: fc.integer({ min: 0, max: 24 * 400 }), weight: 1 },
   ),
   locked: fc.integer({ min: 0, max: 14 }).map((n) => n === 0),
-  ami: fc.integer({ min: 0, max: 14 }).map((n) => n === 0),
+  /** 0: backs ami-1, 1: ami-2, 2: both; otherwise no AMI. */
+  ami: fc.integer({ min: 0, max: 20 }),
 });
 
 /** A random small account × region with 1–3 policies. */
@@ -137,8 +138,12 @@ export const scenarioArb: fc.Arbitrary<Scenario> = fc
         ...(s.locked ? { locked: true } : {}),
       };
     });
-    const amiIds = snapshots.filter((_, n) => r.snapshots[n]!.ami).map((s) => s.id);
-    const images: Image[] = amiIds.length > 0 ? [{ id: imageId('ami-1'), snapshotIds: amiIds }] : [];
+    const backing = (image: number) =>
+      snapshots.filter((_, n) => r.snapshots[n]!.ami === image || r.snapshots[n]!.ami === 2).map((s) => s.id);
+    const images: Image[] = [
+      { id: imageId('ami-1'), snapshotIds: backing(0) },
+      { id: imageId('ami-2'), snapshotIds: backing(1) },
+    ].filter((i) => i.snapshotIds.length > 0);
     const inventory: Inventory = { account: ACCOUNT, region: REGION, instances, volumes, snapshots, images };
     return {
       inventory,
