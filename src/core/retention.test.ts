@@ -181,6 +181,36 @@ describe('orphans', () => {
   });
 });
 
+describe('copies from another region', () => {
+  it('follow the copy target’s retention and are never orphans here', () => {
+    // Prepare: the source volume lives in us-east-1, so it is not in this region's inventory
+    const main = policy({ ...base, retention: { minimum: 1, maxAge: '7d', orphanedExpireAfter: '1d' } });
+    const copyRetention = policy({ ...base, retention: { minimum: 1, maxAge: '30d' } }).retention;
+    const p = { ...main, copyTo: [{ region: 'eu-west-1', retention: copyRetention }] };
+    const tags = {
+      'ebs-snapper:policy': 'p',
+      'ebs-snapper:volume-id': 'vol-src',
+      'ebs-snapper:source-region': 'us-east-1',
+    };
+    const inventory = fleet()
+      .snapshot({ startTime: now - 10 * DAY, volumeId: 'vol-ffffffff', tags })
+      .snapshot({ startTime: now - 20 * DAY, volumeId: 'vol-ffffffff', tags })
+      .snapshot({ startTime: now - 40 * DAY, volumeId: 'vol-ffffffff', tags })
+      .build();
+
+    // Act
+    const plan = planSnapshots(inventory, [p], options);
+
+    // Assess
+    expect(['snap-0001', 'snap-0002', 'snap-0003'].map((id) => actionFor(plan, id).reason.code)).toEqual([
+      'retention.minimum',
+      'retention.max-age',
+      'retention.expired',
+    ]);
+    expect(actionFor(plan, 'snap-0003').volumeId).toBe('vol-src');
+  });
+});
+
 describe('calendar tiers (restic semantics)', () => {
   it('keeps the newest snapshot of each of the last N days that have a snapshot', () => {
     // Prepare: two a day on May 9 and 8, none on May 7, one on May 6 and May 5

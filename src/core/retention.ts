@@ -105,6 +105,11 @@ export interface Protections {
 /**
  * Judge series `k` of the table, already sorted oldest first: `out[j]` receives the reason for
  * the series' j-th snapshot (a `DELETE_CODES` reason means delete). `orphan`: the volume is gone.
+ *
+ * AMI-backed and locked snapshots are completed snapshots of the series that cannot go away,
+ * so they count toward `minimum` and the calendar tiers like any kept snapshot; their reason is
+ * always the protection (`protected.ami`, `protected.locked`). Pending and error snapshots never
+ * count: a series is never left with fewer than `minimum` snapshots that actually completed.
  */
 export function decideRetention(
   rules: RetentionRules,
