@@ -18,6 +18,7 @@ import {
 } from '../src/core/model.js';
 import type { Policy } from '../src/core/policy/types.js';
 import { policy } from '../src/core/testing/policy.js';
+import { mulberry32 } from '../test/support/random.js';
 
 export interface FleetOptions {
   readonly instances: number;
@@ -258,16 +259,4 @@ function makeImages(snapshots: readonly Snapshot[], random: () => number): Image
 function hex(n: number, width: number): string {
   const scrambled = (Math.imul(n + 1, 0x9e3779b1) >>> 0).toString(16).padStart(8, '0');
   return (scrambled + n.toString(16).padStart(width - 8, '0')).slice(0, width);
-}
-
-/** A small seeded PRNG: deterministic across runs and Node versions. */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
 }

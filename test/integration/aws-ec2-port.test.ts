@@ -9,15 +9,15 @@ import {
   RunInstancesCommand,
   type Tag,
 } from '@aws-sdk/client-ec2';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { Ec2Port } from '../../src/app/ports.js';
 import { createAwsClients } from '../../src/aws/clients.js';
 import { createEc2Port } from '../../src/aws/ec2-port.js';
 import { AwsCallError } from '../../src/aws/errors.js';
 import { ThrottleRegistry } from '../../src/aws/throttle.js';
 import { instanceId, snapshotId, TAG, volumeId } from '../../src/core/model.js';
-import { type FaultProxy, startFaultProxy } from '../support/fault-proxy.js';
-import { MOTO_ACCOUNT_ID, type MotoServer, motoClientConfig, startMoto } from '../support/moto.js';
+import { MOTO_ACCOUNT_ID, motoClientConfig } from '../support/moto.js';
+import { useMotoBehindProxy } from '../support/use-moto.js';
 
 const region = 'us-east-1';
 const FAST = { capacity: 100, refillPerSecond: 50 };
@@ -49,28 +49,17 @@ function tagRecord(tags: readonly Tag[] | undefined) {
 }
 
 describe('the EC2 port against moto', () => {
-  let moto: MotoServer;
-  let proxy: FaultProxy;
+  const t = useMotoBehindProxy();
   let direct: EC2Client;
   let port: Ec2Port;
   let host: Host;
 
-  beforeAll(async () => {
-    moto = await startMoto();
-    proxy = await startFaultProxy({ target: moto.endpoint });
-  });
-  afterAll(async () => {
-    await proxy?.stop();
-    await moto?.stop();
-  });
   beforeEach(async () => {
-    await moto.reset();
-    proxy.configure({});
-    direct = new EC2Client(motoClientConfig(moto.endpoint, region));
+    direct = new EC2Client(motoClientConfig(t.moto.endpoint, region));
     host = await runInstance(direct, ['/dev/sda1', '/dev/sdf', '/dev/sdg']);
     const clients = createAwsClients({
       region,
-      endpoint: proxy.endpoint,
+      endpoint: t.proxy.endpoint,
       credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
       retry: { throttlingBaseDelayMs: 20, baseDelayMs: 20 },
     });
@@ -79,7 +68,7 @@ describe('the EC2 port against moto', () => {
       describe: FAST,
     });
     port = createEc2Port(clients, { account: MOTO_ACCOUNT_ID, region, throttle });
-    proxy.resetCounts();
+    t.proxy.resetCounts();
   });
 
   it('creates a snapshot with every tag in one call, never create-then-tag', async () => {
@@ -98,7 +87,7 @@ describe('the EC2 port against moto', () => {
     });
 
     // Assess
-    expect(proxy.counts()).toEqual({ CreateSnapshot: 1 });
+    expect(t.proxy.counts()).toEqual({ CreateSnapshot: 1 });
     expect(created.volumeId).toBe(host.volumes['/dev/sdf']);
     const seen = await direct.send(new DescribeSnapshotsCommand({ SnapshotIds: [created.snapshotId] }));
     expect(tagRecord(seen.Snapshots?.[0]?.Tags)).toEqual(tags);
@@ -108,7 +97,7 @@ describe('the EC2 port against moto', () => {
   it('snapshots an instance set in one CreateSnapshots call per instance', async () => {
     // Prepare
     const other = await runInstance(direct, ['/dev/sda1', '/dev/sdf']);
-    proxy.resetCounts();
+    t.proxy.resetCounts();
 
     // Act
     const first = await port.createSnapshots({
@@ -128,7 +117,7 @@ describe('the EC2 port against moto', () => {
     });
 
     // Assess
-    expect(proxy.counts()).toEqual({ CreateSnapshots: 2 });
+    expect(t.proxy.counts()).toEqual({ CreateSnapshots: 2 });
     expect(first.map((s) => s.volumeId).sort()).toEqual(
       [host.volumes['/dev/sdf'], host.volumes['/dev/sdg']].sort(),
     );
@@ -170,13 +159,13 @@ describe('the EC2 port against moto', () => {
       description: '',
       tags: { [TAG.policy]: 'web' },
     });
-    proxy.resetCounts();
+    t.proxy.resetCounts();
 
     // Act
     await port.deleteSnapshot(created.snapshotId);
 
     // Assess
-    expect(proxy.counts()).toEqual({ DeleteSnapshot: 1 });
+    expect(t.proxy.counts()).toEqual({ DeleteSnapshot: 1 });
     await expect(
       direct.send(new DescribeSnapshotsCommand({ SnapshotIds: [created.snapshotId] })),
     ).rejects.toThrow();
@@ -212,7 +201,7 @@ describe('the EC2 port against moto', () => {
 
   it('gets 300 creates and deletes through 30% injected RequestLimitExceeded', async () => {
     // Prepare
-    proxy.configure({ throttleRate: 0.3, seed: 11 });
+    t.proxy.configure({ throttleRate: 0.3, seed: 11 });
     const volumes = Object.values(host.volumes);
 
     // Act
@@ -232,13 +221,13 @@ describe('the EC2 port against moto', () => {
     // Assess
     expect(found).toHaveLength(200);
     expect(left).toHaveLength(100);
-    expect(proxy.faultCounts().CreateSnapshot ?? 0).toBeGreaterThan(30);
-    expect(proxy.counts().CreateSnapshot).toBe(200 + (proxy.faultCounts().CreateSnapshot ?? 0));
+    expect(t.proxy.faultCounts().CreateSnapshot ?? 0).toBeGreaterThan(30);
+    expect(t.proxy.counts().CreateSnapshot).toBe(200 + (t.proxy.faultCounts().CreateSnapshot ?? 0));
   });
 
   it('does not retry a create that failed with a 5xx: it may have happened', async () => {
     // Prepare
-    proxy.configure({ errorsFor: { CreateSnapshot: { code: 'InternalError', status: 500, times: 1 } } });
+    t.proxy.configure({ errorsFor: { CreateSnapshot: { code: 'InternalError', status: 500, times: 1 } } });
 
     // Act
     const failure = await port
@@ -247,6 +236,6 @@ describe('the EC2 port against moto', () => {
 
     // Assess
     expect(failure).toMatchObject({ code: 'InternalError', operation: 'CreateSnapshot', retryable: true });
-    expect(proxy.counts()).toEqual({ CreateSnapshot: 1 });
+    expect(t.proxy.counts()).toEqual({ CreateSnapshot: 1 });
   });
 });

@@ -16,13 +16,13 @@ import {
   RunInstancesCommand,
   TerminateInstancesCommand,
 } from '@aws-sdk/client-ec2';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { CollectProgress } from '../../src/app/ports.js';
 import { createAwsClients } from '../../src/aws/clients.js';
 import { collectInventory } from '../../src/aws/ec2-inventory.js';
 import type { Inventory } from '../../src/core/model.js';
-import { type FaultProxy, startFaultProxy } from '../support/fault-proxy.js';
-import { MOTO_ACCOUNT_ID, type MotoServer, motoClientConfig, startMoto } from '../support/moto.js';
+import { MOTO_ACCOUNT_ID, motoClientConfig } from '../support/moto.js';
+import { useMotoBehindProxy } from '../support/use-moto.js';
 
 const region = 'us-east-1';
 const AMI = 'ami-12c6146b';
@@ -128,28 +128,17 @@ function sorted(inventory: Inventory) {
 }
 
 describe('collectInventory against moto', () => {
-  let moto: MotoServer;
-  let proxy: FaultProxy;
+  const t = useMotoBehindProxy();
   let fleet: Fleet;
 
-  beforeAll(async () => {
-    moto = await startMoto();
-    proxy = await startFaultProxy({ target: moto.endpoint });
-  });
-  afterAll(async () => {
-    await proxy?.stop();
-    await moto?.stop();
-  });
   beforeEach(async () => {
-    await moto.reset();
-    proxy.configure({});
-    fleet = await seedFleet(moto.endpoint);
-    proxy.resetCounts();
+    fleet = await seedFleet(t.moto.endpoint);
+    t.proxy.resetCounts();
   });
 
   it('maps a small fleet into the model', async () => {
     // Prepare
-    const clients = clientsVia(proxy.endpoint);
+    const clients = clientsVia(t.proxy.endpoint);
 
     // Act
     const inventory = await collectInventory(clients, { account: MOTO_ACCOUNT_ID, region });
@@ -191,7 +180,7 @@ describe('collectInventory against moto', () => {
     expect(inventory.snapshots.map((s) => s.id)).toEqual(
       expect.arrayContaining([...(image?.snapshotIds ?? [])]),
     );
-    expect(proxy.counts()).toEqual({
+    expect(t.proxy.counts()).toEqual({
       DescribeInstances: 1,
       DescribeVolumes: 1,
       DescribeSnapshots: 1,
@@ -201,12 +190,12 @@ describe('collectInventory against moto', () => {
 
   it('gives the same inventory through small pages, in ⌈n/page⌉ calls per listing', async () => {
     // Prepare
-    const clients = clientsVia(proxy.endpoint);
+    const clients = clientsVia(t.proxy.endpoint);
     const whole = await collectInventory(clients, { account: MOTO_ACCOUNT_ID, region });
-    proxy.configure({
+    t.proxy.configure({
       pageSize: { DescribeInstances: 2, DescribeVolumes: 2, DescribeSnapshots: 1, DescribeImages: 1 },
     });
-    proxy.resetCounts();
+    t.proxy.resetCounts();
     const progress: CollectProgress[] = [];
 
     // Act
@@ -219,7 +208,7 @@ describe('collectInventory against moto', () => {
     // Assess
     expect(sorted(paged)).toEqual(sorted(whole));
     const pages = (n: number, size: number) => Math.max(1, Math.ceil(n / size));
-    expect(proxy.counts()).toEqual({
+    expect(t.proxy.counts()).toEqual({
       // moto pages DescribeInstances by reservation (the ASG's two instances are one): 3 reservations.
       DescribeInstances: pages(3, 2),
       DescribeVolumes: pages(whole.volumes.length, 2),
@@ -238,34 +227,34 @@ describe('collectInventory against moto', () => {
 
   it('reads group membership from the tag, and asks Auto Scaling only when told to', async () => {
     // Prepare
-    const clients = clientsVia(proxy.endpoint);
+    const clients = clientsVia(t.proxy.endpoint);
     await clients.autoScaling.send(
       new AttachInstancesCommand({ AutoScalingGroupName: 'web-asg', InstanceIds: [fleet.web] }),
     );
-    proxy.resetCounts();
+    t.proxy.resetCounts();
 
     // Act
     const fromTags = await collectInventory(clients, { account: MOTO_ACCOUNT_ID, region });
-    const callsFromTags = proxy.counts().DescribeAutoScalingGroups;
+    const callsFromTags = t.proxy.counts().DescribeAutoScalingGroups;
     const resolved = await collectInventory(clients, { account: MOTO_ACCOUNT_ID, region, resolveAsgs: true });
 
     // Assess
     expect(callsFromTags).toBeUndefined();
     expect(fromTags.instances.filter((i) => i.asg === 'web-asg')).toHaveLength(3);
     expect(resolved.instances.filter((i) => i.asg === 'web-asg')).toHaveLength(3);
-    expect(proxy.counts().DescribeAutoScalingGroups).toBe(1);
+    expect(t.proxy.counts().DescribeAutoScalingGroups).toBe(1);
   });
 
   it('finishes under 30% injected RequestLimitExceeded', async () => {
     // Prepare
-    const clients = clientsVia(proxy.endpoint);
-    proxy.configure({ throttleRate: 0.3, pageSize: { DescribeVolumes: 1, DescribeSnapshots: 1 }, seed: 3 });
+    const clients = clientsVia(t.proxy.endpoint);
+    t.proxy.configure({ throttleRate: 0.3, pageSize: { DescribeVolumes: 1, DescribeSnapshots: 1 }, seed: 3 });
 
     // Act
     const inventory = await collectInventory(clients, { account: MOTO_ACCOUNT_ID, region });
 
     // Assess
     expect(inventory.volumes.length).toBeGreaterThan(8);
-    expect(Object.values(proxy.faultCounts()).reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
+    expect(Object.values(t.proxy.faultCounts()).reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
   });
 });

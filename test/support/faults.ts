@@ -3,6 +3,7 @@
  * forced error codes, random throttling and 500s. Decisions are deterministic for a given seed and
  * clock, so tests that inject faults stay reproducible.
  */
+import { mulberry32 } from './random.js';
 
 /** One token bucket: `capacity` requests at once, then `refillPerSecond` more each second. */
 export interface TokenBucketConfig {
@@ -74,7 +75,7 @@ const INTERNAL: InjectedFault = {
  * @example createFaultInjector({ buckets: { '*': { capacity: 100, refillPerSecond: 20 } } }).decide('DescribeVolumes')
  */
 export function createFaultInjector(config: FaultConfig, now = () => performance.now()): FaultInjector {
-  const random = createRandom(config.seed ?? 1);
+  const random = mulberry32(config.seed ?? 1);
   const buckets = new Map<string, Bucket>();
   const forcedLeft = new Map<string, number>();
 
@@ -113,17 +114,5 @@ export function createFaultInjector(config: FaultConfig, now = () => performance
       if (config.errorRate !== undefined && random() < config.errorRate) return INTERNAL;
       return undefined;
     },
-  };
-}
-
-/** mulberry32: a tiny seeded PRNG with values in [0, 1). */
-function createRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
