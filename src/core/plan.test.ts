@@ -102,6 +102,7 @@ describe('planSnapshots: due', () => {
       'hourly',
       'hourly',
     ]);
+    expect(plan.warnings.filter((w) => w.includes('selected by policies daily + hourly'))).toHaveLength(1);
   });
 
   it('never touches snapshots of another account', () => {

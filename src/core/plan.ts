@@ -9,6 +9,7 @@
 import type { CreateAction, Plan, PlanAction, PlanSummary, Reason, SkipAction } from './actions.js';
 import { applyGuard } from './guard.js';
 import type { InstanceId, Inventory, VolumeId } from './model.js';
+import { describeOverlaps } from './overlaps.js';
 import type { GuardLimit, Policy } from './policy/types.js';
 import { decideRetention, type Protections, prepareRetention, type RetentionRules } from './retention.js';
 import { decideDue, prepareSchedule } from './schedule.js';
@@ -46,6 +47,8 @@ interface Context {
   readonly warnings: string[];
   /** Scratch array for retention reasons, reused by every series. */
   readonly reasons: Reason[];
+  /** Volume id → the policies that select it, to report volumes in more than one series. */
+  readonly selectedBy: Map<string, string[]>;
 }
 
 /**
@@ -73,12 +76,13 @@ export function planSnapshots(inventory: Inventory, policies: readonly Policy[],
     actions: [],
     warnings,
     reasons: [],
+    selectedBy: new Map(),
   };
   for (const id of [...byId.keys()].sort()) {
     planPolicy(context, byId.get(id)!, table.byPolicy.get(id)!);
   }
   for (const action of table.unowned) context.actions.push(action);
-  warnings.push(...table.warnings);
+  warnings.push(...table.warnings, ...describeOverlaps(context.selectedBy));
   const guard = applyGuard(context.actions, options.guard, table.managed);
   if (guard?.tripped) {
     warnings.push(`guard tripped: ${guard.wanted} deletes wanted, limit ${guard.limit}; nothing deleted`);
@@ -143,7 +147,12 @@ function planPolicy(context: Context, policy: Policy, series: PolicySeries): voi
     ...(maxAgeMs !== undefined ? { expiresAt: new Date(options.now + maxAgeMs).toISOString() } : {}),
   };
   const byVolume = new Map<string, Target>();
-  for (const t of targets) byVolume.set(t.volume.id, t);
+  for (const t of targets) {
+    byVolume.set(t.volume.id, t);
+    const policies = context.selectedBy.get(t.volume.id);
+    if (policies === undefined) context.selectedBy.set(t.volume.id, [policy.id]);
+    else policies.push(policy.id);
+  }
   for (const key of context.volumeKeys) {
     const k = series.own.get(key);
     if (k === undefined && !byVolume.has(key)) continue;
