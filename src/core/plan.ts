@@ -6,10 +6,11 @@
  * on a policy (selection, cron slots, reasons, tag context) is prepared once per policy, and
  * actions come out already in their final order, so the plan is never sorted as a whole.
  */
-import type { CreateAction, Plan, PlanAction, PlanSummary, Reason, SkipAction } from './actions.js';
+import type { Plan, PlanAction, Reason } from './actions.js';
 import { applyGuard } from './guard.js';
-import type { InstanceId, Inventory, VolumeId } from './model.js';
+import type { Inventory, VolumeId } from './model.js';
 import { describeOverlaps } from './overlaps.js';
+import { createAction, skipAction, summarize } from './plan-actions.js';
 import type { GuardLimit, Policy } from './policy/types.js';
 import { decideRetention, type Protections, prepareRetention, type RetentionRules } from './retention.js';
 import { decideDue, prepareSchedule } from './schedule.js';
@@ -21,7 +22,7 @@ import {
   type Target,
 } from './select.js';
 import { FLAG, groupSnapshots, type PolicySeries, type SeriesTable, sortSeries } from './series.js';
-import { labelSnapshot, type TagContext } from './tags.js';
+import type { TagContext } from './tags.js';
 
 /** Options of one planning call. */
 export interface PlanOptions {
@@ -162,7 +163,7 @@ function planPolicy(context: Context, policy: Policy, series: PolicySeries): voi
       const decision = decideDue(clock, k === undefined ? undefined : newestStart(context.table, k));
       context.actions.push(
         decision.due
-          ? createAction(context, policy, target, tagContext, decision.reason)
+          ? createAction(inventory, policy, target, tagContext, decision.reason)
           : skipAction(inventory, policy.id, key as VolumeId, decision.reason),
       );
     }
@@ -218,41 +219,4 @@ function newestStart(table: SeriesTable, k: number): number | undefined {
     if ((table.flags[p]! & FLAG.stateMask) !== FLAG.error) return table.start[p];
   }
   return undefined;
-}
-
-function skipAction(inventory: Inventory, policy: string, volumeId: VolumeId, reason: Reason): SkipAction {
-  return { action: 'skip', policy, account: inventory.account, region: inventory.region, volumeId, reason };
-}
-
-function createAction(
-  context: Context,
-  policy: Policy,
-  target: Target,
-  tagContext: TagContext,
-  reason: Reason,
-): CreateAction {
-  const { volume, instance, device } = target;
-  const labels = labelSnapshot(policy, volume, instance, device, tagContext);
-  // CreateSnapshots needs an instance: a detached volume is snapshotted on its own.
-  const consistency = instance ? policy.snapshot.consistency : 'volume';
-  return {
-    action: 'create',
-    policy: policy.id,
-    account: context.inventory.account,
-    region: context.inventory.region,
-    volumeId: volume.id,
-    ...(instance ? { instanceId: instance.id as InstanceId } : {}),
-    ...(device !== undefined ? { device } : {}),
-    consistency,
-    tags: labels.tags,
-    droppedTags: labels.droppedTags,
-    description: labels.description,
-    reason,
-  };
-}
-
-function summarize(actions: readonly PlanAction[]): PlanSummary {
-  const summary = { create: 0, delete: 0, keep: 0, skip: 0 };
-  for (const a of actions) summary[a.action]++;
-  return summary;
 }

@@ -1,0 +1,54 @@
+/**
+ * The action records the planner emits for a selected volume (create or skip) and the plan's
+ * summary counts. Kept apart from plan.ts so the planning loop reads on one screen.
+ */
+import type { CreateAction, PlanAction, PlanSummary, Reason, SkipAction } from './actions.js';
+import type { InstanceId, Inventory, VolumeId } from './model.js';
+import type { Policy } from './policy/types.js';
+import type { Target } from './select.js';
+import { labelSnapshot, type TagContext } from './tags.js';
+
+/** A series that needs no snapshot now. */
+export function skipAction(
+  inventory: Inventory,
+  policy: string,
+  volumeId: VolumeId,
+  reason: Reason,
+): SkipAction {
+  return { action: 'skip', policy, account: inventory.account, region: inventory.region, volumeId, reason };
+}
+
+/** A snapshot to take of `target`'s volume, with its tags and description. */
+export function createAction(
+  inventory: Inventory,
+  policy: Policy,
+  target: Target,
+  tagContext: TagContext,
+  reason: Reason,
+): CreateAction {
+  const { volume, instance, device } = target;
+  const labels = labelSnapshot(policy, volume, instance, device, tagContext);
+  // CreateSnapshots needs an instance: a detached volume is snapshotted on its own.
+  const consistency = instance ? policy.snapshot.consistency : 'volume';
+  return {
+    action: 'create',
+    policy: policy.id,
+    account: inventory.account,
+    region: inventory.region,
+    volumeId: volume.id,
+    ...(instance ? { instanceId: instance.id as InstanceId } : {}),
+    ...(device !== undefined ? { device } : {}),
+    consistency,
+    tags: labels.tags,
+    droppedTags: labels.droppedTags,
+    description: labels.description,
+    reason,
+  };
+}
+
+/** Counts of the plan's actions by kind. */
+export function summarize(actions: readonly PlanAction[]): PlanSummary {
+  const summary = { create: 0, delete: 0, keep: 0, skip: 0 };
+  for (const a of actions) summary[a.action]++;
+  return summary;
+}
