@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { type FakeReply, fakeEc2Handler } from '../../test/support/fake-ec2-handler.js';
 import type { CollectProgress } from '../app/ports.js';
 import { createAwsClients } from './clients.js';
 import { collectInventory } from './ec2-inventory.js';
 import { AwsCallError } from './errors.js';
-import { type FakeReply, fakeEc2Handler } from './fake-ec2-handler.js';
 import { listEnabledRegions } from './regions.js';
 
 const account = '123456789012';

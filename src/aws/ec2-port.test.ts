@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { type FakeReply, fakeEc2Handler } from '../../test/support/fake-ec2-handler.js';
 import { instanceId, snapshotId, volumeId } from '../core/model.js';
 import { createAwsClients } from './clients.js';
 import { createEc2Port } from './ec2-port.js';
 import { AwsCallError } from './errors.js';
-import { type FakeReply, fakeEc2Handler } from './fake-ec2-handler.js';
 
 const account = '123456789012';
 const region = 'us-east-1';

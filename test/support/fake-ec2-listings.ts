@@ -10,7 +10,7 @@ import {
   type Resources,
   readList,
 } from './fake-ec2-filters.js';
-import { EC2_NAMESPACE, writeImage, writeReservation, writeSnapshot, writeVolume } from './fake-ec2-xml.js';
+import { ec2ResponseHead, writeImage, writeReservation, writeSnapshot, writeVolume } from './fake-ec2-xml.js';
 
 /** How one paged Describe action reads and writes its resources. */
 export interface Listing<K extends ResourceKind> {
@@ -107,9 +107,7 @@ export function writeListingPage(
   const limit = readPageSize(params.get('MaxResults'), spec);
   const end = Math.min(items.length, offset + limit);
   const out = new ByteWriter();
-  out.write(
-    `<?xml version="1.0" encoding="UTF-8"?>\n<${action}Response xmlns="${EC2_NAMESPACE}"><requestId>fake</requestId>`,
-  );
+  out.write(ec2ResponseHead(action));
   if (offset >= end) {
     out.write(`<${spec.list}/>`);
   } else {

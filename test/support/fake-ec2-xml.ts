@@ -6,6 +6,21 @@ import type { Image, Instance, Snapshot, Tags, Volume } from '../../src/core/mod
 
 export const EC2_NAMESPACE = 'http://ec2.amazonaws.com/doc/2016-11-15/';
 
+/** The opening of an EC2 answer to `action`, up to where its content goes. */
+export function ec2ResponseHead(action: string): string {
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<${action}Response xmlns="${EC2_NAMESPACE}"><requestId>fake</requestId>`;
+}
+
+/** A whole EC2 answer to `action` around `content`. */
+export function ec2Response(action: string, content: string): string {
+  return `${ec2ResponseHead(action)}${content}</${action}Response>`;
+}
+
+/** An EC2 error body, in the shape the SDK's EC2 parser reads (moto and AWS answer the same). */
+export function ec2ErrorBody(code: string, message: string, requestId = 'fake'): string {
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<Response><Errors><Error><Code>${code}</Code><Message>${escapeXml(message)}</Message></Error></Errors><RequestID>${requestId}</RequestID></Response>`;
+}
+
 const INSTANCE_STATE_CODES: Readonly<Record<string, number>> = {
   pending: 0,
   running: 16,

@@ -4,26 +4,21 @@
  * API XML, so the SDK's real serializers, paginators and XML parser run without a network. Pages
  * are written when asked for, one at a time: a million snapshots never sit in memory as XML.
  */
-import { HttpResponse } from '@smithy/protocol-http';
 import type { HttpRequest } from '@smithy/types';
 import type { Inventory } from '../../src/core/model.js';
 import { FakeEc2Error } from './fake-ec2-filters.js';
+import { type FakeReply, fakeEc2Handler } from './fake-ec2-handler.js';
 import { createRegionState, LISTINGS, type RegionState, writeListingPage } from './fake-ec2-listings.js';
-import { EC2_NAMESPACE, writeRegion } from './fake-ec2-xml.js';
+import { writeRegion } from './fake-ec2-xml.js';
 import { answerQueryService } from './fake-query-services.js';
 
 export { FakeEc2Error } from './fake-ec2-filters.js';
 
 /** The fake, to pass as `requestHandler` to EC2Client, STSClient and AutoScalingClient. */
-export interface FakeEc2 {
-  readonly metadata: { readonly handlerProtocol: string };
-  handle(request: HttpRequest): Promise<{ response: HttpResponse }>;
+export interface FakeEc2 extends ReturnType<typeof fakeEc2Handler> {
   /** Requests per API action since creation or the last `resetCounts`. */
   counts(): Record<string, number>;
   resetCounts(): void;
-  updateHttpClientConfig(): void;
-  httpHandlerConfigs(): Record<string, never>;
-  destroy(): void;
 }
 
 export interface FakeEc2Options {
@@ -45,7 +40,6 @@ export function createFakeEc2(inventories: readonly Inventory[], options: FakeEc
   for (const inventory of inventories) regions.set(inventory.region, createRegionState(inventory));
   const account = inventories[0]?.account ?? '123456789012';
   const regionNames = options.regions ?? [...regions.keys()];
-  let counts: Record<string, number> = {};
 
   function findRegion(request: HttpRequest): RegionState {
     const name = readRegion(request);
@@ -58,40 +52,37 @@ export function createFakeEc2(inventories: readonly Inventory[], options: FakeEc
     return region;
   }
 
-  function answer(action: string, params: URLSearchParams, request: HttpRequest): string | Buffer {
+  function answer(action: string, params: URLSearchParams, request: HttpRequest): FakeReply {
     const listing = LISTINGS[action];
-    if (listing !== undefined) return writeListingPage(action, listing, findRegion(request), params);
+    if (listing !== undefined)
+      return { body: writeListingPage(action, listing, findRegion(request), params) };
     if (action === 'DescribeRegions') {
       const items = regionNames.map(writeRegion).join('');
-      return wrapEc2(action, items === '' ? '<regionInfo/>' : `<regionInfo>${items}</regionInfo>`);
+      return { xml: items === '' ? '<regionInfo/>' : `<regionInfo>${items}</regionInfo>` };
     }
     const query = answerQueryService(action, params, findRegion(request).inventory);
-    if (query !== undefined) return query;
+    if (query !== undefined) return { body: query };
     throw new FakeEc2Error('InvalidAction', `The fake EC2 does not serve ${action}.`);
   }
 
-  return {
-    metadata: { handlerProtocol: 'http/1.1' },
-    async handle(request) {
-      const params = new URLSearchParams(readBody(request));
-      const action = params.get('Action') ?? '';
-      counts[action] = (counts[action] ?? 0) + 1;
-      try {
-        return { response: xmlResponse(200, answer(action, params, request)) };
-      } catch (error) {
-        if (!(error instanceof FakeEc2Error)) throw error;
-        const body = `<?xml version="1.0" encoding="UTF-8"?>\n<Response><Errors><Error><Code>${error.code}</Code><Message>${error.message}</Message></Error></Errors><RequestID>fake</RequestID></Response>`;
-        return { response: xmlResponse(400, body) };
-      }
+  const handler = fakeEc2Handler((action, params, request) => {
+    try {
+      return answer(action, params, request);
+    } catch (error) {
+      if (!(error instanceof FakeEc2Error)) throw error;
+      return { error: { code: error.code, message: error.message, status: 400 } };
+    }
+  });
+  return Object.assign(handler, {
+    counts: () => {
+      const counts: Record<string, number> = {};
+      for (const { action } of handler.calls) counts[action] = (counts[action] ?? 0) + 1;
+      return counts;
     },
-    counts: () => ({ ...counts }),
     resetCounts: () => {
-      counts = {};
+      handler.calls.length = 0;
     },
-    updateHttpClientConfig: () => {},
-    httpHandlerConfigs: () => ({}),
-    destroy: () => {},
-  };
+  });
 }
 
 /** The region of the request's SigV4 credential scope, else of an `ec2.<region>.amazonaws.com` host. */
@@ -99,23 +90,4 @@ function readRegion(request: HttpRequest): string {
   const authorization = request.headers.authorization ?? request.headers.Authorization ?? '';
   const scoped = /Credential=[^/]+\/[^/]+\/([^/]+)\//.exec(authorization)?.[1];
   return scoped ?? /^[a-z]+\.([a-z0-9-]+)\.amazonaws/.exec(request.hostname)?.[1] ?? 'us-east-1';
-}
-
-function readBody(request: HttpRequest): string {
-  const body: unknown = request.body;
-  if (typeof body === 'string') return body;
-  if (body instanceof Uint8Array) return Buffer.from(body).toString('utf8');
-  return '';
-}
-
-function wrapEc2(action: string, content: string): string {
-  return `<?xml version="1.0" encoding="UTF-8"?>\n<${action}Response xmlns="${EC2_NAMESPACE}"><requestId>fake</requestId>${content}</${action}Response>`;
-}
-
-function xmlResponse(statusCode: number, body: string | Buffer): HttpResponse {
-  return new HttpResponse({
-    statusCode,
-    headers: { 'content-type': 'text/xml;charset=UTF-8' },
-    body: typeof body === 'string' ? Buffer.from(body) : body,
-  });
 }

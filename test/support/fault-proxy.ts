@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Agent, createServer, type IncomingMessage, request, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { InvalidPaginationTokenError, pageResponse, readPageRequest } from './describe-paging.js';
+import { ec2ErrorBody, escapeXml } from './fake-ec2-xml.js';
 import { createFaultInjector, type FaultConfig, type InjectedFault } from './faults.js';
 
 export type { FaultConfig, ForcedError, TokenBucketConfig } from './faults.js';
@@ -155,11 +156,10 @@ function sendFault(res: ServerResponse, fault: InjectedFault, service: string): 
   const isEc2 = service === 'ec2';
   const code = fault.throttle && !isEc2 ? 'Throttling' : fault.code;
   const status = fault.throttle && !isEc2 ? 400 : fault.status;
-  const error = `<Code>${code}</Code><Message>${escapeXml(fault.message)}</Message>`;
   // EC2 has its own error shape; Auto Scaling and STS use the Query protocol's.
   const body = isEc2
-    ? `<?xml version="1.0" encoding="UTF-8"?>\n<Response><Errors><Error>${error}</Error></Errors><RequestID>${id}</RequestID></Response>`
-    : `<ErrorResponse><Error><Type>${status < 500 ? 'Sender' : 'Receiver'}</Type>${error}</Error><RequestId>${id}</RequestId></ErrorResponse>`;
+    ? ec2ErrorBody(code, fault.message, id)
+    : `<ErrorResponse><Error><Type>${status < 500 ? 'Sender' : 'Receiver'}</Type><Code>${code}</Code><Message>${escapeXml(fault.message)}</Message></Error><RequestId>${id}</RequestId></ErrorResponse>`;
   send(res, { status, headers: { 'content-type': 'text/xml;charset=UTF-8' }, body: Buffer.from(body) });
 }
 
@@ -183,10 +183,6 @@ function readBody(stream: IncomingMessage): Promise<Buffer> {
     stream.on('end', () => resolve(Buffer.concat(chunks)));
     stream.on('error', reject);
   });
-}
-
-function escapeXml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
 function sleep(ms: number): Promise<void> {

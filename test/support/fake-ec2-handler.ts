@@ -1,19 +1,27 @@
 /**
- * An in-process EC2 endpoint for unit tests and benchmarks: an SDK `requestHandler` that answers
- * EC2 Query requests with XML, so the SDK's real serializers, parsers, retries and paginators run.
+ * An in-process EC2 endpoint: an SDK `requestHandler` that answers Query requests with XML, so
+ * the SDK's real serializers, parsers, retries and paginators run without a network. Unit tests
+ * give it a small responder; `createFakeEc2` (fake-ec2.ts) serves a whole inventory through it.
  */
 import { HttpResponse } from '@smithy/protocol-http';
 import type { HttpRequest } from '@smithy/types';
+import { ec2ErrorBody, ec2Response } from './fake-ec2-xml.js';
 
-/** What a responder returns: an XML body for `<Action>Response`, or an EC2 error. */
+/**
+ * What a responder returns: the content of an EC2 `<Action>Response`, a whole body (another
+ * service's shape, or a page already written), or an EC2 error.
+ */
 export type FakeReply =
   | { readonly xml: string }
+  | { readonly body: string | Buffer }
   | { readonly error: { readonly code: string; readonly message?: string; readonly status: number } };
 
 /** Answers one request; `params` are the decoded form fields (`Filter.1.Name`, `MaxResults`, ...). */
-export type FakeResponder = (action: string, params: URLSearchParams) => FakeReply | Promise<FakeReply>;
-
-const NAMESPACE = 'http://ec2.amazonaws.com/doc/2016-11-15/';
+export type FakeResponder = (
+  action: string,
+  params: URLSearchParams,
+  request: HttpRequest,
+) => FakeReply | Promise<FakeReply>;
 
 /**
  * @example
@@ -26,10 +34,10 @@ export function fakeEc2Handler(respond: FakeResponder) {
     calls,
     metadata: { handlerProtocol: 'http/1.1' },
     async handle(request: HttpRequest): Promise<{ response: HttpResponse }> {
-      const params = new URLSearchParams(typeof request.body === 'string' ? request.body : '');
+      const params = new URLSearchParams(readBody(request));
       const action = params.get('Action') ?? 'Unknown';
       calls.push({ action, params });
-      const reply = await respond(action, params);
+      const reply = await respond(action, params, request);
       return { response: toResponse(action, reply) };
     },
     updateHttpClientConfig(): void {},
@@ -38,20 +46,25 @@ export function fakeEc2Handler(respond: FakeResponder) {
   };
 }
 
+function readBody(request: HttpRequest): string {
+  const body: unknown = request.body;
+  if (typeof body === 'string') return body;
+  if (body instanceof Uint8Array) return Buffer.from(body).toString('utf8');
+  return '';
+}
+
 function toResponse(action: string, reply: FakeReply): HttpResponse {
   if ('error' in reply) {
     const { code, message = code, status } = reply.error;
-    const body = `<?xml version="1.0" encoding="UTF-8"?>\n<Response><Errors><Error><Code>${code}</Code><Message>${message}</Message></Error></Errors><RequestID>fake</RequestID></Response>`;
-    return xmlResponse(status, body);
+    return xmlResponse(status, ec2ErrorBody(code, message));
   }
-  const body = `<?xml version="1.0" encoding="UTF-8"?>\n<${action}Response xmlns="${NAMESPACE}"><requestId>fake</requestId>${reply.xml}</${action}Response>`;
-  return xmlResponse(200, body);
+  return xmlResponse(200, 'body' in reply ? reply.body : ec2Response(action, reply.xml));
 }
 
-function xmlResponse(statusCode: number, body: string): HttpResponse {
+function xmlResponse(statusCode: number, body: string | Buffer): HttpResponse {
   return new HttpResponse({
     statusCode,
     headers: { 'content-type': 'text/xml;charset=UTF-8' },
-    body: new TextEncoder().encode(body),
+    body: typeof body === 'string' ? Buffer.from(body) : body,
   });
 }
