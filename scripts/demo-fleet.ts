@@ -3,7 +3,9 @@
  * with two data volumes, an Auto Scaling group's instance and a detached volume. Used by
  * `npm run demo` and the end-to-end tests.
  */
-import { CreateVolumeCommand, type EC2Client, RunInstancesCommand, type Tag } from '@aws-sdk/client-ec2';
+import { CreateVolumeCommand, type EC2Client } from '@aws-sdk/client-ec2';
+import { recordToTags } from '../src/aws/ec2-mappers.js';
+import { launchInstances } from './seed-ec2.js';
 
 export interface DemoFleet {
   readonly web: readonly string[];
@@ -11,33 +13,19 @@ export interface DemoFleet {
   readonly detachedVolume: string;
 }
 
-const tags = (record: Record<string, string>): Tag[] =>
-  Object.entries(record).map(([Key, Value]) => ({ Key, Value }));
-
 async function runInstance(
   ec2: EC2Client,
   name: string,
-  extra: Record<string, string>,
+  tags: Record<string, string>,
   dataDevices: string[],
 ) {
-  const devices = ['/dev/sda1', ...dataDevices];
-  const response = await ec2.send(
-    new RunInstancesCommand({
-      ImageId: 'ami-12c6146b',
-      InstanceType: 't3.micro',
-      MinCount: 1,
-      MaxCount: 1,
-      BlockDeviceMappings: devices.map((DeviceName) => ({
-        DeviceName,
-        Ebs: { VolumeSize: 8, VolumeType: 'gp3' },
-      })),
-      TagSpecifications: [
-        { ResourceType: 'instance', Tags: tags({ Name: name, ...extra }) },
-        { ResourceType: 'volume', Tags: tags({ Name: `${name}-disk`, ...extra }) },
-      ],
-    }),
-  );
-  return response.Instances![0]!.InstanceId!;
+  const [launched] = await launchInstances(ec2, {
+    count: 1,
+    name,
+    tags,
+    devices: ['/dev/sda1', ...dataDevices],
+  });
+  return launched!.instanceId;
 }
 
 /** Create the demo fleet in one region. */
@@ -51,7 +39,9 @@ export async function seedDemoFleet(ec2: EC2Client): Promise<DemoFleet> {
       AvailabilityZone: 'us-east-1a',
       Size: 20,
       VolumeType: 'gp3',
-      TagSpecifications: [{ ResourceType: 'volume', Tags: tags({ Name: 'archive', Backup: 'true' }) }],
+      TagSpecifications: [
+        { ResourceType: 'volume', Tags: recordToTags({ Name: 'archive', Backup: 'true' }) },
+      ],
     }),
   );
   return { web, db, detachedVolume: volume.VolumeId! };

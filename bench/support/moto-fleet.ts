@@ -3,7 +3,8 @@
  * (`/dev/sda1` mapped explicitly, or moto makes no root volume), and snapshots tagged as one
  * policy's series, made with `CreateSnapshot` + `TagSpecifications` several at a time.
  */
-import { CreateSnapshotCommand, type EC2Client, RunInstancesCommand, type Tag } from '@aws-sdk/client-ec2';
+import type { EC2Client } from '@aws-sdk/client-ec2';
+import { type Launched, launchInstances, snapshotVolume } from '../../scripts/seed-ec2.js';
 import { runPool } from '../../src/app/pool.js';
 import { TAG } from '../../src/core/model.js';
 
@@ -15,11 +16,7 @@ export interface MotoFleetOptions {
   readonly snapshotsPerVolume: number;
   /** Tags on every instance and its volumes, e.g. the policy's selector. */
   readonly tags: Readonly<Record<string, string>>;
-  /**
-   * Instances per RunInstances call (one reservation). Default 4: moto answers DescribeInstances
-   * with at most 100 reservations unless asked for more, and the proxy, which pages for it,
-   * drops the request's MaxResults, so more than 100 reservations would be cut short.
-   */
+  /** Instances per RunInstances call (one reservation). Default 4: fewer calls while seeding. */
   readonly perReservation?: number;
   /** Calls in flight while seeding. Default 8. */
   readonly concurrency?: number;
@@ -36,9 +33,6 @@ export interface MotoFleet {
 /** The devices of each instance: the boot volume and two data volumes. */
 export const FLEET_DEVICES = ['/dev/sda1', '/dev/sdf', '/dev/sdg'] as const;
 
-const toTags = (record: Readonly<Record<string, string>>): Tag[] =>
-  Object.entries(record).map(([Key, Value]) => ({ Key, Value }));
-
 /**
  * Seed the fleet; `ec2` should talk to moto directly (not through a counting proxy).
  *
@@ -53,7 +47,12 @@ export async function seedMotoFleet(ec2: EC2Client, options: MotoFleetOptions): 
   );
   const launched: Launched[][] = [];
   await runPool(batches, concurrency, async (count, n) => {
-    launched[n] = await runInstances(ec2, count, `bench-${n}`, options.tags);
+    launched[n] = await launchInstances(ec2, {
+      count,
+      name: `bench-${n}`,
+      tags: options.tags,
+      devices: FLEET_DEVICES,
+    });
   });
   const instanceIds = launched.flat().map((i) => i.instanceId);
   const volumeIds = launched.flat().flatMap((i) => i.volumes);
@@ -62,63 +61,10 @@ export async function seedMotoFleet(ec2: EC2Client, options: MotoFleetOptions): 
     Array.from({ length: options.snapshotsPerVolume }, () => volume),
   );
   await runPool(jobs, concurrency, async (volume, index) => {
-    snapshotIds[index] = await createSeriesSnapshot(ec2, volume, options.policy);
+    snapshotIds[index] = await snapshotVolume(ec2, volume, {
+      description: `seeded ${options.policy} ${volume}`,
+      tags: { [TAG.policy]: options.policy, [TAG.volumeId]: volume },
+    });
   });
   return { instanceIds, volumeIds, snapshotIds, seedSeconds: (performance.now() - started) / 1000 };
-}
-
-interface Launched {
-  readonly instanceId: string;
-  /** In {@link FLEET_DEVICES} order. */
-  readonly volumes: readonly string[];
-}
-
-async function runInstances(
-  ec2: EC2Client,
-  count: number,
-  name: string,
-  tags: Readonly<Record<string, string>>,
-): Promise<Launched[]> {
-  const out = await ec2.send(
-    new RunInstancesCommand({
-      ImageId: 'ami-12c6146b',
-      InstanceType: 't3.micro',
-      MinCount: count,
-      MaxCount: count,
-      BlockDeviceMappings: FLEET_DEVICES.map((DeviceName) => ({
-        DeviceName,
-        Ebs: { VolumeSize: 8, VolumeType: 'gp3' },
-      })),
-      TagSpecifications: [
-        { ResourceType: 'instance', Tags: toTags({ Name: name, ...tags }) },
-        { ResourceType: 'volume', Tags: toTags({ Name: `${name}-disk`, ...tags }) },
-      ],
-    }),
-  );
-  const instances = out.Instances ?? [];
-  if (instances.length !== count) throw new Error(`RunInstances made ${instances.length} of ${count}`);
-  return instances.map((instance) => {
-    const mappings = instance.BlockDeviceMappings ?? [];
-    const byDevice = new Map(mappings.map((m) => [m.DeviceName, m.Ebs?.VolumeId]));
-    const volumes = FLEET_DEVICES.map((device) => {
-      const volume = byDevice.get(device);
-      if (volume === undefined) throw new Error(`RunInstances made no volume at ${device}`);
-      return volume;
-    });
-    return { instanceId: instance.InstanceId ?? '', volumes };
-  });
-}
-
-async function createSeriesSnapshot(ec2: EC2Client, volume: string, policy: string): Promise<string> {
-  const out = await ec2.send(
-    new CreateSnapshotCommand({
-      VolumeId: volume,
-      Description: `seeded ${policy} ${volume}`,
-      TagSpecifications: [
-        { ResourceType: 'snapshot', Tags: toTags({ [TAG.policy]: policy, [TAG.volumeId]: volume }) },
-      ],
-    }),
-  );
-  if (out.SnapshotId === undefined) throw new Error('CreateSnapshot returned no snapshot id');
-  return out.SnapshotId;
 }

@@ -1,21 +1,23 @@
 /** Small SDK helpers the end-to-end tests use to set up and inspect a local AWS. */
 import {
   CreateImageCommand,
-  CreateSnapshotCommand,
   CreateTagsCommand,
   DescribeImagesCommand,
   DescribeSnapshotsCommand,
   EC2Client,
   type Snapshot,
 } from '@aws-sdk/client-ec2';
+import { snapshotVolume } from '../../scripts/seed-ec2.js';
+import { tagsToRecord } from '../../src/aws/ec2-mappers.js';
+import type { Tags } from '../../src/core/model.js';
 import { motoClientConfig } from '../support/moto.js';
 
 export function ec2Client(endpoint: string, region = 'us-east-1'): EC2Client {
   return new EC2Client(motoClientConfig(endpoint, region));
 }
 
-export function tagsOf(snapshot: Snapshot): Record<string, string> {
-  return Object.fromEntries((snapshot.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? '']));
+export function tagsOf(snapshot: Snapshot): Tags {
+  return tagsToRecord(snapshot.Tags);
 }
 
 /** Every snapshot owned by the account (moto ignores OwnerIds, so filter here too). */
@@ -30,16 +32,12 @@ export async function policySnapshots(ec2: EC2Client, policy: string): Promise<S
 }
 
 /** A snapshot made "by hand", optionally carrying tags (e.g. to pose as an earlier run's). */
-export async function snapshotByHand(ec2: EC2Client, volumeId: string, tags: Record<string, string> = {}) {
-  const entries = Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
-  const response = await ec2.send(
-    new CreateSnapshotCommand({
-      VolumeId: volumeId,
-      Description: 'by hand',
-      ...(entries.length === 0 ? {} : { TagSpecifications: [{ ResourceType: 'snapshot', Tags: entries }] }),
-    }),
-  );
-  return response.SnapshotId!;
+export function snapshotByHand(
+  ec2: EC2Client,
+  volumeId: string,
+  tags: Record<string, string> = {},
+): Promise<string> {
+  return snapshotVolume(ec2, volumeId, { description: 'by hand', tags });
 }
 
 /**
