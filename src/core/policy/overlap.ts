@@ -5,6 +5,7 @@
  * same ASG list, the instance ids) provably has no value in common, or one policy excludes every
  * id the other selects.
  */
+import { compileMatcher } from '../select.js';
 import type { Policy } from './types.js';
 
 /** Dimension name → the value lists a policy requires on it (each list is an OR; lists AND). */
@@ -30,20 +31,14 @@ function footprintOf(policy: Policy): Footprint {
 
 const WILDCARD = /[*?]/;
 
-function globToRegExp(glob: string): RegExp {
-  const body = [...glob]
-    .map((char) => (char === '*' ? '.*' : char === '?' ? '.' : char.replace(/[.+^${}()|[\]\\]/g, '\\$&')))
-    .join('');
-  return new RegExp(`^${body}$`, 's');
-}
-
 /** Could one string match both EC2 patterns (`*` any run, `?` one character)? Errs towards yes. */
 export function patternsMayOverlap(a: string, b: string): boolean {
   const aWild = WILDCARD.test(a);
   const bWild = WILDCARD.test(b);
   if (!aWild && !bWild) return a === b;
-  if (!aWild) return globToRegExp(b).test(a);
-  if (!bWild) return globToRegExp(a).test(b);
+  // One side is a plain value: match it the way the planner will (select.ts).
+  if (!aWild) return compileMatcher([b])(a);
+  if (!bWild) return compileMatcher([a])(b);
   // Both have wildcards: compare the fixed text before the first and after the last wildcard.
   const prefix = (glob: string) => glob.slice(0, glob.search(WILDCARD));
   const suffix = (glob: string) => glob.slice(glob.length - [...glob].reverse().join('').search(WILDCARD));
