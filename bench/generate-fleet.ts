@@ -17,7 +17,7 @@ import {
   volumeId,
 } from '../src/core/model.js';
 import type { Policy } from '../src/core/policy/types.js';
-import { policy } from '../src/core/testing/policy.js';
+import { policy } from '../test/support/builders/policy.js';
 import { mulberry32 } from '../test/support/random.js';
 
 export interface FleetOptions {

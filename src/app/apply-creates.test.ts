@@ -11,9 +11,9 @@ import {
   planOf,
   snapshotOf,
   volumeOf,
-} from './testing/builders.js';
-import { fakeClock } from './testing/clock.js';
-import { FakeEc2 } from './testing/fake-ec2.js';
+} from '../../test/support/builders/actions.js';
+import { fakeClock } from '../../test/support/fake-clock.js';
+import { InMemoryEc2 } from '../../test/support/in-memory-ec2.js';
 
 const volumes = (count: number) => Array.from({ length: count }, (_, i) => volumeOf(`vol-${i + 1}`));
 
@@ -30,7 +30,7 @@ describe('applyPlan: creates with consistency instance', () => {
         volumeOf('vol-data-b', 'i-b', '/dev/sdf'),
       ],
     });
-    const ec2 = new FakeEc2(inventory);
+    const ec2 = new InMemoryEc2(inventory);
     const member = (volume: string, instance: string, device: string, policy = 'daily') =>
       createOf(volume, { instance, device, policy, consistency: 'instance' });
     const plan = planOf([
@@ -71,7 +71,7 @@ describe('applyPlan: create retries', () => {
   it('waits 15 s after SnapshotCreationPerVolumeRateExceeded and tries again', async () => {
     // Prepare
     const inventory = inventoryOf({ volumes: volumes(1) });
-    const ec2 = new FakeEc2(inventory).fail('createSnapshot', 'SnapshotCreationPerVolumeRateExceeded');
+    const ec2 = new InMemoryEc2(inventory).fail('createSnapshot', 'SnapshotCreationPerVolumeRateExceeded');
     const time = fakeClock();
 
     // Act
@@ -86,7 +86,7 @@ describe('applyPlan: create retries', () => {
   it('does not wait for the per-volume rate past the deadline', async () => {
     // Prepare
     const inventory = inventoryOf({ volumes: volumes(1) });
-    const ec2 = new FakeEc2(inventory).fail('createSnapshot', 'SnapshotCreationPerVolumeRateExceeded');
+    const ec2 = new InMemoryEc2(inventory).fail('createSnapshot', 'SnapshotCreationPerVolumeRateExceeded');
     const time = fakeClock(0);
 
     // Act
@@ -107,7 +107,7 @@ describe('applyPlan: create retries', () => {
   it('defers the creates after ConcurrentSnapshotLimitExceeded, while deletes go on', async () => {
     // Prepare
     const inventory = inventoryOf({ volumes: volumes(3), snapshots: [snapshotOf('snap-old', 'vol-1')] });
-    const ec2 = new FakeEc2(inventory).fail('createSnapshot', 'ConcurrentSnapshotLimitExceeded', {
+    const ec2 = new InMemoryEc2(inventory).fail('createSnapshot', 'ConcurrentSnapshotLimitExceeded', {
       target: 'vol-2',
     });
     const plan = planOf([createOf('vol-1'), createOf('vol-2'), createOf('vol-3'), deleteOf('snap-old')]);
@@ -125,7 +125,7 @@ describe('applyPlan: create retries', () => {
   it('does not duplicate a snapshot made server-side when the response was a 500', async () => {
     // Prepare
     const inventory = inventoryOf({ volumes: volumes(2) });
-    const ec2 = new FakeEc2(inventory).fail('createSnapshot', 'InternalError', {
+    const ec2 = new InMemoryEc2(inventory).fail('createSnapshot', 'InternalError', {
       target: 'vol-1',
       afterSuccess: true,
     });
@@ -146,7 +146,7 @@ describe('applyPlan: create retries', () => {
   it('retries a create that failed with a 500 before reaching EC2, after looking first', async () => {
     // Prepare
     const inventory = inventoryOf({ volumes: volumes(1) });
-    const ec2 = new FakeEc2(inventory).fail('createSnapshot', 'ECONNRESET', { times: 2 });
+    const ec2 = new InMemoryEc2(inventory).fail('createSnapshot', 'ECONNRESET', { times: 2 });
     const time = fakeClock();
 
     // Act
@@ -168,7 +168,7 @@ describe('applyPlan: create retries', () => {
   it('gives up after a few 5xx and reports the failure', async () => {
     // Prepare
     const inventory = inventoryOf({ volumes: volumes(1) });
-    const ec2 = new FakeEc2(inventory).fail('createSnapshot', 'ServiceUnavailable', { times: 99 });
+    const ec2 = new InMemoryEc2(inventory).fail('createSnapshot', 'ServiceUnavailable', { times: 99 });
 
     // Act
     const { results } = await applyPlan(planOf([createOf('vol-1')]), ec2, fakeClock(), inventory);
@@ -181,7 +181,7 @@ describe('applyPlan: create retries', () => {
   it('shares one lookup per policy among many creates that failed together', async () => {
     // Prepare
     const inventory = inventoryOf({ volumes: volumes(10) });
-    const ec2 = new FakeEc2(inventory).fail('createSnapshot', 'InternalError', {
+    const ec2 = new InMemoryEc2(inventory).fail('createSnapshot', 'InternalError', {
       times: 10,
       afterSuccess: true,
     });
@@ -203,7 +203,7 @@ describe('applyPlan: create retries', () => {
       instances: [instanceOf('i-a')],
       volumes: [volumeOf('vol-root', 'i-a', '/dev/xvda'), volumeOf('vol-data', 'i-a', '/dev/xvdf')],
     });
-    const ec2 = new FakeEc2(inventory).fail('createSnapshots', 'TimeoutError', { afterSuccess: true });
+    const ec2 = new InMemoryEc2(inventory).fail('createSnapshots', 'TimeoutError', { afterSuccess: true });
     const plan = planOf([
       createOf('vol-root', { instance: 'i-a', device: '/dev/xvda', consistency: 'instance' }),
       createOf('vol-data', { instance: 'i-a', device: '/dev/xvdf', consistency: 'instance' }),
@@ -221,7 +221,7 @@ describe('applyPlan: create retries', () => {
   it('fails the create when the lookup before a retry fails, rather than risk a duplicate', async () => {
     // Prepare
     const inventory = inventoryOf({ volumes: volumes(1) });
-    const ec2 = new FakeEc2(inventory)
+    const ec2 = new InMemoryEc2(inventory)
       .fail('createSnapshot', 'InternalError')
       .fail('findRunSnapshots', 'UnauthorizedOperation');
 

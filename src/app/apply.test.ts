@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { ApplyProgress } from './apply.js';
 import { applyPlan } from './apply.js';
-import { createOf, deleteOf, inventoryOf, planOf, snapshotOf, volumeOf } from './testing/builders.js';
-import { fakeClock } from './testing/clock.js';
-import { FakeEc2 } from './testing/fake-ec2.js';
+import { createOf, deleteOf, inventoryOf, planOf, snapshotOf, volumeOf } from '../../test/support/builders/actions.js';
+import { fakeClock } from '../../test/support/fake-clock.js';
+import { InMemoryEc2 } from '../../test/support/in-memory-ec2.js';
 
 const fleet = () =>
   inventoryOf({
@@ -15,7 +15,7 @@ describe('applyPlan', () => {
   it('creates first, then deletes, one call each, with the action tags and description', async () => {
     // Prepare
     const inventory = fleet();
-    const ec2 = new FakeEc2(inventory);
+    const ec2 = new InMemoryEc2(inventory);
     const plan = planOf([
       deleteOf('snap-old1', 'vol-1'),
       createOf('vol-1'),
@@ -53,7 +53,7 @@ describe('applyPlan', () => {
   it('counts a delete of a snapshot already gone as done, and skips one in use', async () => {
     // Prepare
     const inventory = fleet();
-    const ec2 = new FakeEc2(inventory);
+    const ec2 = new InMemoryEc2(inventory);
     ec2.inUse.add('snap-old2');
     const plan = planOf([deleteOf('snap-gone'), deleteOf('snap-old2')]);
 
@@ -69,7 +69,7 @@ describe('applyPlan', () => {
   it('records one failure without stopping the other actions', async () => {
     // Prepare
     const inventory = fleet();
-    const ec2 = new FakeEc2(inventory)
+    const ec2 = new InMemoryEc2(inventory)
       .fail('createSnapshot', 'UnauthorizedOperation', { target: 'vol-2' })
       .fail('deleteSnapshot', 'IncorrectState', { target: 'snap-old1' });
     const plan = planOf([
@@ -92,7 +92,7 @@ describe('applyPlan', () => {
   it('defers the actions not started once the deadline has come', async () => {
     // Prepare
     const inventory = fleet();
-    const ec2 = new FakeEc2(inventory);
+    const ec2 = new InMemoryEc2(inventory);
     let now = 0;
     const clock = () => now;
     // Each call moves the clock on by one minute; the deadline falls after the second call.
@@ -123,7 +123,7 @@ describe('applyPlan', () => {
     // Prepare
     const volumes = Array.from({ length: 40 }, (_, i) => volumeOf(`vol-${i}`));
     const inventory = inventoryOf({ volumes });
-    const ec2 = new FakeEc2(inventory);
+    const ec2 = new InMemoryEc2(inventory);
     const plan = planOf(volumes.map((v) => createOf(v.id)));
 
     // Act
@@ -137,7 +137,7 @@ describe('applyPlan', () => {
   it('makes no call and returns no result on a dry run', async () => {
     // Prepare
     const inventory = fleet();
-    const ec2 = new FakeEc2(inventory);
+    const ec2 = new InMemoryEc2(inventory);
     const plan = planOf([createOf('vol-1'), deleteOf('snap-old1')]);
 
     // Act
@@ -152,8 +152,8 @@ describe('applyPlan', () => {
     // Prepare
     const inventory = fleet();
     const plan = planOf([createOf('vol-1'), deleteOf('snap-old1')]);
-    const snapshotEc2 = new FakeEc2(inventory);
-    const cleanEc2 = new FakeEc2(inventory);
+    const snapshotEc2 = new InMemoryEc2(inventory);
+    const cleanEc2 = new InMemoryEc2(inventory);
 
     // Act
     const snapshot = await applyPlan(plan, snapshotEc2, { ...fakeClock(), only: 'snapshot' }, inventory);
@@ -169,7 +169,7 @@ describe('applyPlan', () => {
   it('reports progress after each action', async () => {
     // Prepare
     const inventory = fleet();
-    const ec2 = new FakeEc2(inventory).fail('deleteSnapshot', 'IncorrectState');
+    const ec2 = new InMemoryEc2(inventory).fail('deleteSnapshot', 'IncorrectState');
     const plan = planOf([createOf('vol-1'), deleteOf('snap-old1')]);
     const events: ApplyProgress[] = [];
 

@@ -4,13 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Config } from '../core/policy/types.js';
-import { daily, fleet, series } from '../core/testing/fleet.js';
-import { DAY, policy } from '../core/testing/policy.js';
+import { daily, fleet, series } from '../../test/support/builders/fleet.js';
+import { DAY, policy } from '../../test/support/builders/policy.js';
 import { acquireLock, LockBusyError } from './lock.js';
 import type { ActionResult } from './results.js';
 import { hasFailures, newRunId, planTarget, runTarget, summarizeResults } from './run.js';
-import { fakeClock } from './testing/clock.js';
-import { FakeEc2 } from './testing/fake-ec2.js';
+import { fakeClock } from '../../test/support/fake-clock.js';
+import { InMemoryEc2 } from '../../test/support/in-memory-ec2.js';
 
 const NOW = 100 * DAY;
 const RUN = '19700411T000000Z-000001';
@@ -57,7 +57,7 @@ const options = (extra: Partial<Parameters<typeof runTarget>[2]> = {}) => ({
 describe('runTarget', () => {
   it('collects, plans and applies under the lock, then nothing is left to do', async () => {
     // Prepare
-    const ec2 = new FakeEc2(estate(), () => NOW);
+    const ec2 = new InMemoryEc2(estate(), () => NOW);
 
     // Act
     const report = await runTarget(ec2, config, options());
@@ -74,8 +74,8 @@ describe('runTarget', () => {
 
   it('applies only the creates with only=snapshot, and only the deletes with only=clean', async () => {
     // Prepare
-    const snapshotEc2 = new FakeEc2(estate());
-    const cleanEc2 = new FakeEc2(estate());
+    const snapshotEc2 = new InMemoryEc2(estate());
+    const cleanEc2 = new InMemoryEc2(estate());
 
     // Act
     const snapshot = await runTarget(snapshotEc2, config, options({ only: 'snapshot' }));
@@ -91,7 +91,7 @@ describe('runTarget', () => {
 
   it('changes nothing and takes no lock on a dry run', async () => {
     // Prepare
-    const ec2 = new FakeEc2(estate());
+    const ec2 = new InMemoryEc2(estate());
     const dir = join(lockDir, 'never-made');
 
     // Act
@@ -106,7 +106,7 @@ describe('runTarget', () => {
 
   it('refuses to start while another run holds the account × region', async () => {
     // Prepare
-    const ec2 = new FakeEc2(estate());
+    const ec2 = new InMemoryEc2(estate());
     await acquireLock(`${ec2.account}-${ec2.region}`, { lockDir, runId: 'other-run' });
 
     // Act
@@ -119,12 +119,12 @@ describe('runTarget', () => {
 
   it('lets --max-deletes override the guard; a tripped guard fails the run unless it only snapshots', async () => {
     // Prepare
-    const ec2 = new FakeEc2(estate());
+    const ec2 = new InMemoryEc2(estate());
 
     // Act
     const guarded = await runTarget(ec2, config, options({ maxDeletes: 1, runId: 'guarded' }));
     const snapshotOnly = await runTarget(
-      new FakeEc2(estate()),
+      new InMemoryEc2(estate()),
       config,
       options({ maxDeletes: 1, only: 'snapshot' }),
     );
@@ -139,7 +139,7 @@ describe('runTarget', () => {
 
   it('reports collection progress, then apply progress', async () => {
     // Prepare
-    const ec2 = new FakeEc2(estate());
+    const ec2 = new InMemoryEc2(estate());
     const seen: string[] = [];
 
     // Act

@@ -28,8 +28,8 @@ export {
   compileSelection,
   type InventoryIndex,
   indexInventory,
-  selectTargets,
-  type Target,
+  selectVolumes,
+  type SelectedVolume,
 } from './select.js';
 export { FLAG, groupSnapshots, type PolicySeries, type SeriesTable, sortSeries } from './series.js';
 export {

@@ -5,7 +5,7 @@
 import type { CreateAction, PlanAction, PlanSummary, Reason, SkipAction } from './actions.js';
 import type { InstanceId, Inventory, VolumeId } from './model.js';
 import type { Policy } from './policy/types.js';
-import type { Target } from './select.js';
+import type { SelectedVolume } from './select.js';
 import { labelSnapshot, type TagContext } from './tags.js';
 
 /** A series that needs no snapshot now. */
@@ -22,7 +22,7 @@ export function skipAction(
 export function createAction(
   inventory: Inventory,
   policy: Policy,
-  target: Target,
+  target: SelectedVolume,
   tagContext: TagContext,
   reason: Reason,
 ): CreateAction {

@@ -4,8 +4,8 @@ import type { Plan } from './actions.js';
 import { type Inventory, TAG } from './model.js';
 import { planSnapshots } from './plan.js';
 import type { Policy } from './policy/types.js';
-import { applyPlan } from './testing/apply.js';
-import { type Scenario, scenarioArb, shuffled } from './testing/arbitraries.js';
+import { applyPlanInMemory } from '../../test/support/builders/apply-in-memory.js';
+import { type Scenario, scenarioArb, shuffled } from '../../test/support/builders/arbitraries.js';
 
 const RUNS = { numRuns: 1000 };
 
@@ -98,7 +98,7 @@ describe('planSnapshots properties', () => {
     fc.assert(
       fc.property(scenarioArb, (scenario) => {
         // Prepare
-        const after = applyPlan(scenario.inventory, plan(scenario));
+        const after = applyPlanInMemory(scenario.inventory, plan(scenario));
 
         // Act
         const second = plan(scenario, after);

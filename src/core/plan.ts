@@ -18,8 +18,8 @@ import {
   compileSelection,
   type InventoryIndex,
   indexInventory,
-  selectTargets,
-  type Target,
+  selectVolumes,
+  type SelectedVolume,
 } from './select.js';
 import { FLAG, groupSnapshots, type PolicySeries, type SeriesTable, sortSeries } from './series.js';
 import type { TagContext } from './tags.js';
@@ -133,7 +133,7 @@ function planPolicy(context: Context, policy: Policy, series: PolicySeries): voi
   const { inventory, index, options, warnings } = context;
   const selection = compileSelection(policy.select);
   for (const problem of selection.problems) warnings.push(`policy ${policy.id}: ${problem}; selects nothing`);
-  const targets = selectTargets(selection, index);
+  const targets = selectVolumes(selection, index);
   if (targets.length === 0 && selection.problems.length === 0) {
     warnings.push(`policy ${policy.id}: selects no volume`);
   }
@@ -147,7 +147,7 @@ function planPolicy(context: Context, policy: Policy, series: PolicySeries): voi
     date: context.date,
     ...(maxAgeMs !== undefined ? { expiresAt: new Date(options.now + maxAgeMs).toISOString() } : {}),
   };
-  const byVolume = new Map<string, Target>();
+  const byVolume = new Map<string, SelectedVolume>();
   for (const t of targets) {
     byVolume.set(t.volume.id, t);
     const policies = context.selectedBy.get(t.volume.id);

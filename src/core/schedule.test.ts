@@ -2,10 +2,10 @@ import { describe, expect, it } from 'vitest';
 import type { Inventory } from './model.js';
 import { planSnapshots } from './plan.js';
 import { decideDue, prepareSchedule } from './schedule.js';
-import { applyPlan } from './testing/apply.js';
-import { fleet, series } from './testing/fleet.js';
-import { creates } from './testing/plan-queries.js';
-import { HOUR, MINUTE, policy } from './testing/policy.js';
+import { applyPlanInMemory } from '../../test/support/builders/apply-in-memory.js';
+import { fleet, series } from '../../test/support/builders/fleet.js';
+import { creates } from '../../test/support/builders/plan-queries.js';
+import { HOUR, MINUTE, policy } from '../../test/support/builders/policy.js';
 
 const now = Date.parse('2024-05-10T12:00:00Z');
 const every12h = policy({
@@ -136,7 +136,7 @@ describe('cron', () => {
 
     // Act
     for (let t = first; t < first + 4 * 24 * HOUR; t += 5 * MINUTE) {
-      inventory = applyPlan(inventory, planSnapshots(inventory, policies, { now: t, runId: `r-${t}` }));
+      inventory = applyPlanInMemory(inventory, planSnapshots(inventory, policies, { now: t, runId: `r-${t}` }));
     }
 
     // Assess: one per local day, each at 03:00 local time
@@ -160,7 +160,7 @@ describe('cron', () => {
         .snapshots(series('p', [start - HOUR]))
         .build();
       for (let t = start; t < start + 24 * HOUR; t += 5 * MINUTE) {
-        inventory = applyPlan(inventory, planSnapshots(inventory, [p], { now: t, runId: 'r' }));
+        inventory = applyPlanInMemory(inventory, planSnapshots(inventory, [p], { now: t, runId: 'r' }));
       }
       return inventory.snapshots
         .filter((s) => s.state === 'pending')

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { Inventory } from './model.js';
-import { compileMatcher, compileSelection, indexInventory, selectTargets } from './select.js';
-import { fleet } from './testing/fleet.js';
-import { policy, type SelectInput } from './testing/policy.js';
+import { compileMatcher, compileSelection, indexInventory, selectVolumes } from './select.js';
+import { fleet } from '../../test/support/builders/fleet.js';
+import { policy, type SelectInput } from '../../test/support/builders/policy.js';
 
 /** Ids of the volumes a selection covers, sorted. */
 function selected(inventory: Inventory, select: SelectInput): string[] {
   const selection = compileSelection(policy({ id: 'p', select }).select);
-  return selectTargets(selection, indexInventory(inventory))
+  return selectVolumes(selection, indexInventory(inventory))
     .map((t) => t.volume.id as string)
     .sort();
 }
@@ -114,7 +114,7 @@ describe('selection', () => {
     const none = compileSelection(policy({ id: 'p', select: {} }).select);
 
     // Act
-    const targets = selectTargets(unsupported, indexInventory(estate));
+    const targets = selectVolumes(unsupported, indexInventory(estate));
 
     // Assess
     expect(targets).toEqual([]);
@@ -125,7 +125,7 @@ describe('selection', () => {
   it('returns the instance and device a volume was selected through', () => {
     // Prepare / Act
     const selection = compileSelection(policy({ id: 'p', select: { instanceNames: ['web-1'] } }).select);
-    const targets = selectTargets(selection, indexInventory(estate));
+    const targets = selectVolumes(selection, indexInventory(estate));
 
     // Assess
     expect(targets.map((t) => [t.volume.id, t.instance?.id, t.device])).toEqual([

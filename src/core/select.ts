@@ -9,7 +9,7 @@ import type { Attachment, Instance, Inventory, Tags, Volume } from './model.js';
 import type { FilterMap, Selection } from './policy/types.js';
 
 /** A volume a policy covers, with the instance (and device) it was selected through, if attached. */
-export interface Target {
+export interface SelectedVolume {
   readonly volume: Volume;
   readonly instance?: Instance;
   readonly device?: string;
@@ -165,7 +165,7 @@ export function indexInventory(inventory: Inventory): InventoryIndex {
 }
 
 /** The volumes a compiled selection covers, in inventory order. */
-export function selectTargets(selection: CompiledSelection, index: InventoryIndex): Target[] {
+export function selectVolumes(selection: CompiledSelection, index: InventoryIndex): SelectedVolume[] {
   if (selection.problems.length > 0) return [];
   const matching = new Set<string>();
   if (selection.byInstance) {
@@ -173,7 +173,7 @@ export function selectTargets(selection: CompiledSelection, index: InventoryInde
       if (i.state !== 'terminated' && holds(selection.instance, i)) matching.add(i.id);
     }
   }
-  const targets: Target[] = [];
+  const targets: SelectedVolume[] = [];
   for (const volume of index.volumes.values()) {
     const attachment = pickAttachment(selection, index, volume, matching);
     if (attachment === null || !holds(selection.volume, volume)) continue;

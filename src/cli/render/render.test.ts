@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createOf, deleteOf, planOf } from '../../app/testing/builders.js';
+import { ACCOUNT, createOf, deleteOf, planOf } from '../../../test/support/builders/actions.js';
 import type { KeepAction } from '../../core/actions.js';
 import { snapshotId, volumeId } from '../../core/model.js';
 import { planDocument, runDocument } from './json.js';
@@ -8,7 +8,7 @@ import { renderPlans, renderRun } from './text.js';
 const keep: KeepAction = {
   action: 'keep',
   policy: 'daily',
-  account: '123456789012',
+  account: ACCOUNT,
   region: 'eu-west-1',
   volumeId: volumeId('vol-1'),
   snapshotId: snapshotId('snap-kept'),
@@ -44,7 +44,7 @@ describe('text plan', () => {
 
     // Assess
     expect(text).toContain(
-      '! guard: 3 deletes wanted in 123456789012/eu-west-1, limit 1: nothing will be deleted there',
+      `! guard: 3 deletes wanted in ${ACCOUNT}/eu-west-1, limit 1: nothing will be deleted there`,
     );
   });
 
@@ -63,7 +63,7 @@ describe('JSON documents', () => {
     // Assess
     expect(document).toMatchObject({
       version: 1,
-      account: '123456789012',
+      account: ACCOUNT,
       regions: ['eu-west-1'],
       now: '2026-11-25T17:03:12.000Z',
       summary: { create: 1, delete: 1, keep: 1, skip: 0 },
@@ -71,7 +71,7 @@ describe('JSON documents', () => {
     expect((document.actions as object[])[1]).toEqual({
       action: 'delete',
       policy: 'daily',
-      account: '123456789012',
+      account: ACCOUNT,
       region: 'eu-west-1',
       volume_id: 'vol-1',
       snapshot_id: 'snap-old',

@@ -11,8 +11,8 @@ import {
   snapshotId,
   TAG,
   type VolumeId,
-} from '../../core/model.js';
-import type { CreatedSnapshot, CreateSnapshotRequest, CreateSnapshotsRequest, Ec2Port } from '../ports.js';
+} from '../../src/core/model.js';
+import type { CreatedSnapshot, CreateSnapshotRequest, CreateSnapshotsRequest, Ec2Port } from '../../src/app/ports.js';
 
 export type FakeOperation =
   | 'collectInventory'
@@ -50,7 +50,7 @@ export interface FaultOptions {
   readonly target?: string;
 }
 
-export class FakeEc2 implements Ec2Port {
+export class InMemoryEc2 implements Ec2Port {
   readonly account: string;
   readonly region: string;
   /** Every call, in order, with its request. */

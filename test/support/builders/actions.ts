@@ -1,5 +1,5 @@
 /** Small builders of inventories, actions and plans for the app layer's tests. */
-import type { CreateAction, DeleteAction, Plan, PlanAction } from '../../core/actions.js';
+import type { CreateAction, DeleteAction, Plan, PlanAction } from '../../../src/core/actions.js';
 import {
   type Instance,
   type Inventory,
@@ -9,10 +9,11 @@ import {
   TAG,
   type Volume,
   volumeId,
-} from '../../core/model.js';
+} from '../../../src/core/model.js';
 
-export const ACCOUNT = '123456789012';
-export const REGION = 'eu-west-1';
+import { ACCOUNT, REGION } from './fleet.js';
+
+export { ACCOUNT, REGION };
 export const RUN_ID = '20261125T170312Z-3f9a2c';
 
 export function instanceOf(id: string, rootDeviceName = '/dev/xvda'): Instance {

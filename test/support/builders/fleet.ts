@@ -22,7 +22,7 @@ import {
   type Tags,
   type Volume,
   volumeId,
-} from '../model.js';
+} from '../../../src/core/model.js';
 import { DAY } from './policy.js';
 
 export const ACCOUNT = '111122223333';

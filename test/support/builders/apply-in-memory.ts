@@ -2,11 +2,11 @@
  * Apply a plan to an inventory the way a perfect apply step would: creates become `pending`
  * snapshots started at the plan's `now` with the planned tags; deletes disappear.
  */
-import type { Plan } from '../actions.js';
-import { type Inventory, type Snapshot, snapshotId } from '../model.js';
+import type { Plan } from '../../../src/core/actions.js';
+import { type Inventory, type Snapshot, snapshotId } from '../../../src/core/model.js';
 
 /** The inventory after the plan ran; new snapshot ids are `snap-new-<n>`. */
-export function applyPlan(inventory: Inventory, plan: Plan): Inventory {
+export function applyPlanInMemory(inventory: Inventory, plan: Plan): Inventory {
   const now = Date.parse(plan.now);
   const deleted = new Set<string>();
   const created: Snapshot[] = [];

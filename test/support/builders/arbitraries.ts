@@ -4,9 +4,9 @@
  * AMI-backed ones, over one to three random policies. Small on purpose: 1,000 runs take seconds.
  */
 import fc from 'fast-check';
-import type { Image, Instance, Inventory, Snapshot, Volume } from '../model.js';
-import { imageId, instanceId, SNAPSHOT_STATES, snapshotId, TAG, volumeId } from '../model.js';
-import type { GuardLimit, Policy } from '../policy/types.js';
+import type { Image, Instance, Inventory, Snapshot, Volume } from '../../../src/core/model.js';
+import { imageId, instanceId, SNAPSHOT_STATES, snapshotId, TAG, volumeId } from '../../../src/core/model.js';
+import type { GuardLimit, Policy } from '../../../src/core/policy/types.js';
 import { ACCOUNT, REGION } from './fleet.js';
 import { DAY, HOUR, policy } from './policy.js';
 

@@ -11,7 +11,7 @@ import type {
   Schedule,
   Selection,
   SnapshotSettings,
-} from '../policy/types.js';
+} from '../../../src/core/policy/types.js';
 
 export const MINUTE = 60_000;
 export const HOUR = 60 * MINUTE;

@@ -1,6 +1,6 @@
 /** Small queries over a plan, so tests state what they check and not how to find it. */
-import type { CreateAction, Plan, PlanAction } from '../actions.js';
-import type { Inventory, Snapshot } from '../model.js';
+import type { CreateAction, Plan, PlanAction } from '../../../src/core/actions.js';
+import type { Inventory, Snapshot } from '../../../src/core/model.js';
 
 /** The action about one snapshot (exactly one exists for every snapshot in the inventory). */
 export function actionFor(plan: Plan, id: string): PlanAction {
