@@ -1,8 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { TAG } from '../core/model.js';
-import { applyPlan } from './apply.js';
-import { MAX_TRANSIENT_RETRIES } from './apply-creates.js';
-import type { CreateSnapshotsRequest } from './ports.js';
 import {
   createOf,
   deleteOf,
@@ -14,6 +10,10 @@ import {
 } from '../../test/support/builders/actions.js';
 import { fakeClock } from '../../test/support/fake-clock.js';
 import { InMemoryEc2 } from '../../test/support/in-memory-ec2.js';
+import { TAG } from '../core/model.js';
+import { applyPlan } from './apply.js';
+import { MAX_TRANSIENT_RETRIES } from './apply-creates.js';
+import type { CreateSnapshotsRequest } from './ports.js';
 
 const volumes = (count: number) => Array.from({ length: count }, (_, i) => volumeOf(`vol-${i + 1}`));
 

@@ -6,7 +6,7 @@
 import type { CreateAction } from '../core/actions.js';
 import type { InstanceId, Snapshot } from '../core/model.js';
 import { type ApplyContext, canWaitFor, deadlineError, isPastDeadline, resultFor } from './apply-context.js';
-import { describeError, type ErrorInfo, isTransientError, readErrorCode } from './classify-error.js';
+import { type ErrorInfo, errorCodeOf, errorInfoOf, isTransient } from './classify-error.js';
 import { buildSetRequest, type CreateUnit, type InstanceLayout } from './instance-sets.js';
 import type { CreatedSnapshot } from './ports.js';
 import { findSnapshotOf, type RunSnapshotLookup } from './run-lookup.js';
@@ -43,10 +43,10 @@ export async function applyCreateUnit(context: CreateContext, unit: CreateUnit):
       settleCreated(context, pending, await callCreate(context, unit, pending));
       return;
     } catch (error) {
-      const code = readErrorCode(error);
+      const code = errorCodeOf(error);
       if (code === CONCURRENT_LIMIT) {
         context.createsHalted = true;
-        return settleAll('deferred', describeError(error));
+        return settleAll('deferred', errorInfoOf(error));
       }
       if (code === PER_VOLUME_RATE && rateRetries < MAX_RATE_RETRIES) {
         if (!canWaitFor(context, RATE_WAIT_MS)) return settleAll('deferred', deadlineError());
@@ -54,7 +54,7 @@ export async function applyCreateUnit(context: CreateContext, unit: CreateUnit):
         await context.sleep(RATE_WAIT_MS);
         continue;
       }
-      if (!isTransientError(error)) return settleAll('failed', describeError(error));
+      if (!isTransient(error)) return settleAll('failed', errorInfoOf(error));
       const mark = context.lookup.markFailure();
       const backoff = TRANSIENT_BACKOFF_MS * 2 ** transientRetries;
       if (!canWaitFor(context, backoff)) return settleAll('deferred', deadlineError());
@@ -62,15 +62,15 @@ export async function applyCreateUnit(context: CreateContext, unit: CreateUnit):
       try {
         pending = settleFound(context, pending, await context.lookup.find(unit.policy, mark));
       } catch (lookupError) {
-        const { code: lookupCode, message } = describeError(lookupError);
-        const original = describeError(error);
+        const { code: lookupCode, message } = errorInfoOf(lookupError);
+        const original = errorInfoOf(error);
         return settleAll('failed', {
           code: original.code,
           message: `${original.message} (looking for the snapshot before a retry failed: ${lookupCode}: ${message})`,
         });
       }
       if (pending.length === 0) return;
-      if (transientRetries >= MAX_TRANSIENT_RETRIES) return settleAll('failed', describeError(error));
+      if (transientRetries >= MAX_TRANSIENT_RETRIES) return settleAll('failed', errorInfoOf(error));
       transientRetries += 1;
     }
   }

@@ -1,9 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import type { ApplyProgress } from './apply.js';
-import { applyPlan } from './apply.js';
-import { createOf, deleteOf, inventoryOf, planOf, snapshotOf, volumeOf } from '../../test/support/builders/actions.js';
+import {
+  createOf,
+  deleteOf,
+  inventoryOf,
+  planOf,
+  snapshotOf,
+  volumeOf,
+} from '../../test/support/builders/actions.js';
 import { fakeClock } from '../../test/support/fake-clock.js';
 import { InMemoryEc2 } from '../../test/support/in-memory-ec2.js';
+import type { ApplyProgress } from './apply.js';
+import { applyPlan } from './apply.js';
 
 const fleet = () =>
   inventoryOf({

@@ -7,7 +7,7 @@ import type { CreateAction, DeleteAction, Plan } from '../core/actions.js';
 import type { Inventory } from '../core/model.js';
 import { type ApplyContext, deadlineError, isPastDeadline, resultFor } from './apply-context.js';
 import { applyCreateUnit, type CreateContext } from './apply-creates.js';
-import { describeError, readErrorCode } from './classify-error.js';
+import { errorCodeOf, errorInfoOf } from './classify-error.js';
 import { groupCreates, indexInstanceLayouts } from './instance-sets.js';
 import { runPool } from './pool.js';
 import type { Ec2Port } from './ports.js';
@@ -118,7 +118,7 @@ async function applyCreates(
       for (const index of unit.members) {
         const action = creates[index];
         if (action !== undefined && !base.isSettled(index))
-          base.settle(index, resultFor(action, 'failed', { error: describeError(error) }));
+          base.settle(index, resultFor(action, 'failed', { error: errorInfoOf(error) }));
       }
     }
   });
@@ -134,12 +134,12 @@ async function applyDelete(context: ApplyContext, action: DeleteAction, position
     await context.ec2.deleteSnapshot(action.snapshotId);
     context.settle(position, resultFor(action, 'done'));
   } catch (error) {
-    const code = readErrorCode(error);
+    const code = errorCodeOf(error);
     const status =
       code === 'InvalidSnapshot.NotFound' ? 'done' : code === 'InvalidSnapshot.InUse' ? 'skipped' : 'failed';
     context.settle(
       position,
-      resultFor(action, status, status === 'done' ? {} : { error: describeError(error) }),
+      resultFor(action, status, status === 'done' ? {} : { error: errorInfoOf(error) }),
     );
   }
 }

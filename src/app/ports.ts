@@ -3,7 +3,36 @@
  * `src/aws/*` implements them with the AWS SDK; tests may implement them in memory.
  * Every operation declares the IAM actions it needs, so `iam-policy` is derived from code.
  */
+import { EbsSnapperError } from '../core/errors.js';
 import type { InstanceId, Inventory, Snapshot, SnapshotId, VolumeId } from '../core/model.js';
+
+/**
+ * The one failure type of every port: an adapter turns whatever its SDK threw into this, once.
+ * Callers read `code` and `transient`; they never look at an error's `name` or keep a list of
+ * codes of their own.
+ */
+export class PortError extends EbsSnapperError {
+  /** The API action that failed: `DeleteSnapshot`, `AssumeRole`, ... */
+  readonly operation: string;
+  /** The provider's error code: `InvalidSnapshot.NotFound`, `RequestLimitExceeded`, `TimeoutError`, ... */
+  readonly code: string;
+  /**
+   * Trying again later may work (throttling, 5xx, timeouts, dropped connections). For a call
+   * that changes something it also means the call may have been carried out after all.
+   */
+  readonly transient: boolean;
+
+  constructor(
+    operation: string,
+    details: { readonly code: string; readonly message: string; readonly transient: boolean },
+    options?: { cause?: unknown },
+  ) {
+    super(`${operation} failed: ${details.code}: ${details.message}`, options);
+    this.operation = operation;
+    this.code = details.code;
+    this.transient = details.transient;
+  }
+}
 
 /** Progress while collecting: one call per page. */
 export interface CollectProgress {
@@ -50,13 +79,6 @@ export interface Ec2Port {
    * `ebs-snapper:policy` tags): a retried create checks here first, so retries never duplicate.
    */
   findRunSnapshots(runId: string, policy: string): Promise<readonly Snapshot[]>;
-}
-
-/** An AWS error as the apply step needs to see it: the EC2 error code and whether it was retryable. */
-export interface AwsFailure {
-  /** EC2 error code, e.g. `RequestLimitExceeded`, `InvalidSnapshot.InUse`. */
-  readonly code: string;
-  readonly message: string;
 }
 
 /** IAM actions each operation needs; `iam-policy` unions them. */

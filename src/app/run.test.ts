@@ -3,14 +3,14 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Config } from '../core/policy/types.js';
 import { daily, fleet, series } from '../../test/support/builders/fleet.js';
 import { DAY, policy } from '../../test/support/builders/policy.js';
+import { fakeClock } from '../../test/support/fake-clock.js';
+import { InMemoryEc2 } from '../../test/support/in-memory-ec2.js';
+import type { Config } from '../core/policy/types.js';
 import { acquireLock, LockBusyError } from './lock.js';
 import type { ActionResult } from './results.js';
 import { hasFailures, newRunId, planTarget, runTarget, summarizeResults } from './run.js';
-import { fakeClock } from '../../test/support/fake-clock.js';
-import { InMemoryEc2 } from '../../test/support/in-memory-ec2.js';
 
 const NOW = 100 * DAY;
 const RUN = '19700411T000000Z-000001';

@@ -89,7 +89,7 @@ describe('getAccountId', () => {
     expect(failure).toMatchObject({
       operation: 'GetCallerIdentity',
       code: 'InvalidClientTokenId',
-      retryable: false,
+      transient: false,
     });
   });
 });

@@ -124,7 +124,7 @@ export async function getAccountId(sts: STSClient): Promise<string> {
     throw new AwsCallError('GetCallerIdentity', {
       code: 'InvalidResponse',
       message: 'the response has no Account',
-      retryable: false,
+      transient: false,
     });
   }
   return Account;

@@ -65,7 +65,7 @@ describe('createEc2Port', () => {
     // Assess
     expect(handler.calls).toHaveLength(1);
     expect(failure).toBeInstanceOf(AwsCallError);
-    expect(failure).toMatchObject({ code: 'InternalError', operation: 'CreateSnapshot', retryable: true });
+    expect(failure).toMatchObject({ code: 'InternalError', operation: 'CreateSnapshot', transient: true });
   });
 
   it('retries a throttled create', async () => {
@@ -132,7 +132,7 @@ describe('createEc2Port', () => {
     expect(failure).toMatchObject({
       code: 'InvalidSnapshot.NotFound',
       operation: 'DeleteSnapshot',
-      retryable: false,
+      transient: false,
     });
   });
 

@@ -148,6 +148,6 @@ function missingField(operation: string, field: string): AwsCallError {
   return new AwsCallError(operation, {
     code: 'InvalidResponse',
     message: `the response has no ${field}`,
-    retryable: false,
+    transient: false,
   });
 }

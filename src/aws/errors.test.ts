@@ -26,7 +26,7 @@ describe('AwsCallError', () => {
       name: 'AwsCallError',
       code: 'InvalidSnapshot.InUse',
       operation: 'DeleteSnapshot',
-      retryable: false,
+      transient: false,
       httpStatusCode: 400,
     });
     expect(error.cause).toBe(cause);
@@ -45,7 +45,7 @@ describe('AwsCallError', () => {
       toAwsCallError('X', sdkError('Whatever', 502, 'server')),
       toAwsCallError('X', network),
       toAwsCallError('X', sdkError('UnauthorizedOperation', 403)),
-    ].map((e) => [e.code, e.retryable]);
+    ].map((e) => [e.code, e.transient]);
 
     // Assess
     expect(hints).toEqual([
@@ -60,7 +60,7 @@ describe('AwsCallError', () => {
 
   it('wraps what a call throws, once', async () => {
     // Prepare
-    const inner = new AwsCallError('A', { code: 'C', message: 'm', retryable: false });
+    const inner = new AwsCallError('A', { code: 'C', message: 'm', transient: false });
 
     // Act
     const wrapped = await callAws('B', () => Promise.reject(inner)).catch((e: unknown) => e);

@@ -1,56 +1,67 @@
 /**
- * AWS failures as the rest of the tool sees them: one typed error with the EC2 error code.
+ * AWS failures as the rest of the tool sees them: every SDK error becomes one `AwsCallError`
+ * (the ports' `PortError`) with the AWS error code and whether trying again may work. This file
+ * is the only place that knows which codes are transient.
  */
-import { EbsSnapperError } from '../core/errors.js';
+import { PortError } from '../app/ports.js';
 
-/** Codes that mean "not now, later may work" (EC2 and the SDK's throttling names). */
-const RETRYABLE_CODES: ReadonlySet<string> = new Set([
+/** Codes that mean "not now, later may work": throttling, rate and concurrency limits, 5xx, timeouts. */
+const TRANSIENT_CODES: ReadonlySet<string> = new Set([
   'RequestLimitExceeded',
   'Throttling',
   'ThrottlingException',
   'TooManyRequestsException',
+  'ProvisionedThroughputExceededException',
   'SnapshotCreationPerVolumeRateExceeded',
   'ConcurrentSnapshotLimitExceeded',
   'InsufficientInstanceCapacity',
-  'ServiceUnavailable',
-  'Unavailable',
   'InternalError',
+  'InternalFailure',
+  'InternalServerError',
+  'ServiceUnavailable',
+  'ServiceUnavailableException',
+  'Unavailable',
   'RequestTimeout',
+  'RequestTimeoutException',
   'TimeoutError',
-]);
-const RETRYABLE_NODE_CODES: ReadonlySet<string> = new Set([
+  'NetworkingError',
   'ECONNRESET',
   'ECONNREFUSED',
-  'EPIPE',
+  'ECONNABORTED',
   'ETIMEDOUT',
+  'EPIPE',
+  'EAI_AGAIN',
+  'ENETUNREACH',
+  'EHOSTUNREACH',
+  'UND_ERR_SOCKET',
 ]);
+
+/**
+ * True for an AWS or network error code after which trying again may work.
+ *
+ * @example isTransientCode('RequestLimitExceeded') // true
+ */
+export function isTransientCode(code: string): boolean {
+  return TRANSIENT_CODES.has(code);
+}
 
 /**
  * An AWS call failed after the SDK's own retries.
  *
  * @example
  * try { await port.deleteSnapshot(id); }
- * catch (e) { if (e instanceof AwsCallError && e.code === 'InvalidSnapshot.NotFound') ...; }
+ * catch (e) { if (e instanceof PortError && e.code === 'InvalidSnapshot.NotFound') ...; }
  */
-export class AwsCallError extends EbsSnapperError {
-  /** The SDK error `name`, i.e. the EC2 error code: `InvalidSnapshot.NotFound`, `RequestLimitExceeded`, ... */
-  readonly code: string;
-  /** The API action: `DeleteSnapshot`, ... */
-  readonly operation: string;
-  /** A hint: trying again later could succeed (throttling, 5xx, timeouts, rate and concurrency limits). */
-  readonly retryable: boolean;
+export class AwsCallError extends PortError {
   /** HTTP status, when a response came back. */
   readonly httpStatusCode?: number;
 
   constructor(
     operation: string,
-    details: { code: string; message: string; retryable: boolean; httpStatusCode?: number },
+    details: { code: string; message: string; transient: boolean; httpStatusCode?: number },
     options?: { cause?: unknown },
   ) {
-    super(`${operation} failed: ${details.code}: ${details.message}`, options);
-    this.operation = operation;
-    this.code = details.code;
-    this.retryable = details.retryable;
+    super(operation, details, options);
     if (details.httpStatusCode !== undefined) this.httpStatusCode = details.httpStatusCode;
   }
 }
@@ -59,27 +70,30 @@ interface SdkErrorLike {
   name?: unknown;
   code?: unknown;
   message?: unknown;
-  $fault?: unknown;
   $retryable?: unknown;
   $metadata?: { httpStatusCode?: unknown };
 }
 
-/** Wraps anything a call threw into an {@link AwsCallError} (an `AwsCallError` passes through). */
-export function toAwsCallError(operation: string, error: unknown): AwsCallError {
-  if (error instanceof AwsCallError) return error;
+/**
+ * Wraps anything a call threw into an {@link AwsCallError} (a `PortError` passes through). The
+ * code is the SDK's error `name` (the AWS error code) or Node's network error `code`.
+ */
+export function toAwsCallError(operation: string, error: unknown): PortError {
+  if (error instanceof PortError) return error;
   const e = (typeof error === 'object' && error !== null ? error : {}) as SdkErrorLike;
   const nodeCode = typeof e.code === 'string' ? e.code : undefined;
-  const code = typeof e.name === 'string' && e.name !== 'Error' ? e.name : (nodeCode ?? 'UnknownError');
+  const name = typeof e.name === 'string' && e.name !== 'Error' ? e.name : undefined;
+  const code =
+    nodeCode !== undefined && isTransientCode(nodeCode) ? nodeCode : (name ?? nodeCode ?? 'UnknownError');
   const status = typeof e.$metadata?.httpStatusCode === 'number' ? e.$metadata.httpStatusCode : undefined;
-  const retryable =
-    RETRYABLE_CODES.has(code) ||
-    (nodeCode !== undefined && RETRYABLE_NODE_CODES.has(nodeCode)) ||
+  const transient =
+    isTransientCode(code) ||
     e.$retryable !== undefined ||
     (status !== undefined && (status >= 500 || status === 429));
   const message = typeof e.message === 'string' ? e.message : String(error);
   return new AwsCallError(
     operation,
-    { code, message, retryable, ...(status !== undefined && { httpStatusCode: status }) },
+    { code, message, transient, ...(status !== undefined && { httpStatusCode: status }) },
     { cause: error },
   );
 }

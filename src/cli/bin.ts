@@ -1,5 +1,5 @@
 /** The executable: run `main` with the process's arguments and set the exit code. */
-import { describeError, EXIT } from './exit.js';
+import { EXIT, formatErrorForCli } from './exit.js';
 import { main } from './main.js';
 
 // The lockfile pins SDK versions that support Node 20; its "upgrade to Node 22" notice is noise on stderr here.
@@ -10,7 +10,7 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    process.stderr.write(`${describeError(error, true)}\n`);
+    process.stderr.write(`${formatErrorForCli(error, true)}\n`);
     process.exitCode = EXIT.failed;
   },
 );

@@ -1,7 +1,7 @@
 import { CommanderError } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, EbsSnapperError } from '../core/errors.js';
-import { describeError, EXIT, exitCodeFor, exitCodeForError } from './exit.js';
+import { EXIT, exitCodeFor, exitCodeForError, formatErrorForCli } from './exit.js';
 
 describe('exit codes (SPEC §5)', () => {
   it.each([
@@ -24,13 +24,13 @@ describe('exit codes (SPEC §5)', () => {
   });
 });
 
-describe('describeError', () => {
+describe('formatErrorForCli', () => {
   it('lists every problem of a config error', () => {
     // Prepare
     const error = new ConfigError('ebs-snapper.yaml: 2 problems', ['a: one', 'b: two']);
 
     // Act
-    const text = describeError(error, false);
+    const text = formatErrorForCli(error, false);
 
     // Assess
     expect(text).toBe('Error: ebs-snapper.yaml: 2 problems\n  a: one\n  b: two');
@@ -41,7 +41,7 @@ describe('describeError', () => {
     const error = new EbsSnapperError('cannot collect', { cause: new Error('socket hang up') });
 
     // Act
-    const text = describeError(error, false);
+    const text = formatErrorForCli(error, false);
 
     // Assess
     expect(text).toContain('Error: cannot collect');

@@ -22,7 +22,7 @@ export function exitCodeFor(outcome: CommandOutcome, detailedExitcode: boolean):
 }
 
 /** Render an error for stderr: the message, the problems of a config error, and the cause chain with `-v`. */
-export function describeError(error: unknown, verbose: boolean): string {
+export function formatErrorForCli(error: unknown, verbose: boolean): string {
   if (error instanceof ConfigError) {
     const lines = [`Error: ${error.message}`, ...error.problems.map((p) => `  ${p}`)];
     return lines.join('\n');

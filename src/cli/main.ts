@@ -3,7 +3,7 @@
  * exit codes (0 done, 1 failed, 2 changes with --detailed-exitcode) and messages.
  */
 import { CommanderError } from 'commander';
-import { type CommandOutcome, describeError, EXIT, exitCodeFor, exitCodeForError } from './exit.js';
+import { type CommandOutcome, EXIT, exitCodeFor, exitCodeForError, formatErrorForCli } from './exit.js';
 import { type CliIo, processIo } from './io.js';
 import { buildProgram } from './program.js';
 
@@ -17,7 +17,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
     await program.parseAsync([...argv], { from: 'user' });
   } catch (error) {
     // Commander has already printed its own usage errors and help.
-    if (!(error instanceof CommanderError)) io.stderr.write(`${describeError(error, verbose)}\n`);
+    if (!(error instanceof CommanderError)) io.stderr.write(`${formatErrorForCli(error, verbose)}\n`);
     return exitCodeForError(error);
   }
   if (result === undefined) return EXIT.ok;

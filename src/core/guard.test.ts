@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { resolveGuardLimit } from './guard.js';
-import { planSnapshots } from './plan.js';
 import { fleet, manual, series, spaced } from '../../test/support/builders/fleet.js';
 import { creates, deletedIds } from '../../test/support/builders/plan-queries.js';
 import { DAY, HOUR, policy } from '../../test/support/builders/policy.js';
+import { resolveGuardLimit } from './guard.js';
+import { planSnapshots } from './plan.js';
 
 const now = Date.parse('2024-05-10T12:00:00Z');
 const p = policy({ id: 'p', select: { instanceNames: ['*'] }, every: '12h', retention: { minimum: 1 } });

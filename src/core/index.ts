@@ -28,8 +28,8 @@ export {
   compileSelection,
   type InventoryIndex,
   indexInventory,
-  selectVolumes,
   type SelectedVolume,
+  selectVolumes,
 } from './select.js';
 export { FLAG, groupSnapshots, type PolicySeries, type SeriesTable, sortSeries } from './series.js';
 export {

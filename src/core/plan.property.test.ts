@@ -1,11 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { applyPlanInMemory } from '../../test/support/builders/apply-in-memory.js';
+import { type Scenario, scenarioArb, shuffled } from '../../test/support/builders/arbitraries.js';
 import type { Plan } from './actions.js';
 import { type Inventory, TAG } from './model.js';
 import { planSnapshots } from './plan.js';
 import type { Policy } from './policy/types.js';
-import { applyPlanInMemory } from '../../test/support/builders/apply-in-memory.js';
-import { type Scenario, scenarioArb, shuffled } from '../../test/support/builders/arbitraries.js';
 
 const RUNS = { numRuns: 1000 };
 

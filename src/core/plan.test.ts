@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { TAG } from './model.js';
-import { planSnapshots } from './plan.js';
 import { fleet, manual, series, spaced } from '../../test/support/builders/fleet.js';
 import { actionFor, creates, deletedIds } from '../../test/support/builders/plan-queries.js';
 import { DAY, HOUR, policy } from '../../test/support/builders/policy.js';
+import { TAG } from './model.js';
+import { planSnapshots } from './plan.js';
 
 const now = Date.parse('2024-05-10T12:00:00Z');
 const options = { now, runId: 'run-1' };

@@ -18,8 +18,8 @@ import {
   compileSelection,
   type InventoryIndex,
   indexInventory,
-  selectVolumes,
   type SelectedVolume,
+  selectVolumes,
 } from './select.js';
 import { FLAG, groupSnapshots, type PolicySeries, type SeriesTable, sortSeries } from './series.js';
 import type { TagContext } from './tags.js';

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import type { Inventory } from './model.js';
-import { planSnapshots } from './plan.js';
-import { decideDue, prepareSchedule } from './schedule.js';
 import { applyPlanInMemory } from '../../test/support/builders/apply-in-memory.js';
 import { fleet, series } from '../../test/support/builders/fleet.js';
 import { creates } from '../../test/support/builders/plan-queries.js';
 import { HOUR, MINUTE, policy } from '../../test/support/builders/policy.js';
+import type { Inventory } from './model.js';
+import { planSnapshots } from './plan.js';
+import { decideDue, prepareSchedule } from './schedule.js';
 
 const now = Date.parse('2024-05-10T12:00:00Z');
 const every12h = policy({
@@ -136,7 +136,10 @@ describe('cron', () => {
 
     // Act
     for (let t = first; t < first + 4 * 24 * HOUR; t += 5 * MINUTE) {
-      inventory = applyPlanInMemory(inventory, planSnapshots(inventory, policies, { now: t, runId: `r-${t}` }));
+      inventory = applyPlanInMemory(
+        inventory,
+        planSnapshots(inventory, policies, { now: t, runId: `r-${t}` }),
+      );
     }
 
     // Assess: one per local day, each at 03:00 local time

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { Inventory } from './model.js';
-import { compileMatcher, compileSelection, indexInventory, selectVolumes } from './select.js';
 import { fleet } from '../../test/support/builders/fleet.js';
 import { policy, type SelectInput } from '../../test/support/builders/policy.js';
+import type { Inventory } from './model.js';
+import { compileMatcher, compileSelection, indexInventory, selectVolumes } from './select.js';
 
 /** Ids of the volumes a selection covers, sorted. */
 function selected(inventory: Inventory, select: SelectInput): string[] {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_TAGS, TAG } from './model.js';
-import { fillPlaceholders, labelSnapshot, mergeWithinLimit } from './tags.js';
 import { fleet } from '../../test/support/builders/fleet.js';
 import { policy } from '../../test/support/builders/policy.js';
+import { MAX_TAGS, TAG } from './model.js';
+import { fillPlaceholders, labelSnapshot, mergeWithinLimit } from './tags.js';
 
 const context = { runId: 'run-7', date: '2024-05-10', expiresAt: '2024-05-24T12:00:00.000Z' };
 const many = (prefix: string, count: number) =>

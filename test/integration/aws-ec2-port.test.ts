@@ -180,7 +180,7 @@ describe('the EC2 port against moto', () => {
     expect(failure).toMatchObject({
       code: 'InvalidSnapshot.NotFound',
       operation: 'DeleteSnapshot',
-      retryable: false,
+      transient: false,
     });
   });
 
@@ -235,7 +235,7 @@ describe('the EC2 port against moto', () => {
       .catch((e: unknown) => e);
 
     // Assess
-    expect(failure).toMatchObject({ code: 'InternalError', operation: 'CreateSnapshot', retryable: true });
+    expect(failure).toMatchObject({ code: 'InternalError', operation: 'CreateSnapshot', transient: true });
     expect(t.proxy.counts()).toEqual({ CreateSnapshot: 1 });
   });
 });

@@ -3,6 +3,15 @@
  * many calls are in flight at once, and fails calls with given EC2 error codes on request —
  * including "done server-side, response lost", which only a fake can produce on demand.
  */
+
+import {
+  type CreatedSnapshot,
+  type CreateSnapshotRequest,
+  type CreateSnapshotsRequest,
+  type Ec2Port,
+  PortError,
+} from '../../src/app/ports.js';
+import { isTransientCode } from '../../src/aws/errors.js';
 import {
   type InstanceId,
   type Inventory,
@@ -12,7 +21,6 @@ import {
   TAG,
   type VolumeId,
 } from '../../src/core/model.js';
-import type { CreatedSnapshot, CreateSnapshotRequest, CreateSnapshotsRequest, Ec2Port } from '../../src/app/ports.js';
 
 export type FakeOperation =
   | 'collectInventory'
@@ -21,16 +29,9 @@ export type FakeOperation =
   | 'deleteSnapshot'
   | 'findRunSnapshots';
 
-/** An error shaped like the adapter's: an EC2 error `code` and an HTTP status. */
-export class FakeAwsError extends Error {
-  readonly code: string;
-  readonly $metadata: { readonly httpStatusCode: number };
-  constructor(code: string, message = `${code} (fake)`) {
-    super(message);
-    this.name = 'AwsCallError';
-    this.code = code;
-    this.$metadata = { httpStatusCode: /Internal|Unavailable/.test(code) ? 500 : 400 };
-  }
+/** A port failure as the AWS adapter would raise it, transient exactly when the adapter says so. */
+export function fakePortError(operation: FakeOperation, code: string): PortError {
+  return new PortError(operation, { code, message: `${code} (fake)`, transient: isTransientCode(code) });
 }
 
 interface Fault {
@@ -115,8 +116,9 @@ export class InMemoryEc2 implements Ec2Port {
 
   async deleteSnapshot(id: SnapshotId): Promise<void> {
     return this.call('deleteSnapshot', id, id, () => {
-      if (!this.snapshots.some((s) => s.id === id)) throw new FakeAwsError('InvalidSnapshot.NotFound');
-      if (this.inUse.has(id)) throw new FakeAwsError('InvalidSnapshot.InUse');
+      if (!this.snapshots.some((s) => s.id === id))
+        throw fakePortError('deleteSnapshot', 'InvalidSnapshot.NotFound');
+      if (this.inUse.has(id)) throw fakePortError('deleteSnapshot', 'InvalidSnapshot.InUse');
       this.snapshots = this.snapshots.filter((s) => s.id !== id);
     });
   }
@@ -140,9 +142,9 @@ export class InMemoryEc2 implements Ec2Port {
       // Yield so that concurrent callers really overlap.
       await new Promise((resolve) => setImmediate(resolve));
       const fault = this.takeFault(operation, target);
-      if (fault !== undefined && !fault.afterSuccess) throw new FakeAwsError(fault.code);
+      if (fault !== undefined && !fault.afterSuccess) throw fakePortError(operation, fault.code);
       const result = act();
-      if (fault !== undefined) throw new FakeAwsError(fault.code);
+      if (fault !== undefined) throw fakePortError(operation, fault.code);
       return result;
     } finally {
       this.inFlight -= 1;
@@ -178,15 +180,16 @@ export class InMemoryEc2 implements Ec2Port {
   /** Which volumes a CreateSnapshots call covers, refusing what EC2 refuses. */
   private setVolumes(request: CreateSnapshotsRequest): VolumeId[] {
     const instance = this.inventory.instances.find((i) => i.id === request.instanceId);
-    if (instance === undefined) throw new FakeAwsError('InvalidInstanceID.NotFound');
+    if (instance === undefined) throw fakePortError('createSnapshots', 'InvalidInstanceID.NotFound');
     const attached = this.attachedTo(request.instanceId);
     const root = attached.find((a) => a.device === instance.rootDeviceName);
     for (const excluded of request.excludeDataVolumeIds) {
       if (!attached.some((a) => a.volumeId === excluded) || excluded === root?.volumeId) {
-        throw new FakeAwsError(
-          'InvalidParameterValue',
-          `${excluded} is not a data volume of ${request.instanceId}`,
-        );
+        throw new PortError('createSnapshots', {
+          code: 'InvalidParameterValue',
+          message: `${excluded} is not a data volume of ${request.instanceId}`,
+          transient: false,
+        });
       }
     }
     return attached

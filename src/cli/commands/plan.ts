@@ -1,7 +1,7 @@
 /** `ebs-snapper plan`: collect, plan, print; change nothing. */
 import { planTarget } from '../../app/run.js';
 import type { Plan } from '../../core/actions.js';
-import { type CommandOutcome, describeError } from '../exit.js';
+import { type CommandOutcome, formatErrorForCli } from '../exit.js';
 import { forEachTarget } from '../for-each-target.js';
 import type { CliIo } from '../io.js';
 import type { PlanOptions } from '../options.js';
@@ -23,7 +23,7 @@ export async function planCommand(options: PlanOptions, io: CliIo): Promise<Comm
   progress.done();
   const plans = outcomes.flatMap((o) => (o.ok ? [o.value] : []));
   const failures = outcomes.flatMap((o) => (o.ok ? [] : [o]));
-  reportTargetFailures(failures, progress, (e) => describeError(e, options.verbose === true));
+  reportTargetFailures(failures, progress, (e) => formatErrorForCli(e, options.verbose === true));
   await emitPlans(plans, now, options, io);
   return {
     failed: failures.length > 0 || plans.some((p) => p.guard?.tripped === true),

@@ -1,7 +1,7 @@
 /** `ebs-snapper run` (and `snapshot` / `clean`): collect, plan, apply within the EC2 limits. */
 import type { RunReport } from '../../app/results.js';
 import { hasFailures, runTarget } from '../../app/run.js';
-import { type CommandOutcome, describeError } from '../exit.js';
+import { type CommandOutcome, formatErrorForCli } from '../exit.js';
 import { forEachTarget } from '../for-each-target.js';
 import type { CliIo } from '../io.js';
 import { parseDeadline, parseNonNegativeInt, parsePositiveInt, type RunOptions } from '../options.js';
@@ -34,7 +34,7 @@ export async function runCommand(options: RunOptions, io: CliIo): Promise<Comman
   progress.done();
   const reports = outcomes.flatMap((o) => (o.ok ? [o.value] : []));
   const failures = outcomes.flatMap((o) => (o.ok ? [] : [o]));
-  reportTargetFailures(failures, progress, (e) => describeError(e, options.verbose === true));
+  reportTargetFailures(failures, progress, (e) => formatErrorForCli(e, options.verbose === true));
   await emitReports(reports, now, options, io);
   return {
     failed: failures.length > 0 || reports.some(hasFailures),
