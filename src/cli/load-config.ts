@@ -7,13 +7,14 @@ import { readFile } from 'node:fs/promises';
 import { ConfigError } from '../core/errors.js';
 import { parseConfig } from '../core/policy/parse.js';
 import type { Config } from '../core/policy/types.js';
+import type { Warning } from '../core/warnings.js';
 
 export const DEFAULT_CONFIG_FILE = 'ebs-snapper.yaml';
 
 export interface LoadedConfig {
   readonly path: string;
   readonly config: Config;
-  readonly warnings: readonly string[];
+  readonly warnings: readonly Warning[];
 }
 
 /** Which file to read, by precedence. */

@@ -4,6 +4,7 @@
  */
 import type { InstanceId, SnapshotId, VolumeId } from './model.js';
 import type { Consistency } from './policy/types.js';
+import type { Warning } from './warnings.js';
 
 export const REASON_CODES = [
   // creates
@@ -105,6 +106,6 @@ export interface Plan {
   readonly runId: string;
   readonly actions: readonly PlanAction[];
   readonly guard?: GuardOutcome;
-  readonly warnings: readonly string[];
+  readonly warnings: readonly Warning[];
   readonly summary: PlanSummary;
 }

@@ -39,3 +39,4 @@ export {
   type SnapshotLabels,
   type TagContext,
 } from './tags.js';
+export * from './warnings.js';

@@ -30,8 +30,15 @@ describe('describeOverlaps', () => {
 
     // Assess
     expect(warnings).toEqual([
-      '4 volumes are selected by policies a + b (each keeps its own series): vol-1, vol-2, vol-3, … (1 more)',
-      '1 volume is selected by policies a + c (each keeps its own series): vol-9',
+      {
+        code: 'plan.overlap',
+        message:
+          '4 volumes are selected by policies a + b (each keeps its own series): vol-1, vol-2, vol-3, … (1 more)',
+      },
+      {
+        code: 'plan.overlap',
+        message: '1 volume is selected by policies a + c (each keeps its own series): vol-9',
+      },
     ]);
   });
 });

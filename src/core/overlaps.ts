@@ -3,6 +3,7 @@
  * (SPEC §4) — but an operator should know, so the plan says it once per combination of policies
  * rather than once per volume (a fleet can have thousands of such volumes).
  */
+import { type Warning, warning } from './warnings.js';
 
 /** How many example volume ids a warning names. */
 const EXAMPLES = 3;
@@ -12,7 +13,7 @@ const EXAMPLES = 3;
  * @example describeOverlaps(new Map([['vol-1', ['a', 'b']]]))
  * // ['1 volume is selected by policies a + b (each keeps its own series): vol-1']
  */
-export function describeOverlaps(selectedBy: ReadonlyMap<string, readonly string[]>): string[] {
+export function describeOverlaps(selectedBy: ReadonlyMap<string, readonly string[]>): Warning[] {
   const byCombination = new Map<string, string[]>();
   for (const [volume, policies] of selectedBy) {
     if (policies.length < 2) continue;
@@ -26,6 +27,9 @@ export function describeOverlaps(selectedBy: ReadonlyMap<string, readonly string
     const shown = volumes.slice(0, EXAMPLES).join(', ');
     const more = volumes.length > EXAMPLES ? `, … (${volumes.length - EXAMPLES} more)` : '';
     const count = volumes.length === 1 ? '1 volume is' : `${volumes.length} volumes are`;
-    return `${count} selected by policies ${key} (each keeps its own series): ${shown}${more}`;
+    return warning(
+      'plan.overlap',
+      `${count} selected by policies ${key} (each keeps its own series): ${shown}${more}`,
+    );
   });
 }

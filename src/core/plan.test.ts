@@ -102,7 +102,11 @@ describe('planSnapshots: due', () => {
       'hourly',
       'hourly',
     ]);
-    expect(plan.warnings.filter((w) => w.includes('selected by policies daily + hourly'))).toHaveLength(1);
+    expect(
+      plan.warnings.filter(
+        (w) => w.code === 'plan.overlap' && w.message.includes('selected by policies daily + hourly'),
+      ),
+    ).toHaveLength(1);
   });
 
   it('never touches snapshots of another account', () => {
@@ -160,8 +164,13 @@ describe('planSnapshots: the plan', () => {
     const plan = planSnapshots(inventory, [web], options);
 
     // Assess
-    expect(plan.warnings).toContain('policy web: selects no volume');
-    expect(plan.warnings.some((w) => w.includes('"gone"'))).toBe(true);
+    expect(plan.warnings).toContainEqual({
+      code: 'plan.selects-nothing',
+      message: 'policy web: selects no volume',
+    });
+    expect(plan.warnings.some((w) => w.code === 'plan.unknown-policy' && w.message.includes('"gone"'))).toBe(
+      true,
+    );
     expect(actionFor(plan, 'snap-0002').reason.code).toBe('protected.unmanaged');
   });
 

@@ -23,6 +23,7 @@ import {
 } from './select.js';
 import { FLAG, groupSnapshots, type PolicySeries, type SeriesTable, sortSeries } from './series.js';
 import type { TagContext } from './tags.js';
+import { type Warning, warning } from './warnings.js';
 
 /** Options of one planning call. */
 export interface PlanOptions {
@@ -45,7 +46,7 @@ interface Context {
   readonly options: PlanOptions;
   readonly date: string;
   readonly actions: PlanAction[];
-  readonly warnings: string[];
+  readonly warnings: Warning[];
   /** Scratch array for retention reasons, reused by every series. */
   readonly reasons: Reason[];
   /** Volume id → the policies that select it, to report volumes in more than one series. */
@@ -62,7 +63,7 @@ interface Context {
  */
 export function planSnapshots(inventory: Inventory, policies: readonly Policy[], options: PlanOptions): Plan {
   const nowIso = new Date(options.now).toISOString();
-  const warnings: string[] = [];
+  const warnings: Warning[] = [];
   const byId = uniquePolicies(policies, warnings);
   const protections = collectProtections(inventory);
   const table = groupSnapshots(inventory, byId, new Set(protections.ami.keys()));
@@ -86,7 +87,12 @@ export function planSnapshots(inventory: Inventory, policies: readonly Policy[],
   warnings.push(...table.warnings, ...describeOverlaps(context.selectedBy));
   const guard = applyGuard(context.actions, options.guard, table.managed);
   if (guard?.tripped) {
-    warnings.push(`guard tripped: ${guard.wanted} deletes wanted, limit ${guard.limit}; nothing deleted`);
+    warnings.push(
+      warning(
+        'plan.guard',
+        `guard tripped: ${guard.wanted} deletes wanted, limit ${guard.limit}; nothing deleted`,
+      ),
+    );
   }
   return {
     account: inventory.account,
@@ -107,10 +113,13 @@ function sortVolumeKeys(inventory: Inventory, table: SeriesTable): string[] {
   return [...keys].sort();
 }
 
-function uniquePolicies(policies: readonly Policy[], warnings: string[]): Map<string, Policy> {
+function uniquePolicies(policies: readonly Policy[], warnings: Warning[]): Map<string, Policy> {
   const byId = new Map<string, Policy>();
   for (const p of policies) {
-    if (byId.has(p.id)) warnings.push(`policy ${p.id}: defined twice; the first definition is used`);
+    if (byId.has(p.id))
+      warnings.push(
+        warning('plan.duplicate-policy', `policy ${p.id}: defined twice; the first definition is used`),
+      );
     else byId.set(p.id, p);
   }
   return byId;
@@ -132,13 +141,15 @@ function collectProtections(inventory: Inventory): Protections {
 function planPolicy(context: Context, policy: Policy, series: PolicySeries): void {
   const { inventory, index, options, warnings } = context;
   const selection = compileSelection(policy.select);
-  for (const problem of selection.problems) warnings.push(`policy ${policy.id}: ${problem}; selects nothing`);
+  for (const problem of selection.problems)
+    warnings.push(warning('plan.selection', `policy ${policy.id}: ${problem}; selects nothing`));
   const targets = selectVolumes(selection, index);
   if (targets.length === 0 && selection.problems.length === 0) {
-    warnings.push(`policy ${policy.id}: selects no volume`);
+    warnings.push(warning('plan.selects-nothing', `policy ${policy.id}: selects no volume`));
   }
   const clock = prepareSchedule(policy.schedule, options.now);
-  if (clock.problem !== undefined) warnings.push(`policy ${policy.id}: ${clock.problem}`);
+  if (clock.problem !== undefined)
+    warnings.push(warning('plan.schedule', `policy ${policy.id}: ${clock.problem}`));
   const zone = policy.schedule.kind === 'cron' ? policy.schedule.timezone : 'UTC';
   const rules = prepareRetention(policy.retention, zone, options.now);
   const { maxAgeMs } = policy.retention;

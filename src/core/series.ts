@@ -11,6 +11,7 @@
 import type { KeepAction, Reason } from './actions.js';
 import { type Inventory, type Snapshot, type SnapshotId, TAG, type VolumeId } from './model.js';
 import type { Policy } from './policy/types.js';
+import { type Warning, warning } from './warnings.js';
 
 /** `flags` bits: the state class in the low two bits, then protections. */
 export const FLAG = {
@@ -47,7 +48,7 @@ export interface SeriesTable {
   readonly unowned: KeepAction[];
   /** Snapshots that are ours: owned by the account and tagged with a configured policy. */
   readonly managed: number;
-  readonly warnings: string[];
+  readonly warnings: Warning[];
 }
 
 const NO_POLICY: Reason = { code: 'protected.unmanaged', message: 'no ebs-snapper:policy tag' };
@@ -98,9 +99,14 @@ export function groupSnapshots(
     seriesOf[i] = k;
   }
   const table = fillSeries(snapshots, seriesOf, counts, amiSnapshotIds);
-  const warnings = [...unknown.keys()].sort().map((id) => {
-    return `${unknown.get(id)} snapshot(s) tagged with policy "${id}", which is not configured: kept as unmanaged`;
-  });
+  const warnings = [...unknown.keys()]
+    .sort()
+    .map((id) =>
+      warning(
+        'plan.unknown-policy',
+        `${unknown.get(id)} snapshot(s) tagged with policy "${id}", which is not configured: kept as unmanaged`,
+      ),
+    );
   const unowned = [
     ...keepAll(inventory, foreign, (s) => ({
       code: 'protected.foreign',

@@ -22,19 +22,14 @@ export async function prepare(options: PlanOptions, io: CliIo): Promise<Prepared
   const now = parseNow(options.now, io.clock);
   const { config, warnings } = await loadConfigFile(configPath(options.config, io.env));
   const progress = createProgress(io.stderr, options.verbose === true);
+  // "may select the same volumes" is a static guess from the selectors: `config validate` always
+  // shows it, plan/run only with -v, so a routine run's stderr stays quiet.
   for (const warning of warnings) {
-    if (options.verbose === true || !isOverlapWarning(warning)) progress.log(`warning: ${warning}`);
+    if (options.verbose === true || warning.code !== 'config.overlap')
+      progress.log(`warning: ${warning.message}`);
   }
   const targets = await resolveTargets(options, config, io.env);
   return { config, now, runId: newRunId(io.clock()), targets, progress };
-}
-
-/**
- * "policies[1] and policies[0] may select the same volumes" is a static guess from the selectors;
- * `config validate` always shows it, `plan`/`run` only with -v, so a routine run's stderr stays quiet.
- */
-function isOverlapWarning(warning: string): boolean {
-  return warning.includes('may select the same volumes');
 }
 
 /** Report the pairs that failed as a whole (credentials, collection) on stderr. */

@@ -6,6 +6,7 @@
 
 import type { ActionResult, RunReport, RunSummary } from '../../app/results.js';
 import type { Plan, PlanAction } from '../../core/actions.js';
+import type { Warning } from '../../core/warnings.js';
 
 export const PLAN_FORMAT_VERSION = 1;
 
@@ -92,7 +93,7 @@ export function planDocument(plans: readonly Plan[], now: number): Record<string
     guards: plans
       .filter((p) => p.guard !== undefined)
       .map((p) => ({ account: p.account, region: p.region, ...p.guard })),
-    warnings: [...new Set(plans.flatMap((p) => p.warnings))],
+    warnings: uniqueWarnings(plans.flatMap((p) => p.warnings)),
     summary: sumPlans(plans),
   };
 }
@@ -115,4 +116,11 @@ export function runDocument(reports: readonly RunReport[], now: number): Record<
       deadline_reached: reports.some((r) => r.deadlineReached),
     },
   };
+}
+
+/** The same warning from several account × region pairs is listed once. */
+function uniqueWarnings(warnings: readonly Warning[]): Warning[] {
+  const seen = new Map<string, Warning>();
+  for (const w of warnings) seen.set(`${w.code}\u0000${w.message}`, w);
+  return [...seen.values()];
 }

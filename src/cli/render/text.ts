@@ -70,7 +70,7 @@ export function renderPlans(plans: readonly Plan[], style: TextStyle): string {
     const shown = plan.actions.filter((a) => isShown(a, style.verbose));
     for (const action of shown) lines.push(renderAction(action, style));
     if (shown.length === 0) lines.push(paint(style, 'dim', '  no changes'));
-    for (const warning of plan.warnings) lines.push(paint(style, 'yellow', `  warning: ${warning}`));
+    for (const warning of plan.warnings) lines.push(paint(style, 'yellow', `  warning: ${warning.message}`));
     lines.push(...renderGuard(plan, style));
     lines.push('');
   }

@@ -48,6 +48,7 @@ function normalizeSnapshot(raw: ParsedPolicy['snapshot'], path: Path, report: Re
   checkPlaceholders(raw.description, [...path, 'description'], report);
   if (raw.stop_instance) {
     report.warn(
+      'config.ignored',
       [...path, 'stop_instance'],
       'not implemented yet: snapshots are taken without stopping the instance',
     );
@@ -63,7 +64,11 @@ function normalizeSnapshot(raw: ParsedPolicy['snapshot'], path: Path, report: Re
 
 function normalizeCopyTo(raw: ParsedPolicy['copy_to'], path: Path, report: Report): CopyTarget[] {
   if (raw.length > 0)
-    report.warn(path, 'cross-region copies are not implemented yet; they are ignored for now');
+    report.warn(
+      'config.ignored',
+      path,
+      'cross-region copies are not implemented yet; they are ignored for now',
+    );
   const seen = new Map<string, number>();
   return raw.map((target, index) => {
     const first = seen.get(target.region);
@@ -93,6 +98,7 @@ export function normalizePolicy(raw: ParsedPolicy, path: Path, report: Report): 
     const copyTo = normalizeCopyTo(raw.copy_to, [...path, 'copy_to'], report);
     if (snapshot.consistency === 'instance' && isVolumeTargeted(select)) {
       report.warn(
+        'config.consistency',
         [...path, 'snapshot', 'consistency'],
         '"instance" needs instances; this policy selects volumes only, so detached volumes are snapshotted one by one',
       );

@@ -79,9 +79,14 @@ function checkSomethingIsKept(
   if (retention.minimum === 0 && tiers === 0) {
     report.error(path, 'keeps no snapshot at all: set max_age, a minimum above 0 or a keep_* tier');
   } else if (retention.minimum === 0) {
-    report.warn(path, 'minimum is 0 and there is no max_age: only the keep_* tiers keep snapshots');
+    report.warn(
+      'config.retention',
+      path,
+      'minimum is 0 and there is no max_age: only the keep_* tiers keep snapshots',
+    );
   } else if (!hasMinimum && tiers === 0) {
     report.warn(
+      'config.retention',
       path,
       `no max_age, minimum or keep_* tier: only the newest ${DEFAULT_MINIMUM} snapshot is kept`,
     );

@@ -71,7 +71,7 @@ export function normalizeSchedule(raw: ParsedSchedule, path: Path, report: Repor
   const toleranceMs = normalizeTolerance(raw, path, report);
   if (raw.every !== undefined) {
     if (raw.timezone !== undefined) {
-      report.warn([...path, 'timezone'], 'only used with "cron"; ignored with "every"');
+      report.warn('config.ignored', [...path, 'timezone'], 'only used with "cron"; ignored with "every"');
     }
     return normalizeEvery(raw.every, toleranceMs, path, report);
   }

@@ -12,7 +12,7 @@ function overlapWarnings(...selects: string[]): readonly string[] {
     .join('');
   const result = parseConfig(`version: 1\npolicies:\n${policies}`);
   expect(result.errors).toEqual([]);
-  return result.warnings;
+  return result.warnings.map((w) => w.message);
 }
 
 const SAME_VOLUMES = 'policies[1] and policies[0] may select the same volumes: each keeps its own series';

@@ -6,6 +6,7 @@
  * id the other selects.
  */
 import { compileMatcher } from '../select.js';
+import type { Warning } from '../warnings.js';
 import type { Policy } from './types.js';
 
 /** Dimension name → the value lists a policy requires on it (each list is an OR; lists AND). */
@@ -79,14 +80,15 @@ export function mayOverlap(a: Policy, b: Policy): boolean {
 }
 
 /** Warnings for every pair of policies that may select the same volumes, later policy first. */
-export function findOverlaps(policies: readonly Policy[]): string[] {
-  const warnings: string[] = [];
+export function findOverlaps(policies: readonly Policy[]): Warning[] {
+  const warnings: Warning[] = [];
   for (let later = 1; later < policies.length; later++) {
     for (let earlier = 0; earlier < later; earlier++) {
       if (mayOverlap(policies[later]!, policies[earlier]!)) {
-        warnings.push(
-          `policies[${later}] and policies[${earlier}] may select the same volumes: each keeps its own series`,
-        );
+        warnings.push({
+          code: 'config.overlap',
+          message: `policies[${later}] and policies[${earlier}] may select the same volumes: each keeps its own series`,
+        });
       }
     }
   }

@@ -349,7 +349,11 @@ describe('parseConfig warnings', () => {
   it('warns that stop_instance is not implemented yet', () => {
     const result = parseConfig(documentWith(policy('a', { snapshot: '{stop_instance: true}' })));
     expect(result.warnings).toEqual([
-      'policies[0].snapshot.stop_instance: not implemented yet: snapshots are taken without stopping the instance',
+      {
+        code: 'config.ignored',
+        message:
+          'policies[0].snapshot.stop_instance: not implemented yet: snapshots are taken without stopping the instance',
+      },
     ]);
   });
 
@@ -359,14 +363,21 @@ describe('parseConfig warnings', () => {
     );
     expect(result.errors).toEqual([]);
     expect(result.warnings).toEqual([
-      'policies[0].schedule.timezone: only used with "cron"; ignored with "every"',
+      {
+        code: 'config.ignored',
+        message: 'policies[0].schedule.timezone: only used with "cron"; ignored with "every"',
+      },
     ]);
   });
 
   it('warns when a retention block sets nothing', () => {
     const result = parseConfig(documentWith(policy('a', { retention: '{}' })));
     expect(result.warnings).toEqual([
-      'policies[0].retention: no max_age, minimum or keep_* tier: only the newest 1 snapshot is kept',
+      {
+        code: 'config.retention',
+        message:
+          'policies[0].retention: no max_age, minimum or keep_* tier: only the newest 1 snapshot is kept',
+      },
     ]);
   });
 });

@@ -141,7 +141,10 @@ describe('parseConfig: the SPEC §2 example', () => {
 
     // Assess
     expect(result.warnings).toEqual([
-      'policies[0].copy_to: cross-region copies are not implemented yet; they are ignored for now',
+      {
+        code: 'config.ignored',
+        message: 'policies[0].copy_to: cross-region copies are not implemented yet; they are ignored for now',
+      },
     ]);
   });
 
@@ -300,7 +303,11 @@ describe('parseConfig: aliases', () => {
     // Assess
     expect(result.config?.policies[0]?.retention).toMatchObject({ minimum: 0, keepDaily: 7 });
     expect(result.warnings).toEqual([
-      'policies[0].retention: minimum is 0 and there is no max_age: only the keep_* tiers keep snapshots',
+      {
+        code: 'config.retention',
+        message:
+          'policies[0].retention: minimum is 0 and there is no max_age: only the keep_* tiers keep snapshots',
+      },
     ]);
   });
 });

@@ -5,6 +5,7 @@
 import { parseDocument } from 'yaml';
 import { z } from 'zod';
 import { ConfigError } from '../errors.js';
+import type { Warning } from '../warnings.js';
 import { describeValue } from './describe.js';
 import { describeIssue, formatIssues } from './issues.js';
 import { normalizePolicy } from './normalize-policy.js';
@@ -122,7 +123,7 @@ function parsePolicies(rawPolicies: readonly unknown[], report: Report): Policy[
 export function loadConfigOrThrow(
   text: string,
   source?: string,
-): { config: Config; warnings: readonly string[] } {
+): { config: Config; warnings: readonly Warning[] } {
   const result = parseConfig(text, source === undefined ? {} : { source });
   if (result.config === undefined || result.errors.length > 0) {
     const where = source === undefined ? 'the policy file' : source;

@@ -1,20 +1,21 @@
 /**
  * Collects the errors and warnings of one parse, each as `"path: message"`.
  */
+import type { Warning, WarningCode } from '../warnings.js';
 import { problem } from './describe.js';
 
 export type Path = readonly (string | number)[];
 
 export class Report {
   readonly errors: string[] = [];
-  readonly warnings: string[] = [];
+  readonly warnings: Warning[] = [];
 
   error(path: Path, message: string): void {
     this.errors.push(problem(path, message));
   }
 
-  warn(path: Path, message: string): void {
-    this.warnings.push(problem(path, message));
+  warn(code: WarningCode, path: Path, message: string): void {
+    this.warnings.push({ code, message: problem(path, message) });
   }
 
   /** Runs `check` and tells whether it added no error. */

@@ -3,6 +3,7 @@
  * validated. Durations are milliseconds, names are camelCase, every default is filled in, so the
  * planner never has to think about aliases or missing keys.
  */
+import type { Warning } from '../warnings.js';
 
 /** EC2 filter name → accepted values (OR). EC2 semantics: `*` and `?` are wildcards. */
 export type FilterMap = Readonly<Record<string, readonly string[]>>;
@@ -127,5 +128,5 @@ export interface Config {
 export interface ParseResult {
   readonly config?: Config;
   readonly errors: readonly string[];
-  readonly warnings: readonly string[];
+  readonly warnings: readonly Warning[];
 }

@@ -48,7 +48,11 @@ const policyArb = (id: string): fc.Arbitrary<Policy> =>
           ? { every: r.schedule.every }
           : { cron: r.schedule.cron, timezone: r.schedule.tz }),
         retention: {
-          minimum: r.minimum,
+          // The parser refuses a retention that keeps nothing (minimum 0, no max_age, no tier).
+          minimum:
+            r.minimum === 0 && r.maxAgeDays === undefined && r.keepDaily + r.keepWeekly + r.keepMonthly === 0
+              ? 1
+              : r.minimum,
           ...(r.maxAgeDays !== undefined ? { maxAge: r.maxAgeDays * DAY } : {}),
           keepDaily: r.keepDaily,
           keepWeekly: r.keepWeekly,

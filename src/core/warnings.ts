@@ -1,0 +1,30 @@
+/**
+ * Warnings are data, like reasons: a dotted code that code can test, and a message for people.
+ * `config.*` come from reading a policy file, `plan.*` from planning one account × region.
+ */
+
+export const WARNING_CODES = [
+  // policy file
+  'config.overlap',
+  'config.ignored',
+  'config.retention',
+  'config.consistency',
+  // plan
+  'plan.duplicate-policy',
+  'plan.selection',
+  'plan.selects-nothing',
+  'plan.schedule',
+  'plan.unknown-policy',
+  'plan.overlap',
+  'plan.guard',
+  'plan.deletes-held',
+] as const;
+export type WarningCode = (typeof WARNING_CODES)[number];
+
+export interface Warning {
+  readonly code: WarningCode;
+  readonly message: string;
+}
+
+/** @example warning('plan.selects-nothing', 'policy web: selects no volume') */
+export const warning = (code: WarningCode, message: string): Warning => ({ code, message });
