@@ -4,6 +4,7 @@
  * before any AWS call.
  */
 import { type Command, Option } from 'commander';
+import { DEFAULT_CONCURRENCY } from '../app/apply.js';
 import { UsageError } from '../core/errors.js';
 import { parseDuration } from '../core/policy/durations.js';
 
@@ -67,7 +68,7 @@ export function addRunOptions(command: Command, withOnly: boolean): Command {
       '--deadline <duration>',
       'stop starting new actions after this long, e.g. 10m (the next run picks up)',
     )
-    .option('--concurrency <n>', 'actions in flight per account × region', '8');
+    .option('--concurrency <n>', 'actions in flight per account × region', String(DEFAULT_CONCURRENCY));
   if (withOnly) {
     command.addOption(
       new Option('--only <what>', 'only take snapshots, or only delete').choices(['snapshot', 'clean']),

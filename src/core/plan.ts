@@ -12,7 +12,13 @@ import type { Inventory, VolumeId } from './model.js';
 import { describeOverlaps } from './overlaps.js';
 import { createAction, skipAction, summarize } from './plan-actions.js';
 import type { GuardLimit, Policy } from './policy/types.js';
-import { decideRetention, type Protections, prepareRetention, type RetentionRules } from './retention.js';
+import {
+  DELETE_CODES,
+  decideRetention,
+  type Protections,
+  prepareRetention,
+  type RetentionRules,
+} from './retention.js';
 import { decideDue, prepareSchedule } from './schedule.js';
 import {
   compileSelection,
@@ -207,14 +213,13 @@ function judgeSeries(
   const { reasons, actions, table } = context;
   const { account, region } = context.inventory;
   decideRetention(rules, table, k, context.protections, orphan, reasons);
-  const r = rules.reasons;
   const volumeId = key as VolumeId;
   const from = table.bounds[k]!;
   const to = table.bounds[k + 1]!;
   for (let p = from; p < to; p++) {
     const reason = reasons[p - from]!;
     const snapshotId = table.ids[p]!;
-    const deletes = reason === r.expired || reason === r.error || reason === r.orphanExpired;
+    const deletes = DELETE_CODES.has(reason.code);
     // One object shape for keeps and deletes keeps the million-action loop monomorphic.
     actions.push(
       key === ''

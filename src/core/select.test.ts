@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { fleet } from '../../test/support/builders/fleet.js';
 import { policy, type SelectInput } from '../../test/support/builders/policy.js';
 import type { Inventory } from './model.js';
+import { parseConfig } from './policy/parse.js';
 import { compileMatcher, compileSelection, indexInventory, selectVolumes } from './select.js';
 
 /** Ids of the volumes a selection covers, sorted. */
@@ -148,5 +149,21 @@ describe('compileMatcher', () => {
   ])('%s matches %s: %s', (pattern, value, expected) => {
     // Prepare / Act / Assess
     expect(compileMatcher([pattern])(value)).toBe(expected);
+  });
+
+  it('accepts every volume filter it can evaluate, the attachment ones included', () => {
+    // Prepare
+    const { config, errors } = parseConfig(
+      'version: 1\npolicies:\n  - {id: data, select: {volumes: {attachment.device: /dev/xvdf}}, schedule: {every: 1d}, retention: {minimum: 1}}\n',
+    );
+
+    // Act
+    const selection = compileSelection(config!.policies[0]!.select);
+    const ids = selectVolumes(selection, indexInventory(estate)).map((t) => t.volume.id);
+
+    // Assess
+    expect(errors).toEqual([]);
+    expect(selection.problems).toEqual([]);
+    expect(ids).toEqual(['vol-web1-data']);
   });
 });

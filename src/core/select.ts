@@ -6,6 +6,7 @@
  * 30,000 volumes costs a few property reads and Set lookups each.
  */
 import type { Attachment, Instance, Inventory, Tags, Volume } from './model.js';
+import { type FilterGetter, INSTANCE_FILTER_GETTERS, VOLUME_FILTER_GETTERS } from './policy/filters.js';
 import type { FilterMap, Selection } from './policy/types.js';
 
 /** A volume a policy covers, with the instance (and device) it was selected through, if attached. */
@@ -24,33 +25,11 @@ export interface InventoryIndex {
 /** Match one string against a list of EC2 filter values. */
 export type Matcher = (value: string) => boolean;
 
-type Getter<T> = (subject: T) => string | readonly string[] | undefined;
+type Getter<T> = FilterGetter<T>;
 interface Predicate<T> {
   readonly get: Getter<T>;
   readonly match: Matcher;
 }
-
-/** How each supported DescribeInstances filter reads an instance (`tag:<key>` is handled apart). */
-const instanceGetters: Readonly<Record<string, Getter<Instance>>> = {
-  'tag-key': (i) => Object.keys(i.tags),
-  'instance-id': (i) => i.id,
-  'instance-state-name': (i) => i.state,
-  'instance-type': (i) => i.instanceType,
-  'availability-zone': (i) => i.availabilityZone,
-};
-
-/** How each supported DescribeVolumes filter reads a volume (`tag:<key>` is handled apart). */
-const volumeGetters: Readonly<Record<string, Getter<Volume>>> = {
-  'tag-key': (v) => Object.keys(v.tags),
-  'volume-id': (v) => v.id,
-  'volume-type': (v) => v.type,
-  'availability-zone': (v) => v.availabilityZone,
-  status: (v) => v.state,
-  size: (v) => String(v.sizeGiB),
-  encrypted: (v) => (v.encrypted === true ? 'true' : 'false'),
-  'attachment.instance-id': (v) => v.attachments.map((a) => a.instanceId),
-  'attachment.device': (v) => v.attachments.map((a) => a.device),
-};
 
 /**
  * Compile EC2 filter values into one matcher: exact values go in a Set, wildcard values become
@@ -131,12 +110,12 @@ export interface CompiledSelection {
 /** Compile a policy's Selection once. Problems make the selection empty rather than too wide. */
 export function compileSelection(select: Selection): CompiledSelection {
   const problems: string[] = [];
-  const instance = compileFilters(select.instances, instanceGetters, problems, 'instances');
+  const instance = compileFilters(select.instances, INSTANCE_FILTER_GETTERS, problems, 'instances');
   const tagName: Getter<Instance> = (i) => i.tags.Name;
   if (select.instanceNames) instance.push({ get: tagName, match: compileMatcher(select.instanceNames) });
   if (select.instanceIds) instance.push({ get: (i) => i.id, match: compileMatcher(select.instanceIds) });
   if (select.asg) instance.push({ get: (i) => i.asg, match: compileMatcher(select.asg) });
-  const volume = compileFilters(select.volumes, volumeGetters, problems, 'volumes');
+  const volume = compileFilters(select.volumes, VOLUME_FILTER_GETTERS, problems, 'volumes');
   const byInstance =
     select.instances !== undefined ||
     select.instanceNames !== undefined ||

@@ -1,4 +1,5 @@
 /** `ebs-snapper run` (and `snapshot` / `clean`): collect, plan, apply within the EC2 limits. */
+import { DEFAULT_CONCURRENCY } from '../../app/apply.js';
 import type { RunReport } from '../../app/results.js';
 import { hasFailures, runTarget } from '../../app/run.js';
 import { type CommandOutcome, formatErrorForCli } from '../exit.js';
@@ -14,7 +15,7 @@ export async function runCommand(options: RunOptions, io: CliIo): Promise<Comman
   const startedAt = io.clock();
   const deadline = parseDeadline(options.deadline, startedAt);
   const maxDeletes = parseNonNegativeInt('--max-deletes', options.maxDeletes);
-  const concurrency = parsePositiveInt('--concurrency', options.concurrency) ?? 8;
+  const concurrency = parsePositiveInt('--concurrency', options.concurrency) ?? DEFAULT_CONCURRENCY;
   const { config, now, runId, targets, progress } = await prepare(options, io);
   const outcomes = await forEachTarget(targets, (target) =>
     runTarget(target.ec2, config, {

@@ -131,7 +131,7 @@ describe('parseConfig error messages', () => {
     const errors = errorsOf(documentWith(policy('a', { select: '{volumes: {instance-type: m5.large}}' })));
     expect(errors).toEqual([
       'policies[0].select.volumes.instance-type: unknown filter "instance-type"; supported: tag:<key>, tag-key, ' +
-        'volume-id, volume-type, availability-zone, status, size, encrypted',
+        'volume-id, volume-type, availability-zone, status, size, encrypted, attachment.instance-id, attachment.device',
     ]);
   });
 
