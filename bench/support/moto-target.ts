@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { type AwsClients, createAwsClients } from '../../src/aws/clients.js';
-import { loadConfigOrThrow } from '../../src/core/policy/index.js';
+import { loadConfig } from '../../src/core/policy/index.js';
 import type { Config } from '../../src/core/policy/types.js';
 import { type FaultProxy, startFaultProxy } from '../../test/support/fault-proxy.js';
 import { type MotoServer, motoClientConfig, startMoto } from '../../test/support/moto.js';
@@ -77,7 +77,7 @@ policies:
       max_age: 1 day
       minimum: ${minimum}
 `;
-  return loadConfigOrThrow(text, 'bench policy').config;
+  return loadConfig(text, { source: 'bench policy' }).config;
 }
 
 /** Tags on every seeded instance and volume: what {@link benchConfig} selects. */

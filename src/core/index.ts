@@ -14,7 +14,6 @@ export * from './model.js';
 export { type PlanOptions, planSnapshots } from './plan.js';
 export * from './policy/index.js';
 export {
-  createOffsetCache,
   DELETE_CODES,
   decideRetention,
   type Protections,
@@ -39,4 +38,5 @@ export {
   type SnapshotLabels,
   type TagContext,
 } from './tags.js';
+export { createOffsetCache } from './time-zone.js';
 export * from './warnings.js';

@@ -3,7 +3,7 @@ import { fleet, series, spaced } from '../../test/support/builders/fleet.js';
 import { actionFor, deletedIds } from '../../test/support/builders/plan-queries.js';
 import { DAY, HOUR, type PolicyInput, policy } from '../../test/support/builders/policy.js';
 import { planSnapshots } from './plan.js';
-import { createOffsetCache } from './retention.js';
+import { createOffsetCache } from './time-zone.js';
 
 const now = Date.parse('2024-05-10T12:00:00Z');
 const options = { now, runId: 'r' };

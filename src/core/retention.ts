@@ -10,9 +10,9 @@ import type { Reason, ReasonCode } from './actions.js';
 import { formatDuration } from './policy/durations.js';
 import type { Retention } from './policy/types.js';
 import { FLAG, type SeriesTable } from './series.js';
+import { createOffsetCache } from './time-zone.js';
 
 const DAY = 86_400_000;
-const HOUR = 3_600_000;
 
 type TierName = 'daily' | 'weekly' | 'monthly' | 'yearly';
 interface Tier {
@@ -203,58 +203,4 @@ function monthsFromDays(days: number): number {
   const mp = Math.floor((5 * doy + 2) / 153);
   const month = mp < 10 ? mp + 3 : mp - 9;
   return (yoe + era * 400 + (month <= 2 ? 1 : 0)) * 12 + month - 1;
-}
-
-/** Formatters by time zone, shared across plans: creating one costs far more than using it. */
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function formatterFor(timeZone: string): Intl.DateTimeFormat {
-  let format = formatters.get(timeZone);
-  if (format === undefined) {
-    format = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-    });
-    if (formatters.size >= 256) formatters.clear();
-    formatters.set(timeZone, format);
-  }
-  return format;
-}
-
-/**
- * UTC offsets of a time zone, cached per UTC hour: formatting a date costs microseconds, and a
- * series of snapshots shares few hours. An hour with a transition inside is never cached.
- */
-export function createOffsetCache(timeZone: string): (time: number) => number {
-  const format = formatterFor(timeZone);
-  const exact = (time: number): number => {
-    const p: Record<string, number> = {};
-    for (const part of format.formatToParts(time)) p[part.type] = Number(part.value);
-    const local = Date.UTC(p.year!, p.month! - 1, p.day!, p.hour!, p.minute!, p.second!);
-    return local - (time - (((time % 1000) + 1000) % 1000));
-  };
-  const cache = new Map<number, number>();
-  // Consecutive snapshots of a series often share an hour: remember the last one.
-  let lastHour = Number.NaN;
-  let lastOffset = 0;
-  return (time) => {
-    const hour = Math.floor(time / HOUR);
-    if (hour === lastHour) return lastOffset;
-    let offset = cache.get(hour);
-    if (offset === undefined) {
-      const start = exact(hour * HOUR);
-      if (exact(hour * HOUR + HOUR - 1) !== start) return exact(time);
-      cache.set(hour, start);
-      offset = start;
-    }
-    lastHour = hour;
-    lastOffset = offset;
-    return offset;
-  };
 }

@@ -174,9 +174,63 @@ describe('cron', () => {
     const spring = runs('2024-03-30T23:00:00Z');
     const fall = runs('2024-10-26T23:00:00Z');
 
-    // Assess: croner moves the missing 02:30 to 03:30 CEST; the repeated one fires on its first occurrence
-    expect(spring).toEqual(['2024-03-31T01:30:00.000Z']);
+    // Assess: the missing 02:30 fires at the end of the gap (03:00 CEST); the repeated one on its first occurrence
+    expect(spring).toEqual(['2024-03-31T01:00:00.000Z']);
     expect(fall).toEqual(['2024-10-27T00:30:00.000Z']);
+  });
+});
+
+describe('cron across daylight saving changes', () => {
+  const daily0230 = policy({
+    id: 'p',
+    select: { instances: { 'tag:Name': '*' } },
+    cron: '30 2 * * *',
+    timezone: 'Europe/Berlin',
+  });
+
+  it('fires on spring-forward day for a run at 03:00 local, when 02:30 does not exist', () => {
+    // Prepare: a run every day at 03:00 Berlin time, the first instant after the gap on 03-29
+    const runsAt = ['2026-03-28T02:00:00Z', '2026-03-29T01:00:00Z', '2026-03-30T01:00:00Z'].map(Date.parse);
+    let inventory: Inventory = fleet()
+      .instance('a')
+      .volume()
+      .snapshots(series('p', [Date.parse('2026-03-27T01:30:00Z')]))
+      .build();
+
+    // Act
+    const decisions = runsAt.map((now) => {
+      const plan = planSnapshots(inventory, [daily0230], { now, runId: `r-${now}` });
+      inventory = applyPlanInMemory(inventory, plan);
+      return creates(plan).length;
+    });
+
+    // Assess: one snapshot each day, the spring-forward day included
+    expect(decisions).toEqual([1, 1, 1]);
+  });
+
+  it('never says "next due" in the past, every 5 minutes across both changes', () => {
+    // Prepare
+    const days = ['2026-03-28T22:00:00Z', '2026-10-24T22:00:00Z'].map(Date.parse);
+    const lies: string[] = [];
+
+    // Act
+    for (const start of days) {
+      let inventory: Inventory = fleet()
+        .instance('a')
+        .volume()
+        .snapshots(series('p', [start - HOUR]))
+        .build();
+      for (let t = start; t < start + 30 * HOUR; t += 5 * MINUTE) {
+        const plan = planSnapshots(inventory, [daily0230], { now: t, runId: `r-${t}` });
+        const skip = plan.actions.find((a) => a.action === 'skip');
+        const next = skip === undefined ? undefined : /next due (\S+)/.exec(skip.reason.message)?.[1];
+        if (next !== undefined && Date.parse(next) <= t) lies.push(`${new Date(t).toISOString()}: ${next}`);
+        inventory = applyPlanInMemory(inventory, plan);
+      }
+    }
+
+    // Assess
+    expect(lies).toEqual([]);
   });
 });
 

@@ -4,8 +4,8 @@
  * Everything that depends only on the policy and `now` (the latest cron slot, the next one) is
  * computed once per policy by `prepareSchedule`; `decideDue` is then a few comparisons per series.
  */
-import { Cron } from 'croner';
 import type { Reason } from './actions.js';
+import { cronClock } from './cron-clock.js';
 import type { Schedule } from './policy/types.js';
 
 /** A schedule prepared for one `now`. */
@@ -24,25 +24,7 @@ export type DueDecision =
   | { readonly due: true; readonly reason: Reason }
   | { readonly due: false; readonly reason: Reason; readonly nextDue?: number };
 
-const SECOND = 1000;
 const NONE = (): undefined => undefined;
-
-/**
- * Compiled cron patterns, shared across plans: croner takes a fraction of a millisecond to
- * compile one, and a run plans many account × region pairs with the same policies.
- */
-const compiled = new Map<string, Cron>();
-
-function compileCron(pattern: string, timezone: string): Cron {
-  const key = `${timezone} ${pattern}`;
-  let cron = compiled.get(key);
-  if (cron === undefined) {
-    cron = new Cron(pattern, { timezone, paused: true });
-    if (compiled.size >= 256) compiled.clear();
-    compiled.set(key, cron);
-  }
-  return cron;
-}
 
 /**
  * Prepare a schedule for `now`: for cron, find the latest slot in its time zone once.
@@ -52,23 +34,15 @@ function compileCron(pattern: string, timezone: string): Cron {
 export function prepareSchedule(schedule: Schedule, now: number): ScheduleClock {
   if (schedule.kind === 'every') return { schedule, now, slotAfter: NONE };
   try {
-    const cron = compileCron(schedule.pattern, schedule.timezone);
-    // Slots are whole seconds and previousRuns() is strictly before its reference, so the
-    // reference is the start of the next second: a slot exactly at `now` counts as "at or before".
-    const reference = Math.floor(now / SECOND) * SECOND + SECOND;
-    const latest = cron.previousRuns(1, new Date(reference))[0]?.getTime();
+    const cron = cronClock(schedule.pattern, schedule.timezone);
+    const latest = cron.latestAtOrBefore(now);
     // Asked only for series that are not due (for the message), and then mostly with one time.
     const after = new Map<number, number | undefined>();
     const slotAfter = (time: number): number | undefined => {
-      if (!after.has(time)) after.set(time, cron.nextRun(new Date(time))?.getTime());
+      if (!after.has(time)) after.set(time, cron.firstAfter(time));
       return after.get(time);
     };
-    return {
-      schedule,
-      now,
-      slotAfter,
-      ...(latest !== undefined && latest <= now ? { latestSlot: latest } : {}),
-    };
+    return { schedule, now, slotAfter, ...(latest !== undefined ? { latestSlot: latest } : {}) };
   } catch (error) {
     const problem = `cron "${schedule.source}" in ${schedule.timezone} cannot be evaluated: ${String(error)}`;
     return { schedule, now, slotAfter: NONE, problem };

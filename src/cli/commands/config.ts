@@ -11,7 +11,7 @@ const NO_CHANGES: CommandOutcome = { failed: false, changes: false };
 
 /** Check a policy file; problems raise `ConfigError` (exit 1), warnings go to stderr. */
 export async function validateCommand(file: string, io: CliIo): Promise<CommandOutcome> {
-  const { config, warnings } = await loadConfigFile(file);
+  const { config, warnings } = await loadConfigFile(file, io.clock());
   for (const warning of warnings) io.stderr.write(`warning: ${warning.message}\n`);
   const count = config.policies.length;
   io.stdout.write(

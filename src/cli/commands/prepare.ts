@@ -20,7 +20,7 @@ export interface Prepared {
 
 export async function prepare(options: PlanOptions, io: CliIo): Promise<Prepared> {
   const now = parseNow(options.now, io.clock);
-  const { config, warnings } = await loadConfigFile(configPath(options.config, io.env));
+  const { config, warnings } = await loadConfigFile(configPath(options.config, io.env), io.clock());
   const progress = createProgress(io.stderr, options.verbose === true);
   // "may select the same volumes" is a static guess from the selectors: `config validate` always
   // shows it, plan/run only with -v, so a routine run's stderr stays quiet.

@@ -15,6 +15,24 @@ export function replaceQuestionMark(field: string): string {
   return field === '?' ? '*' : field;
 }
 
+/**
+ * EventBridge (and Quartz) read `a/s` as "from a, every s": croner only steps from `*` or a
+ * range, so `0/15` in the minutes becomes `0-59/15`. `max` is the field's last value.
+ *
+ * @example expandStartStep('0/15', 59) // '0-59/15'
+ */
+export function expandStartStep(field: string, max: number): string {
+  return field
+    .split(',')
+    .map((item) =>
+      item.replace(/^(\d+)\/(\d+)$/, (_, start: string, step: string) => `${start}-${max}/${step}`),
+    )
+    .join(',');
+}
+
+/** Last values of the minute, hour, day-of-month, month and year fields. */
+export const FIELD_MAX = { minute: 59, hour: 23, dayOfMonth: 31, month: 12, year: 2199 } as const;
+
 /** True when a day field restricts nothing. */
 export function isWildcard(field: string): boolean {
   return field === '*' || field === '?';

@@ -25,6 +25,7 @@ describe('normalizeCron', () => {
     ['@monthly', '0 0 0 1 * * *'],
     ['@yearly', '0 0 0 1 1 * *'],
     ['@Annually', '0 0 0 1 1 * *'],
+    ['0/15 * * * *', '0 0-59/15 * * * * *'],
   ])('reads 5-field / nickname %j as %j', (expr, pattern) => {
     // Prepare / Act
     const result = normalizeCron(expr);
@@ -49,6 +50,9 @@ describe('normalizeCron', () => {
     ['0 5 15W * ? *', '0 0 5 15W * * *'],
     ['0 5 * * ? 2027', '0 0 5 * * * 2027'],
     ['0 5 * * ? 2026-2030', '0 0 5 * * * 2026-2030'],
+    ['0/15 * * * ? *', '0 0-59/15 * * * * *'],
+    ['5/20 0/6 1/10 1/3 ? 2026/2', '0 5-59/20 0-23/6 1-31/10 1-12/3 * 2026-2199/2'],
+    ['0,30/15 * * * ? *', '0 0,30-59/15 * * * * *'],
   ])('reads AWS-style %j as %j', (expr, pattern) => {
     // Prepare / Act
     const result = normalizeCron(expr);

@@ -4,18 +4,19 @@
  * every accepted form into one canonical 7-field croner pattern:
  * `0 <minute> <hour> <day-of-month> <month> <day-of-week> <year>`.
  *
- * Daylight saving time, as croner 10 evaluates it (`new Cron(pattern, { timezone, paused: true })`),
- * checked in `cron-dst.test.ts` for `0 2 * * *` in Europe/Berlin:
- * - Spring forward (2026-03-29, 02:00 → 03:00 does not exist): the 02:00 slot is not skipped, it
- *   fires at the first instant after the gap, 03:00 CEST (01:00 UTC). An hourly schedule gets
- *   that instant twice (02:00 shifted and 03:00), which is harmless for "latest slot ≤ now".
- * - Fall back (2026-10-25, 02:00-03:00 happens twice): the slot fires once, at the first
- *   occurrence (02:00 CEST, 00:00 UTC). An hourly schedule has no slot in the repeated hour.
- * - `previousRuns(n, ref)` ignores slots in the same second as `ref`, and `match()` is false for a
- *   shifted spring-forward slot; use {@link latestCronTime}, which accounts for both.
+ * Slots in a time zone come from `../cron-clock.ts`, which maps wall-clock slots to instants with
+ * fixed daylight-saving rules (a repeated wall time fires once, at its first occurrence; a skipped
+ * one fires at the end of the gap), checked against a brute-force oracle in `cron-clock.test.ts`.
  */
 import { Cron } from 'croner';
-import { isWildcard, replaceQuestionMark, translateAwsDayOfWeek } from './cron-fields.js';
+import { cronClock } from '../cron-clock.js';
+import {
+  expandStartStep,
+  FIELD_MAX,
+  isWildcard,
+  replaceQuestionMark,
+  translateAwsDayOfWeek,
+} from './cron-fields.js';
 
 export type CronResult = { readonly pattern: string } | { readonly error: string };
 
@@ -64,7 +65,7 @@ function normalizeFields(fields: readonly string[]): CronResult {
       string,
       string,
     ];
-    return validate(['0', minute, hour, dom, month, dow, '*']);
+    return validate(['0', ...expandSteps(minute, hour, dom, month), dow, '*']);
   }
   if (fields.length === 6) return normalizeAws(fields as [string, string, string, string, string, string]);
   return {
@@ -84,7 +85,22 @@ function normalizeAws(fields: readonly [string, string, string, string, string, 
   }
   const day = translateAwsDayOfWeek(dow);
   if (typeof day !== 'string') return day;
-  return validate(['0', minute, hour, replaceQuestionMark(dom), month, day, replaceQuestionMark(year)]);
+  const [m, h, d, mo] = expandSteps(minute, hour, replaceQuestionMark(dom), month);
+  return validate(['0', m, h, d, mo, day, expandStartStep(replaceQuestionMark(year), FIELD_MAX.year)]);
+}
+
+function expandSteps(
+  minute: string,
+  hour: string,
+  dom: string,
+  month: string,
+): [string, string, string, string] {
+  return [
+    expandStartStep(minute, FIELD_MAX.minute),
+    expandStartStep(hour, FIELD_MAX.hour),
+    expandStartStep(dom, FIELD_MAX.dayOfMonth),
+    expandStartStep(month, FIELD_MAX.month),
+  ];
 }
 
 /** Lets croner judge the final pattern, and refuses patterns that can never fire (`0 0 31 2 *`). */
@@ -114,24 +130,16 @@ export function isValidTimeZone(timezone: string): boolean {
   }
 }
 
-function createCron(pattern: string, timezone: string): Cron {
-  return new Cron(pattern, { paused: true, timezone });
-}
-
 /**
  * The latest slot of a normalized pattern at or before `atMs`, in epoch ms (undefined if none).
  *
  * @example latestCronTime('0 0 3 * * * *', 'UTC', Date.parse('2026-01-02T03:00:00Z')) // that instant
  */
 export function latestCronTime(pattern: string, timezone: string, atMs: number): number | undefined {
-  // croner skips slots in the reference's own second; slots are whole seconds, so asking from
-  // the next whole second returns the latest slot ≤ atMs.
-  const reference = new Date(Math.floor(atMs / 1000) * 1000 + 1000);
-  const [previous] = createCron(pattern, timezone).previousRuns(1, reference);
-  return previous?.getTime();
+  return cronClock(pattern, timezone).latestAtOrBefore(atMs);
 }
 
 /** The first slot of a normalized pattern strictly after `afterMs`, in epoch ms (undefined if none). */
 export function nextCronTime(pattern: string, timezone: string, afterMs: number): number | undefined {
-  return createCron(pattern, timezone).nextRun(new Date(afterMs))?.getTime();
+  return cronClock(pattern, timezone).firstAfter(afterMs);
 }

@@ -15,7 +15,13 @@ export { DEFAULT_TIMEZONE, DEFAULT_TOLERANCE_MS } from './normalize-schedule.js'
 export { isVolumeTargeted } from './normalize-select.js';
 export { mayOverlap, patternsMayOverlap } from './overlap.js';
 export type { ParseOptions } from './parse.js';
-export { loadConfigOrThrow, parseConfig, parseConfigObject } from './parse.js';
+export {
+  loadConfig,
+  MAX_CONFIG_BYTES,
+  MAX_PROBLEMS_LISTED,
+  parseConfig,
+  parseConfigObject,
+} from './parse.js';
 export type { RawDocument, RawPolicy } from './schema.js';
 export { configSchema } from './schema.js';
 export * from './types.js';

@@ -2,7 +2,7 @@
  * `schedule` as written → the `Schedule` model: exactly one of `every` / `cron`, durations in ms,
  * crons as croner patterns, the time zone checked.
  */
-import { isValidTimeZone, normalizeCron } from './cron.js';
+import { isValidTimeZone, nextCronTime, normalizeCron } from './cron.js';
 import { describeValue } from './describe.js';
 import { formatDuration, parseDuration } from './durations.js';
 import { positiveDuration } from './normalize-retention.js';
@@ -58,6 +58,11 @@ function normalizeCronSchedule(
     return undefined;
   }
   if (!timezoneOk) return undefined;
+  if (report.now !== undefined && nextCronTime(result.pattern, timezone, report.now) === undefined) {
+    const when = new Date(report.now).toISOString();
+    report.error([...path, 'cron'], `${describeValue(cron)} never fires again after ${when}`);
+    return undefined;
+  }
   const schedule: Schedule = { kind: 'cron', pattern: result.pattern, timezone, toleranceMs, source: cron };
   return schedule;
 }

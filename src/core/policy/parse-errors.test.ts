@@ -140,6 +140,21 @@ describe('parseConfig error messages', () => {
     expect(errors).toEqual(['policies[0].select.instances.tag:Role: must not be an empty list']);
   });
 
+  it('rejects a cron that can never fire again, given a clock', () => {
+    // Prepare
+    const text = documentWith(policy('a', { schedule: '{cron: "0 3 * * ? 2025", timezone: Europe/Berlin}' }));
+
+    // Act
+    const withClock = parseConfig(text, { now: Date.parse('2026-11-29T12:00:00Z') }).errors;
+    const withoutClock = parseConfig(text).errors;
+
+    // Assess
+    expect(withClock).toEqual([
+      'policies[0].schedule.cron: "0 3 * * ? 2025" never fires again after 2026-11-29T12:00:00.000Z',
+    ]);
+    expect(withoutClock).toEqual([]);
+  });
+
   it('rejects a bad time zone and a bad cron', () => {
     // Prepare
     const schedule = '{cron: "0 25 * * *", timezone: Mars/Olympus}';

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../errors.js';
-import { loadConfigOrThrow, parseConfig, parseConfigObject } from './parse.js';
+import {
+  loadConfig,
+  MAX_CONFIG_BYTES,
+  MAX_PROBLEMS_LISTED,
+  parseConfig,
+  parseConfigObject,
+} from './parse.js';
 import type { Config, Policy } from './types.js';
 
 const MINUTE = 60_000;
@@ -340,10 +346,10 @@ describe('parseConfigObject', () => {
   });
 });
 
-describe('loadConfigOrThrow', () => {
+describe('loadConfig', () => {
   it('returns the config and its warnings when the file is valid', () => {
     // Prepare / Act
-    const { config, warnings } = loadConfigOrThrow(SPEC_EXAMPLE, 'ebs-snapper.yaml');
+    const { config, warnings } = loadConfig(SPEC_EXAMPLE, { source: 'ebs-snapper.yaml' });
 
     // Assess
     expect(config.policies.map((policy) => policy.id)).toEqual(['web-daily']);
@@ -355,7 +361,7 @@ describe('loadConfigOrThrow', () => {
     const text = `version: 1\npolicies:${MINIMAL_POLICY.replace('7 days', '4 dayz')}`;
 
     // Act
-    const attempt = () => loadConfigOrThrow(text, 'ebs-snapper.yaml');
+    const attempt = () => loadConfig(text, { source: 'ebs-snapper.yaml' });
 
     // Assess
     expect(attempt).toThrow(ConfigError);
@@ -363,10 +369,55 @@ describe('loadConfigOrThrow', () => {
       attempt();
     } catch (error) {
       expect(error).toBeInstanceOf(ConfigError);
-      expect((error as ConfigError).message).toBe('ebs-snapper.yaml has 1 problem');
+      expect((error as ConfigError).message).toBe('ebs-snapper.yaml: 1 problem in the policy file');
       expect((error as ConfigError).problems).toEqual([
         'policies[0].retention.max_age: "4 dayz" is not a duration',
       ]);
     }
+  });
+
+  it('refuses a document over the size cap before parsing it', () => {
+    // Prepare: a million unknown keys would take minutes to report one by one
+    const huge = `version: 1\n${'x: 1\n'.repeat(MAX_CONFIG_BYTES / 5 + 1)}`;
+
+    // Act
+    const attempt = () => loadConfig(huge, { source: 'big.yaml' });
+
+    // Assess
+    expect(attempt).toThrow(/^big\.yaml: \d+ bytes is too big for a policy file \(at most 1048576\)/);
+  });
+
+  it('lists at most the first problems and counts the rest', () => {
+    // Prepare
+    const unknownKeys = Array.from({ length: 300 }, (_, i) => `  k${i}: 1\n`).join('');
+    const text = `version: 1\nsettings:\n${unknownKeys}policies:${MINIMAL_POLICY}`;
+
+    // Act
+    let error: unknown;
+    try {
+      loadConfig(text, { source: 'many.yaml' });
+    } catch (thrown) {
+      error = thrown;
+    }
+
+    // Assess
+    expect(error).toBeInstanceOf(ConfigError);
+    const { message, problems } = error as ConfigError;
+    expect(message).toBe('many.yaml: 300 problems in the policy file');
+    expect(problems).toHaveLength(MAX_PROBLEMS_LISTED + 1);
+    expect(problems.at(-1)).toBe(`… and ${300 - MAX_PROBLEMS_LISTED} more problems`);
+  });
+
+  it('refuses bytes that are not UTF-8 instead of mangling a selector', () => {
+    // Prepare: "Rolle: Büro" in Latin-1
+    const latin1 = Uint8Array.from(
+      Buffer.from(`version: 1\npolicies:${MINIMAL_POLICY}# B\xfcro\n`, 'latin1'),
+    );
+
+    // Act
+    const attempt = () => loadConfig(latin1, { source: 'latin1.yaml' });
+
+    // Assess
+    expect(attempt).toThrow('latin1.yaml: not valid UTF-8 text; save the policy file as UTF-8');
   });
 });

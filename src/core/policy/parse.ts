@@ -18,6 +18,8 @@ import type { Config, ParseResult, Policy } from './types.js';
 export interface ParseOptions {
   /** File name or table name, prefixed to YAML syntax errors: `ebs-snapper.yaml:3:5: ...`. */
   readonly source?: string;
+  /** Epoch ms to check time-dependent rules at (a cron that never fires again); callers pass their clock. */
+  readonly now?: number;
 }
 
 /** The document with `policies` left as raw values, so each policy is checked on its own. */
@@ -41,7 +43,7 @@ export function parseConfig(text: string, options: ParseOptions = {}): ParseResu
   if (document.contents === null) {
     return { errors: ['the file is empty: it needs "version: 1" and at least one policy'], warnings: [] };
   }
-  return parseConfigObject(document.toJS({ maxAliasCount: 100 }));
+  return parseConfigObject(document.toJS({ maxAliasCount: 100 }), options);
 }
 
 function syntaxProblem(
@@ -61,11 +63,11 @@ function syntaxProblem(
 }
 
 /** Validates and normalizes an already-parsed document (e.g. from a DynamoDB item). */
-export function parseConfigObject(value: unknown): ParseResult {
+export function parseConfigObject(value: unknown, options: ParseOptions = {}): ParseResult {
   if (value === null || typeof value !== 'object' || Array.isArray(value) || isLegacyDocument(value)) {
     return { errors: [documentShapeMessage(value)], warnings: [] };
   }
-  const report = new Report();
+  const report = new Report(options.now);
   const shell = shellSchema.safeParse(value, PARSE_PARAMS);
   if (!shell.success) report.errors.push(...formatIssues(shellSchema, shell.error.issues));
   const rawPolicies = Array.isArray((value as { policies?: unknown }).policies)
@@ -116,19 +118,49 @@ function parsePolicies(rawPolicies: readonly unknown[], report: Report): Policy[
   return policies;
 }
 
+/** The largest policy document accepted: real ones are a few kB; this refuses junk at once. */
+export const MAX_CONFIG_BYTES = 1024 * 1024;
+/** At most this many problems are listed; the rest are counted. */
+export const MAX_PROBLEMS_LISTED = 50;
+
 /**
- * Parses and throws `ConfigError` (with every problem in `problems`) unless the file is valid.
- * Warnings are returned for the caller to show.
+ * Parses and throws `ConfigError` (its `problems` are the `path: message` lines, at most
+ * {@link MAX_PROBLEMS_LISTED} of them) unless the document is valid. Warnings are returned for the
+ * caller to show. Bytes are decoded as strict UTF-8: a file in another encoding is an error, not
+ * a silently mangled selector.
+ *
+ * @example const { config, warnings } = loadConfig(readFileSync('ebs-snapper.yaml'), { source: 'ebs-snapper.yaml' });
  */
-export function loadConfigOrThrow(
-  text: string,
-  source?: string,
+export function loadConfig(
+  document: string | Uint8Array,
+  options: ParseOptions = {},
 ): { config: Config; warnings: readonly Warning[] } {
-  const result = parseConfig(text, source === undefined ? {} : { source });
+  const where = options.source ?? 'the policy file';
+  const size = typeof document === 'string' ? document.length : document.byteLength;
+  if (size > MAX_CONFIG_BYTES) throw configTooBigError(where, size);
+  const result = parseConfig(typeof document === 'string' ? document : decodeUtf8(document, where), options);
   if (result.config === undefined || result.errors.length > 0) {
-    const where = source === undefined ? 'the policy file' : source;
     const count = result.errors.length;
-    throw new ConfigError(`${where} has ${count} problem${count === 1 ? '' : 's'}`, result.errors);
+    const listed = result.errors.slice(0, MAX_PROBLEMS_LISTED);
+    if (count > listed.length) listed.push(`… and ${count - listed.length} more problems`);
+    throw new ConfigError(`${where}: ${count} problem${count === 1 ? '' : 's'} in the policy file`, listed);
   }
   return { config: result.config, warnings: result.warnings };
+}
+
+/** The error for a document over {@link MAX_CONFIG_BYTES}. */
+export function configTooBigError(where: string, size: number): ConfigError {
+  return new ConfigError(
+    `${where}: ${size} bytes is too big for a policy file (at most ${MAX_CONFIG_BYTES}); is it the right file?`,
+  );
+}
+
+function decodeUtf8(bytes: Uint8Array, where: string): string {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch (error) {
+    throw new ConfigError(`${where}: not valid UTF-8 text; save the policy file as UTF-8`, [], {
+      cause: error,
+    });
+  }
 }

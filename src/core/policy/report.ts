@@ -8,6 +8,12 @@ export type Path = readonly (string | number)[];
 
 export class Report {
   readonly errors: string[] = [];
+  /**
+   * @param now epoch ms the document is checked at, for rules that depend on it (a cron that
+   *   never fires again); undefined skips them, keeping the parse independent of any clock.
+   */
+  constructor(readonly now?: number) {}
+
   readonly warnings: Warning[] = [];
 
   error(path: Path, message: string): void {
