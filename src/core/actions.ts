@@ -29,6 +29,7 @@ export const REASON_CODES = [
   'protected.locked',
   'protected.unmanaged',
   'protected.foreign',
+  'protected.future',
   'guard.max-deletes',
 ] as const;
 export type ReasonCode = (typeof REASON_CODES)[number];

@@ -177,7 +177,7 @@ function planPolicy(context: Context, policy: Policy, series: PolicySeries): voi
     if (k !== undefined) sortSeries(context.table, k);
     const target = byVolume.get(key);
     if (target) {
-      const decision = decideDue(clock, k === undefined ? undefined : newestStart(context.table, k));
+      const decision = decideDue(clock, k === undefined ? undefined : latestScheduled(context.table, k));
       context.actions.push(
         decision.due
           ? createAction(inventory, policy, target, tagContext, decision.reason)
@@ -229,10 +229,16 @@ function judgeSeries(
   }
 }
 
-/** Start of the series' newest snapshot that is not in error (the series is sorted). */
-function newestStart(table: SeriesTable, k: number): number | undefined {
-  for (let p = table.bounds[k + 1]! - 1; p >= table.bounds[k]!; p--) {
-    if ((table.flags[p]! & FLAG.stateMask) !== FLAG.error) return table.start[p];
+/**
+ * The latest time a snapshot of the series (not in error) counts for on the schedule: usually its
+ * newest one's start, earlier when the run that made it started earlier (see `scheduled`).
+ */
+function latestScheduled(table: SeriesTable, k: number): number | undefined {
+  let latest: number | undefined;
+  for (let p = table.bounds[k]!; p < table.bounds[k + 1]!; p++) {
+    if ((table.flags[p]! & FLAG.stateMask) === FLAG.error) continue;
+    const time = table.scheduled[p]!;
+    if (latest === undefined || time > latest) latest = time;
   }
-  return undefined;
+  return latest;
 }

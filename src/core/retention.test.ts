@@ -19,6 +19,50 @@ function volumeWith(times: readonly number[], extra: Parameters<typeof series>[2
   return { inventory, ids: inventory.snapshots.map((s) => s.id as string) };
 }
 
+describe('snapshots that started after now', () => {
+  // Daily snapshots from 10 days before now to 3 days after it: a clock behind, or --now in the past.
+  const times = spaced(14, DAY, { from: now + 3 * DAY });
+  const shapes: [string, PolicyInput['retention']][] = [
+    ['minimum only', { minimum: 2 }],
+    ['minimum and calendar tiers', { minimum: 2, keepDaily: 3, keepWeekly: 1 }],
+    ['tiers only', { minimum: 0, keepDaily: 2 }],
+    ['max_age', { minimum: 1, maxAge: '2d' }],
+  ];
+
+  it.each(shapes)('are never deleted, whatever the policy (%s)', (_, retention) => {
+    // Prepare
+    const p = policy({ ...base, retention });
+    const { inventory } = volumeWith(times);
+    const later = inventory.snapshots.filter((s) => s.startTime > now).map((s) => s.id as string);
+
+    // Act
+    const plan = planSnapshots(inventory, [p], options);
+
+    // Assess
+    expect(later).toHaveLength(3);
+    expect(deletedIds(plan).filter((id) => later.includes(id))).toEqual([]);
+    expect(later.map((id) => actionFor(plan, id).reason.code)).toEqual([
+      'protected.future',
+      'protected.future',
+      'protected.future',
+    ]);
+  });
+
+  it('do not count toward the minimum, so the plan keeps what it would have kept at now', () => {
+    // Prepare
+    const p = policy({ ...base, retention: { minimum: 2 } });
+    const { inventory, ids } = volumeWith(times);
+
+    // Act
+    const plan = planSnapshots(inventory, [p], options);
+
+    // Assess: ids are newest first; ids[3] and ids[4] are the newest two at or before now
+    expect(actionFor(plan, ids[3]!).reason.code).toBe('retention.minimum');
+    expect(actionFor(plan, ids[4]!).reason.code).toBe('retention.minimum');
+    expect(actionFor(plan, ids[5]!).reason.code).toBe('retention.expired');
+  });
+});
+
 describe('keep rules', () => {
   it('6 snapshots, minimum 5, three expired in the same run: exactly one deleted', () => {
     // Prepare: newest first; the three oldest are past max_age

@@ -36,6 +36,7 @@ export interface RetentionRules {
     readonly orphanExpired: Reason;
     readonly locked: Reason;
     readonly pending: Reason;
+    readonly future: Reason;
   };
 }
 
@@ -83,6 +84,10 @@ export function prepareRetention(retention: Retention, timeZone: string, now: nu
       },
       locked: { code: 'protected.locked', message: 'snapshot lock in force' },
       pending: { code: 'protected.pending', message: 'snapshot is not completed yet; never counted' },
+      future: {
+        code: 'protected.future',
+        message: `started after now (${new Date(now).toISOString()}): a plan for an earlier time never deletes it; not counted`,
+      },
     },
   };
 }
@@ -110,6 +115,8 @@ export interface Protections {
  * so they count toward `minimum` and the calendar tiers like any kept snapshot; their reason is
  * always the protection (`protected.ami`, `protected.locked`). Pending and error snapshots never
  * count: a series is never left with fewer than `minimum` snapshots that actually completed.
+ * Snapshots that started after `now` are kept (`protected.future`) and do not count either, so a
+ * plan for an earlier time keeps at least what a plan at that time would have kept.
  */
 export function decideRetention(
   rules: RetentionRules,
@@ -131,6 +138,11 @@ export function decideRetention(
   for (let p = table.bounds[k + 1]! - 1; p >= from; p--) {
     const f = flags[p]!;
     const t = start[p]!;
+    // A clock behind, or --now in the past: what started later does not exist yet for this plan.
+    if (t > now) {
+      out[p - from] = reasons.future;
+      continue;
+    }
     const locked = f & FLAG.locked ? reasons.locked : undefined;
     const protection = f & FLAG.ami ? protections.ami.get(ids[p]!) : locked;
     const state = f & FLAG.stateMask;

@@ -180,6 +180,43 @@ describe('cron', () => {
   });
 });
 
+describe('every: a slow run never makes the next one skip a slot', () => {
+  const dailyAt = (runId?: string) =>
+    fleet()
+      .instance('a')
+      .volume()
+      .snapshots(
+        series(
+          'p',
+          [Date.parse('2026-11-01T03:07:00Z')],
+          runId === undefined ? {} : { tags: { 'ebs-snapper:run-id': runId } },
+        ),
+      )
+      .build();
+  const everyDay = policy({ id: 'p', select: { instances: { 'tag:Name': '*' } }, every: '1d' });
+  const nextDayAtThree = { now: Date.parse('2026-11-02T03:00:00Z'), runId: '20261102T030000Z-000002' };
+
+  it('judges a snapshot by the start of the run that made it, 7 minutes earlier than its own start', () => {
+    // Prepare: the 03:00 run was throttled and created the snapshot at 03:07
+    const inventory = dailyAt('20261101T030000Z-000001');
+
+    // Act
+    const plan = planSnapshots(inventory, [everyDay], nextDayAtThree);
+
+    // Assess
+    expect(creates(plan)).toHaveLength(1);
+    expect(creates(plan)[0]!.reason.code).toBe('due.interval');
+  });
+
+  it('still goes by the start of a snapshot without a run id (made by an older version)', () => {
+    // Prepare / Act
+    const plan = planSnapshots(dailyAt(), [everyDay], nextDayAtThree);
+
+    // Assess: 03:07 + 1 day − 5 minutes is after 03:00
+    expect(creates(plan)).toHaveLength(0);
+  });
+});
+
 describe('cron across daylight saving changes', () => {
   const daily0230 = policy({
     id: 'p',

@@ -34,11 +34,17 @@ export interface PolicySeries {
 
 /**
  * The managed snapshots, grouped by series: series k is positions `bounds[k] .. bounds[k + 1] - 1`
- * of the parallel arrays `ids`, `start` and `flags`.
+ * of the parallel arrays `ids`, `start`, `scheduled` and `flags`.
  */
 export interface SeriesTable {
   readonly ids: SnapshotId[];
   readonly start: Float64Array;
+  /**
+   * When the snapshot counts for the schedule: the start of the run that made it (its
+   * `ebs-snapper:run-id`) when that is earlier than its own start. A run that took long to
+   * create its snapshots (throttling, a big fleet) then never makes the next run skip a slot.
+   */
+  readonly scheduled: Float64Array;
   /** `FLAG` bits. */
   readonly flags: Uint8Array;
   readonly bounds: Int32Array;
@@ -138,6 +144,8 @@ function fillSeries(
   const cursor = bounds.slice(0, counts.length);
   const ids: SnapshotId[] = new Array(total);
   const start = new Float64Array(total);
+  const scheduled = new Float64Array(total);
+  const runStarts = new Map<string, number>();
   const flags = new Uint8Array(total);
   const checkAmi = amiSnapshotIds.size > 0;
   for (let i = 0; i < seriesOf.length; i++) {
@@ -147,12 +155,28 @@ function fillSeries(
     const p = cursor[k]!++;
     ids[p] = s.id;
     start[p] = s.startTime;
+    const runId = s.tags[TAG.runId];
+    scheduled[p] = runId === undefined ? s.startTime : Math.min(s.startTime, runStartOf(runId, runStarts));
     flags[p] =
       stateClass(s.state) |
       (s.locked === true ? FLAG.locked : 0) |
       (checkAmi && amiSnapshotIds.has(s.id) ? FLAG.ami : 0);
   }
-  return { ids, start, flags, bounds };
+  return { ids, start, scheduled, flags, bounds };
+}
+
+/**
+ * The start time a run id records (`20261125T170312Z-3f9a2c`, see `newRunId`), cached per id:
+ * a million snapshots share a few hundred runs. Anything else reads as +∞ (no earlier time).
+ */
+function runStartOf(runId: string, cache: Map<string, number>): number {
+  let time = cache.get(runId);
+  if (time === undefined) {
+    const m = /^(\d{4})(\d\d)(\d\d)T(\d\d)(\d\d)(\d\d)Z(?:-|$)/.exec(runId);
+    time = m ? Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!) : Number.POSITIVE_INFINITY;
+    cache.set(runId, time);
+  }
+  return time;
 }
 
 const unknownPolicy = (id: string): Reason => ({
@@ -189,7 +213,7 @@ function compareUnowned(a: Snapshot, b: Snapshot): number {
  * general sort.
  */
 export function sortSeries(table: SeriesTable, k: number): void {
-  const { ids, start, flags } = table;
+  const { ids, start, scheduled, flags } = table;
   const from = table.bounds[k]!;
   const to = table.bounds[k + 1]!;
   let ascending = true;
@@ -203,6 +227,7 @@ export function sortSeries(table: SeriesTable, k: number): void {
   if (descending) {
     reverseRange(ids, from, to);
     start.subarray(from, to).reverse();
+    scheduled.subarray(from, to).reverse();
     flags.subarray(from, to).reverse();
     return;
   }
@@ -210,10 +235,12 @@ export function sortSeries(table: SeriesTable, k: number): void {
   positions.sort((a, b) => start[a]! - start[b]! || compareIds(ids[a]!, ids[b]!));
   const sortedIds = positions.map((p) => ids[p]!);
   const sortedStart = positions.map((p) => start[p]!);
+  const sortedScheduled = positions.map((p) => scheduled[p]!);
   const sortedFlags = positions.map((p) => flags[p]!);
   for (let j = 0; j < positions.length; j++) {
     ids[from + j] = sortedIds[j]!;
     start[from + j] = sortedStart[j]!;
+    scheduled[from + j] = sortedScheduled[j]!;
     flags[from + j] = sortedFlags[j]!;
   }
 }
