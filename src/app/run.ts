@@ -3,6 +3,7 @@
  * for every target in parallel; deployed workers will do the same under a lease.
  */
 import type { Plan } from '../core/actions.js';
+import { stoppedDeletes } from '../core/guard.js';
 import type { Inventory } from '../core/model.js';
 import { planSnapshots } from '../core/plan.js';
 import type { Config, GuardLimit } from '../core/policy/types.js';
@@ -120,12 +121,12 @@ export function summarizeResults(results: readonly ActionResult[]): RunSummary {
 }
 
 /**
- * True when the run must exit 1: an action failed, or the guard stopped the deletes (except with
- * `only: 'snapshot'`, which deletes nothing anyway).
+ * True when the run must exit 1: an action failed, or the plan stopped its deletes (guard,
+ * unverified delete safety) — except with `only: 'snapshot'`, which deletes nothing anyway.
  */
 export function hasFailures(report: RunReport): boolean {
   if (report.results.some((r) => r.status === 'failed')) return true;
-  return report.plan.guard?.tripped === true && report.only !== 'snapshot';
+  return stoppedDeletes(report.plan) && report.only !== 'snapshot';
 }
 
 /**

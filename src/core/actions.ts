@@ -31,6 +31,7 @@ export const REASON_CODES = [
   'protected.foreign',
   'protected.future',
   'guard.max-deletes',
+  'guard.unverified',
 ] as const;
 export type ReasonCode = (typeof REASON_CODES)[number];
 
@@ -107,6 +108,8 @@ export interface Plan {
   readonly runId: string;
   readonly actions: readonly PlanAction[];
   readonly guard?: GuardOutcome;
+  /** Set when deletes were held because delete safety could not be checked (inventory gaps). */
+  readonly deletesHeld?: readonly string[];
   readonly warnings: readonly Warning[];
   readonly summary: PlanSummary;
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { fleet, manual, series, spaced } from '../../test/support/builders/fleet.js';
 import { creates, deletedIds } from '../../test/support/builders/plan-queries.js';
 import { DAY, HOUR, policy } from '../../test/support/builders/policy.js';
-import { resolveGuardLimit } from './guard.js';
+import { resolveGuardLimit, stoppedDeletes } from './guard.js';
 import { planSnapshots } from './plan.js';
 
 const now = Date.parse('2024-05-10T12:00:00Z');
@@ -55,5 +55,36 @@ describe('guard', () => {
     // Assess
     expect(plan.guard).toBeUndefined();
     expect(resolveGuardLimit({ kind: 'percent', percent: 10 }, 1234)).toBe(123);
+  });
+});
+
+describe('deletes held when delete safety cannot be checked', () => {
+  it('keeps every snapshot it would delete, says why, and still creates', () => {
+    // Prepare: DescribeImages was refused, so an AMI-backed snapshot could not be told apart
+    const partial = {
+      ...inventory,
+      images: [],
+      gaps: [{ resource: 'images', error: 'DescribeImages: UnauthorizedOperation' }],
+    };
+
+    // Act
+    const plan = planSnapshots(partial, [p], { now, runId: 'r' });
+
+    // Assess
+    expect(deletedIds(plan)).toEqual([]);
+    expect(creates(plan)).toHaveLength(2);
+    expect(plan.actions.filter((a) => a.reason.code === 'guard.unverified')).toHaveLength(8);
+    expect(plan.deletesHeld).toEqual(['images (DescribeImages: UnauthorizedOperation)']);
+    expect(stoppedDeletes(plan)).toBe(true);
+    expect(plan.warnings.map((w) => w.code)).toContain('plan.deletes-held');
+  });
+
+  it('is absent when every listing was read', () => {
+    // Prepare / Act
+    const plan = planSnapshots(inventory, [p], { now, runId: 'r' });
+
+    // Assess
+    expect(plan.deletesHeld).toBeUndefined();
+    expect(stoppedDeletes(plan)).toBe(false);
   });
 });

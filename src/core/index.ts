@@ -9,7 +9,7 @@
  */
 export * from './actions.js';
 export * from './errors.js';
-export { applyGuard, resolveGuardLimit } from './guard.js';
+export { applyGuard, holdDeletes, resolveGuardLimit, stoppedDeletes } from './guard.js';
 export * from './model.js';
 export { type PlanOptions, planSnapshots } from './plan.js';
 export * from './policy/index.js';

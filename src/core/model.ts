@@ -86,6 +86,17 @@ export interface Image {
   readonly snapshotIds: readonly SnapshotId[];
 }
 
+/**
+ * A listing that delete safety depends on and that could not be read (DescribeImages refused,
+ * say). The planner then holds every delete of the account × region; creates still go ahead.
+ */
+export interface InventoryGap {
+  /** What is missing: `images`, `locked-snapshots`, ... */
+  readonly resource: string;
+  /** The failed call and its error, e.g. `DescribeImages: UnauthorizedOperation`. */
+  readonly error: string;
+}
+
 /** Everything the planner reads about one account × region. */
 export interface Inventory {
   readonly account: string;
@@ -94,6 +105,8 @@ export interface Inventory {
   readonly volumes: readonly Volume[];
   readonly snapshots: readonly Snapshot[];
   readonly images: readonly Image[];
+  /** Listings that could not be read; when any is given, nothing is deleted. */
+  readonly gaps?: readonly InventoryGap[];
 }
 
 /** The tag keys of the ownership contract (SPEC §3). */

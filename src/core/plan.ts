@@ -7,7 +7,7 @@
  * actions come out already in their final order, so the plan is never sorted as a whole.
  */
 import type { Plan, PlanAction, Reason } from './actions.js';
-import { applyGuard } from './guard.js';
+import { applyGuard, holdDeletes } from './guard.js';
 import type { Inventory, VolumeId } from './model.js';
 import { describeOverlaps } from './overlaps.js';
 import { createAction, skipAction, summarize } from './plan-actions.js';
@@ -91,6 +91,10 @@ export function planSnapshots(inventory: Inventory, policies: readonly Policy[],
   }
   for (const action of table.unowned) context.actions.push(action);
   warnings.push(...table.warnings, ...describeOverlaps(context.selectedBy));
+  const deletesHeld = holdDeletes(context.actions, inventory.gaps);
+  if (deletesHeld !== undefined) {
+    warnings.push(warning('plan.deletes-held', `nothing deleted: could not read ${deletesHeld.join(', ')}`));
+  }
   const guard = applyGuard(context.actions, options.guard, table.managed);
   if (guard?.tripped) {
     warnings.push(
@@ -107,6 +111,7 @@ export function planSnapshots(inventory: Inventory, policies: readonly Policy[],
     runId: options.runId,
     actions: context.actions,
     ...(guard ? { guard } : {}),
+    ...(deletesHeld ? { deletesHeld } : {}),
     warnings,
     summary: summarize(context.actions),
   };

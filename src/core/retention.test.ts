@@ -22,7 +22,7 @@ function volumeWith(times: readonly number[], extra: Parameters<typeof series>[2
 describe('snapshots that started after now', () => {
   // Daily snapshots from 10 days before now to 3 days after it: a clock behind, or --now in the past.
   const times = spaced(14, DAY, { from: now + 3 * DAY });
-  const shapes: [string, PolicyInput['retention']][] = [
+  const shapes: [string, NonNullable<PolicyInput['retention']>][] = [
     ['minimum only', { minimum: 2 }],
     ['minimum and calendar tiers', { minimum: 2, keepDaily: 3, keepWeekly: 1 }],
     ['tiers only', { minimum: 0, keepDaily: 2 }],

@@ -1,6 +1,7 @@
 /** `ebs-snapper plan`: collect, plan, print; change nothing. */
 import { planTarget } from '../../app/run.js';
 import type { Plan } from '../../core/actions.js';
+import { stoppedDeletes } from '../../core/guard.js';
 import { type CommandOutcome, formatErrorForCli } from '../exit.js';
 import { forEachTarget } from '../for-each-target.js';
 import type { CliIo } from '../io.js';
@@ -26,7 +27,7 @@ export async function planCommand(options: PlanOptions, io: CliIo): Promise<Comm
   reportTargetFailures(failures, progress, (e) => formatErrorForCli(e, options.verbose === true));
   await emitPlans(plans, now, options, io);
   return {
-    failed: failures.length > 0 || plans.some((p) => p.guard?.tripped === true),
+    failed: failures.length > 0 || plans.some(stoppedDeletes),
     changes: plans.some((p) => p.summary.create + p.summary.delete > 0),
   };
 }

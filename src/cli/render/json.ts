@@ -93,6 +93,9 @@ export function planDocument(plans: readonly Plan[], now: number): Record<string
     guards: plans
       .filter((p) => p.guard !== undefined)
       .map((p) => ({ account: p.account, region: p.region, ...p.guard })),
+    deletes_held: plans
+      .filter((p) => p.deletesHeld !== undefined)
+      .map((p) => ({ account: p.account, region: p.region, missing: p.deletesHeld })),
     warnings: uniqueWarnings(plans.flatMap((p) => p.warnings)),
     summary: sumPlans(plans),
   };

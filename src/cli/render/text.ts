@@ -50,14 +50,24 @@ function isShown(action: PlanAction, verbose: boolean): boolean {
     verbose ||
     action.action === 'create' ||
     action.action === 'delete' ||
-    action.reason.code === 'guard.max-deletes'
+    action.reason.code === 'guard.max-deletes' ||
+    action.reason.code === 'guard.unverified'
   );
 }
 
 function renderGuard(plan: Plan, style: TextStyle): string[] {
-  if (!plan.guard?.tripped) return [];
-  const text = `! guard: ${plan.guard.wanted} deletes wanted in ${plan.account}/${plan.region}, limit ${plan.guard.limit}: nothing will be deleted there`;
-  return [paint(style, 'yellow', text)];
+  const lines: string[] = [];
+  if (plan.guard?.tripped) {
+    lines.push(
+      `! guard: ${plan.guard.wanted} deletes wanted in ${plan.account}/${plan.region}, limit ${plan.guard.limit}: nothing will be deleted there`,
+    );
+  }
+  if (plan.deletesHeld !== undefined) {
+    lines.push(
+      `! deletes held in ${plan.account}/${plan.region}: could not read ${plan.deletesHeld.join(', ')}; snapshots are still taken`,
+    );
+  }
+  return lines.map((line) => paint(style, 'yellow', line));
 }
 
 /** One plan section per account × region, then the totals. */
