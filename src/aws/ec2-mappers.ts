@@ -106,6 +106,8 @@ export function mapSnapshot(sdk: SdkSnapshot): Snapshot | undefined {
     tags: tagsToRecord(sdk.Tags),
     ...(sdk.VolumeId !== undefined && { volumeId: volumeId(sdk.VolumeId) }),
     ...(sdk.VolumeSize !== undefined && { sizeGiB: sdk.VolumeSize }),
+    ...(sdk.FullSnapshotSizeInBytes !== undefined && { fullSizeBytes: sdk.FullSnapshotSizeInBytes }),
+    ...(sdk.StorageTier === 'archive' && { storageTier: 'archive' as const }),
     ...(sdk.Description !== undefined && { description: sdk.Description }),
   };
 }

@@ -74,11 +74,21 @@ export interface Snapshot {
   /** Epoch milliseconds. */
   readonly startTime: number;
   readonly tags: Tags;
+  /** The source volume's size (`VolumeSize`). */
   readonly sizeGiB?: number;
+  /** `FullSnapshotSizeInBytes`: the data the snapshot references, an upper bound of what it stores. */
+  readonly fullSizeBytes?: number;
+  /** `StorageTier`; undefined means standard. */
+  readonly storageTier?: StorageTier;
+  /** Epoch ms the snapshot moved to the archive tier (DescribeSnapshotTierStatus), when known. */
+  readonly archivedAt?: number;
   readonly description?: string;
   /** True when an EBS snapshot lock is in force. */
   readonly locked?: boolean;
 }
+
+export const STORAGE_TIERS = ['standard', 'archive'] as const;
+export type StorageTier = (typeof STORAGE_TIERS)[number];
 
 export interface Image {
   readonly id: ImageId;
