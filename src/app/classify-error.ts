@@ -1,7 +1,8 @@
 /**
- * How the app layer reads a thrown error: ports throw `PortError` (code, transient); anything
- * else is a bug in the tool, reported with its message and never retried.
+ * How the app layer reads a thrown error: ports throw `PortError` (code, transient); the tool's
+ * own errors name their kind; anything else is a bug, reported with its message, never retried.
  */
+import { EbsSnapperError } from '../core/errors.js';
 import { PortError } from './ports.js';
 
 /** A failure as a result carries it. */
@@ -21,6 +22,8 @@ export const BUG_CODE = 'InternalBug';
  */
 export function errorInfoOf(error: unknown): ErrorInfo {
   if (error instanceof PortError) return { code: error.code, message: error.message };
+  // The tool's own typed errors (a held lock, a bad config) name their kind.
+  if (error instanceof EbsSnapperError) return { code: error.name, message: error.message };
   const message = error instanceof Error ? error.message : String(error);
   return { code: BUG_CODE, message };
 }

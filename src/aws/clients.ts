@@ -9,7 +9,7 @@ import { EC2Client, type EC2ClientConfig } from '@aws-sdk/client-ec2';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { fromIni, fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
-import { AwsCallError, callAws } from './errors.js';
+import { AwsCallError, callAws, toAwsCallError } from './errors.js';
 import { type RetryOptions, type RetryScope, SnapperRetryStrategy } from './retry.js';
 
 /** Where and as whom to call AWS. Everything is optional except where a field says otherwise. */
@@ -103,7 +103,7 @@ export function assumeRoleCredentials(
 ): AwsCredentialIdentityProvider {
   const master =
     options.masterCredentials ?? (options.profile ? fromIni({ profile: options.profile }) : undefined);
-  return fromTemporaryCredentials({
+  const provider = fromTemporaryCredentials({
     params: { RoleArn: roleArn, RoleSessionName: options.sessionName ?? 'ebs-snapper' },
     ...(master !== undefined && { masterCredentials: master }),
     clientConfig: {
@@ -112,11 +112,35 @@ export function assumeRoleCredentials(
       retryStrategy: new SnapperRetryStrategy({ maxAttempts: 5 }),
     },
   });
+  // The SDK asks for credentials inside whatever call comes first; a refusal must blame the
+  // AssumeRole (and its role), not that call.
+  return async (identityProperties) => {
+    try {
+      return await provider(identityProperties);
+    } catch (error) {
+      const failure = toAwsCallError('AssumeRole', error);
+      throw failure.operation === 'AssumeRole'
+        ? new AwsCallError(
+            'AssumeRole',
+            {
+              code: failure.code,
+              message: `${roleArn}: ${causeMessage(error)}`,
+              transient: failure.transient,
+            },
+            { cause: error },
+          )
+        : failure;
+    }
+  };
+}
+
+function causeMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 /**
- * The account the credentials belong to (STS GetCallerIdentity). Failures, an AssumeRole that was
- * refused included, come back as an `AwsCallError` of operation `GetCallerIdentity`.
+ * The account the credentials belong to (STS GetCallerIdentity). Failures come back as an
+ * `AwsCallError` of operation `GetCallerIdentity`, or `AssumeRole` when the role was refused.
  */
 export async function getAccountId(sts: STSClient): Promise<string> {
   const { Account } = await callAws('GetCallerIdentity', () => sts.send(new GetCallerIdentityCommand({})));

@@ -1,5 +1,6 @@
 import { CommanderError } from 'commander';
 import { describe, expect, it } from 'vitest';
+import { toAwsCallError } from '../aws/errors.js';
 import { ConfigError, EbsSnapperError } from '../core/errors.js';
 import { EXIT, exitCodeFor, exitCodeForError, formatErrorForCli } from './exit.js';
 
@@ -46,5 +47,17 @@ describe('formatErrorForCli', () => {
     // Assess
     expect(text).toContain('Error: cannot collect');
     expect(text).toContain('caused by: Error: socket hang up');
+  });
+
+  it('says a cause once when the message already carries it (an unreachable endpoint)', () => {
+    // Prepare
+    const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:9'), { code: 'ECONNREFUSED' });
+    const error = toAwsCallError('GetCallerIdentity', refused);
+
+    // Act
+    const text = formatErrorForCli(error, false);
+
+    // Assess
+    expect(text).toBe('Error: GetCallerIdentity failed: ECONNREFUSED: connect ECONNREFUSED 127.0.0.1:9');
   });
 });

@@ -31,7 +31,10 @@ export function formatErrorForCli(error: unknown, verbose: boolean): string {
     const lines = [`Error: ${error.message}`];
     let cause = error.cause;
     while (cause instanceof Error) {
-      lines.push(`  caused by: ${cause.name}: ${cause.message}`);
+      // An adapter's message usually repeats its cause's: say each thing once.
+      if (!lines.some((line) => line.includes(cause instanceof Error ? cause.message : ''))) {
+        lines.push(`  caused by: ${cause.name}: ${cause.message}`);
+      }
       cause = cause.cause;
     }
     if (verbose && error.stack) lines.push(error.stack);

@@ -2,6 +2,9 @@
  * Which account × region pairs a command works on, each with its EC2 port.
  * Accounts: the default credential chain (or `--profile`), or one per `--role-arn`.
  * Regions: `--region`, else `settings.regions`, else every region the account has enabled.
+ *
+ * Each account is resolved on its own: a role that cannot be assumed, or an account whose
+ * regions cannot be listed, is one failed target; the other accounts still run.
  */
 import type { Ec2Port } from '../app/ports.js';
 import { assumeRoleCredentials, createAwsClients, getAccountId } from '../aws/clients.js';
@@ -11,6 +14,7 @@ import { ThrottleRegistry } from '../aws/throttle.js';
 import type { Config } from '../core/policy/types.js';
 import type { TargetOptions } from './options.js';
 
+/** One account × region to work on. */
 export interface Target {
   readonly account: string;
   readonly region: string;
@@ -19,35 +23,70 @@ export interface Target {
   readonly label: string;
 }
 
-type Credentials = Awaited<ReturnType<typeof assumeRoleCredentials>>;
+/** An account (or account × region) that could not be worked on at all, and why. */
+export interface TargetFailure {
+  /** `account/region`, `account/*` when no region was reached, or the role ARN's account. */
+  readonly label: string;
+  readonly account?: string;
+  readonly region?: string;
+  readonly error: unknown;
+}
+
+export interface ResolvedTargets {
+  readonly targets: readonly Target[];
+  readonly failures: readonly TargetFailure[];
+}
+
+type Credentials = ReturnType<typeof assumeRoleCredentials>;
 
 /** The region used for account-level calls (STS, DescribeRegions) before regions are known. */
 export function homeRegion(options: TargetOptions, env: NodeJS.ProcessEnv): string {
   return options.region?.[0] ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1';
 }
 
+/** The account id in a role ARN (`arn:aws:iam::111111111111:role/x`), if it has one. */
+export function accountOfRoleArn(roleArn: string): string | undefined {
+  return /^arn:aws[a-z-]*:iam::(\d{12}):role\//.exec(roleArn)?.[1];
+}
+
 export async function resolveTargets(
   options: TargetOptions,
   config: Config,
   env: NodeJS.ProcessEnv,
-): Promise<Target[]> {
+): Promise<ResolvedTargets> {
   const home = homeRegion(options, env);
   const throttle = new ThrottleRegistry();
   const roles = options.roleArn ?? [];
-  const sources: (Credentials | undefined)[] =
+  const sources: { roleArn?: string; credentials?: Credentials }[] =
     roles.length === 0
-      ? [undefined]
-      : roles.map((roleArn) =>
-          assumeRoleCredentials(roleArn, {
+      ? [{}]
+      : roles.map((roleArn) => ({
+          roleArn,
+          credentials: assumeRoleCredentials(roleArn, {
             region: home,
             ...(options.endpointUrl === undefined ? {} : { endpoint: options.endpointUrl }),
             ...(options.profile === undefined ? {} : { profile: options.profile }),
           }),
-        );
-  const perAccount = await Promise.all(
-    sources.map((credentials) => targetsForAccount(options, config, home, credentials, throttle)),
+        }));
+  const settled = await Promise.allSettled(
+    sources.map(({ credentials }) => targetsForAccount(options, config, home, credentials, throttle)),
   );
-  return perAccount.flat();
+  const targets: Target[] = [];
+  const failures: TargetFailure[] = [];
+  settled.forEach((outcome, index) => {
+    if (outcome.status === 'fulfilled') {
+      targets.push(...outcome.value);
+      return;
+    }
+    const roleArn = sources[index]?.roleArn;
+    const account = roleArn === undefined ? undefined : accountOfRoleArn(roleArn);
+    failures.push({
+      label: account === undefined ? (roleArn ?? 'default credentials') : `${account}/*`,
+      ...(account === undefined ? {} : { account }),
+      error: outcome.reason,
+    });
+  });
+  return { targets, failures };
 }
 
 async function targetsForAccount(

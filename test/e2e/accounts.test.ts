@@ -3,11 +3,13 @@ import { DescribeSnapshotsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedDemoFleet } from '../../scripts/demo-fleet.js';
+import { startFaultProxy } from '../support/fault-proxy.js';
 import { type MotoServer, motoClientConfig, startMoto } from '../support/moto.js';
 import { runCliJson, workDir, writePolicy } from './cli.js';
 import { tagsOf } from './fleet.js';
 
 const ACCOUNTS = ['111111111111', '222222222222'] as const;
+const REFUSED = '333333333333';
 const roleArn = (account: string) => `arn:aws:iam::${account}:role/ebs-snapper`;
 
 async function ec2InAccount(endpoint: string, account: string): Promise<EC2Client> {
@@ -65,6 +67,54 @@ describe('several accounts through AssumeRole', () => {
       expect(result.json.actions.filter((a) => a.account === account && a.action === 'create')).toHaveLength(
         3,
       );
+    }
+  });
+
+  it('reports a role that cannot be assumed as one failed account and runs the others', async () => {
+    // Prepare: moto assumes any role, so the proxy refuses the second account's
+    const proxy = await startFaultProxy({
+      target: moto.endpoint,
+      faults: {
+        errorsFor: {
+          AssumeRole: {
+            code: 'AccessDenied',
+            status: 403,
+            message: 'not authorized to perform sts:AssumeRole',
+            when: { RoleArn: roleArn(REFUSED) },
+          },
+        },
+      },
+    });
+    try {
+      await moto.reset();
+      const clients = await Promise.all(ACCOUNTS.map((account) => ec2InAccount(moto.endpoint, account)));
+      await seedDemoFleet(clients[0]!);
+      await seedDemoFleet(clients[1]!);
+      const env = { endpoint: proxy.endpoint, workDir: workDir() };
+      const config = writePolicy(
+        env.workDir,
+        'version: 1\nsettings: {regions: [us-east-1]}\npolicies:\n  - id: web\n    select: {instance_names: ["web-*"]}\n' +
+          '    schedule: {every: 1 day}\n    retention: {minimum: 2}\n',
+      );
+      const roles = [...ACCOUNTS, REFUSED].flatMap((a) => ['--role-arn', roleArn(a)]);
+
+      // Act
+      const result = await runCliJson(['run', '-c', config, ...roles], env);
+
+      // Assess
+      expect(result.code).toBe(1);
+      expect(result.json.summary.created).toBe(6);
+      expect(result.json.failures).toEqual([
+        {
+          account: REFUSED,
+          region: null,
+          error: { code: 'AccessDenied', message: expect.stringContaining('AssumeRole') },
+        },
+      ]);
+      expect(result.stderr).toContain(`${REFUSED}/*: Error: AssumeRole failed: AccessDenied`);
+      expect(result.stderr).not.toContain('GetCallerIdentity');
+    } finally {
+      await proxy.stop();
     }
   });
 });

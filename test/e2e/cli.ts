@@ -102,6 +102,7 @@ export interface PlanJson {
   now: string;
   actions: ActionJson[];
   summary: Record<string, number | boolean>;
+  failures?: { account: string | null; region: string | null; error: { code: string; message: string } }[];
   results?: {
     action: string;
     status: string;

@@ -65,7 +65,7 @@ export async function startFaultProxy(options: StartFaultProxyOptions): Promise<
     const action = params.get('Action');
     if (action !== null) counts[action] = (counts[action] ?? 0) + 1;
     if (config.delayMs !== undefined && config.delayMs > 0) await sleep(config.delayMs);
-    const fault = action === null ? undefined : injector.decide(action);
+    const fault = action === null ? undefined : injector.decide(action, params);
     if (fault !== undefined && action !== null) {
       faultCounts[action] = (faultCounts[action] ?? 0) + 1;
       return sendFault(res, fault, readService(req));

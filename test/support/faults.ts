@@ -17,6 +17,8 @@ export interface ForcedError {
   readonly status: number;
   readonly times?: number;
   readonly message?: string;
+  /** Only requests whose parameters have these values, e.g. `{ RoleArn: 'arn:aws:iam::2…:role/x' }`. */
+  readonly when?: Readonly<Record<string, string>>;
 }
 
 /** What the fault proxy does; `configure` replaces the whole configuration. */
@@ -47,8 +49,8 @@ export interface InjectedFault {
 }
 
 export interface FaultInjector {
-  /** The fault to answer this request of `action` with, or undefined to forward it. */
-  decide(action: string): InjectedFault | undefined;
+  /** The fault to answer this request of `action` (with these parameters) with, or undefined to forward it. */
+  decide(action: string, params?: URLSearchParams): InjectedFault | undefined;
 }
 
 interface Bucket {
@@ -95,9 +97,11 @@ export function createFaultInjector(config: FaultConfig, now = () => performance
     return true;
   }
 
-  function takeForcedError(action: string): InjectedFault | undefined {
+  function takeForcedError(action: string, params: URLSearchParams | undefined): InjectedFault | undefined {
     const forced = config.errorsFor?.[action];
     if (forced === undefined) return undefined;
+    for (const [name, value] of Object.entries(forced.when ?? {}))
+      if (params?.get(name) !== value) return undefined;
     const left = forcedLeft.get(action) ?? forced.times ?? Number.POSITIVE_INFINITY;
     if (left <= 0) return undefined;
     forcedLeft.set(action, left - 1);
@@ -106,8 +110,8 @@ export function createFaultInjector(config: FaultConfig, now = () => performance
   }
 
   return {
-    decide(action) {
-      const forced = takeForcedError(action);
+    decide(action, params) {
+      const forced = takeForcedError(action, params);
       if (forced !== undefined) return forced;
       if (!takeToken(action)) return THROTTLE;
       if (config.throttleRate !== undefined && random() < config.throttleRate) return THROTTLE;

@@ -9,11 +9,12 @@ import type { PlanOptions } from '../options.js';
 import { emitDocument } from '../render/emit.js';
 import { planDocument } from '../render/json.js';
 import { renderPlans } from '../render/text.js';
+import type { TargetFailure } from '../targets.js';
 import { prepare, reportTargetFailures } from './prepare.js';
 
 export async function planCommand(options: PlanOptions, io: CliIo): Promise<CommandOutcome> {
-  const { config, now, runId, targets, progress } = await prepare(options, io);
-  const outcomes = await forEachTarget(targets, async (target) => {
+  const { config, now, runId, targets, failures: unresolved, progress } = await prepare(options, io);
+  const { values: plans, failures } = await forEachTarget(targets, unresolved, async (target) => {
     const { plan } = await planTarget(target.ec2, config, {
       now,
       runId,
@@ -22,16 +23,20 @@ export async function planCommand(options: PlanOptions, io: CliIo): Promise<Comm
     return plan;
   });
   progress.done();
-  const plans = outcomes.flatMap((o) => (o.ok ? [o.value] : []));
-  const failures = outcomes.flatMap((o) => (o.ok ? [] : [o]));
   reportTargetFailures(failures, progress, (e) => formatErrorForCli(e, options.verbose === true));
-  await emitPlans(plans, now, options, io);
+  await emitPlans(plans, failures, now, options, io);
   return {
     failed: failures.length > 0 || plans.some(stoppedDeletes),
     changes: plans.some((p) => p.summary.create + p.summary.delete > 0),
   };
 }
 
-function emitPlans(plans: readonly Plan[], now: number, options: PlanOptions, io: CliIo): Promise<void> {
-  return emitDocument(planDocument(plans, now), (style) => renderPlans(plans, style), options, io);
+function emitPlans(
+  plans: readonly Plan[],
+  failures: readonly TargetFailure[],
+  now: number,
+  options: PlanOptions,
+  io: CliIo,
+): Promise<void> {
+  return emitDocument(planDocument(plans, now, failures), (style) => renderPlans(plans, style), options, io);
 }

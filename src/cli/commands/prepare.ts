@@ -8,13 +8,15 @@ import type { CliIo } from '../io.js';
 import { configPath, loadConfigFile } from '../load-config.js';
 import { type PlanOptions, parseNow } from '../options.js';
 import { createProgress, type Progress } from '../progress.js';
-import { resolveTargets, type Target } from '../targets.js';
+import { resolveTargets, type Target, type TargetFailure } from '../targets.js';
 
 export interface Prepared {
   readonly config: Config;
   readonly now: number;
   readonly runId: string;
   readonly targets: readonly Target[];
+  /** Accounts that could not be worked on at all (a refused role, say): each is reported, exit 1. */
+  readonly failures: readonly TargetFailure[];
   readonly progress: Progress;
 }
 
@@ -28,15 +30,15 @@ export async function prepare(options: PlanOptions, io: CliIo): Promise<Prepared
     if (options.verbose === true || warning.code !== 'config.overlap')
       progress.log(`warning: ${warning.message}`);
   }
-  const targets = await resolveTargets(options, config, io.env);
-  return { config, now, runId: newRunId(io.clock()), targets, progress };
+  const { targets, failures } = await resolveTargets(options, config, io.env);
+  return { config, now, runId: newRunId(io.clock()), targets, failures, progress };
 }
 
-/** Report the pairs that failed as a whole (credentials, collection) on stderr. */
+/** Report the accounts and pairs that failed as a whole (a refused role, collection) on stderr. */
 export function reportTargetFailures(
-  failures: readonly { target: Target; error: unknown }[],
+  failures: readonly TargetFailure[],
   progress: Progress,
   describe: (error: unknown) => string,
 ): void {
-  for (const { target, error } of failures) progress.log(`${target.label}: ${describe(error)}`);
+  for (const { label, error } of failures) progress.log(`${label}: ${describe(error)}`);
 }

@@ -9,6 +9,7 @@ import { parseDeadline, parseNonNegativeInt, parsePositiveInt, type RunOptions }
 import { emitDocument } from '../render/emit.js';
 import { runDocument } from '../render/json.js';
 import { renderRun } from '../render/text.js';
+import type { TargetFailure } from '../targets.js';
 import { prepare, reportTargetFailures } from './prepare.js';
 
 export async function runCommand(options: RunOptions, io: CliIo): Promise<CommandOutcome> {
@@ -16,8 +17,8 @@ export async function runCommand(options: RunOptions, io: CliIo): Promise<Comman
   const deadline = parseDeadline(options.deadline, startedAt);
   const maxDeletes = parseNonNegativeInt('--max-deletes', options.maxDeletes);
   const concurrency = parsePositiveInt('--concurrency', options.concurrency) ?? DEFAULT_CONCURRENCY;
-  const { config, now, runId, targets, progress } = await prepare(options, io);
-  const outcomes = await forEachTarget(targets, (target) =>
+  const { config, now, runId, targets, failures: unresolved, progress } = await prepare(options, io);
+  const { values: reports, failures } = await forEachTarget(targets, unresolved, (target) =>
     runTarget(target.ec2, config, {
       now,
       runId,
@@ -33,10 +34,8 @@ export async function runCommand(options: RunOptions, io: CliIo): Promise<Comman
     }),
   );
   progress.done();
-  const reports = outcomes.flatMap((o) => (o.ok ? [o.value] : []));
-  const failures = outcomes.flatMap((o) => (o.ok ? [] : [o]));
   reportTargetFailures(failures, progress, (e) => formatErrorForCli(e, options.verbose === true));
-  await emitReports(reports, now, options, io);
+  await emitReports(reports, failures, now, options, io);
   return {
     failed: failures.length > 0 || reports.some(hasFailures),
     changes:
@@ -50,9 +49,10 @@ function hasPlannedChanges(reports: readonly RunReport[]): boolean {
 
 function emitReports(
   reports: readonly RunReport[],
+  failures: readonly TargetFailure[],
   now: number,
   options: RunOptions,
   io: CliIo,
 ): Promise<void> {
-  return emitDocument(runDocument(reports, now), (style) => renderRun(reports, style), options, io);
+  return emitDocument(runDocument(reports, now, failures), (style) => renderRun(reports, style), options, io);
 }

@@ -4,9 +4,11 @@
  * `run` adds `results` and the run summary.
  */
 
+import { errorInfoOf } from '../../app/classify-error.js';
 import type { ActionResult, RunReport, RunSummary } from '../../app/results.js';
 import type { Plan, PlanAction } from '../../core/actions.js';
 import type { Warning } from '../../core/warnings.js';
+import type { TargetFailure } from '../targets.js';
 
 export const PLAN_FORMAT_VERSION = 1;
 
@@ -82,7 +84,11 @@ function accountsOf(plans: readonly Plan[]): string | string[] | null {
 }
 
 /** The plan document for `plan` (and the plan half of `run`). */
-export function planDocument(plans: readonly Plan[], now: number): Record<string, unknown> {
+export function planDocument(
+  plans: readonly Plan[],
+  now: number,
+  failures: readonly TargetFailure[] = [],
+): Record<string, unknown> {
   return {
     version: PLAN_FORMAT_VERSION,
     account: accountsOf(plans),
@@ -97,15 +103,21 @@ export function planDocument(plans: readonly Plan[], now: number): Record<string
       .filter((p) => p.deletesHeld !== undefined)
       .map((p) => ({ account: p.account, region: p.region, missing: p.deletesHeld })),
     warnings: uniqueWarnings(plans.flatMap((p) => p.warnings)),
+    failures: failures.map(failureToJson),
     summary: sumPlans(plans),
   };
 }
 
 /** The document for `run`: the plan, what was done, and the totals. */
-export function runDocument(reports: readonly RunReport[], now: number): Record<string, unknown> {
+export function runDocument(
+  reports: readonly RunReport[],
+  now: number,
+  failures: readonly TargetFailure[] = [],
+): Record<string, unknown> {
   const document = planDocument(
     reports.map((r) => r.plan),
     now,
+    failures,
   );
   const results = reports.flatMap((r) => r.results);
   const done = sumRunSummaries(reports);
@@ -126,4 +138,13 @@ function uniqueWarnings(warnings: readonly Warning[]): Warning[] {
   const seen = new Map<string, Warning>();
   for (const w of warnings) seen.set(`${w.code}\u0000${w.message}`, w);
   return [...seen.values()];
+}
+
+/** An account or account × region that could not be worked on: `{account, region, error: {code, message}}`. */
+function failureToJson(failure: TargetFailure): Record<string, unknown> {
+  return {
+    account: failure.account ?? null,
+    region: failure.region ?? null,
+    error: errorInfoOf(failure.error),
+  };
 }
