@@ -5,11 +5,8 @@
 import type { CreateAction, DeleteAction } from '../core/actions.js';
 import type { SnapshotId } from '../core/model.js';
 import type { ErrorInfo } from './classify-error.js';
-import type { Ec2Port } from './ports.js';
+import { DEADLINE_CODE, type Ec2Port, PortError } from './ports.js';
 import type { ActionResult, ResultStatus } from './results.js';
-
-/** The error code of actions not started because the deadline came. */
-export const DEADLINE_CODE = 'Deadline';
 
 export interface ApplyContext {
   readonly ec2: Ec2Port;
@@ -17,6 +14,8 @@ export interface ApplyContext {
   readonly clock: () => number;
   readonly sleep: (ms: number) => Promise<void>;
   readonly deadline?: number;
+  /** Aborted when the run must end now (the deadline, or the process told to stop). */
+  readonly signal?: AbortSignal;
   /** Set once an action was deferred because of the deadline. */
   deadlineReached: boolean;
   /** Set when EC2 answered ConcurrentSnapshotLimitExceeded: creates not yet started are deferred. */
@@ -48,7 +47,8 @@ export function resultFor(
 
 /** True (and remembered) when the deadline has come: the caller defers instead of starting. */
 export function isPastDeadline(context: ApplyContext): boolean {
-  if (context.deadline === undefined || context.clock() < context.deadline) return false;
+  const stopped = context.signal?.aborted === true;
+  if (!stopped && (context.deadline === undefined || context.clock() < context.deadline)) return false;
   context.deadlineReached = true;
   return true;
 }
@@ -61,6 +61,13 @@ export function canWaitFor(context: ApplyContext, ms: number): boolean {
 }
 
 /** The error of an action deferred because the deadline came. */
+/** True for a call the deadline cancelled in flight: its action is deferred, not failed. */
+export function wasCancelled(error: unknown, context: ApplyContext): boolean {
+  if (!(error instanceof PortError) || error.code !== DEADLINE_CODE) return false;
+  context.deadlineReached = true;
+  return true;
+}
+
 export const deadlineError = (): ErrorInfo => ({
   code: DEADLINE_CODE,
   message: 'not started: the run reached its deadline; the next run picks it up',

@@ -5,7 +5,14 @@
  */
 import type { CreateAction } from '../core/actions.js';
 import type { InstanceId, Snapshot } from '../core/model.js';
-import { type ApplyContext, canWaitFor, deadlineError, isPastDeadline, resultFor } from './apply-context.js';
+import {
+  type ApplyContext,
+  canWaitFor,
+  deadlineError,
+  isPastDeadline,
+  resultFor,
+  wasCancelled,
+} from './apply-context.js';
 import { type ErrorInfo, errorCodeOf, errorInfoOf, isTransient } from './classify-error.js';
 import { buildSetRequest, type CreateUnit, type InstanceLayout } from './instance-sets.js';
 import type { CreatedSnapshot } from './ports.js';
@@ -43,6 +50,8 @@ export async function applyCreateUnit(context: CreateContext, unit: CreateUnit):
       settleCreated(context, pending, await callCreate(context, unit, pending));
       return;
     } catch (error) {
+      // Cancelled in flight: the snapshot may exist; the next run sees it through the due rule.
+      if (wasCancelled(error, context)) return settleAll('deferred', deadlineError());
       const code = errorCodeOf(error);
       if (code === CONCURRENT_LIMIT) {
         context.createsHalted = true;

@@ -5,7 +5,13 @@
  */
 import type { CreateAction, DeleteAction, Plan } from '../core/actions.js';
 import type { Inventory } from '../core/model.js';
-import { type ApplyContext, deadlineError, isPastDeadline, resultFor } from './apply-context.js';
+import {
+  type ApplyContext,
+  deadlineError,
+  isPastDeadline,
+  resultFor,
+  wasCancelled,
+} from './apply-context.js';
 import { applyCreateUnit, type CreateContext } from './apply-creates.js';
 import { errorCodeOf, errorInfoOf } from './classify-error.js';
 import { groupCreates, indexInstanceLayouts } from './instance-sets.js';
@@ -31,6 +37,8 @@ export interface ApplyOptions {
   readonly concurrency?: number;
   /** Epoch ms; actions not started by then are deferred with error code `Deadline`. */
   readonly deadline?: number;
+  /** Aborted when the run must end now: no action starts after, calls in flight are deferred. */
+  readonly signal?: AbortSignal;
   /** Default `Date.now`. */
   readonly clock?: () => number;
   /** Default a `setTimeout` promise. */
@@ -78,6 +86,7 @@ export async function applyPlan(
     clock: options.clock ?? Date.now,
     sleep: options.sleep ?? sleepFor,
     ...(options.deadline === undefined ? {} : { deadline: options.deadline }),
+    ...(options.signal === undefined ? {} : { signal: options.signal }),
     deadlineReached: false,
     createsHalted: false,
     settle(position, result) {
@@ -134,6 +143,10 @@ async function applyDelete(context: ApplyContext, action: DeleteAction, position
     await context.ec2.deleteSnapshot(action.snapshotId);
     context.settle(position, resultFor(action, 'done'));
   } catch (error) {
+    if (wasCancelled(error, context)) {
+      context.settle(position, resultFor(action, 'deferred', { error: deadlineError() }));
+      return;
+    }
     const code = errorCodeOf(error);
     const status =
       code === 'InvalidSnapshot.NotFound' ? 'done' : code === 'InvalidSnapshot.InUse' ? 'skipped' : 'failed';

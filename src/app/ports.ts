@@ -6,6 +6,9 @@
 import { EbsSnapperError } from '../core/errors.js';
 import type { InstanceId, Inventory, Snapshot, SnapshotId, VolumeId } from '../core/model.js';
 
+/** The code of a call cancelled because the run reached its deadline (or was told to stop). */
+export const DEADLINE_CODE = 'Deadline';
+
 /**
  * The one failure type of every port: an adapter turns whatever its SDK threw into this, once.
  * Callers read `code` and `transient`; they never look at an error's `name` or keep a list of

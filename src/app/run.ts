@@ -28,6 +28,8 @@ export interface RunTargetOptions extends Omit<PlanTargetOptions, 'onProgress'> 
   readonly dryRun?: boolean;
   /** Epoch ms: actions not started by then are deferred. */
   readonly deadline?: number;
+  /** Aborted when the run must end now (deadline, or the process told to stop). */
+  readonly signal?: AbortSignal;
   /** Default 8. */
   readonly concurrency?: number;
   /** Where the lock file goes; default see `defaultLockDir`. */
@@ -95,6 +97,7 @@ async function planAndApply(ec2: Ec2Port, config: Config, options: RunTargetOpti
     ...(options.only === undefined ? {} : { only: options.only }),
     ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
     ...(options.deadline === undefined ? {} : { deadline: options.deadline }),
+    ...(options.signal === undefined ? {} : { signal: options.signal }),
     ...(onProgress === undefined ? {} : { onProgress }),
   };
   const { results, deadlineReached } = await applyPlan(plan, ec2, applyOptions, inventory);

@@ -5,11 +5,17 @@
  * `AWS_ENDPOINT_URL`, instance roles, ...) unless the target names them.
  */
 import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
-import { EC2Client, type EC2ClientConfig } from '@aws-sdk/client-ec2';
+import { EC2Client } from '@aws-sdk/client-ec2';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { fromIni, fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import { AwsCallError, callAws, toAwsCallError } from './errors.js';
+import {
+  type CallDeadline,
+  createRequestHandler,
+  type HttpTimeouts,
+  type RequestHandlerLike,
+} from './http.js';
 import { type RetryOptions, type RetryScope, SnapperRetryStrategy } from './retry.js';
 
 /** Where and as whom to call AWS. Everything is optional except where a field says otherwise. */
@@ -21,8 +27,12 @@ export interface AwsTarget {
   readonly credentials?: AwsCredentialIdentityProvider | AwsCredentialIdentity;
   /** Shared config/credentials profile; ignored when `credentials` is given. */
   readonly profile?: string;
-  /** e.g. a `NodeHttpHandler` with tuned sockets, or an in-process fake for benchmarks. */
-  readonly requestHandler?: EC2ClientConfig['requestHandler'];
+  /** An in-process fake for tests and benchmarks; default Node's, with `timeouts`. */
+  readonly requestHandler?: RequestHandlerLike;
+  /** Connect and request timeouts of every call (defaults 5 s and 60 s). */
+  readonly timeouts?: HttpTimeouts;
+  /** Cancels calls in flight and stops retries when the run must end. */
+  readonly deadline?: CallDeadline;
   /** Attempts per call, first included. Default 10. */
   readonly maxAttempts?: number;
   /** Backoff tuning (tests shorten the delays). */
@@ -64,7 +74,12 @@ export function createAwsClients(target: AwsTarget): AwsClients {
 }
 
 function retryStrategyFor(target: AwsTarget, scope: RetryScope): SnapperRetryStrategy {
-  return new SnapperRetryStrategy({ ...target.retry, maxAttempts: target.maxAttempts ?? 10, scope });
+  return new SnapperRetryStrategy({
+    ...target.retry,
+    maxAttempts: target.maxAttempts ?? 10,
+    scope,
+    ...(target.deadline === undefined ? {} : { deadline: target.deadline }),
+  });
 }
 
 function baseConfig(target: AwsTarget) {
@@ -75,7 +90,7 @@ function baseConfig(target: AwsTarget) {
     ...(target.endpoint !== undefined && { endpoint: target.endpoint }),
     ...(credentials !== undefined && { credentials }),
     ...(target.profile !== undefined && { profile: target.profile }),
-    ...(target.requestHandler !== undefined && { requestHandler: target.requestHandler }),
+    requestHandler: createRequestHandler(target.timeouts, target.deadline, target.requestHandler),
   };
 }
 
@@ -88,6 +103,8 @@ export interface AssumeRoleOptions {
   /** Who assumes the role; default the standard chain. */
   readonly masterCredentials?: AwsCredentialIdentityProvider | AwsCredentialIdentity;
   readonly profile?: string;
+  readonly timeouts?: HttpTimeouts;
+  readonly deadline?: CallDeadline;
 }
 
 /**
@@ -109,7 +126,11 @@ export function assumeRoleCredentials(
     clientConfig: {
       ...(options.region !== undefined && { region: options.region }),
       ...(options.endpoint !== undefined && { endpoint: options.endpoint }),
-      retryStrategy: new SnapperRetryStrategy({ maxAttempts: 5 }),
+      retryStrategy: new SnapperRetryStrategy({
+        maxAttempts: 5,
+        ...(options.deadline === undefined ? {} : { deadline: options.deadline }),
+      }),
+      requestHandler: createRequestHandler(options.timeouts, options.deadline),
     },
   });
   // The SDK asks for credentials inside whatever call comes first; a refusal must blame the

@@ -30,6 +30,8 @@ export interface Ec2PortOptions {
   readonly throttle?: ThrottleRegistry;
   /** See `CollectOptions.resolveAsgs`. Default false: the `aws:autoscaling:groupName` tag is enough. */
   readonly resolveAsgs?: boolean;
+  /** Ends waits for a throttle token when the run must end (the clients' deadline signal). */
+  readonly signal?: AbortSignal;
 }
 
 /**
@@ -51,9 +53,10 @@ export interface Ec2PortOptions {
 export function createEc2Port(clients: AwsClients, options: Ec2PortOptions): Ec2Port {
   const { account, region, throttle } = options;
   if (throttle) {
-    for (const client of [clients.ec2, clients.ec2Create])
-      applyThrottle(client, throttle, { account, region });
-    applyThrottle(clients.autoScaling, throttle, { account, region });
+    const scope = { account, region, ...(options.signal === undefined ? {} : { signal: options.signal }) };
+    applyThrottle(clients.ec2, throttle, scope);
+    applyThrottle(clients.ec2Create, throttle, scope);
+    applyThrottle(clients.autoScaling, throttle, scope);
   }
   return {
     account,

@@ -3,7 +3,7 @@
  * (the ports' `PortError`) with the AWS error code and whether trying again may work. This file
  * is the only place that knows which codes are transient.
  */
-import { PortError } from '../app/ports.js';
+import { DEADLINE_CODE, PortError } from '../app/ports.js';
 
 /** Codes that mean "not now, later may work": throttling, rate and concurrency limits, 5xx, timeouts. */
 const TRANSIENT_CODES: ReadonlySet<string> = new Set([
@@ -81,6 +81,10 @@ interface SdkErrorLike {
 export function toAwsCallError(operation: string, error: unknown): PortError {
   if (error instanceof PortError) return error;
   const e = (typeof error === 'object' && error !== null ? error : {}) as SdkErrorLike;
+  if (e.name === 'AbortError') {
+    const message = 'cancelled: the run reached its deadline or was told to stop';
+    return new AwsCallError(operation, { code: DEADLINE_CODE, message, transient: false }, { cause: error });
+  }
   const nodeCode = typeof e.code === 'string' ? e.code : undefined;
   const name = typeof e.name === 'string' && e.name !== 'Error' ? e.name : undefined;
   const code =

@@ -7,6 +7,7 @@
  * wait never sends a stale signature.
  */
 import type { FinalizeRequestMiddleware, MiddlewareStack } from '@smithy/types';
+import { abortable } from './http.js';
 import type { ThrottleRegistry } from './throttle.js';
 
 export const THROTTLE_MIDDLEWARE_NAME = 'ebsSnapperThrottle';
@@ -32,10 +33,14 @@ export function actionOfCommand(commandName: string | undefined): string {
 export function applyThrottle<I extends object, O extends object>(
   client: HasMiddlewareStack<I, O>,
   registry: ThrottleRegistry,
-  scope: { readonly account: string; readonly region: string },
+  scope: { readonly account: string; readonly region: string; readonly signal?: AbortSignal },
 ): void {
   const middleware: FinalizeRequestMiddleware<I, O> = (next, context) => async (args) => {
-    await registry.take(scope.account, scope.region, actionOfCommand(context.commandName));
+    // A wait for a token ends when the run must end, like a call in flight.
+    await abortable(
+      registry.take(scope.account, scope.region, actionOfCommand(context.commandName)),
+      scope.signal,
+    );
     return next(args);
   };
   client.middlewareStack.addRelativeTo(middleware, {

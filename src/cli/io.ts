@@ -4,6 +4,8 @@ export interface CliIo {
   readonly stderr: { isTTY?: boolean; write(text: string): boolean };
   readonly env: NodeJS.ProcessEnv;
   readonly clock: () => number;
+  /** Aborted when the process is told to stop (SIGINT, SIGTERM): runs end and release their locks. */
+  readonly signal?: AbortSignal;
 }
 
 export function processIo(): CliIo {

@@ -1,6 +1,9 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../core/errors.js';
-import { parseDeadline, parseNonNegativeInt, parseNow, parsePositiveInt } from './options.js';
+import { checkWritable, parseDeadline, parseNonNegativeInt, parseNow, parsePositiveInt } from './options.js';
 
 const clock = () => Date.parse('2026-11-25T17:00:00Z');
 
@@ -10,6 +13,8 @@ describe('parseNow', () => {
     ['2026-12-01T03:00:00+01:00', '2026-12-01T02:00:00.000Z'],
     ['2026-12-01T03:00', '2026-12-01T03:00:00.000Z'],
     ['2026-12-01', '2026-12-01T00:00:00.000Z'],
+    ['2026-12-01 03:00', '2026-12-01T03:00:00.000Z'],
+    ['2026-12-01T03:00:00.5-0230', '2026-12-01T05:30:00.500Z'],
   ])('reads %s as %s (no zone means UTC)', (text, iso) => {
     // Act
     const ms = parseNow(text, clock);
@@ -23,14 +28,19 @@ describe('parseNow', () => {
     expect(parseNow(undefined, clock)).toBe(clock());
   });
 
-  it.each(['yesterday', '12/01/2026', '2026-13-45T00:00:00Z', ''])(
-    'rejects %j with a UsageError naming --now',
-    (text) => {
-      // Act / Assess
-      expect(() => parseNow(text, clock)).toThrow(UsageError);
-      expect(() => parseNow(text, clock)).toThrow(/--now/);
-    },
-  );
+  it.each([
+    'yesterday',
+    '12/01/2026',
+    '2026-13-45T00:00:00Z',
+    '',
+    '2027-02-30',
+    '2026-04-31T00:00:00Z',
+    '2026-12-01T24:00',
+  ])('rejects %j with a UsageError naming --now', (text) => {
+    // Act / Assess
+    expect(() => parseNow(text, clock)).toThrow(UsageError);
+    expect(() => parseNow(text, clock)).toThrow(/--now/);
+  });
 });
 
 describe('numbers and durations', () => {
@@ -50,5 +60,25 @@ describe('numbers and durations', () => {
     expect(parseDeadline('10m', 1_000)).toBe(1_000 + 600_000);
     expect(parseDeadline(undefined, 1_000)).toBeUndefined();
     expect(() => parseDeadline('soon', 1_000)).toThrow(/--deadline: "soon" is not a duration/);
+  });
+});
+
+describe('checkWritable', () => {
+  it('refuses a file in a folder that does not exist, or a folder, before any work', async () => {
+    // Prepare
+    const dir = mkdtempSync(join(tmpdir(), 'ebs-snapper-out-'));
+
+    // Act
+    const missing = await checkWritable(join(dir, 'no-such-dir', 'plan.json'), '--out').catch(
+      (e: unknown) => e,
+    );
+    const folder = await checkWritable(dir, '--out').catch((e: unknown) => e);
+    const fine = await checkWritable(join(dir, 'plan.json'), '--out');
+
+    // Assess
+    expect(missing).toBeInstanceOf(UsageError);
+    expect(String(missing)).toMatch(/--out: cannot write .*plan\.json \(ENOENT\)/);
+    expect(String(folder)).toContain('is a directory');
+    expect(fine).toBeUndefined();
   });
 });

@@ -3,8 +3,12 @@
  * into values. Every parser throws `UsageError` with the option's name, so bad input exits 1
  * before any AWS call.
  */
+
+import { access, constants, stat } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import { type Command, Option } from 'commander';
 import { DEFAULT_CONCURRENCY } from '../app/apply.js';
+import { DEFAULT_CONNECT_TIMEOUT_MS, type HttpTimeouts } from '../aws/http.js';
 import { UsageError } from '../core/errors.js';
 import { parseDuration } from '../core/policy/durations.js';
 
@@ -77,15 +81,62 @@ export function addRunOptions(command: Command, withOnly: boolean): Command {
   return command;
 }
 
-/** `--now`: an ISO-8601 time; without a zone it is read as UTC. */
+const ISO_TIME =
+  /^(\d{4})-(\d\d)-(\d\d)(?:[T ](\d\d):(\d\d)(?::(\d\d)(?:\.(\d{1,3})\d*)?)?)?(?:([zZ])|([+-])(\d\d):?(\d\d))?$/;
+
+/**
+ * `--now`: an ISO-8601 date or time; without a zone it is UTC (a date alone is its midnight UTC).
+ * Every field is checked: `2027-02-30` is refused, not rolled over into March.
+ */
 export function parseNow(text: string | undefined, clock: () => number): number {
   if (text === undefined) return clock();
-  const hasZone = /([zZ]|[+-]\d\d:?\d\d)$/.test(text);
-  const isoLike = /^\d{4}-\d\d-\d\d([T ]\d\d:\d\d(:\d\d(\.\d+)?)?)?/.test(text);
-  const ms = isoLike ? Date.parse(hasZone || !text.includes('T') ? text : `${text}Z`) : Number.NaN;
-  if (Number.isNaN(ms))
-    throw new UsageError(`--now: "${text}" is not an ISO-8601 time (e.g. 2026-12-01T03:00:00Z)`);
-  return ms;
+  const refuse = (why: string) =>
+    new UsageError(`--now: "${text}" ${why} (e.g. 2026-12-01T03:00:00Z; without a zone it is UTC)`);
+  const m = ISO_TIME.exec(text.trim());
+  if (m === null) throw refuse('is not an ISO-8601 time');
+  const [year, month, day, hour = 0, minute = 0, second = 0] = [1, 2, 3, 4, 5, 6].map((i) =>
+    m[i] === undefined ? undefined : Number(m[i]),
+  ) as [number, number, number, number?, number?, number?];
+  const millis = m[7] === undefined ? 0 : Number(m[7].padEnd(3, '0'));
+  const local = Date.UTC(year, month - 1, day, hour, minute, second, millis);
+  const back = new Date(local);
+  const exists =
+    back.getUTCFullYear() === year &&
+    back.getUTCMonth() === month - 1 &&
+    back.getUTCDate() === day &&
+    back.getUTCHours() === hour &&
+    back.getUTCMinutes() === minute &&
+    back.getUTCSeconds() === second;
+  if (!exists) throw refuse('is not a date and time that exists');
+  const sign = m[9] === '-' ? -1 : 1;
+  const offsetMs = m[9] === undefined ? 0 : sign * (Number(m[10]) * 60 + Number(m[11])) * 60_000;
+  return local - offsetMs;
+}
+
+/**
+ * `EBS_SNAPPER_HTTP_TIMEOUT` (a duration, e.g. `30s`): the request timeout of every AWS call,
+ * default 60 s; for slow links, or tests that must not wait.
+ */
+export function parseHttpTimeouts(env: NodeJS.ProcessEnv): HttpTimeouts | undefined {
+  const text = env.EBS_SNAPPER_HTTP_TIMEOUT;
+  if (text === undefined || text === '') return undefined;
+  const ms = parseDuration(text);
+  if (ms === undefined || ms <= 0) {
+    throw new UsageError(`EBS_SNAPPER_HTTP_TIMEOUT: "${text}" is not a duration (e.g. 30s, 2m)`);
+  }
+  return { requestMs: ms, connectMs: Math.min(ms, DEFAULT_CONNECT_TIMEOUT_MS) };
+}
+
+/** Refuse a path the command could not write at its end, before any AWS call. */
+export async function checkWritable(path: string, option: string): Promise<void> {
+  const info = await stat(path).catch(() => undefined);
+  if (info?.isDirectory() === true) throw new UsageError(`${option}: ${path} is a directory`);
+  try {
+    await access(info === undefined ? dirname(resolve(path)) : path, constants.W_OK);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? 'error';
+    throw new UsageError(`${option}: cannot write ${path} (${code})`, { cause: error });
+  }
 }
 
 export function parseNonNegativeInt(name: string, text: string | undefined): number | undefined {

@@ -9,6 +9,7 @@
 import type { Ec2Port } from '../app/ports.js';
 import { assumeRoleCredentials, createAwsClients, getAccountId } from '../aws/clients.js';
 import { createEc2Port } from '../aws/ec2-port.js';
+import type { CallDeadline, HttpTimeouts } from '../aws/http.js';
 import { listEnabledRegions } from '../aws/regions.js';
 import { ThrottleRegistry } from '../aws/throttle.js';
 import type { Config } from '../core/policy/types.js';
@@ -49,10 +50,17 @@ export function accountOfRoleArn(roleArn: string): string | undefined {
   return /^arn:aws[a-z-]*:iam::(\d{12}):role\//.exec(roleArn)?.[1];
 }
 
+/** How every call of a command is bounded. */
+export interface CallLimits {
+  readonly deadline?: CallDeadline;
+  readonly timeouts?: HttpTimeouts;
+}
+
 export async function resolveTargets(
   options: TargetOptions,
   config: Config,
   env: NodeJS.ProcessEnv,
+  limits: CallLimits = {},
 ): Promise<ResolvedTargets> {
   const home = homeRegion(options, env);
   const throttle = new ThrottleRegistry();
@@ -66,10 +74,11 @@ export async function resolveTargets(
             region: home,
             ...(options.endpointUrl === undefined ? {} : { endpoint: options.endpointUrl }),
             ...(options.profile === undefined ? {} : { profile: options.profile }),
+            ...limits,
           }),
         }));
   const settled = await Promise.allSettled(
-    sources.map(({ credentials }) => targetsForAccount(options, config, home, credentials, throttle)),
+    sources.map(({ credentials }) => targetsForAccount(options, config, home, credentials, throttle, limits)),
   );
   const targets: Target[] = [];
   const failures: TargetFailure[] = [];
@@ -95,10 +104,13 @@ async function targetsForAccount(
   home: string,
   credentials: Credentials | undefined,
   throttle: ThrottleRegistry,
+  limits: CallLimits,
 ): Promise<Target[]> {
   const clientsFor = (region: string) =>
     createAwsClients({
       region,
+      ...(limits.deadline === undefined ? {} : { deadline: limits.deadline }),
+      ...(limits.timeouts === undefined ? {} : { timeouts: limits.timeouts }),
       ...(options.endpointUrl === undefined ? {} : { endpoint: options.endpointUrl }),
       ...(options.profile === undefined || credentials !== undefined ? {} : { profile: options.profile }),
       ...(credentials === undefined ? {} : { credentials }),
@@ -110,6 +122,11 @@ async function targetsForAccount(
     account,
     region,
     label: `${account}/${region}`,
-    ec2: createEc2Port(region === home ? homeClients : clientsFor(region), { account, region, throttle }),
+    ec2: createEc2Port(region === home ? homeClients : clientsFor(region), {
+      account,
+      region,
+      throttle,
+      ...(limits.deadline === undefined ? {} : { signal: limits.deadline.signal }),
+    }),
   }));
 }

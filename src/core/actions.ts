@@ -24,6 +24,7 @@ export const REASON_CODES = [
   'retention.tier.weekly',
   'retention.tier.monthly',
   'retention.tier.yearly',
+  'retention.schedule',
   'protected.ami',
   'protected.pending',
   'protected.locked',

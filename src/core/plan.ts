@@ -181,15 +181,20 @@ function planPolicy(context: Context, policy: Policy, series: PolicySeries): voi
     if (k === undefined && !byVolume.has(key)) continue;
     if (k !== undefined) sortSeries(context.table, k);
     const target = byVolume.get(key);
+    // The snapshot a "not due" decision counts on is kept, so no plan leaves a selected volume
+    // without a snapshot until its next slot (a max_age shorter than the schedule, minimum 0).
+    let reliedOn = -1;
     if (target) {
-      const decision = decideDue(clock, k === undefined ? undefined : latestScheduled(context.table, k));
+      const newest = k === undefined ? -1 : latestScheduledAt(context.table, k);
+      const decision = decideDue(clock, newest < 0 ? undefined : context.table.scheduled[newest]);
+      if (!decision.due) reliedOn = newest;
       context.actions.push(
         decision.due
           ? createAction(inventory, policy, target, tagContext, decision.reason)
           : skipAction(inventory, policy.id, key as VolumeId, decision.reason),
       );
     }
-    if (k !== undefined) judgeSeries(context, policy.id, key, k, rules, !index.volumes.has(key));
+    if (k !== undefined) judgeSeries(context, policy.id, key, k, rules, !index.volumes.has(key), reliedOn);
   }
   planCopies(context, policy, series, zone);
 }
@@ -214,12 +219,16 @@ function judgeSeries(
   k: number,
   rules: RetentionRules,
   orphan: boolean,
+  reliedOn = -1,
 ): void {
   const { reasons, actions, table } = context;
   const { account, region } = context.inventory;
   decideRetention(rules, table, k, context.protections, orphan, reasons);
   const volumeId = key as VolumeId;
   const from = table.bounds[k]!;
+  if (reliedOn >= 0 && DELETE_CODES.has(reasons[reliedOn - from]!.code)) {
+    reasons[reliedOn - from] = rules.reasons.schedule;
+  }
   const to = table.bounds[k + 1]!;
   for (let p = from; p < to; p++) {
     const reason = reasons[p - from]!;
@@ -235,15 +244,14 @@ function judgeSeries(
 }
 
 /**
- * The latest time a snapshot of the series (not in error) counts for on the schedule: usually its
- * newest one's start, earlier when the run that made it started earlier (see `scheduled`).
+ * The position of the snapshot (not in error) that counts latest on the schedule, -1 if none:
+ * usually the newest, but a snapshot counts from the start of the run that made it (`scheduled`).
  */
-function latestScheduled(table: SeriesTable, k: number): number | undefined {
-  let latest: number | undefined;
+function latestScheduledAt(table: SeriesTable, k: number): number {
+  let latest = -1;
   for (let p = table.bounds[k]!; p < table.bounds[k + 1]!; p++) {
     if ((table.flags[p]! & FLAG.stateMask) === FLAG.error) continue;
-    const time = table.scheduled[p]!;
-    if (latest === undefined || time > latest) latest = time;
+    if (latest < 0 || table.scheduled[p]! > table.scheduled[latest]!) latest = p;
   }
   return latest;
 }

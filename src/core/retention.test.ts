@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fleet, series, spaced } from '../../test/support/builders/fleet.js';
-import { actionFor, deletedIds } from '../../test/support/builders/plan-queries.js';
+import { actionFor, creates, deletedIds } from '../../test/support/builders/plan-queries.js';
 import { DAY, HOUR, type PolicyInput, policy } from '../../test/support/builders/policy.js';
 import { planSnapshots } from './plan.js';
 import { createOffsetCache } from './time-zone.js';
@@ -60,6 +60,30 @@ describe('snapshots that started after now', () => {
     expect(actionFor(plan, ids[3]!).reason.code).toBe('retention.minimum');
     expect(actionFor(plan, ids[4]!).reason.code).toBe('retention.minimum');
     expect(actionFor(plan, ids[5]!).reason.code).toBe('retention.expired');
+  });
+});
+
+describe('the snapshot the schedule counts on', () => {
+  it('is kept while the series is not due, even past max_age with minimum 0 (found by the property test)', () => {
+    // Prepare: weekly snapshots kept one day, minimum 0; the only snapshot is exactly one day old
+    const p = policy({
+      id: 'p',
+      select: { volumes: { 'tag:Backup': 'true' } },
+      every: '1w',
+      retention: { minimum: 0, maxAge: '1d' },
+    });
+    const inventory = fleet()
+      .detachedVolume({ id: 'vol-1', tags: { Backup: 'true' } })
+      .snapshots(series('p', [now - DAY]))
+      .build();
+
+    // Act
+    const plan = planSnapshots(inventory, [p], options);
+
+    // Assess: deleting it would leave the volume with no snapshot for six days, then a new one at once
+    expect(deletedIds(plan)).toEqual([]);
+    expect(creates(plan)).toEqual([]);
+    expect(actionFor(plan, inventory.snapshots[0]!.id).reason.code).toBe('retention.schedule');
   });
 });
 

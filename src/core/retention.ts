@@ -37,6 +37,7 @@ export interface RetentionRules {
     readonly locked: Reason;
     readonly pending: Reason;
     readonly future: Reason;
+    readonly schedule: Reason;
   };
 }
 
@@ -84,6 +85,10 @@ export function prepareRetention(retention: Retention, timeZone: string, now: nu
       },
       locked: { code: 'protected.locked', message: 'snapshot lock in force' },
       pending: { code: 'protected.pending', message: 'snapshot is not completed yet; never counted' },
+      schedule: {
+        code: 'retention.schedule',
+        message: 'the snapshot the schedule counts on until the series is next due',
+      },
       future: {
         code: 'protected.future',
         message: `started after now (${new Date(now).toISOString()}): a plan for an earlier time never deletes it; not counted`,

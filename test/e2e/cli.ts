@@ -19,6 +19,8 @@ export interface CliEnv {
   readonly endpoint: string;
   readonly region?: string;
   readonly workDir: string;
+  /** More environment for the CLI, e.g. `EBS_SNAPPER_HTTP_TIMEOUT`. */
+  readonly extra?: Readonly<Record<string, string>>;
 }
 
 /** A temp folder for a test's policy file and lock files. */
@@ -43,6 +45,7 @@ function childEnv(env: CliEnv): NodeJS.ProcessEnv {
     AWS_ENDPOINT_URL: env.endpoint,
     EBS_SNAPPER_LOCK_DIR: join(env.workDir, 'locks'),
     NO_COLOR: '1',
+    ...env.extra,
   };
 }
 

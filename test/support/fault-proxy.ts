@@ -64,6 +64,7 @@ export async function startFaultProxy(options: StartFaultProxyOptions): Promise<
     const params = readParams(req, body);
     const action = params.get('Action');
     if (action !== null) counts[action] = (counts[action] ?? 0) + 1;
+    if (action !== null && config.hangFor?.includes(action)) return; // never answered; closed by stop()
     if (config.delayMs !== undefined && config.delayMs > 0) await sleep(config.delayMs);
     const fault = action === null ? undefined : injector.decide(action, params);
     if (fault !== undefined && action !== null) {

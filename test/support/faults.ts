@@ -37,6 +37,8 @@ export interface FaultConfig {
   readonly pageSize?: Readonly<Record<string, number>>;
   /** Seed of the random faults. Default 1. */
   readonly seed?: number;
+  /** Actions the proxy never answers: the connection stays open and silent (a hung endpoint). */
+  readonly hangFor?: readonly string[];
 }
 
 /** An answer the proxy gives instead of forwarding. */

@@ -3,10 +3,11 @@
  * before any AWS call), fix `now` and the run id, and find the account × region pairs.
  */
 import { newRunId } from '../../app/run.js';
+import type { CallDeadline } from '../../aws/http.js';
 import type { Config } from '../../core/policy/types.js';
 import type { CliIo } from '../io.js';
 import { configPath, loadConfigFile } from '../load-config.js';
-import { type PlanOptions, parseNow } from '../options.js';
+import { checkWritable, type PlanOptions, parseHttpTimeouts, parseNow } from '../options.js';
 import { createProgress, type Progress } from '../progress.js';
 import { resolveTargets, type Target, type TargetFailure } from '../targets.js';
 
@@ -20,8 +21,14 @@ export interface Prepared {
   readonly progress: Progress;
 }
 
-export async function prepare(options: PlanOptions, io: CliIo): Promise<Prepared> {
+/**
+ * Everything that can be refused without AWS is refused here, first: options, the policy file,
+ * an `--out` path that cannot be written. `deadline` bounds every AWS call of the command.
+ */
+export async function prepare(options: PlanOptions, io: CliIo, deadline?: CallDeadline): Promise<Prepared> {
   const now = parseNow(options.now, io.clock);
+  const timeouts = parseHttpTimeouts(io.env);
+  if (options.out !== undefined) await checkWritable(options.out, '--out');
   const { config, warnings } = await loadConfigFile(configPath(options.config, io.env), io.clock());
   const progress = createProgress(io.stderr, options.verbose === true);
   // "may select the same volumes" is a static guess from the selectors: `config validate` always
@@ -30,7 +37,12 @@ export async function prepare(options: PlanOptions, io: CliIo): Promise<Prepared
     if (options.verbose === true || warning.code !== 'config.overlap')
       progress.log(`warning: ${warning.message}`);
   }
-  const { targets, failures } = await resolveTargets(options, config, io.env);
+  const signal = deadline?.signal ?? io.signal;
+  const limits = {
+    ...(timeouts === undefined ? {} : { timeouts }),
+    ...(signal === undefined ? {} : { deadline: deadline ?? { signal } }),
+  };
+  const { targets, failures } = await resolveTargets(options, config, io.env, limits);
   return { config, now, runId: newRunId(io.clock()), targets, failures, progress };
 }
 

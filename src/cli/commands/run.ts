@@ -2,6 +2,7 @@
 import { DEFAULT_CONCURRENCY } from '../../app/apply.js';
 import type { RunReport } from '../../app/results.js';
 import { hasFailures, runTarget } from '../../app/run.js';
+import { abortAt, type CallDeadline } from '../../aws/http.js';
 import { type CommandOutcome, formatErrorForCli } from '../exit.js';
 import { forEachTarget } from '../for-each-target.js';
 import type { CliIo } from '../io.js';
@@ -17,7 +18,8 @@ export async function runCommand(options: RunOptions, io: CliIo): Promise<Comman
   const deadline = parseDeadline(options.deadline, startedAt);
   const maxDeletes = parseNonNegativeInt('--max-deletes', options.maxDeletes);
   const concurrency = parsePositiveInt('--concurrency', options.concurrency) ?? DEFAULT_CONCURRENCY;
-  const { config, now, runId, targets, failures: unresolved, progress } = await prepare(options, io);
+  const call = callDeadline(deadline, io);
+  const { config, now, runId, targets, failures: unresolved, progress } = await prepare(options, io, call);
   const { values: reports, failures } = await forEachTarget(targets, unresolved, (target) =>
     runTarget(target.ec2, config, {
       now,
@@ -27,6 +29,7 @@ export async function runCommand(options: RunOptions, io: CliIo): Promise<Comman
       ...(options.only === undefined ? {} : { only: options.only }),
       ...(maxDeletes === undefined ? {} : { maxDeletes }),
       ...(deadline === undefined ? {} : { deadline }),
+      ...(call === undefined ? {} : { signal: call.signal }),
       onProgress: (event) => {
         if ('resource' in event) progress.collect(event);
         else progress.apply(target.label, event);
@@ -41,6 +44,15 @@ export async function runCommand(options: RunOptions, io: CliIo): Promise<Comman
     changes:
       reports.some((r) => r.results.some((result) => result.status === 'done')) || hasPlannedChanges(reports),
   };
+}
+
+/**
+ * `--deadline` bounds the whole run: no action starts after it, and calls still in flight then
+ * (collection included) are cancelled, so a silent endpoint cannot hold the run and its lock.
+ */
+function callDeadline(deadline: number | undefined, io: CliIo): CallDeadline | undefined {
+  if (deadline === undefined) return io.signal === undefined ? undefined : { signal: io.signal };
+  return { signal: abortAt(deadline - io.clock(), io.signal), at: deadline };
 }
 
 function hasPlannedChanges(reports: readonly RunReport[]): boolean {

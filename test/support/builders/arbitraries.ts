@@ -2,6 +2,8 @@
  * fast-check arbitraries for small random fleets: a few instances and volumes, a few dozen
  * snapshots mixing ours, other accounts', hand-made, unknown-policy, pending, error, locked and
  * AMI-backed ones, over one to three random policies. Small on purpose: 1,000 runs take seconds.
+ * Clocks fall near DST changes as well as on ordinary days, some snapshots started after `now`
+ * (a clock behind), and some carry the run id of a run that started before them.
  */
 import fc from 'fast-check';
 import type { Image, Instance, Inventory, Snapshot, Volume } from '../../../src/core/model.js';
@@ -11,6 +13,13 @@ import { ACCOUNT, REGION } from './fleet.js';
 import { DAY, HOUR, policy } from './policy.js';
 
 export const NOW = Date.parse('2024-05-10T12:00:00Z');
+/** Clocks the scenarios start from: an ordinary day, and an hour before each 2026 DST change in Berlin and New York. */
+const CLOCKS = [
+  NOW,
+  ...['2026-03-29T00:00:00Z', '2026-10-25T00:00:00Z', '2026-03-08T06:00:00Z', '2026-11-01T05:00:00Z'].map(
+    Date.parse,
+  ),
+];
 const FOREIGN = '999988887777';
 const ROLES = ['web', 'db'] as const;
 
@@ -84,6 +93,7 @@ const snapshotArb = fc.record({
     'completed',
   ),
   ageHours: fc.oneof(
+    { arbitrary: fc.integer({ min: -48, max: -1 }), weight: 1 },
     { arbitrary: fc.integer({ min: 0, max: 72 }), weight: 3 },
     { arbitrary: fc.integer({ min: 0, max: 24 * 30 }), weight: 2 },
     { arbitrary: fc.integer({ min: 0, max: 24 * 400 }), weight: 1 },
@@ -91,6 +101,8 @@ const snapshotArb = fc.record({
   locked: fc.integer({ min: 0, max: 14 }).map((n) => n === 0),
   /** 0: backs ami-1, 1: ami-2, 2: both; otherwise no AMI. */
   ami: fc.integer({ min: 0, max: 20 }),
+  /** Minutes before its start that the run which made it started; undefined: no run id. */
+  runLeadMinutes: fc.option(fc.integer({ min: 0, max: 90 }), { nil: undefined }),
 });
 
 /** A random small account × region with 1–3 policies. */
@@ -102,10 +114,11 @@ export const scenarioArb: fc.Arbitrary<Scenario> = fc
     volumes: fc.array(volumeArb, { maxLength: 4 }),
     snapshots: fc.array(snapshotArb, { maxLength: 40, size: 'medium' }),
     guard: fc.option(fc.integer({ min: 0, max: 20 }), { nil: undefined }),
-    nowOffsetMinutes: fc.integer({ min: 0, max: 7 * 24 * 60 }),
+    clock: fc.constantFrom(...CLOCKS),
+    nowOffsetMinutes: fc.oneof(fc.integer({ min: 0, max: 7 * 24 * 60 }), fc.integer({ min: 0, max: 180 })),
   })
   .map((r) => {
-    const now = NOW + r.nowOffsetMinutes * 60_000;
+    const now = r.clock + r.nowOffsetMinutes * 60_000;
     const policies = r.policies.slice(0, r.policyCount);
     const instances: Instance[] = r.instances.map((i, n) => ({
       id: instanceId(`i-${n}`),
@@ -132,13 +145,18 @@ export const scenarioArb: fc.Arbitrary<Scenario> = fc
           : s.policy === 3
             ? { [TAG.policy]: 'retired' }
             : {};
+      const startTime = now - s.ageHours * HOUR;
+      const runTag =
+        s.runLeadMinutes === undefined || s.policy >= 3
+          ? {}
+          : { [TAG.runId]: runIdAt(startTime - s.runLeadMinutes * 60_000) };
       return {
         id: snapshotId(`snap-${String(n).padStart(3, '0')}`),
         volumeId: volumeId(vol),
         ownerId: s.foreign ? FOREIGN : ACCOUNT,
         state: s.state,
-        startTime: now - s.ageHours * HOUR,
-        tags: policyTag,
+        startTime,
+        tags: { ...policyTag, ...runTag },
         ...(s.locked ? { locked: true } : {}),
       };
     });
@@ -156,6 +174,14 @@ export const scenarioArb: fc.Arbitrary<Scenario> = fc
       ...(r.guard !== undefined ? { guard: { kind: 'count', count: r.guard } as const } : {}),
     };
   });
+
+/** A run id as `newRunId` writes it, for a run started at `time`. */
+function runIdAt(time: number): string {
+  return `${new Date(time)
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '')}-abcdef`;
+}
 
 /** Shuffle a copy of an array with a seeded generator (mulberry32), reproducibly. */
 export function shuffled<T>(items: readonly T[], seed: number): T[] {

@@ -1,0 +1,129 @@
+/**
+ * Every AWS call has a connection timeout, a request timeout and the run's deadline: an endpoint
+ * that accepts a connection and never answers must not hold a run (and its lock) forever.
+ */
+import { setMaxListeners } from 'node:events';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+import type { HttpRequest, HttpResponse } from '@smithy/protocol-http';
+import type { HttpHandlerOptions } from '@smithy/types';
+
+/** Timeouts of one HTTP call, ms. */
+export interface HttpTimeouts {
+  /** TCP (and TLS) connect. Default 5 s. */
+  readonly connectMs?: number;
+  /** From sending the request to the end of the response. Default 60 s. */
+  readonly requestMs?: number;
+}
+
+/**
+ * When a run must end: calls in flight are cancelled when `signal` aborts (the deadline came, or
+ * the process was told to stop), and no retry waits past `at`.
+ */
+export interface CallDeadline {
+  readonly signal: AbortSignal;
+  /** Epoch ms, when known. */
+  readonly at?: number;
+}
+
+export const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
+export const DEFAULT_REQUEST_TIMEOUT_MS = 60_000;
+
+/** The smallest interface of an SDK request handler (NodeHttpHandler, or a test fake). */
+export interface RequestHandlerLike {
+  handle(request: HttpRequest, options?: HttpHandlerOptions): Promise<{ response: HttpResponse }>;
+}
+
+/**
+ * The request handler of every client: Node's with timeouts (unless a handler is given, e.g. an
+ * in-process fake), cancelled by the deadline's signal. A timeout throws `TimeoutError`, which the
+ * SDK retries like a 5xx.
+ *
+ * @example new EC2Client({ requestHandler: createRequestHandler({ requestMs: 30_000 }, deadline) })
+ */
+export function createRequestHandler(
+  timeouts: HttpTimeouts = {},
+  deadline?: CallDeadline,
+  inner?: RequestHandlerLike,
+): RequestHandlerLike {
+  const handler =
+    inner ??
+    new NodeHttpHandler({
+      connectionTimeout: timeouts.connectMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
+      requestTimeout: timeouts.requestMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+      throwOnRequestTimeout: true,
+    });
+  if (deadline === undefined) return handler;
+  return {
+    handle: (request, options) =>
+      handler.handle(request, {
+        ...options,
+        abortSignal: mergeSignals(options?.abortSignal, deadline.signal),
+      }),
+  };
+}
+
+function mergeSignals(given: HttpHandlerOptions['abortSignal'], deadline: AbortSignal): AbortSignal {
+  if (given === undefined) return deadline;
+  const both = new AbortController();
+  allowManyListeners(both.signal);
+  for (const signal of [given as AbortSignal, deadline]) {
+    if (signal.aborted) both.abort();
+    else signal.addEventListener('abort', () => both.abort(), { once: true });
+  }
+  return both.signal;
+}
+
+/**
+ * A signal that aborts after `ms`, or when `also` aborts. (Not `AbortSignal.timeout`/`any`: Node
+ * holds those weakly, and a timeout signal only a composite refers to can be collected unfired.)
+ *
+ * @example const signal = abortAt(10 * 60_000, processSignal);
+ */
+export function abortAt(ms: number, also?: AbortSignal): AbortSignal {
+  const controller = new AbortController();
+  allowManyListeners(controller.signal);
+  const timer = setTimeout(() => controller.abort(), Math.max(0, ms));
+  // The deadline alone must not keep a finished process alive.
+  timer.unref();
+  if (also !== undefined) {
+    if (also.aborted) controller.abort();
+    else also.addEventListener('abort', () => controller.abort(), { once: true });
+  }
+  controller.signal.addEventListener('abort', () => clearTimeout(timer), { once: true });
+  return controller.signal;
+}
+
+/**
+ * Every call in flight listens to the run's signal (hundreds at once in a big run): that is not
+ * the leak Node's default limit of 10 listeners warns about.
+ */
+export function allowManyListeners(signal: AbortSignal): void {
+  setMaxListeners(0, signal);
+}
+
+/**
+ * Resolves with `work`, or rejects with an `AbortError` as soon as `signal` aborts (for waits
+ * that are not HTTP calls, such as a token bucket).
+ */
+export function abortable<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (signal === undefined) return work;
+  if (signal.aborted) return Promise.reject(abortError());
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(abortError());
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
+}
+
+function abortError(): Error {
+  return Object.assign(new Error('The operation was aborted'), { name: 'AbortError' });
+}
