@@ -12,7 +12,7 @@ import { fakeClock } from '../../test/support/fake-clock.js';
 import { InMemoryEc2 } from '../../test/support/in-memory-ec2.js';
 import { TAG } from '../core/model.js';
 import { applyPlan } from './apply.js';
-import { MAX_TRANSIENT_RETRIES } from './apply-creates.js';
+import { LOOKUP_DELAYS_MS, LOOKUP_WINDOW_MS, MAX_TRANSIENT_RETRIES } from './apply-creates.js';
 import type { CreateSnapshotsRequest } from './ports.js';
 
 const volumes = (count: number) => Array.from({ length: count }, (_, i) => volumeOf(`vol-${i + 1}`));
@@ -143,7 +143,7 @@ describe('applyPlan: create retries', () => {
     expect(time.slept).toEqual([1_000]);
   });
 
-  it('retries a create that failed with a 500 before reaching EC2, after looking first', async () => {
+  it('retries a create that failed with a 500 before reaching EC2, after looking for a while first', async () => {
     // Prepare
     const inventory = inventoryOf({ volumes: volumes(1) });
     const ec2 = new InMemoryEc2(inventory).fail('createSnapshot', 'ECONNRESET', { times: 2 });
@@ -152,17 +152,60 @@ describe('applyPlan: create retries', () => {
     // Act
     const { results } = await applyPlan(planOf([createOf('vol-1')]), ec2, time, inventory);
 
-    // Assess
+    // Assess: each failure is followed by the whole lookup window, then one more create
+    const lookups = Array(LOOKUP_DELAYS_MS.length).fill('findRunSnapshots');
     expect(ec2.calls.map((c) => c.operation)).toEqual([
       'createSnapshot',
-      'findRunSnapshots',
+      ...lookups,
       'createSnapshot',
-      'findRunSnapshots',
+      ...lookups,
       'createSnapshot',
     ]);
-    expect(time.slept).toEqual([1_000, 2_000]);
+    expect(time.slept).toEqual([...LOOKUP_DELAYS_MS, ...LOOKUP_DELAYS_MS]);
     expect(results[0]?.status).toBe('done');
     expect(ec2.listSnapshots()).toHaveLength(1);
+  });
+
+  it('does not duplicate a snapshot whose listing lags its lost create by up to the lookup window', async () => {
+    // Prepare: the snapshot was made, the answer lost, and DescribeSnapshots shows it 5 s later
+    const inventory = inventoryOf({ volumes: volumes(1) });
+    const time = fakeClock();
+    const ec2 = new InMemoryEc2(inventory, time.clock).fail('createSnapshot', 'InternalError', {
+      afterSuccess: true,
+    });
+    ec2.listingLagMs = 5_000;
+
+    // Act
+    const { results } = await applyPlan(planOf([createOf('vol-1')]), ec2, time, inventory);
+
+    // Assess: seen at the third look (after 1 + 2 + 4 s), never made twice
+    expect(ec2.listSnapshots()).toHaveLength(1);
+    expect(ec2.count('createSnapshot')).toBe(1);
+    expect(time.slept).toEqual([1_000, 2_000, 4_000]);
+    expect(results[0]?.status).toBe('done');
+    expect(LOOKUP_WINDOW_MS).toBe(30_000);
+  });
+
+  it('defers instead of creating again when the deadline cuts the lookup window short', async () => {
+    // Prepare
+    const inventory = inventoryOf({ volumes: volumes(1) });
+    const time = fakeClock();
+    const ec2 = new InMemoryEc2(inventory, time.clock).fail('createSnapshot', 'InternalError', {
+      afterSuccess: true,
+    });
+    ec2.listingLagMs = 60_000;
+
+    // Act
+    const { results } = await applyPlan(
+      planOf([createOf('vol-1')]),
+      ec2,
+      { ...time, deadline: time.clock() + 10_000 },
+      inventory,
+    );
+
+    // Assess
+    expect(ec2.listSnapshots()).toHaveLength(1);
+    expect(results[0]).toMatchObject({ status: 'deferred', error: { code: 'Deadline' } });
   });
 
   it('gives up after a few 5xx and reports the failure', async () => {

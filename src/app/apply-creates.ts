@@ -1,7 +1,8 @@
 /**
  * One create call (a volume, or an instance set) with the retries EC2 asks for:
  * per-volume rate → wait 15 s; concurrent limit → defer the rest of the run's creates;
- * 5xx/timeout → look for the snapshot this run may already have made, then retry.
+ * 5xx/timeout → look for the snapshot this run may already have made (for a while: listings lag),
+ * then retry.
  */
 import type { CreateAction } from '../core/actions.js';
 import type { InstanceId, Snapshot } from '../core/model.js';
@@ -21,9 +22,15 @@ import { findSnapshotOf, type RunSnapshotLookup } from './run-lookup.js';
 /** EC2 allows one snapshot per volume every 15 s or so; wait that long and try again. */
 export const RATE_WAIT_MS = 15_000;
 export const MAX_RATE_RETRIES = 3;
-/** Retries after a 5xx or timeout, waiting 1 s, 2 s, 4 s, each preceded by a lookup. */
+/** Creates made again after a 5xx or timeout, each after a lookup window that found nothing. */
 export const MAX_TRANSIENT_RETRIES = 3;
-export const TRANSIENT_BACKOFF_MS = 1_000;
+/**
+ * Waits before each look for a snapshot a failed create may have made: 30 s in all. EC2's
+ * DescribeSnapshots can lag a create by a few seconds; only after the whole window found
+ * nothing is the create made again (measured against a lagging proxy in test/integration).
+ */
+export const LOOKUP_DELAYS_MS: readonly number[] = [1_000, 2_000, 4_000, 8_000, 15_000];
+export const LOOKUP_WINDOW_MS = LOOKUP_DELAYS_MS.reduce((a, b) => a + b, 0);
 
 const CONCURRENT_LIMIT = 'ConcurrentSnapshotLimitExceeded';
 const PER_VOLUME_RATE = 'SnapshotCreationPerVolumeRateExceeded';
@@ -64,12 +71,11 @@ export async function applyCreateUnit(context: CreateContext, unit: CreateUnit):
         continue;
       }
       if (!isTransient(error)) return settleAll('failed', errorInfoOf(error));
-      const mark = context.lookup.markFailure();
-      const backoff = TRANSIENT_BACKOFF_MS * 2 ** transientRetries;
-      if (!canWaitFor(context, backoff)) return settleAll('deferred', deadlineError());
-      await context.sleep(backoff);
+      // The create may have been carried out: look for its snapshot for a while before making
+      // it again, since EC2's listings can lag a create by seconds.
+      let found: LookOutcome;
       try {
-        pending = settleFound(context, pending, await context.lookup.find(unit.policy, mark));
+        found = await lookForCreated(context, unit.policy, pending);
       } catch (lookupError) {
         const { code: lookupCode, message } = errorInfoOf(lookupError);
         const original = errorInfoOf(error);
@@ -78,7 +84,11 @@ export async function applyCreateUnit(context: CreateContext, unit: CreateUnit):
           message: `${original.message} (looking for the snapshot before a retry failed: ${lookupCode}: ${message})`,
         });
       }
+      pending = found.pending;
       if (pending.length === 0) return;
+      // Not seen within the window: making it again could still duplicate it if the deadline cut
+      // the window short, so leave it to the next run, which sees it through the due rule.
+      if (found.cutShort) return settleAll('deferred', deadlineError());
       if (transientRetries >= MAX_TRANSIENT_RETRIES) return settleAll('failed', errorInfoOf(error));
       transientRetries += 1;
     }
@@ -125,6 +135,30 @@ function settleCreated(
         : resultFor(action, 'done', { snapshotId }),
     );
   }
+}
+
+interface LookOutcome {
+  /** Actions whose snapshot was not found. */
+  readonly pending: number[];
+  /** The deadline ended the window before it was over. */
+  readonly cutShort: boolean;
+}
+
+/** Look for the snapshots of `pending` with backoff for the lookup window; settle what is found. */
+async function lookForCreated(
+  context: CreateContext,
+  policy: string,
+  pending: number[],
+): Promise<LookOutcome> {
+  let left = pending;
+  for (const delay of LOOKUP_DELAYS_MS) {
+    if (!canWaitFor(context, delay)) return { pending: left, cutShort: true };
+    const mark = context.lookup.markFailure();
+    await context.sleep(delay);
+    left = settleFound(context, left, await context.lookup.find(policy, mark));
+    if (left.length === 0) break;
+  }
+  return { pending: left, cutShort: false };
 }
 
 /** Settle the actions whose snapshot the run already made; return those still to create. */

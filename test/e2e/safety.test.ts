@@ -83,6 +83,26 @@ describe('safety, end to end', () => {
     expect(await policySnapshots(t.ec2, 'everything')).toHaveLength(6);
   });
 
+  it('a lost CreateSnapshot answer whose snapshot shows in listings 3 s later is not made twice', async () => {
+    // Prepare: the first create is carried out but answered 500; DescribeSnapshots lags creates by 3 s
+    const config = writePolicy(t.env.workDir, ALL_RUNNING);
+    t.proxy.configure({
+      listingLagMs: 3_000,
+      errorsFor: { CreateSnapshot: { code: 'InternalError', status: 500, times: 1, afterForward: true } },
+    });
+
+    // Act
+    const result = await runCliJson(['run', '-c', config, '--concurrency', '1'], t.env);
+
+    // Assess: it looked again with backoff (after 1 s: not listed yet) instead of creating it again
+    expect(result.code).toBe(0);
+    expect(t.proxy.faultCounts().CreateSnapshot).toBe(1);
+    expect(t.proxy.counts().CreateSnapshot).toBe(6);
+    expect(t.proxy.counts().DescribeSnapshots).toBeGreaterThanOrEqual(2);
+    const perVolume = countBy(await policySnapshots(t.ec2, 'everything'), (s) => s.VolumeId!);
+    expect(Object.values(perVolume)).toEqual([1, 1, 1, 1, 1, 1]);
+  });
+
   it('a run killed with SIGKILL midway, then a second run, leaves exactly one new snapshot per due volume', async () => {
     // Prepare: slow calls so the first run is still creating when it is killed
     const config = writePolicy(t.env.workDir, ALL_RUNNING);

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { InvalidPaginationTokenError, pageResponse, readPageRequest } from './describe-paging.js';
 import { ec2ErrorBody, escapeXml } from './fake-ec2-xml.js';
 import { createFaultInjector, type FaultConfig, type InjectedFault } from './faults.js';
+import { createListingLag, type ListingLag } from './listing-lag.js';
 
 export type { FaultConfig, ForcedError, TokenBucketConfig } from './faults.js';
 
@@ -53,9 +54,11 @@ export async function startFaultProxy(options: StartFaultProxyOptions): Promise<
   let config: FaultConfig = {};
   let injector = createFaultInjector(config);
 
+  let lag: ListingLag | undefined;
   const configure = (faults: FaultConfig) => {
     config = faults;
     injector = createFaultInjector(faults);
+    lag = faults.listingLagMs === undefined ? undefined : createListingLag(faults.listingLagMs);
   };
   configure(options.faults ?? {});
 
@@ -69,13 +72,32 @@ export async function startFaultProxy(options: StartFaultProxyOptions): Promise<
     const fault = action === null ? undefined : injector.decide(action, params);
     if (fault !== undefined && action !== null) {
       faultCounts[action] = (faultCounts[action] ?? 0) + 1;
+      if (fault.afterForward === true) noteCreated(action, await forward(req, body));
       return sendFault(res, fault, readService(req));
     }
     const page = readPageRequest(params, config.pageSize);
-    if (page === undefined) return send(res, await forward(req, body));
-    const moto = await forward(req, Buffer.from(page.unpaged.toString()), '/');
+    if (page === undefined) return send(res, lagged(action, await forward(req, body)));
+    const moto = lagged(action, await forward(req, Buffer.from(page.unpaged.toString()), '/'));
     if (moto.status !== 200) return send(res, moto);
     send(res, { ...moto, body: Buffer.from(pageResponse(moto.body.toString('utf8'), page)) });
+  }
+
+  function noteCreated(action: string | null, answer: Forwarded): Forwarded {
+    if (
+      lag !== undefined &&
+      answer.status === 200 &&
+      (action === 'CreateSnapshot' || action === 'CreateSnapshots')
+    ) {
+      lag.noteCreated(answer.body.toString('utf8'));
+    }
+    return answer;
+  }
+
+  /** Plays EC2's listing lag on a forwarded answer (see `listingLagMs`). */
+  function lagged(action: string | null, answer: Forwarded): Forwarded {
+    noteCreated(action, answer);
+    if (lag === undefined || action !== 'DescribeSnapshots' || answer.status !== 200) return answer;
+    return { ...answer, body: Buffer.from(lag.hideRecent(answer.body.toString('utf8'))) };
   }
 
   function forward(req: IncomingMessage, body: Buffer, path = req.url ?? '/'): Promise<Forwarded> {

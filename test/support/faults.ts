@@ -19,6 +19,8 @@ export interface ForcedError {
   readonly message?: string;
   /** Only requests whose parameters have these values, e.g. `{ RoleArn: 'arn:aws:iam::2…:role/x' }`. */
   readonly when?: Readonly<Record<string, string>>;
+  /** Carry the request out first, then answer the error: the response was lost. */
+  readonly afterForward?: boolean;
 }
 
 /** What the fault proxy does; `configure` replaces the whole configuration. */
@@ -39,6 +41,8 @@ export interface FaultConfig {
   readonly seed?: number;
   /** Actions the proxy never answers: the connection stays open and silent (a hung endpoint). */
   readonly hangFor?: readonly string[];
+  /** DescribeSnapshots leaves out snapshots created through the proxy less than this long ago. */
+  readonly listingLagMs?: number;
 }
 
 /** An answer the proxy gives instead of forwarding. */
@@ -48,6 +52,8 @@ export interface InjectedFault {
   readonly status: number;
   readonly message: string;
   readonly throttle: boolean;
+  /** Forward the request first, then answer the fault. */
+  readonly afterForward?: boolean;
 }
 
 export interface FaultInjector {
@@ -108,7 +114,13 @@ export function createFaultInjector(config: FaultConfig, now = () => performance
     if (left <= 0) return undefined;
     forcedLeft.set(action, left - 1);
     const message = forced.message ?? `Injected ${forced.code}.`;
-    return { code: forced.code, status: forced.status, message, throttle: false };
+    return {
+      code: forced.code,
+      status: forced.status,
+      message,
+      throttle: false,
+      afterForward: forced.afterForward === true,
+    };
   }
 
   return {

@@ -59,6 +59,11 @@ export class InMemoryEc2 implements Ec2Port {
   /** Snapshots that DeleteSnapshot refuses with InvalidSnapshot.InUse. */
   readonly inUse = new Set<string>();
   maxInFlight = 0;
+  /**
+   * How long a new snapshot stays out of `findRunSnapshots` (EC2's listings lag its creates).
+   * Measured on this port's clock, which the apply step's fake clock also drives.
+   */
+  listingLagMs = 0;
   private inFlight = 0;
   private nextId = 1;
   private snapshots: Snapshot[];
@@ -125,7 +130,12 @@ export class InMemoryEc2 implements Ec2Port {
 
   async findRunSnapshots(runId: string, policy: string): Promise<readonly Snapshot[]> {
     return this.call('findRunSnapshots', { runId, policy }, undefined, () =>
-      this.snapshots.filter((s) => s.tags[TAG.runId] === runId && s.tags[TAG.policy] === policy),
+      this.snapshots.filter(
+        (s) =>
+          s.tags[TAG.runId] === runId &&
+          s.tags[TAG.policy] === policy &&
+          s.startTime <= this.clock() - this.listingLagMs,
+      ),
     );
   }
 
