@@ -8,9 +8,12 @@ import {
   snapshotOf,
   volumeOf,
 } from '../../test/support/builders/actions.js';
+import { fleet } from '../../test/support/builders/fleet.js';
+import { policy } from '../../test/support/builders/policy.js';
 import { fakeClock } from '../../test/support/fake-clock.js';
 import { InMemoryEc2 } from '../../test/support/in-memory-ec2.js';
 import { TAG } from '../core/model.js';
+import { planSnapshots } from '../core/plan.js';
 import { applyPlan } from './apply.js';
 import { LOOKUP_DELAYS_MS, LOOKUP_WINDOW_MS, MAX_TRANSIENT_RETRIES } from './apply-creates.js';
 import type { CreateSnapshotsRequest } from './ports.js';
@@ -275,5 +278,29 @@ describe('applyPlan: create retries', () => {
     expect(ec2.count('createSnapshot')).toBe(1);
     expect(results[0]?.status).toBe('failed');
     expect(results[0]?.error?.message).toContain('UnauthorizedOperation');
+  });
+
+  it("gives each snapshot of an instance set its own volume's tags (CopyTagsFromSource)", async () => {
+    // Prepare
+    const estate = fleet()
+      .instance('db-1', { tags: { Role: 'db' } })
+      .volume({ id: 'vol-root', device: '/dev/xvda', tags: { Purpose: 'os' } })
+      .volume({ id: 'vol-data', device: '/dev/xvdf', tags: { Purpose: 'pgdata' } })
+      .build();
+    const p = policy({
+      id: 'db',
+      select: { instanceNames: ['*'] },
+      snapshot: { consistency: 'instance', copyTags: 'volume' },
+    });
+    const plan = planSnapshots(estate, [p], { now: 1_000_000, runId: 'r-1' });
+    const ec2 = new InMemoryEc2(estate);
+
+    // Act
+    await applyPlan(plan, ec2, fakeClock(), estate);
+
+    // Assess
+    const purpose = Object.fromEntries(ec2.listSnapshots().map((s) => [s.volumeId, s.tags.Purpose]));
+    expect(ec2.count('createSnapshots')).toBe(1);
+    expect(purpose).toEqual({ 'vol-root': 'os', 'vol-data': 'pgdata' });
   });
 });

@@ -102,6 +102,7 @@ export function buildSetRequest(
     excludeDataVolumeIds,
     description: commonDescription(instanceId, actions),
     tags: commonTags(actions),
+    copyTagsFromSource: actions.some((a) => a.copyVolumeTags === true),
   };
 }
 

@@ -59,8 +59,10 @@ export interface CreateSnapshotsRequest {
   /** Data volumes of the instance that are not to be snapshotted. */
   readonly excludeDataVolumeIds: readonly VolumeId[];
   readonly description: string;
-  /** The same tags go on every snapshot of the set (EC2 allows no per-volume tags here). */
+  /** The same tags go on every snapshot of the set (EC2 allows no per-volume tags here)... */
   readonly tags: Readonly<Record<string, string>>;
+  /** ...and each snapshot gets its own volume's tags too (`CopyTagsFromSource: volume`). */
+  readonly copyTagsFromSource: boolean;
 }
 
 export interface CreatedSnapshot {

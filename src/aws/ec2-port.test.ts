@@ -95,6 +95,7 @@ describe('createEc2Port', () => {
       excludeDataVolumeIds: [volumeId('vol-x')],
       description: 'set',
       tags: { 'ebs-snapper:policy': 'db' },
+      copyTagsFromSource: true,
     });
 
     // Assess
@@ -109,6 +110,7 @@ describe('createEc2Port', () => {
       'InstanceSpecification.ExcludeDataVolumeId.1': 'vol-x',
       'TagSpecification.1.ResourceType': 'snapshot',
       'TagSpecification.1.Tag.1.Key': 'ebs-snapper:policy',
+      CopyTagsFromSource: 'volume',
     });
     expect(handler.calls).toHaveLength(1);
   });

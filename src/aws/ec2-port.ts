@@ -110,6 +110,7 @@ async function createSnapshots(
         },
         Description: request.description,
         TagSpecifications: [{ ResourceType: 'snapshot', Tags: recordToTags(request.tags) }],
+        ...(request.copyTagsFromSource && { CopyTagsFromSource: 'volume' }),
       }),
     ),
   );

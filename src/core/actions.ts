@@ -62,6 +62,8 @@ export interface CreateAction extends ActionBase {
   /** Tag keys that did not fit in 50, in the order they were dropped. */
   readonly droppedTags: readonly string[];
   readonly description: string;
+  /** `consistency: instance`: EC2 copies each volume's own tags onto its snapshot (`CopyTagsFromSource`). */
+  readonly copyVolumeTags?: boolean;
 }
 
 export interface DeleteAction extends ActionBase {

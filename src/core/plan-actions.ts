@@ -3,10 +3,11 @@
  * summary counts. Kept apart from plan.ts so the planning loop reads on one screen.
  */
 import type { CreateAction, PlanAction, PlanSummary, Reason, SkipAction } from './actions.js';
-import type { InstanceId, Inventory, VolumeId } from './model.js';
+import type { Instance, InstanceId, Inventory, VolumeId } from './model.js';
 import type { Policy } from './policy/types.js';
 import type { SelectedVolume } from './select.js';
-import { labelSnapshot, type TagContext } from './tags.js';
+import { type InstanceSet, labelSetMember } from './set-tags.js';
+import { labelSnapshot, type SnapshotLabels, type TagContext } from './tags.js';
 
 /** A series that needs no snapshot now. */
 export function skipAction(
@@ -18,18 +19,51 @@ export function skipAction(
   return { action: 'skip', policy, account: inventory.account, region: inventory.region, volumeId, reason };
 }
 
-/** A snapshot to take of `target`'s volume, with its tags and description. */
+/**
+ * A snapshot to take of `target`'s volume, with its tags and description. `set` describes the
+ * instance's set for `consistency: instance` (one CreateSnapshots call, one list of tags).
+ */
 export function createAction(
   inventory: Inventory,
   policy: Policy,
   target: SelectedVolume,
   tagContext: TagContext,
   reason: Reason,
+  set?: InstanceSet,
 ): CreateAction {
   const { volume, instance, device } = target;
   const labels = labelSnapshot(policy, volume, instance, device, tagContext);
   // CreateSnapshots needs an instance: a detached volume is snapshotted on its own.
   const consistency = instance ? policy.snapshot.consistency : 'volume';
+  if (consistency === 'instance' && instance !== undefined && set !== undefined) {
+    const member = labelSetMember(
+      policy,
+      instance,
+      device,
+      set,
+      tagContext,
+      setDescription(policy, instance, labels),
+    );
+    return { ...baseCreate(inventory, policy, target, consistency, reason), ...member };
+  }
+  return { ...baseCreate(inventory, policy, target, consistency, reason), ...labels };
+}
+
+/** One description for the whole set: the template's, unless it names a volume or device. */
+function setDescription(policy: Policy, instance: Instance, labels: SnapshotLabels): string {
+  return /\{(volume_id|device)\}/.test(policy.snapshot.description)
+    ? `${policy.id} from ${instance.id}`
+    : labels.description;
+}
+
+function baseCreate(
+  inventory: Inventory,
+  policy: Policy,
+  target: SelectedVolume,
+  consistency: CreateAction['consistency'],
+  reason: Reason,
+) {
+  const { volume, instance, device } = target;
   return {
     action: 'create',
     policy: policy.id,
@@ -39,11 +73,8 @@ export function createAction(
     ...(instance ? { instanceId: instance.id as InstanceId } : {}),
     ...(device !== undefined ? { device } : {}),
     consistency,
-    tags: labels.tags,
-    droppedTags: labels.droppedTags,
-    description: labels.description,
     reason,
-  };
+  } as const;
 }
 
 /** Counts of the plan's actions by kind. */

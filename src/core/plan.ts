@@ -8,7 +8,7 @@
  */
 import type { Plan, PlanAction, Reason } from './actions.js';
 import { applyGuard, holdDeletes } from './guard.js';
-import type { Inventory, VolumeId } from './model.js';
+import type { Inventory, Volume, VolumeId } from './model.js';
 import { describeOverlaps } from './overlaps.js';
 import { createAction, skipAction, summarize } from './plan-actions.js';
 import type { GuardLimit, Policy } from './policy/types.js';
@@ -28,6 +28,7 @@ import {
   selectVolumes,
 } from './select.js';
 import { FLAG, groupSnapshots, type PolicySeries, type SeriesTable, sortSeries } from './series.js';
+import { describeInstanceSet, type InstanceSet } from './set-tags.js';
 import type { TagContext } from './tags.js';
 import { type Warning, warning } from './warnings.js';
 
@@ -169,6 +170,7 @@ function planPolicy(context: Context, policy: Policy, series: PolicySeries): voi
     date: context.date,
     ...(maxAgeMs !== undefined ? { expiresAt: new Date(options.now + maxAgeMs).toISOString() } : {}),
   };
+  const sets = policy.snapshot.consistency === 'instance' ? instanceSets(targets) : undefined;
   const byVolume = new Map<string, SelectedVolume>();
   for (const t of targets) {
     byVolume.set(t.volume.id, t);
@@ -190,13 +192,32 @@ function planPolicy(context: Context, policy: Policy, series: PolicySeries): voi
       if (!decision.due) reliedOn = newest;
       context.actions.push(
         decision.due
-          ? createAction(inventory, policy, target, tagContext, decision.reason)
+          ? createAction(
+              inventory,
+              policy,
+              target,
+              tagContext,
+              decision.reason,
+              target.instance && sets?.get(target.instance.id),
+            )
           : skipAction(inventory, policy.id, key as VolumeId, decision.reason),
       );
     }
     if (k !== undefined) judgeSeries(context, policy.id, key, k, rules, !index.volumes.has(key), reliedOn);
   }
   planCopies(context, policy, series, zone);
+}
+
+/** The selected volumes of each instance, summarized for `consistency: instance` tags. */
+function instanceSets(targets: readonly SelectedVolume[]): Map<string, InstanceSet> {
+  const volumes = new Map<string, Volume[]>();
+  for (const { instance, volume } of targets) {
+    if (instance === undefined) continue;
+    const list = volumes.get(instance.id);
+    if (list === undefined) volumes.set(instance.id, [volume]);
+    else list.push(volume);
+  }
+  return new Map([...volumes].map(([id, list]) => [id, describeInstanceSet(list)]));
 }
 
 /** Copies made into this region by `copy_to` follow that target's retention; never orphans here. */

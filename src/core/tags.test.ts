@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { fleet } from '../../test/support/builders/fleet.js';
+import { creates } from '../../test/support/builders/plan-queries.js';
 import { policy } from '../../test/support/builders/policy.js';
 import { MAX_TAGS, TAG } from './model.js';
+import { planSnapshots } from './plan.js';
 import { fillPlaceholders, labelSnapshot, mergeWithinLimit } from './tags.js';
 
 const context = { runId: 'run-7', date: '2024-05-10', expiresAt: '2024-05-24T12:00:00.000Z' };
@@ -159,5 +161,66 @@ describe('fillPlaceholders', () => {
 
     // Act / Assess
     expect(fillPlaceholders('{policy}/{unknown}/{date}', values)).toBe('p/{unknown}/2024-01-02');
+  });
+});
+
+describe('consistency: instance (one CreateSnapshots call for the set)', () => {
+  const estate = fleet()
+    .instance('db-1', { tags: { Role: 'db', Owner: 'ops', Team: 'data' } })
+    .volume({ id: 'vol-root', device: '/dev/xvda', tags: { Owner: 'root-owner' } })
+    .volume({ id: 'vol-data', device: '/dev/xvdf', tags: { Purpose: 'pgdata' } })
+    .build();
+  const setPolicy = policy({
+    id: 'db',
+    select: { instanceNames: ['*'] },
+    snapshot: {
+      consistency: 'instance',
+      copyTags: 'instance+volume',
+      tags: { Backup: '{policy}-{date}', Disk: '{volume_id}' },
+    },
+  });
+
+  it("copies each volume's own tags through EC2 and names what one shared tag list cannot carry", () => {
+    // Act
+    const plan = planSnapshots(estate, [setPolicy], {
+      now: Date.parse('2024-05-10T12:00:00Z'),
+      runId: 'r-1',
+    });
+    const [root, data] = creates(plan);
+
+    // Assess: the shared list has what both members agree on; Owner stays the volume's (copied)
+    for (const create of [root!, data!]) {
+      expect(create.copyVolumeTags).toBe(true);
+      expect(create.tags).toEqual({
+        [TAG.policy]: 'db',
+        [TAG.instanceId]: 'i-db-1',
+        [TAG.runId]: 'r-1',
+        Backup: 'db-2024-05-10',
+        Name: 'db-1',
+        Role: 'db',
+        Team: 'data',
+      });
+      expect(create.droppedTags).toEqual([TAG.device, 'Disk']);
+    }
+  });
+
+  it('does not copy volume tags when the biggest volume would not fit in 50 with the shared ones', () => {
+    // Prepare
+    const crowded = fleet()
+      .instance('db-1')
+      .volume({ device: '/dev/xvda', tags: many('k', 48) })
+      .build();
+
+    // Act
+    const plan = planSnapshots(crowded, [setPolicy], {
+      now: Date.parse('2024-05-10T12:00:00Z'),
+      runId: 'r-1',
+    });
+    const [create] = creates(plan);
+
+    // Assess
+    expect(create!.copyVolumeTags).toBe(false);
+    expect(create!.droppedTags).toContain('k00');
+    expect(Object.keys(create!.tags).length).toBeLessThanOrEqual(MAX_TAGS);
   });
 });

@@ -69,10 +69,11 @@ export function labelSnapshot(
   const copy = policy.snapshot.copyTags;
   const groups = [
     extra,
-    copy === 'none' ? {} : copyable(volume.tags),
-    copy === 'instance+volume' && instance ? copyable(instance.tags) : {},
+    copy === 'none' ? {} : copyableTags(volume.tags),
+    copy === 'instance+volume' && instance ? copyableTags(instance.tags) : {},
   ];
   const { tags, dropped } = mergeWithinLimit(tool, groups, MAX_TAGS);
+  // The parser refuses a template that can expand past the limit; this guards policies built in code.
   const description = fillPlaceholders(policy.snapshot.description, values).slice(0, MAX_DESCRIPTION);
   return { tags, droppedTags: dropped, description };
 }
@@ -80,7 +81,8 @@ export function labelSnapshot(
 /** Tags the tool may not copy: AWS-reserved keys and the tool's own ownership marks. */
 const isCopyable = (key: string): boolean => !key.startsWith(AWS_PREFIX) && !key.startsWith(TOOL_PREFIX);
 
-function copyable(tags: Tags): Record<string, string> {
+/** The tags the tool may copy: without `aws:` and `ebs-snapper:` keys. */
+export function copyableTags(tags: Tags): Record<string, string> {
   const out: Record<string, string> = {};
   for (const key of Object.keys(tags)) if (isCopyable(key)) out[key] = tags[key]!;
   return out;

@@ -107,6 +107,7 @@ describe('the EC2 port against moto', () => {
       excludeDataVolumeIds: [],
       description: 'set',
       tags: { [TAG.policy]: 'db', [TAG.runId]: 'run-2' },
+      copyTagsFromSource: false,
     });
     const second = await port.createSnapshots({
       instanceId: instanceId(other.instanceId),
@@ -114,6 +115,7 @@ describe('the EC2 port against moto', () => {
       excludeDataVolumeIds: [],
       description: 'set',
       tags: { [TAG.policy]: 'db', [TAG.runId]: 'run-2' },
+      copyTagsFromSource: false,
     });
 
     // Assess

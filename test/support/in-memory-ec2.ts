@@ -115,7 +115,13 @@ export class InMemoryEc2 implements Ec2Port {
 
   async createSnapshots(request: CreateSnapshotsRequest): Promise<readonly CreatedSnapshot[]> {
     return this.call('createSnapshots', request, request.instanceId, () =>
-      this.setVolumes(request).map((v) => this.addSnapshot(v, request.tags, request.description)),
+      this.setVolumes(request).map((v) =>
+        this.addSnapshot(
+          v,
+          { ...(request.copyTagsFromSource ? this.volumeTags(v) : {}), ...request.tags },
+          request.description,
+        ),
+      ),
     );
   }
 
@@ -206,6 +212,10 @@ export class InMemoryEc2 implements Ec2Port {
       .filter((a) => !(request.excludeBootVolume && a.volumeId === root?.volumeId))
       .filter((a) => !request.excludeDataVolumeIds.includes(a.volumeId))
       .map((a) => a.volumeId);
+  }
+
+  private volumeTags(id: VolumeId): Readonly<Record<string, string>> {
+    return this.inventory.volumes.find((v) => v.id === id)?.tags ?? {};
   }
 
   private attachedTo(id: InstanceId): { volumeId: VolumeId; device: string }[] {

@@ -28,6 +28,7 @@ export function actionToJson(action: PlanAction): Record<string, unknown> {
     json.description = action.description;
     json.tags = action.tags;
     if (action.droppedTags.length > 0) json.dropped_tags = action.droppedTags;
+    if (action.copyVolumeTags === true) json.copy_tags_from_source = 'volume';
   }
   json.reason = { code: action.reason.code, message: action.reason.message };
   return json;

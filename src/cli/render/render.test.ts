@@ -35,6 +35,19 @@ describe('text plan', () => {
     expect(verbose).toContain('= keep    daily  snap-kept of vol-1  retention.minimum');
   });
 
+  it('names the tags a create cannot carry, not only in JSON', () => {
+    // Prepare
+    const dropped = planOf([
+      { ...createOf('vol-1', { instance: 'i-1' }), droppedTags: ['ebs-snapper:device', 'Disk'] },
+    ]);
+
+    // Act
+    const text = renderPlans([dropped], plain);
+
+    // Assess
+    expect(text).toContain('due.first: no snapshot yet  (tags not carried: ebs-snapper:device, Disk)');
+  });
+
   it('says when the guard stopped the deletes', () => {
     // Prepare
     const guarded = { ...plan, guard: { tripped: true, limit: 1, wanted: 3 } };

@@ -42,7 +42,13 @@ export function renderAction(action: PlanAction, style: TextStyle): string {
   const { sign, tone } = SIGN[action.action];
   const policy = action.policy ?? '-';
   const reason = `${action.reason.code}: ${action.reason.message}`;
-  return `  ${paint(style, tone, sign)}  ${policy}  ${subject(action)}  ${paint(style, 'dim', reason)}`;
+  const line = `  ${paint(style, tone, sign)}  ${policy}  ${subject(action)}  ${paint(style, 'dim', reason)}`;
+  return action.action === 'create' ? line + droppedNote(action.droppedTags, style) : line;
+}
+
+/** Tags a create cannot carry (the 50-tag limit, or per-volume tags of an instance set) are named. */
+function droppedNote(dropped: readonly string[], style: TextStyle): string {
+  return dropped.length === 0 ? '' : paint(style, 'yellow', `  (tags not carried: ${dropped.join(', ')})`);
 }
 
 function isShown(action: PlanAction, verbose: boolean): boolean {

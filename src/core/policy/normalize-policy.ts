@@ -14,6 +14,26 @@ import type { CopyTarget, Policy, SnapshotSettings } from './types.js';
 const RESERVED_TAG_PREFIXES = ['aws:', 'ebs-snapper:'] as const;
 const MAX_TAG_KEY = 128;
 const MAX_TAG_VALUE = 256;
+/** EC2's limit on a snapshot description. */
+export const MAX_DESCRIPTION = 255;
+
+/**
+ * The longest text each placeholder can become: ids have 17 hex digits, device names are short
+ * (`/dev/xvdf`, `/dev/nvme10n1`; 32 leaves room), dates are `YYYY-MM-DD`.
+ */
+const PLACEHOLDER_MAX: Readonly<Record<string, number>> = {
+  instance_id: 19,
+  volume_id: 21,
+  device: 32,
+  date: 10,
+};
+
+/** The longest a template can get once its placeholders are filled in, for policy `id`. */
+function expandedLength(template: string, id: string): number {
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) =>
+    name === 'policy' ? id : 'x'.repeat(PLACEHOLDER_MAX[name] ?? whole.length),
+  ).length;
+}
 
 function checkPlaceholders(template: string, path: Path, report: Report): void {
   for (const match of template.matchAll(/\{([^{}]*)\}/g)) {
@@ -26,6 +46,7 @@ function checkPlaceholders(template: string, path: Path, report: Report): void {
 
 function normalizeTags(
   raw: ParsedPolicy['snapshot']['tags'],
+  id: string,
   path: Path,
   report: Report,
 ): Record<string, string> {
@@ -38,14 +59,31 @@ function normalizeTags(
       report.error([...path, key], `tag keys have at most ${MAX_TAG_KEY} characters`);
     if (value.length > MAX_TAG_VALUE)
       report.error([...path, key], `tag values have at most ${MAX_TAG_VALUE} characters`);
+    else if (expandedLength(value, id) > MAX_TAG_VALUE)
+      report.error(
+        [...path, key],
+        `can expand to ${expandedLength(value, id)} characters once the placeholders are filled in; EC2 allows ${MAX_TAG_VALUE}`,
+      );
     checkPlaceholders(value, [...path, key], report);
     tags[key] = value;
   }
   return tags;
 }
 
-function normalizeSnapshot(raw: ParsedPolicy['snapshot'], path: Path, report: Report): SnapshotSettings {
+function normalizeSnapshot(
+  raw: ParsedPolicy['snapshot'],
+  id: string,
+  path: Path,
+  report: Report,
+): SnapshotSettings {
   checkPlaceholders(raw.description, [...path, 'description'], report);
+  const longest = expandedLength(raw.description, id);
+  if (longest > MAX_DESCRIPTION) {
+    report.error(
+      [...path, 'description'],
+      `can expand to ${longest} characters once the placeholders are filled in; EC2 allows ${MAX_DESCRIPTION}`,
+    );
+  }
   if (raw.stop_instance) {
     report.warn(
       'config.ignored',
@@ -56,7 +94,7 @@ function normalizeSnapshot(raw: ParsedPolicy['snapshot'], path: Path, report: Re
   return {
     consistency: raw.consistency,
     copyTags: raw.copy_tags,
-    tags: normalizeTags(raw.tags, [...path, 'tags'], report),
+    tags: normalizeTags(raw.tags, id, [...path, 'tags'], report),
     description: raw.description,
     stopInstance: raw.stop_instance,
   };
@@ -94,7 +132,7 @@ export function normalizePolicy(raw: ParsedPolicy, path: Path, report: Report): 
     const select = normalizeSelect(raw.select, [...path, 'select'], report);
     const schedule = normalizeSchedule(raw.schedule, [...path, 'schedule'], report);
     const retention = normalizeRetention(raw.retention, [...path, 'retention'], report);
-    const snapshot = normalizeSnapshot(raw.snapshot, [...path, 'snapshot'], report);
+    const snapshot = normalizeSnapshot(raw.snapshot, raw.id, [...path, 'snapshot'], report);
     const copyTo = normalizeCopyTo(raw.copy_to, [...path, 'copy_to'], report);
     if (snapshot.consistency === 'instance' && isVolumeTargeted(select)) {
       report.warn(

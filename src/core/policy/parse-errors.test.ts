@@ -140,6 +140,20 @@ describe('parseConfig error messages', () => {
     expect(errors).toEqual(['policies[0].select.instances.tag:Role: must not be an empty list']);
   });
 
+  it('rejects a tag value or description that can expand past EC2 limits, before any AWS call', () => {
+    // Prepare: 240 characters plus {volume_id} (up to 21) > 256; 240 plus {device} (up to 32) > 255
+    const tags = `{tags: {Note: "${'n'.repeat(240)}{volume_id}"}, description: "${'d'.repeat(240)}{device}"}`;
+
+    // Act
+    const errors = errorsOf(documentWith(policy('a', { snapshot: tags })));
+
+    // Assess
+    expect(errors).toEqual([
+      'policies[0].snapshot.description: can expand to 272 characters once the placeholders are filled in; EC2 allows 255',
+      'policies[0].snapshot.tags.Note: can expand to 261 characters once the placeholders are filled in; EC2 allows 256',
+    ]);
+  });
+
   it('rejects a cron that can never fire again, given a clock', () => {
     // Prepare
     const text = documentWith(policy('a', { schedule: '{cron: "0 3 * * ? 2025", timezone: Europe/Berlin}' }));
