@@ -2,6 +2,9 @@
  * The safety contract end to end: bad input changes nothing, the guard trips, throttling is
  * absorbed, and a run killed midway is finished by the next without duplicates.
  */
+
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { DescribeVolumesCommand, type EC2Client } from '@aws-sdk/client-ec2';
 import { describe, expect, it } from 'vitest';
 import type { DemoFleet } from '../../scripts/demo-fleet.js';
@@ -39,6 +42,34 @@ describe('safety, end to end', () => {
     expect(result.stderr).toContain('policies[0].retention.max_age: "4 dayz" is not a duration');
     expect(Object.values(t.proxy.counts()).reduce((a, b) => a + b, 0)).toBe(0);
     for (const action of MUTATING) expect(t.proxy.counts()[action] ?? 0).toBe(0);
+  });
+
+  it.each([
+    ['a 50 MB policy file', (dir: string) => bigFile(dir), [], /too big for a policy file/],
+    ['a policy file that is not UTF-8', (dir: string) => latin1File(dir), [], /not valid UTF-8/],
+    [
+      '--now on a day that does not exist',
+      (dir: string) => writePolicy(dir, ALL_RUNNING),
+      ['--now', '2027-02-30'],
+      /--now: "2027-02-30" is not a date and time that exists/,
+    ],
+    [
+      'an --out path that cannot be written',
+      (dir: string) => writePolicy(dir, ALL_RUNNING),
+      ['--out', '/no/such/dir/plan.json'],
+      /--out: cannot write \/no\/such\/dir\/plan\.json/,
+    ],
+  ] as const)('%s exits 1 at once and makes no AWS call', async (_, makeConfig, extra, message) => {
+    // Prepare
+    const config = makeConfig(t.env.workDir);
+
+    // Act
+    const result = await runCli(['run', '-c', config, ...extra], t.env);
+
+    // Assess
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(message);
+    expect(Object.values(t.proxy.counts()).reduce((a, b) => a + b, 0)).toBe(0);
   });
 
   it('the guard trips with exit 1: no delete in that account × region, creates still happen', async () => {
@@ -140,4 +171,18 @@ async function waitFor(condition: () => boolean, timeoutMs = 30_000): Promise<vo
     if (Date.now() - start > timeoutMs) throw new Error('condition not met in time');
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
+}
+
+/** 50 MB of unknown keys: refused by size before it is parsed. */
+function bigFile(dir: string): string {
+  const path = join(dir, 'big.yaml');
+  writeFileSync(path, `version: 1\n${'unknown_key: 1\n'.repeat(3_500_000)}`);
+  return path;
+}
+
+/** A selector written in Latin-1: "Büro" is not UTF-8. */
+function latin1File(dir: string): string {
+  const path = join(dir, 'latin1.yaml');
+  writeFileSync(path, Buffer.from(ALL_RUNNING.replace('running', 'B\xfcro'), 'latin1'));
+  return path;
 }
