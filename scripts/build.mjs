@@ -1,6 +1,11 @@
 // Bundle the CLI (dist/cli.js, the `ebs-snapper` bin) and the pure core library (dist/core/index.js)
-// with esbuild. Node 20 and the Lambda runtime (nodejs22.x) both run the output.
+// with esbuild, and emit the library's type declarations (dist/core/*.d.ts) with tsc. Node 20 and
+// the Lambda runtime (nodejs22.x) both run the output.
+import { spawnSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { build } from 'esbuild';
+
+rmSync('dist', { recursive: true, force: true });
 
 const common = {
   bundle: true,
@@ -24,3 +29,8 @@ await Promise.all([
   }),
   build({ ...common, entryPoints: ['src/core/index.ts'], outfile: 'dist/core/index.js' }),
 ]);
+
+const tsc = spawnSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], {
+  stdio: 'inherit',
+});
+if (tsc.status !== 0) process.exit(tsc.status ?? 1);

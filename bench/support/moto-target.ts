@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { type AwsClients, createAwsClients } from '../../src/aws/clients.js';
-import { loadConfig } from '../../src/core/policy/index.js';
+import { loadConfig } from '../../src/core/policy/parse.js';
 import type { Config } from '../../src/core/policy/types.js';
 import { type FaultProxy, startFaultProxy } from '../../test/support/fault-proxy.js';
 import { type MotoServer, motoClientConfig, startMoto } from '../../test/support/moto.js';

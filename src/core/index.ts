@@ -1,42 +1,71 @@
 /**
- * ebs-snapper's pure core, importable on its own: the inventory model, the policy language and
- * the planner (`inventory + policies + now → plan`).
+ * ebs-snapper's pure core as a library: the policy language and the planner
+ * (`inventory + policies + now → plan`), with the types they take and give. This is the stable
+ * API; everything else in the package is internal and may change.
  *
  * @example
- * import { parseConfig, planSnapshots } from 'ebs-snapper';
- * const { config } = parseConfig(yamlText);
- * const plan = planSnapshots(inventory, config!.policies, { now: Date.now(), runId: 'r-1' });
+ * import { loadConfig, planSnapshots } from 'ebs-snapper';
+ * const { config } = loadConfig(yamlText, { source: 'ebs-snapper.yaml' });
+ * const plan = planSnapshots(inventory, config.policies, { now: Date.now(), runId: 'what-if' });
+ * for (const action of plan.actions) console.log(action.action, action.reason.code);
  */
-export * from './actions.js';
-export * from './errors.js';
-export { applyGuard, holdDeletes, resolveGuardLimit, stoppedDeletes } from './guard.js';
-export * from './model.js';
+
+export {
+  type CreateAction,
+  type DeleteAction,
+  type GuardOutcome,
+  type KeepAction,
+  type Plan,
+  type PlanAction,
+  type PlanSummary,
+  REASON_CODES,
+  type Reason,
+  type ReasonCode,
+  type SkipAction,
+} from './actions.js';
+export { ConfigError, EbsSnapperError, UsageError } from './errors.js';
+export { stoppedDeletes } from './guard.js';
+// What it plans on
+export {
+  type Attachment,
+  type Brand,
+  type Image,
+  type ImageId,
+  type Instance,
+  type InstanceId,
+  type InstanceState,
+  type Inventory,
+  type InventoryGap,
+  imageId,
+  instanceId,
+  type Snapshot,
+  type SnapshotId,
+  type SnapshotState,
+  type StorageTier,
+  snapshotId,
+  TAG,
+  type Tags,
+  type Volume,
+  type VolumeId,
+  volumeId,
+} from './model.js';
+// The planner
 export { type PlanOptions, planSnapshots } from './plan.js';
-export * from './policy/index.js';
-export {
-  DELETE_CODES,
-  decideRetention,
-  type Protections,
-  prepareRetention,
-  type RetentionRules,
-} from './retention.js';
-export { type DueDecision, decideDue, prepareSchedule, type ScheduleClock } from './schedule.js';
-export {
-  type CompiledSelection,
-  compileMatcher,
-  compileSelection,
-  type InventoryIndex,
-  indexInventory,
-  type SelectedVolume,
-  selectVolumes,
-} from './select.js';
-export { FLAG, groupSnapshots, type PolicySeries, type SeriesTable, sortSeries } from './series.js';
-export {
-  fillPlaceholders,
-  labelSnapshot,
-  mergeWithinLimit,
-  type SnapshotLabels,
-  type TagContext,
-} from './tags.js';
-export { createOffsetCache } from './time-zone.js';
-export * from './warnings.js';
+export { formatDuration, parseDuration } from './policy/durations.js';
+export { configJsonSchema } from './policy/json-schema.js';
+export { convertLegacy, type LegacyConversion, legacyToYaml } from './policy/legacy.js';
+// The policy language
+export { loadConfig, type ParseOptions, parseConfig, parseConfigObject } from './policy/parse.js';
+export type {
+  Config,
+  CopyTarget,
+  GuardLimit,
+  ParseResult,
+  Policy,
+  Retention,
+  Schedule,
+  Selection,
+  Settings,
+  SnapshotSettings,
+} from './policy/types.js';
+export { WARNING_CODES, type Warning, type WarningCode } from './warnings.js';
