@@ -16,6 +16,8 @@ export interface FaultProxy {
   counts(): Record<string, number>;
   /** Requests per action that the proxy answered with an injected fault. */
   faultCounts(): Record<string, number>;
+  /** Every IAM action asked for since the last reset, as `service:Action` (`ec2:CreateSnapshot`). */
+  iamActions(): string[];
   resetCounts(): void;
   /** Replaces the fault configuration; buckets start full again and the random faults restart. */
   configure(faults: FaultConfig): void;
@@ -50,6 +52,7 @@ export async function startFaultProxy(options: StartFaultProxyOptions): Promise<
   const target = new URL(options.target);
   const agent = new Agent({ keepAlive: true });
   let counts: Record<string, number> = {};
+  const seen = new Set<string>();
   let faultCounts: Record<string, number> = {};
   let config: FaultConfig = {};
   let injector = createFaultInjector(config);
@@ -67,6 +70,7 @@ export async function startFaultProxy(options: StartFaultProxyOptions): Promise<
     const params = readParams(req, body);
     const action = params.get('Action');
     if (action !== null) counts[action] = (counts[action] ?? 0) + 1;
+    if (action !== null) seen.add(`${IAM_PREFIX[readService(req)] ?? readService(req)}:${action}`);
     if (action !== null && config.hangFor?.includes(action)) return; // never answered; closed by stop()
     if (config.delayMs !== undefined && config.delayMs > 0) await sleep(config.delayMs);
     const fault = action === null ? undefined : injector.decide(action, params);
@@ -145,7 +149,9 @@ export async function startFaultProxy(options: StartFaultProxyOptions): Promise<
     endpoint: `http://127.0.0.1:${port}`,
     counts: () => ({ ...counts }),
     faultCounts: () => ({ ...faultCounts }),
+    iamActions: () => [...seen].sort(),
     resetCounts: () => {
+      seen.clear();
       counts = {};
       faultCounts = {};
     },
@@ -168,6 +174,9 @@ function readParams(req: IncomingMessage, body: Buffer): URLSearchParams {
   for (const [key, value] of query) if (!params.has(key)) params.set(key, value);
   return params;
 }
+
+/** IAM's prefix of a signing service where they differ. */
+const IAM_PREFIX: Readonly<Record<string, string>> = { monitoring: 'cloudwatch', email: 'ses' };
 
 /** The signing service in the Authorization header (`.../us-east-1/ec2/aws4_request`). */
 function readService(req: IncomingMessage): string {
