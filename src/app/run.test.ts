@@ -27,7 +27,7 @@ const estate = () =>
 
 const config: Config = {
   version: 1,
-  settings: { guard: {} },
+  settings: { guard: {}, organization: false },
   policies: [
     policy({
       id: 'daily',

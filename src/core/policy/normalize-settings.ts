@@ -1,6 +1,7 @@
 /**
  * `settings` as written → the `Settings` model.
  */
+import { normalizeDeploySchedule } from './deploy-schedule.js';
 import { describeValue } from './describe.js';
 import type { Path, Report } from './report.js';
 import type { ParsedSettings } from './schema.js';
@@ -46,5 +47,25 @@ export function normalizeSettings(raw: ParsedSettings, path: Path, report: Repor
       : { regions: normalizeRegions(raw.regions, [...path, 'regions'], report) }),
     guard: normalizeGuard(raw.guard, [...path, 'guard'], report),
     ...(raw.notify === undefined ? {} : { notify: normalizeNotify(raw.notify, [...path, 'notify'], report) }),
+    ...(raw.accounts === undefined
+      ? {}
+      : { accounts: normalizeAccounts(raw.accounts, raw.organization, [...path, 'accounts'], report) }),
+    organization: raw.organization,
+    ...deploySchedule(raw.schedule, [...path, 'schedule'], report),
   };
+}
+
+function normalizeAccounts(raw: readonly string[], organization: boolean, path: Path, report: Report): string[] {
+  if (organization) report.error(path, 'give accounts or organization: true, not both');
+  raw.forEach((account, index) => {
+    const first = raw.indexOf(account);
+    if (first !== index) report.error([...path, index], `${describeValue(account)} is listed at accounts[${first}] too`);
+  });
+  return [...new Set(raw)];
+}
+
+function deploySchedule(raw: ParsedSettings['schedule'], path: Path, report: Report) {
+  if (raw === undefined) return {};
+  const schedule = normalizeDeploySchedule(raw, path, report);
+  return schedule === undefined ? {} : { schedule };
 }

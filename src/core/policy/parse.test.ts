@@ -129,6 +129,7 @@ describe('parseConfig: the SPEC §2 example', () => {
       version: 1,
       settings: {
         regions: ['us-east-1', 'eu-west-1'],
+        organization: false,
         guard: { maxDeletes: { kind: 'count', count: 200 } },
         notify: {
           snsTopicArn: 'arn:aws:sns:us-east-1:123456789012:backup-alerts',
@@ -194,7 +195,7 @@ describe('parseConfig: defaults', () => {
     expect(result.warnings).toEqual([]);
     expect(result.config).toEqual({
       version: 1,
-      settings: { guard: {} },
+      settings: { guard: {}, organization: false },
       policies: [
         {
           id: 'web',
@@ -254,7 +255,43 @@ describe('parseConfig: defaults', () => {
     expect(result.config?.settings).toEqual({
       guard: { maxDeletes: { kind: 'percent', percent: 10 } },
       notify: { webhookUrl: 'https://hooks.example.com/x', on: ['failure'] },
+      organization: false,
     });
+  });
+
+  it('reads the deployment settings: accounts, organization and the Scheduler schedule', () => {
+    // Prepare
+    const settings =
+      'settings:\n  accounts: ["111111111111", "222222222222"]\n  schedule: {expression: "cron(30 2 * * ? *)", timezone: Europe/Berlin}\n';
+
+    // Act
+    const result = parseConfig(`version: 1\n${settings}policies:${MINIMAL_POLICY}`);
+
+    // Assess
+    expect(result.errors).toEqual([]);
+    expect(result.config?.settings).toMatchObject({
+      accounts: ['111111111111', '222222222222'],
+      organization: false,
+      schedule: { expression: 'cron(30 2 * * ? *)', timezone: 'Europe/Berlin' },
+    });
+  });
+
+  it.each([
+    ['accounts: [123]', 'settings.accounts[0]: expected a text value, got 123'],
+    ['accounts: ["12345"]', 'settings.accounts[0]: "12345" is not an AWS account id (12 digits, quoted in YAML)'],
+    ['{accounts: ["111111111111"], organization: true}', 'settings.accounts: give accounts or organization: true, not both'],
+    ['schedule: "rate(1 hours)"', 'settings.schedule: "rate(1 hours)" is not a schedule: a rate of 1 takes a singular unit: "rate(1 hour)"'],
+    ['schedule: "cron(0 3 * * *)"', 'settings.schedule: "cron(0 3 * * *)" is not a schedule: cron(...) takes 6 fields (AWS style, with ? and a year)'],
+    ['schedule: {expression: "rate(5 minutes)", timezone: Mars/Base}', 'settings.schedule.timezone: "Mars/Base" is not an IANA time zone'],
+  ])('refuses the deployment setting %s', (setting, problem) => {
+    // Prepare
+    const settings = setting.startsWith('{') ? `settings: ${setting}\n` : `settings:\n  ${setting}\n`;
+
+    // Act
+    const result = parseConfig(`version: 1\n${settings}policies:${MINIMAL_POLICY}`);
+
+    // Assess
+    expect(result.errors).toEqual([problem]);
   });
 
   it('turns YAML booleans and numbers in tag and filter values into their text', () => {

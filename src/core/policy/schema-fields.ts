@@ -44,6 +44,7 @@ function patterned(pattern: RegExp, what: string) {
 }
 
 export const region = patterned(REGION_PATTERN, 'a region name like "us-east-1"');
+export const accountId = patterned(/^\d{12}$/, 'an AWS account id (12 digits, quoted in YAML)');
 export const instanceIdField = patterned(INSTANCE_ID_PATTERN, 'an instance id like "i-0123456789abcdef0"');
 export const volumeIdField = patterned(VOLUME_ID_PATTERN, 'a volume id like "vol-0123456789abcdef0"');
 export const percent = patterned(PERCENT_PATTERN, 'a count or a percentage like "10%"');

@@ -15,6 +15,7 @@ import {
   VOLUME_FILTERS,
 } from './filters.js';
 import {
+  accountId,
   count,
   duration,
   filterMap,
@@ -139,6 +140,22 @@ const settingsSchema = z.strictObject({
       on: z.array(z.enum(NOTIFY_EVENTS)).default(['failure']),
     })
     .optional(),
+  accounts: z
+    .array(accountId)
+    .min(1, { error: 'must not be an empty list' })
+    .optional()
+    .meta({ description: 'Deployed: the accounts to work on (default: the deployment account)' }),
+  organization: z
+    .boolean()
+    .default(false)
+    .meta({ description: 'Deployed: every ACTIVE account of the AWS Organization' }),
+  schedule: z
+    .union([text, z.strictObject({ expression: text, timezone: text.optional() })], {
+      error: (issue) =>
+        `${describeValue(issue.input)} is not a schedule: "rate(1 hour)", "cron(0 3 * * ? *)" or {expression, timezone}`,
+    })
+    .optional()
+    .meta({ description: 'Deployed: when EventBridge Scheduler starts a run (rate or cron, with a time zone)' }),
 });
 
 /** The whole document. `policies` must hold at least one policy. */

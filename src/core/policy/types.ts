@@ -107,9 +107,23 @@ export type GuardLimit =
 export const NOTIFY_EVENTS = ['failure', 'summary', 'overdue'] as const;
 export type NotifyEvent = (typeof NOTIFY_EVENTS)[number];
 
+/** When EventBridge Scheduler starts a deployed run. */
+export interface DeploySchedule {
+  /** `rate(1 hour)` or `cron(0 3 * * ? *)`, as EventBridge Scheduler takes it. */
+  readonly expression: string;
+  /** IANA zone the cron is read in; default UTC. */
+  readonly timezone: string;
+}
+
 export interface Settings {
   /** Undefined: every region the account has enabled. */
   readonly regions?: readonly string[];
+  /** Deployed: the accounts to work on; undefined = the deployment's own account. */
+  readonly accounts?: readonly string[];
+  /** Deployed: every ACTIVE account of the AWS Organization (`organizations:ListAccounts`). */
+  readonly organization: boolean;
+  /** Deployed: the Scheduler's schedule (`deploy`); undefined = `deploy --schedule` or its default. */
+  readonly schedule?: DeploySchedule;
   readonly guard: { readonly maxDeletes?: GuardLimit };
   readonly notify?: {
     readonly snsTopicArn?: string;
