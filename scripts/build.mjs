@@ -1,5 +1,5 @@
-// Bundle the CLI (dist/cli.js, the `ebs-snapper` bin) and the pure core library (dist/core/index.js)
-// with esbuild, and emit the library's type declarations (dist/core/*.d.ts) with tsc. Node 20 and
+// Bundle the CLI (dist/cli.js, the `ebs-snapper` bin), the pure core library (dist/core/index.js)
+// and the Lambda handlers (dist/lambda/index.js, package export `ebs-snapper/lambda`) with esbuild, and emit the library's type declarations (dist/core/*.d.ts) with tsc. Node 20 and
 // the Lambda runtime (nodejs22.x) both run the output.
 import { spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
@@ -28,6 +28,8 @@ await Promise.all([
     banner: { js: `#!/usr/bin/env node\n${common.banner.js}` },
   }),
   build({ ...common, entryPoints: ['src/core/index.ts'], outfile: 'dist/core/index.js' }),
+  // The Lambda handlers carry everything, the AWS SDK included: the runtime's copy is not pinned.
+  build({ ...common, entryPoints: ['src/lambda/index.ts'], outfile: 'dist/lambda/index.js', target: 'node20' }),
 ]);
 
 const tsc = spawnSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], {

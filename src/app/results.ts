@@ -39,9 +39,18 @@ export interface RunSummary {
   readonly skipped: number;
 }
 
+/** How long each step took, ms (metrics `CollectMs`, `PlanMs`, `ApplyMs`). */
+export interface RunTimings {
+  readonly collectMs: number;
+  readonly planMs: number;
+  readonly applyMs: number;
+}
+
 export interface RunReport {
   readonly plan: Plan;
   readonly results: readonly ActionResult[];
+  /** Absent in reports made by hand (tests). */
+  readonly timings?: RunTimings;
   readonly summary: RunSummary;
   /** True when the deadline stopped the run before every action was tried. */
   readonly deadlineReached: boolean;

@@ -10,7 +10,7 @@ import type { Config, GuardLimit } from '../core/policy/types.js';
 import { type ApplyOptions, type ApplyProgress, applyPlan, sleepFor } from './apply.js';
 import { withLock } from './lock.js';
 import type { CollectProgress, Ec2Port } from './ports.js';
-import type { ActionResult, RunReport, RunSummary } from './results.js';
+import type { ActionResult, RunReport, RunSummary, RunTimings } from './results.js';
 
 export interface PlanTargetOptions {
   /** Epoch ms the plan is made for (`--now`). */
@@ -34,6 +34,11 @@ export interface RunTargetOptions extends Omit<PlanTargetOptions, 'onProgress'> 
   readonly concurrency?: number;
   /** Where the lock file goes; default see `defaultLockDir`. */
   readonly lockDir?: string;
+  /**
+   * How the run keeps other runs off its account × region: by default a lock file (the CLI);
+   * a deployed worker passes its DynamoDB lease.
+   */
+  readonly exclusive?: Exclusive;
   /** Default `Date.now`. */
   readonly clock?: () => number;
   readonly sleep?: (ms: number) => Promise<void>;
@@ -50,10 +55,13 @@ export async function planTarget(
   ec2: Ec2Port,
   config: Config,
   options: PlanTargetOptions,
-): Promise<{ inventory: Inventory; plan: Plan }> {
+): Promise<{ inventory: Inventory; plan: Plan; timings: Pick<RunTimings, 'collectMs' | 'planMs'> }> {
+  const clock = performance.now.bind(performance);
+  const collectStart = clock();
   const inventory = await ec2.collectInventory(
     options.onProgress === undefined ? {} : { onProgress: options.onProgress },
   );
+  const planStart = clock();
   const guard: GuardLimit | undefined =
     options.maxDeletes === undefined
       ? config.settings.guard.maxDeletes
@@ -63,7 +71,7 @@ export async function planTarget(
     runId: options.runId,
     ...(guard === undefined ? {} : { guard }),
   });
-  return { inventory, plan };
+  return { inventory, plan, timings: { collectMs: planStart - collectStart, planMs: clock() - planStart } };
 }
 
 /**
@@ -75,16 +83,21 @@ export async function planTarget(
 export async function runTarget(ec2: Ec2Port, config: Config, options: RunTargetOptions): Promise<RunReport> {
   const work = () => planAndApply(ec2, config, options);
   if (options.dryRun === true) return work();
-  return withLock(`${ec2.account}-${ec2.region}`, work, {
+  const key = `${ec2.account}-${ec2.region}`;
+  if (options.exclusive !== undefined) return options.exclusive(key, work);
+  return withLock(key, work, {
     runId: options.runId,
     ...(options.lockDir === undefined ? {} : { lockDir: options.lockDir }),
     ...(options.clock === undefined ? {} : { clock: options.clock }),
   });
 }
 
+/** Runs `work` with the account × region `key` to itself, or throws (`LockBusyError`, ...). */
+export type Exclusive = <T>(key: string, work: () => Promise<T>) => Promise<T>;
+
 async function planAndApply(ec2: Ec2Port, config: Config, options: RunTargetOptions): Promise<RunReport> {
   const { onProgress } = options;
-  const { inventory, plan } = await planTarget(ec2, config, {
+  const { inventory, plan, timings } = await planTarget(ec2, config, {
     now: options.now,
     runId: options.runId,
     ...(options.maxDeletes === undefined ? {} : { maxDeletes: options.maxDeletes }),
@@ -100,10 +113,12 @@ async function planAndApply(ec2: Ec2Port, config: Config, options: RunTargetOpti
     ...(options.signal === undefined ? {} : { signal: options.signal }),
     ...(onProgress === undefined ? {} : { onProgress }),
   };
+  const applyStart = performance.now();
   const { results, deadlineReached } = await applyPlan(plan, ec2, applyOptions, inventory);
   return {
     plan,
     results,
+    timings: { ...timings, applyMs: performance.now() - applyStart },
     summary: summarizeResults(results),
     deadlineReached,
     dryRun: options.dryRun === true,

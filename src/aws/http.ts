@@ -6,6 +6,7 @@ import { setMaxListeners } from 'node:events';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { HttpRequest, HttpResponse } from '@smithy/protocol-http';
 import type { HttpHandlerOptions } from '@smithy/types';
+import { abortAt, type Deadline } from '../app/deadline.js';
 
 /** Timeouts of one HTTP call, ms. */
 export interface HttpTimeouts {
@@ -15,15 +16,10 @@ export interface HttpTimeouts {
   readonly requestMs?: number;
 }
 
-/**
- * When a run must end: calls in flight are cancelled when `signal` aborts (the deadline came, or
- * the process was told to stop), and no retry waits past `at`.
- */
-export interface CallDeadline {
-  readonly signal: AbortSignal;
-  /** Epoch ms, when known. */
-  readonly at?: number;
-}
+/** When a run must end: calls in flight are cancelled when its signal aborts; no retry waits past `at`. */
+export type CallDeadline = Deadline;
+
+export { abortAt };
 
 export const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
 export const DEFAULT_REQUEST_TIMEOUT_MS = 60_000;
@@ -71,26 +67,6 @@ function mergeSignals(given: HttpHandlerOptions['abortSignal'], deadline: AbortS
     else signal.addEventListener('abort', () => both.abort(), { once: true });
   }
   return both.signal;
-}
-
-/**
- * A signal that aborts after `ms`, or when `also` aborts. (Not `AbortSignal.timeout`/`any`: Node
- * holds those weakly, and a timeout signal only a composite refers to can be collected unfired.)
- *
- * @example const signal = abortAt(10 * 60_000, processSignal);
- */
-export function abortAt(ms: number, also?: AbortSignal): AbortSignal {
-  const controller = new AbortController();
-  allowManyListeners(controller.signal);
-  const timer = setTimeout(() => controller.abort(), Math.max(0, ms));
-  // The deadline alone must not keep a finished process alive.
-  timer.unref();
-  if (also !== undefined) {
-    if (also.aborted) controller.abort();
-    else also.addEventListener('abort', () => controller.abort(), { once: true });
-  }
-  controller.signal.addEventListener('abort', () => clearTimeout(timer), { once: true });
-  return controller.signal;
 }
 
 /**

@@ -64,6 +64,8 @@ export interface CreateAction extends ActionBase {
   readonly description: string;
   /** `consistency: instance`: EC2 copies each volume's own tags onto its snapshot (`CopyTagsFromSource`). */
   readonly copyVolumeTags?: boolean;
+  /** Epoch ms the series' newest snapshot counts from; absent for a series' first snapshot. */
+  readonly previousAt?: number;
 }
 
 export interface DeleteAction extends ActionBase {

@@ -188,20 +188,16 @@ function planPolicy(context: Context, policy: Policy, series: PolicySeries): voi
     let reliedOn = -1;
     if (target) {
       const newest = k === undefined ? -1 : latestScheduledAt(context.table, k);
-      const decision = decideDue(clock, newest < 0 ? undefined : context.table.scheduled[newest]);
+      const previousAt = newest < 0 ? undefined : context.table.scheduled[newest];
+      const decision = decideDue(clock, previousAt);
       if (!decision.due) reliedOn = newest;
-      context.actions.push(
-        decision.due
-          ? createAction(
-              inventory,
-              policy,
-              target,
-              tagContext,
-              decision.reason,
-              target.instance && sets?.get(target.instance.id),
-            )
-          : skipAction(inventory, policy.id, key as VolumeId, decision.reason),
-      );
+      if (decision.due) {
+        const set = target.instance && sets?.get(target.instance.id);
+        const create = createAction(inventory, policy, target, tagContext, decision.reason, set);
+        context.actions.push(previousAt === undefined ? create : { ...create, previousAt });
+      } else {
+        context.actions.push(skipAction(inventory, policy.id, key as VolumeId, decision.reason));
+      }
     }
     if (k !== undefined) judgeSeries(context, policy.id, key, k, rules, !index.volumes.has(key), reliedOn);
   }

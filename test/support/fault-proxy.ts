@@ -68,7 +68,11 @@ export async function startFaultProxy(options: StartFaultProxyOptions): Promise<
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const body = await readBody(req);
     const params = readParams(req, body);
-    const action = params.get('Action');
+    // Query protocols (EC2, STS, SNS, CloudFormation) name the action in the form; JSON ones
+    // (DynamoDB, SQS) in the X-Amz-Target header (`DynamoDB_20120810.PutItem`).
+    const target = req.headers['x-amz-target'];
+    const action =
+      params.get('Action') ?? (typeof target === 'string' ? (target.split('.').pop() ?? null) : null);
     if (action !== null) counts[action] = (counts[action] ?? 0) + 1;
     if (action !== null) seen.add(`${IAM_PREFIX[readService(req)] ?? readService(req)}:${action}`);
     if (action !== null && config.hangFor?.includes(action)) return; // never answered; closed by stop()

@@ -30,7 +30,8 @@ export function scheduleExpressionProblem(expression: string): string | undefine
   }
   const cron = /^cron\((.*)\)$/.exec(expression);
   if (cron) {
-    if (cron[1]!.trim().split(/\s+/).length !== 6) return 'cron(...) takes 6 fields (AWS style, with ? and a year)';
+    if (cron[1]!.trim().split(/\s+/).length !== 6)
+      return 'cron(...) takes 6 fields (AWS style, with ? and a year)';
     const result = normalizeCron(cron[1]!);
     return 'error' in result ? result.error : undefined;
   }
@@ -48,6 +49,7 @@ export function normalizeDeploySchedule(
   const at = typeof raw === 'string' ? path : [...path, 'expression'];
   const problem = scheduleExpressionProblem(expression);
   if (problem !== undefined) report.error(at, `${describeValue(expression)} is not a schedule: ${problem}`);
-  if (!isValidTimeZone(timezone)) report.error([...path, 'timezone'], `${describeValue(timezone)} is not an IANA time zone`);
+  if (!isValidTimeZone(timezone))
+    report.error([...path, 'timezone'], `${describeValue(timezone)} is not an IANA time zone`);
   return problem === undefined ? { expression, timezone } : undefined;
 }

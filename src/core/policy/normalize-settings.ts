@@ -55,11 +55,17 @@ export function normalizeSettings(raw: ParsedSettings, path: Path, report: Repor
   };
 }
 
-function normalizeAccounts(raw: readonly string[], organization: boolean, path: Path, report: Report): string[] {
+function normalizeAccounts(
+  raw: readonly string[],
+  organization: boolean,
+  path: Path,
+  report: Report,
+): string[] {
   if (organization) report.error(path, 'give accounts or organization: true, not both');
   raw.forEach((account, index) => {
     const first = raw.indexOf(account);
-    if (first !== index) report.error([...path, index], `${describeValue(account)} is listed at accounts[${first}] too`);
+    if (first !== index)
+      report.error([...path, index], `${describeValue(account)} is listed at accounts[${first}] too`);
   });
   return [...new Set(raw)];
 }

@@ -278,11 +278,26 @@ describe('parseConfig: defaults', () => {
 
   it.each([
     ['accounts: [123]', 'settings.accounts[0]: expected a text value, got 123'],
-    ['accounts: ["12345"]', 'settings.accounts[0]: "12345" is not an AWS account id (12 digits, quoted in YAML)'],
-    ['{accounts: ["111111111111"], organization: true}', 'settings.accounts: give accounts or organization: true, not both'],
-    ['schedule: "rate(1 hours)"', 'settings.schedule: "rate(1 hours)" is not a schedule: a rate of 1 takes a singular unit: "rate(1 hour)"'],
-    ['schedule: "cron(0 3 * * *)"', 'settings.schedule: "cron(0 3 * * *)" is not a schedule: cron(...) takes 6 fields (AWS style, with ? and a year)'],
-    ['schedule: {expression: "rate(5 minutes)", timezone: Mars/Base}', 'settings.schedule.timezone: "Mars/Base" is not an IANA time zone'],
+    [
+      'accounts: ["12345"]',
+      'settings.accounts[0]: "12345" is not an AWS account id (12 digits, quoted in YAML)',
+    ],
+    [
+      '{accounts: ["111111111111"], organization: true}',
+      'settings.accounts: give accounts or organization: true, not both',
+    ],
+    [
+      'schedule: "rate(1 hours)"',
+      'settings.schedule: "rate(1 hours)" is not a schedule: a rate of 1 takes a singular unit: "rate(1 hour)"',
+    ],
+    [
+      'schedule: "cron(0 3 * * *)"',
+      'settings.schedule: "cron(0 3 * * *)" is not a schedule: cron(...) takes 6 fields (AWS style, with ? and a year)',
+    ],
+    [
+      'schedule: {expression: "rate(5 minutes)", timezone: Mars/Base}',
+      'settings.schedule.timezone: "Mars/Base" is not an IANA time zone',
+    ],
   ])('refuses the deployment setting %s', (setting, problem) => {
     // Prepare
     const settings = setting.startsWith('{') ? `settings: ${setting}\n` : `settings:\n  ${setting}\n`;

@@ -155,7 +155,9 @@ const settingsSchema = z.strictObject({
         `${describeValue(issue.input)} is not a schedule: "rate(1 hour)", "cron(0 3 * * ? *)" or {expression, timezone}`,
     })
     .optional()
-    .meta({ description: 'Deployed: when EventBridge Scheduler starts a run (rate or cron, with a time zone)' }),
+    .meta({
+      description: 'Deployed: when EventBridge Scheduler starts a run (rate or cron, with a time zone)',
+    }),
 });
 
 /** The whole document. `policies` must hold at least one policy. */

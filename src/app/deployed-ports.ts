@@ -1,0 +1,100 @@
+/**
+ * The ports of the deployed (Lambda) path, besides EC2: the DynamoDB table's three uses (configs,
+ * leases, run records), the work queue and the notifiers. `src/aws/*` implements them; tests may
+ * implement them in memory. Each adapter operation declares its IAM actions in `src/aws/iam.ts`.
+ */
+
+/** A policy document kept in the table under a name (SPEC §10: the same YAML text as the file). */
+export interface StoredConfig {
+  readonly name: string;
+  /** The YAML (or JSON) text, as pushed. */
+  readonly text: string;
+  /** ISO-8601 UTC. */
+  readonly updatedAt: string;
+  /** Hex SHA-256 of `text`, to tell versions apart. */
+  readonly sha256: string;
+}
+
+export interface ConfigStore {
+  put(config: StoredConfig): Promise<void>;
+  get(name: string): Promise<StoredConfig | undefined>;
+  list(): Promise<readonly Omit<StoredConfig, 'text'>[]>;
+  /** False when there was nothing of that name. */
+  delete(name: string): Promise<boolean>;
+}
+
+/** Who holds an account × region: one invocation (run id + Lambda request id), until `expiresAt`. */
+export interface Lease {
+  /** `account/region`. */
+  readonly key: string;
+  readonly owner: string;
+  /** Epoch ms; a lease past it is as good as absent (DynamoDB's TTL deletes late, if ever). */
+  readonly expiresAt: number;
+}
+
+export interface LeaseStore {
+  /** Take the lease, or return undefined when another owner holds one that has not expired. */
+  acquire(key: string, owner: string, now: number, ttlMs: number): Promise<Lease | undefined>;
+  /** Give it back; a lease taken over meanwhile (ours expired) is left alone. */
+  release(lease: Lease): Promise<void>;
+}
+
+/** What one invocation did to one account × region (SPEC §10), kept 90 days. */
+export interface RunRecord {
+  readonly runId: string;
+  readonly account: string;
+  readonly region: string;
+  readonly continuation: number;
+  /** ISO-8601 UTC. */
+  readonly startedAt: string;
+  readonly endedAt: string;
+  readonly created: number;
+  readonly deleted: number;
+  readonly failed: number;
+  readonly deferred: number;
+  /** `ok`, `failed`, `skipped` (lease held elsewhere), `continued` (work handed on). */
+  readonly outcome: 'ok' | 'failed' | 'skipped' | 'continued';
+  readonly failures: readonly {
+    readonly code: string;
+    readonly message: string;
+    readonly subject?: string;
+  }[];
+}
+
+export interface RunRecordStore {
+  put(record: RunRecord): Promise<void>;
+  /** Every record of a run, by account, region and continuation. */
+  list(runId: string): Promise<readonly RunRecord[]>;
+}
+
+/** One SQS message: one account × region of one run (SPEC §10, snake_case on the wire). */
+export interface WorkItem {
+  readonly account: string;
+  readonly region: string;
+  readonly run_id: string;
+  readonly continuation: number;
+}
+
+export interface WorkQueue {
+  /** Send the items (in batches of 10), visible after `delaySeconds`. */
+  send(items: readonly WorkItem[], delaySeconds?: number): Promise<void>;
+}
+
+export const NOTIFY_WHAT = ['failure', 'summary', 'overdue'] as const;
+
+/** A message for people: SNS (subject + JSON) and webhooks (Slack-compatible `text` + the same fields). */
+export interface Notification {
+  readonly event: (typeof NOTIFY_WHAT)[number];
+  /** `ebs-snapper: <what> in <account> <region>`. */
+  readonly subject: string;
+  /** One line or a few, for people. */
+  readonly text: string;
+  /** The machine-readable part: run id, account, region, counts, failures. */
+  readonly details: Readonly<Record<string, unknown>>;
+}
+
+export interface Notifier {
+  /** Where it sends, for logs: `sns:arn...`, `webhook:https://host/...`. */
+  readonly target: string;
+  send(notification: Notification): Promise<void>;
+}

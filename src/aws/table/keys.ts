@@ -1,0 +1,25 @@
+/**
+ * The one DynamoDB table's layout (SPEC §10): string keys `pk` and `sk`, TTL attribute
+ * `expires_at` (epoch seconds). Three kinds of item share it:
+ *
+ * | item       | pk                   | sk                            | expires_at            |
+ * |------------|----------------------|-------------------------------|-----------------------|
+ * | config     | `config`             | the config's name             | —                     |
+ * | lease      | `lease`              | `<account>/<region>`          | when the lease ends   |
+ * | run record | `run#<run id>`       | `<account>/<region>#<cont.>`  | 90 days after the run |
+ *
+ * Configs share one partition so `config list` is one Query; a run's records share one, so a
+ * run is read back with one Query.
+ */
+
+export const CONFIG_PK = 'config';
+export const LEASE_PK = 'lease';
+export const runPk = (runId: string): string => `run#${runId}`;
+export const runSk = (account: string, region: string, continuation: number): string =>
+  `${account}/${region}#${String(continuation).padStart(2, '0')}`;
+
+/** Run records are kept this long. */
+export const RUN_RECORD_TTL_MS = 90 * 24 * 60 * 60 * 1000;
+
+/** Epoch ms → the epoch seconds DynamoDB's TTL reads. */
+export const ttlSeconds = (epochMs: number): number => Math.ceil(epochMs / 1000);

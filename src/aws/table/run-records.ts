@@ -1,0 +1,65 @@
+/** Run records (SPEC §10): one item per account × region per invocation of a run, kept 90 days. */
+import { type DynamoDBDocumentClient, PutCommand, paginateQuery } from '@aws-sdk/lib-dynamodb';
+import type { RunRecord, RunRecordStore } from '../../app/deployed-ports.js';
+import { callAws, toAwsCallError } from '../errors.js';
+import { RUN_RECORD_TTL_MS, runPk, runSk, ttlSeconds } from './keys.js';
+
+/** @example await createRunRecordStore(client, table).put(record); */
+export function createRunRecordStore(client: DynamoDBDocumentClient, table: string): RunRecordStore {
+  return {
+    async put(record) {
+      const item = {
+        pk: runPk(record.runId),
+        sk: runSk(record.account, record.region, record.continuation),
+        run_id: record.runId,
+        account: record.account,
+        region: record.region,
+        continuation: record.continuation,
+        started_at: record.startedAt,
+        ended_at: record.endedAt,
+        created: record.created,
+        deleted: record.deleted,
+        failed: record.failed,
+        deferred: record.deferred,
+        outcome: record.outcome,
+        failures: record.failures,
+        expires_at: ttlSeconds(Date.parse(record.startedAt) + RUN_RECORD_TTL_MS),
+      };
+      await callAws('PutItem', () => client.send(new PutCommand({ TableName: table, Item: item })));
+    },
+    async list(runId) {
+      const records: RunRecord[] = [];
+      try {
+        const pages = paginateQuery(
+          { client },
+          {
+            TableName: table,
+            KeyConditionExpression: 'pk = :pk',
+            ExpressionAttributeValues: { ':pk': runPk(runId) },
+          },
+        );
+        for await (const page of pages) for (const item of page.Items ?? []) records.push(toRunRecord(item));
+      } catch (error) {
+        throw toAwsCallError('Query', error);
+      }
+      return records;
+    },
+  };
+}
+
+function toRunRecord(item: Record<string, unknown>): RunRecord {
+  return {
+    runId: String(item.run_id),
+    account: String(item.account),
+    region: String(item.region),
+    continuation: Number(item.continuation ?? 0),
+    startedAt: String(item.started_at),
+    endedAt: String(item.ended_at),
+    created: Number(item.created ?? 0),
+    deleted: Number(item.deleted ?? 0),
+    failed: Number(item.failed ?? 0),
+    deferred: Number(item.deferred ?? 0),
+    outcome: String(item.outcome) as RunRecord['outcome'],
+    failures: (item.failures as RunRecord['failures'] | undefined) ?? [],
+  };
+}

@@ -1,0 +1,38 @@
+/** The handlers' environment (SPEC §10); `AWS_ENDPOINT_URL` and `AWS_REGION` are read by the SDK itself. */
+
+import { DEFAULT_CONFIG_NAME } from '../app/stored-config.js';
+import { EbsSnapperError } from '../core/errors.js';
+
+export interface LambdaEnv {
+  /** `EBS_SNAPPER_TABLE`: configs, leases, run records. */
+  readonly table: string;
+  /** `EBS_SNAPPER_QUEUE_URL`: the work queue. */
+  readonly queueUrl: string;
+  /** `EBS_SNAPPER_CONFIG_NAME`, default `default`. */
+  readonly configName: string;
+  /** `EBS_SNAPPER_TOPIC_ARN`: failures always go here too. */
+  readonly topicArn?: string;
+  /** `EBS_SNAPPER_MEMBER_ROLE_NAME`: the role assumed in other accounts; unset = own account only. */
+  readonly memberRoleName?: string;
+}
+
+/** A handler started without what it needs. */
+export class LambdaEnvError extends EbsSnapperError {}
+
+export function readLambdaEnv(env: NodeJS.ProcessEnv): LambdaEnv {
+  const required = (name: string): string => {
+    const value = env[name];
+    if (value === undefined || value === '') throw new LambdaEnvError(`${name} is not set`);
+    return value;
+  };
+  const optional = (name: string) => (env[name] === undefined || env[name] === '' ? undefined : env[name]);
+  const topicArn = optional('EBS_SNAPPER_TOPIC_ARN');
+  const memberRoleName = optional('EBS_SNAPPER_MEMBER_ROLE_NAME');
+  return {
+    table: required('EBS_SNAPPER_TABLE'),
+    queueUrl: required('EBS_SNAPPER_QUEUE_URL'),
+    configName: optional('EBS_SNAPPER_CONFIG_NAME') ?? DEFAULT_CONFIG_NAME,
+    ...(topicArn === undefined ? {} : { topicArn }),
+    ...(memberRoleName === undefined ? {} : { memberRoleName }),
+  };
+}

@@ -1,0 +1,57 @@
+/**
+ * The fan-out handler (SPEC §10): started by EventBridge Scheduler (its input, or `{}`), it
+ * queues one work item per account × region and returns what it did.
+ */
+import type { Context } from 'aws-lambda';
+import { fanOutRun } from '../app/fan-out.js';
+import { currentRuntime, type Runtime } from './runtime.js';
+import { createTelemetry } from './telemetry.js';
+
+export interface FanOutOptions {
+  readonly runtime?: () => Runtime;
+  readonly clock?: () => number;
+}
+
+export interface FanOutResponse {
+  readonly run_id: string;
+  readonly messages: number;
+  readonly failures: readonly { readonly account: string; readonly code: string; readonly message: string }[];
+}
+
+/** A fan-out handler; `fanOut` in `index.ts` is this with the defaults. */
+export function createFanOut(options: FanOutOptions = {}) {
+  return async (_event: unknown, context?: Context): Promise<FanOutResponse> => {
+    const { logger } = createTelemetry();
+    if (context !== undefined) logger.addContext(context);
+    const runtime = (options.runtime ?? currentRuntime)();
+    const result = await fanOutRun({
+      table: runtime.env.table,
+      configName: runtime.env.configName,
+      configs: runtime.configs,
+      queue: runtime.queue,
+      ownAccount: async () => (await runtime.identity()).account,
+      organizationAccounts: () => runtime.organizationAccounts(),
+      regionsOf: async (account) => runtime.regionsOf(account, await runtime.identity()),
+      notifiersFor: (config) => runtime.notifiersFor(config),
+      clock: options.clock ?? Date.now,
+      warn: (message, error) =>
+        logger.warn(message, { error: error instanceof Error ? error.message : String(error) }),
+    });
+    logger.appendKeys({ run_id: result.runId });
+    for (const failure of result.failures)
+      logger.error('account not fanned out', { account: failure.account, ...failure.error });
+    logger.info('fanned out', {
+      messages: result.items.length,
+      targets: result.items.map((i) => `${i.account}/${i.region}`),
+    });
+    return {
+      run_id: result.runId,
+      messages: result.items.length,
+      failures: result.failures.map((f) => ({
+        account: f.account,
+        code: f.error.code,
+        message: f.error.message,
+      })),
+    };
+  };
+}

@@ -1,0 +1,102 @@
+/**
+ * The adapters a handler works with, built from the environment once per Lambda container (and
+ * again when the environment changes, as in tests): the table's stores, the queue, notifiers,
+ * and EC2 ports that assume the member role in other accounts.
+ */
+
+import type { Deadline } from '../app/deadline.js';
+import type { ConfigStore, LeaseStore, Notifier, RunRecordStore, WorkQueue } from '../app/deployed-ports.js';
+import type { Ec2Port } from '../app/ports.js';
+import { assumeRoleCredentials, createAwsClients } from '../aws/clients.js';
+import { createDeployedClients, type DeployedClients, whoAmI } from '../aws/deployed-clients.js';
+import { createEc2Port } from '../aws/ec2-port.js';
+import { listActiveAccounts } from '../aws/organizations.js';
+import { listEnabledRegions } from '../aws/regions.js';
+import { createSnsNotifier } from '../aws/sns-notifier.js';
+import { createConfigStore } from '../aws/table/config-store.js';
+import { createLeaseStore } from '../aws/table/leases.js';
+import { createRunRecordStore } from '../aws/table/run-records.js';
+import { ThrottleRegistry } from '../aws/throttle.js';
+import { createWorkQueue } from '../aws/work-queue.js';
+import { ConfigError } from '../core/errors.js';
+import type { Config } from '../core/policy/types.js';
+import { createWebhookNotifier } from '../notify/webhook.js';
+import { type LambdaEnv, readLambdaEnv } from './env.js';
+
+export interface Identity {
+  readonly account: string;
+  readonly partition: string;
+}
+
+export interface Runtime {
+  readonly env: LambdaEnv;
+  readonly configs: ConfigStore;
+  readonly leases: LeaseStore;
+  readonly records: RunRecordStore;
+  readonly queue: WorkQueue;
+  /** Who the function runs as; asked once per container. */
+  identity(): Promise<Identity>;
+  organizationAccounts(): Promise<readonly string[]>;
+  regionsOf(account: string, own: Identity): Promise<readonly string[]>;
+  portFor(account: string, region: string, deadline: Deadline, own: Identity): Ec2Port;
+  notifiersFor(config: Config | undefined): readonly Notifier[];
+}
+
+let cached: { key: string; runtime: Runtime } | undefined;
+
+/** The runtime of the current environment. */
+export function currentRuntime(env: NodeJS.ProcessEnv = process.env): Runtime {
+  const lambdaEnv = readLambdaEnv(env);
+  const key = JSON.stringify([lambdaEnv, env.AWS_REGION, env.AWS_ENDPOINT_URL]);
+  if (cached?.key !== key) cached = { key, runtime: createRuntime(lambdaEnv, createDeployedClients()) };
+  return cached.runtime;
+}
+
+export function createRuntime(env: LambdaEnv, clients: DeployedClients): Runtime {
+  const throttle = new ThrottleRegistry();
+  let identity: Promise<Identity> | undefined;
+  const credentialsFor = (account: string, region: string, own: Identity, deadline?: Deadline) => {
+    if (account === own.account) return undefined;
+    if (env.memberRoleName === undefined) {
+      throw new ConfigError(
+        `account ${account} is not the deployment's own (${own.account}) and EBS_SNAPPER_MEMBER_ROLE_NAME is not set`,
+      );
+    }
+    const roleArn = `arn:${own.partition}:iam::${account}:role/${env.memberRoleName}`;
+    return assumeRoleCredentials(roleArn, { region, ...(deadline === undefined ? {} : { deadline }) });
+  };
+  return {
+    env,
+    configs: createConfigStore(clients.dynamo, env.table),
+    leases: createLeaseStore(clients.dynamo, env.table),
+    records: createRunRecordStore(clients.dynamo, env.table),
+    queue: createWorkQueue(clients.sqs, env.queueUrl),
+    identity() {
+      identity ??= whoAmI(clients.sts);
+      // A failed lookup is asked again next time.
+      identity.catch(() => {
+        identity = undefined;
+      });
+      return identity;
+    },
+    organizationAccounts: () => listActiveAccounts(clients.organizations),
+    async regionsOf(account, own) {
+      const region = await clients.sts.config.region();
+      const credentials = credentialsFor(account, region, own);
+      return listEnabledRegions(createAwsClients({ region, ...(credentials ? { credentials } : {}) }).ec2);
+    },
+    portFor(account, region, deadline, own) {
+      const credentials = credentialsFor(account, region, own, deadline);
+      const clientsOf = createAwsClients({ region, deadline, ...(credentials ? { credentials } : {}) });
+      return createEc2Port(clientsOf, { account, region, throttle, signal: deadline.signal });
+    },
+    notifiersFor(config) {
+      const notify = config?.settings.notify;
+      const topics = new Set([env.topicArn, notify?.snsTopicArn].filter((t): t is string => t !== undefined));
+      return [
+        ...[...topics].map((topic) => createSnsNotifier(clients.sns, topic)),
+        ...(notify?.webhookUrl === undefined ? [] : [createWebhookNotifier(notify.webhookUrl)]),
+      ];
+    },
+  };
+}

@@ -1,0 +1,49 @@
+/**
+ * Notifications to a webhook (SPEC §10): `POST` of JSON `{"text": "..."}` — what Slack's
+ * incoming webhooks read — plus the same fields as the SNS message. A slow or failing hook must
+ * not hold a run: the call has a timeout and any answer but 2xx is an error for the caller to log.
+ */
+import type { Notifier } from '../app/deployed-ports.js';
+import { PortError } from '../app/ports.js';
+
+const TIMEOUT_MS = 10_000;
+
+/** @example await createWebhookNotifier('https://hooks.slack.com/services/...').send(notification); */
+export function createWebhookNotifier(url: string, timeoutMs = TIMEOUT_MS): Notifier {
+  const shown = new URL(url);
+  return {
+    // The path of a Slack hook is its secret: logs show the host only.
+    target: `webhook:${shown.protocol}//${shown.host}/…`,
+    async send(notification) {
+      const body = JSON.stringify({
+        text: `${notification.subject}\n${notification.text}`,
+        event: notification.event,
+        ...notification.details,
+      });
+      let response: Response;
+      try {
+        response = await fetch(url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body,
+          signal: AbortSignal.timeout(timeoutMs),
+        });
+      } catch (error) {
+        const code =
+          (error as { name?: string }).name === 'TimeoutError' ? 'TimeoutError' : 'WebhookUnreachable';
+        throw new PortError(
+          'Webhook',
+          { code, message: String((error as Error).message ?? error), transient: true },
+          { cause: error },
+        );
+      }
+      if (!response.ok) {
+        throw new PortError('Webhook', {
+          code: `HTTP${response.status}`,
+          message: `the webhook answered ${response.status} ${response.statusText}`,
+          transient: response.status >= 500,
+        });
+      }
+    },
+  };
+}
