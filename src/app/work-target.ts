@@ -133,8 +133,10 @@ async function finish(
 ): Promise<WorkOutcome> {
   const { report } = result;
   const continued = report?.deadlineReached === true && item.continuation < MAX_CONTINUATIONS;
-  if (continued)
-    await deps.queue.send([{ ...item, continuation: item.continuation + 1 }], CONTINUATION_DELAY_SECONDS);
+  if (continued) {
+    const next = { ...item, continuation: item.continuation + 1 };
+    await deps.queue.send([next], deps.continuationDelaySeconds ?? CONTINUATION_DELAY_SECONDS);
+  }
   const record = recordOf(item, startedAt, deps.clock(), result, continued);
   await deps.records.put(record);
   const outcome: TargetOutcome = {
