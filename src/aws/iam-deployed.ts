@@ -1,0 +1,72 @@
+/**
+ * What the deployed functions call besides a run's EC2 work (SPEC §10), declared like
+ * `AWS_OPERATIONS` next to the adapters that need them. `deploy` builds the functions' roles
+ * from these and `AWS_OPERATIONS` (one source of truth with `iam-policy`).
+ *
+ * Resources name the stack's own resources by placeholder — `{table}`, `{queue}`, `{topic}` —
+ * and the member role by `{member-role}` (its name in every account): the template fills them in.
+ */
+import { AWS_OPERATIONS, type AwsOperation } from './iam.js';
+
+const TABLE = '{table}';
+const QUEUE = '{queue}';
+const TOPIC = '{topic}';
+const MEMBER_ROLE = 'arn:{partition}:iam::*:role/{member-role}';
+
+/** The table: configs read (and written by `config push`), leases, run records. */
+export const TABLE_OPERATIONS = [
+  { operation: 'config-read', actions: ['dynamodb:GetItem'], resources: [TABLE] },
+  { operation: 'lease', actions: ['dynamodb:PutItem', 'dynamodb:DeleteItem'], resources: [TABLE] },
+  { operation: 'run-record', actions: ['dynamodb:PutItem', 'dynamodb:Query'], resources: [TABLE] },
+] as const satisfies readonly AwsOperation[];
+
+/** `config push/pull/list/delete` against the table. */
+export const CONFIG_STORE_OPERATIONS = [
+  {
+    operation: 'config-store',
+    actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:DeleteItem'],
+    resources: [TABLE],
+  },
+] as const satisfies readonly AwsOperation[];
+
+const SEND_WORK = { operation: 'send-work', actions: ['sqs:SendMessage'], resources: [QUEUE] } as const;
+const NOTIFY = { operation: 'notify', actions: ['sns:Publish'], resources: [TOPIC] } as const;
+const ASSUME_MEMBER = {
+  operation: 'assume-member-role',
+  actions: ['sts:AssumeRole'],
+  resources: [MEMBER_ROLE],
+} as const;
+const IDENTITY = { operation: 'account', actions: ['sts:GetCallerIdentity'] } as const;
+
+/**
+ * The worker: a run in its own account (the run operations, AssumeRole narrowed to the member
+ * role), the table, continuations, notifications, and the SQS event source's own calls.
+ */
+export const WORKER_OPERATIONS: readonly AwsOperation[] = [
+  ...AWS_OPERATIONS.filter((op) => op.operation !== 'assume-role'),
+  ...TABLE_OPERATIONS,
+  SEND_WORK,
+  {
+    operation: 'receive-work',
+    actions: [
+      'sqs:ReceiveMessage',
+      'sqs:DeleteMessage',
+      'sqs:GetQueueAttributes',
+      'sqs:ChangeMessageVisibility',
+    ],
+    resources: [QUEUE],
+  },
+  NOTIFY,
+  ASSUME_MEMBER,
+];
+
+/** The fan-out: the config, accounts (Organizations), regions (through the member role), messages. */
+export const FANOUT_OPERATIONS: readonly AwsOperation[] = [
+  { operation: 'config-read', actions: ['dynamodb:GetItem'], resources: [TABLE] },
+  { operation: 'organization-accounts', actions: ['organizations:ListAccounts'] },
+  { operation: 'regions', actions: ['ec2:DescribeRegions'] },
+  IDENTITY,
+  SEND_WORK,
+  NOTIFY,
+  ASSUME_MEMBER,
+];
