@@ -2,7 +2,7 @@
  * How the app layer reads a thrown error: ports throw `PortError` (code, transient); the tool's
  * own errors name their kind; anything else is a bug, reported with its message, never retried.
  */
-import { EbsSnapperError } from '../core/errors.js';
+import { ConfigError, EbsSnapperError } from '../core/errors.js';
 import { PortError } from './ports.js';
 
 /** A failure as a result carries it. */
@@ -22,7 +22,11 @@ export const BUG_CODE = 'InternalBug';
  */
 export function errorInfoOf(error: unknown): ErrorInfo {
   if (error instanceof PortError) return { code: error.code, message: error.message };
-  // The tool's own typed errors (a held lock, a bad config) name their kind.
+  // The tool's own typed errors (a held lock, a bad config) name their kind; a config error
+  // carries its problems, which whoever reads the notification needs.
+  if (error instanceof ConfigError && error.problems.length > 0) {
+    return { code: error.name, message: `${error.message}: ${error.problems.join('; ')}` };
+  }
   if (error instanceof EbsSnapperError) return { code: error.name, message: error.message };
   const message = error instanceof Error ? error.message : String(error);
   return { code: BUG_CODE, message };

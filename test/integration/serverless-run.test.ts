@@ -1,0 +1,151 @@
+/**
+ * The deployed path end to end against moto: the built handlers (package export
+ * `ebs-snapper/lambda`) driven in process, the test playing EventBridge Scheduler (it calls
+ * `fanOut`) and Lambda's SQS poller (it receives and calls `worker`). `npm test` builds first.
+ */
+
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createDeployedClients } from '../../src/aws/deployed-clients.js';
+import { createRunRecordStore } from '../../src/aws/table/run-records.js';
+import {
+  createDeployment,
+  type Deployment,
+  drainQueue,
+  importHandlers,
+  lambdaContext,
+  readNotifications,
+} from '../support/deployment.js';
+import {
+  MEMBER_ROLE,
+  pushTestConfig,
+  seedWebFleet,
+  snapshotsOf,
+  webPolicy,
+} from '../support/member-accounts.js';
+import { MOTO_ACCOUNT_ID } from '../support/moto.js';
+import { useMotoBehindProxy } from '../support/use-moto.js';
+
+const ACCOUNTS = ['111111111111', '222222222222'];
+const { fanOut, worker } = await importHandlers();
+const REGIONS = ['us-east-1', 'eu-west-1'];
+
+describe('the deployed run: fanOut → SQS → worker', () => {
+  const t = useMotoBehindProxy();
+  let deployment: Deployment;
+  const saved = { ...process.env };
+
+  beforeEach(async () => {
+    deployment = await createDeployment(t.proxy.endpoint);
+    Object.assign(process.env, deployment.env, { EBS_SNAPPER_MEMBER_ROLE_NAME: MEMBER_ROLE });
+  });
+  beforeAll(() => {
+    process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+  });
+  afterAll(() => {
+    process.env = saved;
+  });
+
+  it('fans 2 accounts × 2 regions out to 4 messages, and the workers snapshot all four, with run records', async () => {
+    // Prepare
+    for (const account of ACCOUNTS)
+      for (const region of REGIONS) await seedWebFleet(t.moto.endpoint, account, region);
+    await pushTestConfig(t.moto.endpoint, deployment.region, deployment.table, webPolicy(ACCOUNTS, REGIONS));
+
+    // Act
+    const fanned = await fanOut(
+      {},
+      lambdaContext(() => 300_000),
+    );
+    const responses = await drainQueue(deployment, worker);
+
+    // Assess
+    expect(fanned).toMatchObject({ messages: 4, failures: [] });
+    expect(responses).toHaveLength(4);
+    expect(responses.every((r) => r.batchItemFailures.length === 0)).toBe(true);
+    for (const account of ACCOUNTS) {
+      for (const region of REGIONS) {
+        expect(await snapshotsOf(t.moto.endpoint, account, region, 'web')).toHaveLength(2);
+      }
+    }
+    const records = await readRecords(deployment, fanned.run_id);
+    expect(records.map((r) => `${r.account}/${r.region}:${r.outcome}:${r.created}`).sort()).toEqual(
+      ACCOUNTS.flatMap((a) => REGIONS.map((r) => `${a}/${r}:ok:2`)).sort(),
+    );
+  });
+
+  it('defaults to the deployment account and every region it has enabled', async () => {
+    // Prepare
+    await seedWebFleet(t.moto.endpoint, MOTO_ACCOUNT_ID, 'us-east-1');
+    const policy = webPolicy([], []).replace(/ {2}accounts: \[\]\n {2}regions: \[\]\n/, '');
+    await pushTestConfig(
+      t.moto.endpoint,
+      deployment.region,
+      deployment.table,
+      policy.replace('settings:\n', ''),
+    );
+
+    // Act
+    const fanned = await fanOut(
+      {},
+      lambdaContext(() => 300_000),
+    );
+
+    // Assess: moto enables the usual regions; one message each, all in the deployment's account
+    expect(fanned.messages).toBeGreaterThan(10);
+    expect(fanned.failures).toEqual([]);
+  });
+
+  it('refuses a bad config in the table: no EC2 call that changes anything, a failure notification, no retry', async () => {
+    // Prepare: written around `config push`, which would have refused it
+    await seedWebFleet(t.moto.endpoint, ACCOUNTS[0]!, 'us-east-1');
+    const { dynamo } = createDeployedClients({ region: deployment.region, endpoint: t.moto.endpoint });
+    const { PutCommand } = await import('@aws-sdk/lib-dynamodb');
+    await dynamo.send(
+      new PutCommand({
+        TableName: deployment.table,
+        Item: { pk: 'config', sk: 'default', text: 'version: 1\npolicies: []\n' },
+      }),
+    );
+    await deployment.sqs.send(
+      new (await import('@aws-sdk/client-sqs')).SendMessageCommand({
+        QueueUrl: deployment.queueUrl,
+        MessageBody: JSON.stringify({
+          account: ACCOUNTS[0],
+          region: 'us-east-1',
+          run_id: 'r-bad',
+          continuation: 0,
+        }),
+      }),
+    );
+    t.proxy.resetCounts();
+
+    // Act
+    const fanned = await fanOut(
+      {},
+      lambdaContext(() => 300_000),
+    );
+    const responses = await drainQueue(deployment, worker);
+    const notes = await readNotifications(deployment);
+
+    // Assess
+    expect(fanned.messages).toBe(0);
+    expect(fanned.failures[0]).toMatchObject({ account: '*', code: 'ConfigError' });
+    expect(responses).toEqual([{ batchItemFailures: [] }]);
+    const mutating = ['CreateSnapshot', 'CreateSnapshots', 'DeleteSnapshot', 'CreateTags'];
+    expect(mutating.map((a) => t.proxy.counts()[a] ?? 0)).toEqual([0, 0, 0, 0]);
+    expect(t.proxy.counts().DescribeInstances ?? 0).toBe(0);
+    expect(notes.map((n) => n.subject)).toEqual([
+      'ebs-snapper: failure in * *',
+      `ebs-snapper: failure in ${ACCOUNTS[0]} us-east-1`,
+    ]);
+    expect(JSON.stringify(notes[1]!.message)).toContain('a file with no policy is an error');
+  });
+});
+
+async function readRecords(deployment: Deployment, runId: string) {
+  const { dynamo } = createDeployedClients({
+    region: deployment.region,
+    endpoint: deployment.env.AWS_ENDPOINT_URL!,
+  });
+  return createRunRecordStore(dynamo, deployment.table).list(runId);
+}

@@ -1,0 +1,183 @@
+/**
+ * What the deployed path tells people: SNS notifications (read through an SQS queue subscribed
+ * to the topic), a webhook (a local server), JSON log lines and EMF metrics (captured stdout and
+ * stderr). And the bundle stands alone: it loads in a fresh Node with no node_modules beside it.
+ */
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, mkdtempSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { snapshotVolume } from '../../scripts/seed-ec2.js';
+import {
+  captureOutput,
+  createDeployment,
+  type Deployment,
+  drainQueue,
+  importHandlers,
+  lambdaContext,
+  readNotifications,
+} from '../support/deployment.js';
+import { ec2As, MEMBER_ROLE, pushTestConfig, seedWebFleet, webPolicy } from '../support/member-accounts.js';
+import { useMotoBehindProxy } from '../support/use-moto.js';
+
+const { fanOut, worker } = await importHandlers();
+const A = '111111111111';
+const THREE_DAYS_AGO = new Date(Date.now() - 3 * 86_400_000)
+  .toISOString()
+  .replace(/[-:]/g, '')
+  .replace(/\.\d{3}/, '');
+
+describe('notifications, logs and metrics of the deployed path', () => {
+  const t = useMotoBehindProxy();
+  let deployment: Deployment;
+  let hook: { server: Server; url: string; bodies: Record<string, unknown>[]; status: number };
+  const saved = { ...process.env };
+
+  beforeAll(async () => {
+    const bodies: Record<string, unknown>[] = [];
+    const server = createServer((req, res) => {
+      let text = '';
+      req.on('data', (chunk: Buffer) => {
+        text += chunk.toString();
+      });
+      req.on('end', () => {
+        bodies.push(JSON.parse(text) as Record<string, unknown>);
+        res.writeHead(hook.status).end();
+      });
+    });
+    await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+    const { port } = server.address() as { port: number };
+    hook = { server, url: `http://127.0.0.1:${port}/hook`, bodies, status: 200 };
+  });
+  beforeEach(async () => {
+    deployment = await createDeployment(t.proxy.endpoint);
+    Object.assign(process.env, deployment.env, { EBS_SNAPPER_MEMBER_ROLE_NAME: MEMBER_ROLE });
+    hook.bodies.length = 0;
+    hook.status = 200;
+  });
+  afterAll(async () => {
+    process.env = saved;
+    await new Promise((done) => hook.server.close(done));
+  });
+
+  it('sends summary and overdue to SNS and the webhook, and logs and measures every target', async () => {
+    // Prepare: one volume's newest snapshot is three days old on a daily schedule: overdue
+    const [volume] = await seedWebFleet(t.moto.endpoint, A, 'us-east-1', 1);
+    const ec2 = await ec2As(t.moto.endpoint, A, 'us-east-1');
+    await snapshotVolume(ec2, volume!, {
+      description: 'old',
+      tags: { 'ebs-snapper:policy': 'web', 'ebs-snapper:run-id': `${THREE_DAYS_AGO}-aaaaaa` },
+    });
+    const notify = `  notify: {webhook_url: "${hook.url}", on: [failure, summary, overdue]}\n`;
+    await pushTestConfig(
+      t.moto.endpoint,
+      deployment.region,
+      deployment.table,
+      webPolicy([A], ['us-east-1'], notify),
+    );
+
+    // Act
+    const { lines } = await captureOutput(async () => {
+      await fanOut(
+        {},
+        lambdaContext(() => 300_000),
+      );
+      await drainQueue(deployment, worker);
+    });
+    const notes = await readNotifications(deployment);
+
+    // Assess: notifications
+    const subjects = [`ebs-snapper: summary in ${A} us-east-1`, `ebs-snapper: overdue in ${A} us-east-1`];
+    expect(notes.map((n) => n.subject).sort()).toEqual([...subjects].sort());
+    expect(notes.find((n) => n.subject.includes('summary'))!.message).toMatchObject({
+      account: A,
+      region: 'us-east-1',
+      counts: { created: 1, deleted: 0, failed: 0, deferred: 0 },
+    });
+    expect(hook.bodies.map((b) => String(b.text).split('\n')[0]).sort()).toEqual([...subjects].sort());
+    // Assess: JSON logs name the run, account and region on the item's lines
+    const done = lines.find((l) => l.message === 'target done');
+    expect(done).toMatchObject({ account: A, region: 'us-east-1', outcome: 'ok' });
+    expect(typeof done!.run_id).toBe('string');
+    // Assess: EMF metrics, namespace ebs-snapper, dimensions Account and Region (and Policy)
+    const emf = lines.filter((l) => '_aws' in l) as {
+      _aws: {
+        CloudWatchMetrics: { Namespace: string; Dimensions: string[][]; Metrics: { Name: string }[] }[];
+      };
+    }[];
+    const sets = emf.flatMap((l) => l._aws.CloudWatchMetrics);
+    expect(sets.every((s) => s.Namespace === 'ebs-snapper')).toBe(true);
+    const target = emf.find((l) => l._aws.CloudWatchMetrics[0]!.Dimensions[0]!.length === 2)!;
+    expect(target._aws.CloudWatchMetrics[0]!.Dimensions).toEqual([['Account', 'Region']]);
+    expect(target._aws.CloudWatchMetrics[0]!.Metrics.map((m) => m.Name)).toEqual(
+      expect.arrayContaining([
+        'SnapshotsCreated',
+        'SnapshotsDeleted',
+        'ActionsFailed',
+        'ActionsDeferred',
+        'VolumesOverdue',
+        'CollectMs',
+        'PlanMs',
+        'ApplyMs',
+      ]),
+    );
+    expect(target).toMatchObject({ Account: A, Region: 'us-east-1', SnapshotsCreated: 1, VolumesOverdue: 1 });
+    expect(emf.some((l) => l._aws.CloudWatchMetrics[0]!.Dimensions[0]!.includes('Policy'))).toBe(true);
+  });
+
+  it('logs a notifier that fails and still finishes the run', async () => {
+    // Prepare
+    await seedWebFleet(t.moto.endpoint, A, 'us-east-1', 1);
+    hook.status = 500;
+    const notify = `  notify: {webhook_url: "${hook.url}", on: [summary]}\n`;
+    await pushTestConfig(
+      t.moto.endpoint,
+      deployment.region,
+      deployment.table,
+      webPolicy([A], ['us-east-1'], notify),
+    );
+
+    // Act
+    const { value: responses, lines } = await captureOutput(async () => {
+      await fanOut(
+        {},
+        lambdaContext(() => 300_000),
+      );
+      return drainQueue(deployment, worker);
+    });
+
+    // Assess
+    expect(responses).toEqual([{ batchItemFailures: [] }]);
+    expect(hook.bodies).toHaveLength(1);
+    expect(
+      lines.some(
+        (l) => l.level === 'WARN' && String(l.message).includes('failed') && String(l.error).includes('500'),
+      ),
+    ).toBe(true);
+    expect(lines.find((l) => l.message === 'target done')).toMatchObject({ outcome: 'ok' });
+  });
+});
+
+describe('the Lambda bundle', () => {
+  it('loads in a fresh Node process with nothing beside it: the SDK and every dependency are inside', () => {
+    // Prepare
+    const dir = mkdtempSync(join(tmpdir(), 'ebs-snapper-bundle-'));
+    copyFileSync(resolve(import.meta.dirname, '../../dist/lambda/index.js'), join(dir, 'index.mjs'));
+
+    // Act
+    const output = execFileSync(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        'const m = await import("./index.mjs"); console.log(typeof m.fanOut, typeof m.worker);',
+      ],
+      { cwd: dir, encoding: 'utf8', env: { PATH: process.env.PATH } },
+    );
+
+    // Assess
+    expect(output.trim()).toBe('function function');
+  });
+});
