@@ -8,6 +8,7 @@ import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { fromIni } from '@aws-sdk/credential-providers';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import { callAws } from './errors.js';
@@ -26,6 +27,8 @@ export interface DeployedClientOptions {
   readonly region?: string;
   readonly endpoint?: string;
   readonly credentials?: AwsCredentialIdentityProvider | AwsCredentialIdentity;
+  /** A shared-config profile; ignored when `credentials` is given. */
+  readonly profile?: string;
 }
 
 /** @example const { dynamo, sqs } = createDeployedClients({ region: 'eu-west-1' }); */
@@ -34,6 +37,9 @@ export function createDeployedClients(options: DeployedClientOptions = {}): Depl
     ...(options.region === undefined ? {} : { region: options.region }),
     ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint }),
     ...(options.credentials === undefined ? {} : { credentials: options.credentials }),
+    ...(options.credentials === undefined && options.profile !== undefined
+      ? { credentials: fromIni({ profile: options.profile }) }
+      : {}),
     maxAttempts: 5,
     retryStrategy: new SnapperRetryStrategy({ maxAttempts: 5 }),
     requestHandler: createRequestHandler(),

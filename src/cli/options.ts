@@ -17,6 +17,9 @@ export type Output = (typeof OUTPUTS)[number];
 
 export interface TargetOptions {
   readonly config?: string;
+  /** Read the config from the deployment's DynamoDB table instead of a file. */
+  readonly configTable?: string;
+  readonly configName?: string;
   readonly region?: readonly string[];
   readonly profile?: string;
   readonly endpointUrl?: string;
@@ -48,6 +51,8 @@ const collect = (value: string, previous: readonly string[] | undefined): string
 export function addPlanOptions(command: Command): Command {
   return command
     .option('-c, --config <file>', 'policy file (default: $EBS_SNAPPER_CONFIG or ./ebs-snapper.yaml)')
+    .option('--config-table <table>', "read the config from the deployment's DynamoDB table instead")
+    .option('--config-name <name>', 'the config in --config-table (default: default)')
     .option(
       '--region <region>',
       'region to work on (repeatable; default: settings.regions or every enabled region)',

@@ -4,6 +4,13 @@
  */
 import { Command, Option } from 'commander';
 import { importLegacyCommand, schemaCommand, validateCommand } from './commands/config.js';
+import {
+  type ConfigTableOptions,
+  deleteCommand,
+  listCommand,
+  pullCommand,
+  pushCommand,
+} from './commands/config-table.js';
 import { iamPolicyCommand } from './commands/iam-policy.js';
 import { planCommand } from './commands/plan.js';
 import { runCommand } from './commands/run.js';
@@ -111,4 +118,45 @@ function addConfigCommands(
     .description('convert a Rackspace ebs_snapper config (JSON) to a version 1 policy file (YAML on stdout)')
     .addHelpText('after', examples(['ebs-snapper config import-legacy legacy.json > ebs-snapper.yaml']))
     .action(async (file: string) => record(await importLegacyCommand(file, io), false));
+  addTableCommands(config, io, record);
+}
+
+/** `config push | pull | list | delete`: configs in the deployment's DynamoDB table. */
+function addTableCommands(
+  config: Command,
+  io: CliIo,
+  record: (outcome: CommandOutcome, detailed: boolean) => void,
+): void {
+  const withTable = (command: Command, nameRequired = false) =>
+    command
+      .requiredOption('--table <table>', "the deployment's DynamoDB table")
+      .addOption(
+        nameRequired
+          ? new Option('--name <name>', 'config name').makeOptionMandatory()
+          : new Option('--name <name>', 'config name (default: default)'),
+      )
+      .option('--region <region>', 'region of the table')
+      .option('--profile <profile>', 'AWS profile from the shared config files')
+      .option('--endpoint-url <url>', 'AWS endpoint override (e.g. a local emulator)');
+  withTable(config.command('push <file>'))
+    .description('validate a policy file and store it in the table (a bad file is never stored)')
+    .addHelpText(
+      'after',
+      examples(['ebs-snapper config push ebs-snapper.yaml --table ebs-snapper --name default']),
+    )
+    .action(async (file: string, options: ConfigTableOptions) =>
+      record(await pushCommand(file, options, io), false),
+    );
+  withTable(config.command('pull'))
+    .description('print a stored config')
+    .addHelpText('after', examples(['ebs-snapper config pull --table ebs-snapper > ebs-snapper.yaml']))
+    .action(async (options: ConfigTableOptions) => record(await pullCommand(options, io), false));
+  withTable(config.command('list'))
+    .description('list the stored configs')
+    .addHelpText('after', examples(['ebs-snapper config list --table ebs-snapper']))
+    .action(async (options: ConfigTableOptions) => record(await listCommand(options, io), false));
+  withTable(config.command('delete'), true)
+    .description('delete a stored config')
+    .addHelpText('after', examples(['ebs-snapper config delete --table ebs-snapper --name old']))
+    .action(async (options: ConfigTableOptions) => record(await deleteCommand(options, io), false));
 }

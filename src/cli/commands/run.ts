@@ -6,6 +6,7 @@ import { abortAt, type CallDeadline } from '../../aws/http.js';
 import { type CommandOutcome, formatErrorForCli } from '../exit.js';
 import { forEachTarget } from '../for-each-target.js';
 import type { CliIo } from '../io.js';
+import { notifyRun } from '../notify.js';
 import { parseDeadline, parseNonNegativeInt, parsePositiveInt, type RunOptions } from '../options.js';
 import { emitDocument } from '../render/emit.js';
 import { runDocument } from '../render/json.js';
@@ -38,6 +39,11 @@ export async function runCommand(options: RunOptions, io: CliIo): Promise<Comman
   );
   progress.done();
   reportTargetFailures(failures, progress, (e) => formatErrorForCli(e, options.verbose === true));
+  if (options.dryRun !== true) {
+    await notifyRun(config, runId, reports, failures, options, (message) =>
+      progress.log(`warning: ${message}`),
+    );
+  }
   await emitReports(reports, failures, now, options, io);
   return {
     failed: failures.length > 0 || reports.some(hasFailures),

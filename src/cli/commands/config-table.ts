@@ -1,0 +1,75 @@
+/** `ebs-snapper config push | pull | list | delete`: configs in the deployment's table. */
+import { readFile } from 'node:fs/promises';
+import {
+  DEFAULT_CONFIG_NAME,
+  describeStored,
+  loadStoredConfig,
+  pushConfig,
+} from '../../app/stored-config.js';
+import { ConfigError, UsageError } from '../../core/errors.js';
+import type { CommandOutcome } from '../exit.js';
+import type { CliIo } from '../io.js';
+import { type TableOptions, tableConfigStore } from '../table-config.js';
+
+export interface ConfigTableOptions extends TableOptions {
+  readonly table: string;
+  readonly name?: string;
+}
+
+const DONE: CommandOutcome = { failed: false, changes: false };
+
+/** Validate FILE, then write it: a bad file never reaches the table. */
+export async function pushCommand(
+  file: string,
+  options: ConfigTableOptions,
+  io: CliIo,
+): Promise<CommandOutcome> {
+  const text = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
+    throw new ConfigError(`cannot read the policy file ${file}: ${error.code ?? 'error'}`, [], {
+      cause: error,
+    });
+  });
+  const name = options.name ?? DEFAULT_CONFIG_NAME;
+  const { stored, config, warnings } = await pushConfig(
+    tableConfigStore(options.table, options),
+    name,
+    text,
+    {
+      source: file,
+      now: io.clock(),
+    },
+  );
+  for (const warning of warnings) io.stderr.write(`warning: ${warning.message}\n`);
+  io.stdout.write(
+    `${describeStored(options.table, name)}: pushed ${file} (${config.policies.length} polic${config.policies.length === 1 ? 'y' : 'ies'}, sha256 ${stored.sha256.slice(0, 12)})\n`,
+  );
+  return { failed: false, changes: true };
+}
+
+/** Print a stored config's text, as pushed (validated on the way, so a bad one says so). */
+export async function pullCommand(options: ConfigTableOptions, io: CliIo): Promise<CommandOutcome> {
+  const name = options.name ?? DEFAULT_CONFIG_NAME;
+  const source = describeStored(options.table, name);
+  const { stored } = await loadStoredConfig(tableConfigStore(options.table, options), name, {
+    source,
+    now: io.clock(),
+  });
+  io.stdout.write(stored.text.endsWith('\n') ? stored.text : `${stored.text}\n`);
+  return DONE;
+}
+
+export async function listCommand(options: ConfigTableOptions, io: CliIo): Promise<CommandOutcome> {
+  const configs = await tableConfigStore(options.table, options).list();
+  for (const c of configs) io.stdout.write(`${c.name}\t${c.updatedAt}\tsha256 ${c.sha256.slice(0, 12)}\n`);
+  if (configs.length === 0) io.stderr.write(`no config in table ${options.table}\n`);
+  return DONE;
+}
+
+export async function deleteCommand(options: ConfigTableOptions, io: CliIo): Promise<CommandOutcome> {
+  if (options.name === undefined)
+    throw new UsageError('config delete: give the config to delete with --name N');
+  const deleted = await tableConfigStore(options.table, options).delete(options.name);
+  if (!deleted) throw new ConfigError(`${describeStored(options.table, options.name)}: no such config`);
+  io.stdout.write(`${describeStored(options.table, options.name)}: deleted\n`);
+  return { failed: false, changes: true };
+}

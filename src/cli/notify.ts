@@ -1,0 +1,67 @@
+/**
+ * The CLI sends the same notifications as the deployed worker when `settings.notify` is set (a
+ * cron host deserves them too): per account × region after `run`. A notifier that fails is a
+ * warning on stderr, never a failed run.
+ */
+
+import { errorInfoOf } from '../app/classify-error.js';
+import type { Notifier } from '../app/deployed-ports.js';
+import { notificationsFor, sendAll, type TargetOutcome } from '../app/notifications.js';
+import type { RunReport } from '../app/results.js';
+import { createDeployedClients } from '../aws/deployed-clients.js';
+import { createSnsNotifier } from '../aws/sns-notifier.js';
+import { findOverdue } from '../core/overdue.js';
+import type { Config } from '../core/policy/types.js';
+import { createWebhookNotifier } from '../notify/webhook.js';
+import type { TargetOptions } from './options.js';
+import type { TargetFailure } from './targets.js';
+
+/** Notify what `settings.notify.on` asks for about a run's targets; returns how many were sent. */
+export async function notifyRun(
+  config: Config,
+  runId: string,
+  reports: readonly RunReport[],
+  failures: readonly TargetFailure[],
+  options: TargetOptions,
+  warn: (message: string) => void,
+): Promise<number> {
+  const notify = config.settings.notify;
+  if (notify === undefined) return 0;
+  const outcomes: TargetOutcome[] = [
+    ...reports.map((report) => ({
+      runId,
+      account: report.plan.account,
+      region: report.plan.region,
+      report,
+      overdue: findOverdue(report.plan, config.policies),
+    })),
+    ...failures.map((f) => ({
+      runId,
+      account: f.account ?? '*',
+      region: f.region ?? '*',
+      error: errorInfoOf(f.error),
+    })),
+  ];
+  const notifications = outcomes.flatMap((outcome) => notificationsFor(notify.on, outcome));
+  return sendAll(notifications, notifiersOf(notify, options), (notifier, notification, error) =>
+    warn(
+      `notification "${notification.subject}" to ${notifier.target} failed: ${errorInfoOf(error).message}`,
+    ),
+  );
+}
+
+function notifiersOf(notify: NonNullable<Config['settings']['notify']>, options: TargetOptions): Notifier[] {
+  const notifiers: Notifier[] = [];
+  if (notify.snsTopicArn !== undefined) {
+    // The topic's own region, from its ARN (arn:aws:sns:<region>:<account>:<name>).
+    const region = notify.snsTopicArn.split(':')[3];
+    const { sns } = createDeployedClients({
+      ...(region === undefined ? {} : { region }),
+      ...(options.endpointUrl === undefined ? {} : { endpoint: options.endpointUrl }),
+      ...(options.profile === undefined ? {} : { profile: options.profile }),
+    });
+    notifiers.push(createSnsNotifier(sns, notify.snsTopicArn));
+  }
+  if (notify.webhookUrl !== undefined) notifiers.push(createWebhookNotifier(notify.webhookUrl));
+  return notifiers;
+}
