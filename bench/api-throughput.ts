@@ -56,19 +56,7 @@ export async function runApiThroughputBench(): Promise<Figures> {
     const { create: creates, delete: deletes } = plan.summary;
     target.proxy.resetCounts();
     const started = performance.now();
-    let createsDoneAt = started;
-    const { results } = await applyPlan(
-      plan,
-      port,
-      {
-        concurrency: CONCURRENCY,
-        // Creates settle first (applyPlan runs them before the deletes).
-        onProgress: (p) => {
-          if (p.done === creates) createsDoneAt = performance.now();
-        },
-      },
-      inventory,
-    );
+    const { results } = await applyPlan(plan, port, { concurrency: CONCURRENCY }, inventory);
     const seconds = (performance.now() - started) / 1000;
     const done = results.filter((r) => r.status === 'done').length;
     const calls = target.proxy.counts();
@@ -81,14 +69,13 @@ export async function runApiThroughputBench(): Promise<Figures> {
       concurrency: CONCURRENCY,
       workload: `+${creates} -${deletes}`,
       'apply time (s)': round(seconds, 2),
-      'creates phase (s)': round((createsDoneAt - started) / 1000, 2),
-      'deletes phase (s)': round((performance.now() - createsDoneAt) / 1000, 2),
       'actions done': done,
       'failed actions': results.filter((r) => r.status === 'failed').length,
       'other outcomes (deferred, skipped)':
         results.length - done - results.filter((r) => r.status === 'failed').length,
       'actions per second': round(done / seconds, 1),
-      'rate ÷ 50/s': ratioOf(done / seconds, BUCKET.refillPerSecond),
+      // Creates and deletes run side by side, each under its own bucket: 2 × 50/s at best.
+      'rate ÷ 2 × 50/s': ratioOf(done / seconds, 2 * BUCKET.refillPerSecond),
       'ideal apply time (s)': round(ideal, 2),
       'ideal ÷ measured time': ratioOf(ideal, seconds),
       'CreateSnapshot calls': calls.CreateSnapshot ?? 0,
@@ -104,7 +91,7 @@ export const API_THROUGHPUT_BENCH: BenchDefinition = {
   name: 'api-throughput',
   title: `Apply throughput: moto behind a proxy enforcing ${BUCKET.capacity} burst + ${BUCKET.refillPerSecond}/s per action`,
   checks: [
-    { label: 'creates+deletes per s ÷ 50', key: 'rate ÷ 50/s', kind: 'at-least', limit: 0.85 },
+    { label: 'creates+deletes per s ÷ 2 × 50', key: 'rate ÷ 2 × 50/s', kind: 'at-least', limit: 0.85 },
     { label: 'ideal ÷ measured apply time', key: 'ideal ÷ measured time', kind: 'at-least', limit: 0.85 },
     { label: 'failed actions', key: 'failed actions', kind: 'at-most', limit: 0 },
   ],

@@ -1,7 +1,9 @@
 /**
- * Apply a plan: creates first (a new snapshot before old ones go), then deletes, each with
- * bounded concurrency. Every create and delete action gets one result; one failure never stops
- * the others; the deadline is checked before each action starts.
+ * Apply a plan: creates and deletes side by side, each with bounded concurrency, since they spend
+ * different EC2 buckets (a run at the API's limits needs both at once). That is safe: the keep
+ * rules count only completed snapshots, so no delete ever depends on this run's new (pending)
+ * ones. Every create and delete action gets one result; one failure never stops the others; the
+ * deadline is checked before each action starts.
  */
 import type { CreateAction, DeleteAction, Plan } from '../core/actions.js';
 import type { Inventory } from '../core/model.js';
@@ -98,8 +100,10 @@ export async function applyPlan(
     isSettled: (position) => results[position] !== undefined,
   };
   const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
-  await applyCreates(base, creates, inventory, concurrency);
-  await runPool(deletes, concurrency, (action, index) => applyDelete(base, action, creates.length + index));
+  await Promise.all([
+    applyCreates(base, creates, inventory, concurrency),
+    runPool(deletes, concurrency, (action, index) => applyDelete(base, action, creates.length + index)),
+  ]);
   return { results, deadlineReached: base.deadlineReached };
 }
 

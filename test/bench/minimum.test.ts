@@ -8,7 +8,7 @@ import {
   totalCalls,
   withoutActions,
 } from '../../bench/support/minimum.js';
-import { idealSeconds } from '../../bench/support/throughput.js';
+import { allowedCalls, idealSeconds } from '../../bench/support/throughput.js';
 
 describe('the minimum calls of SPEC §8', () => {
   it('pages each listing at its largest page, and an empty listing still costs one call', () => {
@@ -71,15 +71,24 @@ describe('the minimum calls of SPEC §8', () => {
 });
 
 describe('the ideal time under a token bucket', () => {
-  it('gives the burst for free and the rest at the refill rate, group after group', () => {
+  it('gives the burst for free and the rest at the refill rate, groups side by side', () => {
     // Prepare
     const bucket = { capacity: 100, refillPerSecond: 50 };
 
     // Act
-    const seconds = idealSeconds([600, 600], bucket);
+    const seconds = idealSeconds([600, 1100], bucket);
 
-    // Assess
+    // Assess: the slower group sets the time
     expect(seconds).toBe(20);
     expect(idealSeconds([80, 0], bucket)).toBe(0);
+  });
+
+  it('counts what the buckets allow in a time: burst plus refill, no more than each group has', () => {
+    // Prepare
+    const bucket = { capacity: 100, refillPerSecond: 50 };
+
+    // Act / Assess
+    expect(allowedCalls([3000, 3000], bucket, 25)).toBe(2700);
+    expect(allowedCalls([3000, 500], bucket, 25)).toBe(1850);
   });
 });
