@@ -236,9 +236,10 @@ function judgeSeries(
 
 /**
  * The latest time a snapshot of the series (not in error) counts for on the schedule: usually its
- * newest one's start, earlier when the run that made it started earlier (see `scheduled`).
+ * newest one's start, earlier when the run that made it started earlier (see `scheduled`). What
+ * `decideDue` is given; reports ask it too, so their "next due" is the planner's.
  */
-function latestScheduled(table: SeriesTable, k: number): number | undefined {
+export function latestScheduled(table: SeriesTable, k: number): number | undefined {
   let latest: number | undefined;
   for (let p = table.bounds[k]!; p < table.bounds[k + 1]!; p++) {
     if ((table.flags[p]! & FLAG.stateMask) === FLAG.error) continue;
