@@ -1,0 +1,230 @@
+/**
+ * The forecast's state: one policy's series in one account × region, grouped into classes of
+ * series whose snapshots are the same (same start times, states, protections). The planner is
+ * deterministic and judges every series on its own, so series with the same snapshots stay the
+ * same under the same runs: a class is planned once, through one representative series, and
+ * counts for all its members. Series that start different (a live fleet's history) become the
+ * same once their differing snapshots are deleted, and classes then merge — after one retention
+ * period, a year of hourly runs over a thousand volumes plans a handful of series per run.
+ */
+import type { Plan, ReasonCode } from '../actions.js';
+import { type Instance, type Inventory, type Snapshot, snapshotId, TAG, type Volume } from '../model.js';
+import type { Policy } from '../policy/types.js';
+import { compileSelection, type InventoryIndex, indexInventory, selectVolumes } from '../select.js';
+import { groupSnapshots, type SeriesTable, sortSeries } from '../series.js';
+import { GIB, upperBoundBytes } from './cost.js';
+
+/** Selected series get snapshots; the others (volume not selected, volume gone, copies) only lose them. */
+export type SeriesKind = 'selected' | 'unselected' | 'orphan' | 'copy';
+
+export interface SeriesClass {
+  readonly kind: SeriesKind;
+  /** The representative series' key: its source volume id. */
+  readonly key: string;
+  /** The representative's volume, and the instances it is attached to (for selection). */
+  readonly volume?: Volume;
+  readonly instances: readonly Instance[];
+  /** How many series the class stands for. */
+  members: number;
+  /** Σ of the members' volume sizes. */
+  volumeBytes: number;
+  /** The representative's snapshots, oldest first. */
+  snapshots: Snapshot[];
+}
+
+/**
+ * Group a policy's series of one inventory into classes. Snapshots still `pending` are taken as
+ * completed: they complete long before the forecast's next run.
+ */
+export function buildClasses(
+  inventory: Inventory,
+  policy: Policy,
+  amiSnapshotIds: ReadonlySet<string>,
+): SeriesClass[] {
+  const table = groupSnapshots(inventory, new Map([[policy.id, policy]]), amiSnapshotIds);
+  const index = indexInventory(inventory);
+  const series = table.byPolicy.get(policy.id)!;
+  const classes: SeriesClass[] = [];
+  const seen = new Set<string>();
+  for (const { volume } of selectVolumes(compileSelection(policy.select), index)) {
+    seen.add(volume.id);
+    const k = series.own.get(volume.id);
+    const snapshots = k === undefined ? [] : seriesSnapshots(table, k, inventory);
+    classes.push(makeClass('selected', volume.id, snapshots, index, volume.sizeGiB * GIB));
+  }
+  for (const [key, k] of series.own) {
+    if (seen.has(key)) continue;
+    const volume = index.volumes.get(key);
+    const snapshots = seriesSnapshots(table, k, inventory);
+    const bytes = volume ? volume.sizeGiB * GIB : upperBoundBytes(snapshots.at(-1)!);
+    classes.push(makeClass(volume ? 'unselected' : 'orphan', key, snapshots, index, bytes));
+  }
+  for (const [key, k] of series.copies) {
+    const snapshots = seriesSnapshots(table, k, inventory);
+    classes.push(makeClass('copy', key, snapshots, index, upperBoundBytes(snapshots.at(-1)!)));
+  }
+  return mergeClasses(classes, amiSnapshotIds);
+}
+
+function makeClass(
+  kind: SeriesKind,
+  key: string,
+  snapshots: Snapshot[],
+  index: InventoryIndex,
+  volumeBytes: number,
+): SeriesClass {
+  const volume = kind === 'selected' || kind === 'unselected' ? index.volumes.get(key) : undefined;
+  const instances = (volume?.attachments ?? []).flatMap((a) => {
+    const instance = index.instances.get(a.instanceId);
+    return instance ? [instance] : [];
+  });
+  return { kind, key, ...(volume ? { volume } : {}), instances, members: 1, volumeBytes, snapshots };
+}
+
+function seriesSnapshots(table: SeriesTable, k: number, inventory: Inventory): Snapshot[] {
+  sortSeries(table, k);
+  const out: Snapshot[] = [];
+  for (let p = table.bounds[k]!; p < table.bounds[k + 1]!; p++) {
+    const s = inventory.snapshots[table.source[p]!]!;
+    out.push(s.state === 'pending' ? { ...s, state: 'completed' } : s);
+  }
+  return out;
+}
+
+/** The inventory one simulated run plans: the representatives, their volumes and instances. */
+export function synthesize(inventory: Inventory, classes: readonly SeriesClass[]): Inventory {
+  const instances = new Map<string, Instance>();
+  const volumes: Volume[] = [];
+  const snapshots: Snapshot[] = [];
+  for (const c of classes) {
+    if (c.volume) volumes.push(c.volume);
+    for (const i of c.instances) instances.set(i.id, i);
+    for (const s of c.snapshots) snapshots.push(s);
+  }
+  // The forecast assumes delete safety can be checked: a saved inventory's gaps would hold every delete.
+  const { gaps: _gaps, ...rest } = inventory;
+  return { ...rest, instances: [...instances.values()], volumes, snapshots };
+}
+
+/** Keep reasons that hold for good once a series gets no new snapshots (age plays no part). */
+const LASTING: ReadonlySet<ReasonCode> = new Set([
+  'retention.minimum',
+  'retention.tier.daily',
+  'retention.tier.weekly',
+  'retention.tier.monthly',
+  'retention.tier.yearly',
+  'protected.ami',
+  'protected.locked',
+  'protected.pending',
+]);
+
+/**
+ * The classes a plan shows to be settled for good: series that get no new snapshots (not
+ * selected) and whose every snapshot the plan kept for a lasting reason. Without new snapshots
+ * the newest `minimum` stay the newest and a tier's periods stay the same, so later runs keep
+ * them all again; the forecast then stops planning them. Age-bound reasons (`max_age`, an
+ * orphan's `expire-after`) are not lasting.
+ */
+export function settledClasses(
+  classes: readonly SeriesClass[],
+  plan: Plan,
+  policy: Policy,
+): Set<SeriesClass> {
+  const codes = new Map<string, ReasonCode>();
+  for (const a of plan.actions) if (a.action === 'keep') codes.set(a.snapshotId, a.reason.code);
+  const expiring = policy.retention.orphaned.kind === 'expire-after';
+  const settled = new Set<SeriesClass>();
+  for (const c of classes) {
+    if (c.kind === 'selected') continue;
+    if (c.snapshots.length > 0 && c.kind === 'orphan' && expiring) continue;
+    if (c.snapshots.every((s) => LASTING.has(codes.get(s.id) ?? 'retention.expired'))) settled.add(c);
+  }
+  return settled;
+}
+
+/** Apply a simulated run's plan as a perfect apply would: deletes go, creates complete at once. */
+export function applyToClasses(
+  classes: readonly SeriesClass[],
+  plan: Plan,
+  account: string,
+  serial: { next: number },
+): void {
+  const now = Date.parse(plan.now);
+  const deleted = new Set<string>();
+  const created = new Map<string, Snapshot>();
+  for (const action of plan.actions) {
+    if (action.action === 'delete') deleted.add(action.snapshotId);
+    else if (action.action === 'create') {
+      const id = snapshotId(`snap-forecast-${(serial.next++).toString(16).padStart(8, '0')}`);
+      const { volumeId, tags } = action;
+      // The tags the planner reads, in one shape: the rest of the label changes nothing here.
+      const owned = {
+        [TAG.policy]: action.policy,
+        [TAG.volumeId]: volumeId,
+        [TAG.runId]: tags[TAG.runId] ?? '',
+      };
+      created.set(volumeId, {
+        id,
+        volumeId,
+        ownerId: account,
+        state: 'completed',
+        startTime: now,
+        tags: owned,
+      });
+    }
+  }
+  for (const c of classes) {
+    if (deleted.size > 0) c.snapshots = c.snapshots.filter((s) => !deleted.has(s.id));
+    const made = c.kind === 'selected' ? created.get(c.key) : undefined;
+    if (made) c.snapshots.push(made);
+  }
+}
+
+/**
+ * Merge classes whose representatives have the same snapshots. A cheap key (kind, count, first
+ * and last start) finds candidates; only those get a full signature.
+ */
+export function mergeClasses(classes: SeriesClass[], amiSnapshotIds: ReadonlySet<string>): SeriesClass[] {
+  if (classes.length < 2) return classes;
+  const candidates = new Map<string, SeriesClass[]>();
+  for (const c of classes) {
+    const s = c.snapshots;
+    const key = `${c.kind}|${s.length}|${s[0]?.startTime}|${s.at(-1)?.startTime}`;
+    const group = candidates.get(key);
+    if (group) group.push(c);
+    else candidates.set(key, [c]);
+  }
+  if (candidates.size === classes.length) return classes;
+  const merged: SeriesClass[] = [];
+  for (const group of candidates.values()) {
+    if (group.length === 1) {
+      merged.push(group[0]!);
+      continue;
+    }
+    const bySignature = new Map<string, SeriesClass>();
+    for (const c of group) {
+      const signature = signatureOf(c, amiSnapshotIds);
+      const into = bySignature.get(signature);
+      if (into === undefined) bySignature.set(signature, c);
+      else {
+        into.members += c.members;
+        into.volumeBytes += c.volumeBytes;
+      }
+    }
+    merged.push(...bySignature.values());
+  }
+  return merged;
+}
+
+/**
+ * Everything the planner's decisions about a series read: start times, states, protections, and
+ * the run id (a snapshot counts for the schedule from the start of the run that made it).
+ */
+function signatureOf(c: SeriesClass, amiSnapshotIds: ReadonlySet<string>): string {
+  return c.snapshots
+    .map(
+      (s) =>
+        `${s.startTime}:${s.state}:${s.locked === true ? 1 : 0}${amiSnapshotIds.has(s.id) ? 1 : 0}:${s.tags[TAG.runId] ?? ''}`,
+    )
+    .join(',');
+}
