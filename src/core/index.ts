@@ -10,9 +10,17 @@
 export * from './actions.js';
 export * from './errors.js';
 export { applyGuard, holdDeletes, resolveGuardLimit, stoppedDeletes } from './guard.js';
+export {
+  INVENTORY_FORMAT,
+  INVENTORY_FORMAT_VERSION,
+  InventoryDocumentError,
+  inventoryDocumentChunks,
+  parseInventoryDocument,
+} from './inventory-document.js';
 export * from './model.js';
 export { type PlanOptions, planSnapshots } from './plan.js';
 export * from './policy/index.js';
+export * from './report/index.js';
 export {
   DELETE_CODES,
   decideRetention,
