@@ -16,6 +16,7 @@ export {
   InventoryDocumentError,
   inventoryDocumentChunks,
   parseInventoryDocument,
+  type SavedInventories,
 } from './inventory-document.js';
 export * from './model.js';
 export { type PlanOptions, planSnapshots } from './plan.js';

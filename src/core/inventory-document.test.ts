@@ -34,7 +34,7 @@ describe('saved inventory documents', () => {
     const parsed = parseInventoryDocument(text, 'inv.json');
 
     // Assess
-    expect(parsed).toEqual([one, two]);
+    expect(parsed).toEqual({ savedAt: NOW, inventories: [one, two] });
     expect(JSON.parse(text)).toMatchObject({
       format: INVENTORY_FORMAT,
       version: 1,
@@ -48,7 +48,7 @@ describe('saved inventory documents', () => {
     const text = [...inventoryDocumentChunks([], NOW)].join('');
 
     // Assess
-    expect(parseInventoryDocument(text, 'empty.json')).toEqual([]);
+    expect(parseInventoryDocument(text, 'empty.json')).toEqual({ savedAt: NOW, inventories: [] });
   });
 
   it('refuses what is not JSON, another format or version, naming the file', () => {

@@ -61,19 +61,26 @@ export function* inventoryDocumentChunks(
   yield '\n]}\n';
 }
 
+/** What a saved document holds. */
+export interface SavedInventories {
+  /** Epoch ms the inventory was saved (collected), when the document says. */
+  readonly savedAt?: number;
+  readonly inventories: readonly Inventory[];
+}
+
 /**
  * Read a saved inventory document; every problem names its path.
  *
- * @example const inventories = parseInventoryDocument(readFileSync('inventory.json', 'utf8'), 'inventory.json');
+ * @example const { inventories } = parseInventoryDocument(readFileSync('inventory.json', 'utf8'), 'inventory.json');
  */
-export function parseInventoryDocument(text: string, source: string): Inventory[] {
+export function parseInventoryDocument(text: string, source: string): SavedInventories {
   let document: unknown;
   try {
     document = JSON.parse(text);
   } catch (error) {
     throw new InventoryDocumentError(`${source}: not JSON (${(error as Error).message})`, { cause: error });
   }
-  const head = document as { format?: unknown; version?: unknown; inventories?: unknown };
+  const head = document as { format?: unknown; version?: unknown; saved_at?: unknown; inventories?: unknown };
   if (typeof document !== 'object' || document === null || head.format !== INVENTORY_FORMAT) {
     throw new InventoryDocumentError(
       `${source}: not a saved inventory (expected "format": "${INVENTORY_FORMAT}"; write one with plan --save-inventory)`,
@@ -97,5 +104,6 @@ export function parseInventoryDocument(text: string, source: string): Inventory[
       `${source}: ${problems.length} problem(s) in the saved inventory${shown.join('')}${more}`,
     );
   }
-  return inventories as Inventory[];
+  const savedAt = typeof head.saved_at === 'string' ? Date.parse(head.saved_at) : Number.NaN;
+  return { ...(Number.isNaN(savedAt) ? {} : { savedAt }), inventories };
 }

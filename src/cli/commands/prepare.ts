@@ -1,24 +1,41 @@
 /**
- * What `plan` and `run` do before the work itself: read the policy file (exit 1 on any problem,
- * before any AWS call), fix `now` and the run id, and find the account × region pairs.
+ * What `plan`, `run`, `report` and `forecast` do before the work itself: read the policy file
+ * (exit 1 on any problem, before any AWS call), fix `now` and the run id, and find the account ×
+ * region pairs.
  */
 import { newRunId } from '../../app/run.js';
 import type { Config } from '../../core/policy/types.js';
 import type { CliIo } from '../io.js';
 import { configPath, loadConfigFile } from '../load-config.js';
-import { type PlanOptions, parseNow } from '../options.js';
+import { parseNow, type TargetOptions } from '../options.js';
 import { createProgress, type Progress } from '../progress.js';
 import { resolveTargets, type Target } from '../targets.js';
 
-export interface Prepared {
+/** What every command that reads the policy file needs: where, as of when, how loud. */
+export interface PrepareOptions extends TargetOptions {
+  readonly now?: string;
+  readonly verbose?: boolean;
+}
+
+export interface PreparedConfig {
   readonly config: Config;
   readonly now: number;
-  readonly runId: string;
-  readonly targets: readonly Target[];
   readonly progress: Progress;
 }
 
-export async function prepare(options: PlanOptions, io: CliIo): Promise<Prepared> {
+export interface Prepared extends PreparedConfig {
+  readonly runId: string;
+  readonly targets: readonly Target[];
+}
+
+export async function prepare(options: PrepareOptions, io: CliIo): Promise<Prepared> {
+  const prepared = await prepareConfig(options, io);
+  const targets = await resolveTargets(options, prepared.config, io.env);
+  return { ...prepared, runId: newRunId(io.clock()), targets };
+}
+
+/** Read the policy file and fix `now`, without finding any target (`forecast --inventory`). */
+export async function prepareConfig(options: PrepareOptions, io: CliIo): Promise<PreparedConfig> {
   const now = parseNow(options.now, io.clock);
   const { config, warnings } = await loadConfigFile(configPath(options.config, io.env), io.clock());
   const progress = createProgress(io.stderr, options.verbose === true);
@@ -28,8 +45,7 @@ export async function prepare(options: PlanOptions, io: CliIo): Promise<Prepared
     if (options.verbose === true || warning.code !== 'config.overlap')
       progress.log(`warning: ${warning.message}`);
   }
-  const targets = await resolveTargets(options, config, io.env);
-  return { config, now, runId: newRunId(io.clock()), targets, progress };
+  return { config, now, progress };
 }
 
 /** Report the pairs that failed as a whole (credentials, collection) on stderr. */

@@ -84,3 +84,6 @@ export function costOf(totals: SizeTotals, prices: Prices): number {
     monthlyCost(totals.archiveBytes, 'archive', prices)
   );
 }
+
+/** The upper bound of what sized totals store, both tiers. */
+export const upperBoundOf = (totals: SizeTotals): number => totals.standardBytes + totals.archiveBytes;

@@ -155,13 +155,15 @@ describe('seriesBytes', () => {
 });
 
 describe('steadyStateOf', () => {
-  it('is the range of the last 30 days and the day the count entered it for good', () => {
+  it('is the range of the second half (30 days at least) and the day the count entered it for good', () => {
     // Act
     const settled = steadyStateOf([0, 2, 4, ...Array.from({ length: 60 }, (_, d) => 5 + (d % 2))]);
     const growing = steadyStateOf(Array.from({ length: 61 }, (_, d) => d));
+    const short = steadyStateOf([0, 1, 2, 2, 2]);
 
     // Assess
     expect(settled).toEqual({ snapshots: 6, min: 5, max: 6, reachedDay: 3, settled: true });
-    expect(growing).toMatchObject({ snapshots: 60, min: 30, max: 60, reachedDay: 30, settled: true });
+    expect(growing).toEqual({ snapshots: 60, min: 30, max: 60, reachedDay: 30, settled: false });
+    expect(short).toEqual({ snapshots: 2, min: 0, max: 2, reachedDay: 0, settled: false });
   });
 });
