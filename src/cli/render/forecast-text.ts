@@ -40,7 +40,7 @@ export function renderForecast(forecast: Forecast, style: TextStyle): string {
     return [
       f.policy,
       String(f.series),
-      ...days.map((d) => String(f.points[d]!.snapshots)),
+      ...days.map((d) => f.points[d]!.snapshots.toLocaleString('en-US')),
       steadyText(f),
       `${formatBytes(first.storedBytes)} → ${formatBytes(end.storedBytes)}`,
       `${formatUsd(first.monthlyCost)} → ${formatUsd(end.monthlyCost)}`,
@@ -50,7 +50,7 @@ export function renderForecast(forecast: Forecast, style: TextStyle): string {
   const total = [
     'total',
     String(forecast.policies.reduce((n, f) => n + f.series, 0)),
-    ...days.map((d) => String(totals[d]!.snapshots)),
+    ...days.map((d) => totals[d]!.snapshots.toLocaleString('en-US')),
     '',
     `${formatBytes(totals[0]!.storedBytes)} → ${formatBytes(totals.at(-1)!.storedBytes)}`,
     `${formatUsd(totals[0]!.monthlyCost)} → ${formatUsd(totals.at(-1)!.monthlyCost)}`,
@@ -66,8 +66,8 @@ export function renderForecast(forecast: Forecast, style: TextStyle): string {
   const end = totals.at(-1)!;
   lines.push(
     '',
-    `Forecast: ${end.snapshots} snapshots, ${formatBytes(end.storedBytes)}, ${formatUsd(end.monthlyCost)}/month after ${forecast.days} days ` +
-      `(now ${totals[0]!.snapshots}, ${formatUsd(totals[0]!.monthlyCost)}/month).`,
+    `Forecast: ${end.snapshots.toLocaleString('en-US')} snapshots, ${formatBytes(end.storedBytes)}, ${formatUsd(end.monthlyCost)}/month after ${forecast.days} days ` +
+      `(now ${totals[0]!.snapshots.toLocaleString('en-US')}, ${formatUsd(totals[0]!.monthlyCost)}/month).`,
   );
   return `${lines.join('\n')}\n`;
 }

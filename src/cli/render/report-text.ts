@@ -103,7 +103,7 @@ function renderPolicies(summary: CoverageSummary, style: TextStyle): string[] {
     String(p.volumes),
     String(p.ok),
     String(p.overdue),
-    String(p.sizes.count),
+    p.sizes.count.toLocaleString('en-US'),
     formatBytes(upperBoundOf(p.sizes)),
     formatUsd(p.monthlyCost),
     String(p.orphanSeries),
@@ -122,7 +122,11 @@ function renderLeftovers(
 ): string[] {
   const { unmanaged } = summary.totals;
   const lines = [
-    paint(style, 'bold', `Unmanaged snapshots: ${unmanaged.count}, ${formatBytes(upperBoundOf(unmanaged))}`) +
+    paint(
+      style,
+      'bold',
+      `Unmanaged snapshots: ${unmanaged.count.toLocaleString('en-US')}, ${formatBytes(upperBoundOf(unmanaged))}`,
+    ) +
       paint(
         style,
         'dim',
@@ -161,6 +165,6 @@ export function summaryLine(summary: CoverageSummary): string {
   const targets = `${t.targets} account × region${t.targets === 1 ? '' : 's'}`;
   return (
     `Report: ${t.series} volume series covered (${t.ok} OK, ${t.overdue} OVERDUE), ${t.unprotected} UNPROTECTED; ` +
-    `${t.sizes.count} snapshots, ≤ ${formatBytes(upperBoundOf(t.sizes))}, ≤ ${formatUsd(t.monthlyCost)}/month (${targets}).`
+    `${t.sizes.count.toLocaleString('en-US')} snapshots, ≤ ${formatBytes(upperBoundOf(t.sizes))}, ≤ ${formatUsd(t.monthlyCost)}/month (${targets}).`
   );
 }

@@ -5,7 +5,7 @@
  */
 import { escapeHtml } from './escape.js';
 
-/** Policy colours, in policy order (distinguishable, dark enough for white text). */
+/** Policy colours, in policy order (distinguishable; no red, which marks failures). */
 export const PALETTE = [
   '#2563eb',
   '#db2777',

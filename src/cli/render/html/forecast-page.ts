@@ -53,7 +53,7 @@ export function renderForecastPage(forecast: Forecast, document: Record<string, 
     panel(
       'Policies',
       policyTable(forecast),
-      'Steady: the range of the last 30 days, and the day the count entered it for good.',
+      'Steady: the range of the count over the second half of the forecast, and the day it entered that range for good (“not settled”: still growing or shrinking at the end; forecast more days).',
     ),
   ].join('\n');
   return renderPage({
@@ -76,8 +76,8 @@ function cards(forecast: Forecast): string {
     card('Policies', String(forecast.policies.length), `${series.toLocaleString('en-US')} volume series`),
     card('Snapshots now', first.snapshots.toLocaleString('en-US'), formatBytes(first.storedBytes)),
     card(`After ${forecast.days} days`, end.snapshots.toLocaleString('en-US'), formatBytes(end.storedBytes)),
-    card('Cost now', formatUsd(first.monthlyCost), 'per month (model)'),
-    card(`Cost after ${forecast.days} days`, formatUsd(end.monthlyCost), 'per month (model)'),
+    card('Cost now', formatUsd(first.monthlyCost), 'per month, by the model'),
+    card(`Cost after ${forecast.days} days`, formatUsd(end.monthlyCost), 'per month, by the model'),
     card(
       'Change rate',
       `${(forecast.changeRate * 100).toFixed(forecast.changeRate < 0.01 ? 2 : 1)}%`,

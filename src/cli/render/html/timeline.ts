@@ -80,12 +80,13 @@ function ticks(row: TimelineRow, x: (time: number) => number, y: number): string
   const seen = new Set<string>();
   for (let j = 0; j < row.times.length; j++) {
     const state = row.flags[j]! & FLAG.stateMask;
-    const color = state === FLAG.error ? '#cf222e' : state === FLAG.unfinished ? '#8c959f' : row.color;
+    const color = state === FLAG.error ? '#e5000b' : state === FLAG.unfinished ? '#8c959f' : row.color;
     const at = (Math.round(x(row.times[j]!) * 2) / 2).toFixed(1);
     if (seen.has(`${color}${at}`)) continue;
     seen.add(`${color}${at}`);
     const list = byColor.get(color) ?? [];
-    list.push(`M${at},${y + 3}v12`);
+    // A failed snapshot stands out: a full-height tick.
+    list.push(state === FLAG.error ? `M${at},${y}v18` : `M${at},${y + 3}v12`);
     byColor.set(color, list);
   }
   return [...byColor]
