@@ -8,13 +8,13 @@ import { escapeHtml } from './escape.js';
 /** Policy colours, in policy order (distinguishable; no red, which marks failures). */
 export const PALETTE = [
   '#2563eb',
-  '#db2777',
+  '#7c3aed',
   '#059669',
   '#d97706',
-  '#7c3aed',
   '#0891b2',
-  '#dc2626',
+  '#db2777',
   '#65a30d',
+  '#475569',
 ];
 
 export const colorOf = (index: number): string => PALETTE[index % PALETTE.length]!;
