@@ -66,7 +66,7 @@ export function renderReportPage(
     heading: `<span class="brand">ebs-snapper</span> coverage report`,
     subtitle: `${targets.length <= 3 ? targets.join(', ') : `${targets.length} accounts × regions`} · as of ${formatTime(view.now)}`,
     body,
-    data: { document: view.document },
+    data: { document: cutDocument(view.document, limits.rows) },
     downloadName: `ebs-snapper-report-${new Date(view.now).toISOString().slice(0, 10)}.json`,
     footer: `Made by ebs-snapper. Sizes are upper bounds: FullSnapshotSizeInBytes, or the volume size where EC2 gives none. Prices per GB-month: standard $${view.prices.standard}, archive $${view.prices.archive}.`,
   });
@@ -120,6 +120,32 @@ function timelines(
   }));
   const hint = `A tick per snapshot, on a square-root scale of age (grey: not completed, red: error). ${shown.length} of ${series.length} series, OVERDUE first.`;
   return `<p class="hint">${escapeHtml(hint)}</p><div class="scroll">${timelineChart(rows, now)}</div>${omitted(series.length - shown.length, 'series', 'series')}`;
+}
+
+/**
+ * The JSON report as the page embeds it: at most `rows` volumes and unprotected volumes, with a
+ * note of how many were left out (the whole list would make a fleet's page too heavy).
+ */
+function cutDocument(document: Record<string, unknown>, rows: number): Record<string, unknown> {
+  const cut = (key: string) => {
+    const list = document[key];
+    return Array.isArray(list)
+      ? { kept: list.slice(0, rows), left: Math.max(0, list.length - rows) }
+      : { kept: list, left: 0 };
+  };
+  const volumes = cut('volumes');
+  const unprotected = cut('unprotected');
+  if (volumes.left + unprotected.left === 0) return document;
+  return {
+    ...document,
+    volumes: volumes.kept,
+    unprotected: unprotected.kept,
+    left_out: {
+      volumes: volumes.left,
+      unprotected: unprotected.left,
+      note: 'the page is cut; --output json lists every one',
+    },
+  };
 }
 
 /** "N more rows not shown" when a limit cut something. */
