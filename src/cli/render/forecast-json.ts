@@ -3,7 +3,7 @@
  * steady state, and the totals day by day.
  */
 import type { Forecast, ForecastPoint, PolicyForecast } from '../../core/report/forecast.js';
-import { pricesToJson } from './report-json.js';
+import { pricesToJson, usd } from './report-json.js';
 
 export const FORECAST_FORMAT_VERSION = 1;
 
@@ -13,7 +13,7 @@ function pointToJson(p: ForecastPoint): Record<string, unknown> {
     time: new Date(p.time).toISOString(),
     snapshots: p.snapshots,
     stored_bytes: Math.round(p.storedBytes),
-    monthly_cost_usd: p.monthlyCost,
+    monthly_cost_usd: usd(p.monthlyCost),
     ...(p.fewestPerSeries === undefined ? {} : { fewest_per_series: p.fewestPerSeries }),
   };
 }
@@ -35,7 +35,7 @@ function policyToJson(f: PolicyForecast): Record<string, unknown> {
       reached_day: f.steady.reachedDay,
       settled: f.steady.settled,
       stored_bytes: Math.round(end.storedBytes),
-      monthly_cost_usd: end.monthlyCost,
+      monthly_cost_usd: usd(end.monthlyCost),
     },
     points: f.points.map(pointToJson),
   };

@@ -15,6 +15,9 @@ export const REPORT_FORMAT_VERSION = 1;
 
 const iso = (time: number): string => new Date(time).toISOString();
 
+/** Dollars to a hundredth of a cent: no float noise in the document. */
+export const usd = (amount: number): number => Math.round(amount * 10_000) / 10_000;
+
 /** Sizes of a set of snapshots. */
 export function sizesToJson(sizes: SizeTotals): Record<string, number> {
   return {
@@ -112,7 +115,7 @@ export function reportDocument(
       overdue: t.overdue,
       unprotected: t.unprotected,
       ...sizesToJson(t.sizes),
-      monthly_cost_usd: t.monthlyCost,
+      monthly_cost_usd: usd(t.monthlyCost),
       unmanaged_snapshots: t.unmanaged.count,
       unmanaged_bytes: upperBoundOf(t.unmanaged),
       orphaned_series: t.orphanSeries,
@@ -123,7 +126,7 @@ export function reportDocument(
       ok: p.ok,
       overdue: p.overdue,
       ...sizesToJson(p.sizes),
-      monthly_cost_usd: p.monthlyCost,
+      monthly_cost_usd: usd(p.monthlyCost),
       orphaned_series: p.orphanSeries,
     })),
     volumes: reports.flatMap((r) => r.series.map((row) => seriesToJson(row, now))),
