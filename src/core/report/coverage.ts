@@ -25,15 +25,9 @@ import {
   type Prices,
   type SizeTotals,
 } from './cost.js';
+import { countUnmanaged, describeOrphan, findUnprotected } from './coverage-leftovers.js';
 import { judgeSeries, prepareCoverageClock } from './status.js';
-import type {
-  CoverageReport,
-  OrphanSeries,
-  PolicyCoverage,
-  SeriesCoverage,
-  UnmanagedCount,
-  UnprotectedVolume,
-} from './types.js';
+import type { CoverageReport, OrphanSeries, PolicyCoverage, SeriesCoverage } from './types.js';
 
 export interface CoverageOptions {
   /** Epoch ms: the report never reads the clock. */
@@ -93,10 +87,10 @@ export function reportCoverage(
     now: options.now,
     prices,
     series: context.series,
-    unprotected: findUnprotected(context, selected),
+    unprotected: findUnprotected(inventory, context.index, selected),
     policies: summaries,
     orphans: context.orphans,
-    unmanaged: countUnmanaged(context),
+    unmanaged: countUnmanaged(inventory, context.managed),
     warnings: context.warnings,
     ...(inventory.gaps === undefined ? {} : { gaps: inventory.gaps }),
   };
@@ -135,7 +129,7 @@ function coverPolicy(
     const seriesSizes = addSeriesSizes(context, k, sizes);
     if (index.volumes.has(key)) continue;
     orphanSeries++;
-    context.orphans.push(describeOrphan(context, policy, key, k, seriesSizes));
+    context.orphans.push(describeOrphan(table, context.inventory, policy, key, k, seriesSizes));
   }
   for (const k of series.copies.values()) addSeriesSizes(context, k, sizes);
   return {
@@ -201,77 +195,6 @@ function addSeriesSizes(context: Context, k: number, into: SizeTotals): SizeTota
   }
   addSizes(into, own);
   return own;
-}
-
-function describeOrphan(
-  context: Context,
-  policy: Policy,
-  key: string,
-  k: number,
-  sizes: SizeTotals,
-): OrphanSeries {
-  const { table, inventory } = context;
-  let oldest = Number.POSITIVE_INFINITY;
-  let newest = Number.NEGATIVE_INFINITY;
-  for (let p = table.bounds[k]!; p < table.bounds[k + 1]!; p++) {
-    oldest = Math.min(oldest, table.start[p]!);
-    newest = Math.max(newest, table.start[p]!);
-  }
-  const orphaned = policy.retention.orphaned;
-  return {
-    account: inventory.account,
-    region: inventory.region,
-    policy: policy.id,
-    volumeId: key,
-    snapshots: sizes.count,
-    ...(sizes.count > 0 ? { oldest, newest } : {}),
-    sizes,
-    ...(orphaned.kind === 'expire-after' ? { expireAfterMs: orphaned.afterMs } : {}),
-  };
-}
-
-function findUnprotected(context: Context, selected: ReadonlySet<string>): UnprotectedVolume[] {
-  const { inventory, index } = context;
-  const out: UnprotectedVolume[] = [];
-  for (const volume of inventory.volumes) {
-    if (selected.has(volume.id)) continue;
-    const attachment = volume.attachments.find((a) => index.instances.has(a.instanceId));
-    const instance = attachment && index.instances.get(attachment.instanceId);
-    out.push({
-      account: inventory.account,
-      region: inventory.region,
-      status: 'UNPROTECTED',
-      reason: { code: 'coverage.unselected', message: 'no policy selects this volume' },
-      volumeId: volume.id,
-      ...(volume.tags.Name === undefined ? {} : { volumeName: volume.tags.Name }),
-      sizeGiB: volume.sizeGiB,
-      ...(volume.state === undefined ? {} : { state: volume.state }),
-      tags: volume.tags,
-      ...(instance === undefined ? {} : { instanceId: instance.id }),
-      ...(instance?.tags.Name === undefined ? {} : { instanceName: instance.tags.Name }),
-      ...(attachment === undefined ? {} : { device: attachment.device }),
-    });
-  }
-  return out.sort((a, b) => (a.volumeId < b.volumeId ? -1 : a.volumeId > b.volumeId ? 1 : 0));
-}
-
-/**
- * The account's snapshots that belong to no series (no `ebs-snapper:policy` tag, or a policy not
- * configured), plus those a collector only counted (`inventory.unmanaged`, when present).
- */
-function countUnmanaged(context: Context): SizeTotals {
-  const { inventory, managed } = context;
-  const totals = emptySizes();
-  inventory.snapshots.forEach((s, i) => {
-    if (managed[i] === 0 && s.ownerId === inventory.account) addSnapshotSize(totals, s);
-  });
-  const counted = (inventory as Inventory & { readonly unmanaged?: UnmanagedCount }).unmanaged;
-  if (counted !== undefined) {
-    totals.count += counted.count;
-    totals.fullSizeBytes += counted.fullSizeBytes;
-    totals.standardBytes += counted.fullSizeBytes;
-  }
-  return totals;
 }
 
 const RANK = { OVERDUE: 0, OK: 1 } as const;

@@ -11,17 +11,11 @@ import type { Inventory } from '../model.js';
 import { planSnapshots } from '../plan.js';
 import type { Policy, Schedule } from '../policy/types.js';
 import { prepareSchedule } from '../schedule.js';
-import { DEFAULT_PRICES, monthlyCost, type Prices } from './cost.js';
-import {
-  applyToClasses,
-  buildClasses,
-  mergeClasses,
-  type SeriesClass,
-  settledClasses,
-  synthesize,
-} from './forecast-classes.js';
-import { seriesBytes } from './forecast-storage.js';
-import { type SteadyState, steadyStateOf } from './steady.js';
+import { DEFAULT_PRICES, type Prices } from './cost.js';
+import { applyToClasses, buildClasses, type SeriesClass, synthesize } from './forecast-classes.js';
+import { mergeClasses, settledClasses } from './forecast-merge.js';
+import { addUp, combine, type Simulation, tally } from './forecast-points.js';
+import type { SteadyState } from './steady.js';
 
 const DAY = 86_400_000;
 
@@ -74,14 +68,6 @@ export interface Forecast {
   readonly totals: readonly ForecastPoint[];
 }
 
-/** What is kept after one run (or at the start). */
-interface Tally {
-  readonly time: number;
-  readonly snapshots: number;
-  readonly storedBytes: number;
-  readonly fewest?: number;
-}
-
 /**
  * Forecast what the policies keep and cost over the next days, over every inventory given.
  *
@@ -126,13 +112,6 @@ export function runTimes(schedule: Schedule, now: number, end: number): number[]
   return times;
 }
 
-interface Simulation {
-  readonly tallies: readonly Tally[];
-  readonly series: number;
-  readonly otherSeries: number;
-  readonly volumeBytes: number;
-}
-
 function simulate(
   inventory: Inventory,
   policy: Policy,
@@ -161,95 +140,4 @@ function simulate(
     tallies.push(tally(active, settled, time, changeRate));
   }
   return { tallies, series, otherSeries: all - series, volumeBytes };
-}
-
-function tally(
-  active: readonly SeriesClass[],
-  settled: readonly SeriesClass[],
-  time: number,
-  changeRate: number,
-): Tally {
-  let snapshots = 0;
-  let storedBytes = 0;
-  let fewest: number | undefined;
-  for (const c of active.concat(settled)) {
-    snapshots += c.members * c.snapshots.length;
-    storedBytes += seriesBytes(c.snapshots, c.volumeBytes, changeRate);
-    if (c.kind === 'selected') fewest = Math.min(fewest ?? Number.POSITIVE_INFINITY, c.snapshots.length);
-  }
-  return { time, snapshots, storedBytes, ...(fewest === undefined ? {} : { fewest }) };
-}
-
-interface Span {
-  readonly now: number;
-  readonly days: number;
-  readonly prices: Prices;
-}
-
-/** One policy's simulations of several targets, sampled once a day and added up. */
-function combine(
-  policy: string,
-  simulations: readonly Simulation[],
-  runs: number,
-  span: Span,
-): PolicyForecast {
-  const points: ForecastPoint[] = [];
-  const cursors = simulations.map(() => 0);
-  for (let day = 0; day <= span.days; day++) {
-    const time = span.now + day * DAY;
-    let snapshots = 0;
-    let storedBytes = 0;
-    let fewest: number | undefined;
-    simulations.forEach((simulation, i) => {
-      // Day 0 is the inventory as collected; later days, what the last run before them left.
-      const tallies = simulation.tallies;
-      while (day > 0 && cursors[i]! + 1 < tallies.length && tallies[cursors[i]! + 1]!.time <= time)
-        cursors[i]!++;
-      const t = tallies[cursors[i]!]!;
-      snapshots += t.snapshots;
-      storedBytes += t.storedBytes;
-      if (t.fewest !== undefined) fewest = Math.min(fewest ?? Number.POSITIVE_INFINITY, t.fewest);
-    });
-    const cost = monthlyCost(storedBytes, 'standard', span.prices);
-    points.push({
-      day,
-      time,
-      snapshots,
-      storedBytes,
-      monthlyCost: cost,
-      ...(fewest === undefined ? {} : { fewestPerSeries: fewest }),
-    });
-  }
-  return {
-    policy,
-    series: simulations.reduce((n, s) => n + s.series, 0),
-    otherSeries: simulations.reduce((n, s) => n + s.otherSeries, 0),
-    volumeBytes: simulations.reduce((n, s) => n + s.volumeBytes, 0),
-    runs,
-    points,
-    steady: steadyStateOf(points.map((p) => p.snapshots)),
-  };
-}
-
-function addUp(
-  forecasts: readonly PolicyForecast[],
-  now: number,
-  days: number,
-  prices: Prices,
-): ForecastPoint[] {
-  return Array.from({ length: days + 1 }, (_, day) => {
-    let snapshots = 0;
-    let storedBytes = 0;
-    for (const f of forecasts) {
-      snapshots += f.points[day]!.snapshots;
-      storedBytes += f.points[day]!.storedBytes;
-    }
-    return {
-      day,
-      time: now + day * DAY,
-      snapshots,
-      storedBytes,
-      monthlyCost: monthlyCost(storedBytes, 'standard', prices),
-    };
-  });
 }
