@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: the planner bench (issue 2), then the API benches of issue 3 — calls of one
  * run against moto (a), apply throughput under EC2-shaped buckets (b), collection at fleet scale
- * in process (c) — one after the other, each printed as it ends, then a summary of every target.
+ * in process (c) — then report and forecast at scale (issue 9), one after the other, each printed
+ * as it ends, then a summary of every target.
  *
  * `npm run bench -- plan api-calls` runs only the named benches. Exit code 1 when a bench could
  * not run; a missed target is reported as MISS, not as a failure of the command.
@@ -10,7 +11,9 @@ import process from 'node:process';
 import { API_CALLS_BENCH } from './api-calls.js';
 import { API_THROUGHPUT_BENCH } from './api-throughput.js';
 import { COLLECT_SCALE_BENCH } from './collect-scale.js';
+import { FORECAST_BENCH } from './forecast-scale.js';
 import { PLAN_BENCH_FLEET, runPlanBench } from './plan.js';
+import { REPORT_BENCH } from './report-scale.js';
 import { quietSdkNotice } from './support/process.js';
 import {
   allPassed,
@@ -37,6 +40,8 @@ export const SUITE: readonly BenchDefinition[] = [
   API_CALLS_BENCH,
   API_THROUGHPUT_BENCH,
   COLLECT_SCALE_BENCH,
+  REPORT_BENCH,
+  FORECAST_BENCH,
 ];
 
 async function runOne(bench: BenchDefinition): Promise<BenchOutcome> {

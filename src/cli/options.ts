@@ -30,6 +30,8 @@ export interface PlanOptions extends TargetOptions {
   readonly now?: string;
   readonly output: Output;
   readonly out?: string;
+  /** Write the collected inventory to this file (a saved inventory document). */
+  readonly saveInventory?: string;
   readonly detailedExitcode?: boolean;
   readonly verbose?: boolean;
 }
@@ -49,6 +51,15 @@ const collect = (value: string, previous: readonly string[] | undefined): string
 
 /** Add the options every AWS-facing command takes. */
 export function addPlanOptions(command: Command): Command {
+  return addTargetOptions(command)
+    .addOption(new Option('--output <format>', 'output format').choices(OUTPUTS).default('text'))
+    .option('--out <file>', 'also write the plan as JSON to this file')
+    .option('--detailed-exitcode', 'exit 2 when there are changes (0 none, 1 failure)')
+    .option('-v, --verbose', 'show kept snapshots and series that are not due, and more detail on errors');
+}
+
+/** Where to work and as of when: the policy file, the accounts × regions, `--now`. */
+export function addTargetOptions(command: Command): Command {
   return command
     .option('-c, --config <file>', 'policy file (default: $EBS_SNAPPER_CONFIG or ./ebs-snapper.yaml)')
     .option('--config-table <table>', "read the config from the deployment's DynamoDB table instead")
@@ -61,11 +72,7 @@ export function addPlanOptions(command: Command): Command {
     .option('--profile <profile>', 'AWS profile from the shared config files')
     .option('--endpoint-url <url>', 'AWS endpoint override (e.g. a local emulator)')
     .option('--role-arn <arn>', 'assume this role and work on its account (repeatable)', collect)
-    .option('--now <iso-time>', 'plan as of another time, e.g. 2026-12-01T03:00:00Z (what-if)')
-    .addOption(new Option('--output <format>', 'output format').choices(OUTPUTS).default('text'))
-    .option('--out <file>', 'also write the plan as JSON to this file')
-    .option('--detailed-exitcode', 'exit 2 when there are changes (0 none, 1 failure)')
-    .option('-v, --verbose', 'show kept snapshots and series that are not due, and more detail on errors');
+    .option('--now <iso-time>', 'plan as of another time, e.g. 2026-12-01T03:00:00Z (what-if)');
 }
 
 /** Add the options of `run` (and `snapshot` / `clean`, which fix `--only`). */

@@ -11,12 +11,20 @@ import {
   pullCommand,
   pushCommand,
 } from './commands/config-table.js';
+import { forecastCommand } from './commands/forecast.js';
 import { iamPolicyCommand } from './commands/iam-policy.js';
 import { planCommand } from './commands/plan.js';
+import { reportCommand } from './commands/report.js';
 import { runCommand } from './commands/run.js';
 import type { CommandOutcome } from './exit.js';
 import type { CliIo } from './io.js';
 import { addPlanOptions, addRunOptions, type PlanOptions, type RunOptions } from './options.js';
+import {
+  addForecastOptions,
+  addReportOptions,
+  type ForecastOptions,
+  type ReportOptions,
+} from './report-options.js';
 
 export const VERSION = '0.1.0';
 
@@ -35,6 +43,7 @@ export function buildProgram(
     .exitOverride();
 
   addPlanOptions(program.command('plan'))
+    .option('--save-inventory <file>', 'write the collected inventory as JSON (for forecast --inventory)')
     .description('show what a run would create and delete, with a reason for each; change nothing')
     .addHelpText(
       'after',
@@ -75,6 +84,7 @@ export function buildProgram(
       );
   }
 
+  addReportCommands(program, io, record);
   addConfigCommands(program, io, record);
 
   program
@@ -85,6 +95,40 @@ export function buildProgram(
     .action(() => record(iamPolicyCommand(io), false));
 
   return program;
+}
+
+function addReportCommands(
+  program: Command,
+  io: CliIo,
+  record: (outcome: CommandOutcome, detailed: boolean) => void,
+): void {
+  addReportOptions(program.command('report'))
+    .description(
+      'coverage per volume (OK, OVERDUE, UNPROTECTED), snapshots, size and cost per policy; change nothing',
+    )
+    .addHelpText(
+      'after',
+      examples([
+        'ebs-snapper report -c ebs-snapper.yaml --region eu-west-1',
+        'ebs-snapper report --fail-on overdue --fail-on unprotected     # exit 1 for monitoring',
+        'ebs-snapper report --output html --out report.html',
+        'ebs-snapper report --output json --price-per-gb standard=0.05,archive=0.0125',
+      ]),
+    )
+    .action(async (options: ReportOptions) => record(await reportCommand(options, io), false));
+  addForecastOptions(program.command('forecast'))
+    .description(
+      'what the policies will keep and cost over the next days: the planner run forward; change nothing',
+    )
+    .addHelpText(
+      'after',
+      examples([
+        'ebs-snapper forecast -c ebs-snapper.yaml --days 365',
+        'ebs-snapper plan --save-inventory inventory.json && ebs-snapper forecast --inventory inventory.json',
+        'ebs-snapper forecast --change-rate 5% --output html --out forecast.html',
+      ]),
+    )
+    .action(async (options: ForecastOptions) => record(await forecastCommand(options, io), false));
 }
 
 function addConfigCommands(

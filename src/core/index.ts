@@ -25,6 +25,14 @@ export {
 } from './actions.js';
 export { ConfigError, EbsSnapperError, UsageError } from './errors.js';
 export { stoppedDeletes } from './guard.js';
+export {
+  INVENTORY_FORMAT,
+  INVENTORY_FORMAT_VERSION,
+  InventoryDocumentError,
+  inventoryDocumentChunks,
+  parseInventoryDocument,
+  type SavedInventories,
+} from './inventory-document.js';
 // What it plans on
 export {
   type Attachment,
@@ -68,4 +76,15 @@ export type {
   Settings,
   SnapshotSettings,
 } from './policy/types.js';
+
+// Coverage, cost and the forecast (the planner run forward), and saved inventories
+export {
+  type CoverageOptions,
+  type CoverageStatus,
+  type Forecast,
+  type ForecastOptions,
+  forecastPolicies,
+  type PolicyForecast,
+  reportCoverage,
+} from './report/index.js';
 export { WARNING_CODES, type Warning, type WarningCode } from './warnings.js';

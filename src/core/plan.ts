@@ -264,11 +264,20 @@ function judgeSeries(
  * The position of the snapshot (not in error) that counts latest on the schedule, -1 if none:
  * usually the newest, but a snapshot counts from the start of the run that made it (`scheduled`).
  */
-function latestScheduledAt(table: SeriesTable, k: number): number {
+export function latestScheduledAt(table: SeriesTable, k: number): number {
   let latest = -1;
   for (let p = table.bounds[k]!; p < table.bounds[k + 1]!; p++) {
     if ((table.flags[p]! & FLAG.stateMask) === FLAG.error) continue;
     if (latest < 0 || table.scheduled[p]! > table.scheduled[latest]!) latest = p;
   }
   return latest;
+}
+
+/**
+ * The latest time a snapshot of the series counts for on the schedule (what `decideDue` is
+ * given); reports ask it too, so their "next due" is the planner's.
+ */
+export function latestScheduled(table: SeriesTable, k: number): number | undefined {
+  const p = latestScheduledAt(table, k);
+  return p < 0 ? undefined : table.scheduled[p];
 }

@@ -34,10 +34,15 @@ export interface PolicySeries {
 
 /**
  * The managed snapshots, grouped by series: series k is positions `bounds[k] .. bounds[k + 1] - 1`
- * of the parallel arrays `ids`, `start`, `scheduled` and `flags`.
+ * of the parallel arrays `ids`, `start`, `scheduled`, `flags` and `source`.
  */
 export interface SeriesTable {
   readonly ids: SnapshotId[];
+  /**
+   * Index of the snapshot in `inventory.snapshots`: what the keep rules do not need (sizes, storage
+   * tier) is read from there by reports, without a second map from id to snapshot.
+   */
+  readonly source: Int32Array;
   readonly start: Float64Array;
   /**
    * When the snapshot counts for the schedule: the start of the run that made it (its
@@ -143,6 +148,7 @@ function fillSeries(
   const total = bounds[counts.length]!;
   const cursor = bounds.slice(0, counts.length);
   const ids: SnapshotId[] = new Array(total);
+  const source = new Int32Array(total);
   const start = new Float64Array(total);
   const scheduled = new Float64Array(total);
   const runStarts = new Map<string, number>();
@@ -154,6 +160,7 @@ function fillSeries(
     const s = snapshots[i]!;
     const p = cursor[k]!++;
     ids[p] = s.id;
+    source[p] = i;
     start[p] = s.startTime;
     const runId = s.tags[TAG.runId];
     scheduled[p] = runId === undefined ? s.startTime : Math.min(s.startTime, runStartOf(runId, runStarts));
@@ -162,7 +169,7 @@ function fillSeries(
       (s.locked === true ? FLAG.locked : 0) |
       (checkAmi && amiSnapshotIds.has(s.id) ? FLAG.ami : 0);
   }
-  return { ids, start, scheduled, flags, bounds };
+  return { ids, source, start, scheduled, flags, bounds };
 }
 
 /**
@@ -213,7 +220,7 @@ function compareUnowned(a: Snapshot, b: Snapshot): number {
  * general sort.
  */
 export function sortSeries(table: SeriesTable, k: number): void {
-  const { ids, start, scheduled, flags } = table;
+  const { ids, source, start, scheduled, flags } = table;
   const from = table.bounds[k]!;
   const to = table.bounds[k + 1]!;
   let ascending = true;
@@ -226,6 +233,7 @@ export function sortSeries(table: SeriesTable, k: number): void {
   if (ascending) return;
   if (descending) {
     reverseRange(ids, from, to);
+    source.subarray(from, to).reverse();
     start.subarray(from, to).reverse();
     scheduled.subarray(from, to).reverse();
     flags.subarray(from, to).reverse();
@@ -234,11 +242,13 @@ export function sortSeries(table: SeriesTable, k: number): void {
   const positions = Array.from({ length: to - from }, (_, j) => from + j);
   positions.sort((a, b) => start[a]! - start[b]! || compareIds(ids[a]!, ids[b]!));
   const sortedIds = positions.map((p) => ids[p]!);
+  const sortedSource = positions.map((p) => source[p]!);
   const sortedStart = positions.map((p) => start[p]!);
   const sortedScheduled = positions.map((p) => scheduled[p]!);
   const sortedFlags = positions.map((p) => flags[p]!);
   for (let j = 0; j < positions.length; j++) {
     ids[from + j] = sortedIds[j]!;
+    source[from + j] = sortedSource[j]!;
     start[from + j] = sortedStart[j]!;
     scheduled[from + j] = sortedScheduled[j]!;
     flags[from + j] = sortedFlags[j]!;

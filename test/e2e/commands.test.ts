@@ -16,6 +16,8 @@ describe('commands without AWS', () => {
     ['run'],
     ['snapshot'],
     ['clean'],
+    ['report'],
+    ['forecast'],
     ['config'],
     ['config', 'validate'],
     ['config', 'schema'],

@@ -4,6 +4,7 @@ import type { Plan } from '../../core/actions.js';
 import { stoppedDeletes } from '../../core/guard.js';
 import { type CommandOutcome, formatErrorForCli } from '../exit.js';
 import { forEachTarget } from '../for-each-target.js';
+import { saveInventories } from '../inventory-file.js';
 import type { CliIo } from '../io.js';
 import type { PlanOptions } from '../options.js';
 import { emitDocument } from '../render/emit.js';
@@ -14,15 +15,22 @@ import { prepare, reportTargetFailures } from './prepare.js';
 
 export async function planCommand(options: PlanOptions, io: CliIo): Promise<CommandOutcome> {
   const { config, now, runId, targets, failures: unresolved, progress } = await prepare(options, io);
-  const { values: plans, failures } = await forEachTarget(targets, unresolved, async (target) => {
-    const { plan } = await planTarget(target.ec2, config, {
+  const { values, failures } = await forEachTarget(targets, unresolved, (target) =>
+    planTarget(target.ec2, config, {
       now,
       runId,
       onProgress: (p) => progress.collect(p),
-    });
-    return plan;
-  });
+    }),
+  );
   progress.done();
+  const plans = values.map((v) => v.plan);
+  if (options.saveInventory !== undefined) {
+    await saveInventories(
+      options.saveInventory,
+      values.map((v) => v.inventory),
+      now,
+    );
+  }
   reportTargetFailures(failures, progress, (e) => formatErrorForCli(e, options.verbose === true));
   await emitPlans(plans, failures, now, options, io);
   return {

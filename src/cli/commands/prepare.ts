@@ -1,6 +1,7 @@
 /**
- * What `plan` and `run` do before the work itself: read the policy file (exit 1 on any problem,
- * before any AWS call), fix `now` and the run id, and find the account × region pairs.
+ * What `plan`, `run`, `report` and `forecast` do before the work itself: read the policy file
+ * (exit 1 on any problem, before any AWS call), fix `now` and the run id, and find the account ×
+ * region pairs.
  */
 import { newRunId } from '../../app/run.js';
 import { DEFAULT_CONFIG_NAME, describeStored, loadStoredConfig } from '../../app/stored-config.js';
@@ -9,28 +10,55 @@ import { UsageError } from '../../core/errors.js';
 import type { Config } from '../../core/policy/types.js';
 import type { CliIo } from '../io.js';
 import { configPath, loadConfigFile } from '../load-config.js';
-import { checkWritable, type PlanOptions, parseHttpTimeouts, parseNow } from '../options.js';
+import { checkWritable, parseHttpTimeouts, parseNow, type TargetOptions } from '../options.js';
 import { createProgress, type Progress } from '../progress.js';
 import { tableConfigStore } from '../table-config.js';
 import { resolveTargets, type Target, type TargetFailure } from '../targets.js';
 
-export interface Prepared {
+/** What every command that reads the policy file needs: where, as of when, how loud. */
+export interface PrepareOptions extends TargetOptions {
+  readonly now?: string;
+  readonly verbose?: boolean;
+  /** Checked for writing before any AWS call. */
+  readonly out?: string;
+}
+
+export interface PreparedConfig {
   readonly config: Config;
   readonly now: number;
+  readonly progress: Progress;
+}
+
+export interface Prepared extends PreparedConfig {
   readonly runId: string;
   readonly targets: readonly Target[];
   /** Accounts that could not be worked on at all (a refused role, say): each is reported, exit 1. */
   readonly failures: readonly TargetFailure[];
-  readonly progress: Progress;
 }
 
 /**
- * Everything that can be refused without AWS is refused here, first: options, the policy file,
- * an `--out` path that cannot be written. `deadline` bounds every AWS call of the command.
+ * Everything that can be refused without AWS is refused first (options, the policy file, an
+ * `--out` path that cannot be written); then the targets. `deadline` bounds every AWS call.
  */
-export async function prepare(options: PlanOptions, io: CliIo, deadline?: CallDeadline): Promise<Prepared> {
-  const now = parseNow(options.now, io.clock);
+export async function prepare(
+  options: PrepareOptions,
+  io: CliIo,
+  deadline?: CallDeadline,
+): Promise<Prepared> {
   const timeouts = parseHttpTimeouts(io.env);
+  const prepared = await prepareConfig(options, io);
+  const signal = deadline?.signal ?? io.signal;
+  const limits = {
+    ...(timeouts === undefined ? {} : { timeouts }),
+    ...(signal === undefined ? {} : { deadline: deadline ?? { signal } }),
+  };
+  const { targets, failures } = await resolveTargets(options, prepared.config, io.env, limits);
+  return { ...prepared, runId: newRunId(io.clock()), targets, failures };
+}
+
+/** Read the policy file and fix `now`, without finding any target (`forecast --inventory`). */
+export async function prepareConfig(options: PrepareOptions, io: CliIo): Promise<PreparedConfig> {
+  const now = parseNow(options.now, io.clock);
   if (options.out !== undefined) await checkWritable(options.out, '--out');
   const { config, warnings } = await loadCommandConfig(options, io);
   const progress = createProgress(io.stderr, options.verbose === true);
@@ -40,17 +68,11 @@ export async function prepare(options: PlanOptions, io: CliIo, deadline?: CallDe
     if (options.verbose === true || warning.code !== 'config.overlap')
       progress.log(`warning: ${warning.message}`);
   }
-  const signal = deadline?.signal ?? io.signal;
-  const limits = {
-    ...(timeouts === undefined ? {} : { timeouts }),
-    ...(signal === undefined ? {} : { deadline: deadline ?? { signal } }),
-  };
-  const { targets, failures } = await resolveTargets(options, config, io.env, limits);
-  return { config, now, runId: newRunId(io.clock()), targets, failures, progress };
+  return { config, now, progress };
 }
 
 /** The policy file, or with `--config-table` the config stored in the deployment's table. */
-async function loadCommandConfig(options: PlanOptions, io: CliIo) {
+async function loadCommandConfig(options: PrepareOptions, io: CliIo) {
   if (options.configTable === undefined)
     return loadConfigFile(configPath(options.config, io.env), io.clock());
   if (options.config !== undefined) throw new UsageError('give --config FILE or --config-table T, not both');

@@ -13,9 +13,10 @@ export interface TextStyle {
 }
 
 const SGR = { red: 31, green: 32, yellow: 33, dim: 2, bold: 1 } as const;
-type Tone = keyof typeof SGR;
+export type Tone = keyof typeof SGR;
 
-function paint(style: TextStyle, tone: Tone, text: string): string {
+/** `text` in a colour, when colour is on. */
+export function paint(style: TextStyle, tone: Tone, text: string): string {
   return style.color ? `\u001b[${SGR[tone]}m${text}\u001b[0m` : text;
 }
 

@@ -17,6 +17,7 @@ import {
   instanceId,
   type Snapshot,
   type SnapshotState,
+  type StorageTier,
   snapshotId,
   TAG,
   type Tags,
@@ -59,6 +60,11 @@ export interface SnapshotSpec {
   readonly ownerId?: string;
   readonly locked?: boolean;
   readonly volumeId?: string;
+  /** `FullSnapshotSizeInBytes`. */
+  readonly fullSizeBytes?: number;
+  readonly storageTier?: StorageTier;
+  /** The source volume's size (`VolumeSize`). */
+  readonly sizeGiB?: number;
 }
 
 /** `count` times one day apart, the newest at `from`. */
@@ -148,6 +154,9 @@ export class FleetBuilder {
       tags: spec.tags ?? {},
       ...(spec.volumeId !== undefined ? { volumeId: volumeId(spec.volumeId) } : {}),
       ...(spec.locked !== undefined ? { locked: spec.locked } : {}),
+      ...(spec.fullSizeBytes !== undefined ? { fullSizeBytes: spec.fullSizeBytes } : {}),
+      ...(spec.storageTier !== undefined ? { storageTier: spec.storageTier } : {}),
+      ...(spec.sizeGiB !== undefined ? { sizeGiB: spec.sizeGiB } : {}),
     });
     return this;
   }

@@ -1,0 +1,67 @@
+/**
+ * The inventories of the commands that only read them (`report`, `forecast`): collected from
+ * every target as `plan` does — a target that fails is reported on stderr, the others go on —
+ * or read from a saved inventory (`--inventory FILE`), with no AWS call at all.
+ */
+import type { Inventory } from '../../core/model.js';
+import type { Policy } from '../../core/policy/types.js';
+import { formatErrorForCli } from '../exit.js';
+import { forEachTarget } from '../for-each-target.js';
+import { loadInventories } from '../inventory-file.js';
+import type { CliIo } from '../io.js';
+import type { Progress } from '../progress.js';
+import {
+  type Prepared,
+  type PrepareOptions,
+  prepare,
+  prepareConfig,
+  reportTargetFailures,
+} from './prepare.js';
+
+export interface Collected {
+  readonly inventories: readonly Inventory[];
+  /** True when at least one target could not be collected. */
+  readonly failed: boolean;
+}
+
+export async function collectInventories(prepared: Prepared, verbose: boolean): Promise<Collected> {
+  const { targets, progress } = prepared;
+  const { values, failures } = await forEachTarget(targets, prepared.failures, (target) =>
+    target.ec2.collectInventory({ onProgress: (p) => progress.collect(p) }),
+  );
+  progress.done();
+  reportTargetFailures(failures, progress, (e) => formatErrorForCli(e, verbose));
+  return { inventories: values, failed: failures.length > 0 };
+}
+
+export interface Inventories extends Collected {
+  /** As of when: `--now`, else when the saved inventory was saved, else the clock. */
+  readonly now: number;
+  readonly policies: readonly Policy[];
+  readonly progress: Progress;
+}
+
+/**
+ * The saved inventory (as of when it was saved, unless `--now` says otherwise: its snapshots'
+ * ages are as of then) or the live one.
+ */
+export async function inventoriesFor(
+  options: PrepareOptions & { readonly inventory?: string },
+  io: CliIo,
+): Promise<Inventories> {
+  if (options.inventory !== undefined) {
+    const { config, now, progress } = await prepareConfig(options, io);
+    const saved = await loadInventories(options.inventory);
+    const start = options.now === undefined ? (saved.savedAt ?? now) : now;
+    return { inventories: saved.inventories, now: start, failed: false, policies: config.policies, progress };
+  }
+  const prepared = await prepare(options, io);
+  const { inventories, failed } = await collectInventories(prepared, options.verbose === true);
+  return {
+    inventories,
+    now: prepared.now,
+    failed,
+    policies: prepared.config.policies,
+    progress: prepared.progress,
+  };
+}

@@ -1,0 +1,57 @@
+/**
+ * `forecast --output json`: one document (docs/report.md) with every policy's daily points and
+ * steady state, and the totals day by day.
+ */
+import type { Forecast, ForecastPoint, PolicyForecast } from '../../core/report/forecast.js';
+import { pricesToJson, usd } from './report-json.js';
+
+export const FORECAST_FORMAT_VERSION = 1;
+
+function pointToJson(p: ForecastPoint): Record<string, unknown> {
+  return {
+    day: p.day,
+    time: new Date(p.time).toISOString(),
+    snapshots: p.snapshots,
+    stored_bytes: Math.round(p.storedBytes),
+    monthly_cost_usd: usd(p.monthlyCost),
+    ...(p.fewestPerSeries === undefined ? {} : { fewest_per_series: p.fewestPerSeries }),
+  };
+}
+
+function policyToJson(f: PolicyForecast): Record<string, unknown> {
+  const end = f.points.at(-1)!;
+  return {
+    policy: f.policy,
+    series: f.series,
+    other_series: f.otherSeries,
+    volume_bytes: f.volumeBytes,
+    runs: f.runs,
+    steady: {
+      snapshots: f.steady.snapshots,
+      snapshots_per_series:
+        f.series + f.otherSeries === 0 ? null : f.steady.snapshots / (f.series + f.otherSeries),
+      min: f.steady.min,
+      max: f.steady.max,
+      reached_day: f.steady.reachedDay,
+      settled: f.steady.settled,
+      stored_bytes: Math.round(end.storedBytes),
+      monthly_cost_usd: usd(end.monthlyCost),
+    },
+    points: f.points.map(pointToJson),
+  };
+}
+
+/** The forecast document. */
+export function forecastDocument(forecast: Forecast, inventories: number): Record<string, unknown> {
+  return {
+    version: FORECAST_FORMAT_VERSION,
+    kind: 'forecast',
+    now: new Date(forecast.now).toISOString(),
+    days: forecast.days,
+    change_rate: forecast.changeRate,
+    prices: pricesToJson(forecast.prices),
+    targets: inventories,
+    policies: forecast.policies.map(policyToJson),
+    totals: forecast.totals.map(pointToJson),
+  };
+}

@@ -1,0 +1,73 @@
+/**
+ * `forecast` as text: per policy the count of snapshots at a few checkpoints, where it settles,
+ * and storage and monthly cost now and at the end; then the totals.
+ */
+import type { Forecast, PolicyForecast } from '../../core/report/forecast.js';
+import { paint, table } from './table.js';
+import type { TextStyle } from './text.js';
+import { formatBytes, formatTime, formatUsd } from './units.js';
+
+const CHECKPOINTS = [0, 7, 30, 90, 180, 365, 730];
+
+function steadyText(f: PolicyForecast): string {
+  const { steady } = f;
+  const range = steady.min === steady.max ? String(steady.min) : `${steady.min}–${steady.max}`;
+  if (!steady.settled) return `${range}, not settled`;
+  const series = f.series + f.otherSeries;
+  const per = series === 0 ? '' : ` (${(steady.snapshots / series).toFixed(1)}/series)`;
+  return `${range}${per} from day ${steady.reachedDay}`;
+}
+
+/** The whole forecast. */
+export function renderForecast(forecast: Forecast, style: TextStyle): string {
+  const days = [...new Set([...CHECKPOINTS.filter((d) => d < forecast.days), forecast.days])];
+  const rate = `${(forecast.changeRate * 100).toFixed(forecast.changeRate * 100 < 1 ? 2 : 0)}%`;
+  const lines = [
+    paint(style, 'bold', `Forecast: ${forecast.days} days from ${formatTime(forecast.now)}`) +
+      paint(style, 'dim', `  (change rate ${rate} a day, $${forecast.prices.standard} per GB-month)`),
+  ];
+  const head = [
+    'POLICY',
+    'SERIES',
+    ...days.map((d) => (d === 0 ? 'NOW' : `DAY ${d}`)),
+    'STEADY',
+    'STORED',
+    'COST/MONTH',
+  ];
+  const rows = forecast.policies.map((f) => {
+    const first = f.points[0]!;
+    const end = f.points.at(-1)!;
+    return [
+      f.policy,
+      String(f.series),
+      ...days.map((d) => f.points[d]!.snapshots.toLocaleString('en-US')),
+      steadyText(f),
+      `${formatBytes(first.storedBytes)} → ${formatBytes(end.storedBytes)}`,
+      `${formatUsd(first.monthlyCost)} → ${formatUsd(end.monthlyCost)}`,
+    ];
+  });
+  const totals = forecast.totals;
+  const total = [
+    'total',
+    String(forecast.policies.reduce((n, f) => n + f.series, 0)),
+    ...days.map((d) => totals[d]!.snapshots.toLocaleString('en-US')),
+    '',
+    `${formatBytes(totals[0]!.storedBytes)} → ${formatBytes(totals.at(-1)!.storedBytes)}`,
+    `${formatUsd(totals[0]!.monthlyCost)} → ${formatUsd(totals.at(-1)!.monthlyCost)}`,
+  ];
+  const numbers = Array.from({ length: days.length + 1 }, (_, i) => i + 1);
+  lines.push(
+    ...table(
+      [head, ...rows, total],
+      (cell, _c, r) => (r === rows.length + 1 ? paint(style, 'bold', cell) : cell),
+      numbers,
+    ),
+  );
+  const end = totals.at(-1)!;
+  lines.push(
+    '',
+    `Forecast: ${end.snapshots.toLocaleString('en-US')} snapshots, ${formatBytes(end.storedBytes)}, ${formatUsd(end.monthlyCost)}/month after ${forecast.days} days ` +
+      `(now ${totals[0]!.snapshots.toLocaleString('en-US')}, ${formatUsd(totals[0]!.monthlyCost)}/month).`,
+  );
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,155 @@
+/**
+ * `report --output html`: the totals, the coverage table (sortable, OVERDUE and UNPROTECTED
+ * first), a bar chart of each policy's snapshots, each series' timeline, then the unprotected
+ * volumes with their tags, unmanaged snapshots and orphaned series. At fleet scale the table and
+ * the timelines are cut at a limit, and the page says how many rows it left out.
+ */
+import { type Prices, upperBoundOf } from '../../../core/report/cost.js';
+import type { CoverageSummary } from '../../../core/report/summary.js';
+import type { CoverageReport, SeriesCoverage, UnprotectedVolume } from '../../../core/report/types.js';
+import { formatBytes, formatTime, formatUsd } from '../units.js';
+import { barChart, colorOf } from './charts.js';
+import { escapeHtml } from './escape.js';
+import { card, panel, renderPage } from './page.js';
+import { coverageTable, leftovers, policyTable, unprotectedTable } from './report-tables.js';
+import { timelineChart } from './timeline.js';
+
+/** How much of a big fleet the page shows. */
+export interface PageLimits {
+  /** Rows of the coverage table (problems first). */
+  readonly rows: number;
+  /** Series timelines drawn (OVERDUE first). */
+  readonly timelines: number;
+}
+
+export const DEFAULT_LIMITS: PageLimits = { rows: 5000, timelines: 200 };
+
+/** A row of the coverage table: a series, or a volume no policy selects. */
+export type CoverageRow = SeriesCoverage | UnprotectedVolume;
+
+const RANK = { OVERDUE: 0, UNPROTECTED: 1, OK: 2 } as const;
+
+/** The report page. `document` is the JSON report, embedded for "download data". */
+export function renderReportPage(
+  reports: readonly CoverageReport[],
+  summary: CoverageSummary,
+  view: { readonly now: number; readonly prices: Prices; readonly document: Record<string, unknown> },
+  limits: PageLimits = DEFAULT_LIMITS,
+): string {
+  const all: CoverageRow[] = [...reports.flatMap((r) => r.series), ...reports.flatMap((r) => r.unprotected)];
+  all.sort((a, b) => RANK[a.status] - RANK[b.status]);
+  const rows = all.slice(0, limits.rows);
+  const policyColor = new Map(summary.policies.map((p, i) => [p.policy, colorOf(i)]));
+  const many = reports.length > 1;
+  const body = [
+    cards(summary),
+    panel(
+      'Coverage',
+      coverageTable(rows, view.now, many) + omitted(all.length - rows.length, 'rows', 'OK series'),
+      'OVERDUE: the newest completed snapshot is older than the schedule plus its tolerance. UNPROTECTED: no policy selects the volume. Click a column to sort.',
+    ),
+    panel(
+      'Policies',
+      policyBars(summary, policyColor) + policyTable(summary),
+      'Snapshots per policy; sizes and costs are upper bounds (FullSnapshotSizeInBytes, or the volume size where EC2 gives none).',
+    ),
+    panel('Series timelines', timelines(reports, view.now, policyColor, limits.timelines)),
+    unprotectedTable(
+      reports.flatMap((r) => r.unprotected),
+      limits.rows,
+    ),
+    leftovers(reports, summary),
+  ].join('\n');
+  const targets = reports.map((r) => `${r.account} ${r.region}`);
+  return renderPage({
+    title: `ebs-snapper report — ${formatTime(view.now)}`,
+    heading: `<span class="brand">ebs-snapper</span> coverage report`,
+    subtitle: `${targets.length <= 3 ? targets.join(', ') : `${targets.length} accounts × regions`} · as of ${formatTime(view.now)}`,
+    body,
+    data: { document: cutDocument(view.document, limits.rows) },
+    downloadName: `ebs-snapper-report-${new Date(view.now).toISOString().slice(0, 10)}.json`,
+    footer: `Made by ebs-snapper. Sizes are upper bounds: FullSnapshotSizeInBytes, or the volume size where EC2 gives none. Prices per GB-month: standard $${view.prices.standard}, archive $${view.prices.archive}.`,
+  });
+}
+
+function cards(summary: CoverageSummary): string {
+  const t = summary.totals;
+  return `<section class="cards">${[
+    card('Series', String(t.series), 'policy × selected volume'),
+    card('OK', String(t.ok), 'newest snapshot on time', t.ok > 0 ? 'ok' : ''),
+    card('Overdue', String(t.overdue), 'late or never snapshotted', t.overdue > 0 ? 'bad' : ''),
+    card('Unprotected', String(t.unprotected), 'volumes no policy selects', t.unprotected > 0 ? 'warn' : ''),
+    card('Snapshots', t.sizes.count.toLocaleString('en-US'), 'of the policies'),
+    card('Stored ≤', formatBytes(upperBoundOf(t.sizes)), 'upper bound'),
+    card('Cost ≤', formatUsd(t.monthlyCost), 'per month, upper bound'),
+    card('Unmanaged', t.unmanaged.count.toLocaleString('en-US'), formatBytes(upperBoundOf(t.unmanaged))),
+    card('Orphaned series', String(t.orphanSeries), 'source volume gone'),
+  ].join('')}</section>`;
+}
+
+function policyBars(summary: CoverageSummary, colors: ReadonlyMap<string, string>): string {
+  if (summary.policies.length === 0) return '<p class="muted">No policy.</p>';
+  return barChart(
+    summary.policies.map((p) => ({
+      label: p.policy,
+      value: p.sizes.count,
+      color: colors.get(p.policy)!,
+      note: `${p.sizes.count.toLocaleString('en-US')} snapshots · ≤ ${formatBytes(upperBoundOf(p.sizes))} · ≤ ${formatUsd(p.monthlyCost)}/month`,
+    })),
+    'Snapshots per policy',
+    1180,
+  );
+}
+
+function timelines(
+  reports: readonly CoverageReport[],
+  now: number,
+  colors: ReadonlyMap<string, string>,
+  limit: number,
+): string {
+  const series = reports.flatMap((r) => r.series);
+  if (series.length === 0) return '<p class="muted">No volume is selected by a policy.</p>';
+  const shown = series.slice(0, limit);
+  const rows = shown.map((s) => ({
+    label: `${s.policy} · ${s.volumeName ?? s.instanceName ?? s.volumeId}`,
+    status: s.status,
+    times: s.timeline.start,
+    flags: s.timeline.flags,
+    color: colors.get(s.policy)!,
+    note: `${s.policy} ${s.volumeId}${s.volumeName === undefined ? '' : ` (${s.volumeName})`}: ${s.snapshots} snapshot(s), ${s.status}`,
+  }));
+  const hint = `A tick per snapshot, on a square-root scale of age (grey: not completed, red: error). ${shown.length} of ${series.length} series, OVERDUE first.`;
+  return `<p class="hint">${escapeHtml(hint)}</p><div class="scroll">${timelineChart(rows, now)}</div>${omitted(series.length - shown.length, 'series', 'series')}`;
+}
+
+/**
+ * The JSON report as the page embeds it: at most `rows` volumes and unprotected volumes, with a
+ * note of how many were left out (the whole list would make a fleet's page too heavy).
+ */
+function cutDocument(document: Record<string, unknown>, rows: number): Record<string, unknown> {
+  const cut = (key: string) => {
+    const list = document[key];
+    return Array.isArray(list)
+      ? { kept: list.slice(0, rows), left: Math.max(0, list.length - rows) }
+      : { kept: list, left: 0 };
+  };
+  const volumes = cut('volumes');
+  const unprotected = cut('unprotected');
+  if (volumes.left + unprotected.left === 0) return document;
+  return {
+    ...document,
+    volumes: volumes.kept,
+    unprotected: unprotected.kept,
+    left_out: {
+      volumes: volumes.left,
+      unprotected: unprotected.left,
+      note: 'the page is cut; --output json lists every one',
+    },
+  };
+}
+
+/** "N more rows not shown" when a limit cut something. */
+export function omitted(count: number, what: string, which: string): string {
+  if (count <= 0) return '';
+  return `<p class="note">${count.toLocaleString('en-US')} more ${escapeHtml(what)} not shown (${escapeHtml(which)}; the page is cut to stay light). <code>--output json</code> lists every one.</p>`;
+}

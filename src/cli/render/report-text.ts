@@ -1,0 +1,170 @@
+/**
+ * `report` as text: the coverage table (OVERDUE first), the volumes no policy selects with their
+ * instance and tags, a line per policy with sizes and cost (both upper bounds), unmanaged
+ * snapshots, orphaned series, and one summary line. Tag values are cleaned of control characters.
+ */
+
+import { upperBoundOf } from '../../core/report/cost.js';
+import type { CoverageSummary } from '../../core/report/summary.js';
+import type {
+  CoverageReport,
+  OrphanSeries,
+  SeriesCoverage,
+  UnprotectedVolume,
+} from '../../core/report/types.js';
+import { paint, type Tone, table } from './table.js';
+import type { TextStyle } from './text.js';
+import { cleanText, formatAge, formatBytes, formatTime, formatUsd } from './units.js';
+
+const TONE: Record<string, Tone> = { OK: 'green', OVERDUE: 'red', UNPROTECTED: 'yellow' };
+
+/** The whole report. */
+export function renderReport(
+  reports: readonly CoverageReport[],
+  summary: CoverageSummary,
+  style: TextStyle,
+): string {
+  const now = reports[0]?.now;
+  const many = reports.length > 1;
+  const where = (r: { account: string; region: string }) => (many ? [`${r.account}/${r.region}`] : []);
+  const lines: string[] = [];
+  const title =
+    reports.length === 1
+      ? `${reports[0]!.account} ${reports[0]!.region}`
+      : `${reports.length} accounts × regions`;
+  lines.push(
+    paint(style, 'bold', `Coverage: ${title}`) +
+      paint(style, 'dim', now === undefined ? '' : `  (now ${formatTime(now)})`),
+  );
+  const rows = reports.flatMap((r) => r.series);
+  if (rows.length === 0) lines.push(paint(style, 'dim', '  no volume is selected by a policy'));
+  else {
+    const head = [
+      'STATUS',
+      ...(many ? ['WHERE'] : []),
+      'POLICY',
+      'VOLUME',
+      'INSTANCE',
+      'NEWEST SNAPSHOT',
+      'AGE',
+      'NEXT DUE',
+    ];
+    lines.push(
+      ...table(
+        [head, ...rows.map((row) => [row.status, ...where(row), ...seriesCells(row, now!)])],
+        (cell, c, r) => (r > 0 && c === 0 ? paint(style, TONE[cell.trim()]!, cell) : cell),
+      ),
+    );
+  }
+  const unprotected = reports.flatMap((r) => r.unprotected);
+  lines.push('', paint(style, 'bold', `Unprotected volumes (no policy selects them): ${unprotected.length}`));
+  for (const u of unprotected)
+    lines.push(
+      `  ${paint(style, 'yellow', 'UNPROTECTED')}  ${[...where(u), unprotectedText(u, style.verbose)].join('  ')}`,
+    );
+  lines.push('', ...renderPolicies(summary, style), '', ...renderLeftovers(reports, summary, style));
+  for (const w of uniqueWarnings(reports)) lines.push(paint(style, 'yellow', `warning: ${cleanText(w)}`));
+  lines.push('', summaryLine(summary));
+  return `${lines.join('\n')}\n`;
+}
+
+function seriesCells(row: SeriesCoverage, now: number): string[] {
+  const volume =
+    row.volumeName === undefined ? row.volumeId : `${row.volumeId} (${cleanText(row.volumeName)})`;
+  const instance =
+    row.instanceId === undefined ? '-' : [row.instanceId, cleanText(row.instanceName ?? '')].join(' ').trim();
+  const newest =
+    row.newest === undefined ? '-' : `${row.newest.snapshotId} ${formatTime(row.newest.startTime)}`;
+  const age = row.newest === undefined ? '-' : formatAge(now - row.newest.startTime);
+  const next = row.nextDue === undefined ? 'never' : row.nextDue <= now ? 'due now' : formatTime(row.nextDue);
+  return [row.policy, volume, instance, newest, age, next];
+}
+
+function unprotectedText(u: UnprotectedVolume, verbose: boolean): string {
+  const name = u.volumeName === undefined ? '' : ` (${cleanText(u.volumeName)})`;
+  const attached =
+    u.instanceId === undefined
+      ? 'detached'
+      : `${u.instanceId} ${cleanText(u.instanceName ?? '')} ${u.device ?? ''}`.replace(/\s+/g, ' ').trim();
+  const tags = Object.entries(u.tags)
+    .map(([k, v]) => cleanText(`${k}=${v}`))
+    .join(' ');
+  const shown = verbose || tags.length <= 80 ? tags : `${tags.slice(0, 79)}…`;
+  return (
+    `${u.volumeId}${name}  ${u.sizeGiB} GiB ${u.state ?? ''}`.trim() +
+    `  ${attached}${shown === '' ? '' : `  ${shown}`}`
+  );
+}
+
+function renderPolicies(summary: CoverageSummary, style: TextStyle): string[] {
+  const head = ['POLICY', 'VOLUMES', 'OK', 'OVERDUE', 'SNAPSHOTS', 'SIZE ≤', 'COST/MONTH ≤', 'ORPHANED'];
+  const rows = summary.policies.map((p) => [
+    p.policy,
+    String(p.volumes),
+    String(p.ok),
+    String(p.overdue),
+    p.sizes.count.toLocaleString('en-US'),
+    formatBytes(upperBoundOf(p.sizes)),
+    formatUsd(p.monthlyCost),
+    String(p.orphanSeries),
+  ]);
+  const note = 'sizes are upper bounds: FullSnapshotSizeInBytes, or the volume size where EC2 gives none';
+  return [
+    paint(style, 'bold', 'Policies') + paint(style, 'dim', `  (${note})`),
+    ...table([head, ...rows], (cell) => cell, [1, 2, 3, 4, 5, 6, 7]),
+  ];
+}
+
+function renderLeftovers(
+  reports: readonly CoverageReport[],
+  summary: CoverageSummary,
+  style: TextStyle,
+): string[] {
+  const { unmanaged } = summary.totals;
+  const lines = [
+    paint(
+      style,
+      'bold',
+      `Unmanaged snapshots: ${unmanaged.count.toLocaleString('en-US')}, ${formatBytes(upperBoundOf(unmanaged))}`,
+    ) +
+      paint(
+        style,
+        'dim',
+        '  (no ebs-snapper:policy tag, or a policy not in the config: never counted, never deleted)',
+      ),
+  ];
+  const orphans = reports.flatMap((r) => r.orphans);
+  lines.push(paint(style, 'bold', `Orphaned series (source volume gone): ${orphans.length}`));
+  for (const o of orphans) lines.push(`  ${orphanText(o)}`);
+  return lines;
+}
+
+function orphanText(o: OrphanSeries): string {
+  const newest = o.newest === undefined ? '' : `, newest ${formatTime(o.newest)}`;
+  const rule =
+    o.expireAfterMs === undefined
+      ? 'kept by the retention rules'
+      : `expire after ${formatAge(o.expireAfterMs)}`;
+  return `${o.policy}  ${o.volumeId || '(no volume id)'}  ${o.snapshots} snapshot(s)${newest}, ${formatBytes(upperBoundOf(o.sizes))}  (${rule})`;
+}
+
+function uniqueWarnings(reports: readonly CoverageReport[]): string[] {
+  return [
+    ...new Set(
+      reports.flatMap((r) => [
+        ...r.warnings.map((w) => w.message),
+        ...(r.gaps ?? []).map((g) => `${r.account}/${r.region}: could not read ${g.resource} (${g.error})`),
+      ]),
+    ),
+  ];
+}
+
+/** One line with the totals. */
+export function summaryLine(summary: CoverageSummary): string {
+  const t = summary.totals;
+  const targets = `${t.targets} account × region${t.targets === 1 ? '' : 's'}`;
+  return (
+    `Report: ${t.series} volume series covered (${t.ok} OK, ${t.overdue} OVERDUE), ${t.unprotected} UNPROTECTED; ` +
+    `${t.sizes.count.toLocaleString('en-US')} snapshots, ≤ ${formatBytes(upperBoundOf(t.sizes))}, ≤ ${formatUsd(t.monthlyCost)}/month (${targets}).`
+  );
+}

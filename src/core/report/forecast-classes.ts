@@ -1,0 +1,146 @@
+/**
+ * The forecast's state: one policy's series in one account × region, grouped into classes of
+ * series whose snapshots are the same (same start times, states, protections). The planner is
+ * deterministic and judges every series on its own, so series with the same snapshots stay the
+ * same under the same runs: a class is planned once, through one representative series, and
+ * counts for all its members. Series that start different (a live fleet's history) become the
+ * same once their differing snapshots are deleted, and classes then merge — after one retention
+ * period, a year of hourly runs over a thousand volumes plans a handful of series per run.
+ */
+import type { Plan } from '../actions.js';
+import { type Instance, type Inventory, type Snapshot, snapshotId, TAG, type Volume } from '../model.js';
+import type { Policy } from '../policy/types.js';
+import { compileSelection, type InventoryIndex, indexInventory, selectVolumes } from '../select.js';
+import { groupSnapshots, type SeriesTable, sortSeries } from '../series.js';
+import { GIB, upperBoundBytes } from './cost.js';
+import { mergeClasses } from './forecast-merge.js';
+
+/** Selected series get snapshots; the others (volume not selected, volume gone, copies) only lose them. */
+export type SeriesKind = 'selected' | 'unselected' | 'orphan' | 'copy';
+
+export interface SeriesClass {
+  readonly kind: SeriesKind;
+  /** The representative series' key: its source volume id. */
+  readonly key: string;
+  /** The representative's volume, and the instances it is attached to (for selection). */
+  readonly volume?: Volume;
+  readonly instances: readonly Instance[];
+  /** How many series the class stands for. */
+  members: number;
+  /** Σ of the members' volume sizes. */
+  volumeBytes: number;
+  /** The representative's snapshots, oldest first. */
+  snapshots: Snapshot[];
+}
+
+/**
+ * Group a policy's series of one inventory into classes. Snapshots still `pending` are taken as
+ * completed: they complete long before the forecast's next run.
+ */
+export function buildClasses(
+  inventory: Inventory,
+  policy: Policy,
+  amiSnapshotIds: ReadonlySet<string>,
+): SeriesClass[] {
+  const table = groupSnapshots(inventory, new Map([[policy.id, policy]]), amiSnapshotIds);
+  const index = indexInventory(inventory);
+  const series = table.byPolicy.get(policy.id)!;
+  const classes: SeriesClass[] = [];
+  const seen = new Set<string>();
+  for (const { volume } of selectVolumes(compileSelection(policy.select), index)) {
+    seen.add(volume.id);
+    const k = series.own.get(volume.id);
+    const snapshots = k === undefined ? [] : seriesSnapshots(table, k, inventory);
+    classes.push(makeClass('selected', volume.id, snapshots, index, volume.sizeGiB * GIB));
+  }
+  for (const [key, k] of series.own) {
+    if (seen.has(key)) continue;
+    const volume = index.volumes.get(key);
+    const snapshots = seriesSnapshots(table, k, inventory);
+    const bytes = volume ? volume.sizeGiB * GIB : upperBoundBytes(snapshots.at(-1)!);
+    classes.push(makeClass(volume ? 'unselected' : 'orphan', key, snapshots, index, bytes));
+  }
+  for (const [key, k] of series.copies) {
+    const snapshots = seriesSnapshots(table, k, inventory);
+    classes.push(makeClass('copy', key, snapshots, index, upperBoundBytes(snapshots.at(-1)!)));
+  }
+  return mergeClasses(classes, amiSnapshotIds);
+}
+
+function makeClass(
+  kind: SeriesKind,
+  key: string,
+  snapshots: Snapshot[],
+  index: InventoryIndex,
+  volumeBytes: number,
+): SeriesClass {
+  const volume = kind === 'selected' || kind === 'unselected' ? index.volumes.get(key) : undefined;
+  const instances = (volume?.attachments ?? []).flatMap((a) => {
+    const instance = index.instances.get(a.instanceId);
+    return instance ? [instance] : [];
+  });
+  return { kind, key, ...(volume ? { volume } : {}), instances, members: 1, volumeBytes, snapshots };
+}
+
+function seriesSnapshots(table: SeriesTable, k: number, inventory: Inventory): Snapshot[] {
+  sortSeries(table, k);
+  const out: Snapshot[] = [];
+  for (let p = table.bounds[k]!; p < table.bounds[k + 1]!; p++) {
+    const s = inventory.snapshots[table.source[p]!]!;
+    out.push(s.state === 'pending' ? { ...s, state: 'completed' } : s);
+  }
+  return out;
+}
+
+/** The inventory one simulated run plans: the representatives, their volumes and instances. */
+export function synthesize(inventory: Inventory, classes: readonly SeriesClass[]): Inventory {
+  const instances = new Map<string, Instance>();
+  const volumes: Volume[] = [];
+  const snapshots: Snapshot[] = [];
+  for (const c of classes) {
+    if (c.volume) volumes.push(c.volume);
+    for (const i of c.instances) instances.set(i.id, i);
+    for (const s of c.snapshots) snapshots.push(s);
+  }
+  // The forecast assumes delete safety can be checked: a saved inventory's gaps would hold every delete.
+  const { gaps: _gaps, ...rest } = inventory;
+  return { ...rest, instances: [...instances.values()], volumes, snapshots };
+}
+
+/** Apply a simulated run's plan as a perfect apply would: deletes go, creates complete at once. */
+export function applyToClasses(
+  classes: readonly SeriesClass[],
+  plan: Plan,
+  account: string,
+  serial: { next: number },
+): void {
+  const now = Date.parse(plan.now);
+  const deleted = new Set<string>();
+  const created = new Map<string, Snapshot>();
+  for (const action of plan.actions) {
+    if (action.action === 'delete') deleted.add(action.snapshotId);
+    else if (action.action === 'create') {
+      const id = snapshotId(`snap-forecast-${(serial.next++).toString(16).padStart(8, '0')}`);
+      const { volumeId, tags } = action;
+      // The tags the planner reads, in one shape: the rest of the label changes nothing here.
+      const owned = {
+        [TAG.policy]: action.policy,
+        [TAG.volumeId]: volumeId,
+        [TAG.runId]: tags[TAG.runId] ?? '',
+      };
+      created.set(volumeId, {
+        id,
+        volumeId,
+        ownerId: account,
+        state: 'completed',
+        startTime: now,
+        tags: owned,
+      });
+    }
+  }
+  for (const c of classes) {
+    if (deleted.size > 0) c.snapshots = c.snapshots.filter((s) => !deleted.has(s.id));
+    const made = c.kind === 'selected' ? created.get(c.key) : undefined;
+    if (made) c.snapshots.push(made);
+  }
+}

@@ -1,0 +1,143 @@
+/**
+ * The forecast (SPEC §12): the planner run forward. From the live inventory, each policy's runs
+ * are simulated on its schedule — at `now`, then every `every` or at each cron slot — for `days`;
+ * each run's plan (from `planSnapshots` itself, not a second model of retention) is applied as a
+ * perfect apply would (creates complete at once, deletes go). What the policy keeps is counted
+ * after every run and sampled once a day; storage follows `seriesBytes`.
+ *
+ * Runs assume every series is snapshotted when due, and no guard, lock or failure interferes.
+ */
+import type { Inventory } from '../model.js';
+import { planSnapshots } from '../plan.js';
+import type { Policy, Schedule } from '../policy/types.js';
+import { prepareSchedule } from '../schedule.js';
+import { DEFAULT_PRICES, type Prices } from './cost.js';
+import { applyToClasses, buildClasses, type SeriesClass, synthesize } from './forecast-classes.js';
+import { mergeClasses, settledClasses } from './forecast-merge.js';
+import { addUp, combine, type Simulation, tally } from './forecast-points.js';
+import type { SteadyState } from './steady.js';
+
+const DAY = 86_400_000;
+
+export const FORECAST_DEFAULTS = { days: 365, changeRate: 0.03 } as const;
+
+export interface ForecastOptions {
+  /** Epoch ms the forecast starts at. */
+  readonly now: number;
+  /** Days to simulate, default 365. */
+  readonly days?: number;
+  /** Fraction of a volume that changes per day, default 0.03. */
+  readonly changeRate?: number;
+  readonly prices?: Prices;
+}
+
+/** One day of a forecast: what is kept at `time` (day 0 is the inventory as it is). */
+export interface ForecastPoint {
+  readonly day: number;
+  readonly time: number;
+  readonly snapshots: number;
+  readonly storedBytes: number;
+  readonly monthlyCost: number;
+  /** The fewest snapshots any selected series has (absent when the policy selects nothing). */
+  readonly fewestPerSeries?: number;
+}
+
+export interface PolicyForecast {
+  readonly policy: string;
+  /** Series of the volumes it selects. */
+  readonly series: number;
+  /** Its other series: volumes it no longer selects, volumes gone, copies from other regions. */
+  readonly otherSeries: number;
+  /** Σ size of the selected volumes. */
+  readonly volumeBytes: number;
+  /** Simulated runs per account × region. */
+  readonly runs: number;
+  /** One per day, days + 1 in all. */
+  readonly points: readonly ForecastPoint[];
+  readonly steady: SteadyState;
+}
+
+export interface Forecast {
+  readonly now: number;
+  readonly days: number;
+  readonly changeRate: number;
+  readonly prices: Prices;
+  /** By policy id. */
+  readonly policies: readonly PolicyForecast[];
+  /** Every policy added up, day by day (no `fewestPerSeries`). */
+  readonly totals: readonly ForecastPoint[];
+}
+
+/**
+ * Forecast what the policies keep and cost over the next days, over every inventory given.
+ *
+ * @example
+ * const forecast = forecastPolicies([inventory], config.policies, { now: Date.now(), days: 90 });
+ * forecast.policies[0].steady.snapshots;
+ */
+export function forecastPolicies(
+  inventories: readonly Inventory[],
+  policies: readonly Policy[],
+  options: ForecastOptions,
+): Forecast {
+  const days = options.days ?? FORECAST_DEFAULTS.days;
+  const changeRate = options.changeRate ?? FORECAST_DEFAULTS.changeRate;
+  const prices = options.prices ?? DEFAULT_PRICES;
+  const { now } = options;
+  const byId = new Map<string, Policy>();
+  for (const p of policies) if (!byId.has(p.id)) byId.set(p.id, p);
+  const forecasts = [...byId.keys()].sort().map((id) => {
+    const policy = byId.get(id)!;
+    const runs = runTimes(policy.schedule, now, now + days * DAY);
+    const simulations = inventories.map((inventory) => simulate(inventory, policy, runs, changeRate));
+    return combine(policy.id, simulations, runs.length, { now, days, prices });
+  });
+  return { now, days, changeRate, prices, policies: forecasts, totals: addUp(forecasts, now, days, prices) };
+}
+
+/**
+ * When a policy's runs happen: at `now`, then every `every` or at each cron slot up to `end`.
+ *
+ * @example runTimes({ kind: 'every', everyMs: DAY, ... }, now, now + 2 * DAY) // [now, now + DAY, now + 2 * DAY]
+ */
+export function runTimes(schedule: Schedule, now: number, end: number): number[] {
+  const times = [now];
+  if (schedule.kind === 'every') {
+    for (let t = now + schedule.everyMs; t <= end; t += schedule.everyMs) times.push(t);
+    return times;
+  }
+  const clock = prepareSchedule(schedule, now);
+  if (clock.problem !== undefined) return times;
+  for (let t = clock.slotAfter(now); t !== undefined && t <= end; t = clock.slotAfter(t)) times.push(t);
+  return times;
+}
+
+function simulate(
+  inventory: Inventory,
+  policy: Policy,
+  runs: readonly number[],
+  changeRate: number,
+): Simulation {
+  const amiSnapshotIds = new Set<string>(inventory.images.flatMap((i) => i.snapshotIds));
+  let active = buildClasses(inventory, policy, amiSnapshotIds);
+  const selected = active.filter((c) => c.kind === 'selected');
+  const series = selected.reduce((n, c) => n + c.members, 0);
+  const volumeBytes = selected.reduce((n, c) => n + c.volumeBytes, 0);
+  const all = active.reduce((n, c) => n + c.members, 0);
+  const settled: SeriesClass[] = [];
+  const tallies = [tally(active, settled, runs[0]!, changeRate)];
+  const serial = { next: 0 };
+  for (const time of runs) {
+    if (active.length === 0) break;
+    const plan = planSnapshots(synthesize(inventory, active), [policy], { now: time, runId: 'forecast' });
+    applyToClasses(active, plan, inventory.account, serial);
+    const done = settledClasses(active, plan, policy);
+    if (done.size > 0) {
+      settled.push(...done);
+      active = active.filter((c) => !done.has(c));
+    }
+    active = mergeClasses(active, amiSnapshotIds);
+    tallies.push(tally(active, settled, time, changeRate));
+  }
+  return { tallies, series, otherSeries: all - series, volumeBytes };
+}
