@@ -23,6 +23,7 @@ import {
   formatSummary,
 } from './support/report.js';
 import { selectBenches } from './support/select.js';
+import { WORKER_BENCH } from './worker-invocation.js';
 
 const PLAN_BENCH: BenchDefinition = {
   name: 'plan',
@@ -40,6 +41,7 @@ export const SUITE: readonly BenchDefinition[] = [
   API_CALLS_BENCH,
   API_THROUGHPUT_BENCH,
   COLLECT_SCALE_BENCH,
+  WORKER_BENCH,
   REPORT_BENCH,
   FORECAST_BENCH,
 ];

@@ -1,0 +1,55 @@
+/**
+ * The deployment's adapters in memory, for driving the real worker handler in a bench: a config
+ * store, leases, run records and a work queue held in plain maps and arrays.
+ */
+import type {
+  ConfigStore,
+  Lease,
+  LeaseStore,
+  RunRecord,
+  RunRecordStore,
+  StoredConfig,
+  WorkItem,
+  WorkQueue,
+} from '../../src/app/deployed-ports.js';
+
+export interface MemoryDeployment {
+  readonly configs: ConfigStore;
+  readonly leases: LeaseStore;
+  readonly records: RunRecordStore & { readonly all: RunRecord[] };
+  readonly queue: WorkQueue & { readonly items: WorkItem[] };
+}
+
+/** @example const deployment = memoryDeployment({ name: 'default', text, updatedAt, sha256: '' }); */
+export function memoryDeployment(config: StoredConfig): MemoryDeployment {
+  const configs = new Map([[config.name, config]]);
+  const held = new Map<string, Lease>();
+  const all: RunRecord[] = [];
+  const items: WorkItem[] = [];
+  return {
+    configs: {
+      put: async (c) => void configs.set(c.name, c),
+      get: async (name) => configs.get(name),
+      list: async () => [...configs.values()],
+      delete: async (name) => configs.delete(name),
+    },
+    leases: {
+      async acquire(key, owner, now, ttlMs) {
+        const current = held.get(key);
+        if (current !== undefined && current.owner !== owner && current.expiresAt > now) return undefined;
+        const lease = { key, owner, expiresAt: now + ttlMs };
+        held.set(key, lease);
+        return lease;
+      },
+      async release(lease) {
+        if (held.get(lease.key)?.owner === lease.owner) held.delete(lease.key);
+      },
+    },
+    records: {
+      all,
+      put: async (r) => void all.push(r),
+      list: async (runId) => all.filter((r) => r.runId === runId),
+    },
+    queue: { items, send: async (sent) => void items.push(...sent) },
+  };
+}
