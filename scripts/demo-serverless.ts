@@ -51,14 +51,15 @@ async function demo(): Promise<void> {
 
     Object.assign(process.env, deployment.env, { EBS_SNAPPER_MEMBER_ROLE_NAME: MEMBER_ROLE });
     const { fanOut, worker } = await importHandlers();
-    const { value: invocations, lines } = await captureOutput(async () => {
+    const { value, lines } = await captureOutput(async () => {
       const fanned = await fanOut(
         {},
         lambdaContext(() => 300_000),
       );
-      say(`\nfanOut → ${JSON.stringify(fanned)}`);
-      return drainQueue(deployment, worker);
+      return { fanned, invocations: await drainQueue(deployment, worker) };
     });
+    const { fanned, invocations } = value;
+    say(`\nfanOut → ${JSON.stringify(fanned)}`);
     say(
       `worker: ${invocations.length} invocations, ${invocations.filter((r) => r.batchItemFailures.length > 0).length} messages to retry`,
     );
