@@ -5,7 +5,7 @@
  * | item       | pk                   | sk                            | expires_at            |
  * |------------|----------------------|-------------------------------|-----------------------|
  * | config     | `config`             | the config's name             | —                     |
- * | lease      | `lease`              | `<account>/<region>`          | when the lease ends   |
+ * | lease      | `lease`              | `<account>-<region>`          | when the lease ends   |
  * | run record | `run#<run id>`       | `<account>/<region>#<cont.>`  | 90 days after the run |
  *
  * Configs share one partition so `config list` is one Query; a run's records share one, so a
