@@ -14,13 +14,15 @@ import {
   resultFor,
   wasCancelled,
 } from './apply-context.js';
-import { applyCreateUnit, type CreateContext } from './apply-creates.js';
+import { applyCreateUnit } from './apply-creates.js';
+import { applyStopUnit, STOP_POLL_MS, type StopApplyContext } from './apply-stops.js';
 import { errorCodeOf, errorInfoOf } from './classify-error.js';
 import { groupCreates, indexInstanceLayouts } from './instance-sets.js';
 import { runPool } from './pool.js';
 import type { Ec2Port } from './ports.js';
 import type { ActionResult } from './results.js';
 import { RunSnapshotLookup } from './run-lookup.js';
+import { KeyedSlots } from './semaphore.js';
 
 /** Progress after each settled action. */
 export interface ApplyProgress {
@@ -48,6 +50,8 @@ export interface ApplyOptions {
   readonly onProgress?: (event: ApplyProgress) => void;
   /** No calls at all; the results are empty. */
   readonly dryRun?: boolean;
+  /** How often a stopping or starting instance is looked at; default 5 s. */
+  readonly pollMs?: number;
 }
 
 export interface ApplyOutcome {
@@ -101,7 +105,7 @@ export async function applyPlan(
   };
   const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
   await Promise.all([
-    applyCreates(base, creates, inventory, concurrency),
+    applyCreates(base, creates, inventory, concurrency, options.pollMs ?? STOP_POLL_MS),
     runPool(deletes, concurrency, (action, index) => applyDelete(base, action, creates.length + index)),
   ]);
   return { results, deadlineReached: base.deadlineReached };
@@ -115,17 +119,20 @@ async function applyCreates(
   creates: readonly CreateAction[],
   inventory: Inventory,
   concurrency: number,
+  pollMs: number,
 ): Promise<void> {
   if (creates.length === 0) return;
   // The context object is shared so that the halt and deadline flags reach every lane.
-  const context: CreateContext = Object.assign(base, {
+  const context: StopApplyContext = Object.assign(base, {
     creates,
     layouts: indexInstanceLayouts(inventory),
     lookup: new RunSnapshotLookup(base.ec2, base.runId),
+    stopSlots: new KeyedSlots(),
+    pollMs,
   });
   await runPool(groupCreates(creates), concurrency, async (unit) => {
     try {
-      await applyCreateUnit(context, unit);
+      await (unit.stop === undefined ? applyCreateUnit(context, unit) : applyStopUnit(context, unit));
     } catch (error) {
       // A bug, not an EC2 answer: still one result per action, and the others go on.
       for (const index of unit.members) {

@@ -2,7 +2,7 @@
  * `consistency: instance`: the plan has one create action per volume, EC2 takes one
  * CreateSnapshots call per instance. This file groups the actions and builds that call.
  */
-import type { CreateAction } from '../core/actions.js';
+import type { CreateAction, StopWorkflow } from '../core/actions.js';
 import { type InstanceId, type Inventory, TAG, type VolumeId } from '../core/model.js';
 import type { CreateSnapshotsRequest } from './ports.js';
 
@@ -13,6 +13,8 @@ export interface CreateUnit {
   readonly instanceId?: InstanceId;
   /** Positions in the list of create actions given to `groupCreates`. */
   readonly members: readonly number[];
+  /** `stop_instance`: the instance is stopped for all of the unit's snapshots (SPEC §6). */
+  readonly stop?: { readonly instanceId: InstanceId; readonly workflow: StopWorkflow };
 }
 
 /** What EC2 needs to know of an instance to exclude the right volumes from its set. */
@@ -32,10 +34,16 @@ const normalizeDevice = (device: string): string => device.replace(/^\/dev\//, '
  * (policy, instance); everything else (and instance actions without an instance) one per volume.
  */
 export function groupCreates(creates: readonly CreateAction[]): CreateUnit[] {
-  const units: { policy: string; instanceId?: InstanceId; members: number[] }[] = [];
+  const units: {
+    policy: string;
+    instanceId?: InstanceId;
+    members: number[];
+    stop?: NonNullable<CreateUnit['stop']>;
+  }[] = [];
   const sets = new Map<string, { members: number[] }>();
   creates.forEach((action, index) => {
-    if (action.consistency !== 'instance' || action.instanceId === undefined) {
+    const perInstance = action.consistency === 'instance' || action.stop !== undefined;
+    if (!perInstance || action.instanceId === undefined) {
       units.push({ policy: action.policy, members: [index] });
       return;
     }
@@ -45,7 +53,14 @@ export function groupCreates(creates: readonly CreateAction[]): CreateUnit[] {
       existing.members.push(index);
       return;
     }
-    const unit = { policy: action.policy, instanceId: action.instanceId, members: [index] };
+    const unit = {
+      policy: action.policy,
+      ...(action.consistency === 'instance' ? { instanceId: action.instanceId } : {}),
+      members: [index],
+      ...(action.stop === undefined
+        ? {}
+        : { stop: { instanceId: action.instanceId, workflow: action.stop } }),
+    };
     sets.set(key, unit);
     units.push(unit);
   });

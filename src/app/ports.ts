@@ -4,7 +4,7 @@
  * Every operation declares the IAM actions it needs, so `iam-policy` is derived from code.
  */
 import { EbsSnapperError } from '../core/errors.js';
-import type { InstanceId, Inventory, Snapshot, SnapshotId, VolumeId } from '../core/model.js';
+import type { InstanceId, Inventory, Snapshot, SnapshotId, Tags, VolumeId } from '../core/model.js';
 
 /** The code of a call cancelled because the run reached its deadline (or was told to stop). */
 export const DEADLINE_CODE = 'Deadline';
@@ -84,6 +84,33 @@ export interface Ec2Port {
    * `ebs-snapper:policy` tags): a retried create checks here first, so retries never duplicate.
    */
   findRunSnapshots(runId: string, policy: string): Promise<readonly Snapshot[]>;
+  /** The instance side of the stop → snapshot → start workflow (SPEC §6). */
+  readonly instances: InstancePort;
+}
+
+/** An instance as the stop workflow sees it, now. */
+export interface LiveInstance {
+  readonly id: InstanceId;
+  /** pending, running, stopping, stopped, shutting-down, terminated. */
+  readonly state: string;
+  readonly tags: Tags;
+  /** In an Auto Scaling group: its lifecycle state (`InService`, `Standby`, `EnteringStandby`, ...). */
+  readonly lifecycle?: string;
+}
+
+/**
+ * Stopping and starting instances, and Auto Scaling Standby. Calls that give an instance back
+ * (start, exit standby, untag, and the describes that wait for them) are never cancelled by the
+ * run's deadline: an instance the tool stopped is always started again.
+ */
+export interface InstancePort {
+  describe(id: InstanceId, asg?: string): Promise<LiveInstance | undefined>;
+  tag(id: InstanceId, tags: Readonly<Record<string, string>>): Promise<void>;
+  untag(id: InstanceId, keys: readonly string[]): Promise<void>;
+  stop(id: InstanceId): Promise<void>;
+  start(id: InstanceId): Promise<void>;
+  enterStandby(asg: string, id: InstanceId): Promise<void>;
+  exitStandby(asg: string, id: InstanceId): Promise<void>;
 }
 
 /** IAM actions each operation needs; `iam-policy` unions them. */

@@ -4,6 +4,7 @@
  */
 import type { Plan } from '../core/actions.js';
 import type { InstanceId, SnapshotId, VolumeId } from '../core/model.js';
+import type { GivenBack } from './workflows/finish-crashed.js';
 
 export const RESULT_STATUSES = [
   /** Done (a delete of a snapshot that was already gone counts as done). */
@@ -57,4 +58,6 @@ export interface RunReport {
   readonly dryRun: boolean;
   /** The `--only` in force: with `snapshot` no delete was applied, with `clean` no create. */
   readonly only?: 'snapshot' | 'clean';
+  /** Instances a crashed run left stopped or in Standby, given back by this run first. */
+  readonly givenBack?: readonly GivenBack[];
 }

@@ -8,9 +8,11 @@ import type { Inventory } from '../core/model.js';
 import { planSnapshots } from '../core/plan.js';
 import type { Config, GuardLimit } from '../core/policy/types.js';
 import { type ApplyOptions, type ApplyProgress, applyPlan, sleepFor } from './apply.js';
+import { STOP_POLL_MS } from './apply-stops.js';
 import { withLock } from './lock.js';
 import type { CollectProgress, Ec2Port } from './ports.js';
 import type { ActionResult, RunReport, RunSummary, RunTimings } from './results.js';
+import { finishCrashedRuns } from './workflows/finish-crashed.js';
 
 export interface PlanTargetOptions {
   /** Epoch ms the plan is made for (`--now`). */
@@ -42,6 +44,8 @@ export interface RunTargetOptions extends Omit<PlanTargetOptions, 'onProgress'> 
   /** Default `Date.now`. */
   readonly clock?: () => number;
   readonly sleep?: (ms: number) => Promise<void>;
+  /** How often a stopping or starting instance is looked at; default 5 s. */
+  readonly pollMs?: number;
   /** Collection progress (has `resource`), then apply progress (has `done`). */
   readonly onProgress?: (event: CollectProgress | ApplyProgress) => void;
 }
@@ -111,9 +115,16 @@ async function planAndApply(ec2: Ec2Port, config: Config, options: RunTargetOpti
     ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
     ...(options.deadline === undefined ? {} : { deadline: options.deadline }),
     ...(options.signal === undefined ? {} : { signal: options.signal }),
+    ...(options.pollMs === undefined ? {} : { pollMs: options.pollMs }),
     ...(onProgress === undefined ? {} : { onProgress }),
   };
   const applyStart = performance.now();
+  const waiting = {
+    clock: applyOptions.clock ?? Date.now,
+    sleep: applyOptions.sleep ?? sleepFor,
+    pollMs: options.pollMs ?? STOP_POLL_MS,
+  };
+  const givenBack = options.dryRun === true ? [] : await finishCrashedRuns(ec2.instances, inventory, waiting);
   const { results, deadlineReached } = await applyPlan(plan, ec2, applyOptions, inventory);
   return {
     plan,
@@ -123,6 +134,7 @@ async function planAndApply(ec2: Ec2Port, config: Config, options: RunTargetOpti
     deadlineReached,
     dryRun: options.dryRun === true,
     ...(options.only === undefined ? {} : { only: options.only }),
+    ...(givenBack.length === 0 ? {} : { givenBack }),
   };
 }
 
@@ -144,6 +156,7 @@ export function summarizeResults(results: readonly ActionResult[]): RunSummary {
  */
 export function hasFailures(report: RunReport): boolean {
   if (report.results.some((r) => r.status === 'failed')) return true;
+  if (report.givenBack?.some((g) => g.error !== undefined)) return true;
   return stoppedDeletes(report.plan) && report.only !== 'snapshot';
 }
 

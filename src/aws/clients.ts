@@ -48,6 +48,11 @@ export interface AwsClients {
   readonly ec2Create: EC2Client;
   readonly autoScaling: AutoScalingClient;
   readonly sts: STSClient;
+  /**
+   * Clients the deadline never cancels (timeouts still apply), for the calls that give an
+   * instance back after a stop: start it, return it to its group, untag it.
+   */
+  readonly finish: { readonly ec2: EC2Client; readonly autoScaling: AutoScalingClient };
 }
 
 /**
@@ -70,6 +75,17 @@ export function createAwsClients(target: AwsTarget): AwsClients {
     }),
     autoScaling: new AutoScalingClient({ ...config, ...retrying }),
     sts: new STSClient({ ...config, ...retrying }),
+    finish: finishClients(target),
+  };
+}
+
+function finishClients(target: AwsTarget): AwsClients['finish'] {
+  const { deadline: _deadline, ...unbounded } = target;
+  const config = { ...baseConfig(unbounded), maxAttempts: target.maxAttempts ?? 10 };
+  const retryStrategy = retryStrategyFor(unbounded, 'all');
+  return {
+    ec2: new EC2Client({ ...config, retryStrategy }),
+    autoScaling: new AutoScalingClient({ ...config, retryStrategy }),
   };
 }
 

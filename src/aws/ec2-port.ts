@@ -19,6 +19,7 @@ import type { AwsClients } from './clients.js';
 import { collectInventory } from './ec2-inventory.js';
 import { mapSnapshot, recordToTags } from './ec2-mappers.js';
 import { AwsCallError, callAws } from './errors.js';
+import { createInstancePort } from './instances.js';
 import { collectPages } from './paging.js';
 import type { ThrottleRegistry } from './throttle.js';
 import { applyThrottle } from './throttle-middleware.js';
@@ -72,6 +73,7 @@ export function createEc2Port(clients: AwsClients, options: Ec2PortOptions): Ec2
     createSnapshots: (request) => createSnapshots(clients.ec2Create, request),
     deleteSnapshot: (id) => deleteSnapshot(clients.ec2, id),
     findRunSnapshots: (runId, policy) => findRunSnapshots(clients.ec2, account, runId, policy),
+    instances: createInstancePort(clients),
   };
 }
 

@@ -66,6 +66,18 @@ export interface CreateAction extends ActionBase {
   readonly copyVolumeTags?: boolean;
   /** Epoch ms the series' newest snapshot counts from; absent for a series' first snapshot. */
   readonly previousAt?: number;
+  /** `stop_instance: true`: the instance is shut down for the snapshot and started again (SPEC §6). */
+  readonly stop?: StopWorkflow;
+}
+
+/** How a create stops its instance (SPEC §6). */
+export interface StopWorkflow {
+  /** How long to wait for `stopped` before starting the instance again. */
+  readonly timeoutMs: number;
+  /** Instances of the policy stopped at once; undefined = 1 per Auto Scaling group, unlimited otherwise. */
+  readonly maxStopped?: number;
+  /** The instance's Auto Scaling group: it goes to Standby and back. */
+  readonly asg?: string;
 }
 
 export interface DeleteAction extends ActionBase {

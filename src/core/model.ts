@@ -130,6 +130,8 @@ export const TAG = {
   sourceSnapshotId: 'ebs-snapper:source-snapshot-id',
   sourceRegion: 'ebs-snapper:source-region',
   stoppedBy: 'ebs-snapper:stopped-by',
+  /** Set before EnterStandby, removed after ExitStandby: the group membership to give back. */
+  standbyBy: 'ebs-snapper:standby-by',
 } as const;
 
 /** EC2 allows at most 50 tags per resource. */

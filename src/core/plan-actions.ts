@@ -64,7 +64,19 @@ function baseCreate(
   reason: Reason,
 ) {
   const { volume, instance, device } = target;
+  const { stopInstance, stopTimeoutMs, maxStopped } = policy.snapshot;
+  const stop =
+    stopInstance && instance
+      ? {
+          stop: {
+            timeoutMs: stopTimeoutMs,
+            ...(maxStopped === undefined ? {} : { maxStopped }),
+            ...(instance.asg === undefined ? {} : { asg: instance.asg }),
+          },
+        }
+      : {};
   return {
+    ...stop,
     action: 'create',
     policy: policy.id,
     account: inventory.account,

@@ -21,6 +21,7 @@ import {
   TAG,
   type VolumeId,
 } from '../../src/core/model.js';
+import { InMemoryInstances } from './in-memory-instances.js';
 
 export type FakeOperation =
   | 'collectInventory'
@@ -67,6 +68,8 @@ export class InMemoryEc2 implements Ec2Port {
   private inFlight = 0;
   private nextId = 1;
   private snapshots: Snapshot[];
+  /** The instances: states, Standby, and the crash switch of the stop workflow's tests. */
+  readonly instances: InMemoryInstances;
   private readonly faults: Fault[] = [];
 
   constructor(
@@ -76,6 +79,7 @@ export class InMemoryEc2 implements Ec2Port {
     this.account = inventory.account;
     this.region = inventory.region;
     this.snapshots = [...inventory.snapshots];
+    this.instances = new InMemoryInstances(inventory);
   }
 
   /** Make the next matching call(s) of `operation` fail with `code`. */
@@ -103,26 +107,30 @@ export class InMemoryEc2 implements Ec2Port {
   async collectInventory(): Promise<Inventory> {
     return this.call('collectInventory', undefined, undefined, () => ({
       ...this.inventory,
+      // Instances as they are now: their states and tags move with the stop workflow.
+      instances: this.inventory.instances.map((i) => this.instances.current(i)),
       snapshots: [...this.snapshots],
     }));
   }
 
   async createSnapshot(request: CreateSnapshotRequest): Promise<CreatedSnapshot> {
-    return this.call('createSnapshot', request, request.volumeId, () =>
-      this.addSnapshot(request.volumeId, request.tags, request.description),
-    );
+    return this.call('createSnapshot', request, request.volumeId, () => {
+      this.instances.change('snapshot');
+      return this.addSnapshot(request.volumeId, request.tags, request.description);
+    });
   }
 
   async createSnapshots(request: CreateSnapshotsRequest): Promise<readonly CreatedSnapshot[]> {
-    return this.call('createSnapshots', request, request.instanceId, () =>
-      this.setVolumes(request).map((v) =>
+    return this.call('createSnapshots', request, request.instanceId, () => {
+      this.instances.change('snapshots');
+      return this.setVolumes(request).map((v) =>
         this.addSnapshot(
           v,
           { ...(request.copyTagsFromSource ? this.volumeTags(v) : {}), ...request.tags },
           request.description,
         ),
-      ),
-    );
+      );
+    });
   }
 
   async deleteSnapshot(id: SnapshotId): Promise<void> {

@@ -29,6 +29,10 @@ export function actionToJson(action: PlanAction): Record<string, unknown> {
     json.tags = action.tags;
     if (action.droppedTags.length > 0) json.dropped_tags = action.droppedTags;
     if (action.copyVolumeTags === true) json.copy_tags_from_source = 'volume';
+    if (action.stop !== undefined) {
+      json.stop_instance = true;
+      json.stop_timeout_seconds = action.stop.timeoutMs / 1000;
+    }
   }
   json.reason = { code: action.reason.code, message: action.reason.message };
   return json;
@@ -126,6 +130,15 @@ export function runDocument(
     ...document,
     dry_run: reports.some((r) => r.dryRun),
     results: results.map(resultToJson),
+    given_back: reports.flatMap((r) =>
+      (r.givenBack ?? []).map((g) => ({
+        account: r.plan.account,
+        region: r.plan.region,
+        instance_id: g.instanceId,
+        done: g.done,
+        ...(g.error ? { error: g.error } : {}),
+      })),
+    ),
     summary: {
       ...(document.summary as object),
       ...done,

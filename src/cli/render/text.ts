@@ -44,7 +44,9 @@ export function renderAction(action: PlanAction, style: TextStyle): string {
   const policy = action.policy ?? '-';
   const reason = `${action.reason.code}: ${action.reason.message}`;
   const line = `  ${paint(style, tone, sign)}  ${policy}  ${subject(action)}  ${paint(style, 'dim', reason)}`;
-  return action.action === 'create' ? line + droppedNote(action.droppedTags, style) : line;
+  if (action.action !== 'create') return line;
+  const stop = action.stop === undefined ? '' : paint(style, 'yellow', '  (stop → snapshot → start)');
+  return line + stop + droppedNote(action.droppedTags, style);
 }
 
 /** Tags a create cannot carry (the 50-tag limit, or per-volume tags of an instance set) are named. */
@@ -115,6 +117,15 @@ function renderResult(result: ActionResult, style: TextStyle): string {
 }
 
 /** The plan, then what was done (failures always; every result with -v), then one summary line. */
+/** Instances a crashed run left stopped or in Standby, and what this run did about them. */
+function renderGivenBack(report: RunReport, style: TextStyle): string[] {
+  return (report.givenBack ?? []).map((g) =>
+    g.error === undefined
+      ? `  ${paint(style, 'yellow', 'given back')}  ${g.instanceId} (${g.done.join(', ') || 'nothing left to do'}): a crashed run had stopped it`
+      : `  ${paint(style, 'red', 'FAILED    ')}  give back ${g.instanceId}  ${g.error.code}: ${g.error.message} (the next run tries again)`,
+  );
+}
+
 export function renderRun(reports: readonly RunReport[], style: TextStyle): string {
   const planText = renderPlans(
     reports.map((r) => r.plan),
@@ -122,7 +133,10 @@ export function renderRun(reports: readonly RunReport[], style: TextStyle): stri
   );
   const results = reports.flatMap((r) => r.results);
   const shown = results.filter((r) => style.verbose || r.status !== 'done');
-  const lines = shown.map((r) => renderResult(r, style));
+  const lines = [
+    ...reports.flatMap((r) => renderGivenBack(r, style)),
+    ...shown.map((r) => renderResult(r, style)),
+  ];
   const total = sumRunSummaries(reports);
   const dry = reports.some((r) => r.dryRun) ? ' (dry run: nothing was changed)' : '';
   const deadline = reports.some((r) => r.deadlineReached)

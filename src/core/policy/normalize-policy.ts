@@ -3,7 +3,7 @@
  */
 import { describeValue } from './describe.js';
 import { PLACEHOLDERS } from './filters.js';
-import { normalizeRetention } from './normalize-retention.js';
+import { normalizeRetention, positiveDuration } from './normalize-retention.js';
 import { normalizeSchedule } from './normalize-schedule.js';
 import { isVolumeTargeted, normalizeSelect } from './normalize-select.js';
 import type { Path, Report } from './report.js';
@@ -12,6 +12,8 @@ import type { CopyTarget, Policy, SnapshotSettings } from './types.js';
 
 /** Tag keys AWS or the tool reserve: a policy must not forge `ebs-snapper:policy` (the ownership mark). */
 const RESERVED_TAG_PREFIXES = ['aws:', 'ebs-snapper:'] as const;
+/** SPEC §6: how long a stop may take before the instance is started again. */
+export const DEFAULT_STOP_TIMEOUT_MS = 10 * 60 * 1000;
 const MAX_TAG_KEY = 128;
 const MAX_TAG_VALUE = 256;
 /** EC2's limit on a snapshot description. */
@@ -84,19 +86,26 @@ function normalizeSnapshot(
       `can expand to ${longest} characters once the placeholders are filled in; EC2 allows ${MAX_DESCRIPTION}`,
     );
   }
-  if (raw.stop_instance) {
+  const stopTimeoutMs =
+    raw.stop_timeout === undefined
+      ? DEFAULT_STOP_TIMEOUT_MS
+      : positiveDuration(raw.stop_timeout, [...path, 'stop_timeout'], report);
+  if (!raw.stop_instance && (raw.stop_timeout !== undefined || raw.max_stopped !== undefined)) {
     report.warn(
       'config.ignored',
-      [...path, 'stop_instance'],
-      'not implemented yet: snapshots are taken without stopping the instance',
+      [...path],
+      'stop_timeout and max_stopped are only used with stop_instance: true',
     );
   }
+  if (raw.max_stopped === 0) report.error([...path, 'max_stopped'], 'must be at least 1');
   return {
     consistency: raw.consistency,
     copyTags: raw.copy_tags,
     tags: normalizeTags(raw.tags, id, [...path, 'tags'], report),
     description: raw.description,
     stopInstance: raw.stop_instance,
+    stopTimeoutMs: stopTimeoutMs ?? DEFAULT_STOP_TIMEOUT_MS,
+    ...(raw.max_stopped === undefined ? {} : { maxStopped: raw.max_stopped }),
   };
 }
 

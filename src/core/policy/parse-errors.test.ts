@@ -375,13 +375,21 @@ describe('parseConfig error messages', () => {
 });
 
 describe('parseConfig warnings', () => {
-  it('warns that stop_instance is not implemented yet', () => {
-    const result = parseConfig(documentWith(policy('a', { snapshot: '{stop_instance: true}' })));
-    expect(result.warnings).toEqual([
+  it('reads the stop workflow settings, and warns when they are given without stop_instance', () => {
+    const withStop = parseConfig(
+      documentWith(policy('a', { snapshot: '{stop_instance: true, stop_timeout: 5m, max_stopped: 2}' })),
+    );
+    const without = parseConfig(documentWith(policy('a', { snapshot: '{max_stopped: 2}' })));
+    expect(withStop.errors).toEqual([]);
+    expect(withStop.config?.policies[0]?.snapshot).toMatchObject({
+      stopInstance: true,
+      stopTimeoutMs: 300_000,
+      maxStopped: 2,
+    });
+    expect(without.warnings).toEqual([
       {
         code: 'config.ignored',
-        message:
-          'policies[0].snapshot.stop_instance: not implemented yet: snapshots are taken without stopping the instance',
+        message: 'policies[0].snapshot: stop_timeout and max_stopped are only used with stop_instance: true',
       },
     ]);
   });

@@ -92,6 +92,7 @@ const EXPECTED_POLICY: Policy = {
     tags: { Team: 'web' },
     description: '{policy} {volume_id} from {instance_id}',
     stopInstance: false,
+    stopTimeoutMs: 600_000,
   },
   copyTo: [
     {
@@ -219,6 +220,7 @@ describe('parseConfig: defaults', () => {
             tags: {},
             description: '{policy} {volume_id} from {instance_id}',
             stopInstance: false,
+            stopTimeoutMs: 600_000,
           },
           copyTo: [],
         },

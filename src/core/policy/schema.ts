@@ -89,7 +89,16 @@ const snapshotSchema = z.strictObject({
     .default({})
     .meta({ description: 'Values may use {instance_id} {volume_id} {device} {policy} {date}' }),
   description: z.string().max(255).default(DEFAULT_DESCRIPTION),
-  stop_instance: z.boolean().default(false),
+  stop_instance: z
+    .boolean()
+    .default(false)
+    .meta({ description: 'Shut down → snapshot → start up (SPEC §6)' }),
+  stop_timeout: duration
+    .optional()
+    .meta({ description: 'How long to wait for "stopped"; default 10 minutes' }),
+  max_stopped: count
+    .optional()
+    .meta({ description: 'Instances of this policy stopped at once; default 1 per Auto Scaling group' }),
 });
 
 const copyTargetSchema = z.strictObject({

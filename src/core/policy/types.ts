@@ -82,6 +82,10 @@ export interface SnapshotSettings {
   /** Template with the same placeholders. Default `"{policy} {volume_id} from {instance_id}"`. */
   readonly description: string;
   readonly stopInstance: boolean;
+  /** How long to wait for `stopped` before starting the instance again. Default 10 minutes. */
+  readonly stopTimeoutMs: number;
+  /** Instances of the policy stopped at once; undefined = 1 per Auto Scaling group, unlimited otherwise. */
+  readonly maxStopped?: number;
 }
 
 export interface CopyTarget {

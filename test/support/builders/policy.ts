@@ -124,6 +124,7 @@ export function policy(input: PolicyInput): Policy {
       tags: {},
       description: '{policy} {volume_id} from {instance_id}',
       stopInstance: false,
+      stopTimeoutMs: 10 * 60_000,
       ...input.snapshot,
     },
     copyTo: [],
