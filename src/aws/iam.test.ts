@@ -11,10 +11,11 @@ describe('buildIamPolicy', () => {
       Version: '2012-10-17',
       Statement: [
         {
-          Sid: 'CollectRegionsAccountFindRunSnapshotsAssumeRole',
+          Sid: 'CollectRegionsAccountFindRunSnapshotsAssumeRoleInstanceLifecycle',
           Effect: 'Allow',
           Action: [
             'autoscaling:DescribeAutoScalingGroups',
+            'autoscaling:DescribeAutoScalingInstances',
             'ec2:DescribeImages',
             'ec2:DescribeInstances',
             'ec2:DescribeRegions',
@@ -51,19 +52,49 @@ describe('buildIamPolicy', () => {
           Resource: ['arn:aws:ec2:*::snapshot/*'],
           Condition: { StringLike: { 'aws:ResourceTag/ebs-snapper:policy': '*' } },
         },
+        {
+          Sid: 'MarkInstance',
+          Effect: 'Allow',
+          Action: ['ec2:CreateTags', 'ec2:DeleteTags'],
+          Resource: ['arn:aws:ec2:*:*:instance/*'],
+          Condition: {
+            'ForAllValues:StringEquals': {
+              'aws:TagKeys': ['ebs-snapper:stopped-by', 'ebs-snapper:standby-by'],
+            },
+          },
+        },
+        {
+          Sid: 'StopStartInstance',
+          Effect: 'Allow',
+          Action: ['ec2:StartInstances', 'ec2:StopInstances'],
+          Resource: ['arn:aws:ec2:*:*:instance/*'],
+          Condition: { StringLike: { 'ec2:ResourceTag/ebs-snapper:stopped-by': '*' } },
+        },
+        {
+          Sid: 'Standby',
+          Effect: 'Allow',
+          Action: ['autoscaling:EnterStandby', 'autoscaling:ExitStandby'],
+          Resource: ['arn:aws:autoscaling:*:*:autoScalingGroup:*:autoScalingGroupName/*'],
+        },
       ],
     });
   });
 
-  it('never grants DeleteSnapshot or CreateTags without their condition', () => {
+  it('never grants deleting a snapshot, tagging, or stopping and starting without a condition', () => {
     // Prepare / Act
     const statements = buildIamPolicy(AWS_OPERATIONS).Statement;
 
     // Assess
-    for (const action of ['ec2:DeleteSnapshot', 'ec2:CreateTags']) {
+    for (const action of [
+      'ec2:DeleteSnapshot',
+      'ec2:CreateTags',
+      'ec2:DeleteTags',
+      'ec2:StopInstances',
+      'ec2:StartInstances',
+    ]) {
       const granting = statements.filter((s) => s.Action.includes(action));
-      expect(granting).toHaveLength(1);
-      expect(granting[0]?.Condition).toBeDefined();
+      expect(granting.length).toBeGreaterThan(0);
+      expect(granting.every((s) => s.Condition !== undefined)).toBe(true);
     }
   });
 

@@ -14,6 +14,7 @@ export interface AwsOperation extends IamDeclaration {
 const SNAPSHOT_ARN = 'arn:{partition}:ec2:*::snapshot/*';
 const VOLUME_ARN = 'arn:{partition}:ec2:*:*:volume/*';
 const INSTANCE_ARN = 'arn:{partition}:ec2:*:*:instance/*';
+const ASG_ARN = 'arn:{partition}:autoscaling:*:*:autoScalingGroup:*:autoScalingGroupName/*';
 
 /** Every call the AWS adapters make, by operation. */
 export const AWS_OPERATIONS = [
@@ -51,6 +52,26 @@ export const AWS_OPERATIONS = [
     condition: { StringLike: { [`aws:ResourceTag/${TAG.policy}`]: '*' } },
   },
   { operation: 'assume-role', actions: ['sts:AssumeRole'] },
+  // stop_instance (SPEC §6): the tool tags an instance before it stops it, and can stop or start
+  // only instances that carry that tag; it can set and remove no other tag on an instance.
+  {
+    operation: 'mark-instance',
+    actions: ['ec2:CreateTags', 'ec2:DeleteTags'],
+    resources: [INSTANCE_ARN],
+    condition: { 'ForAllValues:StringEquals': { 'aws:TagKeys': [TAG.stoppedBy, TAG.standbyBy] } },
+  },
+  {
+    operation: 'stop-start-instance',
+    actions: ['ec2:StopInstances', 'ec2:StartInstances'],
+    resources: [INSTANCE_ARN],
+    condition: { StringLike: { [`ec2:ResourceTag/${TAG.stoppedBy}`]: '*' } },
+  },
+  {
+    operation: 'standby',
+    actions: ['autoscaling:EnterStandby', 'autoscaling:ExitStandby'],
+    resources: [ASG_ARN],
+  },
+  { operation: 'instance-lifecycle', actions: ['autoscaling:DescribeAutoScalingInstances'] },
 ] as const satisfies readonly AwsOperation[];
 
 export interface IamStatement {
