@@ -58,8 +58,11 @@ export async function startFaultProxy(options: StartFaultProxyOptions): Promise<
   let injector = createFaultInjector(config);
 
   let lag: ListingLag | undefined;
+  let hungAfter = false;
+  let stoppedAt = Number.NEGATIVE_INFINITY;
   const configure = (faults: FaultConfig) => {
     config = faults;
+    hungAfter = false;
     injector = createFaultInjector(faults);
     lag = faults.listingLagMs === undefined ? undefined : createListingLag(faults.listingLagMs);
   };
@@ -76,6 +79,7 @@ export async function startFaultProxy(options: StartFaultProxyOptions): Promise<
     if (action !== null) counts[action] = (counts[action] ?? 0) + 1;
     if (action !== null) seen.add(`${IAM_PREFIX[readService(req)] ?? readService(req)}:${action}`);
     if (action !== null && config.hangFor?.includes(action)) return; // never answered; closed by stop()
+    if (hungAfter) return;
     const delay = (config.delayMs ?? 0) + (action === null ? 0 : (config.delayFor?.[action] ?? 0));
     if (delay > 0) await sleep(delay);
     const fault = action === null ? undefined : injector.decide(action, params);
@@ -85,7 +89,11 @@ export async function startFaultProxy(options: StartFaultProxyOptions): Promise<
       return sendFault(res, fault, readService(req));
     }
     const page = readPageRequest(params, config.pageSize);
-    if (page === undefined) return send(res, lagged(action, await forward(req, body)));
+    if (page === undefined) {
+      const answer = lagged(action, await forward(req, body));
+      if (action !== null && action === config.hangAfter) hungAfter = true;
+      return send(res, answer);
+    }
     const moto = lagged(action, await forward(req, Buffer.from(page.unpaged.toString()), true));
     if (moto.status !== 200) return send(res, moto);
     send(res, { ...moto, body: Buffer.from(pageResponse(moto.body.toString('utf8'), page)) });
@@ -102,9 +110,17 @@ export async function startFaultProxy(options: StartFaultProxyOptions): Promise<
     return answer;
   }
 
-  /** Plays EC2's listing lag on a forwarded answer (see `listingLagMs`). */
+  /** Plays EC2's listing lag on a forwarded answer (see `listingLagMs`), and a slow stop (`stoppingForMs`). */
   function lagged(action: string | null, answer: Forwarded): Forwarded {
     noteCreated(action, answer);
+    if (action === 'StopInstances') stoppedAt = performance.now();
+    const stuck = config.stoppingForMs !== undefined && performance.now() - stoppedAt < config.stoppingForMs;
+    if (stuck && action === 'DescribeInstances') {
+      const text = answer.body
+        .toString('utf8')
+        .replace(/<code>80<\/code>(\s*)<name>stopped<\/name>/g, '<code>64</code>$1<name>stopping</name>');
+      return { ...answer, body: Buffer.from(text) };
+    }
     if (lag === undefined || action !== 'DescribeSnapshots' || answer.status !== 200) return answer;
     return { ...answer, body: Buffer.from(lag.hideRecent(answer.body.toString('utf8'))) };
   }

@@ -43,8 +43,15 @@ export interface FaultConfig {
   readonly seed?: number;
   /** Actions the proxy never answers: the connection stays open and silent (a hung endpoint). */
   readonly hangFor?: readonly string[];
+  /**
+   * Once a request of this action has been answered, the proxy answers nothing more: the client
+   * hangs right after that step (a test then kills it there).
+   */
+  readonly hangAfter?: string;
   /** DescribeSnapshots leaves out snapshots created through the proxy less than this long ago. */
   readonly listingLagMs?: number;
+  /** For this long after a StopInstances, DescribeInstances shows `stopped` instances as `stopping`. */
+  readonly stoppingForMs?: number;
 }
 
 /** An answer the proxy gives instead of forwarding. */

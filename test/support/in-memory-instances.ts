@@ -42,7 +42,9 @@ export class InMemoryInstances implements InstancePort {
   /** An inventory instance with its state and tags as they are now. */
   current(instance: Instance): Instance {
     const sim = this.sims.get(instance.id);
-    return sim === undefined ? instance : { ...instance, state: sim.state as Instance['state'], tags: { ...sim.tags } };
+    return sim === undefined
+      ? instance
+      : { ...instance, state: sim.state as Instance['state'], tags: { ...sim.tags } };
   }
 
   /** The simulated instance, for setting up and checking states. */
