@@ -11,8 +11,10 @@ export const REASON_CODES = [
   'due.first',
   'due.interval',
   'due.cron',
+  'due.copy',
   // series that need no snapshot now
   'not-due',
+  'copy.limit',
   // deletes
   'retention.expired',
   'retention.error',
@@ -86,6 +88,24 @@ export interface DeleteAction extends ActionBase {
   readonly snapshotId: SnapshotId;
 }
 
+/** Copy a snapshot to another region (`copy_to`, SPEC §6a): CopySnapshot is called in `region`. */
+export interface CopyAction extends ActionBase {
+  readonly action: 'copy';
+  readonly policy: string;
+  /** The destination. */
+  readonly region: string;
+  readonly sourceRegion: string;
+  /** The source snapshot. */
+  readonly snapshotId: SnapshotId;
+  /** The source volume, the copy series' key. */
+  readonly volumeId: VolumeId;
+  /** Every tag of the copy, set at creation (≤ 50). */
+  readonly tags: Readonly<Record<string, string>>;
+  readonly description: string;
+  /** Encrypt the copy with this KMS key (id, ARN or alias). */
+  readonly kmsKeyId?: string;
+}
+
 /** A snapshot that stays, and why (retention rule, protection or the guard). */
 export interface KeepAction extends ActionBase {
   readonly action: 'keep';
@@ -99,7 +119,7 @@ export interface SkipAction extends ActionBase {
   readonly volumeId: VolumeId;
 }
 
-export type PlanAction = CreateAction | DeleteAction | KeepAction | SkipAction;
+export type PlanAction = CreateAction | CopyAction | DeleteAction | KeepAction | SkipAction;
 
 export interface GuardOutcome {
   readonly tripped: boolean;
@@ -111,6 +131,7 @@ export interface GuardOutcome {
 
 export interface PlanSummary {
   readonly create: number;
+  readonly copy: number;
   readonly delete: number;
   readonly keep: number;
   readonly skip: number;

@@ -107,6 +107,19 @@ export interface InventoryGap {
   readonly error: string;
 }
 
+/**
+ * What a `copy_to` destination region holds of this region's snapshots (SPEC §6a), listed by the
+ * app before planning: which source snapshots already have a copy there, and how many copies are
+ * still pending there (EC2 allows 20 in flight per destination).
+ */
+export interface CopyDestination {
+  readonly region: string;
+  /** Ids of this region's snapshots that have a copy there, pending or completed. */
+  readonly copied: readonly string[];
+  /** Copies pending there, from any region. */
+  readonly inFlight: number;
+}
+
 /** Everything the planner reads about one account × region. */
 export interface Inventory {
   readonly account: string;
@@ -117,6 +130,8 @@ export interface Inventory {
   readonly images: readonly Image[];
   /** Listings that could not be read; when any is given, nothing is deleted. */
   readonly gaps?: readonly InventoryGap[];
+  /** The `copy_to` destinations' copies of this region's snapshots; no copy is planned without them. */
+  readonly copyDestinations?: readonly CopyDestination[];
 }
 
 /** The tag keys of the ownership contract (SPEC §3). */

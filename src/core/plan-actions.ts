@@ -91,7 +91,7 @@ function baseCreate(
 
 /** Counts of the plan's actions by kind. */
 export function summarize(actions: readonly PlanAction[]): PlanSummary {
-  const summary = { create: 0, delete: 0, keep: 0, skip: 0 };
+  const summary = { create: 0, copy: 0, delete: 0, keep: 0, skip: 0 };
   for (const a of actions) summary[a.action]++;
   return summary;
 }

@@ -28,7 +28,7 @@ describe('planSnapshots: due', () => {
       device: '/dev/xvda',
     });
     expect(creates(plan)[0]!.reason.code).toBe('due.first');
-    expect(plan.summary).toEqual({ create: 1, delete: 0, keep: 0, skip: 0 });
+    expect(plan.summary).toEqual({ create: 1, copy: 0, delete: 0, keep: 0, skip: 0 });
   });
 
   it('does not let a manual snapshot newer than `every` suppress the schedule', () => {

@@ -7,6 +7,7 @@
  * actions come out already in their final order, so the plan is never sorted as a whole.
  */
 import type { Plan, PlanAction, Reason } from './actions.js';
+import { type CopyContext, type CopyPlanning, planSeriesCopies, prepareCopies } from './copy-plan.js';
 import { applyGuard, holdDeletes } from './guard.js';
 import type { Inventory, Volume, VolumeId } from './model.js';
 import { describeOverlaps } from './overlaps.js';
@@ -40,6 +41,11 @@ export interface PlanOptions {
   readonly runId: string;
   /** `settings.guard.max_deletes`; no guard when undefined. */
   readonly guard?: GuardLimit;
+  /**
+   * Plan only the copies made into this region (`copy_to`): a destination region that is not
+   * itself a target of the run still has its copies' retention applied, and nothing else.
+   */
+  readonly copiesOnly?: boolean;
 }
 
 /** What every policy's planning shares. */
@@ -58,6 +64,7 @@ interface Context {
   readonly reasons: Reason[];
   /** Volume id → the policies that select it, to report volumes in more than one series. */
   readonly selectedBy: Map<string, string[]>;
+  readonly copies: CopyPlanning;
 }
 
 /**
@@ -86,6 +93,7 @@ export function planSnapshots(inventory: Inventory, policies: readonly Policy[],
     warnings,
     reasons: [],
     selectedBy: new Map(),
+    copies: prepareCopies(inventory),
   };
   for (const id of [...byId.keys()].sort()) {
     planPolicy(context, byId.get(id)!, table.byPolicy.get(id)!);
@@ -152,6 +160,8 @@ function collectProtections(inventory: Inventory): Protections {
 
 function planPolicy(context: Context, policy: Policy, series: PolicySeries): void {
   const { inventory, index, options, warnings } = context;
+  const zone = policy.schedule.kind === 'cron' ? policy.schedule.timezone : 'UTC';
+  if (options.copiesOnly === true) return planCopies(context, policy, series, zone);
   const selection = compileSelection(policy.select);
   for (const problem of selection.problems)
     warnings.push(warning('plan.selection', `policy ${policy.id}: ${problem}; selects nothing`));
@@ -162,7 +172,6 @@ function planPolicy(context: Context, policy: Policy, series: PolicySeries): voi
   const clock = prepareSchedule(policy.schedule, options.now);
   if (clock.problem !== undefined)
     warnings.push(warning('plan.schedule', `policy ${policy.id}: ${clock.problem}`));
-  const zone = policy.schedule.kind === 'cron' ? policy.schedule.timezone : 'UTC';
   const rules = prepareRetention(policy.retention, zone, options.now);
   const { maxAgeMs } = policy.retention;
   const tagContext: TagContext = {
@@ -199,9 +208,16 @@ function planPolicy(context: Context, policy: Policy, series: PolicySeries): voi
         context.actions.push(skipAction(inventory, policy.id, key as VolumeId, decision.reason));
       }
     }
-    if (k !== undefined) judgeSeries(context, policy.id, key, k, rules, !index.volumes.has(key), reliedOn);
+    if (k === undefined) continue;
+    judgeSeries(context, policy.id, key, k, rules, !index.volumes.has(key), reliedOn);
+    if (policy.copyTo.length > 0) planSeriesCopies(copyContext(context), policy, key, k);
   }
   planCopies(context, policy, series, zone);
+}
+
+function copyContext(context: Context): CopyContext {
+  const { inventory, table, copies, actions, options } = context;
+  return { inventory, table, copies, actions, now: options.now, runId: options.runId };
 }
 
 /** The selected volumes of each instance, summarized for `consistency: instance` tags. */

@@ -35,7 +35,7 @@ export async function planCommand(options: PlanOptions, io: CliIo): Promise<Comm
   await emitPlans(plans, failures, now, options, io);
   return {
     failed: failures.length > 0 || plans.some(stoppedDeletes),
-    changes: plans.some((p) => p.summary.create + p.summary.delete > 0),
+    changes: plans.some((p) => p.summary.create + p.summary.copy + p.summary.delete > 0),
   };
 }
 

@@ -62,7 +62,9 @@ function callDeadline(deadline: number | undefined, io: CliIo): CallDeadline | u
 }
 
 function hasPlannedChanges(reports: readonly RunReport[]): boolean {
-  return reports.some((r) => r.dryRun && r.plan.summary.create + r.plan.summary.delete > 0);
+  return reports.some(
+    (r) => r.dryRun && r.plan.summary.create + r.plan.summary.copy + r.plan.summary.delete > 0,
+  );
 }
 
 function emitReports(

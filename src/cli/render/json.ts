@@ -6,7 +6,7 @@
 
 import { errorInfoOf } from '../../app/classify-error.js';
 import type { ActionResult, RunReport, RunSummary } from '../../app/results.js';
-import type { Plan, PlanAction } from '../../core/actions.js';
+import type { Plan, PlanAction, PlanSummary } from '../../core/actions.js';
 import type { Warning } from '../../core/warnings.js';
 import type { TargetFailure } from '../targets.js';
 
@@ -22,6 +22,12 @@ export function actionToJson(action: PlanAction): Record<string, unknown> {
   };
   if ('snapshotId' in action) json.snapshot_id = action.snapshotId;
   if (action.instanceId !== undefined) json.instance_id = action.instanceId;
+  if (action.action === 'copy') {
+    json.source_region = action.sourceRegion;
+    json.description = action.description;
+    json.tags = action.tags;
+    if (action.kmsKeyId !== undefined) json.kms_key_id = action.kmsKeyId;
+  }
   if (action.action === 'create') {
     if (action.device !== undefined) json.device = action.device;
     json.consistency = action.consistency;
@@ -53,15 +59,11 @@ function resultToJson(result: ActionResult): Record<string, unknown> {
 }
 
 /** Totals over several plans. */
-export function sumPlans(plans: readonly Plan[]): {
-  create: number;
-  delete: number;
-  keep: number;
-  skip: number;
-} {
-  const total = { create: 0, delete: 0, keep: 0, skip: 0 };
+export function sumPlans(plans: readonly Plan[]): PlanSummary {
+  const total = { create: 0, copy: 0, delete: 0, keep: 0, skip: 0 };
   for (const plan of plans) {
     total.create += plan.summary.create;
+    total.copy += plan.summary.copy;
     total.delete += plan.summary.delete;
     total.keep += plan.summary.keep;
     total.skip += plan.summary.skip;

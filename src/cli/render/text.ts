@@ -22,6 +22,7 @@ export function paint(style: TextStyle, tone: Tone, text: string): string {
 
 const SIGN: Record<PlanAction['action'], { sign: string; tone: Tone }> = {
   create: { sign: '+ create', tone: 'green' },
+  copy: { sign: '+ copy  ', tone: 'green' },
   delete: { sign: '- delete', tone: 'red' },
   keep: { sign: '= keep  ', tone: 'dim' },
   skip: { sign: '  skip  ', tone: 'dim' },
@@ -36,6 +37,7 @@ function subject(action: PlanAction): string {
   if (action.action === 'create' && action.instanceId !== undefined) {
     parts.push(`(${action.instanceId}${action.device === undefined ? '' : ` ${action.device}`})`);
   }
+  if (action.action === 'copy') parts.push(`→ ${action.region}`);
   return parts.join(' ');
 }
 
@@ -95,7 +97,7 @@ export function renderPlans(plans: readonly Plan[], style: TextStyle): string {
   }
   const total = sumPlans(plans);
   lines.push(
-    `Plan: ${total.create} to create, ${total.delete} to delete, ${total.keep} kept, ${total.skip} not due` +
+    `Plan: ${total.create} to create, ${total.copy > 0 ? `${total.copy} to copy, ` : ''}${total.delete} to delete, ${total.keep} kept, ${total.skip} not due` +
       ` (${plans.length} account × region${plans.length === 1 ? '' : 's'}).`,
   );
   return `${lines.join('\n')}\n`;

@@ -97,6 +97,12 @@ export function planOf(actions: readonly PlanAction[]): Plan {
     runId: RUN_ID,
     actions,
     warnings: [],
-    summary: { create: count('create'), delete: count('delete'), keep: count('keep'), skip: count('skip') },
+    summary: {
+      create: count('create'),
+      copy: count('copy'),
+      delete: count('delete'),
+      keep: count('keep'),
+      skip: count('skip'),
+    },
   };
 }
