@@ -7,6 +7,7 @@
  * actions come out already in their final order, so the plan is never sorted as a whole.
  */
 import type { Plan, PlanAction, Reason } from './actions.js';
+import { archiveHolds } from './archive.js';
 import { applyGuard, holdDeletes } from './guard.js';
 import type { Inventory, VolumeId } from './model.js';
 import { describeOverlaps } from './overlaps.js';
@@ -71,8 +72,13 @@ export function planSnapshots(inventory: Inventory, policies: readonly Policy[],
   const nowIso = new Date(options.now).toISOString();
   const warnings: Warning[] = [];
   const byId = uniquePolicies(policies, warnings);
-  const protections = collectProtections(inventory);
-  const table = groupSnapshots(inventory, byId, new Set(protections.ami.keys()));
+  const protections = collectProtections(inventory, options.now);
+  const table = groupSnapshots(
+    inventory,
+    byId,
+    new Set(protections.ami.keys()),
+    new Set(protections.archive.keys()),
+  );
   const context: Context = {
     inventory,
     index: indexInventory(inventory),
@@ -136,7 +142,7 @@ function uniquePolicies(policies: readonly Policy[], warnings: Warning[]): Map<s
   return byId;
 }
 
-function collectProtections(inventory: Inventory): Protections {
+function collectProtections(inventory: Inventory, now: number) {
   const images = new Map<string, string[]>();
   for (const image of inventory.images) {
     for (const id of image.snapshotIds) images.set(id, [...(images.get(id) ?? []), image.id]);
@@ -146,7 +152,7 @@ function collectProtections(inventory: Inventory): Protections {
     // Sorted, so the message does not depend on the order images were listed in.
     ami.set(id, { code: 'protected.ami', message: `referenced by AMI ${imageIds.sort().join(', ')}` });
   }
-  return { ami };
+  return { ami, archive: archiveHolds(inventory.snapshots, now) } satisfies Protections;
 }
 
 function planPolicy(context: Context, policy: Policy, series: PolicySeries): void {

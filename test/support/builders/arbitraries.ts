@@ -1,7 +1,8 @@
 /**
  * fast-check arbitraries for small random fleets: a few instances and volumes, a few dozen
- * snapshots mixing ours, other accounts', hand-made, unknown-policy, pending, error, locked and
- * AMI-backed ones, over one to three random policies. Small on purpose: 1,000 runs take seconds.
+ * snapshots mixing ours, other accounts', hand-made, unknown-policy, pending, error, locked,
+ * archived and AMI-backed ones, over one to three random policies. Small on purpose: 1,000 runs
+ * take seconds.
  */
 import fc from 'fast-check';
 import type { Image, Instance, Inventory, Snapshot, Volume } from '../../../src/core/model.js';
@@ -91,6 +92,11 @@ const snapshotArb = fc.record({
   locked: fc.integer({ min: 0, max: 14 }).map((n) => n === 0),
   /** 0: backs ami-1, 1: ami-2, 2: both; otherwise no AMI. */
   ami: fc.integer({ min: 0, max: 20 }),
+  /** Days since it reached the archive tier (completed snapshots only); -1: unknown; undefined: standard. */
+  archivedDaysAgo: fc.oneof(
+    { arbitrary: fc.constant(undefined), weight: 8 },
+    { arbitrary: fc.integer({ min: -1, max: 120 }), weight: 2 },
+  ),
 });
 
 /** A random small account × region with 1–3 policies. */
@@ -140,6 +146,12 @@ export const scenarioArb: fc.Arbitrary<Scenario> = fc
         startTime: now - s.ageHours * HOUR,
         tags: policyTag,
         ...(s.locked ? { locked: true } : {}),
+        ...(s.archivedDaysAgo !== undefined && s.state === 'completed'
+          ? {
+              storageTier: 'archive' as const,
+              ...(s.archivedDaysAgo >= 0 ? { archivedAt: now - s.archivedDaysAgo * DAY } : {}),
+            }
+          : {}),
       };
     });
     const backing = (image: number) =>

@@ -17,6 +17,7 @@ import {
   instanceId,
   type Snapshot,
   type SnapshotState,
+  type StorageTier,
   snapshotId,
   TAG,
   type Tags,
@@ -59,6 +60,10 @@ export interface SnapshotSpec {
   readonly ownerId?: string;
   readonly locked?: boolean;
   readonly volumeId?: string;
+  readonly storageTier?: StorageTier;
+  /** Epoch ms it reached the archive tier. */
+  readonly archivedAt?: number;
+  readonly fullSizeBytes?: number;
 }
 
 /** `count` times one day apart, the newest at `from`. */
@@ -148,6 +153,9 @@ export class FleetBuilder {
       tags: spec.tags ?? {},
       ...(spec.volumeId !== undefined ? { volumeId: volumeId(spec.volumeId) } : {}),
       ...(spec.locked !== undefined ? { locked: spec.locked } : {}),
+      ...(spec.storageTier !== undefined ? { storageTier: spec.storageTier } : {}),
+      ...(spec.archivedAt !== undefined ? { archivedAt: spec.archivedAt } : {}),
+      ...(spec.fullSizeBytes !== undefined ? { fullSizeBytes: spec.fullSizeBytes } : {}),
     });
     return this;
   }
