@@ -40,7 +40,8 @@ export interface RunTargetOptions extends Omit<PlanTargetOptions, 'onProgress'> 
 }
 
 /**
- * Collect the inventory of the port's account × region and plan it.
+ * Collect the inventory of the port's account × region (the snapshots of the configured policies
+ * only: nothing else changes the plan) and plan it.
  *
  * @example const { plan } = await planTarget(ec2, config, { now: Date.now(), runId: newRunId(Date.now()) });
  */
@@ -49,9 +50,10 @@ export async function planTarget(
   config: Config,
   options: PlanTargetOptions,
 ): Promise<{ inventory: Inventory; plan: Plan }> {
-  const inventory = await ec2.collectInventory(
-    options.onProgress === undefined ? {} : { onProgress: options.onProgress },
-  );
+  const inventory = await ec2.collectInventory({
+    policyIds: config.policies.map((p) => p.id),
+    ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
+  });
   const guard: GuardLimit | undefined =
     options.maxDeletes === undefined
       ? config.settings.guard.maxDeletes

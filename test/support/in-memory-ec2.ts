@@ -5,6 +5,7 @@
  */
 
 import {
+  type CollectInventoryOptions,
   type CreatedSnapshot,
   type CreateSnapshotRequest,
   type CreateSnapshotsRequest,
@@ -15,6 +16,7 @@ import { isTransientCode } from '../../src/aws/errors.js';
 import {
   type InstanceId,
   type Inventory,
+  isManagedBy,
   type Snapshot,
   type SnapshotId,
   snapshotId,
@@ -95,11 +97,22 @@ export class InMemoryEc2 implements Ec2Port {
     return this.snapshots;
   }
 
-  async collectInventory(): Promise<Inventory> {
-    return this.call('collectInventory', undefined, undefined, () => ({
-      ...this.inventory,
-      snapshots: [...this.snapshots],
-    }));
+  /** As the AWS port lists: the configured policies' snapshots; the account's others only counted when asked. */
+  async collectInventory(options: CollectInventoryOptions): Promise<Inventory> {
+    return this.call('collectInventory', options, undefined, () => {
+      const policyIds = new Set(options.policyIds);
+      const others = this.snapshots.filter((s) => !isManagedBy(s, policyIds) && s.ownerId === this.account);
+      return {
+        ...this.inventory,
+        snapshots: this.snapshots.filter((s) => isManagedBy(s, policyIds)),
+        ...(options.unmanaged === 'count' && {
+          unmanaged: {
+            count: others.length,
+            fullSizeBytes: others.reduce((sum, s) => sum + (s.fullSizeBytes ?? 0), 0),
+          },
+        }),
+      };
+    });
   }
 
   async createSnapshot(request: CreateSnapshotRequest): Promise<CreatedSnapshot> {
