@@ -81,7 +81,7 @@ async function measure(): Promise<Figures> {
   const throttle = new ThrottleRegistry({ describe: UNLIMITED, fallback: UNLIMITED });
   const port = createEc2Port(clients, { account: source.account, region: source.region, throttle });
   const started = performance.now();
-  const inventory = await port.collectInventory();
+  const inventory = await port.collectInventory({ policyIds: policies.map((p) => p.id) });
   const collected = performance.now();
   const plan = planSnapshots(inventory, policies, { now: fleet.now, runId: 'bench' });
   const planned = performance.now();

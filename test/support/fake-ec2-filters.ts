@@ -21,6 +21,10 @@ export interface Resources {
   readonly volume: Volume;
   readonly instance: Instance;
   readonly image: Image;
+  /** A snapshot as DescribeLockedSnapshots lists it (one whose `locked` is set). */
+  readonly lock: Snapshot;
+  /** A snapshot as DescribeSnapshotTierStatus lists it (an archived one). */
+  readonly tier: Snapshot;
 }
 export type ResourceKind = keyof Resources;
 
@@ -53,7 +57,23 @@ const FIELDS: { readonly [K in ResourceKind]: Fields<Resources[K]> } = {
     'image-id': (i) => [i.id],
     'block-device-mapping.snapshot-id': (i) => i.snapshotIds,
   },
+  lock: {
+    'lock-state': (s) => [lockStateOf(s)],
+  },
+  tier: {
+    'snapshot-id': (s) => [s.id],
+    'volume-id': (s) => optional(s.volumeId),
+    'last-tiering-operation': () => ['archival-completed'],
+  },
 };
+
+/** Kinds whose resources carry tags a `tag:` filter can match. */
+const TAGGED: ReadonlySet<ResourceKind> = new Set(['snapshot', 'volume', 'instance']);
+
+/** The fake's snapshot locks: `locked: true` is a governance lock in force, `false` one that expired. */
+export function lockStateOf(snapshot: Snapshot): 'governance' | 'expired' {
+  return snapshot.locked === true ? 'governance' : 'expired';
+}
 
 /** The tags a filter sees; AWS tags instances of a group with `aws:autoscaling:groupName`. */
 function readTags(resource: Resources[ResourceKind]): Tags {
@@ -70,8 +90,8 @@ function findField<K extends ResourceKind>(
 ): (resource: Resources[K]) => readonly string[] {
   const field = (FIELDS[kind] as Fields<Resources[K]>)[name];
   if (field !== undefined) return field;
-  if (kind !== 'image' && name === 'tag-key') return (resource) => Object.keys(readTags(resource));
-  if (kind !== 'image' && name.startsWith('tag:')) {
+  if (TAGGED.has(kind) && name === 'tag-key') return (resource) => Object.keys(readTags(resource));
+  if (TAGGED.has(kind) && name.startsWith('tag:')) {
     const key = name.slice(4);
     return (resource) => optional(readTags(resource)[key]);
   }
