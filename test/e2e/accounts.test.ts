@@ -1,9 +1,13 @@
-/** Two accounts through AssumeRole (`--role-arn` twice): each account × region planned and run on its own. */
+/**
+ * Two accounts through AssumeRole (`--role-arn` twice): each account × region planned and run on
+ * its own. The CLI goes through the proxy, which answers DescribeLockedSnapshots (moto does not).
+ */
 import { DescribeSnapshotsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { seedDemoFleet } from '../../scripts/demo-fleet.js';
-import { type MotoServer, motoClientConfig, startMoto } from '../support/moto.js';
+import { motoClientConfig } from '../support/moto.js';
+import { useMotoBehindProxy } from '../support/use-moto.js';
 import { runCliJson, workDir, writePolicy } from './cli.js';
 import { tagsOf } from './fleet.js';
 
@@ -26,21 +30,14 @@ async function ec2InAccount(endpoint: string, account: string): Promise<EC2Clien
 }
 
 describe('several accounts through AssumeRole', () => {
-  let moto: MotoServer;
-
-  beforeAll(async () => {
-    moto = await startMoto();
-  });
-  afterAll(async () => {
-    await moto.stop();
-  });
+  const t = useMotoBehindProxy();
 
   it('runs every account × region and tags each snapshot in its own account', async () => {
     // Prepare
-    const clients = await Promise.all(ACCOUNTS.map((account) => ec2InAccount(moto.endpoint, account)));
+    const clients = await Promise.all(ACCOUNTS.map((account) => ec2InAccount(t.moto.endpoint, account)));
     await seedDemoFleet(clients[0]!);
     await seedDemoFleet(clients[1]!);
-    const env = { endpoint: moto.endpoint, workDir: workDir() };
+    const env = { endpoint: t.proxy.endpoint, workDir: workDir() };
     const config = writePolicy(
       env.workDir,
       'version: 1\nsettings: {regions: [us-east-1]}\npolicies:\n  - id: web\n    select: {instance_names: ["web-*"]}\n' +
