@@ -4,7 +4,7 @@
  */
 import type { Image, Instance, Inventory, Snapshot, Volume } from '../../src/core/model.js';
 import {
-  compileFilters,
+  compileFilter,
   FakeEc2Error,
   lockStateOf,
   type ResourceKind,
@@ -44,8 +44,8 @@ export interface RegionState {
   readonly selections: Map<string, readonly unknown[]>;
 }
 
-/** Selections kept per region: more than the 16 chains of a cut listing and then some. */
-const MAX_SELECTIONS = 64;
+/** Selections kept per region: every listing of a collection, its 16 chains and their parents. */
+const MAX_SELECTIONS = 128;
 
 const everything = () => () => true;
 
@@ -179,26 +179,51 @@ class ByteWriter {
   }
 }
 
-/** The request's `Action` is part of the key: each action has its own selections. */
+/**
+ * The resources a request selects, whatever page it asks for. A request with filters narrows the
+ * selection of the same request without its last filter (cached too), so the 16 chains of a cut
+ * listing each scan their listing's selection, not the whole region. The request's `Action` is
+ * part of every key.
+ */
 function selectResources(spec: Listing<ResourceKind>, region: RegionState, params: URLSearchParams) {
-  const all = spec.resources(region);
   const unpaged = new URLSearchParams(params);
   unpaged.delete('MaxResults');
   unpaged.delete('NextToken');
-  const key = unpaged.toString();
+  return select(spec, region, unpaged);
+}
+
+function select(
+  spec: Listing<ResourceKind>,
+  region: RegionState,
+  request: URLSearchParams,
+): readonly Resources[ResourceKind][] {
+  const key = request.toString();
   const cached = region.selections.get(key);
   if (cached !== undefined) return cached as readonly Resources[ResourceKind][];
-  const ids = new Set(readList(params, spec.idParam));
-  const owned = spec.owned(region, params);
-  const filtered = compileFilters(spec.kind, params);
-  const isSelected = (r: Resources[ResourceKind]) =>
-    (ids.size === 0 || ids.has(r.id)) && owned(r) && filtered(r);
-  const items = all.filter(isSelected);
+  let last = 0;
+  while (request.has(`Filter.${last + 1}.Name`)) last++;
+  let items: Resources[ResourceKind][];
+  if (last === 0) {
+    const ids = new Set(readList(request, spec.idParam));
+    const owned = spec.owned(region, request);
+    items = spec.resources(region).filter((r) => (ids.size === 0 || ids.has(r.id)) && owned(r));
+  } else {
+    const test = compileFilter(spec.kind, request, last);
+    items = select(spec, region, withoutFilter(request, last)).filter(test);
+  }
   if (region.selections.size >= MAX_SELECTIONS) {
     region.selections.delete(region.selections.keys().next().value!);
   }
   region.selections.set(key, items);
   return items;
+}
+
+function withoutFilter(request: URLSearchParams, n: number): URLSearchParams {
+  const rest = new URLSearchParams();
+  for (const [name, value] of request) {
+    if (!name.startsWith(`Filter.${n}.`)) rest.append(name, value);
+  }
+  return rest;
 }
 
 function indexDevices(region: RegionState): Map<string, Array<readonly [string, string]>> {
