@@ -14,8 +14,8 @@ import {
 import type { UnmanagedMode } from '../app/ports.js';
 import { isManagedBy, type Snapshot, TAG, type UnmanagedCount } from '../core/model.js';
 import { mapSnapshot } from './ec2-mappers.js';
-import { listSplit } from './split-listing.js';
-import { createStringPool } from './string-pool.js';
+import { listSplit, type PageSink } from './split-listing.js';
+import { createStringPool, type StringPool } from './string-pool.js';
 
 export interface SnapshotListingOptions {
   readonly account: string;
@@ -49,8 +49,12 @@ export async function listSnapshots(
   // Each listing's snapshots are kept apart until it is done, so a listing that must start over
   // forgets only its own.
   const listOne = async (base: readonly Filter[]) => {
-    const own: Snapshot[] = [];
-    const others = { count: 0, fullSizeBytes: 0 };
+    const sink = createSnapshotSink({
+      account: options.account,
+      policyIds,
+      pool,
+      onPage: (own) => options.onPage?.(kept.length + own),
+    });
     await listSplit(
       {
         operation: 'DescribeSnapshots',
@@ -64,33 +68,59 @@ export async function listSnapshots(
         itemsOf: (page) => page.Snapshots ?? [],
         idOf: (item: SdkSnapshot) => item.SnapshotId,
       },
-      {
-        add: (items) => {
-          for (const item of items) {
-            const snapshot = mapSnapshot(item, pool);
-            if (snapshot === undefined) continue;
-            // A filter AWS applied already; checked again because moto and proxies may not have.
-            if (isManagedBy(snapshot, policyIds)) own.push(snapshot);
-            else if (snapshot.ownerId === options.account) {
-              others.count += 1;
-              others.fullSizeBytes += snapshot.fullSizeBytes ?? 0;
-            }
-          }
-          options.onPage?.(kept.length + own.length);
-        },
-        clear: () => {
-          own.length = 0;
-          others.count = 0;
-          others.fullSizeBytes = 0;
-        },
-      },
+      sink,
     );
-    for (const snapshot of own) kept.push(snapshot);
-    counted.count += others.count;
-    counted.fullSizeBytes += others.fullSizeBytes;
+    for (const snapshot of sink.own) kept.push(snapshot);
+    counted.count += sink.others.count;
+    counted.fullSizeBytes += sink.others.fullSizeBytes;
   };
   await Promise.all(listingFilters(options).map(listOne));
   return options.unmanaged === 'count' ? { snapshots: kept, unmanaged: counted } : { snapshots: kept };
+}
+
+/** Where the pages of one snapshot listing go: ours kept, the account's others counted. */
+export interface SnapshotSink extends PageSink<SdkSnapshot> {
+  readonly own: Snapshot[];
+  readonly others: { count: number; fullSizeBytes: number };
+}
+
+/**
+ * Maps each page as it arrives (repeated strings through `pool`) and keeps the snapshots of
+ * `policyIds` — the filter AWS applied already, checked again because moto and proxies may not
+ * have; the account's other snapshots are only counted.
+ *
+ * @example const sink = createSnapshotSink({ account, policyIds: new Set(['daily']), pool: createStringPool() });
+ */
+export function createSnapshotSink(options: {
+  readonly account: string;
+  readonly policyIds: ReadonlySet<string>;
+  readonly pool: StringPool;
+  /** Called after each page with the number kept so far. */
+  readonly onPage?: (kept: number) => void;
+}): SnapshotSink {
+  const own: Snapshot[] = [];
+  const others = { count: 0, fullSizeBytes: 0 };
+  return {
+    own,
+    others,
+    add: (items) => {
+      for (const item of items) {
+        const snapshot = mapSnapshot(item, options.pool);
+        if (snapshot === undefined) continue;
+        if (isManagedBy(snapshot, options.policyIds)) own.push(snapshot);
+        else if (snapshot.ownerId === options.account) {
+          others.count += 1;
+          others.fullSizeBytes += snapshot.fullSizeBytes ?? 0;
+        }
+      }
+      options.onPage?.(own.length);
+    },
+    clear: () => {
+      own.length = 0;
+      others.count = 0;
+      others.fullSizeBytes = 0;
+    },
+  };
 }
 
 /** The listings to run: every owned snapshot (count), or the configured ids, 100 a listing (skip). */
