@@ -55,7 +55,17 @@ function served(inventory: Inventory, options: FakeEc2Options = {}) {
       return fake.handle(request);
     },
   };
-  return { fake, handler, maxInFlight: () => maxInFlight };
+  /** Resolves once no request has been in flight or sent for 20 turns of the event loop in a row. */
+  const quiet = async () => {
+    let seen = -1;
+    for (let calm = 0; calm < 20; ) {
+      await new Promise((resolve) => setImmediate(resolve));
+      const sent = fake.calls.length;
+      calm = sent === seen && inFlight === 0 ? calm + 1 : 0;
+      seen = sent;
+    }
+  };
+  return { fake, handler, maxInFlight: () => maxInFlight, quiet };
 }
 
 function clientsFor(handler: ReturnType<typeof fakeEc2Handler> | ReturnType<typeof served>['handler']) {
@@ -274,6 +284,25 @@ describe('collectInventory: instances and failures', () => {
       expect(failure).toMatchObject({ operation: action, code: 'UnauthorizedOperation' });
     },
   );
+});
+
+describe('collectInventory: a listing that fails', () => {
+  it('stops the other listings from asking for more pages', async () => {
+    // Prepare: 40,000 snapshots would take 1 + 16 × 3 pages
+    const snapshots = Array.from({ length: 40_000 }, (_, n) => snapshot(n));
+    const { fake, handler, quiet } = served(estate(snapshots), {
+      errorsFor: { DescribeVolumes: { code: 'UnauthorizedOperation', status: 403 } },
+    });
+
+    // Act
+    const failure = await collect(handler).catch((e: unknown) => e);
+    await quiet();
+
+    // Assess
+    expect(failure).toMatchObject({ operation: 'DescribeVolumes' });
+    expect(fake.counts().DescribeSnapshots).toBeGreaterThanOrEqual(1);
+    expect(fake.counts().DescribeSnapshots).toBeLessThanOrEqual(17);
+  });
 });
 
 describe('listEnabledRegions', () => {

@@ -53,24 +53,39 @@ export interface CollectOptions {
 export async function collectInventory(clients: AwsClients, options: CollectOptions): Promise<Inventory> {
   const { ec2 } = clients;
   const report = progressReporter(options);
+  // When one listing the plan cannot do without fails, the others stop asking for pages: at
+  // scale they would otherwise page on for a minute after the collection has failed.
+  const failed = new AbortController();
+  const required = <T>(listing: Promise<T>): Promise<T> =>
+    listing.catch((error: unknown) => {
+      failed.abort();
+      throw error;
+    });
+  const { signal } = failed;
   const [instances, volumes, listed, images, locked, groups] = await Promise.all([
-    collectPages(
-      'DescribeInstances',
-      paginateDescribeInstances(
-        { client: ec2 },
-        { MaxResults: 1000, Filters: [{ Name: 'instance-state-name', Values: [...LIVE_INSTANCE_STATES] }] },
+    required(
+      collectPages(
+        'DescribeInstances',
+        paginateDescribeInstances(
+          { client: ec2 },
+          { MaxResults: 1000, Filters: [{ Name: 'instance-state-name', Values: [...LIVE_INSTANCE_STATES] }] },
+        ),
+        (page) => (page.Reservations ?? []).flatMap((r) => r.Instances ?? []),
+        mapInstance,
+        report('instances'),
+        signal,
       ),
-      (page) => (page.Reservations ?? []).flatMap((r) => r.Instances ?? []),
-      mapInstance,
-      report('instances'),
     ),
-    listVolumes(clients, report('volumes')),
-    listSnapshots(ec2, {
-      account: options.account,
-      policyIds: options.policyIds,
-      unmanaged: options.unmanaged ?? 'skip',
-      onPage: report('snapshots'),
-    }),
+    required(listVolumes(clients, report('volumes'), signal)),
+    required(
+      listSnapshots(ec2, {
+        account: options.account,
+        policyIds: options.policyIds,
+        unmanaged: options.unmanaged ?? 'skip',
+        onPage: report('snapshots'),
+        signal,
+      }),
+    ),
     listImages(ec2, report('images')),
     listLockedSnapshotIds(ec2, report('locked-snapshots')),
     options.resolveAsgs ? collectAsgMembership(clients, report('auto-scaling-groups')) : undefined,
@@ -92,7 +107,11 @@ export async function collectInventory(clients: AwsClients, options: CollectOpti
 }
 
 /** Volumes, 500 a page, cut into chains by id when there is more than one page. */
-async function listVolumes(clients: AwsClients, onPage: (count: number) => void): Promise<Volume[]> {
+async function listVolumes(
+  clients: AwsClients,
+  onPage: (count: number) => void,
+  signal: AbortSignal,
+): Promise<Volume[]> {
   const volumes: Volume[] = [];
   await listSplit(
     {
@@ -119,6 +138,7 @@ async function listVolumes(clients: AwsClients, onPage: (count: number) => void)
         volumes.length = 0;
       },
     },
+    signal,
   );
   return volumes;
 }

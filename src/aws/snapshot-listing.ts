@@ -23,6 +23,8 @@ export interface SnapshotListingOptions {
   readonly unmanaged: UnmanagedMode;
   /** Called after each page with the number of snapshots kept so far. */
   readonly onPage?: (count: number) => void;
+  /** Aborted when the collection failed elsewhere: ask for no further page. */
+  readonly signal?: AbortSignal;
 }
 
 export interface ListedSnapshots {
@@ -69,6 +71,7 @@ export async function listSnapshots(
         idOf: (item: SdkSnapshot) => item.SnapshotId,
       },
       sink,
+      options.signal,
     );
     for (const snapshot of sink.own) kept.push(snapshot);
     counted.count += sink.others.count;

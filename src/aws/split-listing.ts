@@ -42,7 +42,8 @@ const MAX_FILTER_VALUES = 200;
 
 /**
  * Lists everything `listing` holds into `sink`: the first page whole; when there is more, 16
- * chains side by side. Throws an `AwsCallError` naming the operation when a page fails.
+ * chains side by side. Throws an `AwsCallError` naming the operation when a page fails. Once
+ * `signal` is aborted (another listing of the collection failed), no further page is asked for.
  *
  * @example
  * const outcome = await listSplit(snapshotListing, { add: (items) => out.push(...items), clear: () => (out.length = 0) });
@@ -50,7 +51,9 @@ const MAX_FILTER_VALUES = 200;
 export async function listSplit<Page extends { NextToken?: string | undefined }, Item>(
   listing: SplitListing<Page, Item>,
   sink: PageSink<Item>,
+  signal?: AbortSignal,
 ): Promise<SplitOutcome> {
+  const stopped = () => signal?.aborted === true;
   try {
     const first = await firstPage(listing.pages([]));
     if (first === undefined) return 'single';
@@ -58,11 +61,16 @@ export async function listSplit<Page extends { NextToken?: string | undefined },
       sink.add(listing.itemsOf(first));
       return 'single';
     }
+    if (stopped()) return 'split';
     const sample = new Set(idsOf(listing, listing.itemsOf(first)));
-    const strays = await listChains(listing, sink, sample);
+    const strays = await listChains(listing, sink, sample, signal);
+    if (stopped()) return 'split';
     if (strays === 0 && (sample.size === 0 || !(await anyListed(listing, [...sample])))) return 'split';
     sink.clear();
-    for await (const page of listing.pages([])) sink.add(listing.itemsOf(page));
+    for await (const page of listing.pages([])) {
+      sink.add(listing.itemsOf(page));
+      if (stopped()) break;
+    }
     return 'whole';
   } catch (error) {
     throw toAwsCallError(listing.operation, error);
@@ -77,12 +85,14 @@ async function firstPage<Page>(pages: AsyncIterable<Page>): Promise<Page | undef
 
 /**
  * The 16 chains, side by side. Crosses each item off `sample`; returns how many items did not
- * carry their chain's prefix. The first failure stops the other chains after their current page.
+ * carry their chain's prefix. The first failure (or `signal`) stops the other chains after their
+ * current page.
  */
 async function listChains<Page extends { NextToken?: string | undefined }, Item>(
   listing: SplitListing<Page, Item>,
   sink: PageSink<Item>,
   sample: Set<string>,
+  signal: AbortSignal | undefined,
 ): Promise<number> {
   let strays = 0;
   let failed = false;
@@ -95,7 +105,7 @@ async function listChains<Page extends { NextToken?: string | undefined }, Item>
         else strays++;
       }
       sink.add(items);
-      if (failed) return;
+      if (failed || signal?.aborted === true) return;
     }
   };
   const outcomes = await Promise.allSettled(
