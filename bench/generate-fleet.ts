@@ -256,7 +256,7 @@ function makeImages(snapshots: readonly Snapshot[], random: () => number): Image
 }
 
 /** Hex id digits derived from a counter (scrambled so ids do not sort like creation order). */
-function hex(n: number, width: number): string {
+export function hex(n: number, width: number): string {
   const scrambled = (Math.imul(n + 1, 0x9e3779b1) >>> 0).toString(16).padStart(8, '0');
   return (scrambled + n.toString(16).padStart(width - 8, '0')).slice(0, width);
 }

@@ -1,8 +1,9 @@
 /**
  * `npm run bench`: the planner bench (issue 2), then the API benches of issue 3 — calls of one
- * run against moto (a), apply throughput under EC2-shaped buckets (b), collection at fleet scale
- * in process (c) — then report and forecast at scale (issue 9), one after the other, each printed
- * as it ends, then a summary of every target.
+ * run against moto (a), apply throughput under EC2-shaped buckets (b) — P5, collection at fleet
+ * scale under the Describe bucket (issue 10, `collect-scale`), report and forecast at scale
+ * (issue 9) and P4, work per worker invocation (issue 6) — one after the other, each printed as it
+ * ends, then a summary of every target.
  *
  * `npm run bench -- plan api-calls` runs only the named benches. Exit code 1 when a bench could
  * not run; a missed target is reported as MISS, not as a failure of the command.

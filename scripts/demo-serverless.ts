@@ -20,6 +20,7 @@ import {
   readNotifications,
 } from '../test/support/deployment.js';
 import { MEMBER_ROLE, seedWebFleet, webPolicy } from '../test/support/member-accounts.js';
+import { startFaultProxy } from '../test/support/fault-proxy.js';
 import { startMoto } from '../test/support/moto.js';
 
 // The lockfile pins SDK versions that run on Node 20; their "Node 22 needed" notice is noise here.
@@ -31,6 +32,8 @@ const say = (text: string) => process.stdout.write(`${text}\n`);
 
 async function demo(): Promise<void> {
   const moto = await startMoto();
+  // Everything goes through the proxy, which answers DescribeLockedSnapshots (moto does not).
+  const proxy = await startFaultProxy({ target: moto.endpoint });
   const dir = mkdtempSync(join(tmpdir(), 'ebs-snapper-demo-serverless-'));
   try {
     say(`\n\u001b[1m— The deployed path, against a local AWS (moto) at ${moto.endpoint} —\u001b[0m`);
@@ -39,7 +42,7 @@ async function demo(): Promise<void> {
     say(
       `Two web servers in each of ${ACCOUNTS.length} accounts × ${REGIONS.length} regions (${ACCOUNTS.join(', ')} × ${REGIONS.join(', ')})`,
     );
-    const deployment = await createDeployment(moto.endpoint);
+    const deployment = await createDeployment(proxy.endpoint);
     say(`Table ${deployment.table}, work queue with a dead-letter queue, topic ${deployment.topicArn}`);
     const notify = `  notify: {sns_topic_arn: "${deployment.topicArn}", on: [failure, summary]}\n`;
     const policy = webPolicy(ACCOUNTS, REGIONS, notify);
@@ -64,7 +67,7 @@ async function demo(): Promise<void> {
       `worker: ${invocations.length} invocations, ${invocations.filter((r) => r.batchItemFailures.length > 0).length} messages to retry`,
     );
 
-    const { dynamo } = createDeployedClients({ region: deployment.region, endpoint: moto.endpoint });
+    const { dynamo } = createDeployedClients({ region: deployment.region, endpoint: proxy.endpoint });
     const runId = String(lines.find((l) => typeof l.run_id === 'string')?.run_id);
     say(`\nRun records of ${runId} (table ${deployment.table}):`);
     for (const r of await createRunRecordStore(dynamo, deployment.table).list(runId)) {
@@ -79,6 +82,7 @@ async function demo(): Promise<void> {
     say(`\nA JSON log line:\n  ${JSON.stringify(lines.find((l) => l.message === 'target done'))}`);
     say(`\nAn EMF metric line:\n  ${JSON.stringify(lines.find((l) => '_aws' in l))}`);
   } finally {
+    await proxy.stop();
     await moto.stop();
     rmSync(dir, { recursive: true, force: true });
     say('\nmoto stopped.');

@@ -9,14 +9,28 @@ export const PAGE_SIZES = {
   DescribeVolumes: 500,
   DescribeSnapshots: 1000,
   DescribeImages: 1000,
+  DescribeLockedSnapshots: 1000,
 } as const;
+
+/** Archived snapshots asked about per DescribeSnapshotTierStatus call (EC2's 200 filter values). */
+export const TIER_STATUS_IDS_PER_CALL = 200;
+
+/** The minimum of {@link minimumInventoryCalls}, in SPEC §8's terms. */
+export const MINIMUM_IN_SPEC_TERMS =
+  '⌈instances/1000⌉ + ⌈volumes/500⌉ + ⌈snapshots of the configured policies/1000⌉ + ⌈images/1000⌉ + ' +
+  '⌈locked snapshots/1000⌉ + ⌈archived snapshots/200⌉ (an empty listing costs 1 call; no tier-status call without archived snapshots)';
 
 /** How many of each resource the listings return. */
 export interface ListedCounts {
   readonly instances: number;
   readonly volumes: number;
+  /** The snapshots of the configured policies: the only ones collection asks for. */
   readonly snapshots: number;
   readonly images: number;
+  /** Snapshots under a lock in force. Default 0. */
+  readonly locked?: number;
+  /** Archived snapshots among `snapshots`. Default 0. */
+  readonly archived?: number;
 }
 
 /** Calls per action; a missing action counts as zero. */
@@ -36,15 +50,19 @@ export function pagesFor(count: number, pageSize: number): number {
  * The minimum inventory calls per Describe action.
  *
  * @example minimumInventoryCalls({ instances: 200, volumes: 600, snapshots: 1800, images: 0 })
- * // { DescribeInstances: 1, DescribeVolumes: 2, DescribeSnapshots: 2, DescribeImages: 1 }
+ * // { DescribeInstances: 1, DescribeVolumes: 2, DescribeSnapshots: 2, DescribeImages: 1, DescribeLockedSnapshots: 1 }
  */
 export function minimumInventoryCalls(listed: ListedCounts): Record<string, number> {
-  return {
+  const calls: Record<string, number> = {
     DescribeInstances: pagesFor(listed.instances, PAGE_SIZES.DescribeInstances),
     DescribeVolumes: pagesFor(listed.volumes, PAGE_SIZES.DescribeVolumes),
     DescribeSnapshots: pagesFor(listed.snapshots, PAGE_SIZES.DescribeSnapshots),
     DescribeImages: pagesFor(listed.images, PAGE_SIZES.DescribeImages),
+    DescribeLockedSnapshots: pagesFor(listed.locked ?? 0, PAGE_SIZES.DescribeLockedSnapshots),
   };
+  const archived = listed.archived ?? 0;
+  if (archived > 0) calls.DescribeSnapshotTierStatus = Math.ceil(archived / TIER_STATUS_IDS_PER_CALL);
+  return calls;
 }
 
 /**

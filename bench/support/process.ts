@@ -48,16 +48,20 @@ export function runStandalone(bench: BenchDefinition): void {
 }
 
 /**
- * Run `file` (a bench module) in a fresh Node process with {@link CHILD_FLAG}; it prints its
- * figures as JSON on the last line of stdout. stderr passes through.
+ * Run `file` (a bench module) in a fresh Node process with {@link CHILD_FLAG} and `args`; it
+ * prints its figures as JSON on the last line of stdout. stderr passes through.
  *
  * @example const figures = await runInChild(fileURLToPath(import.meta.url), ['--max-old-space-size=4096']);
  */
-export function runInChild(file: string, nodeOptions: readonly string[] = []): Promise<Figures> {
-  const args = [...nodeOptions, '--import', 'tsx', file, CHILD_FLAG];
+export function runInChild(
+  file: string,
+  nodeOptions: readonly string[] = [],
+  args: readonly string[] = [],
+): Promise<Figures> {
+  const argv = [...nodeOptions, '--import', 'tsx', file, CHILD_FLAG, ...args];
   return new Promise((resolve, reject) => {
     // `--import tsx` resolves from the working directory: the repository's, whatever ours is.
-    const child = spawn(process.execPath, args, { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, argv, { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     child.stdout.on('data', (chunk: Buffer) => {
       out += chunk.toString();

@@ -31,3 +31,13 @@ export function allowedCalls(groups: readonly number[], bucket: BucketShape, sec
     0,
   );
 }
+
+/**
+ * Seconds the calls take at best when every action has its own bucket and all run at once (the
+ * listings of a collection): the slowest bucket decides.
+ *
+ * @example floorSeconds({ DescribeSnapshots: 1100, DescribeVolumes: 60 }, { capacity: 100, refillPerSecond: 20 }) // 50
+ */
+export function floorSeconds(calls: Readonly<Record<string, number>>, bucket: BucketShape): number {
+  return Math.max(0, ...Object.values(calls).map((n) => idealSeconds([n], bucket)));
+}

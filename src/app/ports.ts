@@ -41,7 +41,14 @@ export class PortError extends EbsSnapperError {
 export interface CollectProgress {
   readonly account: string;
   readonly region: string;
-  readonly resource: 'instances' | 'volumes' | 'snapshots' | 'images' | 'auto-scaling-groups';
+  readonly resource:
+    | 'instances'
+    | 'volumes'
+    | 'snapshots'
+    | 'images'
+    | 'auto-scaling-groups'
+    | 'locked-snapshots'
+    | 'archive-tier';
   /** Items seen so far for this resource. */
   readonly count: number;
 }
@@ -70,12 +77,35 @@ export interface CreatedSnapshot {
   readonly volumeId: VolumeId;
 }
 
+/** What to do about the snapshots no configured policy owns. */
+export const UNMANAGED_MODES = ['skip', 'count'] as const;
+export type UnmanagedMode = (typeof UNMANAGED_MODES)[number];
+
+/** What collection lists (SPEC §8): only what the plan needs. */
+export interface CollectInventoryOptions {
+  /**
+   * The configured policy ids: only snapshots tagged `ebs-snapper:policy` with one of them are
+   * listed, since the planner decides nothing about the others (they would only be kept).
+   */
+  readonly policyIds: readonly string[];
+  /**
+   * `skip` (default; plan and run): the other snapshots are never asked for. `count` (reports):
+   * the account's other snapshots are paged too and only counted (`Inventory.unmanaged`).
+   */
+  readonly unmanaged?: UnmanagedMode;
+  readonly onProgress?: (p: CollectProgress) => void;
+}
+
 /** The EC2 side of one account × region. */
 export interface Ec2Port {
   readonly account: string;
   readonly region: string;
-  /** Instances, volumes, snapshots (owned by the account), images (owned by the account), ASG membership. */
-  collectInventory(options?: { onProgress?: (p: CollectProgress) => void }): Promise<Inventory>;
+  /**
+   * Instances, volumes, the snapshots of the given policies (owned by the account), images (owned
+   * by the account), locked snapshots and when archived ones reached the archive. A listing that
+   * only delete safety needs and that could not be read is an `Inventory.gaps` entry, not a throw.
+   */
+  collectInventory(options: CollectInventoryOptions): Promise<Inventory>;
   createSnapshot(request: CreateSnapshotRequest): Promise<CreatedSnapshot>;
   createSnapshots(request: CreateSnapshotsRequest): Promise<readonly CreatedSnapshot[]>;
   deleteSnapshot(id: SnapshotId): Promise<void>;

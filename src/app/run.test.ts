@@ -154,6 +154,29 @@ describe('runTarget', () => {
   });
 });
 
+describe('planTarget', () => {
+  it('asks only for the configured policies’ snapshots: another policy’s and hand-made ones never reach the plan', async () => {
+    // Prepare
+    const inventory = fleet()
+      .instance('web-1', { tags: { Role: 'web' } })
+      .volume({ id: 'vol-a' })
+      .snapshots(series('daily', daily(2, { from: NOW - DAY })))
+      .snapshots(series('retired', daily(2, { from: NOW - DAY })))
+      .snapshot({ startTime: NOW - DAY, volumeId: 'vol-a' })
+      .build();
+    const ec2 = new InMemoryEc2(inventory);
+
+    // Act
+    const { plan } = await planTarget(ec2, config, { now: NOW, runId: RUN });
+
+    // Assess
+    expect(ec2.calls[0]?.request).toMatchObject({ policyIds: ['daily'] });
+    const judged = plan.actions.flatMap((a) => ('snapshotId' in a ? [a.snapshotId] : []));
+    expect(judged.sort()).toEqual(inventory.snapshots.slice(0, 2).map((s) => s.id));
+    expect(plan.warnings.map((w) => w.code)).not.toContain('plan.unknown-policy');
+  });
+});
+
 describe('summarizeResults and hasFailures', () => {
   it('counts each outcome, and a failed action fails the run', () => {
     // Prepare

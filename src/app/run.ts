@@ -10,7 +10,7 @@ import type { Config, GuardLimit } from '../core/policy/types.js';
 import { type ApplyOptions, type ApplyProgress, applyPlan, sleepFor } from './apply.js';
 import { STOP_POLL_MS } from './apply-stops.js';
 import { withLock } from './lock.js';
-import type { CollectProgress, Ec2Port } from './ports.js';
+import type { CollectProgress, Ec2Port, UnmanagedMode } from './ports.js';
 import type { ActionResult, RunReport, RunSummary, RunTimings } from './results.js';
 import { finishCrashedRuns } from './workflows/finish-crashed.js';
 
@@ -21,6 +21,8 @@ export interface PlanTargetOptions {
   /** `--max-deletes`: overrides `settings.guard.max_deletes` as a count. */
   readonly maxDeletes?: number;
   readonly onProgress?: (event: CollectProgress) => void;
+  /** `count` when the inventory is saved for reports: the other snapshots are counted too. */
+  readonly unmanaged?: UnmanagedMode;
 }
 
 export interface RunTargetOptions extends Omit<PlanTargetOptions, 'onProgress'> {
@@ -51,7 +53,8 @@ export interface RunTargetOptions extends Omit<PlanTargetOptions, 'onProgress'> 
 }
 
 /**
- * Collect the inventory of the port's account × region and plan it.
+ * Collect the inventory of the port's account × region (the snapshots of the configured policies
+ * only: nothing else changes the plan) and plan it.
  *
  * @example const { plan } = await planTarget(ec2, config, { now: Date.now(), runId: newRunId(Date.now()) });
  */
@@ -62,9 +65,11 @@ export async function planTarget(
 ): Promise<{ inventory: Inventory; plan: Plan; timings: Pick<RunTimings, 'collectMs' | 'planMs'> }> {
   const clock = performance.now.bind(performance);
   const collectStart = clock();
-  const inventory = await ec2.collectInventory(
-    options.onProgress === undefined ? {} : { onProgress: options.onProgress },
-  );
+  const inventory = await ec2.collectInventory({
+    policyIds: config.policies.map((p) => p.id),
+    ...(options.unmanaged === undefined ? {} : { unmanaged: options.unmanaged }),
+    ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
+  });
   const planStart = clock();
   const guard: GuardLimit | undefined =
     options.maxDeletes === undefined

@@ -1,21 +1,25 @@
 /**
- * The inventory of one account × region in ⌈instances/1000⌉ + ⌈volumes/500⌉ + ⌈snapshots/1000⌉ +
- * ⌈images/1000⌉ paged calls (SPEC §8): the four listings run concurrently, each through the SDK's
- * paginator at its largest page size, never one call per volume.
+ * The inventory of one account × region (SPEC §8), every listing at its largest page size and
+ * all side by side under the Describe buckets, pages mapped as they arrive: instances (not
+ * terminated), volumes and the snapshots of the configured policies (each cut into 16 chains when
+ * it has more than one page, split-listing.ts), the account's images and snapshot locks, then —
+ * only when some listed snapshot is archived — when those reached the archive tier.
  */
 import { paginateDescribeAutoScalingGroups } from '@aws-sdk/client-auto-scaling';
 import {
-  paginateDescribeImages,
   paginateDescribeInstances,
-  paginateDescribeSnapshots,
   paginateDescribeVolumes,
+  type Volume as SdkVolume,
 } from '@aws-sdk/client-ec2';
-import type { CollectProgress } from '../app/ports.js';
-import type { Instance, Inventory } from '../core/model.js';
+import type { CollectProgress, UnmanagedMode } from '../app/ports.js';
+import type { Instance, Inventory, InventoryGap, Snapshot, Volume } from '../core/model.js';
 import type { AwsClients } from './clients.js';
-import { mapImage, mapInstance, mapSnapshot, mapVolume } from './ec2-mappers.js';
+import { mapInstance, mapVolume } from './ec2-mappers.js';
 import { toAwsCallError } from './errors.js';
 import { collectPages } from './paging.js';
+import { type Listed, listArchivedTimes, listImages, listLockedSnapshotIds } from './safety-listings.js';
+import { listSnapshots } from './snapshot-listing.js';
+import { listSplit } from './split-listing.js';
 
 /** Terminated instances have no volumes; asking EC2 to leave them out saves pages. */
 export const LIVE_INSTANCE_STATES = ['pending', 'running', 'stopping', 'stopped', 'shutting-down'] as const;
@@ -23,6 +27,10 @@ export const LIVE_INSTANCE_STATES = ['pending', 'running', 'stopping', 'stopped'
 export interface CollectOptions {
   readonly account: string;
   readonly region: string;
+  /** The configured policy ids: only their snapshots are listed (see `CollectInventoryOptions`). */
+  readonly policyIds: readonly string[];
+  /** Default `skip`. */
+  readonly unmanaged?: UnmanagedMode;
   readonly onProgress?: (progress: CollectProgress) => void;
   /**
    * Also ask Auto Scaling which instances belong to which group (DescribeAutoScalingGroups,
@@ -34,58 +42,130 @@ export interface CollectOptions {
 }
 
 /**
- * Collects instances (not terminated), volumes, snapshots owned by the account and images owned
- * by the account. moto ignores `OwnerIds: ['self']`; each snapshot keeps its real `ownerId`, and
- * the planner never touches one whose owner is not the account.
+ * Collects what the planner needs of one account × region. moto ignores `OwnerIds: ['self']`;
+ * each snapshot keeps its real `ownerId`, and the planner never touches one whose owner is not
+ * the account. Throws when instances, volumes or snapshots cannot be listed; a listing only
+ * delete safety needs that fails is an `Inventory.gaps` entry instead.
  *
  * @example
- * const inventory = await collectInventory(clients, { account, region: 'eu-west-1', onProgress: console.error });
+ * const inventory = await collectInventory(clients, { account, region: 'eu-west-1', policyIds: ['web-daily'] });
  */
 export async function collectInventory(clients: AwsClients, options: CollectOptions): Promise<Inventory> {
   const { ec2 } = clients;
   const report = progressReporter(options);
-  const [instances, volumes, snapshots, images, groups] = await Promise.all([
-    collectPages(
-      'DescribeInstances',
-      paginateDescribeInstances(
-        { client: ec2 },
-        { MaxResults: 1000, Filters: [{ Name: 'instance-state-name', Values: [...LIVE_INSTANCE_STATES] }] },
+  // When one listing the plan cannot do without fails, the others stop asking for pages: at
+  // scale they would otherwise page on for a minute after the collection has failed.
+  const failed = new AbortController();
+  const required = <T>(listing: Promise<T>): Promise<T> =>
+    listing.catch((error: unknown) => {
+      failed.abort();
+      throw error;
+    });
+  const { signal } = failed;
+  const [instances, volumes, listed, images, locked, groups] = await Promise.all([
+    required(
+      collectPages(
+        'DescribeInstances',
+        paginateDescribeInstances(
+          { client: ec2 },
+          { MaxResults: 1000, Filters: [{ Name: 'instance-state-name', Values: [...LIVE_INSTANCE_STATES] }] },
+        ),
+        (page) => (page.Reservations ?? []).flatMap((r) => r.Instances ?? []),
+        mapInstance,
+        report('instances'),
+        signal,
       ),
-      (page) => (page.Reservations ?? []).flatMap((r) => r.Instances ?? []),
-      mapInstance,
-      report('instances'),
     ),
-    collectPages(
-      'DescribeVolumes',
-      paginateDescribeVolumes({ client: ec2 }, { MaxResults: 500 }),
-      (page) => page.Volumes ?? [],
-      mapVolume,
-      report('volumes'),
+    required(listVolumes(clients, report('volumes'), signal)),
+    required(
+      listSnapshots(ec2, {
+        account: options.account,
+        policyIds: options.policyIds,
+        unmanaged: options.unmanaged ?? 'skip',
+        onPage: report('snapshots'),
+        signal,
+      }),
     ),
-    collectPages(
-      'DescribeSnapshots',
-      paginateDescribeSnapshots({ client: ec2 }, { OwnerIds: ['self'], MaxResults: 1000 }),
-      (page) => page.Snapshots ?? [],
-      mapSnapshot,
-      report('snapshots'),
-    ),
-    collectPages(
-      'DescribeImages',
-      paginateDescribeImages({ client: ec2 }, { Owners: ['self'], MaxResults: 1000, IncludeDisabled: true }),
-      (page) => page.Images ?? [],
-      mapImage,
-      report('images'),
-    ),
+    listImages(ec2, report('images')),
+    listLockedSnapshotIds(ec2, report('locked-snapshots')),
     options.resolveAsgs ? collectAsgMembership(clients, report('auto-scaling-groups')) : undefined,
   ]);
+  const archived = listed.snapshots.filter((s) => s.storageTier === 'archive').map((s) => s.id);
+  const archivedAt =
+    archived.length === 0 ? undefined : await listArchivedTimes(ec2, archived, report('archive-tier'));
+  const gaps = [images, locked, archivedAt].flatMap(gapOf);
   return {
     account: options.account,
     region: options.region,
     instances: groups ? instances.map((i) => withGroup(i, groups)) : instances,
     volumes,
-    snapshots,
-    images,
+    snapshots: markProtections(listed.snapshots, itemsOf(locked), itemsOf(archivedAt)),
+    images: itemsOf(images) ?? [],
+    ...(gaps.length > 0 && { gaps }),
+    ...(listed.unmanaged !== undefined && { unmanaged: listed.unmanaged }),
   };
+}
+
+/** Volumes, 500 a page, cut into chains by id when there is more than one page. */
+async function listVolumes(
+  clients: AwsClients,
+  onPage: (count: number) => void,
+  signal: AbortSignal,
+): Promise<Volume[]> {
+  const volumes: Volume[] = [];
+  await listSplit(
+    {
+      operation: 'DescribeVolumes',
+      idFilter: 'volume-id',
+      idPrefix: 'vol-',
+      pages: (extra) =>
+        paginateDescribeVolumes(
+          { client: clients.ec2 },
+          { MaxResults: 500, ...(extra.length > 0 && { Filters: [...extra] }) },
+        ),
+      itemsOf: (page) => page.Volumes ?? [],
+      idOf: (item: SdkVolume) => item.VolumeId,
+    },
+    {
+      add: (items) => {
+        for (const item of items) {
+          const volume = mapVolume(item);
+          if (volume !== undefined) volumes.push(volume);
+        }
+        onPage(volumes.length);
+      },
+      clear: () => {
+        volumes.length = 0;
+      },
+    },
+    signal,
+  );
+  return volumes;
+}
+
+const gapOf = (listed: Listed<unknown> | undefined): InventoryGap[] =>
+  listed !== undefined && 'gap' in listed ? [listed.gap] : [];
+
+const itemsOf = <T>(listed: Listed<T> | undefined): T | undefined =>
+  listed !== undefined && 'items' in listed ? listed.items : undefined;
+
+/** Sets `locked` and `archivedAt` on the few snapshots they apply to (the rest are left as they are). */
+function markProtections(
+  snapshots: Snapshot[],
+  locked: ReadonlySet<string> | undefined,
+  archivedAt: ReadonlyMap<string, number> | undefined,
+): Snapshot[] {
+  if ((locked === undefined || locked.size === 0) && (archivedAt === undefined || archivedAt.size === 0)) {
+    return snapshots;
+  }
+  for (let i = 0; i < snapshots.length; i++) {
+    const s = snapshots[i]!;
+    const isLocked = locked?.has(s.id) === true;
+    const at = s.storageTier === 'archive' ? archivedAt?.get(s.id) : undefined;
+    if (!isLocked && at === undefined) continue;
+    snapshots[i] = { ...s, ...(isLocked && { locked: true }), ...(at !== undefined && { archivedAt: at }) };
+  }
+  return snapshots;
 }
 
 function progressReporter(options: CollectOptions) {

@@ -25,15 +25,23 @@ import {
   type Volume,
   volumeId,
 } from '../core/model.js';
+import { NO_POOL, type StringPool } from './string-pool.js';
+
+type Writable<T> = { -readonly [K in keyof T]: T[K] };
 
 /** The tag AWS (and moto) put on every instance an Auto Scaling group launched. */
 export const ASG_TAG = 'aws:autoscaling:groupName';
 
-/** `[{Key, Value}]` → `{Key: Value}`; a missing value is the empty string, as in the console. */
-export function tagsToRecord(tags: readonly Tag[] | undefined): Tags {
+/**
+ * `[{Key, Value}]` → `{Key: Value}`; a missing value is the empty string, as in the console.
+ * Values go through `pool` (keys need none: V8 keeps one copy of every property name).
+ */
+export function tagsToRecord(tags: readonly Tag[] | undefined, pool: StringPool = NO_POOL): Tags {
   const record: Record<string, string> = {};
-  for (const tag of tags ?? []) {
-    if (tag.Key !== undefined) record[tag.Key] = tag.Value ?? '';
+  if (tags === undefined) return record;
+  for (let i = 0; i < tags.length; i++) {
+    const tag = tags[i]!;
+    if (tag.Key !== undefined) record[tag.Key] = pool(tag.Value ?? '');
   }
   return record;
 }
@@ -49,9 +57,8 @@ function isInstanceState(value: string | undefined): value is InstanceState {
   return (INSTANCE_STATES as readonly string[]).includes(value ?? '');
 }
 
-function isSnapshotState(value: string | undefined): value is SnapshotState {
-  return (SNAPSHOT_STATES as readonly string[]).includes(value ?? '');
-}
+/** The state names as constants: mapping to these keeps one copy of each, not one per snapshot. */
+const SNAPSHOT_STATE_OF: ReadonlyMap<string, SnapshotState> = new Map(SNAPSHOT_STATES.map((s) => [s, s]));
 
 export function mapInstance(sdk: SdkInstance): Instance | undefined {
   if (!sdk.InstanceId) return undefined;
@@ -95,21 +102,24 @@ export function mapVolume(sdk: SdkVolume): Volume | undefined {
 /**
  * A snapshot without a known state is mapped as `pending`: pending snapshots are never deleted
  * and never count, which is the safe reading (moto's CreateSnapshots response has no state).
+ * Repeated strings go through `pool`. Fields are set one by one in a fixed order, so every
+ * snapshot of a listing gets the same object shape (a million of them are made per run).
  */
-export function mapSnapshot(sdk: SdkSnapshot): Snapshot | undefined {
+export function mapSnapshot(sdk: SdkSnapshot, pool: StringPool = NO_POOL): Snapshot | undefined {
   if (!sdk.SnapshotId) return undefined;
-  return {
+  const snapshot: Writable<Snapshot> = {
     id: snapshotId(sdk.SnapshotId),
-    ownerId: sdk.OwnerId ?? '',
-    state: isSnapshotState(sdk.State) ? sdk.State : 'pending',
+    ownerId: pool(sdk.OwnerId ?? ''),
+    state: SNAPSHOT_STATE_OF.get(sdk.State ?? '') ?? 'pending',
     startTime: sdk.StartTime?.getTime() ?? 0,
-    tags: tagsToRecord(sdk.Tags),
-    ...(sdk.VolumeId !== undefined && { volumeId: volumeId(sdk.VolumeId) }),
-    ...(sdk.VolumeSize !== undefined && { sizeGiB: sdk.VolumeSize }),
-    ...(sdk.FullSnapshotSizeInBytes !== undefined && { fullSizeBytes: sdk.FullSnapshotSizeInBytes }),
-    ...(sdk.StorageTier === 'archive' && { storageTier: 'archive' as const }),
-    ...(sdk.Description !== undefined && { description: sdk.Description }),
+    tags: tagsToRecord(sdk.Tags, pool),
   };
+  if (sdk.VolumeId !== undefined) snapshot.volumeId = volumeId(pool(sdk.VolumeId));
+  if (sdk.VolumeSize !== undefined) snapshot.sizeGiB = sdk.VolumeSize;
+  if (sdk.FullSnapshotSizeInBytes !== undefined) snapshot.fullSizeBytes = sdk.FullSnapshotSizeInBytes;
+  if (sdk.StorageTier === 'archive') snapshot.storageTier = 'archive';
+  if (sdk.Description !== undefined) snapshot.description = pool(sdk.Description);
+  return snapshot;
 }
 
 export function mapImage(sdk: SdkImage): Image | undefined {

@@ -1,12 +1,19 @@
 import { describe, expect, it } from 'vitest';
+import { daily, fleet, series } from '../../test/support/builders/fleet.js';
+import { DAY, policy } from '../../test/support/builders/policy.js';
+import { createFakeEc2 } from '../../test/support/fake-ec2.js';
 import { type FakeReply, fakeEc2Handler } from '../../test/support/fake-ec2-handler.js';
+import { planTarget } from '../app/run.js';
+import { stoppedDeletes } from '../core/guard.js';
 import { instanceId, snapshotId, volumeId } from '../core/model.js';
+import type { Config } from '../core/policy/types.js';
 import { createAwsClients } from './clients.js';
 import { createEc2Port } from './ec2-port.js';
 import { AwsCallError } from './errors.js';
 
 const account = '123456789012';
 const region = 'us-east-1';
+const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
 
 function portAnswering(respond: (action: string, params: URLSearchParams, call: number) => FakeReply) {
   let call = 0;
@@ -164,5 +171,43 @@ describe('createEc2Port', () => {
       'Filter.2.Value.1': 'web-daily',
     });
     expect(handler.calls).toHaveLength(2);
+  });
+
+  it('plans with DescribeImages refused: the creates go ahead, every delete is held, DescribeImages is named', async () => {
+    // Prepare: a due volume with expired snapshots
+    const now = Date.parse('2024-05-10T12:00:00Z');
+    const inventory = fleet({ account, region })
+      .instance('web-1', { tags: { Role: 'web' } })
+      .volume()
+      .snapshots(series('web', daily(5, { from: now - 2 * DAY })))
+      .build();
+    const fake = createFakeEc2([inventory], {
+      errorsFor: { DescribeImages: { code: 'UnauthorizedOperation', status: 403 } },
+    });
+    const clients = createAwsClients({
+      region,
+      credentials,
+      requestHandler: fake,
+      retry: { random: () => 0 },
+    });
+    const web = policy({
+      id: 'web',
+      select: { instances: { 'tag:Role': 'web' } },
+      every: '1d',
+      retention: { minimum: 1 },
+    });
+    const config: Config = { version: 1, settings: { guard: {}, organization: false }, policies: [web] };
+
+    // Act
+    const { plan } = await planTarget(createEc2Port(clients, { account, region }), config, {
+      now,
+      runId: 'r',
+    });
+
+    // Assess
+    expect(plan.summary).toMatchObject({ create: 1, delete: 0 });
+    expect(plan.actions.filter((a) => a.reason.code === 'guard.unverified')).toHaveLength(4);
+    expect(plan.deletesHeld).toEqual(['images (DescribeImages: UnauthorizedOperation)']);
+    expect(stoppedDeletes(plan)).toBe(true);
   });
 });

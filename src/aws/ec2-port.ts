@@ -49,7 +49,7 @@ export interface Ec2PortOptions {
  *
  * @example
  * const port = createEc2Port(createAwsClients({ region }), { account, region, throttle: new ThrottleRegistry() });
- * const inventory = await port.collectInventory();
+ * const inventory = await port.collectInventory({ policyIds: ['web-daily'] });
  */
 export function createEc2Port(clients: AwsClients, options: Ec2PortOptions): Ec2Port {
   const { account, region, throttle } = options;
@@ -66,8 +66,10 @@ export function createEc2Port(clients: AwsClients, options: Ec2PortOptions): Ec2
       collectInventory(clients, {
         account,
         region,
+        policyIds: collect.policyIds,
+        ...(collect.unmanaged !== undefined && { unmanaged: collect.unmanaged }),
         ...(options.resolveAsgs !== undefined && { resolveAsgs: options.resolveAsgs }),
-        ...(collect?.onProgress !== undefined && { onProgress: collect.onProgress }),
+        ...(collect.onProgress !== undefined && { onProgress: collect.onProgress }),
       }),
     createSnapshot: (request) => createSnapshot(clients.ec2Create, request),
     createSnapshots: (request) => createSnapshots(clients.ec2Create, request),

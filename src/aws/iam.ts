@@ -25,6 +25,9 @@ export const AWS_OPERATIONS = [
       'ec2:DescribeVolumes',
       'ec2:DescribeSnapshots',
       'ec2:DescribeImages',
+      // Delete safety: locked snapshots are kept, archived ones until their 90 days have passed.
+      'ec2:DescribeLockedSnapshots',
+      'ec2:DescribeSnapshotTierStatus',
       'autoscaling:DescribeAutoScalingGroups',
     ],
   },

@@ -5,7 +5,8 @@ import { toAwsCallError } from './errors.js';
 
 /**
  * Reads every page of `pages`, keeps what `map` returns for each item, and calls `onPage` with the
- * running count after each page. A failure becomes an `AwsCallError` naming `operation`.
+ * running count after each page. A failure becomes an `AwsCallError` naming `operation`. Once
+ * `signal` is aborted, no further page is asked for.
  *
  * @example
  * const volumes = await collectPages('DescribeVolumes', paginateDescribeVolumes({ client }, { MaxResults: 500 }),
@@ -17,6 +18,7 @@ export async function collectPages<Page, Item, Mapped>(
   itemsOf: (page: Page) => readonly Item[],
   map: (item: Item) => Mapped | undefined,
   onPage: (count: number) => void = () => {},
+  signal?: AbortSignal,
 ): Promise<Mapped[]> {
   const out: Mapped[] = [];
   try {
@@ -26,6 +28,7 @@ export async function collectPages<Page, Item, Mapped>(
         if (mapped !== undefined) out.push(mapped);
       }
       onPage(out.length);
+      if (signal?.aborted === true) break;
     }
   } catch (error) {
     throw toAwsCallError(operation, error);

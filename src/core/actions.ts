@@ -30,6 +30,7 @@ export const REASON_CODES = [
   'protected.ami',
   'protected.pending',
   'protected.locked',
+  'protected.archive-minimum',
   'protected.unmanaged',
   'protected.foreign',
   'protected.future',

@@ -27,7 +27,10 @@ describe('saved inventory documents', () => {
       ...sample(),
       gaps: [{ resource: 'images', error: 'DescribeImages: UnauthorizedOperation' }],
     };
-    const two = { ...fleet({ region: 'us-east-1' }).build(), unmanaged: { count: 3, fullSizeBytes: 9e9 } };
+    const two = {
+      ...fleet({ region: 'us-east-1' }).build(),
+      unmanaged: { count: 3, fullSizeBytes: 9e9, unsized: 0, standardBytes: 9e9, archiveBytes: 0 },
+    };
 
     // Act
     const text = [...inventoryDocumentChunks([one, two], NOW)].join('');

@@ -107,6 +107,11 @@ export function validateInventory(value: unknown, path: string, problems: string
   }
   const unmanaged = value.unmanaged;
   if (unmanaged !== undefined)
-    checkShape(unmanaged, { count: number, fullSizeBytes: number }, `${path}.unmanaged`, problems);
+    checkShape(
+      unmanaged,
+      { count: number, fullSizeBytes: number, unsized: number, standardBytes: number, archiveBytes: number },
+      `${path}.unmanaged`,
+      problems,
+    );
   return value as unknown as Inventory;
 }

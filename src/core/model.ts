@@ -132,6 +132,24 @@ export interface Inventory {
   readonly gaps?: readonly InventoryGap[];
   /** The `copy_to` destinations' copies of this region's snapshots; no copy is planned without them. */
   readonly copyDestinations?: readonly CopyDestination[];
+  /**
+   * The account's snapshots that no configured policy owns (no `ebs-snapper:policy` tag, or an
+   * id not in the config), counted but not listed: set only when collection was asked to count
+   * them (reports). The planner ignores it.
+   */
+  readonly unmanaged?: UnmanagedCount;
+}
+
+/** How many snapshots, and how much data, the account holds outside the configured policies. */
+export interface UnmanagedCount {
+  readonly count: number;
+  /** Sum of `FullSnapshotSizeInBytes` where EC2 gives it (an upper bound of what is stored). */
+  readonly fullSizeBytes: number;
+  /** Snapshots without `FullSnapshotSizeInBytes` (their volume size stands in). */
+  readonly unsized: number;
+  /** Upper bounds of what is stored in the standard and the archive tier (report/cost.ts). */
+  readonly standardBytes: number;
+  readonly archiveBytes: number;
 }
 
 /** The tag keys of the ownership contract (SPEC §3). */
@@ -151,3 +169,20 @@ export const TAG = {
 
 /** EC2 allows at most 50 tags per resource. */
 export const MAX_TAGS = 50;
+
+/**
+ * EC2 bills a snapshot moved to the archive tier for at least 90 days there; deleting it earlier
+ * saves nothing, so the planner keeps it until then.
+ */
+export const ARCHIVE_MINIMUM_MS = 90 * 86_400_000;
+
+/**
+ * True when a snapshot belongs to one of the configured policies (its `ebs-snapper:policy` tag):
+ * the only snapshots the planner can decide anything about. Collection lists just these.
+ *
+ * @example isManagedBy(snapshot, new Set(['web-daily'])) // true when tagged web-daily
+ */
+export function isManagedBy(snapshot: Snapshot, policyIds: ReadonlySet<string>): boolean {
+  const policy = snapshot.tags[TAG.policy];
+  return policy !== undefined && policyIds.has(policy);
+}

@@ -2,8 +2,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { applyPlanInMemory } from '../../test/support/builders/apply-in-memory.js';
 import { type Scenario, scenarioArb, shuffled } from '../../test/support/builders/arbitraries.js';
-import type { Plan } from './actions.js';
-import { type Inventory, TAG } from './model.js';
+import type { Plan, PlanAction } from './actions.js';
+import { ARCHIVE_MINIMUM_MS, type Inventory, isManagedBy, TAG } from './model.js';
 import { planSnapshots } from './plan.js';
 import type { Policy } from './policy/types.js';
 
@@ -21,7 +21,7 @@ const plan = (s: Scenario, inventory: Inventory = s.inventory): Plan =>
   });
 
 describe('planSnapshots properties', () => {
-  it('never deletes a snapshot that is not ours, is pending, is locked or backs an AMI', () => {
+  it('never deletes a snapshot that is not ours, is pending, is locked, backs an AMI or has not had its 90 days in the archive', () => {
     fc.assert(
       fc.property(scenarioArb, (scenario) => {
         // Prepare
@@ -41,6 +41,8 @@ describe('planSnapshots properties', () => {
           expect(s.state).not.toBe('pending');
           expect(s.locked).not.toBe(true);
           expect(amiBacked.has(s.id)).toBe(false);
+          if (s.storageTier === 'archive')
+            expect(scenario.now - (s.archivedAt ?? scenario.now)).toBeGreaterThanOrEqual(ARCHIVE_MINIMUM_MS);
         }
       }),
       RUNS,
@@ -126,6 +128,38 @@ describe('planSnapshots properties', () => {
         // Assess
         expect(second.summary.create).toBe(0);
         expect(second.summary.delete).toBe(0);
+      }),
+      RUNS,
+    );
+  });
+});
+
+describe('planning from the listing collection makes (only the snapshots of configured policies)', () => {
+  it('gives the plan of the whole inventory minus the keeps of the snapshots left out, which are all protected.unmanaged or protected.foreign', () => {
+    fc.assert(
+      fc.property(scenarioArb, (scenario) => {
+        // Prepare
+        const { inventory, policies } = scenario;
+        const configured = new Set(policies.map((p) => p.id));
+        const listed = inventory.snapshots.filter((s) => isManagedBy(s, configured));
+        const leftOut = new Set<string>(
+          inventory.snapshots.filter((s) => !listed.includes(s)).map((s) => s.id),
+        );
+        const isLeftOut = (a: PlanAction) => 'snapshotId' in a && leftOut.has(a.snapshotId);
+
+        // Act
+        const whole = plan(scenario);
+        const filtered = plan(scenario, { ...inventory, snapshots: listed });
+
+        // Assess
+        expect(filtered.actions).toEqual(whole.actions.filter((a) => !isLeftOut(a)));
+        for (const a of whole.actions.filter(isLeftOut)) {
+          expect(a.action).toBe('keep');
+          expect(['protected.unmanaged', 'protected.foreign']).toContain(a.reason.code);
+        }
+        expect(filtered.summary).toEqual({ ...whole.summary, keep: whole.summary.keep - leftOut.size });
+        expect(filtered.guard).toEqual(whole.guard);
+        expect(filtered.warnings).toEqual(whole.warnings.filter((w) => w.code !== 'plan.unknown-policy'));
       }),
       RUNS,
     );

@@ -7,6 +7,7 @@
  * actions come out already in their final order, so the plan is never sorted as a whole.
  */
 import type { Plan, PlanAction, Reason } from './actions.js';
+import { archiveHolds } from './archive.js';
 import { type CopyContext, type CopyPlanning, planSeriesCopies, prepareCopies } from './copy-plan.js';
 import { applyGuard, holdDeletes } from './guard.js';
 import type { Inventory, Volume, VolumeId } from './model.js';
@@ -79,8 +80,13 @@ export function planSnapshots(inventory: Inventory, policies: readonly Policy[],
   const nowIso = new Date(options.now).toISOString();
   const warnings: Warning[] = [];
   const byId = uniquePolicies(policies, warnings);
-  const protections = collectProtections(inventory);
-  const table = groupSnapshots(inventory, byId, new Set(protections.ami.keys()));
+  const protections = collectProtections(inventory, options.now);
+  const table = groupSnapshots(
+    inventory,
+    byId,
+    new Set(protections.ami.keys()),
+    new Set(protections.archive.keys()),
+  );
   const context: Context = {
     inventory,
     index: indexInventory(inventory),
@@ -145,7 +151,7 @@ function uniquePolicies(policies: readonly Policy[], warnings: Warning[]): Map<s
   return byId;
 }
 
-function collectProtections(inventory: Inventory): Protections {
+function collectProtections(inventory: Inventory, now: number) {
   const images = new Map<string, string[]>();
   for (const image of inventory.images) {
     for (const id of image.snapshotIds) images.set(id, [...(images.get(id) ?? []), image.id]);
@@ -155,13 +161,16 @@ function collectProtections(inventory: Inventory): Protections {
     // Sorted, so the message does not depend on the order images were listed in.
     ami.set(id, { code: 'protected.ami', message: `referenced by AMI ${imageIds.sort().join(', ')}` });
   }
-  return { ami };
+  return { ami, archive: archiveHolds(inventory.snapshots, now) } satisfies Protections;
 }
 
 function planPolicy(context: Context, policy: Policy, series: PolicySeries): void {
   const { inventory, index, options, warnings } = context;
   const zone = policy.schedule.kind === 'cron' ? policy.schedule.timezone : 'UTC';
-  if (options.copiesOnly === true) return planCopies(context, policy, series, zone);
+  if (options.copiesOnly === true) {
+    planCopies(context, policy, series, zone);
+    return;
+  }
   const selection = compileSelection(policy.select);
   for (const problem of selection.problems)
     warnings.push(warning('plan.selection', `policy ${policy.id}: ${problem}; selects nothing`));

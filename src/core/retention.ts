@@ -110,15 +110,18 @@ function describeExpired(r: Retention): string {
 export interface Protections {
   /** Snapshot id → a reason naming the AMI that references it. */
   readonly ami: ReadonlyMap<string, Reason>;
+  /** Snapshot id → why an archived snapshot stays (its 90 days in the archive have not passed). */
+  readonly archive?: ReadonlyMap<string, Reason>;
 }
 
 /**
  * Judge series `k` of the table, already sorted oldest first: `out[j]` receives the reason for
  * the series' j-th snapshot (a `DELETE_CODES` reason means delete). `orphan`: the volume is gone.
  *
- * AMI-backed and locked snapshots are completed snapshots of the series that cannot go away,
- * so they count toward `minimum` and the calendar tiers like any kept snapshot; their reason is
- * always the protection (`protected.ami`, `protected.locked`). Pending and error snapshots never
+ * AMI-backed, locked and recently archived snapshots are completed snapshots of the series that
+ * stay whatever retention says, so they count toward `minimum` and the calendar tiers like any
+ * kept snapshot; their reason is always the protection (`protected.ami`, `protected.locked`,
+ * `protected.archive-minimum`, in that order). Pending and error snapshots never
  * count: a series is never left with fewer than `minimum` snapshots that actually completed.
  * Snapshots that started after `now` are kept (`protected.future`) and do not count either, so a
  * plan for an earlier time keeps at least what a plan at that time would have kept.
@@ -148,8 +151,7 @@ export function decideRetention(
       out[p - from] = reasons.future;
       continue;
     }
-    const locked = f & FLAG.locked ? reasons.locked : undefined;
-    const protection = f & FLAG.ami ? protections.ami.get(ids[p]!) : locked;
+    const protection = f & PROTECTED ? protectionOf(f, ids[p]!, protections, reasons.locked) : undefined;
     const state = f & FLAG.stateMask;
     if (state !== FLAG.completed) {
       out[p - from] = protection ?? (state === FLAG.error ? reasons.error : reasons.pending);
@@ -163,6 +165,19 @@ export function decideRetention(
     if (t < expireBefore) reason = reasons.orphanExpired;
     out[p - from] = protection ?? reason ?? reasons.expired;
   }
+}
+
+const PROTECTED = FLAG.ami | FLAG.locked | FLAG.archive;
+
+function protectionOf(
+  flags: number,
+  id: string,
+  protections: Protections,
+  locked: Reason,
+): Reason | undefined {
+  if (flags & FLAG.ami) return protections.ami.get(id);
+  if (flags & FLAG.locked) return locked;
+  return protections.archive?.get(id);
 }
 
 /**

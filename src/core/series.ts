@@ -22,6 +22,8 @@ export const FLAG = {
   stateMask: 3,
   locked: 4,
   ami: 8,
+  /** In the archive tier and not yet 90 days there (see `ARCHIVE_MINIMUM_MS`). */
+  archive: 16,
 } as const;
 
 /** One policy's series: source volume id ('' when a snapshot names none) → series number. */
@@ -64,14 +66,18 @@ export interface SeriesTable {
 
 const NO_POLICY: Reason = { code: 'protected.unmanaged', message: 'no ebs-snapper:policy tag' };
 
+const NONE: ReadonlySet<string> = new Set();
+
 /**
  * Group snapshots by series. The source volume is the `ebs-snapper:volume-id` tag when present
- * (copies report a placeholder volume id), else the snapshot's volume id.
+ * (copies report a placeholder volume id), else the snapshot's volume id. `amiSnapshotIds` and
+ * `archiveHeld` (archived less than 90 days) set the `FLAG.ami` and `FLAG.archive` bits.
  */
 export function groupSnapshots(
   inventory: Inventory,
   policies: ReadonlyMap<string, Policy>,
   amiSnapshotIds: ReadonlySet<string>,
+  archiveHeld: ReadonlySet<string> = NONE,
 ): SeriesTable {
   const { account, region, snapshots } = inventory;
   const n = snapshots.length;
@@ -109,7 +115,7 @@ export function groupSnapshots(
     counts[k]!++;
     seriesOf[i] = k;
   }
-  const table = fillSeries(snapshots, seriesOf, counts, amiSnapshotIds);
+  const table = fillSeries(snapshots, seriesOf, counts, amiSnapshotIds, archiveHeld);
   const warnings = [...unknown.keys()]
     .sort()
     .map((id) =>
@@ -142,6 +148,7 @@ function fillSeries(
   seriesOf: Int32Array,
   counts: readonly number[],
   amiSnapshotIds: ReadonlySet<string>,
+  archiveHeld: ReadonlySet<string>,
 ) {
   const bounds = new Int32Array(counts.length + 1);
   for (let k = 0; k < counts.length; k++) bounds[k + 1] = bounds[k]! + counts[k]!;
@@ -154,6 +161,7 @@ function fillSeries(
   const runStarts = new Map<string, number>();
   const flags = new Uint8Array(total);
   const checkAmi = amiSnapshotIds.size > 0;
+  const checkArchive = archiveHeld.size > 0;
   for (let i = 0; i < seriesOf.length; i++) {
     const k = seriesOf[i]!;
     if (k < 0) continue;
@@ -167,7 +175,8 @@ function fillSeries(
     flags[p] =
       stateClass(s.state) |
       (s.locked === true ? FLAG.locked : 0) |
-      (checkAmi && amiSnapshotIds.has(s.id) ? FLAG.ami : 0);
+      (checkAmi && amiSnapshotIds.has(s.id) ? FLAG.ami : 0) |
+      (checkArchive && archiveHeld.has(s.id) ? FLAG.archive : 0);
   }
   return { ids, source, start, scheduled, flags, bounds };
 }

@@ -8,7 +8,7 @@ import {
   totalCalls,
   withoutActions,
 } from '../../bench/support/minimum.js';
-import { allowedCalls, idealSeconds } from '../../bench/support/throughput.js';
+import { allowedCalls, floorSeconds, idealSeconds } from '../../bench/support/throughput.js';
 
 describe('the minimum calls of SPEC §8', () => {
   it('pages each listing at its largest page, and an empty listing still costs one call', () => {
@@ -24,8 +24,23 @@ describe('the minimum calls of SPEC §8', () => {
       DescribeVolumes: 60,
       DescribeSnapshots: 995,
       DescribeImages: 1,
+      DescribeLockedSnapshots: 1,
     });
     expect([pagesFor(1000, 1000), pagesFor(1001, 1000), pagesFor(0, 500)]).toEqual([1, 2, 1]);
+  });
+
+  it('asks about archived snapshots 200 a call, and not at all when there are none', () => {
+    // Prepare
+    const listed = { instances: 1, volumes: 1, snapshots: 5_000, images: 1, locked: 2_500 };
+
+    // Act
+    const none = minimumInventoryCalls(listed);
+    const some = minimumInventoryCalls({ ...listed, archived: 401 });
+
+    // Assess
+    expect(none).not.toHaveProperty('DescribeSnapshotTierStatus');
+    expect(none.DescribeLockedSnapshots).toBe(3);
+    expect(some.DescribeSnapshotTierStatus).toBe(3);
   });
 
   it('adds one call per create and per delete to the inventory', () => {
@@ -41,10 +56,11 @@ describe('the minimum calls of SPEC §8', () => {
       DescribeVolumes: 2,
       DescribeSnapshots: 2,
       DescribeImages: 1,
+      DescribeLockedSnapshots: 1,
       CreateSnapshot: 600,
       DeleteSnapshot: 600,
     });
-    expect(totalCalls(calls)).toBe(1206);
+    expect(totalCalls(calls)).toBe(1207);
     expect(minimumRunCalls(listed, 0, 0)).not.toHaveProperty('CreateSnapshot');
   });
 
@@ -90,5 +106,20 @@ describe('the ideal time under a token bucket', () => {
     // Act / Assess
     expect(allowedCalls([3000, 3000], bucket, 25)).toBe(2700);
     expect(allowedCalls([3000, 500], bucket, 25)).toBe(1850);
+  });
+});
+
+describe('the Describe bucket floor of a collection', () => {
+  it('is the busiest action’s calls less the burst, at the refill rate (each action has its own bucket)', () => {
+    // Prepare
+    const calls = { DescribeSnapshots: 1_009, DescribeVolumes: 65, DescribeInstances: 10 };
+
+    // Act
+    const floor = floorSeconds(calls, { capacity: 100, refillPerSecond: 20 });
+    const withinBurst = floorSeconds({ DescribeVolumes: 60 }, { capacity: 100, refillPerSecond: 20 });
+
+    // Assess
+    expect(floor).toBeCloseTo(45.45, 5);
+    expect(withinBurst).toBe(0);
   });
 });

@@ -1,10 +1,13 @@
-/** Two accounts through AssumeRole (`--role-arn` twice): each account × region planned and run on its own. */
+/**
+ * Two accounts through AssumeRole (`--role-arn` twice): each account × region planned and run on
+ * its own. The CLI goes through the proxy, which answers DescribeLockedSnapshots (moto does not).
+ */
 import { DescribeSnapshotsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { seedDemoFleet } from '../../scripts/demo-fleet.js';
-import { startFaultProxy } from '../support/fault-proxy.js';
-import { type MotoServer, motoClientConfig, startMoto } from '../support/moto.js';
+import { motoClientConfig } from '../support/moto.js';
+import { useMotoBehindProxy } from '../support/use-moto.js';
 import { runCliJson, workDir, writePolicy } from './cli.js';
 import { tagsOf } from './fleet.js';
 
@@ -28,21 +31,14 @@ async function ec2InAccount(endpoint: string, account: string): Promise<EC2Clien
 }
 
 describe('several accounts through AssumeRole', () => {
-  let moto: MotoServer;
-
-  beforeAll(async () => {
-    moto = await startMoto();
-  });
-  afterAll(async () => {
-    await moto.stop();
-  });
+  const t = useMotoBehindProxy();
 
   it('runs every account × region and tags each snapshot in its own account', async () => {
     // Prepare
-    const clients = await Promise.all(ACCOUNTS.map((account) => ec2InAccount(moto.endpoint, account)));
+    const clients = await Promise.all(ACCOUNTS.map((account) => ec2InAccount(t.moto.endpoint, account)));
     await seedDemoFleet(clients[0]!);
     await seedDemoFleet(clients[1]!);
-    const env = { endpoint: moto.endpoint, workDir: workDir() };
+    const env = { endpoint: t.proxy.endpoint, workDir: workDir() };
     const config = writePolicy(
       env.workDir,
       'version: 1\nsettings: {regions: [us-east-1]}\npolicies:\n  - id: web\n    select: {instance_names: ["web-*"]}\n' +
@@ -71,50 +67,42 @@ describe('several accounts through AssumeRole', () => {
   });
 
   it('reports a role that cannot be assumed as one failed account and runs the others', async () => {
-    // Prepare: moto assumes any role, so the proxy refuses the second account's
-    const proxy = await startFaultProxy({
-      target: moto.endpoint,
-      faults: {
-        errorsFor: {
-          AssumeRole: {
-            code: 'AccessDenied',
-            status: 403,
-            message: 'not authorized to perform sts:AssumeRole',
-            when: { RoleArn: roleArn(REFUSED) },
-          },
+    // Prepare: moto assumes any role, so the proxy refuses the third account's
+    t.proxy.configure({
+      errorsFor: {
+        AssumeRole: {
+          code: 'AccessDenied',
+          status: 403,
+          message: 'not authorized to perform sts:AssumeRole',
+          when: { RoleArn: roleArn(REFUSED) },
         },
       },
     });
-    try {
-      await moto.reset();
-      const clients = await Promise.all(ACCOUNTS.map((account) => ec2InAccount(moto.endpoint, account)));
-      await seedDemoFleet(clients[0]!);
-      await seedDemoFleet(clients[1]!);
-      const env = { endpoint: proxy.endpoint, workDir: workDir() };
-      const config = writePolicy(
-        env.workDir,
-        'version: 1\nsettings: {regions: [us-east-1]}\npolicies:\n  - id: web\n    select: {instance_names: ["web-*"]}\n' +
-          '    schedule: {every: 1 day}\n    retention: {minimum: 2}\n',
-      );
-      const roles = [...ACCOUNTS, REFUSED].flatMap((a) => ['--role-arn', roleArn(a)]);
+    const clients = await Promise.all(ACCOUNTS.map((account) => ec2InAccount(t.moto.endpoint, account)));
+    await seedDemoFleet(clients[0]!);
+    await seedDemoFleet(clients[1]!);
+    const env = { endpoint: t.proxy.endpoint, workDir: workDir() };
+    const config = writePolicy(
+      env.workDir,
+      'version: 1\nsettings: {regions: [us-east-1]}\npolicies:\n  - id: web\n    select: {instance_names: ["web-*"]}\n' +
+        '    schedule: {every: 1 day}\n    retention: {minimum: 2}\n',
+    );
+    const roles = [...ACCOUNTS, REFUSED].flatMap((a) => ['--role-arn', roleArn(a)]);
 
-      // Act
-      const result = await runCliJson(['run', '-c', config, ...roles], env);
+    // Act
+    const result = await runCliJson(['run', '-c', config, ...roles], env);
 
-      // Assess
-      expect(result.code).toBe(1);
-      expect(result.json.summary.created).toBe(6);
-      expect(result.json.failures).toEqual([
-        {
-          account: REFUSED,
-          region: null,
-          error: { code: 'AccessDenied', message: expect.stringContaining('AssumeRole') },
-        },
-      ]);
-      expect(result.stderr).toContain(`${REFUSED}/*: Error: AssumeRole failed: AccessDenied`);
-      expect(result.stderr).not.toContain('GetCallerIdentity');
-    } finally {
-      await proxy.stop();
-    }
+    // Assess
+    expect(result.code).toBe(1);
+    expect(result.json.summary.created).toBe(6);
+    expect(result.json.failures).toEqual([
+      {
+        account: REFUSED,
+        region: null,
+        error: { code: 'AccessDenied', message: expect.stringContaining('AssumeRole') },
+      },
+    ]);
+    expect(result.stderr).toContain(`${REFUSED}/*: Error: AssumeRole failed: AccessDenied`);
+    expect(result.stderr).not.toContain('GetCallerIdentity');
   });
 });

@@ -98,6 +98,33 @@ describe('safety, end to end', () => {
     expect(result.stderr + result.stdout).toMatch(/guard/);
   });
 
+  it('DescribeImages refused: snapshots are still taken, nothing is deleted, exit 1 naming DescribeImages', async () => {
+    // Prepare: three old snapshots of one volume, minimum 1 → two deletes wanted, but AMIs cannot be read
+    const config = writePolicy(t.env.workDir, ALL_RUNNING);
+    const [volume] = (await webVolumes(t.ec2, t.fleet)).slice(0, 1);
+    for (let i = 0; i < 3; i++) {
+      await snapshotByHand(t.ec2, volume!, {
+        'ebs-snapper:policy': 'everything',
+        'ebs-snapper:volume-id': volume!,
+      });
+    }
+    t.proxy.configure({ errorsFor: { DescribeImages: { code: 'UnauthorizedOperation', status: 403 } } });
+    const later = new Date(Date.now() + 3 * 86_400_000).toISOString();
+
+    // Act
+    const result = await runCliJson(['run', '-c', config, '--now', later], t.env);
+    const text = await runCli(['plan', '-c', config, '--now', later], t.env);
+
+    // Assess
+    expect(result.code).toBe(1);
+    expect(result.json.summary.created).toBe(6);
+    expect(t.proxy.counts().DeleteSnapshot ?? 0).toBe(0);
+    expect(result.json.actions.filter((a) => a.reason.code === 'guard.unverified')).toHaveLength(2);
+    expect(JSON.stringify(result.json)).toContain('DescribeImages: UnauthorizedOperation');
+    expect(text.code).toBe(1);
+    expect(text.stdout + text.stderr).toMatch(/deletes held .*DescribeImages: UnauthorizedOperation/);
+  });
+
   it('30% injected RequestLimitExceeded still finishes with 0 failures', async () => {
     // Prepare
     const config = writePolicy(t.env.workDir, ALL_RUNNING);

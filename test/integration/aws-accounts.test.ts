@@ -1,34 +1,26 @@
 /**
  * Accounts and regions against moto: STS GetCallerIdentity, AssumeRole into another account,
- * and DescribeRegions.
+ * and DescribeRegions. Collection goes through the proxy, which answers DescribeLockedSnapshots
+ * (moto does not).
  */
 import { CreateVolumeCommand } from '@aws-sdk/client-ec2';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { assumeRoleCredentials, createAwsClients, getAccountId } from '../../src/aws/clients.js';
 import { collectInventory } from '../../src/aws/ec2-inventory.js';
 import { listEnabledRegions } from '../../src/aws/regions.js';
-import { MOTO_ACCOUNT_ID, type MotoServer, startMoto } from '../support/moto.js';
+import { MOTO_ACCOUNT_ID } from '../support/moto.js';
+import { useMotoBehindProxy } from '../support/use-moto.js';
 
 const region = 'eu-west-1';
 const OTHER_ACCOUNT = '111111111111';
 const keys = { accessKeyId: 'test', secretAccessKey: 'test' };
 
 describe('accounts and regions against moto', () => {
-  let moto: MotoServer;
-
-  beforeAll(async () => {
-    moto = await startMoto();
-  });
-  afterAll(async () => {
-    await moto?.stop();
-  });
-  beforeEach(async () => {
-    await moto.reset();
-  });
+  const t = useMotoBehindProxy();
 
   it("tells the credentials' account", async () => {
     // Prepare
-    const clients = createAwsClients({ region, endpoint: moto.endpoint, credentials: keys });
+    const clients = createAwsClients({ region, endpoint: t.proxy.endpoint, credentials: keys });
 
     // Act
     const account = await getAccountId(clients.sts);
@@ -41,20 +33,20 @@ describe('accounts and regions against moto', () => {
     // Prepare
     const credentials = assumeRoleCredentials(`arn:aws:iam::${OTHER_ACCOUNT}:role/x`, {
       region,
-      endpoint: moto.endpoint,
+      endpoint: t.proxy.endpoint,
       masterCredentials: keys,
       sessionName: 'ebs-snapper-test',
     });
-    const other = createAwsClients({ region, endpoint: moto.endpoint, credentials });
-    const home = createAwsClients({ region, endpoint: moto.endpoint, credentials: keys });
+    const other = createAwsClients({ region, endpoint: t.proxy.endpoint, credentials });
+    const home = createAwsClients({ region, endpoint: t.proxy.endpoint, credentials: keys });
     const created = await other.ec2.send(
       new CreateVolumeCommand({ AvailabilityZone: `${region}a`, Size: 1 }),
     );
 
     // Act
     const account = await getAccountId(other.sts);
-    const there = await collectInventory(other, { account, region });
-    const here = await collectInventory(home, { account: MOTO_ACCOUNT_ID, region });
+    const there = await collectInventory(other, { account, region, policyIds: ['p'] });
+    const here = await collectInventory(home, { account: MOTO_ACCOUNT_ID, region, policyIds: ['p'] });
 
     // Assess
     expect(account).toBe(OTHER_ACCOUNT);
@@ -64,7 +56,7 @@ describe('accounts and regions against moto', () => {
 
   it('lists the enabled regions', async () => {
     // Prepare
-    const clients = createAwsClients({ region: 'us-east-1', endpoint: moto.endpoint, credentials: keys });
+    const clients = createAwsClients({ region: 'us-east-1', endpoint: t.proxy.endpoint, credentials: keys });
 
     // Act
     const regions = await listEnabledRegions(clients.ec2);

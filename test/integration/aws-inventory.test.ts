@@ -141,7 +141,11 @@ describe('collectInventory against moto', () => {
     const clients = clientsVia(t.proxy.endpoint);
 
     // Act
-    const inventory = await collectInventory(clients, { account: MOTO_ACCOUNT_ID, region });
+    const inventory = await collectInventory(clients, {
+      account: MOTO_ACCOUNT_ID,
+      region,
+      policyIds: ['p1'],
+    });
 
     // Assess
     const instance = (id: string) => inventory.instances.find((i) => i.id === id);
@@ -177,21 +181,87 @@ describe('collectInventory against moto', () => {
     const image = inventory.images.find((i) => i.id === fleet.imageId);
     // moto's CreateImage snapshots the root volume only (AWS: every EBS volume).
     expect(image?.snapshotIds.length).toBeGreaterThanOrEqual(1);
-    expect(inventory.snapshots.map((s) => s.id)).toEqual(
-      expect.arrayContaining([...(image?.snapshotIds ?? [])]),
-    );
+    // The image's snapshot carries no policy tag: the plan needs the image, not the snapshot.
+    expect(inventory.snapshots.map((s) => s.id)).toEqual([fleet.manualSnapshot]);
+    expect(inventory.gaps).toBeUndefined();
     expect(t.proxy.counts()).toEqual({
       DescribeInstances: 1,
       DescribeVolumes: 1,
       DescribeSnapshots: 1,
       DescribeImages: 1,
+      DescribeLockedSnapshots: 1,
     });
+  });
+
+  it('counts the snapshots of no configured policy when asked to, listing each snapshot once', async () => {
+    // Prepare
+    const clients = clientsVia(t.proxy.endpoint);
+
+    // Act
+    const inventory = await collectInventory(clients, {
+      account: MOTO_ACCOUNT_ID,
+      region,
+      policyIds: ['p1'],
+      unmanaged: 'count',
+    });
+
+    // Assess
+    expect(inventory.snapshots.map((s) => s.id)).toEqual([fleet.manualSnapshot]);
+    expect(inventory.unmanaged?.count).toBeGreaterThanOrEqual(1);
+    expect(t.proxy.counts().DescribeSnapshots).toBe(1);
+  });
+
+  it('cuts a listing of several pages into chains by snapshot id and finds the same snapshots', async () => {
+    // Prepare: 24 more snapshots of policy p1, pages of 5
+    const clients = clientsVia(t.proxy.endpoint);
+    const ec2 = new EC2Client(motoClientConfig(t.moto.endpoint, region));
+    for (let i = 0; i < 24; i++) {
+      await ec2.send(
+        new CreateSnapshotCommand({
+          VolumeId: fleet.detachedVolume,
+          TagSpecifications: [
+            { ResourceType: 'snapshot', Tags: [{ Key: 'ebs-snapper:policy', Value: 'p1' }] },
+          ],
+        }),
+      );
+    }
+    const whole = await collectInventory(clients, { account: MOTO_ACCOUNT_ID, region, policyIds: ['p1'] });
+    t.proxy.configure({ pageSize: { DescribeSnapshots: 5 } });
+    t.proxy.resetCounts();
+
+    // Act
+    const paged = await collectInventory(clients, { account: MOTO_ACCOUNT_ID, region, policyIds: ['p1'] });
+
+    // Assess
+    expect(sorted(paged).snapshots).toEqual(sorted(whole).snapshots);
+    expect(paged.snapshots).toHaveLength(25);
+    const perChain = [...'0123456789abcdef'].map(
+      (d) => whole.snapshots.filter((s) => s.id.startsWith(`snap-${d}`)).length,
+    );
+    const chainCalls = perChain.reduce((sum, n) => sum + Math.max(1, Math.ceil(n / 5)), 0);
+    expect(t.proxy.counts().DescribeSnapshots).toBe(1 + chainCalls);
+  });
+
+  it('marks the snapshots the account has locked (DescribeLockedSnapshots, answered by the proxy)', async () => {
+    // Prepare
+    const clients = clientsVia(t.proxy.endpoint);
+    t.proxy.configure({ lockedSnapshots: [{ snapshotId: fleet.manualSnapshot, lockState: 'compliance' }] });
+
+    // Act
+    const inventory = await collectInventory(clients, {
+      account: MOTO_ACCOUNT_ID,
+      region,
+      policyIds: ['p1'],
+    });
+
+    // Assess
+    expect(inventory.snapshots.find((s) => s.id === fleet.manualSnapshot)?.locked).toBe(true);
   });
 
   it('gives the same inventory through small pages, in ⌈n/page⌉ calls per listing', async () => {
     // Prepare
     const clients = clientsVia(t.proxy.endpoint);
-    const whole = await collectInventory(clients, { account: MOTO_ACCOUNT_ID, region });
+    const whole = await collectInventory(clients, { account: MOTO_ACCOUNT_ID, region, policyIds: ['p1'] });
     t.proxy.configure({
       pageSize: { DescribeInstances: 2, DescribeVolumes: 2, DescribeSnapshots: 1, DescribeImages: 1 },
     });
@@ -202,21 +272,28 @@ describe('collectInventory against moto', () => {
     const paged = await collectInventory(clients, {
       account: MOTO_ACCOUNT_ID,
       region,
+      policyIds: ['p1'],
       onProgress: (p) => progress.push(p),
     });
 
     // Assess
     expect(sorted(paged)).toEqual(sorted(whole));
     const pages = (n: number, size: number) => Math.max(1, Math.ceil(n / size));
+    // More than one page of volumes: a first page, then 16 chains by the first hex digit of the id.
+    const volumeChains = [...'0123456789abcdef'].map(
+      (d) => whole.volumes.filter((v) => v.id.startsWith(`vol-${d}`)).length,
+    );
+    const volumeCalls = 1 + volumeChains.reduce((sum, n) => sum + pages(n, 2), 0);
     expect(t.proxy.counts()).toEqual({
       // moto pages DescribeInstances by reservation (the ASG's two instances are one): 3 reservations.
       DescribeInstances: pages(3, 2),
-      DescribeVolumes: pages(whole.volumes.length, 2),
+      DescribeVolumes: volumeCalls,
       DescribeSnapshots: pages(whole.snapshots.length, 1),
       DescribeImages: pages(whole.images.length, 1),
+      DescribeLockedSnapshots: 1,
     });
     const volumeProgress = progress.filter((p) => p.resource === 'volumes');
-    expect(volumeProgress).toHaveLength(pages(whole.volumes.length, 2));
+    expect(volumeProgress).toHaveLength(volumeCalls - 1);
     expect(volumeProgress.at(-1)).toEqual({
       account: MOTO_ACCOUNT_ID,
       region,
@@ -234,9 +311,14 @@ describe('collectInventory against moto', () => {
     t.proxy.resetCounts();
 
     // Act
-    const fromTags = await collectInventory(clients, { account: MOTO_ACCOUNT_ID, region });
+    const fromTags = await collectInventory(clients, { account: MOTO_ACCOUNT_ID, region, policyIds: ['p1'] });
     const callsFromTags = t.proxy.counts().DescribeAutoScalingGroups;
-    const resolved = await collectInventory(clients, { account: MOTO_ACCOUNT_ID, region, resolveAsgs: true });
+    const resolved = await collectInventory(clients, {
+      account: MOTO_ACCOUNT_ID,
+      region,
+      policyIds: ['p1'],
+      resolveAsgs: true,
+    });
 
     // Assess
     expect(callsFromTags).toBeUndefined();
@@ -251,7 +333,11 @@ describe('collectInventory against moto', () => {
     t.proxy.configure({ throttleRate: 0.3, pageSize: { DescribeVolumes: 1, DescribeSnapshots: 1 }, seed: 3 });
 
     // Act
-    const inventory = await collectInventory(clients, { account: MOTO_ACCOUNT_ID, region });
+    const inventory = await collectInventory(clients, {
+      account: MOTO_ACCOUNT_ID,
+      region,
+      policyIds: ['p1'],
+    });
 
     // Assess
     expect(inventory.volumes.length).toBeGreaterThan(8);

@@ -1,16 +1,25 @@
 /**
- * The four paged Describe calls of the fake EC2: which resources each selects (ids, owners,
- * filters) and how a page of them is written, one page at a time.
+ * The paged Describe calls of the fake EC2: which resources each selects (ids, owners, filters)
+ * and how a page of them is written, one page at a time.
  */
 import type { Image, Instance, Inventory, Snapshot, Volume } from '../../src/core/model.js';
 import {
-  compileFilters,
+  compileFilter,
   FakeEc2Error,
+  lockStateOf,
   type ResourceKind,
   type Resources,
   readList,
 } from './fake-ec2-filters.js';
-import { ec2ResponseHead, writeImage, writeReservation, writeSnapshot, writeVolume } from './fake-ec2-xml.js';
+import {
+  ec2ResponseHead,
+  writeImage,
+  writeLockedSnapshot,
+  writeReservation,
+  writeSnapshot,
+  writeTierStatus,
+  writeVolume,
+} from './fake-ec2-xml.js';
 
 /** How one paged Describe action reads and writes its resources. */
 export interface Listing<K extends ResourceKind> {
@@ -28,9 +37,15 @@ export interface RegionState {
   readonly inventory: Inventory;
   /** Instance id → [device, volume id] of its attached volumes, built on first DescribeInstances. */
   devices?: Map<string, Array<readonly [string, string]>>;
-  /** The last filtered selection per action: every page of one paginated listing reuses it. */
-  readonly selections: Map<string, { readonly key: string; readonly items: readonly unknown[] }>;
+  /**
+   * Recent filtered selections by request (without its paging): every page of a paginated
+   * listing, and of the listings running side by side, reuses its own.
+   */
+  readonly selections: Map<string, readonly unknown[]>;
 }
+
+/** Selections kept per region: every listing of a collection, its 16 chains and their parents. */
+const MAX_SELECTIONS = 128;
 
 const everything = () => () => true;
 
@@ -90,6 +105,26 @@ export const LISTINGS: Readonly<Record<string, Listing<ResourceKind>>> = {
     },
     write: (image: Image, region) => writeImage(image, region.inventory.account),
   }),
+  DescribeLockedSnapshots: listing<'lock'>({
+    kind: 'lock',
+    list: 'snapshotSet',
+    minPage: 5,
+    maxPage: 1000,
+    idParam: 'SnapshotId',
+    resources: (region) => region.inventory.snapshots.filter((s) => s.locked !== undefined),
+    owned: (region) => (snapshot: Snapshot) => snapshot.ownerId === region.inventory.account,
+    write: (snapshot: Snapshot) => writeLockedSnapshot(snapshot, lockStateOf(snapshot)),
+  }),
+  DescribeSnapshotTierStatus: listing<'tier'>({
+    kind: 'tier',
+    list: 'snapshotTierStatusSet',
+    minPage: 5,
+    maxPage: 1000,
+    idParam: 'SnapshotId',
+    resources: (region) => region.inventory.snapshots.filter((s) => s.storageTier === 'archive'),
+    owned: (region) => (snapshot: Snapshot) => snapshot.ownerId === region.inventory.account,
+    write: (snapshot: Snapshot) => writeTierStatus(snapshot),
+  }),
 };
 
 function listing<K extends ResourceKind>(spec: Listing<K>): Listing<ResourceKind> {
@@ -102,7 +137,7 @@ export function writeListingPage(
   region: RegionState,
   params: URLSearchParams,
 ): Buffer {
-  const items = selectResources(action, spec, region, params);
+  const items = selectResources(spec, region, params);
   const offset = readOffset(params.get('NextToken'));
   const limit = readPageSize(params.get('MaxResults'), spec);
   const end = Math.min(items.length, offset + limit);
@@ -144,27 +179,51 @@ class ByteWriter {
   }
 }
 
-function selectResources(
-  action: string,
-  spec: Listing<ResourceKind>,
-  region: RegionState,
-  params: URLSearchParams,
-) {
-  const all = spec.resources(region);
+/**
+ * The resources a request selects, whatever page it asks for. A request with filters narrows the
+ * selection of the same request without its last filter (cached too), so the 16 chains of a cut
+ * listing each scan their listing's selection, not the whole region. The request's `Action` is
+ * part of every key.
+ */
+function selectResources(spec: Listing<ResourceKind>, region: RegionState, params: URLSearchParams) {
   const unpaged = new URLSearchParams(params);
   unpaged.delete('MaxResults');
   unpaged.delete('NextToken');
-  const key = unpaged.toString();
-  const cached = region.selections.get(action);
-  if (cached?.key === key) return cached.items as readonly Resources[ResourceKind][];
-  const ids = new Set(readList(params, spec.idParam));
-  const owned = spec.owned(region, params);
-  const filtered = compileFilters(spec.kind, params);
-  const isSelected = (r: Resources[ResourceKind]) =>
-    (ids.size === 0 || ids.has(r.id)) && owned(r) && filtered(r);
-  const items = all.filter(isSelected);
-  region.selections.set(action, { key, items });
+  return select(spec, region, unpaged);
+}
+
+function select(
+  spec: Listing<ResourceKind>,
+  region: RegionState,
+  request: URLSearchParams,
+): readonly Resources[ResourceKind][] {
+  const key = request.toString();
+  const cached = region.selections.get(key);
+  if (cached !== undefined) return cached as readonly Resources[ResourceKind][];
+  let last = 0;
+  while (request.has(`Filter.${last + 1}.Name`)) last++;
+  let items: Resources[ResourceKind][];
+  if (last === 0) {
+    const ids = new Set(readList(request, spec.idParam));
+    const owned = spec.owned(region, request);
+    items = spec.resources(region).filter((r) => (ids.size === 0 || ids.has(r.id)) && owned(r));
+  } else {
+    const test = compileFilter(spec.kind, request, last);
+    items = select(spec, region, withoutFilter(request, last)).filter(test);
+  }
+  if (region.selections.size >= MAX_SELECTIONS) {
+    region.selections.delete(region.selections.keys().next().value!);
+  }
+  region.selections.set(key, items);
   return items;
+}
+
+function withoutFilter(request: URLSearchParams, n: number): URLSearchParams {
+  const rest = new URLSearchParams();
+  for (const [name, value] of request) {
+    if (!name.startsWith(`Filter.${n}.`)) rest.append(name, value);
+  }
+  return rest;
 }
 
 function indexDevices(region: RegionState): Map<string, Array<readonly [string, string]>> {

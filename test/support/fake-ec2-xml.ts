@@ -90,7 +90,32 @@ export function writeSnapshot(snapshot: Snapshot): string {
   if (snapshot.sizeGiB !== undefined) xml += `<volumeSize>${snapshot.sizeGiB}</volumeSize>`;
   if (snapshot.description !== undefined)
     xml += `<description>${escapeXml(snapshot.description)}</description>`;
+  if (snapshot.fullSizeBytes !== undefined)
+    xml += `<fullSnapshotSizeInBytes>${snapshot.fullSizeBytes}</fullSnapshotSizeInBytes>`;
+  if (snapshot.storageTier !== undefined) xml += `<storageTier>${snapshot.storageTier}</storageTier>`;
   return `${xml}<encrypted>false</encrypted>${writeTagSet(snapshot.tags)}</item>`;
+}
+
+/** One DescribeLockedSnapshots `snapshotSet` item: a 30-day lock in `lockState`. */
+export function writeLockedSnapshot(snapshot: Snapshot, lockState: string): string {
+  const created = formatIsoTime(snapshot.startTime);
+  const expires = formatIsoTime(snapshot.startTime + 30 * DAY_MS);
+  return (
+    `<item><ownerId>${snapshot.ownerId}</ownerId><snapshotId>${snapshot.id}</snapshotId><lockState>${lockState}</lockState>` +
+    `<lockDuration>30</lockDuration><lockCreatedOn>${created}</lockCreatedOn><lockDurationStartTime>${created}</lockDurationStartTime>` +
+    `<lockExpiresOn>${expires}</lockExpiresOn></item>`
+  );
+}
+
+/** One `snapshotTierStatusSet` item of an archived snapshot (`archivedAt` unknown: no completion time). */
+export function writeTierStatus(snapshot: Snapshot): string {
+  let xml =
+    `<item><snapshotId>${snapshot.id}</snapshotId><ownerId>${snapshot.ownerId}</ownerId><status>${snapshot.state}</status>` +
+    `<storageTier>${snapshot.storageTier ?? 'standard'}</storageTier><lastTieringOperationStatus>archival-completed</lastTieringOperationStatus>`;
+  if (snapshot.volumeId !== undefined) xml += `<volumeId>${snapshot.volumeId}</volumeId>`;
+  if (snapshot.archivedAt !== undefined)
+    xml += `<archivalCompleteTime>${formatIsoTime(snapshot.archivedAt)}</archivalCompleteTime>`;
+  return `${xml}${writeTagSet(snapshot.tags)}</item>`;
 }
 
 /** One `volumeSet` item with its `attachmentSet`. */

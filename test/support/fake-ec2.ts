@@ -24,11 +24,14 @@ export interface FakeEc2 extends ReturnType<typeof fakeEc2Handler> {
 export interface FakeEc2Options {
   /** What DescribeRegions lists. Default: the inventories' regions. */
   readonly regions?: readonly string[];
+  /** Actions the fake refuses every time, e.g. `{ DescribeImages: { code: 'UnauthorizedOperation', status: 403 } }`. */
+  readonly errorsFor?: Readonly<Record<string, { readonly code: string; readonly status: number }>>;
 }
 /**
  * Serves `inventories` (one account, one inventory per region; the region is read from the
  * request's signature). Supports MaxResults/NextToken, id lists, `Owner` self and the filters of
- * fake-ec2-filters.ts.
+ * fake-ec2-filters.ts; DescribeLockedSnapshots lists the snapshots whose `locked` is set (true: a
+ * lock in force, false: an expired one), DescribeSnapshotTierStatus the archived ones.
  *
  * @example
  * const fake = createFakeEc2([inventory]);
@@ -53,6 +56,8 @@ export function createFakeEc2(inventories: readonly Inventory[], options: FakeEc
   }
 
   function answer(action: string, params: URLSearchParams, request: HttpRequest): FakeReply {
+    const refused = options.errorsFor?.[action];
+    if (refused !== undefined) return { error: refused };
     const listing = LISTINGS[action];
     if (listing !== undefined)
       return { body: writeListingPage(action, listing, findRegion(request), params) };

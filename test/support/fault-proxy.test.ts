@@ -2,6 +2,7 @@ import { AutoScalingClient, DescribeAutoScalingGroupsCommand } from '@aws-sdk/cl
 import {
   CreateSnapshotCommand,
   CreateVolumeCommand,
+  DescribeLockedSnapshotsCommand,
   DescribeSnapshotsCommand,
   DescribeVolumesCommand,
   EC2Client,
@@ -167,5 +168,31 @@ describe('startFaultProxy in front of moto', () => {
     await expect(call).rejects.toMatchObject({ name: 'Throttling' });
     expect(proxy.faultCounts()).toEqual({ DescribeAutoScalingGroups: 1 });
     autoscaling.destroy();
+  });
+
+  it('answers DescribeLockedSnapshots itself from its configured locks, filtered and paged', async () => {
+    // Prepare
+    const locks = snapshotIds.slice(0, 7).map((snapshotId) => ({ snapshotId }));
+    proxy.configure({ lockedSnapshots: [...locks, { snapshotId: snapshotIds[7]!, lockState: 'expired' }] });
+    const pages: string[][] = [];
+
+    // Act
+    let token: string | undefined;
+    do {
+      const page = await ec2.send(
+        new DescribeLockedSnapshotsCommand({
+          MaxResults: 5,
+          Filters: [{ Name: 'lock-state', Values: ['governance', 'compliance'] }],
+          ...(token ? { NextToken: token } : {}),
+        }),
+      );
+      pages.push((page.Snapshots ?? []).map((s) => s.SnapshotId!));
+      token = page.NextToken;
+    } while (token);
+
+    // Assess
+    expect(pages.map((p) => p.length)).toEqual([5, 2]);
+    expect(pages.flat()).toEqual(locks.map((l) => l.snapshotId));
+    expect(proxy.counts()).toEqual({ DescribeLockedSnapshots: 2 });
   });
 });

@@ -5,8 +5,10 @@ import { InvalidPaginationTokenError, pageResponse, readPageRequest } from './de
 import { ec2ErrorBody, escapeXml } from './fake-ec2-xml.js';
 import { createFaultInjector, type FaultConfig, type InjectedFault } from './faults.js';
 import { createListingLag, type ListingLag } from './listing-lag.js';
+import { answerLockedSnapshots } from './proxy-locked-snapshots.js';
 
 export type { FaultConfig, ForcedError, TokenBucketConfig } from './faults.js';
+export type { LockedSnapshotConfig } from './proxy-locked-snapshots.js';
 
 /** A counting, fault-injecting HTTP proxy in front of moto. */
 export interface FaultProxy {
@@ -41,7 +43,8 @@ const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'co
 
 /**
  * Starts the proxy on a free loopback port. Besides faults, it pages DescribeSnapshots,
- * DescribeVolumes, DescribeInstances and DescribeImages by MaxResults (moto answers them in one page).
+ * DescribeVolumes, DescribeInstances and DescribeImages by MaxResults (moto answers them in one page),
+ * and answers DescribeLockedSnapshots itself from `lockedSnapshots` (moto does not implement it).
  *
  * @example
  * const proxy = await startFaultProxy({ target: moto.endpoint, faults: { throttleRate: 0.3 } });
@@ -87,6 +90,14 @@ export async function startFaultProxy(options: StartFaultProxyOptions): Promise<
       faultCounts[action] = (faultCounts[action] ?? 0) + 1;
       if (fault.afterForward === true) noteCreated(action, await forward(req, body));
       return sendFault(res, fault, readService(req));
+    }
+    if (action === 'DescribeLockedSnapshots') {
+      const body = answerLockedSnapshots(params, config.lockedSnapshots ?? []);
+      return send(res, {
+        status: 200,
+        headers: { 'content-type': 'text/xml;charset=UTF-8' },
+        body: Buffer.from(body),
+      });
     }
     const page = readPageRequest(params, config.pageSize);
     if (page === undefined) {

@@ -3,6 +3,7 @@
  * forced error codes, random throttling and 500s. Decisions are deterministic for a given seed and
  * clock, so tests that inject faults stay reproducible.
  */
+import type { LockedSnapshotConfig } from './proxy-locked-snapshots.js';
 import { mulberry32 } from './random.js';
 
 /** One token bucket: `capacity` requests at once, then `refillPerSecond` more each second. */
@@ -25,6 +26,8 @@ export interface ForcedError {
 
 /** What the fault proxy does; `configure` replaces the whole configuration. */
 export interface FaultConfig {
+  /** The snapshot locks the proxy answers DescribeLockedSnapshots with (moto has none). Default none. */
+  readonly lockedSnapshots?: readonly LockedSnapshotConfig[];
   /** Per action; `'*'` gives every action without its own entry a bucket of its own of that size. */
   readonly buckets?: Readonly<Record<string, TokenBucketConfig>>;
   /** Share of requests (0..1) answered `RequestLimitExceeded` at random. */

@@ -5,6 +5,7 @@
  */
 
 import {
+  type CollectInventoryOptions,
   type CreatedSnapshot,
   type CreateSnapshotRequest,
   type CreateSnapshotsRequest,
@@ -15,12 +16,14 @@ import { isTransientCode } from '../../src/aws/errors.js';
 import {
   type InstanceId,
   type Inventory,
+  isManagedBy,
   type Snapshot,
   type SnapshotId,
   snapshotId,
   TAG,
   type VolumeId,
 } from '../../src/core/model.js';
+import { addSnapshotSize, emptySizes } from '../../src/core/report/cost.js';
 import { InMemoryInstances } from './in-memory-instances.js';
 
 export type FakeOperation =
@@ -104,13 +107,24 @@ export class InMemoryEc2 implements Ec2Port {
     return this.snapshots;
   }
 
-  async collectInventory(): Promise<Inventory> {
-    return this.call('collectInventory', undefined, undefined, () => ({
-      ...this.inventory,
-      // Instances as they are now: their states and tags move with the stop workflow.
-      instances: this.inventory.instances.map((i) => this.instances.current(i)),
-      snapshots: [...this.snapshots],
-    }));
+  /** As the AWS port lists: the configured policies' snapshots; the account's others only counted when asked. */
+  async collectInventory(options: CollectInventoryOptions): Promise<Inventory> {
+    return this.call('collectInventory', options, undefined, () => {
+      const policyIds = new Set(options.policyIds);
+      const others = this.snapshots.filter((s) => !isManagedBy(s, policyIds) && s.ownerId === this.account);
+      return {
+        ...this.inventory,
+        // Instances as they are now: their states and tags move with the stop workflow.
+        instances: this.inventory.instances.map((i) => this.instances.current(i)),
+        snapshots: this.snapshots.filter((s) => isManagedBy(s, policyIds)),
+        ...(options.unmanaged === 'count' && {
+          unmanaged: others.reduce((totals, s) => {
+            addSnapshotSize(totals, s);
+            return totals;
+          }, emptySizes()),
+        }),
+      };
+    });
   }
 
   async createSnapshot(request: CreateSnapshotRequest): Promise<CreatedSnapshot> {

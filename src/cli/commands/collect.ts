@@ -3,6 +3,8 @@
  * every target as `plan` does — a target that fails is reported on stderr, the others go on —
  * or read from a saved inventory (`--inventory FILE`), with no AWS call at all.
  */
+
+import type { UnmanagedMode } from '../../app/ports.js';
 import type { Inventory } from '../../core/model.js';
 import type { Policy } from '../../core/policy/types.js';
 import { formatErrorForCli } from '../exit.js';
@@ -24,10 +26,16 @@ export interface Collected {
   readonly failed: boolean;
 }
 
-export async function collectInventories(prepared: Prepared, verbose: boolean): Promise<Collected> {
-  const { targets, progress } = prepared;
+/** `count` (report): the account's snapshots outside the policies are counted too; `skip` (forecast). */
+export async function collectInventories(
+  prepared: Prepared,
+  verbose: boolean,
+  unmanaged: UnmanagedMode,
+): Promise<Collected> {
+  const { targets, progress, config } = prepared;
+  const policyIds = config.policies.map((p) => p.id);
   const { values, failures } = await forEachTarget(targets, prepared.failures, (target) =>
-    target.ec2.collectInventory({ onProgress: (p) => progress.collect(p) }),
+    target.ec2.collectInventory({ policyIds, unmanaged, onProgress: (p) => progress.collect(p) }),
   );
   progress.done();
   reportTargetFailures(failures, progress, (e) => formatErrorForCli(e, verbose));
@@ -46,7 +54,7 @@ export interface Inventories extends Collected {
  * ages are as of then) or the live one.
  */
 export async function inventoriesFor(
-  options: PrepareOptions & { readonly inventory?: string },
+  options: PrepareOptions & { readonly inventory?: string; readonly unmanaged: UnmanagedMode },
   io: CliIo,
 ): Promise<Inventories> {
   if (options.inventory !== undefined) {
@@ -56,7 +64,11 @@ export async function inventoriesFor(
     return { inventories: saved.inventories, now: start, failed: false, policies: config.policies, progress };
   }
   const prepared = await prepare(options, io);
-  const { inventories, failed } = await collectInventories(prepared, options.verbose === true);
+  const { inventories, failed } = await collectInventories(
+    prepared,
+    options.verbose === true,
+    options.unmanaged,
+  );
   return {
     inventories,
     now: prepared.now,

@@ -17,7 +17,7 @@ export async function forecastCommand(options: ForecastOptions, io: CliIo): Prom
   const prices = parsePrices(options.pricePerGb);
   const days = parseDays(options.days);
   const changeRate = parseChangeRate(options.changeRate);
-  const { inventories, now, failed, policies } = await inventoriesFor(options, io);
+  const { inventories, now, failed, policies } = await inventoriesFor({ ...options, unmanaged: 'skip' }, io);
   const forecast = forecastPolicies(inventories, policies, { now, days, changeRate, prices });
   const document = forecastDocument(forecast, inventories.length);
   await emitPage(

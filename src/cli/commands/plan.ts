@@ -19,6 +19,8 @@ export async function planCommand(options: PlanOptions, io: CliIo): Promise<Comm
     planTarget(target.ec2, config, {
       now,
       runId,
+      // A saved inventory may feed `report --inventory`, which shows the other snapshots too.
+      ...(options.saveInventory === undefined ? {} : { unmanaged: 'count' as const }),
       onProgress: (p) => progress.collect(p),
     }),
   );

@@ -18,7 +18,10 @@ import { inventoriesFor } from './collect.js';
 
 export async function reportCommand(options: ReportOptions, io: CliIo): Promise<CommandOutcome> {
   const prices = parsePrices(options.pricePerGb);
-  const { inventories, now, failed, policies, progress } = await inventoriesFor(options, io);
+  const { inventories, now, failed, policies, progress } = await inventoriesFor(
+    { ...options, unmanaged: 'count' },
+    io,
+  );
   if (options.saveInventory !== undefined) await saveInventories(options.saveInventory, inventories, now);
   const reports = inventories.map((inventory) => reportCoverage(inventory, policies, { now, prices }));
   const summary = summarizeCoverage(reports, prices);

@@ -6,8 +6,8 @@ import type { Inventory } from '../model.js';
 import type { Policy } from '../policy/types.js';
 import type { InventoryIndex } from '../select.js';
 import type { SeriesTable } from '../series.js';
-import { addSnapshotSize, emptySizes, type SizeTotals } from './cost.js';
-import type { OrphanSeries, UnmanagedCount, UnprotectedVolume } from './types.js';
+import { addSizes, addSnapshotSize, emptySizes, type SizeTotals } from './cost.js';
+import type { OrphanSeries, UnprotectedVolume } from './types.js';
 
 /** An orphaned series (its source volume is gone), with its span and what the policy does with it. */
 export function describeOrphan(
@@ -75,11 +75,7 @@ export function countUnmanaged(inventory: Inventory, managed: Uint8Array): SizeT
   inventory.snapshots.forEach((s, i) => {
     if (managed[i] === 0 && s.ownerId === inventory.account) addSnapshotSize(totals, s);
   });
-  const counted = (inventory as Inventory & { readonly unmanaged?: UnmanagedCount }).unmanaged;
-  if (counted !== undefined) {
-    totals.count += counted.count;
-    totals.fullSizeBytes += counted.fullSizeBytes;
-    totals.standardBytes += counted.fullSizeBytes;
-  }
+  const counted = inventory.unmanaged;
+  if (counted !== undefined) addSizes(totals, counted);
   return totals;
 }

@@ -161,7 +161,14 @@ describe('reportCoverage', () => {
         ...manual([NOW - DAY], { ownerId: '999988887777', fullSizeBytes: 100 * GIB }),
       ])
       .build();
-    const inventory = { ...built, unmanaged: { count: 5, fullSizeBytes: 20 * GIB } };
+    const counted = {
+      count: 5,
+      fullSizeBytes: 20 * GIB,
+      unsized: 0,
+      standardBytes: 20 * GIB,
+      archiveBytes: 0,
+    };
+    const inventory = { ...built, unmanaged: counted };
 
     // Act
     const report = reportCoverage(inventory, [daily], { now: NOW });

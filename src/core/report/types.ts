@@ -102,12 +102,3 @@ export interface CoverageReport {
   readonly warnings: readonly Warning[];
   readonly gaps?: readonly InventoryGap[];
 }
-
-/**
- * Snapshots a collector counted without listing them (SPEC §8: a run lists only the snapshots
- * tagged `ebs-snapper:policy`; reports ask for the others' count). Optional on an inventory.
- */
-export interface UnmanagedCount {
-  readonly count: number;
-  readonly fullSizeBytes: number;
-}

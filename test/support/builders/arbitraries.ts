@@ -1,9 +1,9 @@
 /**
  * fast-check arbitraries for small random fleets: a few instances and volumes, a few dozen
- * snapshots mixing ours, other accounts', hand-made, unknown-policy, pending, error, locked and
- * AMI-backed ones, over one to three random policies. Small on purpose: 1,000 runs take seconds.
- * Clocks fall near DST changes as well as on ordinary days, some snapshots started after `now`
- * (a clock behind), and some carry the run id of a run that started before them.
+ * snapshots mixing ours, other accounts', hand-made, unknown-policy, pending, error, locked,
+ * archived and AMI-backed ones, over one to three random policies. Small on purpose: 1,000 runs
+ * take seconds. Clocks fall near DST changes as well as on ordinary days, some snapshots started
+ * after `now` (a clock behind), and some carry the run id of a run that started before them.
  */
 import fc from 'fast-check';
 import type { Image, Instance, Inventory, Snapshot, Volume } from '../../../src/core/model.js';
@@ -103,6 +103,11 @@ const snapshotArb = fc.record({
   ami: fc.integer({ min: 0, max: 20 }),
   /** Minutes before its start that the run which made it started; undefined: no run id. */
   runLeadMinutes: fc.option(fc.integer({ min: 0, max: 90 }), { nil: undefined }),
+  /** Days since it reached the archive tier (completed snapshots only); -1: unknown; undefined: standard. */
+  archivedDaysAgo: fc.oneof(
+    { arbitrary: fc.constant(undefined), weight: 8 },
+    { arbitrary: fc.integer({ min: -1, max: 120 }), weight: 2 },
+  ),
 });
 
 /** A random small account × region with 1–3 policies. */
@@ -158,6 +163,12 @@ export const scenarioArb: fc.Arbitrary<Scenario> = fc
         startTime,
         tags: { ...policyTag, ...runTag },
         ...(s.locked ? { locked: true } : {}),
+        ...(s.archivedDaysAgo !== undefined && s.state === 'completed'
+          ? {
+              storageTier: 'archive' as const,
+              ...(s.archivedDaysAgo >= 0 ? { archivedAt: now - s.archivedDaysAgo * DAY } : {}),
+            }
+          : {}),
       };
     });
     const backing = (image: number) =>

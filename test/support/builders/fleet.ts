@@ -63,6 +63,8 @@ export interface SnapshotSpec {
   /** `FullSnapshotSizeInBytes`. */
   readonly fullSizeBytes?: number;
   readonly storageTier?: StorageTier;
+  /** Epoch ms it reached the archive tier. */
+  readonly archivedAt?: number;
   /** The source volume's size (`VolumeSize`). */
   readonly sizeGiB?: number;
 }
@@ -156,6 +158,7 @@ export class FleetBuilder {
       ...(spec.locked !== undefined ? { locked: spec.locked } : {}),
       ...(spec.fullSizeBytes !== undefined ? { fullSizeBytes: spec.fullSizeBytes } : {}),
       ...(spec.storageTier !== undefined ? { storageTier: spec.storageTier } : {}),
+      ...(spec.archivedAt !== undefined ? { archivedAt: spec.archivedAt } : {}),
       ...(spec.sizeGiB !== undefined ? { sizeGiB: spec.sizeGiB } : {}),
     });
     return this;
