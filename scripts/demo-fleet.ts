@@ -85,4 +85,7 @@ policies:
       every: 1 week
     retention:
       minimum: 4
+    copy_to:
+      - region: us-west-2
+        retention: {minimum: 2}
 `;

@@ -19,8 +19,8 @@ import {
   lambdaContext,
   readNotifications,
 } from '../test/support/deployment.js';
-import { MEMBER_ROLE, seedWebFleet, webPolicy } from '../test/support/member-accounts.js';
 import { startFaultProxy } from '../test/support/fault-proxy.js';
+import { MEMBER_ROLE, seedWebFleet, webPolicy } from '../test/support/member-accounts.js';
 import { startMoto } from '../test/support/moto.js';
 
 // The lockfile pins SDK versions that run on Node 20; their "Node 22 needed" notice is noise here.

@@ -2,7 +2,7 @@
  * State shared by the create and delete steps of one `applyPlan` call, and the helpers that turn
  * an action and an outcome into an `ActionResult`.
  */
-import type { CreateAction, DeleteAction } from '../core/actions.js';
+import type { CopyAction, CreateAction, DeleteAction } from '../core/actions.js';
 import type { SnapshotId } from '../core/model.js';
 import type { ErrorInfo } from './classify-error.js';
 import { DEADLINE_CODE, type Ec2Port, PortError } from './ports.js';
@@ -20,6 +20,8 @@ export interface ApplyContext {
   deadlineReached: boolean;
   /** Set when EC2 answered ConcurrentSnapshotLimitExceeded: creates not yet started are deferred. */
   createsHalted: boolean;
+  /** New snapshots EC2 reported `completed` at once: they may be copied in this run. */
+  readonly completed: Set<SnapshotId>;
   /** Record the outcome of the action at `position` (creates first, then deletes). */
   settle(position: number, result: ActionResult): void;
   isSettled(position: number): boolean;
@@ -27,11 +29,15 @@ export interface ApplyContext {
 
 /** The result of one action, with the outcome's snapshot id or error. */
 export function resultFor(
-  action: CreateAction | DeleteAction,
+  action: CreateAction | DeleteAction | CopyAction,
   status: ResultStatus,
   details: { readonly snapshotId?: SnapshotId; readonly error?: ErrorInfo } = {},
 ): ActionResult {
   const snapshotId = action.action === 'delete' ? action.snapshotId : details.snapshotId;
+  const source =
+    action.action === 'copy'
+      ? { sourceSnapshotId: action.snapshotId, sourceRegion: action.sourceRegion }
+      : {};
   return {
     action: action.action,
     policy: action.policy,
@@ -40,6 +46,7 @@ export function resultFor(
     ...(action.volumeId === undefined ? {} : { volumeId: action.volumeId }),
     ...(action.instanceId === undefined ? {} : { instanceId: action.instanceId }),
     ...(snapshotId === undefined ? {} : { snapshotId }),
+    ...source,
     status,
     ...(details.error === undefined ? {} : { error: details.error }),
   };

@@ -123,6 +123,7 @@ function settleCreated(
   created: readonly CreatedSnapshot[],
 ): void {
   const byVolume = new Map(created.map((c) => [c.volumeId as string, c.snapshotId]));
+  for (const c of created) if (c.completed === true) context.completed.add(c.snapshotId);
   for (const index of pending) {
     const action = actionAt(context, index);
     const snapshotId = byVolume.get(action.volumeId);
@@ -171,8 +172,12 @@ function settleFound(
   for (const index of pending) {
     const action = actionAt(context, index);
     const found = findSnapshotOf(snapshots, action.volumeId);
-    if (found === undefined) rest.push(index);
-    else context.settle(index, resultFor(action, 'done', { snapshotId: found.id }));
+    if (found === undefined) {
+      rest.push(index);
+      continue;
+    }
+    if (found.state === 'completed') context.completed.add(found.id);
+    context.settle(index, resultFor(action, 'done', { snapshotId: found.id }));
   }
   return rest;
 }

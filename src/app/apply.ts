@@ -5,8 +5,9 @@
  * ones. Every create and delete action gets one result; one failure never stops the others; the
  * deadline is checked before each action starts.
  */
-import type { CreateAction, DeleteAction, Plan } from '../core/actions.js';
-import type { Inventory } from '../core/model.js';
+import type { CopyAction, CreateAction, DeleteAction, Plan } from '../core/actions.js';
+import { type CompletedCreate, copiesOfCreated } from '../core/copy-plan.js';
+import type { Inventory, SnapshotId } from '../core/model.js';
 import {
   type ApplyContext,
   deadlineError,
@@ -14,6 +15,7 @@ import {
   resultFor,
   wasCancelled,
 } from './apply-context.js';
+import { applyCopy, type CopyApplyContext } from './apply-copies.js';
 import { applyCreateUnit } from './apply-creates.js';
 import { applyStopUnit, STOP_POLL_MS, type StopApplyContext } from './apply-stops.js';
 import { errorCodeOf, errorInfoOf } from './classify-error.js';
@@ -55,7 +57,7 @@ export interface ApplyOptions {
 }
 
 export interface ApplyOutcome {
-  /** Creates (plan order), then deletes (plan order). */
+  /** Creates, deletes, copies (plan order each), then the copies of new snapshots. */
   readonly results: ActionResult[];
   /** True when the deadline deferred at least one action. */
   readonly deadlineReached: boolean;
@@ -82,11 +84,12 @@ export async function applyPlan(
   if (options.dryRun === true) return { results: [], deadlineReached: false };
   const creates = options.only === 'clean' ? [] : plan.actions.filter(isCreate);
   const deletes = options.only === 'snapshot' ? [] : plan.actions.filter(isDelete);
-  const results: ActionResult[] = new Array(creates.length + deletes.length);
-  const total = results.length;
+  const copies = options.only === 'clean' ? [] : plan.actions.filter(isCopy);
+  const results: ActionResult[] = new Array(creates.length + deletes.length + copies.length);
+  let total = results.length;
   let settled = 0;
   let failed = 0;
-  const base: ApplyContext = {
+  const base: CopyApplyContext = {
     ec2,
     runId: plan.runId,
     clock: options.clock ?? Date.now,
@@ -95,6 +98,8 @@ export async function applyPlan(
     ...(options.signal === undefined ? {} : { signal: options.signal }),
     deadlineReached: false,
     createsHalted: false,
+    copiesHalted: new Set(),
+    completed: new Set(),
     settle(position, result) {
       results[position] = result;
       settled += 1;
@@ -104,15 +109,42 @@ export async function applyPlan(
     isSettled: (position) => results[position] !== undefined,
   };
   const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
+  const copiesAt = creates.length + deletes.length;
   await Promise.all([
     applyCreates(base, creates, inventory, concurrency, options.pollMs ?? STOP_POLL_MS),
     runPool(deletes, concurrency, (action, index) => applyDelete(base, action, creates.length + index)),
+    runPool(copies, concurrency, (action, index) => applyCopy(base, action, copiesAt + index)),
   ]);
+  // SPEC §6a: a snapshot created this run is copied too, once EC2 says it is completed; in AWS
+  // that takes minutes, so it is usually the next run that copies it.
+  const more = copiesOfCreated(
+    inventory,
+    plan.actions,
+    completedCreates(creates, results, base.completed),
+    plan.runId,
+  );
+  const moreAt = results.length;
+  total += more.length;
+  await runPool(more, concurrency, (action, index) => applyCopy(base, action, moreAt + index));
   return { results, deadlineReached: base.deadlineReached };
+}
+
+function completedCreates(
+  creates: readonly CreateAction[],
+  results: readonly ActionResult[],
+  completed: ReadonlySet<SnapshotId>,
+): CompletedCreate[] {
+  return creates.flatMap((action, index) => {
+    const { status, snapshotId } = results[index] ?? {};
+    return status === 'done' && snapshotId !== undefined && completed.has(snapshotId) && action.copyTo
+      ? [{ action, snapshotId }]
+      : [];
+  });
 }
 
 const isCreate = (action: Plan['actions'][number]): action is CreateAction => action.action === 'create';
 const isDelete = (action: Plan['actions'][number]): action is DeleteAction => action.action === 'delete';
+const isCopy = (action: Plan['actions'][number]): action is CopyAction => action.action === 'copy';
 
 async function applyCreates(
   base: ApplyContext,

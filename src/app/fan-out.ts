@@ -5,8 +5,10 @@
  * queue one work item per account × region. An account that cannot be reached is reported and
  * notified; the others go on.
  */
+
 import type { Config } from '../core/policy/types.js';
 import { type ErrorInfo, errorInfoOf } from './classify-error.js';
+import { copiesOnlyRegions } from './copy-destinations.js';
 import type { ConfigStore, Notifier, WorkItem, WorkQueue } from './deployed-ports.js';
 import { notificationsFor, sendAll } from './notifications.js';
 import { newRunId } from './run.js';
@@ -56,7 +58,10 @@ export async function fanOutRun(deps: FanOutDeps): Promise<FanOutResult> {
   const settled = await Promise.allSettled(
     accounts.map(async (account) => ({
       account,
-      regions: config.settings.regions ?? (await deps.regionsOf(account)),
+      // copy_to destinations outside settings.regions are worked on too (copies-only).
+      regions: config.settings.regions
+        ? [...config.settings.regions, ...copiesOnlyRegions(config, config.settings.regions)]
+        : await deps.regionsOf(account),
     })),
   );
   const items: WorkItem[] = [];

@@ -118,6 +118,9 @@ function failureLines(outcome: TargetOutcome): string[] {
       lines.push(`guard tripped: ${guard.wanted} deletes wanted, limit ${guard.limit}; nothing deleted`);
     if (deletesHeld) lines.push(`deletes held: could not read ${deletesHeld.join(', ')}`);
   }
+  const { copiesHeld } = report.plan;
+  if (report.only !== 'clean' && copiesHeld)
+    lines.push(`copies held: could not list ${copiesHeld.join(', ')}`);
   return lines;
 }
 

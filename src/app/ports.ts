@@ -4,7 +4,15 @@
  * Every operation declares the IAM actions it needs, so `iam-policy` is derived from code.
  */
 import { EbsSnapperError } from '../core/errors.js';
-import type { InstanceId, Inventory, Snapshot, SnapshotId, Tags, VolumeId } from '../core/model.js';
+import type {
+  CopyDestination,
+  InstanceId,
+  Inventory,
+  Snapshot,
+  SnapshotId,
+  Tags,
+  VolumeId,
+} from '../core/model.js';
 
 /** The code of a call cancelled because the run reached its deadline (or was told to stop). */
 export const DEADLINE_CODE = 'Deadline';
@@ -75,6 +83,20 @@ export interface CreateSnapshotsRequest {
 export interface CreatedSnapshot {
   readonly snapshotId: SnapshotId;
   readonly volumeId: VolumeId;
+  /** EC2 answered `completed` (a local emulator may): it can be copied at once (`copy_to`). */
+  readonly completed?: boolean;
+}
+
+/** One CopySnapshot, called in the destination region (SPEC §6a). */
+export interface CopySnapshotRequest {
+  readonly destination: string;
+  readonly sourceRegion: string;
+  readonly sourceSnapshotId: SnapshotId;
+  readonly description: string;
+  /** Every tag of the copy, set at creation. */
+  readonly tags: Readonly<Record<string, string>>;
+  /** Encrypt the copy with this key (`Encrypted: true`). */
+  readonly kmsKeyId?: string;
 }
 
 /** What to do about the snapshots no configured policy owns. */
@@ -116,6 +138,13 @@ export interface Ec2Port {
   findRunSnapshots(runId: string, policy: string): Promise<readonly Snapshot[]>;
   /** The instance side of the stop → snapshot → start workflow (SPEC §6). */
   readonly instances: InstancePort;
+  /**
+   * `copy_to`: which of this region's snapshots have a copy in `destination` (pending or
+   * completed, by the `ebs-snapper:source-*` tags), and how many of the tool's copies are pending there.
+   */
+  listCopies(destination: string): Promise<CopyDestination>;
+  /** Not idempotent (no client token): a failure is reported, never retried blindly. */
+  copySnapshot(request: CopySnapshotRequest): Promise<SnapshotId>;
 }
 
 /** An instance as the stop workflow sees it, now. */

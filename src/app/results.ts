@@ -19,14 +19,17 @@ export const RESULT_STATUSES = [
 export type ResultStatus = (typeof RESULT_STATUSES)[number];
 
 export interface ActionResult {
-  readonly action: 'create' | 'delete';
+  readonly action: 'create' | 'delete' | 'copy';
   readonly policy: string;
   readonly account: string;
   readonly region: string;
   readonly volumeId?: VolumeId;
   readonly instanceId?: InstanceId;
-  /** For deletes: the snapshot deleted; for creates: the snapshot made. */
+  /** For deletes: the snapshot deleted; for creates and copies: the snapshot made. */
   readonly snapshotId?: SnapshotId;
+  /** Copies: the snapshot copied, and its region (`region` is the destination). */
+  readonly sourceSnapshotId?: SnapshotId;
+  readonly sourceRegion?: string;
   readonly status: ResultStatus;
   /** EC2 error code (or `Deadline`), when not done. */
   readonly error?: { readonly code: string; readonly message: string };
@@ -34,6 +37,8 @@ export interface ActionResult {
 
 export interface RunSummary {
   readonly created: number;
+  /** Copies started in other regions (`copy_to`). */
+  readonly copied: number;
   readonly deleted: number;
   readonly failed: number;
   readonly deferred: number;

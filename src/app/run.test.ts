@@ -64,7 +64,7 @@ describe('runTarget', () => {
     const again = await planTarget(ec2, config, { now: NOW, runId: 'next' });
 
     // Assess
-    expect(report.summary).toEqual({ created: 2, deleted: 4, failed: 0, deferred: 0, skipped: 0 });
+    expect(report.summary).toEqual({ created: 2, copied: 0, deleted: 4, failed: 0, deferred: 0, skipped: 0 });
     expect(report.plan.runId).toBe(RUN);
     expect(report.dryRun).toBe(false);
     expect(hasFailures(report)).toBe(false);
@@ -200,7 +200,7 @@ describe('summarizeResults and hasFailures', () => {
     const summary = summarizeResults(results);
 
     // Assess
-    expect(summary).toEqual({ created: 1, deleted: 2, failed: 1, deferred: 1, skipped: 1 });
+    expect(summary).toEqual({ created: 1, copied: 0, deleted: 2, failed: 1, deferred: 1, skipped: 1 });
     const plan = { guard: undefined } as unknown as Parameters<typeof hasFailures>[0]['plan'];
     expect(hasFailures({ plan, results, summary, deadlineReached: false, dryRun: false })).toBe(true);
     expect(

@@ -9,6 +9,7 @@ import { planSnapshots } from '../core/plan.js';
 import type { Config, GuardLimit } from '../core/policy/types.js';
 import { type ApplyOptions, type ApplyProgress, applyPlan, sleepFor } from './apply.js';
 import { STOP_POLL_MS } from './apply-stops.js';
+import { copyDestinationsOf, listCopyDestinations } from './copy-destinations.js';
 import { withLock } from './lock.js';
 import type { CollectProgress, Ec2Port, UnmanagedMode } from './ports.js';
 import type { ActionResult, RunReport, RunSummary, RunTimings } from './results.js';
@@ -23,6 +24,11 @@ export interface PlanTargetOptions {
   readonly onProgress?: (event: CollectProgress) => void;
   /** `count` when the inventory is saved for reports: the other snapshots are counted too. */
   readonly unmanaged?: UnmanagedMode;
+  /**
+   * A `copy_to` destination that is not a target of the run itself: only the copies made into it
+   * are planned (their retention), nothing is created or copied from it.
+   */
+  readonly copiesOnly?: boolean;
 }
 
 export interface RunTargetOptions extends Omit<PlanTargetOptions, 'onProgress'> {
@@ -65,11 +71,16 @@ export async function planTarget(
 ): Promise<{ inventory: Inventory; plan: Plan; timings: Pick<RunTimings, 'collectMs' | 'planMs'> }> {
   const clock = performance.now.bind(performance);
   const collectStart = clock();
-  const inventory = await ec2.collectInventory({
-    policyIds: config.policies.map((p) => p.id),
-    ...(options.unmanaged === undefined ? {} : { unmanaged: options.unmanaged }),
-    ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
-  });
+  const destinations = options.copiesOnly === true ? [] : copyDestinationsOf(config, ec2.region);
+  const [collected, copyDestinations] = await Promise.all([
+    ec2.collectInventory({
+      policyIds: config.policies.map((p) => p.id),
+      ...(options.unmanaged === undefined ? {} : { unmanaged: options.unmanaged }),
+      ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
+    }),
+    listCopyDestinations(ec2, destinations),
+  ]);
+  const inventory = destinations.length === 0 ? collected : { ...collected, copyDestinations };
   const planStart = clock();
   const guard: GuardLimit | undefined =
     options.maxDeletes === undefined
@@ -79,6 +90,7 @@ export async function planTarget(
     now: options.now,
     runId: options.runId,
     ...(guard === undefined ? {} : { guard }),
+    ...(options.copiesOnly === true ? { copiesOnly: true } : {}),
   });
   return { inventory, plan, timings: { collectMs: planStart - collectStart, planMs: clock() - planStart } };
 }
@@ -109,6 +121,7 @@ async function planAndApply(ec2: Ec2Port, config: Config, options: RunTargetOpti
   const { inventory, plan, timings } = await planTarget(ec2, config, {
     now: options.now,
     runId: options.runId,
+    ...(options.copiesOnly === true ? { copiesOnly: true } : {}),
     ...(options.maxDeletes === undefined ? {} : { maxDeletes: options.maxDeletes }),
     ...(onProgress === undefined ? {} : { onProgress }),
   });
@@ -148,6 +161,7 @@ export function summarizeResults(results: readonly ActionResult[]): RunSummary {
   const count = (test: (r: ActionResult) => boolean): number => results.filter(test).length;
   return {
     created: count((r) => r.action === 'create' && r.status === 'done'),
+    copied: count((r) => r.action === 'copy' && r.status === 'done'),
     deleted: count((r) => r.action === 'delete' && r.status === 'done'),
     failed: count((r) => r.status === 'failed'),
     deferred: count((r) => r.status === 'deferred'),
@@ -162,6 +176,7 @@ export function summarizeResults(results: readonly ActionResult[]): RunSummary {
 export function hasFailures(report: RunReport): boolean {
   if (report.results.some((r) => r.status === 'failed')) return true;
   if (report.givenBack?.some((g) => g.error !== undefined)) return true;
+  if (report.plan.copiesHeld !== undefined && report.only !== 'clean') return true;
   return stoppedDeletes(report.plan) && report.only !== 'snapshot';
 }
 

@@ -8,6 +8,7 @@ import { ConfigError, EbsSnapperError } from '../core/errors.js';
 import { findOverdue } from '../core/overdue.js';
 import type { Config } from '../core/policy/types.js';
 import { errorInfoOf, isTransient } from './classify-error.js';
+import { copiesOnlyRegions } from './copy-destinations.js';
 import { abortAt, type Deadline } from './deadline.js';
 import type {
   ConfigStore,
@@ -91,6 +92,7 @@ export async function processWorkItem(
     const report = await runTarget(deps.portFor(item.account, item.region, deadline), config, {
       now: startedAt,
       runId: item.run_id,
+      ...(isCopiesOnly(config, item.region) ? { copiesOnly: true } : {}),
       deadline: deadlineAt,
       signal: deadline.signal,
       exclusive: leaseExclusive(deps, owner, invocation.remainingMs()),
@@ -105,6 +107,12 @@ export async function processWorkItem(
     const retry = isTransient(error) && info.code !== DEADLINE_CODE && invocation.receiveCount < MAX_RECEIVES;
     return finish(item, startedAt, deps, config, { error: info }, retry);
   }
+}
+
+/** A `copy_to` destination outside `settings.regions` (fanOut sends it for its copies' retention). */
+function isCopiesOnly(config: Config, region: string): boolean {
+  const { regions } = config.settings;
+  return regions !== undefined && copiesOnlyRegions(config, regions).includes(region);
 }
 
 /** The lease as `runTarget`'s exclusivity: held for the rest of the invocation, released at the end. */

@@ -16,6 +16,7 @@ import type {
 } from '../app/ports.js';
 import { type Snapshot, type SnapshotId, snapshotId, TAG, volumeId } from '../core/model.js';
 import type { AwsClients } from './clients.js';
+import { createCopyPort } from './copies.js';
 import { collectInventory } from './ec2-inventory.js';
 import { mapSnapshot, recordToTags } from './ec2-mappers.js';
 import { AwsCallError, callAws } from './errors.js';
@@ -33,6 +34,11 @@ export interface Ec2PortOptions {
   readonly resolveAsgs?: boolean;
   /** Ends waits for a throttle token when the run must end (the clients' deadline signal). */
   readonly signal?: AbortSignal;
+  /**
+   * Clients of another region, same account and credentials (`copy_to` destinations). Without
+   * it, copies cannot be listed or made.
+   */
+  readonly clientsIn?: (region: string) => AwsClients;
 }
 
 /**
@@ -76,7 +82,25 @@ export function createEc2Port(clients: AwsClients, options: Ec2PortOptions): Ec2
     deleteSnapshot: (id) => deleteSnapshot(clients.ec2, id),
     findRunSnapshots: (runId, policy) => findRunSnapshots(clients.ec2, account, runId, policy),
     instances: createInstancePort(clients),
+    ...createCopyPort(account, region, (destination) => {
+      if (options.clientsIn === undefined) throw noClientsFor(destination);
+      const other = options.clientsIn(destination);
+      if (throttle) {
+        const scope = { account, region: destination, ...(options.signal && { signal: options.signal }) };
+        applyThrottle(other.ec2, throttle, scope);
+        applyThrottle(other.ec2Create, throttle, scope);
+      }
+      return other;
+    }),
   };
+}
+
+function noClientsFor(region: string): AwsCallError {
+  return new AwsCallError('CopySnapshot', {
+    code: 'NoClients',
+    message: `no clients for ${region}: this port was made without clientsIn`,
+    transient: false,
+  });
 }
 
 /** One CreateSnapshot call, tagged at creation (TagSpecifications), never create-then-tag. */
@@ -94,6 +118,7 @@ async function createSnapshot(ec2: EC2Client, request: CreateSnapshotRequest): P
   return {
     snapshotId: snapshotId(output.SnapshotId),
     volumeId: volumeId(output.VolumeId ?? request.volumeId),
+    ...(output.State === 'completed' && { completed: true }),
   };
 }
 
@@ -120,7 +145,13 @@ async function createSnapshots(
   );
   return (output.Snapshots ?? []).flatMap((s) =>
     s.SnapshotId && s.VolumeId
-      ? [{ snapshotId: snapshotId(s.SnapshotId), volumeId: volumeId(s.VolumeId) }]
+      ? [
+          {
+            snapshotId: snapshotId(s.SnapshotId),
+            volumeId: volumeId(s.VolumeId),
+            ...(s.State === 'completed' && { completed: true }),
+          },
+        ]
       : [],
   );
 }

@@ -45,7 +45,30 @@ describe('buildIamPolicy', () => {
           Effect: 'Allow',
           Action: ['ec2:CreateTags'],
           Resource: ['arn:aws:ec2:*::snapshot/*'],
-          Condition: { StringEquals: { 'ec2:CreateAction': ['CreateSnapshot', 'CreateSnapshots'] } },
+          Condition: {
+            StringEquals: { 'ec2:CreateAction': ['CreateSnapshot', 'CreateSnapshots', 'CopySnapshot'] },
+          },
+        },
+        {
+          Sid: 'CopySnapshot',
+          Effect: 'Allow',
+          Action: ['ec2:CopySnapshot'],
+          Resource: ['arn:aws:ec2:*::snapshot/*'],
+        },
+        {
+          Sid: 'CopyEncrypted',
+          Effect: 'Allow',
+          Action: [
+            'kms:CreateGrant',
+            'kms:Decrypt',
+            'kms:DescribeKey',
+            'kms:Encrypt',
+            'kms:GenerateDataKeyWithoutPlaintext',
+            'kms:ReEncryptFrom',
+            'kms:ReEncryptTo',
+          ],
+          Resource: '*',
+          Condition: { StringLike: { 'kms:ViaService': 'ec2.*.amazonaws.com' } },
         },
         {
           Sid: 'DeleteSnapshot',

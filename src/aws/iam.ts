@@ -45,7 +45,25 @@ export const AWS_OPERATIONS = [
     operation: 'tag-on-create',
     actions: ['ec2:CreateTags'],
     resources: [SNAPSHOT_ARN],
-    condition: { StringEquals: { 'ec2:CreateAction': ['CreateSnapshot', 'CreateSnapshots'] } },
+    condition: {
+      StringEquals: { 'ec2:CreateAction': ['CreateSnapshot', 'CreateSnapshots', 'CopySnapshot'] },
+    },
+  },
+  // copy_to (SPEC §6a): CopySnapshot is called in the destination; the copy is tagged as it is made.
+  { operation: 'copy-snapshot', actions: ['ec2:CopySnapshot'], resources: [SNAPSHOT_ARN] },
+  {
+    // An encrypted source, or kms_key_id: EC2 uses the keys on the tool's behalf, and only EC2 may.
+    operation: 'copy-encrypted',
+    actions: [
+      'kms:CreateGrant',
+      'kms:Decrypt',
+      'kms:DescribeKey',
+      'kms:Encrypt',
+      'kms:GenerateDataKeyWithoutPlaintext',
+      'kms:ReEncryptFrom',
+      'kms:ReEncryptTo',
+    ],
+    condition: { StringLike: { 'kms:ViaService': 'ec2.*.amazonaws.com' } },
   },
   {
     // Only snapshots carrying the ownership tag (SPEC §3, §7).

@@ -1,11 +1,13 @@
 /**
  * Which account × region pairs a command works on, each with its EC2 port.
  * Accounts: the default credential chain (or `--profile`), or one per `--role-arn`.
- * Regions: `--region`, else `settings.regions`, else every region the account has enabled.
+ * Regions: `--region`, else `settings.regions` (plus, copies-only, the `copy_to` destinations
+ * outside them), else every region the account has enabled.
  *
  * Each account is resolved on its own: a role that cannot be assumed, or an account whose
  * regions cannot be listed, is one failed target; the other accounts still run.
  */
+import { copiesOnlyRegions } from '../app/copy-destinations.js';
 import type { Ec2Port } from '../app/ports.js';
 import { assumeRoleCredentials, createAwsClients, getAccountId } from '../aws/clients.js';
 import { createEc2Port } from '../aws/ec2-port.js';
@@ -22,6 +24,8 @@ export interface Target {
   readonly ec2: Ec2Port;
   /** `account/region`, for messages and progress. */
   readonly label: string;
+  /** A `copy_to` destination outside `settings.regions`: only its copies' retention is planned. */
+  readonly copiesOnly?: boolean;
 }
 
 /** An account (or account × region) that could not be worked on at all, and why. */
@@ -117,16 +121,23 @@ async function targetsForAccount(
     });
   const homeClients = clientsFor(home);
   const account = await getAccountId(homeClients.sts);
-  const regions = options.region ?? config.settings.regions ?? (await listEnabledRegions(homeClients.ec2));
-  return [...new Set(regions)].map((region) => ({
+  const regions = [
+    ...new Set(options.region ?? config.settings.regions ?? (await listEnabledRegions(homeClients.ec2))),
+  ];
+  // An explicit --region means only that region; settings.regions still has its copies kept.
+  const copiesOnly = options.region === undefined ? copiesOnlyRegions(config, regions) : [];
+  const target = (region: string, onlyCopies: boolean): Target => ({
     account,
     region,
     label: `${account}/${region}`,
+    ...(onlyCopies ? { copiesOnly: true } : {}),
     ec2: createEc2Port(region === home ? homeClients : clientsFor(region), {
       account,
       region,
       throttle,
+      clientsIn: clientsFor,
       ...(limits.deadline === undefined ? {} : { signal: limits.deadline.signal }),
     }),
-  }));
+  });
+  return [...regions.map((r) => target(r, false)), ...copiesOnly.map((r) => target(r, true))];
 }

@@ -71,6 +71,19 @@ export interface CreateAction extends ActionBase {
   readonly previousAt?: number;
   /** `stop_instance: true`: the instance is shut down for the snapshot and started again (SPEC §6). */
   readonly stop?: StopWorkflow;
+  /**
+   * `copy_to` destinations the new snapshot is copied to in this run when EC2 reports it
+   * `completed` at once (otherwise the next run copies it, as the newest completed one).
+   */
+  readonly copyTo?: readonly CopyIntent[];
+}
+
+/** A destination of a snapshot this run creates (SPEC §6a: "created this run or earlier"). */
+export interface CopyIntent {
+  readonly region: string;
+  readonly kmsKeyId?: string;
+  /** The destination retention's `ebs-snapper:expires-at`, when it has a `max_age`. */
+  readonly expiresAt?: string;
 }
 
 /** How a create stops its instance (SPEC §6). */
@@ -149,6 +162,8 @@ export interface Plan {
   readonly guard?: GuardOutcome;
   /** Set when deletes were held because delete safety could not be checked (inventory gaps). */
   readonly deletesHeld?: readonly string[];
+  /** `copy_to` destinations whose copies could not be listed (`region (error)`): none copied to. */
+  readonly copiesHeld?: readonly string[];
   readonly warnings: readonly Warning[];
   readonly summary: PlanSummary;
 }

@@ -5,9 +5,10 @@
  * tool's tags, its source, and the destination retention's `expires-at`. The copy series then
  * live in the destination region, planned there with the target's own retention.
  */
-import type { CopyAction, PlanAction, Reason } from './actions.js';
+import type { CopyAction, CopyIntent, CreateAction, PlanAction, Reason } from './actions.js';
 import { type Inventory, MAX_TAGS, type SnapshotId, TAG, type VolumeId } from './model.js';
 import type { CopyTarget, Policy } from './policy/types.js';
+import { DELETE_CODES } from './retention.js';
 import { FLAG, type SeriesTable } from './series.js';
 import { copyableTags, mergeWithinLimit } from './tags.js';
 
@@ -26,6 +27,7 @@ export function prepareCopies(inventory: Inventory): CopyPlanning {
   const copied = new Map<string, ReadonlySet<string>>();
   const budget = new Map<string, number>();
   for (const d of inventory.copyDestinations ?? []) {
+    if (d.error !== undefined) continue;
     copied.set(d.region, new Set(d.copied));
     budget.set(d.region, Math.max(0, MAX_COPIES_IN_FLIGHT - d.inFlight));
   }
@@ -39,11 +41,13 @@ export interface CopyContext {
   readonly now: number;
   readonly runId: string;
   readonly actions: PlanAction[];
+  /** The series' retention reasons just decided (by position from its start). */
+  readonly reasons: readonly Reason[];
 }
 
 /** Plan the copies of own series `k` (already sorted oldest first) of `policy`. */
 export function planSeriesCopies(context: CopyContext, policy: Policy, volumeKey: string, k: number): void {
-  const p = newestCompleted(context.table, k, context.now);
+  const p = newestKeptCompleted(context, k);
   if (p < 0) return;
   const { inventory, table } = context;
   const source = table.ids[p]!;
@@ -89,37 +93,163 @@ function copyAction(
   sourceTags: Readonly<Record<string, string>>,
 ): CopyAction {
   const { inventory, now, runId } = context;
-  const tool: Record<string, string> = { [TAG.policy]: policy.id, [TAG.volumeId]: volumeKey };
-  const instance = sourceTags[TAG.instanceId];
-  if (instance !== undefined) tool[TAG.instanceId] = instance;
-  const { maxAgeMs } = target.retention;
-  if (maxAgeMs !== undefined) tool[TAG.expiresAt] = new Date(now + maxAgeMs).toISOString();
-  tool[TAG.runId] = runId;
-  tool[TAG.sourceSnapshotId] = source;
-  tool[TAG.sourceRegion] = inventory.region;
-  const { tags } = mergeWithinLimit(tool, [copyableTags(sourceTags)], MAX_TAGS);
-  return {
-    action: 'copy',
+  return buildCopy({
     policy: policy.id,
     account: inventory.account,
-    region: target.region,
     sourceRegion: inventory.region,
-    snapshotId: source,
-    volumeId: volumeKey as VolumeId,
-    tags,
-    description: `${policy.id} copy of ${source} from ${inventory.region}`,
-    ...(target.kmsKeyId === undefined ? {} : { kmsKeyId: target.kmsKeyId }),
+    intent: copyIntent(target, now),
+    volumeKey,
+    source,
+    sourceTags,
+    runId,
     reason: {
       code: 'due.copy',
       message: `newest completed snapshot ${source} has no copy in ${target.region} yet`,
     },
+  });
+}
+
+/** Where a `copy_to` target sends a copy made at `now`, with its `expires-at`. */
+export function copyIntent(target: CopyTarget, now: number): CopyIntent {
+  const { maxAgeMs } = target.retention;
+  return {
+    region: target.region,
+    ...(target.kmsKeyId === undefined ? {} : { kmsKeyId: target.kmsKeyId }),
+    ...(maxAgeMs === undefined ? {} : { expiresAt: new Date(now + maxAgeMs).toISOString() }),
   };
 }
 
-/** The position of the series' newest completed snapshot that started by `now`, -1 if none. */
-function newestCompleted(table: SeriesTable, k: number, now: number): number {
-  for (let p = table.bounds[k + 1]! - 1; p >= table.bounds[k]!; p--) {
-    if ((table.flags[p]! & FLAG.stateMask) === FLAG.completed && table.start[p]! <= now) return p;
+/**
+ * The copy of a snapshot this run created, when EC2 reports it `completed` at once: the same copy
+ * the next run would plan for it (SPEC §6a, "created this run or earlier").
+ *
+ * @example const copy = copyOfCreated(create, create.copyTo[0], 'snap-0new', plan.runId);
+ */
+export function copyOfCreated(
+  create: CreateAction,
+  intent: CopyIntent,
+  source: SnapshotId,
+  runId: string,
+): CopyAction {
+  return buildCopy({
+    policy: create.policy,
+    account: create.account,
+    sourceRegion: create.region,
+    intent,
+    volumeKey: create.volumeId,
+    source,
+    sourceTags: create.tags,
+    runId,
+    reason: {
+      code: 'due.copy',
+      message: `${source}, created by this run, has no copy in ${intent.region} yet`,
+    },
+  });
+}
+
+interface CopyParts {
+  readonly policy: string;
+  readonly account: string;
+  readonly sourceRegion: string;
+  readonly intent: CopyIntent;
+  readonly volumeKey: string;
+  readonly source: SnapshotId;
+  readonly sourceTags: Readonly<Record<string, string>>;
+  readonly runId: string;
+  readonly reason: Reason;
+}
+
+function buildCopy(parts: CopyParts): CopyAction {
+  const { policy, intent, source, sourceTags, sourceRegion } = parts;
+  const tool: Record<string, string> = { [TAG.policy]: policy, [TAG.volumeId]: parts.volumeKey };
+  const instance = sourceTags[TAG.instanceId];
+  if (instance !== undefined) tool[TAG.instanceId] = instance;
+  if (intent.expiresAt !== undefined) tool[TAG.expiresAt] = intent.expiresAt;
+  tool[TAG.runId] = parts.runId;
+  tool[TAG.sourceSnapshotId] = source;
+  tool[TAG.sourceRegion] = sourceRegion;
+  const { tags } = mergeWithinLimit(tool, [copyableTags(sourceTags)], MAX_TAGS);
+  return {
+    action: 'copy',
+    policy,
+    account: parts.account,
+    region: intent.region,
+    sourceRegion,
+    snapshotId: source,
+    volumeId: parts.volumeKey as VolumeId,
+    tags,
+    description: `${policy} copy of ${source} from ${sourceRegion}`,
+    ...(intent.kmsKeyId === undefined ? {} : { kmsKeyId: intent.kmsKeyId }),
+    reason: parts.reason,
+  };
+}
+
+/**
+ * The destinations a new snapshot of `policy` may be copied to in this run: those whose copies
+ * were listed (a destination that could not be listed gets no copy).
+ */
+export function copyIntentsFor(copies: CopyPlanning, policy: Policy, now: number): readonly CopyIntent[] {
+  return policy.copyTo.filter((t) => copies.copied.has(t.region)).map((t) => copyIntent(t, now));
+}
+
+/**
+ * The position of the series' newest completed snapshot that started by `now` and that this plan
+ * keeps, -1 if none: a snapshot the plan deletes is never copied (the delete and the copy would
+ * race, and the copy would fail).
+ */
+function newestKeptCompleted(context: CopyContext, k: number): number {
+  const { table, now, reasons } = context;
+  const from = table.bounds[k]!;
+  for (let p = table.bounds[k + 1]! - 1; p >= from; p--) {
+    if ((table.flags[p]! & FLAG.stateMask) !== FLAG.completed || table.start[p]! > now) continue;
+    return DELETE_CODES.has(reasons[p - from]!.code) ? -1 : p;
   }
   return -1;
+}
+
+/** The destinations whose copies could not be listed, as `region (error)`; undefined when none. */
+export function unlistedDestinations(inventory: Inventory): string[] | undefined {
+  const held = (inventory.copyDestinations ?? []).flatMap((d) =>
+    d.error === undefined ? [] : [`${d.region} (${d.error})`],
+  );
+  return held.length === 0 ? undefined : held;
+}
+
+/** A create of this run whose snapshot EC2 reported `completed` at once. */
+export interface CompletedCreate {
+  readonly action: CreateAction;
+  readonly snapshotId: SnapshotId;
+}
+
+/**
+ * The copies of this run's new snapshots that are `completed` already, within what each
+ * destination's budget has left after the plan's own copies; the others wait for the next run.
+ *
+ * @example const more = copiesOfCreated(inventory, plan.actions, [{ action, snapshotId }], plan.runId);
+ */
+export function copiesOfCreated(
+  inventory: Inventory,
+  planned: readonly PlanAction[],
+  created: readonly CompletedCreate[],
+  runId: string,
+): CopyAction[] {
+  const { budget } = prepareCopies(inventory);
+  // One copy per series and destination in a run: the plan's own copy of an older snapshot wins.
+  const copiedSeries = new Set<string>();
+  for (const a of planned) {
+    if (a.action !== 'copy') continue;
+    budget.set(a.region, (budget.get(a.region) ?? 0) - 1);
+    copiedSeries.add(`${a.policy} ${a.volumeId} ${a.region}`);
+  }
+  const copies: CopyAction[] = [];
+  for (const { action, snapshotId } of created) {
+    for (const intent of action.copyTo ?? []) {
+      if (copiedSeries.has(`${action.policy} ${action.volumeId} ${intent.region}`)) continue;
+      const left = budget.get(intent.region) ?? 0;
+      if (left <= 0) continue;
+      budget.set(intent.region, left - 1);
+      copies.push(copyOfCreated(action, intent, snapshotId, runId));
+    }
+  }
+  return copies;
 }

@@ -118,6 +118,8 @@ export interface CopyDestination {
   readonly copied: readonly string[];
   /** Copies pending there, from any region. */
   readonly inFlight: number;
+  /** The copies could not be listed (`Operation: code`): no copy is planned there this run. */
+  readonly error?: string;
 }
 
 /** Everything the planner reads about one account × region. */

@@ -8,7 +8,14 @@
  */
 import type { Plan, PlanAction, Reason } from './actions.js';
 import { archiveHolds } from './archive.js';
-import { type CopyContext, type CopyPlanning, planSeriesCopies, prepareCopies } from './copy-plan.js';
+import {
+  type CopyContext,
+  type CopyPlanning,
+  copyIntentsFor,
+  planSeriesCopies,
+  prepareCopies,
+  unlistedDestinations,
+} from './copy-plan.js';
 import { applyGuard, holdDeletes } from './guard.js';
 import type { Inventory, Volume, VolumeId } from './model.js';
 import { describeOverlaps } from './overlaps.js';
@@ -110,6 +117,12 @@ export function planSnapshots(inventory: Inventory, policies: readonly Policy[],
   if (deletesHeld !== undefined) {
     warnings.push(warning('plan.deletes-held', `nothing deleted: could not read ${deletesHeld.join(', ')}`));
   }
+  const copiesHeld = unlistedDestinations(inventory);
+  if (copiesHeld !== undefined) {
+    warnings.push(
+      warning('plan.copies-held', `no copy made to ${copiesHeld.join(', ')}: its copies could not be listed`),
+    );
+  }
   const guard = applyGuard(context.actions, options.guard, table.managed);
   if (guard?.tripped) {
     warnings.push(
@@ -127,6 +140,7 @@ export function planSnapshots(inventory: Inventory, policies: readonly Policy[],
     actions: context.actions,
     ...(guard ? { guard } : {}),
     ...(deletesHeld ? { deletesHeld } : {}),
+    ...(copiesHeld ? { copiesHeld } : {}),
     warnings,
     summary: summarize(context.actions),
   };
@@ -189,6 +203,7 @@ function planPolicy(context: Context, policy: Policy, series: PolicySeries): voi
     ...(maxAgeMs !== undefined ? { expiresAt: new Date(options.now + maxAgeMs).toISOString() } : {}),
   };
   const sets = policy.snapshot.consistency === 'instance' ? instanceSets(targets) : undefined;
+  const copyTo = copyIntentsFor(context.copies, policy, options.now);
   const byVolume = new Map<string, SelectedVolume>();
   for (const t of targets) {
     byVolume.set(t.volume.id, t);
@@ -212,7 +227,11 @@ function planPolicy(context: Context, policy: Policy, series: PolicySeries): voi
       if (decision.due) {
         const set = target.instance && sets?.get(target.instance.id);
         const create = createAction(inventory, policy, target, tagContext, decision.reason, set);
-        context.actions.push(previousAt === undefined ? create : { ...create, previousAt });
+        context.actions.push({
+          ...create,
+          ...(previousAt === undefined ? {} : { previousAt }),
+          ...(copyTo.length === 0 ? {} : { copyTo }),
+        });
       } else {
         context.actions.push(skipAction(inventory, policy.id, key as VolumeId, decision.reason));
       }
@@ -225,8 +244,8 @@ function planPolicy(context: Context, policy: Policy, series: PolicySeries): voi
 }
 
 function copyContext(context: Context): CopyContext {
-  const { inventory, table, copies, actions, options } = context;
-  return { inventory, table, copies, actions, now: options.now, runId: options.runId };
+  const { inventory, table, copies, actions, options, reasons } = context;
+  return { inventory, table, copies, actions, reasons, now: options.now, runId: options.runId };
 }
 
 /** The selected volumes of each instance, summarized for `consistency: instance` tags. */

@@ -18,6 +18,7 @@ export const WARNING_CODES = [
   'plan.overlap',
   'plan.guard',
   'plan.deletes-held',
+  'plan.copies-held',
 ] as const;
 export type WarningCode = (typeof WARNING_CODES)[number];
 

@@ -87,8 +87,15 @@ export function createRuntime(env: LambdaEnv, clients: DeployedClients): Runtime
     },
     portFor(account, region, deadline, own) {
       const credentials = credentialsFor(account, region, own, deadline);
-      const clientsOf = createAwsClients({ region, deadline, ...(credentials ? { credentials } : {}) });
-      return createEc2Port(clientsOf, { account, region, throttle, signal: deadline.signal });
+      const clientsIn = (other: string) =>
+        createAwsClients({ region: other, deadline, ...(credentials ? { credentials } : {}) });
+      return createEc2Port(clientsIn(region), {
+        account,
+        region,
+        throttle,
+        signal: deadline.signal,
+        clientsIn,
+      });
     },
     notifiersFor(config) {
       const notify = config?.settings.notify;

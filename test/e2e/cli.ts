@@ -87,7 +87,7 @@ export async function runCliJson(
 }
 
 export interface ActionJson {
-  action: 'create' | 'delete' | 'keep' | 'skip';
+  action: 'create' | 'copy' | 'delete' | 'keep' | 'skip';
   policy: string | null;
   account: string;
   region: string;
@@ -105,6 +105,7 @@ export interface PlanJson {
   now: string;
   actions: ActionJson[];
   summary: Record<string, number | boolean>;
+  warnings?: { code: string; message: string }[];
   failures?: { account: string | null; region: string | null; error: { code: string; message: string } }[];
   results?: {
     action: string;

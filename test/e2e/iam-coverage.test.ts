@@ -13,6 +13,7 @@ policies:
     select: {instance_names: ["web-*"]}
     schedule: {every: 1 day}
     retention: {max_age: 1 day, minimum: 1}
+    copy_to: [{region: us-west-2, retention: {minimum: 1}}]
   - id: db
     select: {instance_names: ["db-*"]}
     schedule: {every: 1 day}
@@ -36,7 +37,7 @@ describe('iam-policy covers what the CLI does', () => {
     const config = writePolicy(t.env.workDir, POLICIES);
     const days = (n: number) => new Date(Date.now() + n * 86_400_000).toISOString();
 
-    // Act: all enabled regions (DescribeRegions), creates of both kinds, deletes, then via a role
+    // Act: all enabled regions (DescribeRegions), creates of both kinds, copies, deletes, then via a role
     for (const args of [
       ['plan', '-c', config],
       ['run', '-c', config],
@@ -64,6 +65,7 @@ describe('iam-policy covers what the CLI does', () => {
       expect.arrayContaining([
         'ec2:CreateSnapshot',
         'ec2:CreateSnapshots',
+        'ec2:CopySnapshot',
         'ec2:DeleteSnapshot',
         'sts:AssumeRole',
       ]),

@@ -73,6 +73,36 @@ describe('the deployed run: fanOut → SQS → worker', () => {
     );
   });
 
+  it('copies to a copy_to region outside settings.regions, which also gets a copies-only message', async () => {
+    // Prepare
+    const [account] = ACCOUNTS as [string];
+    await seedWebFleet(t.moto.endpoint, account, 'us-east-1');
+    const policy = `${webPolicy([account], ['us-east-1'])}    copy_to: [{region: us-west-2, retention: {minimum: 1}}]\n`;
+    await pushTestConfig(t.moto.endpoint, deployment.region, deployment.table, policy);
+
+    // Act
+    const fanned = await fanOut(
+      {},
+      lambdaContext(() => 300_000),
+    );
+    const responses = await drainQueue(deployment, worker);
+
+    // Assess
+    expect(fanned).toMatchObject({ messages: 2, failures: [] });
+    expect(responses.every((r) => r.batchItemFailures.length === 0)).toBe(true);
+    const sources = await snapshotsOf(t.moto.endpoint, account, 'us-east-1', 'web');
+    const copies = await snapshotsOf(t.moto.endpoint, account, 'us-west-2', 'web');
+    expect(sources).toHaveLength(2);
+    expect(
+      copies.map((c) => c.Tags?.find((tag) => tag.Key === 'ebs-snapper:source-snapshot-id')?.Value).sort(),
+    ).toEqual(sources.map((s) => s.SnapshotId).sort());
+    const records = await readRecords(deployment, fanned.run_id);
+    expect(records.map((r) => `${r.region}:${r.outcome}:${r.created}`).sort()).toEqual([
+      'us-east-1:ok:2',
+      'us-west-2:ok:0',
+    ]);
+  });
+
   it('defaults to the deployment account and every region it has enabled', async () => {
     // Prepare
     await seedWebFleet(t.moto.endpoint, MOTO_ACCOUNT_ID, 'us-east-1');

@@ -6,6 +6,7 @@
 
 import {
   type CollectInventoryOptions,
+  type CopySnapshotRequest,
   type CreatedSnapshot,
   type CreateSnapshotRequest,
   type CreateSnapshotsRequest,
@@ -14,6 +15,7 @@ import {
 } from '../../src/app/ports.js';
 import { isTransientCode } from '../../src/aws/errors.js';
 import {
+  type CopyDestination,
   type InstanceId,
   type Inventory,
   isManagedBy,
@@ -31,7 +33,9 @@ export type FakeOperation =
   | 'createSnapshot'
   | 'createSnapshots'
   | 'deleteSnapshot'
-  | 'findRunSnapshots';
+  | 'findRunSnapshots'
+  | 'listCopies'
+  | 'copySnapshot';
 
 /** A port failure as the AWS adapter would raise it, transient exactly when the adapter says so. */
 export function fakePortError(operation: FakeOperation, code: string): PortError {
@@ -68,6 +72,10 @@ export class InMemoryEc2 implements Ec2Port {
    * Measured on this port's clock, which the apply step's fake clock also drives.
    */
   listingLagMs = 0;
+  /** New snapshots are `completed` at once (as moto makes them), so they may be copied in the same run. */
+  completedAtOnce = false;
+  /** `copy_to`: the copies made in each destination region, as they are now. */
+  readonly copiesIn = new Map<string, Snapshot[]>();
   private inFlight = 0;
   private nextId = 1;
   private snapshots: Snapshot[];
@@ -167,6 +175,40 @@ export class InMemoryEc2 implements Ec2Port {
     );
   }
 
+  async listCopies(destination: string): Promise<CopyDestination> {
+    return this.call('listCopies', destination, destination, () => {
+      const copies = this.copiesIn.get(destination) ?? [];
+      return {
+        region: destination,
+        copied: copies
+          .filter((c) => c.tags[TAG.sourceRegion] === this.region && c.state !== 'error')
+          .map((c) => c.tags[TAG.sourceSnapshotId]!),
+        inFlight: copies.filter((c) => c.state === 'pending').length,
+      };
+    });
+  }
+
+  async copySnapshot(request: CopySnapshotRequest): Promise<SnapshotId> {
+    return this.call('copySnapshot', request, request.sourceSnapshotId, () => {
+      const source = this.snapshots.find((s) => s.id === request.sourceSnapshotId);
+      if (source === undefined) throw fakePortError('copySnapshot', 'InvalidSnapshot.NotFound');
+      if (source.state !== 'completed') throw fakePortError('copySnapshot', 'IncorrectState');
+      const copies = this.copiesIn.get(request.destination) ?? [];
+      this.copiesIn.set(request.destination, copies);
+      const id = snapshotId(`snap-c${(this.nextId++).toString(16).padStart(16, '0')}`);
+      copies.push({
+        id,
+        ...(source.volumeId === undefined ? {} : { volumeId: source.volumeId }),
+        ownerId: this.account,
+        state: 'pending',
+        startTime: this.clock(),
+        tags: request.tags,
+        description: request.description,
+      });
+      return id;
+    });
+  }
+
   private async call<T>(
     operation: FakeOperation,
     request: unknown,
@@ -207,12 +249,12 @@ export class InMemoryEc2 implements Ec2Port {
       id,
       volumeId,
       ownerId: this.account,
-      state: 'pending',
+      state: this.completedAtOnce ? 'completed' : 'pending',
       startTime: this.clock(),
       tags,
       description,
     });
-    return { snapshotId: id, volumeId };
+    return { snapshotId: id, volumeId, ...(this.completedAtOnce && { completed: true }) };
   }
 
   /** Which volumes a CreateSnapshots call covers, refusing what EC2 refuses. */

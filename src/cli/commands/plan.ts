@@ -19,6 +19,7 @@ export async function planCommand(options: PlanOptions, io: CliIo): Promise<Comm
     planTarget(target.ec2, config, {
       now,
       runId,
+      ...(target.copiesOnly === true ? { copiesOnly: true } : {}),
       // A saved inventory may feed `report --inventory`, which shows the other snapshots too.
       ...(options.saveInventory === undefined ? {} : { unmanaged: 'count' as const }),
       onProgress: (p) => progress.collect(p),
@@ -36,7 +37,7 @@ export async function planCommand(options: PlanOptions, io: CliIo): Promise<Comm
   reportTargetFailures(failures, progress, (e) => formatErrorForCli(e, options.verbose === true));
   await emitPlans(plans, failures, now, options, io);
   return {
-    failed: failures.length > 0 || plans.some(stoppedDeletes),
+    failed: failures.length > 0 || plans.some((p) => stoppedDeletes(p) || p.copiesHeld !== undefined),
     changes: plans.some((p) => p.summary.create + p.summary.copy + p.summary.delete > 0),
   };
 }

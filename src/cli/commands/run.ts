@@ -27,6 +27,7 @@ export async function runCommand(options: RunOptions, io: CliIo): Promise<Comman
       runId,
       concurrency,
       dryRun: options.dryRun === true,
+      ...(target.copiesOnly === true ? { copiesOnly: true } : {}),
       ...(options.only === undefined ? {} : { only: options.only }),
       ...(maxDeletes === undefined ? {} : { maxDeletes }),
       ...(deadline === undefined ? {} : { deadline }),

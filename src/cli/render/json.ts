@@ -53,6 +53,9 @@ function resultToJson(result: ActionResult): Record<string, unknown> {
     volume_id: result.volumeId ?? null,
     snapshot_id: result.snapshotId ?? null,
     ...(result.instanceId === undefined ? {} : { instance_id: result.instanceId }),
+    ...(result.sourceSnapshotId === undefined
+      ? {}
+      : { source_snapshot_id: result.sourceSnapshotId, source_region: result.sourceRegion ?? null }),
     status: result.status,
     ...(result.error === undefined ? {} : { error: result.error }),
   };
@@ -73,9 +76,10 @@ export function sumPlans(plans: readonly Plan[]): PlanSummary {
 
 /** What several runs did, added up. */
 export function sumRunSummaries(reports: readonly RunReport[]): RunSummary {
-  const total = { created: 0, deleted: 0, failed: 0, deferred: 0, skipped: 0 };
+  const total = { created: 0, copied: 0, deleted: 0, failed: 0, deferred: 0, skipped: 0 };
   for (const { summary } of reports) {
     total.created += summary.created;
+    total.copied += summary.copied;
     total.deleted += summary.deleted;
     total.failed += summary.failed;
     total.deferred += summary.deferred;
@@ -109,6 +113,9 @@ export function planDocument(
     deletes_held: plans
       .filter((p) => p.deletesHeld !== undefined)
       .map((p) => ({ account: p.account, region: p.region, missing: p.deletesHeld })),
+    copies_held: plans
+      .filter((p) => p.copiesHeld !== undefined)
+      .map((p) => ({ account: p.account, region: p.region, destinations: p.copiesHeld })),
     warnings: uniqueWarnings(plans.flatMap((p) => p.warnings)),
     failures: failures.map(failureToJson),
     summary: sumPlans(plans),

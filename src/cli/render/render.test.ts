@@ -108,7 +108,7 @@ describe('JSON documents', () => {
           error: { code: 'InternalError', message: 'boom' },
         },
       ] as const,
-      summary: { created: 1, deleted: 0, failed: 1, deferred: 0, skipped: 0 },
+      summary: { created: 1, copied: 0, deleted: 0, failed: 1, deferred: 0, skipped: 0 },
       deadlineReached: false,
       dryRun: false,
     };

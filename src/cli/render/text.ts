@@ -78,6 +78,11 @@ function renderGuard(plan: Plan, style: TextStyle): string[] {
       `! deletes held in ${plan.account}/${plan.region}: could not read ${plan.deletesHeld.join(', ')}; snapshots are still taken`,
     );
   }
+  if (plan.copiesHeld !== undefined) {
+    lines.push(
+      `! copies held from ${plan.account}/${plan.region}: could not list the copies in ${plan.copiesHeld.join(', ')}`,
+    );
+  }
   return lines.map((line) => paint(style, 'yellow', line));
 }
 
@@ -145,7 +150,7 @@ export function renderRun(reports: readonly RunReport[], style: TextStyle): stri
     ? ' Deadline reached: the next run picks up the rest.'
     : '';
   lines.push(
-    `Run: ${total.created} created, ${total.deleted} deleted, ${total.failed} failed, ` +
+    `Run: ${total.created} created, ${total.copied > 0 ? `${total.copied} copied, ` : ''}${total.deleted} deleted, ${total.failed} failed, ` +
       `${total.deferred} deferred, ${total.skipped} skipped${dry}.${deadline}`,
   );
   return `${planText}\n${lines.join('\n')}\n`;

@@ -110,12 +110,6 @@ function normalizeSnapshot(
 }
 
 function normalizeCopyTo(raw: ParsedPolicy['copy_to'], path: Path, report: Report): CopyTarget[] {
-  if (raw.length > 0)
-    report.warn(
-      'config.ignored',
-      path,
-      'cross-region copies are not implemented yet; they are ignored for now',
-    );
   const seen = new Map<string, number>();
   return raw.map((target, index) => {
     const first = seen.get(target.region);

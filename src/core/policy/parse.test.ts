@@ -143,15 +143,17 @@ describe('parseConfig: the SPEC §2 example', () => {
     expect(result.config).toEqual(expected);
   });
 
-  it('warns that cross-region copies are not implemented yet', () => {
+  it('reads the SPEC example with copy_to and stop_instance without a warning', () => {
     // Prepare / Act
     const result = parseConfig(SPEC_EXAMPLE);
 
     // Assess
-    expect(result.warnings).toEqual([
+    expect(result.warnings).toEqual([]);
+    expect(result.config?.policies[0]?.copyTo).toEqual([
       {
-        code: 'config.ignored',
-        message: 'policies[0].copy_to: cross-region copies are not implemented yet; they are ignored for now',
+        region: 'us-west-2',
+        retention: expect.objectContaining({ minimum: 3, maxAgeMs: 30 * 86_400_000 }),
+        kmsKeyId: 'alias/backup',
       },
     ]);
   });
@@ -407,7 +409,7 @@ describe('loadConfig', () => {
 
     // Assess
     expect(config.policies.map((policy) => policy.id)).toEqual(['web-daily']);
-    expect(warnings).toHaveLength(1);
+    expect(warnings).toEqual([]);
   });
 
   it('throws a ConfigError listing every problem', () => {
