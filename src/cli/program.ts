@@ -4,9 +4,17 @@
  */
 import { Command, Option } from 'commander';
 import { importLegacyCommand, schemaCommand, validateCommand } from './commands/config.js';
-import { iamPolicyCommand } from './commands/iam-policy.js';
+import { deployCommand } from './commands/deploy.js';
+import { deployMemberCommand } from './commands/deploy-member.js';
+import { IAM_POLICY_USES, type IamPolicyUse, iamPolicyCommand } from './commands/iam-policy.js';
 import { planCommand } from './commands/plan.js';
 import { runCommand } from './commands/run.js';
+import {
+  addDeployMemberOptions,
+  addDeployOptions,
+  type DeployMemberOptions,
+  type DeployOptions,
+} from './deploy-options.js';
 import type { CommandOutcome } from './exit.js';
 import type { CliIo } from './io.js';
 import { addPlanOptions, addRunOptions, type PlanOptions, type RunOptions } from './options.js';
@@ -69,13 +77,20 @@ export function buildProgram(
   }
 
   addConfigCommands(program, io, record);
+  addDeployCommands(program, io, record);
 
   program
     .command('iam-policy')
     .description('print the least-privilege IAM policy the tool needs')
-    .addOption(new Option('--for <use>', 'what the policy is for').choices(['run']).default('run'))
-    .addHelpText('after', examples(['ebs-snapper iam-policy > ebs-snapper-policy.json']))
-    .action(() => record(iamPolicyCommand(io), false));
+    .addOption(new Option('--for <use>', 'what the policy is for').choices(IAM_POLICY_USES).default('run'))
+    .addHelpText(
+      'after',
+      examples([
+        'ebs-snapper iam-policy > ebs-snapper-policy.json',
+        'ebs-snapper iam-policy --for deploy > ebs-snapper-deploy-policy.json',
+      ]),
+    )
+    .action((options: { for: IamPolicyUse }) => record(iamPolicyCommand(io, options.for), false));
 
   return program;
 }
@@ -111,4 +126,34 @@ function addConfigCommands(
     .description('convert a Rackspace ebs_snapper config (JSON) to a version 1 policy file (YAML on stdout)')
     .addHelpText('after', examples(['ebs-snapper config import-legacy legacy.json > ebs-snapper.yaml']))
     .action(async (file: string) => record(await importLegacyCommand(file, io), false));
+}
+
+function addDeployCommands(
+  program: Command,
+  io: CliIo,
+  record: (outcome: CommandOutcome, detailed: boolean) => void,
+): void {
+  const deploy = addDeployOptions(program.command('deploy'))
+    .description(
+      'put the hub stack (functions, queue, table, topic, schedule, alarms) in one account and region',
+    )
+    .addHelpText(
+      'after',
+      examples([
+        'ebs-snapper deploy --region eu-west-1 --config ebs-snapper.yaml',
+        'ebs-snapper deploy --dry-run                      # what would change; change nothing',
+        "ebs-snapper deploy --schedule 'cron(0 3 * * ? *)' --output json",
+      ]),
+    )
+    .action(async (options: DeployOptions) => record(await deployCommand(options, io), false));
+  addDeployMemberOptions(deploy.command('member'))
+    .description('put the role the hub assumes in other accounts (or write its template for StackSets)')
+    .addHelpText(
+      'after',
+      examples([
+        'ebs-snapper deploy member --hub-account 111111111111 --role-arn arn:aws:iam::222222222222:role/admin',
+        'ebs-snapper deploy member --hub-account 111111111111 --template-out member.json',
+      ]),
+    )
+    .action(async (options: DeployMemberOptions) => record(await deployMemberCommand(options, io), false));
 }

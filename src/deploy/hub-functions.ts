@@ -3,8 +3,9 @@
  * (least privilege, from the per-operation declarations), log groups with retention, the SQS
  * event source of the worker and the Scheduler schedule that starts the fan-out.
  */
-import { FANOUT_OPERATIONS, WORKER_OPERATIONS } from '../aws/iam-deployed.js';
+
 import type { AwsOperation } from '../aws/iam.js';
+import { FANOUT_OPERATIONS, WORKER_OPERATIONS } from '../aws/iam-deployed.js';
 import { type CfnResource, type CfnValue, getAtt, ifThen, NO_VALUE, ref, sub } from './cfn.js';
 import { WORKER_TIMEOUT_SECONDS } from './hub-data.js';
 import { type HubFunction, hubResourceNameSub } from './names.js';

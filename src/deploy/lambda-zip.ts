@@ -89,7 +89,8 @@ export function installedLambdaBundle(from: string = import.meta.url): string {
       return bundle;
     }
     const parent = dirname(dir);
-    if (parent === dir) throw new UsageError('cannot find the ebs-snapper package that holds the Lambda bundle');
+    if (parent === dir)
+      throw new UsageError('cannot find the ebs-snapper package that holds the Lambda bundle');
     dir = parent;
   }
 }

@@ -35,7 +35,9 @@ export const PROVISIONING: Readonly<Record<string, readonly AwsOperation[]>> = {
       operation: 'pass-role',
       actions: ['iam:PassRole'],
       resources: [STACK_ROLE],
-      condition: { StringEquals: { 'iam:PassedToService': ['lambda.amazonaws.com', 'scheduler.amazonaws.com'] } },
+      condition: {
+        StringEquals: { 'iam:PassedToService': ['lambda.amazonaws.com', 'scheduler.amazonaws.com'] },
+      },
     },
   ],
   'AWS::Lambda::Function': [

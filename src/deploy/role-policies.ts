@@ -3,9 +3,10 @@
  * `iam-policy` (`AWS_OPERATIONS`, `WORKER_OPERATIONS`, `FANOUT_OPERATIONS`): one source of truth.
  * The declarations name the stack's resources by placeholder; here they become `Fn::Sub` strings.
  */
-import { FANOUT_OPERATIONS, WORKER_OPERATIONS } from '../aws/iam-deployed.js';
+
 import { type AwsOperation, buildIamPolicy, type IamStatement } from '../aws/iam.js';
-import { type CfnValue, type Intrinsic, NO_VALUE, ifThen, sub } from './cfn.js';
+import { FANOUT_OPERATIONS, WORKER_OPERATIONS } from '../aws/iam-deployed.js';
+import { type CfnValue, type Intrinsic, ifThen, NO_VALUE, sub } from './cfn.js';
 
 /** A placeholder of the declarations → what `Fn::Sub` fills in for it. */
 export type Substitutions = Readonly<Record<string, string>>;
@@ -60,7 +61,8 @@ export function cfnStatements(
 
 function resolve(resource: string, substitutions: Substitutions): string | Intrinsic {
   let text = resource;
-  for (const [placeholder, value] of Object.entries(substitutions)) text = text.split(placeholder).join(value);
+  for (const [placeholder, value] of Object.entries(substitutions))
+    text = text.split(placeholder).join(value);
   const left = /\{[a-z-]+\}/.exec(text);
   if (left !== null) throw new Error(`no substitution for ${left[0]} in ${resource}`);
   return text.includes('${') ? sub(text) : text;

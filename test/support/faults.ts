@@ -3,6 +3,7 @@
  * forced error codes, random throttling and 500s. Decisions are deterministic for a given seed and
  * clock, so tests that inject faults stay reproducible.
  */
+import type { AnswerRewrite } from './answer-rewrite.js';
 import { mulberry32 } from './random.js';
 
 /** One token bucket: `capacity` requests at once, then `refillPerSecond` more each second. */
@@ -43,6 +44,8 @@ export interface FaultConfig {
   readonly hangFor?: readonly string[];
   /** DescribeSnapshots leaves out snapshots created through the proxy less than this long ago. */
   readonly listingLagMs?: number;
+  /** Answers rewritten on their way back, per action (what moto cannot produce). */
+  readonly rewrite?: Readonly<Record<string, AnswerRewrite>>;
 }
 
 /** An answer the proxy gives instead of forwarding. */
