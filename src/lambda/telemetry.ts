@@ -94,9 +94,10 @@ function perPolicy(
 ): Map<string, { created: number; deleted: number; failed: number; overdue: number }> {
   const byPolicy = new Map<string, { created: number; deleted: number; failed: number; overdue: number }>();
   const of = (policy: string) => {
-    let counts = byPolicy.get(policy);
-    if (counts === undefined)
-      byPolicy.set(policy, (counts = { created: 0, deleted: 0, failed: 0, overdue: 0 }));
+    const known = byPolicy.get(policy);
+    if (known !== undefined) return known;
+    const counts = { created: 0, deleted: 0, failed: 0, overdue: 0 };
+    byPolicy.set(policy, counts);
     return counts;
   };
   for (const result of outcome.report?.results ?? []) {
