@@ -29,7 +29,12 @@ await Promise.all([
   }),
   build({ ...common, entryPoints: ['src/core/index.ts'], outfile: 'dist/core/index.js' }),
   // The Lambda handlers carry everything, the AWS SDK included: the runtime's copy is not pinned.
-  build({ ...common, entryPoints: ['src/lambda/index.ts'], outfile: 'dist/lambda/index.js', target: 'node20' }),
+  build({
+    ...common,
+    entryPoints: ['src/lambda/index.ts'],
+    outfile: 'dist/lambda/index.js',
+    target: 'node20',
+  }),
 ]);
 
 const tsc = spawnSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], {
