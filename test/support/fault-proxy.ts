@@ -84,7 +84,8 @@ export async function startFaultProxy(options: StartFaultProxyOptions): Promise<
     if (action !== null) seen.add(iamActionOf(IAM_PREFIX[readService(req)] ?? readService(req), action));
     if (action !== null) rewriter.intercept(res, action, params);
     if (action !== null && config.hangFor?.includes(action)) return; // never answered; closed by stop()
-    if (config.delayMs !== undefined && config.delayMs > 0) await sleep(config.delayMs);
+    const delay = (config.delayMs ?? 0) + (action === null ? 0 : (config.delayFor?.[action] ?? 0));
+    if (delay > 0) await sleep(delay);
     const fault = action === null ? undefined : injector.decide(action, params);
     if (fault !== undefined && action !== null) {
       faultCounts[action] = (faultCounts[action] ?? 0) + 1;
@@ -93,7 +94,7 @@ export async function startFaultProxy(options: StartFaultProxyOptions): Promise<
     }
     const page = readPageRequest(params, config.pageSize);
     if (page === undefined) return send(res, lagged(action, await forward(req, body)));
-    const moto = lagged(action, await forward(req, Buffer.from(page.unpaged.toString()), '/'));
+    const moto = lagged(action, await forward(req, Buffer.from(page.unpaged.toString()), true));
     if (moto.status !== 200) return send(res, moto);
     send(res, { ...moto, body: Buffer.from(pageResponse(moto.body.toString('utf8'), page)) });
   }
@@ -116,12 +117,14 @@ export async function startFaultProxy(options: StartFaultProxyOptions): Promise<
     return { ...answer, body: Buffer.from(lag.hideRecent(answer.body.toString('utf8'))) };
   }
 
-  function forward(req: IncomingMessage, body: Buffer, path = req.url ?? '/'): Promise<Forwarded> {
+  /** Forward as received, or (`asForm`) as a form POST to `/` with a rewritten Query body. */
+  function forward(req: IncomingMessage, body: Buffer, asForm = false): Promise<Forwarded> {
     const headers = { ...req.headers, host: target.host, 'content-length': String(body.length) };
-    if (path === '/') headers['content-type'] = 'application/x-www-form-urlencoded; charset=utf-8';
+    if (asForm) headers['content-type'] = 'application/x-www-form-urlencoded; charset=utf-8';
+    const path = asForm ? '/' : (req.url ?? '/');
     return new Promise((resolve, reject) => {
       const upstream = request(new URL(path, target), {
-        method: path === '/' ? 'POST' : req.method,
+        method: asForm ? 'POST' : req.method,
         headers,
         agent,
       });

@@ -34,6 +34,8 @@ export interface FaultConfig {
   readonly errorRate?: number;
   /** Delay before every answer, in ms. */
   readonly delayMs?: number;
+  /** Delay before the answers of these actions, in ms (the request reaches moto after it). */
+  readonly delayFor?: Readonly<Record<string, number>>;
   /** Forced errors per action, e.g. `{ CreateSnapshot: { code: 'ConcurrentSnapshotLimitExceeded', status: 400, times: 2 } }`. */
   readonly errorsFor?: Readonly<Record<string, ForcedError>>;
   /** Largest page per Describe* action (the request's MaxResults applies when smaller). */
