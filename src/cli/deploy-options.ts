@@ -68,19 +68,14 @@ export function addDeployOptions(command: Command): Command {
   );
 }
 
+/** `deploy member`'s own options; it shares `deploy`'s common ones (`optsWithGlobals`). */
 export function addDeployMemberOptions(command: Command): Command {
-  return addDeployCommonOptions(
-    command
-      .requiredOption('--hub-account <id>', 'the account of the hub stack (12 digits)')
-      .option(
-        '--hub-stack-name <name>',
-        'the hub stack, whose function roles are trusted',
-        DEFAULT_STACK_NAME,
-      )
-      .option('--role-arn <arn>', 'assume this role and deploy into its account (repeatable)', collect)
-      .option('--role-name <name>', 'the member role', DEFAULT_MEMBER_ROLE_NAME)
-      .option('--template-out <file>', 'write the member template (for CloudFormation StackSets)'),
-  );
+  return command
+    .requiredOption('--hub-account <id>', 'the account of the hub stack (12 digits)')
+    .option('--hub-stack-name <name>', 'the hub stack, whose function roles are trusted', DEFAULT_STACK_NAME)
+    .option('--role-arn <arn>', 'assume this role and deploy into its account (repeatable)', collect)
+    .option('--role-name <name>', 'the member role', DEFAULT_MEMBER_ROLE_NAME)
+    .option('--template-out <file>', 'write the member template (for CloudFormation StackSets)');
 }
 
 const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;

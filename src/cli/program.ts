@@ -155,5 +155,10 @@ function addDeployCommands(
         'ebs-snapper deploy member --hub-account 111111111111 --template-out member.json',
       ]),
     )
-    .action(async (options: DeployMemberOptions) => record(await deployMemberCommand(options, io), false));
+    // --region, --profile, --endpoint-url, --dry-run, --output and -v are deploy's: commander
+    // gives a parent's options to the parent wherever they stand, so member reads them from there.
+    .configureHelp({ showGlobalOptions: true })
+    .action(async (_options: unknown, command: Command) =>
+      record(await deployMemberCommand(command.optsWithGlobals<DeployMemberOptions>(), io), false),
+    );
 }

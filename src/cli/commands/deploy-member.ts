@@ -4,6 +4,7 @@
  * CloudFormation StackSets with `--template-out`.
  */
 import { writeFile } from 'node:fs/promises';
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import { deployMembers, type MemberTarget } from '../../app/deploy-member.js';
 import { assumeRoleCredentials, getAccountId } from '../../aws/clients.js';
 import { createStackPort } from '../../aws/cloudformation-stacks.js';
@@ -70,17 +71,35 @@ function memberTargets(options: DeployMemberOptions, io: CliIo): MemberTarget[] 
   // STS in the stack's region: what `--region` says, or the chain's.
   const region = homeRegion(options.region === undefined ? {} : { region: [options.region] }, io.env);
   return roles.map((roleArn) => {
-    const credentials = assumeRoleCredentials(roleArn, {
-      region,
-      sessionName: 'ebs-snapper-deploy',
-      ...(options.endpointUrl === undefined ? {} : { endpoint: options.endpointUrl }),
-      ...(options.profile === undefined ? {} : { profile: options.profile }),
-      ...(base.timeouts === undefined ? {} : { timeouts: base.timeouts }),
-    });
+    const credentials = sharedCredentials(
+      assumeRoleCredentials(roleArn, {
+        region,
+        sessionName: 'ebs-snapper-deploy',
+        ...(options.endpointUrl === undefined ? {} : { endpoint: options.endpointUrl }),
+        ...(options.profile === undefined ? {} : { profile: options.profile }),
+        ...(base.timeouts === undefined ? {} : { timeouts: base.timeouts }),
+      }),
+    );
     return targetFor(roleArn, createDeployClients({ ...base, region, credentials }, io.env));
   });
 }
 
 function targetFor(label: string, clients: ReturnType<typeof createDeployClients>): MemberTarget {
   return { label, stacks: createStackPort(clients.cloudformation), account: () => getAccountId(clients.sts) };
+}
+
+/**
+ * One AssumeRole for all of a target's clients (each SDK client would otherwise ask for its own),
+ * asked again when the credentials are about to expire or the last attempt failed.
+ */
+function sharedCredentials(provider: AwsCredentialIdentityProvider): AwsCredentialIdentityProvider {
+  let current: Promise<AwsCredentialIdentity> | undefined;
+  const fresh = (c: AwsCredentialIdentity) =>
+    c.expiration === undefined || c.expiration.getTime() - Date.now() > 5 * 60_000;
+  return async () => {
+    const known = await current?.catch(() => undefined);
+    if (known !== undefined && fresh(known)) return known;
+    current = provider();
+    return current;
+  };
 }
