@@ -33,9 +33,9 @@ export const ZIP_ENTRY = 'index.mjs';
 
 /**
  * DOS time starts in 1980. fflate reads the date with local-time getters, so the date is made
- * from local fields: the same bytes in every time zone.
+ * from local fields, when zipping: the same bytes in every time zone.
  */
-const FIXED_MTIME = new Date(1980, 0, 1, 0, 0, 0);
+const fixedMtime = () => new Date(1980, 0, 1, 0, 0, 0);
 /** A regular file, rw-r--r--: Lambda needs its files world-readable. */
 const UNIX_FILE_ATTRS = (0o100644 << 16) >>> 0;
 const UNIX = 3;
@@ -46,10 +46,9 @@ const UNIX = 3;
  * @example sha256Base64(zipLambdaBundle(readFileSync('dist/lambda/index.js')))
  */
 export function zipLambdaBundle(bundle: Uint8Array): Uint8Array {
-  const entries: Zippable = {
-    [ZIP_ENTRY]: [bundle, { level: 9, mtime: FIXED_MTIME, os: UNIX, attrs: UNIX_FILE_ATTRS }],
-  };
-  return zipSync(entries, { level: 9, mtime: FIXED_MTIME });
+  const mtime = fixedMtime();
+  const entries: Zippable = { [ZIP_ENTRY]: [bundle, { level: 9, mtime, os: UNIX, attrs: UNIX_FILE_ATTRS }] };
+  return zipSync(entries, { level: 9, mtime });
 }
 
 /** Read a bundle and make its artifact. */
