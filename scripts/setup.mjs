@@ -50,5 +50,6 @@ if (isInstallDue()) {
 run('bash', [join('scripts', 'ensure-moto.sh')]);
 // The template test needs cfn-lint and says how to get it when it is missing: not a reason to stop here.
 const cfnLint = spawnSync('bash', [join('scripts', 'ensure-cfn-lint.sh')], { cwd: root, stdio: 'inherit' });
-if (cfnLint.status !== 0) console.error('setup: cfn-lint is missing; the template test will fail until it is installed');
+if (cfnLint.status !== 0)
+  console.error('setup: cfn-lint is missing; the template test will fail until it is installed');
 console.log(`setup: ready (node ${process.versions.node}, moto ${readMotoVersion()})`);
