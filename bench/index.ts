@@ -10,6 +10,7 @@ import process from 'node:process';
 import { API_CALLS_BENCH } from './api-calls.js';
 import { API_THROUGHPUT_BENCH } from './api-throughput.js';
 import { COLLECT_SCALE_BENCH } from './collect-scale.js';
+import { DEPLOY_BENCH } from './deploy.js';
 import { PLAN_BENCH_FLEET, runPlanBench } from './plan.js';
 import { quietSdkNotice } from './support/process.js';
 import {
@@ -37,6 +38,7 @@ export const SUITE: readonly BenchDefinition[] = [
   API_CALLS_BENCH,
   API_THROUGHPUT_BENCH,
   COLLECT_SCALE_BENCH,
+  DEPLOY_BENCH,
 ];
 
 async function runOne(bench: BenchDefinition): Promise<BenchOutcome> {
