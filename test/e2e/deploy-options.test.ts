@@ -150,4 +150,17 @@ describe('deploy refuses bad options before any AWS call', () => {
     expect(stderr).toContain(named);
     expect(t.proxy.counts()).toEqual({});
   });
+
+  it('with --output json still prints one document, saying why', async () => {
+    // Prepare / Act
+    const { code, stdout } = await runCli(
+      ['deploy', '--schedule', 'rate(1 hours)', '--output', 'json'],
+      t.env,
+    );
+
+    // Assess
+    expect(code).toBe(1);
+    expect(JSON.parse(stdout)).toMatchObject({ outcome: 'failed', error: { code: 'UsageError' } });
+    expect(t.proxy.counts()).toEqual({});
+  });
 });

@@ -20,7 +20,7 @@ import { checkDeployOptions, type DeployOptions, deployTarget } from '../deploy-
 import type { CommandOutcome } from '../exit.js';
 import type { CliIo } from '../io.js';
 import { loadConfigFile } from '../load-config.js';
-import { deployProgress, hubDeployDocument, renderHubDeploy } from '../render/deploy.js';
+import { deployErrorDocument, deployProgress, hubDeployDocument, renderHubDeploy } from '../render/deploy.js';
 
 /** What the policy file gives a deploy, read and validated before any AWS call. */
 interface LocalConfig {
@@ -30,6 +30,17 @@ interface LocalConfig {
 }
 
 export async function deployCommand(options: DeployOptions, io: CliIo): Promise<CommandOutcome> {
+  try {
+    return await deploy(options, io);
+  } catch (error) {
+    // CI reads one document whatever happened; the message and exit code still come from main.
+    if (options.output === 'json')
+      io.stdout.write(`${JSON.stringify(deployErrorDocument(error), null, 2)}\n`);
+    throw error;
+  }
+}
+
+async function deploy(options: DeployOptions, io: CliIo): Promise<CommandOutcome> {
   checkDeployOptions(options);
   const config = options.config === undefined ? undefined : await readLocalConfig(options.config, io);
   const artifact = readLambdaArtifact(options.bundle ?? installedLambdaBundle());

@@ -2,6 +2,7 @@
  * What `deploy` and `deploy member` print: stack events on stderr as they come, then one summary
  * on stdout — text for people, or one JSON document (`--output json`) for CI pipelines.
  */
+import { errorInfoOf } from '../../app/classify-error.js';
 import type { HubDeployReport } from '../../app/deploy-hub.js';
 import type { MemberDeployReport } from '../../app/deploy-member.js';
 import type { StackChange } from '../../app/deploy-ports.js';
@@ -106,6 +107,11 @@ export function hubDeployDocument(report: HubDeployReport, where: { account: str
     ...(report.parameterChanges === undefined ? {} : { parameter_changes: report.parameterChanges }),
     failures: report.failures.map(failureJson),
   };
+}
+
+/** A deploy that could not run to its end (a bad option, a refused call) as its one JSON document. */
+export function deployErrorDocument(error: unknown) {
+  return { version: 1, command: 'deploy', outcome: 'failed', error: errorInfoOf(error) };
 }
 
 /** `deploy member` as text: one line per account. */
