@@ -14,18 +14,18 @@ import {
   type StackRequest,
 } from './deploy-ports.js';
 import type { ConfigStore } from './deployed-ports.js';
+import {
+  type CodeArtifact,
+  type CodeUploader,
+  codeUploader,
+  type FunctionCode,
+  previewFunctionCode,
+  syncFunctionCode,
+} from './hub-code.js';
 import { type ParameterChange, parameterChanges, previewStackPlan } from './stack-preview.js';
-import { applyStackPlan, planStack, readStack, type StackAction } from './stack-rollout.js';
+import { applyStackPlan, planStack, readStack, type StackAction, type StackPlan } from './stack-rollout.js';
 import type { DeployProgress, ResourceFailure, WaitOptions } from './stack-wait.js';
-import { pushConfig } from './stored-config.js';
-
-/** The zipped code: its key in the bucket and Lambda's digest of it. */
-export interface CodeArtifact {
-  readonly key: string;
-  readonly zip: Uint8Array;
-  /** Base64 SHA-256 of `zip`: a function running it has this `CodeSha256`. */
-  readonly sha256Base64: string;
-}
+import { DEFAULT_CONFIG_NAME, pushConfig } from './stored-config.js';
 
 export interface HubDeployRequest {
   readonly stackName: string;
@@ -50,8 +50,6 @@ export interface HubDeployPorts {
   readonly wait?: WaitOptions;
 }
 
-export type FunctionCodeStatus = 'unchanged' | 'created' | 'updated' | 'would-create' | 'would-update';
-
 export interface HubDeployReport {
   readonly stackName: string;
   /** What the stack needed (`none` when template and parameters were already the same). */
@@ -67,7 +65,7 @@ export interface HubDeployReport {
     readonly sha256: string;
     readonly bucketCreated: boolean;
     readonly uploaded: boolean;
-    readonly functions: readonly { readonly name: string; readonly status: FunctionCodeStatus }[];
+    readonly functions: readonly FunctionCode[];
   };
   readonly config?: { readonly name: string; readonly sha256?: string; readonly pushed: boolean };
   /** `--dry-run`: what the deploy would change in the stack's resources, and in its parameters. */
@@ -78,122 +76,103 @@ export interface HubDeployReport {
 
 /** @example const report = await deployHub(request, ports); report.outcome // 'unchanged' */
 export async function deployHub(request: HubDeployRequest, ports: HubDeployPorts): Promise<HubDeployReport> {
-  const { stacks, artifacts, progress } = ports;
-  const current = await readStack(stacks, request.stackName, progress, ports.wait);
+  const current = await readStack(ports.stacks, request.stackName, ports.progress, ports.wait);
   const parameters = request.parametersFor(current?.parameters);
-  const stackRequest: StackRequest = {
-    name: request.stackName,
-    templateBody: request.templateBody,
-    parameters,
+  const stack: StackRequest = { name: request.stackName, templateBody: request.templateBody, parameters };
+  const plan = await planStack(ports.stacks, current, stack);
+  const step: Step = {
+    request,
+    ports,
+    stack,
+    plan,
+    upload: codeUploader(request.artifact, ports.artifacts, ports.progress),
+    base: { stackName: request.stackName, action: plan.action, parameters },
+    configName: parameters.ConfigName ?? DEFAULT_CONFIG_NAME,
   };
-  const plan = await planStack(stacks, current, stackRequest);
-  const codeKeyChanged = current?.parameters.CodeKey !== request.artifact.key;
-  const upload = uploader(request.artifact, artifacts, progress);
-  const base = { stackName: request.stackName, action: plan.action, parameters };
-  const configName = parameters.ConfigName ?? 'default';
+  return request.dryRun ? preview(step) : apply(step);
+}
 
-  if (request.dryRun) {
-    const changes = await previewStackPlan(stacks, plan, stackRequest, ports.wait);
-    const functions = await Promise.all(
-      request.functionNames.map(async (name) => ({
-        name,
-        status: await previewCode(ports.functions, name, request.artifact, plan.action),
-      })),
-    );
-    return {
-      ...base,
-      outcome: 'dry-run',
-      ...(current === undefined ? {} : { stackStatus: current.status }),
-      outputs: current?.outputs ?? {},
-      code: { ...upload.summary(), functions },
-      ...(request.config === undefined ? {} : { config: { name: configName, pushed: false } }),
-      changes,
-      parameterChanges: parameterChanges(current?.parameters, stackRequest),
-      failures: [],
-    };
-  }
+/** What both ways of a deploy share, once the stack has been read and planned. */
+interface Step {
+  readonly request: HubDeployRequest;
+  readonly ports: HubDeployPorts;
+  readonly stack: StackRequest;
+  readonly plan: StackPlan;
+  readonly upload: CodeUploader;
+  readonly base: Pick<HubDeployReport, 'stackName' | 'action' | 'parameters'>;
+  readonly configName: string;
+}
 
-  if (plan.action !== 'none') await upload.ensure();
-  const result = await applyStackPlan(stacks, plan, stackRequest, progress, ports.wait);
-  const outputs = result.stack?.outputs ?? {};
-  if (result.outcome === 'failed') {
-    return {
-      ...base,
-      outcome: 'failed',
-      ...(result.stack === undefined ? {} : { stackStatus: result.stack.status }),
-      outputs,
-      code: { ...upload.summary(), functions: [] },
-      failures: result.failures,
-    };
-  }
-  const functions = [];
-  for (const name of request.functionNames) {
-    const live = await ports.functions.codeSha256(name);
-    if (live === request.artifact.sha256Base64) {
-      const status = plan.action === 'create' || plan.action === 'recreate' ? 'created' : 'unchanged';
-      functions.push({
-        name,
-        status: status === 'unchanged' && codeKeyChanged ? 'updated' : status,
-      } as const);
-      continue;
-    }
-    // Changed outside the stack (the stack's code key did not move): put this build back.
-    progress.note(`function ${name} runs other code (CodeSha256 ${live ?? 'none'}): updating its code`);
-    await upload.ensure();
-    await ports.functions.updateCode(name, artifacts.bucket, request.artifact.key);
-    functions.push({ name, status: 'updated' } as const);
-  }
-  const config = request.config === undefined ? undefined : await push(request, configName, outputs, ports);
-  const touched = result.outcome !== 'unchanged' || functions.some((f) => f.status !== 'unchanged');
+async function preview({
+  request,
+  ports,
+  stack,
+  plan,
+  upload,
+  base,
+  configName,
+}: Step): Promise<HubDeployReport> {
+  const { current } = plan;
+  const changes = await previewStackPlan(ports.stacks, plan, stack, ports.wait);
+  const functions = await previewFunctionCode(
+    ports.functions,
+    request.functionNames,
+    request.artifact,
+    plan.action,
+  );
   return {
     ...base,
-    outcome: touched ? (result.outcome === 'unchanged' ? 'updated' : result.outcome) : 'unchanged',
-    ...(result.stack === undefined ? {} : { stackStatus: result.stack.status }),
+    outcome: 'dry-run',
+    ...(current === undefined ? {} : { stackStatus: current.status }),
+    outputs: current?.outputs ?? {},
+    code: { ...upload.summary(), functions },
+    ...(request.config === undefined ? {} : { config: { name: configName, pushed: false } }),
+    changes,
+    parameterChanges: parameterChanges(current?.parameters, stack),
+    failures: [],
+  };
+}
+
+async function apply({
+  request,
+  ports,
+  stack,
+  plan,
+  upload,
+  base,
+  configName,
+}: Step): Promise<HubDeployReport> {
+  if (plan.action !== 'none') await upload.ensure();
+  const result = await applyStackPlan(ports.stacks, plan, stack, ports.progress, ports.wait);
+  const outputs = result.stack?.outputs ?? {};
+  const status = result.stack === undefined ? {} : { stackStatus: result.stack.status };
+  if (result.outcome === 'failed') {
+    const code = { ...upload.summary(), functions: [] };
+    return { ...base, outcome: 'failed', ...status, outputs, code, failures: result.failures };
+  }
+  const functions = await syncFunctionCode({
+    functions: ports.functions,
+    names: request.functionNames,
+    artifact: request.artifact,
+    upload,
+    bucket: ports.artifacts.bucket,
+    action: plan.action,
+    codeKeyChanged: plan.current?.parameters.CodeKey !== request.artifact.key,
+    progress: ports.progress,
+  });
+  const config = request.config === undefined ? undefined : await push(request, configName, outputs, ports);
+  const codeTouched = functions.some((f) => f.status !== 'unchanged');
+  // A stack left as it was, with code put back into a function, was still updated.
+  const outcome = result.outcome === 'unchanged' && codeTouched ? 'updated' : result.outcome;
+  return {
+    ...base,
+    outcome,
+    ...status,
     outputs,
     code: { ...upload.summary(), functions },
     ...(config === undefined ? {} : { config }),
     failures: [],
   };
-}
-
-/** Bucket and object, each made at most once, and only when some step needs the code there. */
-function uploader(artifact: CodeArtifact, artifacts: ArtifactStore, progress: DeployProgress) {
-  let bucketCreated = false;
-  let uploaded = false;
-  let ensured: Promise<void> | undefined;
-  const ensure = async () => {
-    if ((await artifacts.ensureBucket()) === 'created') {
-      bucketCreated = true;
-      progress.note(`created bucket ${artifacts.bucket} (public access blocked)`);
-    }
-    if (await artifacts.has(artifact.key)) return;
-    progress.note(`uploading ${artifact.key} (${artifact.zip.length} bytes) to ${artifacts.bucket}`);
-    await artifacts.put(artifact.key, artifact.zip);
-    uploaded = true;
-  };
-  return {
-    ensure: () => {
-      ensured ??= ensure();
-      return ensured;
-    },
-    summary: () => ({
-      bucket: artifacts.bucket,
-      key: artifact.key,
-      sha256: artifact.sha256Base64,
-      bucketCreated,
-      uploaded,
-    }),
-  };
-}
-
-async function previewCode(
-  functions: FunctionCodePort,
-  name: string,
-  artifact: CodeArtifact,
-  action: StackAction,
-): Promise<FunctionCodeStatus> {
-  if (action === 'create' || action === 'recreate') return 'would-create';
-  return (await functions.codeSha256(name)) === artifact.sha256Base64 ? 'unchanged' : 'would-update';
 }
 
 async function push(
