@@ -72,6 +72,25 @@ export const ifThen = (condition: string, then: CfnValue, otherwise: CfnValue): 
   'Fn::If': [condition, then, otherwise],
 });
 
+/**
+ * A role's trust policy: assumable by an AWS service, under an optional condition.
+ *
+ * @example assumedBy('lambda.amazonaws.com')
+ */
+export function assumedBy(service: string, condition?: CfnValue): CfnValue {
+  return {
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Effect: 'Allow',
+        Principal: { Service: service },
+        Action: 'sts:AssumeRole',
+        ...(condition === undefined ? {} : { Condition: condition }),
+      },
+    ],
+  };
+}
+
 /** `AWS::NoValue`: leaves a property out when used in `Fn::If`. */
 export const NO_VALUE = ref('AWS::NoValue');
 

@@ -6,8 +6,9 @@
 
 import type { AwsOperation } from '../aws/iam.js';
 import { FANOUT_OPERATIONS, WORKER_OPERATIONS } from '../aws/iam-deployed.js';
-import { type CfnResource, type CfnValue, getAtt, ifThen, NO_VALUE, ref, sub } from './cfn.js';
+import { assumedBy, type CfnResource, type CfnValue, getAtt, ifThen, NO_VALUE, ref, sub } from './cfn.js';
 import { WORKER_TIMEOUT_SECONDS } from './hub-data.js';
+import { scheduleResources } from './hub-schedule.js';
 import { type HubFunction, hubResourceNameSub } from './names.js';
 import { cfnStatements } from './role-policies.js';
 
@@ -57,18 +58,6 @@ const SUBSTITUTIONS = {
   '{member-role}': '${MemberRoleName}',
 };
 
-const ASSUMED_BY = (service: string, condition?: CfnValue): CfnValue => ({
-  Version: '2012-10-17',
-  Statement: [
-    {
-      Effect: 'Allow',
-      Principal: { Service: service },
-      Action: 'sts:AssumeRole',
-      ...(condition === undefined ? {} : { Condition: condition }),
-    },
-  ],
-});
-
 export function functionResources(): Record<string, CfnResource> {
   const resources: Record<string, CfnResource> = {};
   for (const spec of FUNCTION_SPECS) Object.assign(resources, resourcesOf(spec));
@@ -103,7 +92,7 @@ function resourcesOf(spec: FunctionSpec): Record<string, CfnResource> {
       Properties: {
         RoleName: sub(hubResourceNameSub(spec.fn)),
         Description: `ebs-snapper ${spec.fn}: what the function calls, and nothing else`,
-        AssumeRolePolicyDocument: ASSUMED_BY('lambda.amazonaws.com'),
+        AssumeRolePolicyDocument: assumedBy('lambda.amazonaws.com'),
         Policies: [
           {
             PolicyName: spec.fn,
@@ -154,53 +143,5 @@ function functionEnvironment(): Record<string, CfnValue> {
     EBS_SNAPPER_CONFIG_NAME: ref('ConfigName'),
     EBS_SNAPPER_TOPIC_ARN: ref('Topic'),
     EBS_SNAPPER_MEMBER_ROLE_NAME: ifThen(HAS_MEMBER_ROLE, ref('MemberRoleName'), NO_VALUE),
-  };
-}
-
-function scheduleResources(): Record<string, CfnResource> {
-  return {
-    SchedulerRole: {
-      Type: 'AWS::IAM::Role',
-      Properties: {
-        Description: 'ebs-snapper schedule: starts the fan-out, and nothing else',
-        // Only this account's schedules may use it (the confused-deputy guard).
-        AssumeRolePolicyDocument: ASSUMED_BY('scheduler.amazonaws.com', {
-          StringEquals: { 'aws:SourceAccount': ref('AWS::AccountId') },
-        }),
-        Policies: [
-          {
-            PolicyName: 'start-fanout',
-            PolicyDocument: {
-              Version: '2012-10-17',
-              Statement: [
-                {
-                  Effect: 'Allow',
-                  Action: 'lambda:InvokeFunction',
-                  Resource: [getAtt('FanOut', 'Arn'), sub('${FanOut.Arn}:*')],
-                },
-              ],
-            },
-          },
-        ],
-      },
-    },
-    Schedule: {
-      Type: 'AWS::Scheduler::Schedule',
-      Properties: {
-        Name: sub('${AWS::StackName}-run'),
-        Description: 'Starts an ebs-snapper run: the fan-out queues one work item per account × region',
-        ScheduleExpression: ref('ScheduleExpression'),
-        ScheduleExpressionTimezone: ref('ScheduleTimezone'),
-        FlexibleTimeWindow: { Mode: 'OFF' },
-        State: 'ENABLED',
-        Target: {
-          Arn: getAtt('FanOut', 'Arn'),
-          RoleArn: getAtt('SchedulerRole', 'Arn'),
-          Input: '{}',
-          // A run that could not start within the hour is overtaken by the next one.
-          RetryPolicy: { MaximumRetryAttempts: 3, MaximumEventAgeInSeconds: 3600 },
-        },
-      },
-    },
   };
 }
