@@ -8,7 +8,7 @@ import { UsageError } from '../core/errors.js';
 import { scheduleExpressionProblem } from '../core/policy/deploy-schedule.js';
 import { DEFAULT_MEMBER_ROLE_NAME, DEFAULT_STACK_NAME, stackNameProblem } from '../deploy/names.js';
 import type { CliIo } from './io.js';
-import { OUTPUTS, type Output, parseHttpTimeouts } from './options.js';
+import { collect, OUTPUTS, type Output, parseHttpTimeouts } from './options.js';
 
 /** Options both deploy commands take. */
 export interface DeployCommonOptions {
@@ -37,10 +37,8 @@ export interface DeployMemberOptions extends DeployCommonOptions {
   readonly templateOut?: string;
 }
 
-const collect = (value: string, previous: readonly string[] | undefined) => [...(previous ?? []), value];
-
 /** `--region`, `--profile`, `--endpoint-url`, `--dry-run`, `--output`, `-v`. */
-export function addDeployCommonOptions(command: Command): Command {
+function addDeployCommonOptions(command: Command): Command {
   return command
     .option('--region <region>', 'region of the stack (default: AWS_REGION or the profile)')
     .option('--profile <profile>', 'AWS profile from the shared config files')
