@@ -103,15 +103,8 @@ interface Step {
   readonly configName: string;
 }
 
-async function preview({
-  request,
-  ports,
-  stack,
-  plan,
-  upload,
-  base,
-  configName,
-}: Step): Promise<HubDeployReport> {
+async function preview(step: Step): Promise<HubDeployReport> {
+  const { request, ports, stack, plan, upload, base, configName } = step;
   const { current } = plan;
   const changes = await previewStackPlan(ports.stacks, plan, stack, ports.wait);
   const functions = await previewFunctionCode(
@@ -133,15 +126,8 @@ async function preview({
   };
 }
 
-async function apply({
-  request,
-  ports,
-  stack,
-  plan,
-  upload,
-  base,
-  configName,
-}: Step): Promise<HubDeployReport> {
+async function apply(step: Step): Promise<HubDeployReport> {
+  const { request, ports, stack, plan, upload, base, configName } = step;
   if (plan.action !== 'none') await upload.ensure();
   const result = await applyStackPlan(ports.stacks, plan, stack, ports.progress, ports.wait);
   const outputs = result.stack?.outputs ?? {};

@@ -12,7 +12,7 @@ import { type LambdaArtifact, readLambdaArtifact } from '../../src/deploy/lambda
 import type { AnswerRewrite } from '../support/answer-rewrite.js';
 import { motoClientConfig } from '../support/moto.js';
 import { type MotoBehindProxy, useMotoBehindProxy } from '../support/use-moto.js';
-import { type CliEnv, type CliResult, runCli, workDir } from './cli.js';
+import { type CliEnv, runCliJson, workDir } from './cli.js';
 
 export const REGION = 'us-east-1';
 export const STACK = 'ebs-snapper';
@@ -37,19 +37,7 @@ export function useDeployBehindProxy(): DeployContext {
 }
 
 /** `deploy ...` with `--output json`, its document parsed. */
-export async function deployJson(
-  args: readonly string[],
-  env: CliEnv,
-): Promise<CliResult & { json: DeployJson }> {
-  const result = await runCli([...args, '--output', 'json'], env);
-  try {
-    return { ...result, json: JSON.parse(result.stdout) as DeployJson };
-  } catch (error) {
-    throw new Error(`not JSON (exit ${result.code}):\n${result.stdout}\n--- stderr:\n${result.stderr}`, {
-      cause: error,
-    });
-  }
-}
+export const deployJson = (args: readonly string[], env: CliEnv) => runCliJson<DeployJson>(args, env);
 
 /** What `deploy --output json` prints. */
 export interface DeployJson {
