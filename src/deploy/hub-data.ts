@@ -44,7 +44,8 @@ export function dataResources(): Record<string, CfnResource> {
         ],
         TimeToLiveSpecification: { AttributeName: TTL_ATTRIBUTE, Enabled: true },
         PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
-        SSESpecification: { SSEEnabled: true },
+        // Encrypted at rest with DynamoDB's own key by default; SSEEnabled would switch to a KMS
+        // key and a KMS request (and its cost) behind every lease and record.
       },
     },
     DeadLetterQueue: {
