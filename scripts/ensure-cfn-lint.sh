@@ -49,7 +49,7 @@ main() {
     say "cfn-lint installed in $VENV"
     return 0
   fi
-  rm -f "$COMMAND_FILE"
+  rm -rf "$COMMAND_FILE" "$VENV"
   say "cfn-lint not found. Install it with:  pip install cfn-lint   (or pipx install cfn-lint, or your" \
     "distribution's cfn-lint package where it has one), then run this script again"
   return 1
