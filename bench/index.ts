@@ -12,6 +12,7 @@ import process from 'node:process';
 import { API_CALLS_BENCH } from './api-calls.js';
 import { API_THROUGHPUT_BENCH } from './api-throughput.js';
 import { COLLECT_SCALE_BENCH } from './collect-scale.js';
+import { DEPLOY_BENCH } from './deploy.js';
 import { FORECAST_BENCH } from './forecast-scale.js';
 import { PLAN_BENCH_FLEET, runPlanBench } from './plan.js';
 import { REPORT_BENCH } from './report-scale.js';
@@ -45,6 +46,7 @@ export const SUITE: readonly BenchDefinition[] = [
   WORKER_BENCH,
   REPORT_BENCH,
   FORECAST_BENCH,
+  DEPLOY_BENCH,
 ];
 
 async function runOne(bench: BenchDefinition): Promise<BenchOutcome> {

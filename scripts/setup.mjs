@@ -1,7 +1,8 @@
 // Gets a fresh clone ready for `npm test`, `npm run demo` and `npm run bench`: installs the npm
 // dependencies when node_modules is missing or older than package-lock.json, then makes sure moto
-// server is available (scripts/ensure-moto.sh). Plain Node ESM without dependencies, since it runs
-// before they exist; it costs a few stat calls when there is nothing to do.
+// server (scripts/ensure-moto.sh) and cfn-lint (scripts/ensure-cfn-lint.sh) are available. Plain
+// Node ESM without dependencies, since it runs before they exist; it costs a few stat calls when
+// there is nothing to do.
 import { spawnSync } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -47,4 +48,8 @@ if (isInstallDue()) {
   run('npm', ['ci', '--no-audit', '--no-fund']);
 }
 run('bash', [join('scripts', 'ensure-moto.sh')]);
+// The template test needs cfn-lint and says how to get it when it is missing: not a reason to stop here.
+const cfnLint = spawnSync('bash', [join('scripts', 'ensure-cfn-lint.sh')], { cwd: root, stdio: 'inherit' });
+if (cfnLint.status !== 0)
+  console.error('setup: cfn-lint is missing; the template test will fail until it is installed');
 console.log(`setup: ready (node ${process.versions.node}, moto ${readMotoVersion()})`);

@@ -63,29 +63,37 @@ export interface AwsClients {
  * const account = await getAccountId(clients.sts);
  */
 export function createAwsClients(target: AwsTarget): AwsClients {
-  const maxAttempts = target.maxAttempts ?? 10;
-  const config = baseConfig(target);
-  const retrying = { maxAttempts, retryStrategy: retryStrategyFor(target, 'all') };
+  const config = sdkClientConfig(target);
   return {
-    ec2: new EC2Client({ ...config, ...retrying }),
-    ec2Create: new EC2Client({
-      ...config,
-      maxAttempts,
-      retryStrategy: retryStrategyFor(target, 'throttling-only'),
-    }),
-    autoScaling: new AutoScalingClient({ ...config, ...retrying }),
-    sts: new STSClient({ ...config, ...retrying }),
+    ec2: new EC2Client(config),
+    ec2Create: new EC2Client(sdkClientConfig(target, 'throttling-only')),
+    autoScaling: new AutoScalingClient(config),
+    sts: new STSClient(config),
     finish: finishClients(target),
   };
 }
 
+/**
+ * The settings of any SDK client for `target`: region, endpoint, credentials or profile, the
+ * request handler with the tool's timeouts, and the tool's retry strategy.
+ *
+ * @example new CloudFormationClient(sdkClientConfig({ region: 'eu-west-1' }))
+ */
+export function sdkClientConfig(target: AwsTarget, scope: RetryScope = 'all') {
+  return {
+    ...baseConfig(target),
+    maxAttempts: target.maxAttempts ?? 10,
+    retryStrategy: retryStrategyFor(target, scope),
+  };
+}
+
+/** Clients without the run's deadline: giving an instance back must outlive the run (SPEC §6). */
 function finishClients(target: AwsTarget): AwsClients['finish'] {
   const { deadline: _deadline, ...unbounded } = target;
-  const config = { ...baseConfig(unbounded), maxAttempts: target.maxAttempts ?? 10 };
-  const retryStrategy = retryStrategyFor(unbounded, 'all');
+  const config = sdkClientConfig(unbounded);
   return {
-    ec2: new EC2Client({ ...config, retryStrategy }),
-    autoScaling: new AutoScalingClient({ ...config, retryStrategy }),
+    ec2: new EC2Client(config),
+    autoScaling: new AutoScalingClient(config),
   };
 }
 

@@ -44,7 +44,8 @@ export interface RunOptions extends PlanOptions {
   readonly concurrency?: string;
 }
 
-const collect = (value: string, previous: readonly string[] | undefined): string[] => [
+/** Commander's reducer of a repeatable option: every value given, in order. */
+export const collect = (value: string, previous: readonly string[] | undefined): string[] => [
   ...(previous ?? []),
   value,
 ];

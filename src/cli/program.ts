@@ -11,11 +11,19 @@ import {
   pullCommand,
   pushCommand,
 } from './commands/config-table.js';
+import { deployCommand } from './commands/deploy.js';
+import { deployMemberCommand } from './commands/deploy-member.js';
 import { forecastCommand } from './commands/forecast.js';
-import { iamPolicyCommand } from './commands/iam-policy.js';
+import { IAM_POLICY_USES, type IamPolicyUse, iamPolicyCommand } from './commands/iam-policy.js';
 import { planCommand } from './commands/plan.js';
 import { reportCommand } from './commands/report.js';
 import { runCommand } from './commands/run.js';
+import {
+  addDeployMemberOptions,
+  addDeployOptions,
+  type DeployMemberOptions,
+  type DeployOptions,
+} from './deploy-options.js';
 import type { CommandOutcome } from './exit.js';
 import type { CliIo } from './io.js';
 import { addPlanOptions, addRunOptions, type PlanOptions, type RunOptions } from './options.js';
@@ -86,13 +94,20 @@ export function buildProgram(
 
   addReportCommands(program, io, record);
   addConfigCommands(program, io, record);
+  addDeployCommands(program, io, record);
 
   program
     .command('iam-policy')
     .description('print the least-privilege IAM policy the tool needs')
-    .addOption(new Option('--for <use>', 'what the policy is for').choices(['run']).default('run'))
-    .addHelpText('after', examples(['ebs-snapper iam-policy > ebs-snapper-policy.json']))
-    .action(() => record(iamPolicyCommand(io), false));
+    .addOption(new Option('--for <use>', 'what the policy is for').choices(IAM_POLICY_USES).default('run'))
+    .addHelpText(
+      'after',
+      examples([
+        'ebs-snapper iam-policy > ebs-snapper-policy.json',
+        'ebs-snapper iam-policy --for deploy > ebs-snapper-deploy-policy.json',
+      ]),
+    )
+    .action((options: { for: IamPolicyUse }) => record(iamPolicyCommand(io, options.for), false));
 
   return program;
 }
@@ -203,4 +218,39 @@ function addTableCommands(
     .description('delete a stored config')
     .addHelpText('after', examples(['ebs-snapper config delete --table ebs-snapper --name old']))
     .action(async (options: ConfigTableOptions) => record(await deleteCommand(options, io), false));
+}
+
+function addDeployCommands(
+  program: Command,
+  io: CliIo,
+  record: (outcome: CommandOutcome, detailed: boolean) => void,
+): void {
+  const deploy = addDeployOptions(program.command('deploy'))
+    .description(
+      'put the hub stack (functions, queue, table, topic, schedule, alarms) in one account and region',
+    )
+    .addHelpText(
+      'after',
+      examples([
+        'ebs-snapper deploy --region eu-west-1 --config ebs-snapper.yaml',
+        'ebs-snapper deploy --dry-run                      # what would change; change nothing',
+        "ebs-snapper deploy --schedule 'cron(0 3 * * ? *)' --output json",
+      ]),
+    )
+    .action(async (options: DeployOptions) => record(await deployCommand(options, io), false));
+  addDeployMemberOptions(deploy.command('member'))
+    .description('put the role the hub assumes in other accounts (or write its template for StackSets)')
+    .addHelpText(
+      'after',
+      examples([
+        'ebs-snapper deploy member --hub-account 111111111111 --role-arn arn:aws:iam::222222222222:role/admin',
+        'ebs-snapper deploy member --hub-account 111111111111 --template-out member.json',
+      ]),
+    )
+    // --region, --profile, --endpoint-url, --dry-run, --output and -v are deploy's: commander
+    // gives a parent's options to the parent wherever they stand, so member reads them from there.
+    .configureHelp({ showGlobalOptions: true })
+    .action(async (_options: unknown, command: Command) =>
+      record(await deployMemberCommand(command.optsWithGlobals<DeployMemberOptions>(), io), false),
+    );
 }

@@ -72,13 +72,13 @@ export function runCli(args: readonly string[], env: CliEnv): Promise<CliResult>
 }
 
 /** Run with `--output json` and parse stdout; fail loudly with stderr when it is not JSON. */
-export async function runCliJson(
+export async function runCliJson<T = PlanJson>(
   args: readonly string[],
   env: CliEnv,
-): Promise<CliResult & { json: PlanJson }> {
+): Promise<CliResult & { json: T }> {
   const result = await runCli([...args, '--output', 'json'], env);
   try {
-    return { ...result, json: JSON.parse(result.stdout) as PlanJson };
+    return { ...result, json: JSON.parse(result.stdout) as T };
   } catch (error) {
     throw new Error(`not JSON (exit ${result.code}):\n${result.stdout}\n--- stderr:\n${result.stderr}`, {
       cause: error,

@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { Agent, createServer, type IncomingMessage, request, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createAnswerRewriter } from './answer-rewrite.js';
 import { InvalidPaginationTokenError, pageResponse, readPageRequest } from './describe-paging.js';
 import { ec2ErrorBody, escapeXml } from './fake-ec2-xml.js';
 import { createFaultInjector, type FaultConfig, type InjectedFault } from './faults.js';
 import { createListingLag, type ListingLag } from './listing-lag.js';
 import { answerLockedSnapshots } from './proxy-locked-snapshots.js';
+import { iamActionOf, restActionOf } from './rest-actions.js';
 
 export type { FaultConfig, ForcedError, TokenBucketConfig } from './faults.js';
 export type { LockedSnapshotConfig } from './proxy-locked-snapshots.js';
@@ -14,7 +16,7 @@ export type { LockedSnapshotConfig } from './proxy-locked-snapshots.js';
 export interface FaultProxy {
   /** e.g. `http://127.0.0.1:40611`: give it to SDK clients instead of moto's endpoint. */
   readonly endpoint: string;
-  /** Requests per API action (the form's `Action`), faulted ones included. */
+  /** Requests per API action (the form's `Action`, the JSON target, a REST route), faulted ones included. */
   counts(): Record<string, number>;
   /** Requests per action that the proxy answered with an injected fault. */
   faultCounts(): Record<string, number>;
@@ -63,10 +65,12 @@ export async function startFaultProxy(options: StartFaultProxyOptions): Promise<
   let lag: ListingLag | undefined;
   let hungAfter = false;
   let stoppedAt = Number.NEGATIVE_INFINITY;
+  let rewriter = createAnswerRewriter();
   const configure = (faults: FaultConfig) => {
     config = faults;
     hungAfter = false;
     injector = createFaultInjector(faults);
+    rewriter = createAnswerRewriter(faults.rewrite);
     lag = faults.listingLagMs === undefined ? undefined : createListingLag(faults.listingLagMs);
   };
   configure(options.faults ?? {});
@@ -76,11 +80,15 @@ export async function startFaultProxy(options: StartFaultProxyOptions): Promise<
     const params = readParams(req, body);
     // Query protocols (EC2, STS, SNS, CloudFormation) name the action in the form; JSON ones
     // (DynamoDB, SQS) in the X-Amz-Target header (`DynamoDB_20120810.PutItem`).
+    // REST services (S3, Lambda, Scheduler) name it by method and path.
     const target = req.headers['x-amz-target'];
     const action =
-      params.get('Action') ?? (typeof target === 'string' ? (target.split('.').pop() ?? null) : null);
+      params.get('Action') ??
+      (typeof target === 'string' ? (target.split('.').pop() ?? null) : null) ??
+      restActionOf(readService(req), req.method ?? 'GET', req.url ?? '/', req.headers);
     if (action !== null) counts[action] = (counts[action] ?? 0) + 1;
-    if (action !== null) seen.add(`${IAM_PREFIX[readService(req)] ?? readService(req)}:${action}`);
+    if (action !== null) seen.add(iamActionOf(IAM_PREFIX[readService(req)] ?? readService(req), action));
+    if (action !== null) rewriter.intercept(res, action, params);
     if (action !== null && config.hangFor?.includes(action)) return; // never answered; closed by stop()
     if (hungAfter) return;
     const delay = (config.delayMs ?? 0) + (action === null ? 0 : (config.delayFor?.[action] ?? 0));

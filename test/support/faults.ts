@@ -3,6 +3,8 @@
  * forced error codes, random throttling and 500s. Decisions are deterministic for a given seed and
  * clock, so tests that inject faults stay reproducible.
  */
+
+import type { AnswerRewrite } from './answer-rewrite.js';
 import type { LockedSnapshotConfig } from './proxy-locked-snapshots.js';
 import { mulberry32 } from './random.js';
 
@@ -55,6 +57,8 @@ export interface FaultConfig {
   readonly listingLagMs?: number;
   /** For this long after a StopInstances, DescribeInstances shows `stopped` instances as `stopping`. */
   readonly stoppingForMs?: number;
+  /** Answers rewritten on their way back, per action (what moto cannot produce). */
+  readonly rewrite?: Readonly<Record<string, AnswerRewrite>>;
 }
 
 /** An answer the proxy gives instead of forwarding. */

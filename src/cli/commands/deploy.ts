@@ -1,0 +1,136 @@
+/**
+ * `ebs-snapper deploy` (SPEC §11): the hub stack in one account and region, from this package's
+ * Lambda bundle. Options, the policy file and the bundle are checked before any AWS call.
+ */
+import { readFile } from 'node:fs/promises';
+import { deployHub, type HubDeployReport } from '../../app/deploy-hub.js';
+import { createArtifactStore } from '../../aws/artifacts-bucket.js';
+import { getAccountId } from '../../aws/clients.js';
+import { createStackPort } from '../../aws/cloudformation-stacks.js';
+import { createDeployClients, resolvedRegion } from '../../aws/deploy-clients.js';
+import { createFunctionCodePort } from '../../aws/function-code.js';
+import { createConfigStore } from '../../aws/table/config-store.js';
+import { UsageError } from '../../core/errors.js';
+import type { DeploySchedule } from '../../core/policy/types.js';
+import { templateBody } from '../../deploy/cfn.js';
+import { HUB_PARAMETER_DEFAULTS, type HubParameters, hubTemplate } from '../../deploy/hub-template.js';
+import { installedLambdaBundle, type LambdaArtifact, readLambdaArtifact } from '../../deploy/lambda-zip.js';
+import { artifactsBucketName, HUB_FUNCTIONS, hubResourceName } from '../../deploy/names.js';
+import { checkDeployOptions, type DeployOptions, deployTarget } from '../deploy-options.js';
+import type { CommandOutcome } from '../exit.js';
+import type { CliIo } from '../io.js';
+import { loadConfigFile } from '../load-config.js';
+import { deployErrorDocument, deployProgress, hubDeployDocument, renderHubDeploy } from '../render/deploy.js';
+
+/** What the policy file gives a deploy, read and validated before any AWS call. */
+interface LocalConfig {
+  readonly path: string;
+  readonly text: string;
+  readonly schedule?: DeploySchedule;
+}
+
+export async function deployCommand(options: DeployOptions, io: CliIo): Promise<CommandOutcome> {
+  try {
+    return await deploy(options, io);
+  } catch (error) {
+    // CI reads one document whatever happened; the message and exit code still come from main.
+    if (options.output === 'json')
+      io.stdout.write(`${JSON.stringify(deployErrorDocument(error), null, 2)}\n`);
+    throw error;
+  }
+}
+
+async function deploy(options: DeployOptions, io: CliIo): Promise<CommandOutcome> {
+  checkDeployOptions(options);
+  const config = options.config === undefined ? undefined : await readLocalConfig(options.config, io);
+  const artifact = readLambdaArtifact(options.bundle ?? installedLambdaBundle());
+  const progress = deployProgress(io);
+
+  const clients = createDeployClients(deployTarget(options, io), io.env);
+  const region = await regionOf(options, clients);
+  const account = await getAccountId(clients.sts);
+  const bucket = artifactsBucketName(account, region);
+  const report = await deployHub(
+    {
+      stackName: options.stackName,
+      templateBody: templateBody(hubTemplate()),
+      parametersFor: (deployed) => hubParameters(options, config, artifact, bucket, deployed),
+      artifact,
+      functionNames: HUB_FUNCTIONS.map((fn) => hubResourceName(options.stackName, fn)),
+      ...(config === undefined ? {} : { config: { text: config.text, source: config.path } }),
+      dryRun: options.dryRun === true,
+      now: io.clock(),
+    },
+    {
+      stacks: createStackPort(clients.cloudformation),
+      artifacts: createArtifactStore(clients.s3, { bucket, account, region }),
+      functions: createFunctionCodePort(clients.lambda),
+      configsIn: (table) => createConfigStore(clients.dynamo, table),
+      progress,
+    },
+  );
+  emit(report, { account, region }, options, io);
+  return { failed: report.outcome === 'failed', changes: report.outcome !== 'unchanged' };
+}
+
+async function readLocalConfig(path: string, io: CliIo): Promise<LocalConfig> {
+  const { config, warnings } = await loadConfigFile(path, io.clock());
+  for (const warning of warnings) io.stderr.write(`warning: ${warning.message}\n`);
+  // loadConfigFile has read it whole and refused anything too big or not UTF-8.
+  const text = await readFile(path, 'utf8');
+  return {
+    path,
+    text,
+    ...(config.settings.schedule === undefined ? {} : { schedule: config.settings.schedule }),
+  };
+}
+
+/**
+ * Each parameter from, in order: its option, the policy file, the stack as deployed, the default.
+ * The time zone follows the expression: a `--schedule` keeps the stack's time zone.
+ */
+export function hubParameters(
+  options: DeployOptions,
+  config: Pick<LocalConfig, 'schedule'> | undefined,
+  artifact: Pick<LambdaArtifact, 'key'>,
+  bucket: string,
+  deployed: Readonly<Record<string, string>> | undefined,
+): HubParameters & Record<string, string> {
+  const kept = (name: keyof typeof HUB_PARAMETER_DEFAULTS) =>
+    deployed?.[name] ?? HUB_PARAMETER_DEFAULTS[name];
+  return {
+    CodeBucket: bucket,
+    CodeKey: artifact.key,
+    ScheduleExpression: options.schedule ?? config?.schedule?.expression ?? kept('ScheduleExpression'),
+    ScheduleTimezone: config?.schedule?.timezone ?? kept('ScheduleTimezone'),
+    ConfigName: options.configName ?? kept('ConfigName'),
+    MemberRoleName: options.memberRoleName ?? kept('MemberRoleName'),
+    LogRetentionDays: kept('LogRetentionDays'),
+  };
+}
+
+async function regionOf(options: DeployOptions, clients: ReturnType<typeof createDeployClients>) {
+  try {
+    return options.region ?? (await resolvedRegion(clients));
+  } catch (error) {
+    throw new UsageError('no region: give --region or set AWS_REGION', { cause: error });
+  }
+}
+
+function emit(
+  report: HubDeployReport,
+  where: { account: string; region: string },
+  options: DeployOptions,
+  io: CliIo,
+): void {
+  if (options.output === 'json') {
+    io.stdout.write(`${JSON.stringify(hubDeployDocument(report, where), null, 2)}\n`);
+  } else {
+    io.stdout.write(renderHubDeploy(report, where));
+  }
+  if (report.outcome === 'failed') {
+    io.stderr.write(
+      `Error: deploy of stack ${report.stackName} failed (${report.stackStatus ?? 'unknown state'})\n`,
+    );
+  }
+}

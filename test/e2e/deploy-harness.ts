@@ -1,0 +1,103 @@
+/**
+ * The shared set-up of the deploy end-to-end files: moto behind the counting proxy, the built CLI
+ * spawned against the proxy, SDK clients straight to moto for checks (their calls are not
+ * counted), and the proxy's answer rewrites that play the stack states moto cannot produce.
+ */
+import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { CloudFormationClient, DescribeStacksCommand, type Stack } from '@aws-sdk/client-cloudformation';
+import { GetFunctionCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { beforeEach } from 'vitest';
+import { type LambdaArtifact, readLambdaArtifact } from '../../src/deploy/lambda-zip.js';
+import type { AnswerRewrite } from '../support/answer-rewrite.js';
+import { motoClientConfig } from '../support/moto.js';
+import { type MotoBehindProxy, useMotoBehindProxy } from '../support/use-moto.js';
+import { type CliEnv, runCliJson, workDir } from './cli.js';
+
+export const REGION = 'us-east-1';
+export const STACK = 'ebs-snapper';
+/** The bundle the package ships: what `deploy` zips when no `--bundle` is given. */
+export const BUNDLE = resolve(import.meta.dirname, '../../dist/lambda/index.js');
+
+export interface DeployContext extends MotoBehindProxy {
+  env: CliEnv;
+  cloudformation: CloudFormationClient;
+  lambda: LambdaClient;
+}
+
+/** Register the hooks; the fields are filled in before each test. */
+export function useDeployBehindProxy(): DeployContext {
+  const context = useMotoBehindProxy() as DeployContext;
+  beforeEach(() => {
+    context.env = { endpoint: context.proxy.endpoint, workDir: workDir(), region: REGION };
+    context.cloudformation = new CloudFormationClient(motoClientConfig(context.moto.endpoint, REGION));
+    context.lambda = new LambdaClient(motoClientConfig(context.moto.endpoint, REGION));
+  });
+  return context;
+}
+
+/** `deploy ...` with `--output json`, its document parsed. */
+export const deployJson = (args: readonly string[], env: CliEnv) => runCliJson<DeployJson>(args, env);
+
+/** What `deploy --output json` prints. */
+export interface DeployJson {
+  outcome: string;
+  stack: { name: string; action: string; status: string | null };
+  parameters: Record<string, string>;
+  outputs: Record<string, string>;
+  code: { key: string; sha256: string; uploaded: boolean; functions: { name: string; status: string }[] };
+  config: { name: string; pushed: boolean; sha256?: string } | null;
+  changes?: { action: string; logical_id: string }[];
+  parameter_changes?: { name: string; from?: string; to: string }[];
+  failures: { logical_id: string; status: string; reason: string }[];
+}
+
+/** The artifact of the package's own bundle. */
+export function shippedArtifact(): LambdaArtifact {
+  return readLambdaArtifact(BUNDLE);
+}
+
+/** Another build: the shipped bundle with a line appended, written into `dir`. */
+export function changedBundle(dir: string, mark = 'changed'): string {
+  const path = join(dir, 'index.js');
+  copyFileSync(BUNDLE, path);
+  writeFileSync(path, `${readFileSync(path, 'utf8')}\n// ${mark}\n`);
+  return path;
+}
+
+export async function describeStack(context: DeployContext, name = STACK): Promise<Stack | undefined> {
+  try {
+    const { Stacks } = await context.cloudformation.send(new DescribeStacksCommand({ StackName: name }));
+    return Stacks?.[0];
+  } catch {
+    return undefined;
+  }
+}
+
+export async function liveCodeSha256(
+  context: DeployContext,
+  functionName: string,
+): Promise<string | undefined> {
+  const { Configuration } = await context.lambda.send(new GetFunctionCommand({ FunctionName: functionName }));
+  return Configuration?.CodeSha256;
+}
+
+/** DescribeStacks answers with `status` (the next `times` answers, or those by stack id only). */
+export function stackStatusRewrite(
+  status: string,
+  options: { times?: number; byIdOnly?: boolean } = {},
+): AnswerRewrite {
+  return {
+    ...(options.times === undefined ? {} : { times: options.times }),
+    body: (body, params) => {
+      if (options.byIdOnly === true && !(params.get('StackName') ?? '').startsWith('arn:')) return undefined;
+      return body.replace(/<StackStatus>[A-Z_]+<\/StackStatus>/, `<StackStatus>${status}</StackStatus>`);
+    },
+  };
+}
+
+/** DescribeStackEvents answers with one more event: `logicalId` failed for `reason`. */
+export function failedResourceEvent(logicalId: string, resourceType: string, reason: string): AnswerRewrite {
+  const event = `<member><StackId>x</StackId><EventId>injected-failure</EventId><StackName>${STACK}</StackName><LogicalResourceId>${logicalId}</LogicalResourceId><PhysicalResourceId></PhysicalResourceId><ResourceType>${resourceType}</ResourceType><Timestamp>2026-01-01T00:00:00.000Z</Timestamp><ResourceStatus>CREATE_FAILED</ResourceStatus><ResourceStatusReason>${reason}</ResourceStatusReason></member>`;
+  return { body: (body) => body.replace('<StackEvents>', `<StackEvents>${event}`) };
+}

@@ -1,0 +1,64 @@
+/**
+ * `iam-policy --for deploy` is derived from declarations; this checks it against what `deploy`
+ * and `deploy member` really call (seen at the proxy, as IAM names them): a first deploy with a
+ * config, a new build, a dry run, and the member stack through a role. What CloudFormation calls
+ * on the identity's behalf moto does inside itself; the template tests check those declarations.
+ */
+import { describe, expect, it } from 'vitest';
+import { notAllowed, type PrintedStatement } from '../support/iam-match.js';
+import { runCli, writePolicy } from './cli.js';
+import { changedBundle, useDeployBehindProxy } from './deploy-harness.js';
+
+const POLICY = `version: 1
+policies:
+  - id: daily
+    select: {volumes: {"tag:Backup": "true"}}
+    schedule: {every: 1 day}
+    retention: {max_age: 7 days}
+`;
+
+describe('iam-policy --for deploy covers what deploy does', () => {
+  const t = useDeployBehindProxy();
+
+  it('allows every action deploy and deploy member were seen calling', async () => {
+    // Prepare
+    const config = writePolicy(t.env.workDir, POLICY);
+    const bundle = changedBundle(t.env.workDir);
+
+    // Act
+    for (const args of [
+      ['deploy', '--config', config],
+      ['deploy', '--bundle', bundle, '--dry-run'],
+      ['deploy', '--bundle', bundle],
+      [
+        'deploy',
+        'member',
+        '--hub-account',
+        '123456789012',
+        '--role-arn',
+        'arn:aws:iam::111111111111:role/deployer',
+      ],
+    ]) {
+      const result = await runCli(args, t.env);
+      expect(result.code, result.stderr).toBe(0);
+    }
+    const seen = t.proxy.iamActions();
+    const printed = await runCli(['iam-policy', '--for', 'deploy'], t.env);
+    const statements = (JSON.parse(printed.stdout) as { Statement: PrintedStatement[] }).Statement;
+
+    // Assess
+    expect(seen).toEqual(
+      expect.arrayContaining([
+        'cloudformation:CreateStack',
+        'cloudformation:UpdateStack',
+        'cloudformation:CreateChangeSet',
+        's3:PutObject',
+        's3:GetObject',
+        'lambda:GetFunction',
+        'dynamodb:PutItem',
+        'sts:AssumeRole',
+      ]),
+    );
+    expect(notAllowed(seen, statements)).toEqual([]);
+  });
+});
