@@ -8,7 +8,7 @@ import type { CopySnapshotRequest } from '../app/ports.js';
 import { type CopyDestination, type SnapshotId, snapshotId, TAG } from '../core/model.js';
 import type { AwsClients } from './clients.js';
 import { recordToTags } from './ec2-mappers.js';
-import { AwsCallError, callAws } from './errors.js';
+import { callAws, missingField } from './errors.js';
 import { collectPages } from './paging.js';
 
 export interface CopyPort {
@@ -89,12 +89,6 @@ async function copySnapshot(ec2: EC2Client, request: CopySnapshotRequest): Promi
       }),
     ),
   );
-  if (!output.SnapshotId) {
-    throw new AwsCallError('CopySnapshot', {
-      code: 'InvalidResponse',
-      message: 'the response has no SnapshotId',
-      transient: false,
-    });
-  }
+  if (!output.SnapshotId) throw missingField('CopySnapshot', 'SnapshotId');
   return snapshotId(output.SnapshotId);
 }

@@ -19,7 +19,7 @@ import type { AwsClients } from './clients.js';
 import { createCopyPort } from './copies.js';
 import { collectInventory } from './ec2-inventory.js';
 import { mapSnapshot, recordToTags } from './ec2-mappers.js';
-import { AwsCallError, callAws } from './errors.js';
+import { AwsCallError, callAws, missingField } from './errors.js';
 import { createInstancePort } from './instances.js';
 import { collectPages } from './paging.js';
 import type { ThrottleRegistry } from './throttle.js';
@@ -181,12 +181,4 @@ async function findRunSnapshots(
   );
   const found = await collectPages('DescribeSnapshots', pages, (page) => page.Snapshots ?? [], mapSnapshot);
   return found.filter((s) => s.ownerId === account);
-}
-
-function missingField(operation: string, field: string): AwsCallError {
-  return new AwsCallError(operation, {
-    code: 'InvalidResponse',
-    message: `the response has no ${field}`,
-    transient: false,
-  });
 }

@@ -110,3 +110,12 @@ export async function callAws<T>(operation: string, call: () => Promise<T>): Pro
     throw toAwsCallError(operation, error);
   }
 }
+
+/** A response without a field the call must return: not transient (asking again would not help). */
+export function missingField(operation: string, field: string): AwsCallError {
+  return new AwsCallError(operation, {
+    code: 'InvalidResponse',
+    message: `the response has no ${field}`,
+    transient: false,
+  });
+}

@@ -4,6 +4,7 @@
  */
 import type { IamDeclaration } from '../app/ports.js';
 import { TAG } from '../core/model.js';
+import type { Config } from '../core/policy/types.js';
 
 /** An {@link IamDeclaration} that may narrow its resources (ARN patterns; `{partition}` is filled in). */
 export interface AwsOperation extends IamDeclaration {
@@ -15,6 +16,9 @@ const SNAPSHOT_ARN = 'arn:{partition}:ec2:*::snapshot/*';
 const VOLUME_ARN = 'arn:{partition}:ec2:*:*:volume/*';
 const INSTANCE_ARN = 'arn:{partition}:ec2:*:*:instance/*';
 const ASG_ARN = 'arn:{partition}:autoscaling:*:*:autoScalingGroup:*:autoScalingGroupName/*';
+
+/** KMS through EC2: needed only by `copy_to` targets with `kms_key_id` (SPEC §6a). */
+export const KMS_OPERATION = 'copy-encrypted';
 
 /** Every call the AWS adapters make, by operation. */
 export const AWS_OPERATIONS = [
@@ -53,7 +57,7 @@ export const AWS_OPERATIONS = [
   { operation: 'copy-snapshot', actions: ['ec2:CopySnapshot'], resources: [SNAPSHOT_ARN] },
   {
     // An encrypted source, or kms_key_id: EC2 uses the keys on the tool's behalf, and only EC2 may.
-    operation: 'copy-encrypted',
+    operation: KMS_OPERATION,
     actions: [
       'kms:CreateGrant',
       'kms:Decrypt',
@@ -94,6 +98,17 @@ export const AWS_OPERATIONS = [
   },
   { operation: 'instance-lifecycle', actions: ['autoscaling:DescribeAutoScalingInstances'] },
 ] as const satisfies readonly AwsOperation[];
+
+/**
+ * What a run needs for `config`: every operation, less KMS when no `copy_to` target names a key.
+ * Without a config, the policy for any config (KMS included).
+ *
+ * @example buildIamPolicy(runOperations(config))
+ */
+export function runOperations(config?: Config): readonly AwsOperation[] {
+  const usesKms = config?.policies.some((p) => p.copyTo.some((t) => t.kmsKeyId !== undefined)) ?? true;
+  return usesKms ? AWS_OPERATIONS : AWS_OPERATIONS.filter((op) => op.operation !== KMS_OPERATION);
+}
 
 export interface IamStatement {
   readonly Sid: string;

@@ -144,13 +144,15 @@ export interface Inventory {
 
 /** How many snapshots, and how much data, the account holds outside the configured policies. */
 export interface UnmanagedCount {
+  /** Snapshots counted. */
   readonly count: number;
   /** Sum of `FullSnapshotSizeInBytes` where EC2 gives it (an upper bound of what is stored). */
   readonly fullSizeBytes: number;
   /** Snapshots without `FullSnapshotSizeInBytes` (their volume size stands in). */
   readonly unsized: number;
-  /** Upper bounds of what is stored in the standard and the archive tier (report/cost.ts). */
+  /** Σ upper bounds in the standard tier (report/cost.ts). */
   readonly standardBytes: number;
+  /** Σ upper bounds in the archive tier (there, the full size is what is billed). */
   readonly archiveBytes: number;
 }
 

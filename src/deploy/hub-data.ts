@@ -2,13 +2,8 @@
  * The hub's stateful resources (SPEC §10): the one DynamoDB table, the work queue with its
  * dead-letter queue, and the topic.
  */
+import { TABLE_KEY_SCHEMA, TTL_ATTRIBUTE } from '../aws/table/keys.js';
 import { type CfnResource, getAtt } from './cfn.js';
-
-/**
- * The table's TTL attribute (epoch seconds), as the table adapters write it (`src/aws/table/`,
- * whose `keys.ts` documents it but exports no constant for it yet).
- */
-export const TTL_ATTRIBUTE = 'expires_at';
 
 /** The worker's timeout: Lambda's maximum, so one account × region gets as long as it can. */
 export const WORKER_TIMEOUT_SECONDS = 900;
@@ -34,14 +29,7 @@ export function dataResources(): Record<string, CfnResource> {
       UpdateReplacePolicy: 'Delete',
       Properties: {
         BillingMode: 'PAY_PER_REQUEST',
-        AttributeDefinitions: [
-          { AttributeName: 'pk', AttributeType: 'S' },
-          { AttributeName: 'sk', AttributeType: 'S' },
-        ],
-        KeySchema: [
-          { AttributeName: 'pk', KeyType: 'HASH' },
-          { AttributeName: 'sk', KeyType: 'RANGE' },
-        ],
+        ...TABLE_KEY_SCHEMA,
         TimeToLiveSpecification: { AttributeName: TTL_ATTRIBUTE, Enabled: true },
         PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
         // Encrypted at rest with DynamoDB's own key by default; SSEEnabled would switch to a KMS

@@ -7,7 +7,7 @@ import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { describe, expect, it } from 'vitest';
 import { seedDemoFleet } from '../../scripts/demo-fleet.js';
 import { motoClientConfig } from '../support/moto.js';
-import { useMotoBehindProxy } from '../support/use-moto.js';
+import { type MotoBehindProxy, useMotoBehindProxy } from '../support/use-moto.js';
 import { runCliJson, workDir, writePolicy } from './cli.js';
 import { tagsOf } from './fleet.js';
 
@@ -30,20 +30,24 @@ async function ec2InAccount(endpoint: string, account: string): Promise<EC2Clien
   });
 }
 
+const POLICY =
+  'version: 1\nsettings: {regions: [us-east-1]}\npolicies:\n  - id: web\n    select: {instance_names: ["web-*"]}\n' +
+  '    schedule: {every: 1 day}\n    retention: {minimum: 2}\n';
+
+/** The demo fleet in each of the two accounts, and a policy for its web servers. */
+async function seedAccounts(t: MotoBehindProxy) {
+  const clients = await Promise.all(ACCOUNTS.map((account) => ec2InAccount(t.moto.endpoint, account)));
+  for (const client of clients) await seedDemoFleet(client);
+  const env = { endpoint: t.proxy.endpoint, workDir: workDir() };
+  return { clients, env, config: writePolicy(env.workDir, POLICY) };
+}
+
 describe('several accounts through AssumeRole', () => {
   const t = useMotoBehindProxy();
 
   it('runs every account × region and tags each snapshot in its own account', async () => {
     // Prepare
-    const clients = await Promise.all(ACCOUNTS.map((account) => ec2InAccount(t.moto.endpoint, account)));
-    await seedDemoFleet(clients[0]!);
-    await seedDemoFleet(clients[1]!);
-    const env = { endpoint: t.proxy.endpoint, workDir: workDir() };
-    const config = writePolicy(
-      env.workDir,
-      'version: 1\nsettings: {regions: [us-east-1]}\npolicies:\n  - id: web\n    select: {instance_names: ["web-*"]}\n' +
-        '    schedule: {every: 1 day}\n    retention: {minimum: 2}\n',
-    );
+    const { clients, env, config } = await seedAccounts(t);
 
     // Act
     const result = await runCliJson(
@@ -78,15 +82,7 @@ describe('several accounts through AssumeRole', () => {
         },
       },
     });
-    const clients = await Promise.all(ACCOUNTS.map((account) => ec2InAccount(t.moto.endpoint, account)));
-    await seedDemoFleet(clients[0]!);
-    await seedDemoFleet(clients[1]!);
-    const env = { endpoint: t.proxy.endpoint, workDir: workDir() };
-    const config = writePolicy(
-      env.workDir,
-      'version: 1\nsettings: {regions: [us-east-1]}\npolicies:\n  - id: web\n    select: {instance_names: ["web-*"]}\n' +
-        '    schedule: {every: 1 day}\n    retention: {minimum: 2}\n',
-    );
+    const { env, config } = await seedAccounts(t);
     const roles = [...ACCOUNTS, REFUSED].flatMap((a) => ['--role-arn', roleArn(a)]);
 
     // Act

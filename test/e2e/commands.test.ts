@@ -107,6 +107,30 @@ describe('commands without AWS', () => {
     expect(JSON.stringify(deletes[0]!.Condition)).toContain('aws:ResourceTag/ebs-snapper:policy');
   });
 
+  it('iam-policy -c grants KMS only when a copy_to target names kms_key_id', async () => {
+    // Prepare
+    const policy = (kms: string) =>
+      `version: 1\npolicies:\n  - id: web\n    select: {instance_names: [web-*]}\n    schedule: {every: 1 day}\n` +
+      `    retention: {minimum: 2}\n    copy_to: [{region: us-west-2, retention: {minimum: 1}${kms}}]\n`;
+    const plain = writePolicy(env.workDir, policy(''), 'plain.yaml');
+    const keyed = writePolicy(env.workDir, policy(', kms_key_id: alias/dr'), 'keyed.yaml');
+    const kmsActions = async (args: string[]) => {
+      const result = await runCli(['iam-policy', ...args], env);
+      const document = JSON.parse(result.stdout) as { Statement: { Action: string[] }[] };
+      return document.Statement.flatMap((s) => s.Action).filter((a) => a.startsWith('kms:'));
+    };
+
+    // Act
+    const withoutKey = await kmsActions(['-c', plain]);
+    const withKey = await kmsActions(['-c', keyed]);
+    const anyConfig = await kmsActions([]);
+
+    // Assess
+    expect(withoutKey).toEqual([]);
+    expect(withKey).toContain('kms:CreateGrant');
+    expect(anyConfig).toEqual(withKey);
+  });
+
   it('unknown options and bad --now exit 1 with a message', async () => {
     // Act
     const unknown = await runCli(['plan', '--frobnicate'], env);

@@ -26,6 +26,22 @@ policies:
         retention: ${copyRetention}
 ${extra}`;
 
+/** `count` detached volumes tagged `Backup: <backup>`, their ids. */
+async function createVolumes(ec2: EC2Client, count: number, backup: string): Promise<string[]> {
+  const ids: string[] = [];
+  for (let n = 0; n < count; n++) {
+    const { VolumeId } = await ec2.send(
+      new CreateVolumeCommand({
+        AvailabilityZone: 'us-east-1a',
+        Size: 1,
+        TagSpecifications: [{ ResourceType: 'volume', Tags: recordToTags({ Backup: backup }) }],
+      }),
+    );
+    ids.push(VolumeId!);
+  }
+  return ids;
+}
+
 const at = (ms: number) => ['--now', new Date(ms).toISOString()];
 
 describe('copy_to against a local AWS', () => {
@@ -78,13 +94,7 @@ describe('copy_to against a local AWS', () => {
 
   it('keeps copies by the destination retention, even once the source volume and snapshots are gone', async () => {
     // Prepare: one volume, whose snapshots expire after a day at the source
-    const { VolumeId } = await east.send(
-      new CreateVolumeCommand({
-        AvailabilityZone: 'us-east-1a',
-        Size: 8,
-        TagSpecifications: [{ ResourceType: 'volume', Tags: recordToTags({ Backup: 'dr' }) }],
-      }),
-    );
+    const [VolumeId] = await createVolumes(east, 1, 'dr');
     const config = writePolicy(
       env.workDir,
       `version: 1
@@ -119,15 +129,7 @@ policies:
 
   it('copies at most 20 to a destination in one run, and the rest on the next', async () => {
     // Prepare: 25 volumes due at once
-    for (let n = 0; n < 25; n++) {
-      await east.send(
-        new CreateVolumeCommand({
-          AvailabilityZone: 'us-east-1a',
-          Size: 1,
-          TagSpecifications: [{ ResourceType: 'volume', Tags: recordToTags({ Backup: 'many' }) }],
-        }),
-      );
-    }
+    await createVolumes(east, 25, 'many');
     const config = writePolicy(
       env.workDir,
       `version: 1

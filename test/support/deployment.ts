@@ -13,6 +13,7 @@ import {
   SQSClient,
 } from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { TABLE_KEY_SCHEMA } from '../../src/aws/table/keys.js';
 import { motoClientConfig } from './moto.js';
 
 export interface Deployment {
@@ -39,14 +40,8 @@ export async function createDeployment(endpoint: string, region = 'us-east-1'): 
     new CreateTableCommand({
       TableName: name,
       BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [
-        { AttributeName: 'pk', AttributeType: 'S' },
-        { AttributeName: 'sk', AttributeType: 'S' },
-      ],
-      KeySchema: [
-        { AttributeName: 'pk', KeyType: 'HASH' },
-        { AttributeName: 'sk', KeyType: 'RANGE' },
-      ],
+      AttributeDefinitions: [...TABLE_KEY_SCHEMA.AttributeDefinitions],
+      KeySchema: [...TABLE_KEY_SCHEMA.KeySchema],
     }),
   );
   const sqs = new SQSClient(config);

@@ -23,3 +23,18 @@ export const RUN_RECORD_TTL_MS = 90 * 24 * 60 * 60 * 1000;
 
 /** Epoch ms → the epoch seconds DynamoDB's TTL reads. */
 export const ttlSeconds = (epochMs: number): number => Math.ceil(epochMs / 1000);
+
+/** The TTL attribute (epoch seconds) of leases and run records. */
+export const TTL_ATTRIBUTE = 'expires_at';
+
+/** The key schema, as the hub template and the tests' tables create it. */
+export const TABLE_KEY_SCHEMA = {
+  AttributeDefinitions: [
+    { AttributeName: 'pk', AttributeType: 'S' },
+    { AttributeName: 'sk', AttributeType: 'S' },
+  ],
+  KeySchema: [
+    { AttributeName: 'pk', KeyType: 'HASH' },
+    { AttributeName: 'sk', KeyType: 'RANGE' },
+  ],
+} as const;

@@ -9,7 +9,7 @@ import { DeleteCommand, type DynamoDBDocumentClient, PutCommand } from '@aws-sdk
 import type { LeaseStore } from '../../app/deployed-ports.js';
 import { PortError } from '../../app/ports.js';
 import { callAws } from '../errors.js';
-import { LEASE_PK, ttlSeconds } from './keys.js';
+import { LEASE_PK, TTL_ATTRIBUTE, ttlSeconds } from './keys.js';
 
 /**
  * @example const lease = await createLeaseStore(client, table).acquire('111111111111/eu-west-1', owner, Date.now(), 900_000);
@@ -28,7 +28,7 @@ export function createLeaseStore(client: DynamoDBDocumentClient, table: string):
                 sk: key,
                 owner,
                 acquired_at: now,
-                expires_at: ttlSeconds(expiresAt),
+                [TTL_ATTRIBUTE]: ttlSeconds(expiresAt),
                 expires_at_ms: expiresAt,
               },
               // Free, expired (by our own clock, in ms), or already ours.

@@ -2,7 +2,7 @@
 import { type DynamoDBDocumentClient, PutCommand, paginateQuery } from '@aws-sdk/lib-dynamodb';
 import type { RunRecord, RunRecordStore } from '../../app/deployed-ports.js';
 import { callAws, toAwsCallError } from '../errors.js';
-import { RUN_RECORD_TTL_MS, runPk, runSk, ttlSeconds } from './keys.js';
+import { RUN_RECORD_TTL_MS, runPk, runSk, TTL_ATTRIBUTE, ttlSeconds } from './keys.js';
 
 /** @example await createRunRecordStore(client, table).put(record); */
 export function createRunRecordStore(client: DynamoDBDocumentClient, table: string): RunRecordStore {
@@ -23,7 +23,7 @@ export function createRunRecordStore(client: DynamoDBDocumentClient, table: stri
         deferred: record.deferred,
         outcome: record.outcome,
         failures: record.failures,
-        expires_at: ttlSeconds(Date.parse(record.startedAt) + RUN_RECORD_TTL_MS),
+        [TTL_ATTRIBUTE]: ttlSeconds(Date.parse(record.startedAt) + RUN_RECORD_TTL_MS),
       };
       await callAws('PutItem', () => client.send(new PutCommand({ TableName: table, Item: item })));
     },

@@ -2,16 +2,26 @@
  * `ebs-snapper iam-policy`: the least-privilege IAM policy, derived from each operation's declared
  * actions — for a run (`--for run`) or for the identity that deploys (`--for deploy`).
  */
-import { AWS_OPERATIONS, buildIamPolicy } from '../../aws/iam.js';
+import { buildIamPolicy, runOperations } from '../../aws/iam.js';
 import { deployIamPolicy } from '../../deploy/deploy-policy.js';
 import type { CommandOutcome } from '../exit.js';
 import type { CliIo } from '../io.js';
+import { loadConfigFile } from '../load-config.js';
 
 export const IAM_POLICY_USES = ['run', 'deploy'] as const;
 export type IamPolicyUse = (typeof IAM_POLICY_USES)[number];
 
-export function iamPolicyCommand(io: CliIo, use: IamPolicyUse = 'run'): CommandOutcome {
-  const policy = use === 'deploy' ? deployIamPolicy() : buildIamPolicy(AWS_OPERATIONS);
+/**
+ * With `--config FILE` (run only), the policy for that file: the KMS statement only when a
+ * `copy_to` target names a `kms_key_id`. The file is validated first.
+ */
+export async function iamPolicyCommand(
+  io: CliIo,
+  use: IamPolicyUse = 'run',
+  configFile?: string,
+): Promise<CommandOutcome> {
+  const config = configFile === undefined ? undefined : (await loadConfigFile(configFile, io.clock())).config;
+  const policy = use === 'deploy' ? deployIamPolicy() : buildIamPolicy(runOperations(config));
   io.stdout.write(`${JSON.stringify(policy, null, 2)}\n`);
   return { failed: false, changes: false };
 }

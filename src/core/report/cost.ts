@@ -2,7 +2,7 @@
  * Sizes and prices (SPEC §12). EBS bills snapshot storage per GB-month, where AWS's GB is 2^30
  * bytes; the standard tier is incremental, the archive tier stores each snapshot in full.
  */
-import type { Snapshot, StorageTier } from '../model.js';
+import type { Snapshot, StorageTier, UnmanagedCount } from '../model.js';
 
 /** Bytes in one GiB, the unit EBS prices are quoted in ("GB-month"). */
 export const GIB = 2 ** 30;
@@ -36,19 +36,11 @@ export function monthlyCost(bytes: number, tier: StorageTier, prices: Prices): n
   return (bytes / GIB) * prices[tier];
 }
 
-/** Bytes by storage tier, with how many snapshots had a size from EC2 and how many did not. */
-export interface SizeTotals {
-  /** Snapshots counted. */
-  count: number;
-  /** Σ `FullSnapshotSizeInBytes` over the snapshots that have one. */
-  fullSizeBytes: number;
-  /** Snapshots without `FullSnapshotSizeInBytes` (their volume size stands in). */
-  unsized: number;
-  /** Σ upper bounds in the standard tier. */
-  standardBytes: number;
-  /** Σ upper bounds in the archive tier (there, the full size is what is billed). */
-  archiveBytes: number;
-}
+/**
+ * Bytes by storage tier, with how many snapshots had a size from EC2 and how many did not: the
+ * running (mutable) form of the model's {@link UnmanagedCount}.
+ */
+export type SizeTotals = { -readonly [K in keyof UnmanagedCount]: UnmanagedCount[K] };
 
 export const emptySizes = (): SizeTotals => ({
   count: 0,
