@@ -147,6 +147,8 @@ describe('stop → snapshot → start against moto', () => {
     expect(await lifecycleOf(t.moto.endpoint, member)).toBe('InService');
     expect((await groupState(t.moto.endpoint, 'grp')).desired).toBe(2);
     const perVolume = countBy(await policySnapshots(ec2, 'quiesce'), (s) => s.VolumeId!);
+    // Every selected volume once: db-1 has 2, each of the group's 2 members has 2
+    expect(Object.keys(perVolume)).toHaveLength(step.includes('Standby') ? 4 : 6);
     expect(Object.values(perVolume).every((n) => n === 1)).toBe(true);
   });
 });
