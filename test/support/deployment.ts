@@ -45,12 +45,12 @@ export async function createDeployment(endpoint: string, region = 'us-east-1'): 
     }),
   );
   const sqs = new SQSClient(config);
-  const dlq = await createQueue(sqs, `${name}-dlq`, {});
-  const queue = await createQueue(sqs, `${name}-work`, {
+  const dlq = await createQueue(sqs, endpoint, `${name}-dlq`, {});
+  const queue = await createQueue(sqs, endpoint, `${name}-work`, {
     VisibilityTimeout: '900',
     RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlq.arn, maxReceiveCount: 3 }),
   });
-  const inbox = await createQueue(sqs, `${name}-inbox`, {});
+  const inbox = await createQueue(sqs, endpoint, `${name}-inbox`, {});
   const sns = new SNSClient(config);
   const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: name }));
   await sns.send(new SubscribeCommand({ TopicArn, Protocol: 'sqs', Endpoint: inbox.arn }));
@@ -74,12 +74,22 @@ export async function createDeployment(endpoint: string, region = 'us-east-1'): 
   };
 }
 
-async function createQueue(sqs: SQSClient, name: string, attributes: Record<string, string>) {
-  const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: name, Attributes: attributes }));
+/**
+ * A queue, its URL on `endpoint`: moto names its own host in queue URLs, and the SDK sends SQS
+ * calls to the queue URL's host, which would pass the fault proxy by.
+ */
+async function createQueue(
+  sqs: SQSClient,
+  endpoint: string,
+  name: string,
+  attributes: Record<string, string>,
+) {
+  const created = await sqs.send(new CreateQueueCommand({ QueueName: name, Attributes: attributes }));
+  const QueueUrl = new URL(new URL(created.QueueUrl!).pathname, endpoint).toString();
   const { Attributes } = await sqs.send(
     new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }),
   );
-  return { url: QueueUrl!, arn: Attributes!.QueueArn! };
+  return { url: QueueUrl, arn: Attributes!.QueueArn! };
 }
 
 /** A Lambda context whose remaining time the test controls. */

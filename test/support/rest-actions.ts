@@ -74,6 +74,12 @@ const IAM_NAMES: Readonly<Record<string, Readonly<Record<string, string>>>> = {
     DeleteObjects: 'DeleteObject',
   },
   lambda: { Invoke: 'InvokeFunction' },
+  // SQS authorizes a batch call by its single-message action.
+  sqs: {
+    SendMessageBatch: 'SendMessage',
+    DeleteMessageBatch: 'DeleteMessage',
+    ChangeMessageVisibilityBatch: 'ChangeMessageVisibility',
+  },
 };
 
 /**

@@ -1,0 +1,88 @@
+/**
+ * The deployed roles cover what the handlers really call: a whole deployed run against moto
+ * (member account, copies to another region, SNS notifications), the calls seen at the proxy
+ * checked against the worker's and fan-out's statements — the same ones the hub template grants.
+ */
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { functionRoleStatements } from '../../src/deploy/role-policies.js';
+import {
+  createDeployment,
+  type Deployment,
+  drainQueue,
+  importHandlers,
+  lambdaContext,
+} from '../support/deployment.js';
+import { MEMBER_ROLE, pushTestConfig, seedWebFleet, webPolicy } from '../support/member-accounts.js';
+import { MOTO_ACCOUNT_ID } from '../support/moto.js';
+import { useMotoBehindProxy } from '../support/use-moto.js';
+
+const { fanOut, worker } = await importHandlers();
+const MEMBER = '111111111111';
+
+interface Statement {
+  readonly Action: readonly string[];
+}
+
+/** The seen actions no statement allows (IAM wildcards honoured). */
+const notAllowed = (seen: readonly string[], statements: readonly Statement[]) =>
+  seen.filter(
+    (action) =>
+      !statements.some((s) =>
+        s.Action.some((pattern) => new RegExp(`^${pattern.replace(/\*/g, '.*')}$`).test(action)),
+      ),
+  );
+
+describe('the deployed roles', () => {
+  const t = useMotoBehindProxy();
+  let deployment: Deployment;
+  const saved = { ...process.env };
+
+  beforeEach(async () => {
+    deployment = await createDeployment(t.proxy.endpoint);
+    Object.assign(process.env, deployment.env, { EBS_SNAPPER_MEMBER_ROLE_NAME: MEMBER_ROLE });
+  });
+  afterAll(() => {
+    process.env = saved;
+  });
+
+  it('allow every call fanOut and the worker make, each its own', async () => {
+    // Prepare: the deployment's own account and a member, copies to us-west-2, SNS on every event
+    for (const account of [MOTO_ACCOUNT_ID, MEMBER])
+      await seedWebFleet(t.moto.endpoint, account, 'us-east-1');
+    const notify = `  notify: {sns_topic_arn: "${deployment.topicArn}", on: [failure, summary, overdue]}\n`;
+    const policy = `${webPolicy([MOTO_ACCOUNT_ID, MEMBER], ['us-east-1'], notify)}    copy_to: [{region: us-west-2, retention: {minimum: 1}}]\n`;
+    await pushTestConfig(t.moto.endpoint, deployment.region, deployment.table, policy);
+    const { worker: workerStatements, fanOut: fanOutStatements } = functionRoleStatements();
+    t.proxy.resetCounts();
+
+    // Act
+    const fanned = await fanOut(
+      {},
+      lambdaContext(() => 300_000),
+    );
+    const fanOutSeen = t.proxy.iamActions();
+    t.proxy.resetCounts();
+    const responses = await drainQueue(deployment, worker);
+    const workerSeen = t.proxy.iamActions();
+
+    // Assess
+    expect(fanned).toMatchObject({ messages: 4, failures: [] });
+    expect(responses.every((r) => r.batchItemFailures.length === 0)).toBe(true);
+    expect(fanOutSeen).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'sqs:SendMessage']));
+    expect(workerSeen).toEqual(
+      expect.arrayContaining([
+        'dynamodb:GetItem',
+        'dynamodb:PutItem',
+        'sts:AssumeRole',
+        'ec2:CreateSnapshot',
+        'ec2:CopySnapshot',
+        'sns:Publish',
+        'sqs:ReceiveMessage',
+      ]),
+    );
+    expect(notAllowed(fanOutSeen, fanOutStatements)).toEqual([]);
+    expect(notAllowed(workerSeen, workerStatements)).toEqual([]);
+    // The check can fail: the fan-out's role may not create snapshots
+    expect(notAllowed(workerSeen, fanOutStatements)).toContain('ec2:CreateSnapshot');
+  });
+});
