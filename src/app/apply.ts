@@ -1,9 +1,10 @@
 /**
- * Apply a plan: creates and deletes side by side, each with bounded concurrency, since they spend
- * different EC2 buckets (a run at the API's limits needs both at once). That is safe: the keep
- * rules count only completed snapshots, so no delete ever depends on this run's new (pending)
- * ones. Every create and delete action gets one result; one failure never stops the others; the
- * deadline is checked before each action starts.
+ * Apply a plan: creates, deletes and copies side by side, each with bounded concurrency, since they
+ * spend different EC2 buckets (a run at the API's limits needs them at once). That is safe: the
+ * keep rules count only completed snapshots, so no delete ever depends on this run's new (pending)
+ * ones, and a copy is only planned of a snapshot the plan keeps. Every create, delete and copy
+ * action gets one result; one failure never stops the others; the deadline is checked before each
+ * action starts.
  */
 import type { CopyAction, CreateAction, DeleteAction, Plan } from '../core/actions.js';
 import { type CompletedCreate, copiesOfCreated } from '../core/copy-plan.js';
