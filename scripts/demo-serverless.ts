@@ -5,7 +5,7 @@
  * `fanOut`) and Lambda's SQS poller (it calls `worker` for each message), and prints the run
  * records, a notification, a log line and a metric line.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -50,7 +50,16 @@ async function demo(): Promise<void> {
     writeFileSync(file, policy);
     const cli = ['dist/cli.js', 'config', 'push', file, '--table', deployment.table];
     say(`\n$ ebs-snapper ${cli.slice(1).join(' ')}`);
-    spawnSync(process.execPath, cli, { stdio: 'inherit', env: { ...process.env, ...deployment.env } });
+    // Not spawnSync: the proxy the CLI talks to runs in this process and must keep answering.
+    const push = spawn(process.execPath, cli, {
+      stdio: 'inherit',
+      env: { ...process.env, ...deployment.env },
+    });
+    const pushed = await new Promise<number | null>((resolve, reject) => {
+      push.on('error', reject);
+      push.on('close', resolve);
+    });
+    if (pushed !== 0) throw new Error(`config push exited ${pushed}`);
 
     Object.assign(process.env, deployment.env, { EBS_SNAPPER_MEMBER_ROLE_NAME: MEMBER_ROLE });
     const { fanOut, worker } = await importHandlers();
