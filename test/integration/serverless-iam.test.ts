@@ -3,16 +3,10 @@
  * (member account, copies to another region, SNS notifications), the calls seen at the proxy
  * checked against the worker's and fan-out's statements — the same ones the hub template grants.
  */
-import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { functionRoleStatements } from '../../src/deploy/role-policies.js';
-import {
-  createDeployment,
-  type Deployment,
-  drainQueue,
-  importHandlers,
-  lambdaContext,
-} from '../support/deployment.js';
-import { MEMBER_ROLE, pushTestConfig, seedWebFleet, webPolicy } from '../support/member-accounts.js';
+import { drainQueue, importHandlers, lambdaContext, useDeployment } from '../support/deployment.js';
+import { pushTestConfig, seedWebFleet, webPolicy } from '../support/member-accounts.js';
 import { MOTO_ACCOUNT_ID } from '../support/moto.js';
 import { useMotoBehindProxy } from '../support/use-moto.js';
 
@@ -34,24 +28,15 @@ const notAllowed = (seen: readonly string[], statements: readonly Statement[]) =
 
 describe('the deployed roles', () => {
   const t = useMotoBehindProxy();
-  let deployment: Deployment;
-  const saved = { ...process.env };
-
-  beforeEach(async () => {
-    deployment = await createDeployment(t.proxy.endpoint);
-    Object.assign(process.env, deployment.env, { EBS_SNAPPER_MEMBER_ROLE_NAME: MEMBER_ROLE });
-  });
-  afterAll(() => {
-    process.env = saved;
-  });
+  const deployed = useDeployment(t);
 
   it('allow every call fanOut and the worker make, each its own', async () => {
     // Prepare: the deployment's own account and a member, copies to us-west-2, SNS on every event
     for (const account of [MOTO_ACCOUNT_ID, MEMBER])
       await seedWebFleet(t.moto.endpoint, account, 'us-east-1');
-    const notify = `  notify: {sns_topic_arn: "${deployment.topicArn}", on: [failure, summary, overdue]}\n`;
+    const notify = `  notify: {sns_topic_arn: "${deployed.current.topicArn}", on: [failure, summary, overdue]}\n`;
     const policy = `${webPolicy([MOTO_ACCOUNT_ID, MEMBER], ['us-east-1'], notify)}    copy_to: [{region: us-west-2, retention: {minimum: 1}}]\n`;
-    await pushTestConfig(t.moto.endpoint, deployment.region, deployment.table, policy);
+    await pushTestConfig(t.moto.endpoint, deployed.current.region, deployed.current.table, policy);
     const { worker: workerStatements, fanOut: fanOutStatements } = functionRoleStatements();
     t.proxy.resetCounts();
 
@@ -62,7 +47,7 @@ describe('the deployed roles', () => {
     );
     const fanOutSeen = t.proxy.iamActions();
     t.proxy.resetCounts();
-    const responses = await drainQueue(deployment, worker);
+    const responses = await drainQueue(deployed.current, worker);
     const workerSeen = t.proxy.iamActions();
 
     // Assess

@@ -4,24 +4,18 @@
  * `fanOut`) and Lambda's SQS poller (it receives and calls `worker`). `npm test` builds first.
  */
 
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createDeployedClients } from '../../src/aws/deployed-clients.js';
 import { createRunRecordStore } from '../../src/aws/table/run-records.js';
 import {
-  createDeployment,
   type Deployment,
   drainQueue,
   importHandlers,
   lambdaContext,
   readNotifications,
+  useDeployment,
 } from '../support/deployment.js';
-import {
-  MEMBER_ROLE,
-  pushTestConfig,
-  seedWebFleet,
-  snapshotsOf,
-  webPolicy,
-} from '../support/member-accounts.js';
+import { pushTestConfig, seedWebFleet, snapshotsOf, webPolicy } from '../support/member-accounts.js';
 import { MOTO_ACCOUNT_ID } from '../support/moto.js';
 import { useMotoBehindProxy } from '../support/use-moto.js';
 
@@ -31,32 +25,25 @@ const REGIONS = ['us-east-1', 'eu-west-1'];
 
 describe('the deployed run: fanOut → SQS → worker', () => {
   const t = useMotoBehindProxy();
-  let deployment: Deployment;
-  const saved = { ...process.env };
-
-  beforeEach(async () => {
-    deployment = await createDeployment(t.proxy.endpoint);
-    Object.assign(process.env, deployment.env, { EBS_SNAPPER_MEMBER_ROLE_NAME: MEMBER_ROLE });
-  });
-  beforeAll(() => {
-    process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
-  });
-  afterAll(() => {
-    process.env = saved;
-  });
+  const deployed = useDeployment(t);
 
   it('fans 2 accounts × 2 regions out to 4 messages, and the workers snapshot all four, with run records', async () => {
     // Prepare
     for (const account of ACCOUNTS)
       for (const region of REGIONS) await seedWebFleet(t.moto.endpoint, account, region);
-    await pushTestConfig(t.moto.endpoint, deployment.region, deployment.table, webPolicy(ACCOUNTS, REGIONS));
+    await pushTestConfig(
+      t.moto.endpoint,
+      deployed.current.region,
+      deployed.current.table,
+      webPolicy(ACCOUNTS, REGIONS),
+    );
 
     // Act
     const fanned = await fanOut(
       {},
       lambdaContext(() => 300_000),
     );
-    const responses = await drainQueue(deployment, worker);
+    const responses = await drainQueue(deployed.current, worker);
 
     // Assess
     expect(fanned).toMatchObject({ messages: 4, failures: [] });
@@ -67,7 +54,7 @@ describe('the deployed run: fanOut → SQS → worker', () => {
         expect(await snapshotsOf(t.moto.endpoint, account, region, 'web')).toHaveLength(2);
       }
     }
-    const records = await readRecords(deployment, fanned.run_id);
+    const records = await readRecords(deployed.current, fanned.run_id);
     expect(records.map((r) => `${r.account}/${r.region}:${r.outcome}:${r.created}`).sort()).toEqual(
       ACCOUNTS.flatMap((a) => REGIONS.map((r) => `${a}/${r}:ok:2`)).sort(),
     );
@@ -78,14 +65,14 @@ describe('the deployed run: fanOut → SQS → worker', () => {
     const [account] = ACCOUNTS as [string];
     await seedWebFleet(t.moto.endpoint, account, 'us-east-1');
     const policy = `${webPolicy([account], ['us-east-1'])}    copy_to: [{region: us-west-2, retention: {minimum: 1}}]\n`;
-    await pushTestConfig(t.moto.endpoint, deployment.region, deployment.table, policy);
+    await pushTestConfig(t.moto.endpoint, deployed.current.region, deployed.current.table, policy);
 
     // Act
     const fanned = await fanOut(
       {},
       lambdaContext(() => 300_000),
     );
-    const responses = await drainQueue(deployment, worker);
+    const responses = await drainQueue(deployed.current, worker);
 
     // Assess
     expect(fanned).toMatchObject({ messages: 2, failures: [] });
@@ -96,21 +83,21 @@ describe('the deployed run: fanOut → SQS → worker', () => {
     expect(
       copies.map((c) => c.Tags?.find((tag) => tag.Key === 'ebs-snapper:source-snapshot-id')?.Value).sort(),
     ).toEqual(sources.map((s) => s.SnapshotId).sort());
-    const records = await readRecords(deployment, fanned.run_id);
+    const records = await readRecords(deployed.current, fanned.run_id);
     expect(records.map((r) => `${r.region}:${r.outcome}:${r.created}`).sort()).toEqual([
       'us-east-1:ok:2',
       'us-west-2:ok:0',
     ]);
   });
 
-  it('defaults to the deployment account and every region it has enabled', async () => {
+  it('defaults to the deployed.current account and every region it has enabled', async () => {
     // Prepare
     await seedWebFleet(t.moto.endpoint, MOTO_ACCOUNT_ID, 'us-east-1');
     const policy = webPolicy([], []).replace(/ {2}accounts: \[\]\n {2}regions: \[\]\n/, '');
     await pushTestConfig(
       t.moto.endpoint,
-      deployment.region,
-      deployment.table,
+      deployed.current.region,
+      deployed.current.table,
       policy.replace('settings:\n', ''),
     );
 
@@ -128,17 +115,17 @@ describe('the deployed run: fanOut → SQS → worker', () => {
   it('refuses a bad config in the table: no EC2 call that changes anything, a failure notification, no retry', async () => {
     // Prepare: written around `config push`, which would have refused it
     await seedWebFleet(t.moto.endpoint, ACCOUNTS[0]!, 'us-east-1');
-    const { dynamo } = createDeployedClients({ region: deployment.region, endpoint: t.moto.endpoint });
+    const { dynamo } = createDeployedClients({ region: deployed.current.region, endpoint: t.moto.endpoint });
     const { PutCommand } = await import('@aws-sdk/lib-dynamodb');
     await dynamo.send(
       new PutCommand({
-        TableName: deployment.table,
+        TableName: deployed.current.table,
         Item: { pk: 'config', sk: 'default', text: 'version: 1\npolicies: []\n' },
       }),
     );
-    await deployment.sqs.send(
+    await deployed.current.sqs.send(
       new (await import('@aws-sdk/client-sqs')).SendMessageCommand({
-        QueueUrl: deployment.queueUrl,
+        QueueUrl: deployed.current.queueUrl,
         MessageBody: JSON.stringify({
           account: ACCOUNTS[0],
           region: 'us-east-1',
@@ -154,8 +141,8 @@ describe('the deployed run: fanOut → SQS → worker', () => {
       {},
       lambdaContext(() => 300_000),
     );
-    const responses = await drainQueue(deployment, worker);
-    const notes = await readNotifications(deployment);
+    const responses = await drainQueue(deployed.current, worker);
+    const notes = await readNotifications(deployed.current);
 
     // Assess
     expect(fanned.messages).toBe(0);

@@ -10,18 +10,16 @@ import {
   CreateOrganizationCommand,
   OrganizationsClient,
 } from '@aws-sdk/client-organizations';
-import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
-  createDeployment,
-  type Deployment,
   drainQueue,
   importHandlers,
   lambdaContext,
   readNotifications,
   receiveEvent,
+  useDeployment,
 } from '../support/deployment.js';
 import {
-  MEMBER_ROLE,
   memberRoleArn,
   pushTestConfig,
   seedWebFleet,
@@ -37,16 +35,7 @@ const B = '222222222222';
 
 describe('the deployed path keeps its promises', () => {
   const t = useMotoBehindProxy();
-  let deployment: Deployment;
-  const saved = { ...process.env };
-
-  beforeEach(async () => {
-    deployment = await createDeployment(t.proxy.endpoint);
-    Object.assign(process.env, deployment.env, { EBS_SNAPPER_MEMBER_ROLE_NAME: MEMBER_ROLE });
-  });
-  afterAll(() => {
-    process.env = saved;
-  });
+  const deployed = useDeployment(t);
 
   it('fans out to the ACTIVE accounts of the organization only', async () => {
     // Prepare: the management account and three members, one of them closed (SUSPENDED)
@@ -61,14 +50,14 @@ describe('the deployed path keeps its promises', () => {
     }
     await organizations.send(new CloseAccountCommand({ AccountId: ids[2]! }));
     const policy = webPolicy([], ['us-east-1']).replace(/ {2}accounts: \[\]\n/, '  organization: true\n');
-    await pushTestConfig(t.moto.endpoint, deployment.region, deployment.table, policy);
+    await pushTestConfig(t.moto.endpoint, deployed.current.region, deployed.current.table, policy);
 
     // Act
     const fanned = await fanOut(
       {},
       lambdaContext(() => 300_000),
     );
-    const event = await receiveEvent(deployment, 10);
+    const event = await receiveEvent(deployed.current, 10);
 
     // Assess
     const accounts = event.Records.map((r) => (JSON.parse(r.body) as { account: string }).account).sort();
@@ -79,12 +68,17 @@ describe('the deployed path keeps its promises', () => {
   it('lets one of two concurrent deliveries of the same message work; the other touches nothing', async () => {
     // Prepare: slow listings, so the first worker holds the lease while the second arrives
     await seedWebFleet(t.moto.endpoint, A, 'us-east-1');
-    await pushTestConfig(t.moto.endpoint, deployment.region, deployment.table, webPolicy([A], ['us-east-1']));
+    await pushTestConfig(
+      t.moto.endpoint,
+      deployed.current.region,
+      deployed.current.table,
+      webPolicy([A], ['us-east-1']),
+    );
     await fanOut(
       {},
       lambdaContext(() => 300_000),
     );
-    const event = await receiveEvent(deployment);
+    const event = await receiveEvent(deployed.current);
     t.proxy.configure({ delayFor: { DescribeVolumes: 500 } });
     t.proxy.resetCounts();
 
@@ -110,7 +104,12 @@ describe('the deployed path keeps its promises', () => {
   it('hands work the deadline left to continuations that finish it: no duplicate, none missing, no failure', async () => {
     // Prepare: 20 volumes, creates that take 1 s each, 2 s of work per invocation
     const volumes = await seedWebFleet(t.moto.endpoint, A, 'us-east-1', 20);
-    await pushTestConfig(t.moto.endpoint, deployment.region, deployment.table, webPolicy([A], ['us-east-1']));
+    await pushTestConfig(
+      t.moto.endpoint,
+      deployed.current.region,
+      deployed.current.table,
+      webPolicy([A], ['us-east-1']),
+    );
     await fanOut(
       {},
       lambdaContext(() => 300_000),
@@ -119,7 +118,7 @@ describe('the deployed path keeps its promises', () => {
     const short = createWorker({ marginMs: 1_000, continuationDelaySeconds: 2 });
 
     // Act
-    const responses = await drainQueue(deployment, short, 3_000);
+    const responses = await drainQueue(deployed.current, short, 3_000);
 
     // Assess
     expect(responses.length).toBeGreaterThan(1);
@@ -134,8 +133,8 @@ describe('the deployed path keeps its promises', () => {
     await seedWebFleet(t.moto.endpoint, B, 'us-east-1');
     await pushTestConfig(
       t.moto.endpoint,
-      deployment.region,
-      deployment.table,
+      deployed.current.region,
+      deployed.current.table,
       webPolicy([A, B], ['us-east-1']),
     );
     t.proxy.configure({
@@ -147,8 +146,8 @@ describe('the deployed path keeps its promises', () => {
       {},
       lambdaContext(() => 300_000),
     );
-    const responses = await drainQueue(deployment, worker);
-    const notes = await readNotifications(deployment);
+    const responses = await drainQueue(deployed.current, worker);
+    const notes = await readNotifications(deployed.current);
 
     // Assess: not retried (a refusal will not pass by itself), reported, and A was snapshotted
     expect(fanned.messages).toBe(2);

@@ -12,14 +12,13 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { snapshotVolume } from '../../scripts/seed-ec2.js';
 import {
   captureOutput,
-  createDeployment,
-  type Deployment,
   drainQueue,
   importHandlers,
   lambdaContext,
   readNotifications,
+  useDeployment,
 } from '../support/deployment.js';
-import { ec2As, MEMBER_ROLE, pushTestConfig, seedWebFleet, webPolicy } from '../support/member-accounts.js';
+import { ec2As, pushTestConfig, seedWebFleet, webPolicy } from '../support/member-accounts.js';
 import { useMotoBehindProxy } from '../support/use-moto.js';
 
 const { fanOut, worker } = await importHandlers();
@@ -31,9 +30,8 @@ const THREE_DAYS_AGO = new Date(Date.now() - 3 * 86_400_000)
 
 describe('notifications, logs and metrics of the deployed path', () => {
   const t = useMotoBehindProxy();
-  let deployment: Deployment;
+  const deployed = useDeployment(t);
   let hook: { server: Server; url: string; bodies: Record<string, unknown>[]; status: number };
-  const saved = { ...process.env };
 
   beforeAll(async () => {
     const bodies: Record<string, unknown>[] = [];
@@ -51,14 +49,11 @@ describe('notifications, logs and metrics of the deployed path', () => {
     const { port } = server.address() as { port: number };
     hook = { server, url: `http://127.0.0.1:${port}/hook`, bodies, status: 200 };
   });
-  beforeEach(async () => {
-    deployment = await createDeployment(t.proxy.endpoint);
-    Object.assign(process.env, deployment.env, { EBS_SNAPPER_MEMBER_ROLE_NAME: MEMBER_ROLE });
+  beforeEach(() => {
     hook.bodies.length = 0;
     hook.status = 200;
   });
   afterAll(async () => {
-    process.env = saved;
     await new Promise((done) => hook.server.close(done));
   });
 
@@ -73,8 +68,8 @@ describe('notifications, logs and metrics of the deployed path', () => {
     const notify = `  notify: {webhook_url: "${hook.url}", on: [failure, summary, overdue]}\n`;
     await pushTestConfig(
       t.moto.endpoint,
-      deployment.region,
-      deployment.table,
+      deployed.current.region,
+      deployed.current.table,
       webPolicy([A], ['us-east-1'], notify),
     );
 
@@ -84,9 +79,9 @@ describe('notifications, logs and metrics of the deployed path', () => {
         {},
         lambdaContext(() => 300_000),
       );
-      await drainQueue(deployment, worker);
+      await drainQueue(deployed.current, worker);
     });
-    const notes = await readNotifications(deployment);
+    const notes = await readNotifications(deployed.current);
 
     // Assess: notifications
     const subjects = [`ebs-snapper: summary in ${A} us-east-1`, `ebs-snapper: overdue in ${A} us-east-1`];
@@ -134,8 +129,8 @@ describe('notifications, logs and metrics of the deployed path', () => {
     const notify = `  notify: {webhook_url: "${hook.url}", on: [summary]}\n`;
     await pushTestConfig(
       t.moto.endpoint,
-      deployment.region,
-      deployment.table,
+      deployed.current.region,
+      deployed.current.table,
       webPolicy([A], ['us-east-1'], notify),
     );
 
@@ -145,7 +140,7 @@ describe('notifications, logs and metrics of the deployed path', () => {
         {},
         lambdaContext(() => 300_000),
       );
-      return drainQueue(deployment, worker);
+      return drainQueue(deployed.current, worker);
     });
 
     // Assess

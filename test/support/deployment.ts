@@ -13,8 +13,11 @@ import {
   SQSClient,
 } from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { afterAll, beforeEach } from 'vitest';
 import { TABLE_KEY_SCHEMA } from '../../src/aws/table/keys.js';
+import { MEMBER_ROLE } from './member-accounts.js';
 import { motoClientConfig } from './moto.js';
+import type { MotoBehindProxy } from './use-moto.js';
 
 export interface Deployment {
   readonly region: string;
@@ -253,4 +256,24 @@ export async function importHandlers(): Promise<typeof import('../../src/lambda/
   // Not a literal: TypeScript would resolve it to the sources; Node resolves the exports map.
   const specifier = ['ebs-snapper', 'lambda'].join('/');
   return (await import(specifier)) as typeof import('../../src/lambda/index.js');
+}
+
+/**
+ * Vitest hooks for a file that drives the handlers: before each test a fresh deployment (table,
+ * queues, topic) behind `t`'s proxy, its environment (and the member role's name) in
+ * `process.env`; the environment as it was after the file.
+ *
+ * @example const deployed = useDeployment(useMotoBehindProxy()); // deployed.current in a test
+ */
+export function useDeployment(t: MotoBehindProxy): { readonly current: Deployment } {
+  const holder = {} as { current: Deployment };
+  const saved = { ...process.env };
+  beforeEach(async () => {
+    holder.current = await createDeployment(t.proxy.endpoint);
+    Object.assign(process.env, holder.current.env, { EBS_SNAPPER_MEMBER_ROLE_NAME: MEMBER_ROLE });
+  });
+  afterAll(() => {
+    process.env = saved;
+  });
+  return holder;
 }
