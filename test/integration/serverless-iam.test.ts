@@ -6,25 +6,13 @@
 import { describe, expect, it } from 'vitest';
 import { functionRoleStatements } from '../../src/deploy/role-policies.js';
 import { drainQueue, importHandlers, lambdaContext, useDeployment } from '../support/deployment.js';
+import { notAllowed } from '../support/iam-match.js';
 import { pushTestConfig, seedWebFleet, webPolicy } from '../support/member-accounts.js';
 import { MOTO_ACCOUNT_ID } from '../support/moto.js';
 import { useMotoBehindProxy } from '../support/use-moto.js';
 
 const { fanOut, worker } = await importHandlers();
 const MEMBER = '111111111111';
-
-interface Statement {
-  readonly Action: readonly string[];
-}
-
-/** The seen actions no statement allows (IAM wildcards honoured). */
-const notAllowed = (seen: readonly string[], statements: readonly Statement[]) =>
-  seen.filter(
-    (action) =>
-      !statements.some((s) =>
-        s.Action.some((pattern) => new RegExp(`^${pattern.replace(/\*/g, '.*')}$`).test(action)),
-      ),
-  );
 
 describe('the deployed roles', () => {
   const t = useMotoBehindProxy();
