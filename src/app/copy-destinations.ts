@@ -9,10 +9,10 @@ import type { Config } from '../core/policy/types.js';
 import { errorInfoOf } from './classify-error.js';
 import type { Ec2Port } from './ports.js';
 
-/** The `copy_to` regions of every policy, except `region` itself; sorted. */
-export function copyDestinationsOf(config: Config, region: string): string[] {
+/** The `copy_to` regions of every policy, except `region` itself (when given); sorted. */
+export function copyDestinationsOf(config: Config, region?: string): string[] {
   const regions = new Set(config.policies.flatMap((p) => p.copyTo.map((t) => t.region)));
-  regions.delete(region);
+  if (region !== undefined) regions.delete(region);
   return [...regions].sort();
 }
 
@@ -23,7 +23,7 @@ export function copyDestinationsOf(config: Config, region: string): string[] {
  */
 export function copiesOnlyRegions(config: Config, regions: readonly string[]): string[] {
   const targets = new Set(regions);
-  return copyDestinationsOf(config, '').filter((r) => !targets.has(r));
+  return copyDestinationsOf(config).filter((r) => !targets.has(r));
 }
 
 /**
