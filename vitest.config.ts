@@ -7,8 +7,6 @@ export default defineConfig({
     hookTimeout: 60_000,
     // Integration and e2e tests each start their own moto server; two cores are enough for two at a time.
     maxWorkers: 2,
-    // The lockfile pins SDK versions that run on Node 20; their "upgrade to Node 22" notice is noise here.
-    env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
     reporters: ['default', ['json', { outputFile: '.vitest/results.json' }]],
   },
 });

@@ -34,7 +34,6 @@ import {
   isBenchChild,
   isEntryPoint,
   printChildFigures,
-  quietSdkNotice,
   runInChild,
   runStandalone,
 } from './support/process.js';
@@ -200,7 +199,6 @@ export const COLLECT_SCALE_BENCH: BenchDefinition = {
 
 if (isEntryPoint(import.meta.url)) {
   if (isBenchChild()) {
-    quietSdkNotice();
     const which = process.argv.at(-1);
     const work = which === 'parse' ? measureParseCost() : measureCollection(which === 'with-others');
     work.then(printChildFigures, (error: unknown) => {

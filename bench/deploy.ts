@@ -43,7 +43,6 @@ function deploy(args: readonly string[], endpoint: string, home: string): Promis
     AWS_SECRET_ACCESS_KEY: 'bench',
     AWS_REGION: BENCH_REGION,
     AWS_ENDPOINT_URL: endpoint,
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
   };
   const started = performance.now();
   const child = spawn(process.execPath, [CLI, 'deploy', ...args], {

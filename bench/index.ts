@@ -16,7 +16,6 @@ import { DEPLOY_BENCH } from './deploy.js';
 import { FORECAST_BENCH } from './forecast-scale.js';
 import { PLAN_BENCH_FLEET, runPlanBench } from './plan.js';
 import { REPORT_BENCH } from './report-scale.js';
-import { quietSdkNotice } from './support/process.js';
 import {
   allPassed,
   type BenchDefinition,
@@ -62,7 +61,6 @@ async function runOne(bench: BenchDefinition): Promise<BenchOutcome> {
 }
 
 async function main(names: readonly string[]): Promise<number> {
-  quietSdkNotice();
   const benches = selectBenches(names, SUITE);
   const outcomes: BenchOutcome[] = [];
   for (const bench of benches) {

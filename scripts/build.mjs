@@ -1,6 +1,6 @@
 // Bundle the CLI (dist/cli.js, the `ebs-snapper` bin), the pure core library (dist/core/index.js)
-// and the Lambda handlers (dist/lambda/index.js, package export `ebs-snapper/lambda`) with esbuild, and emit the library's type declarations (dist/core/*.d.ts) with tsc. Node 20 and
-// the Lambda runtime (nodejs22.x) both run the output.
+// and the Lambda handlers (dist/lambda/index.js, package export `ebs-snapper/lambda`) with esbuild, and emit the library's type declarations (dist/core/*.d.ts) with tsc. Node 22 (the
+// floor, `engines`) and the Lambda runtime (nodejs22.x) run the output.
 import { spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { build } from 'esbuild';
@@ -10,7 +10,7 @@ rmSync('dist', { recursive: true, force: true });
 const common = {
   bundle: true,
   platform: 'node',
-  target: 'node20',
+  target: 'node22',
   format: 'esm',
   sourcemap: true,
   logLevel: 'warning',
@@ -33,7 +33,7 @@ await Promise.all([
     ...common,
     entryPoints: ['src/lambda/index.ts'],
     outfile: 'dist/lambda/index.js',
-    target: 'node20',
+    target: 'node22',
   }),
 ]);
 

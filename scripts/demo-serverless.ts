@@ -23,9 +23,6 @@ import { startFaultProxy } from '../test/support/fault-proxy.js';
 import { MEMBER_ROLE, seedWebFleet, webPolicy } from '../test/support/member-accounts.js';
 import { startMoto } from '../test/support/moto.js';
 
-// The lockfile pins SDK versions that run on Node 20; their "Node 22 needed" notice is noise here.
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-
 const ACCOUNTS = ['111111111111', '222222222222'];
 const REGIONS = ['us-east-1', 'eu-west-1'];
 const say = (text: string) => process.stdout.write(`${text}\n`);

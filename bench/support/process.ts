@@ -23,17 +23,8 @@ export function isBenchChild(): boolean {
   return process.argv.includes(CHILD_FLAG);
 }
 
-/**
- * The SDK's "upgrade to Node 22" notice is noise here: the lockfile pins SDK versions that run
- * on Node 20 (the CLI's bin does the same).
- */
-export function quietSdkNotice(): void {
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-}
-
 /** Run one bench on its own and print its block; exit code 1 when it throws. */
 export function runStandalone(bench: BenchDefinition): void {
-  quietSdkNotice();
   const started = performance.now();
   bench.run().then(
     (figures) => {

@@ -4,8 +4,13 @@ import { EXIT, formatErrorForCli } from './exit.js';
 import { processIo } from './io.js';
 import { main } from './main.js';
 
-// The lockfile pins SDK versions that support Node 20; its "upgrade to Node 22" notice is noise on stderr here.
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+const NODE_FLOOR = 22;
+if (Number(process.versions.node.split('.')[0]) < NODE_FLOOR) {
+  process.stderr.write(
+    `ebs-snapper needs Node.js ${NODE_FLOOR} or later; this is ${process.versions.node} (https://nodejs.org)\n`,
+  );
+  process.exit(1);
+}
 
 // The first SIGINT/SIGTERM ends the run cleanly: nothing new starts, calls in flight are
 // cancelled, locks are released. A second one stops at once.

@@ -1,15 +1,12 @@
 /**
  * The Lambda entry points (SPEC §10), package export `ebs-snapper/lambda`, bundled with
- * everything they need into `dist/lambda/index.js` for the `nodejs22.x` runtime (and Node 20).
+ * everything they need into `dist/lambda/index.js` for the `nodejs22.x` runtime.
  *
  * @example
  * import { fanOut, worker } from 'ebs-snapper/lambda';
  */
 import { createFanOut } from './fanout.js';
 import { createWorker } from './worker.js';
-
-// The bundle pins its own SDK; its "Node 22 after January 2027" notice is noise in the logs.
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 /** EventBridge Scheduler → one SQS message per account × region. */
 export const fanOut = createFanOut();
