@@ -6,11 +6,12 @@
  * Run alone with `npx tsx bench/api-calls.ts`; `bench/index.ts` calls `runApiCallsBench()`.
  */
 
-import type { Ec2Port } from '../src/app/ports.js';
-import { newRunId, runTarget } from '../src/app/run.js';
+import type { Ec2Port } from '../src/app/kit/ports.js';
+import { newRunId, runTarget } from '../src/app/run/run.js';
 import { getAccountId } from '../src/aws/clients.js';
 import { createEc2Port } from '../src/aws/ec2-port.js';
 import { ThrottleRegistry } from '../src/aws/throttle.js';
+import { fileLock } from '../src/cli/lock.js';
 import type { Inventory } from '../src/core/model.js';
 import { compareCalls, minimumRunCalls, ratioOf, totalCalls, withoutActions } from './support/minimum.js';
 import { seedMotoFleet } from './support/moto-fleet.js';
@@ -65,7 +66,7 @@ export async function runApiCallsBench(): Promise<Figures> {
       now,
       runId: newRunId(now),
       concurrency: 16,
-      lockDir: target.lockDir,
+      exclusive: fileLock({ lockDir: target.lockDir }),
     });
     const runSeconds = (performance.now() - started) / 1000;
     const actual = target.proxy.counts();

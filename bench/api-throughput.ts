@@ -6,11 +6,11 @@
  *
  * Run alone with `npx tsx bench/api-throughput.ts`; `bench/index.ts` calls `runApiThroughputBench()`.
  */
-import { applyPlan } from '../src/app/apply.js';
-import { newRunId, planTarget } from '../src/app/run.js';
+import { applyPlan } from '../src/app/run/apply.js';
+import { newRunId, planTarget } from '../src/app/run/run.js';
 import { createEc2Port } from '../src/aws/ec2-port.js';
 import { ThrottleRegistry } from '../src/aws/throttle.js';
-import { MOTO_ACCOUNT_ID } from '../test/support/moto.js';
+import { MOTO_ACCOUNT_ID } from '../test/support/moto/moto.js';
 import { PAGE_SIZES, ratioOf } from './support/minimum.js';
 import { seedMotoFleet } from './support/moto-fleet.js';
 import { BENCH_REGION, BENCH_TAGS, benchConfig, DAY_MS, withMotoTarget } from './support/moto-target.js';

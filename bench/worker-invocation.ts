@@ -10,8 +10,8 @@
  * Run alone with `npx tsx bench/worker-invocation.ts`; `bench/index.ts` runs it as `worker`.
  */
 import type { Context, SQSEvent } from 'aws-lambda';
-import type { WorkItem } from '../src/app/deployed-ports.js';
-import { newRunId } from '../src/app/run.js';
+import { newRunId } from '../src/app/run/run.js';
+import type { WorkItem } from '../src/app/serverless/ports.js';
 import { createAwsClients } from '../src/aws/clients.js';
 import { createEc2Port } from '../src/aws/ec2-port.js';
 import { ThrottleRegistry } from '../src/aws/throttle.js';

@@ -9,7 +9,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createDeployedClients } from '../src/aws/deployed-clients.js';
+import { createDeployedClients } from '../src/aws/serverless-clients.js';
 import { createRunRecordStore } from '../src/aws/table/run-records.js';
 import {
   captureOutput,
@@ -18,10 +18,10 @@ import {
   importHandlers,
   lambdaContext,
   readNotifications,
-} from '../test/support/deployment.js';
-import { startFaultProxy } from '../test/support/fault-proxy.js';
-import { MEMBER_ROLE, seedWebFleet, webPolicy } from '../test/support/member-accounts.js';
-import { startMoto } from '../test/support/moto.js';
+} from '../test/support/moto/deployment.js';
+import { MEMBER_ROLE, seedWebFleet, webPolicy } from '../test/support/moto/member-accounts.js';
+import { startMoto } from '../test/support/moto/moto.js';
+import { startFaultProxy } from '../test/support/proxy/fault-proxy.js';
 
 const ACCOUNTS = ['111111111111', '222222222222'];
 const REGIONS = ['us-east-1', 'eu-west-1'];

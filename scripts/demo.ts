@@ -8,8 +8,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EC2Client } from '@aws-sdk/client-ec2';
-import { startFaultProxy } from '../test/support/fault-proxy.js';
-import { motoClientConfig, startMoto } from '../test/support/moto.js';
+import { motoClientConfig, startMoto } from '../test/support/moto/moto.js';
+import { startFaultProxy } from '../test/support/proxy/fault-proxy.js';
 import { DEMO_POLICY, seedDemoFleet } from './demo-fleet.js';
 
 const REGION = 'us-east-1';

@@ -11,7 +11,7 @@ import type {
   StoredConfig,
   WorkItem,
   WorkQueue,
-} from '../../src/app/deployed-ports.js';
+} from '../../src/app/serverless/ports.js';
 
 export interface MemoryDeployment {
   readonly configs: ConfigStore;

@@ -7,7 +7,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { HttpRequest } from '@smithy/types';
-import { createFakeEc2 } from '../../test/support/fake-ec2.js';
+import { createFakeEc2 } from '../../test/support/fakes/fake-ec2.js';
 import { generateP5Fleet, type P5FleetOptions } from './p5-fleet.js';
 
 /** What the main thread sends. */

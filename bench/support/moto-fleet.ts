@@ -5,7 +5,7 @@
  */
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import { type Launched, launchInstances, snapshotVolume } from '../../scripts/seed-ec2.js';
-import { runPool } from '../../src/app/pool.js';
+import { runPool } from '../../src/app/kit/pool.js';
 import { TAG } from '../../src/core/model.js';
 
 /** What to seed. */

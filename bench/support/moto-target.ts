@@ -10,8 +10,8 @@ import { EC2Client } from '@aws-sdk/client-ec2';
 import { type AwsClients, createAwsClients } from '../../src/aws/clients.js';
 import { loadConfig } from '../../src/core/policy/parse.js';
 import type { Config } from '../../src/core/policy/types.js';
-import { type FaultProxy, startFaultProxy } from '../../test/support/fault-proxy.js';
-import { type MotoServer, motoClientConfig, startMoto } from '../../test/support/moto.js';
+import { type MotoServer, motoClientConfig, startMoto } from '../../test/support/moto/moto.js';
+import { type FaultProxy, startFaultProxy } from '../../test/support/proxy/fault-proxy.js';
 import { PAGE_SIZES } from './minimum.js';
 
 export const BENCH_REGION = 'us-east-1';

@@ -5,10 +5,10 @@
  */
 import type { RequestHandlerLike } from '../../src/aws/http.js';
 import { type Inventory, type Snapshot, snapshotId, volumeId } from '../../src/core/model.js';
-import { createFakeEc2 } from '../../test/support/fake-ec2.js';
-import { fakeEc2Handler } from '../../test/support/fake-ec2-handler.js';
-import { formatIsoTime } from '../../test/support/fake-ec2-xml.js';
-import { createFaultInjector, type TokenBucketConfig } from '../../test/support/faults.js';
+import { createFakeEc2 } from '../../test/support/fakes/fake-ec2.js';
+import { fakeEc2Handler } from '../../test/support/fakes/fake-ec2-handler.js';
+import { formatIsoTime } from '../../test/support/fakes/fake-ec2-xml.js';
+import { createFaultInjector, type TokenBucketConfig } from '../../test/support/proxy/faults.js';
 
 export interface MutableFakeEc2 {
   /** The request handler of one invocation's clients. */

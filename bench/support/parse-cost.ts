@@ -14,7 +14,7 @@ import { createStringPool } from '../../src/aws/string-pool.js';
 import { ThrottleRegistry } from '../../src/aws/throttle.js';
 import { applyThrottle } from '../../src/aws/throttle-middleware.js';
 import { TAG } from '../../src/core/model.js';
-import { createFakeEc2 } from '../../test/support/fake-ec2.js';
+import { createFakeEc2 } from '../../test/support/fakes/fake-ec2.js';
 import { generateP5Fleet } from './p5-fleet.js';
 import type { Figures } from './report.js';
 

@@ -12,7 +12,7 @@ import {
   PutPublicAccessBlockCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
-import type { ArtifactStore } from '../app/deploy-ports.js';
+import type { ArtifactStore } from '../app/deploy/ports.js';
 import { AwsCallError, callAws, toAwsCallError } from './errors.js';
 import type { AwsOperation } from './iam.js';
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { DescribeRegionsCommand } from '@aws-sdk/client-ec2';
 import { HttpResponse } from '@smithy/protocol-http';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { fakeEc2Handler } from '../../test/support/fake-ec2-handler.js';
+import { fakeEc2Handler } from '../../test/support/fakes/fake-ec2-handler.js';
 import { createAwsClients, getAccountId } from './clients.js';
 import { AwsCallError } from './errors.js';
 

@@ -16,7 +16,7 @@ import {
   type Stack,
   UpdateStackCommand,
 } from '@aws-sdk/client-cloudformation';
-import type { StackEvent, StackPort, StackRequest, StackSummary } from '../app/deploy-ports.js';
+import type { StackEvent, StackPort, StackRequest, StackSummary } from '../app/deploy/ports.js';
 import { callAws, toAwsCallError } from './errors.js';
 import type { AwsOperation } from './iam.js';
 

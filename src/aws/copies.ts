@@ -4,7 +4,7 @@
  * (the source's credentials) whose calls take tokens of the destination's buckets.
  */
 import { CopySnapshotCommand, type EC2Client, paginateDescribeSnapshots } from '@aws-sdk/client-ec2';
-import type { CopySnapshotRequest } from '../app/ports.js';
+import type { CopySnapshotRequest } from '../app/kit/ports.js';
 import { type CopyDestination, type SnapshotId, snapshotId, TAG } from '../core/model.js';
 import type { AwsClients } from './clients.js';
 import { recordToTags } from './ec2-mappers.js';

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ACCOUNT, fleet, REGION } from '../../test/support/builders/fleet.js';
-import { createFakeEc2, type FakeEc2Options } from '../../test/support/fake-ec2.js';
-import { type FakeReply, fakeEc2Handler } from '../../test/support/fake-ec2-handler.js';
-import type { CollectProgress } from '../app/ports.js';
+import { createFakeEc2, type FakeEc2Options } from '../../test/support/fakes/fake-ec2.js';
+import { type FakeReply, fakeEc2Handler } from '../../test/support/fakes/fake-ec2-handler.js';
+import type { CollectProgress } from '../app/kit/ports.js';
 import { type Inventory, type Snapshot, snapshotId, TAG, volumeId } from '../core/model.js';
 import { createAwsClients } from './clients.js';
 import { collectInventory } from './ec2-inventory.js';

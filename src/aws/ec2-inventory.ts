@@ -11,7 +11,7 @@ import {
   paginateDescribeVolumes,
   type Volume as SdkVolume,
 } from '@aws-sdk/client-ec2';
-import type { CollectProgress, UnmanagedMode } from '../app/ports.js';
+import type { CollectProgress, UnmanagedMode } from '../app/kit/ports.js';
 import type { Instance, Inventory, InventoryGap, Snapshot, Volume } from '../core/model.js';
 import type { AwsClients } from './clients.js';
 import { mapInstance, mapVolume } from './ec2-mappers.js';

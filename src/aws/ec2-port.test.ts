@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { daily, fleet, series } from '../../test/support/builders/fleet.js';
 import { DAY, policy } from '../../test/support/builders/policy.js';
-import { createFakeEc2 } from '../../test/support/fake-ec2.js';
-import { type FakeReply, fakeEc2Handler } from '../../test/support/fake-ec2-handler.js';
-import { planTarget } from '../app/run.js';
+import { createFakeEc2 } from '../../test/support/fakes/fake-ec2.js';
+import { type FakeReply, fakeEc2Handler } from '../../test/support/fakes/fake-ec2-handler.js';
+import { planTarget } from '../app/run/run.js';
 import { stoppedDeletes } from '../core/guard.js';
 import { instanceId, snapshotId, volumeId } from '../core/model.js';
 import type { Config } from '../core/policy/types.js';

@@ -13,7 +13,7 @@ import type {
   CreateSnapshotRequest,
   CreateSnapshotsRequest,
   Ec2Port,
-} from '../app/ports.js';
+} from '../app/kit/ports.js';
 import { type Snapshot, type SnapshotId, snapshotId, TAG, volumeId } from '../core/model.js';
 import type { AwsClients } from './clients.js';
 import { createCopyPort } from './copies.js';

@@ -3,7 +3,7 @@
  * (the ports' `PortError`) with the AWS error code and whether trying again may work. This file
  * is the only place that knows which codes are transient.
  */
-import { DEADLINE_CODE, PortError } from '../app/ports.js';
+import { DEADLINE_CODE, PortError } from '../app/kit/ports.js';
 
 /** Codes that mean "not now, later may work": throttling, rate and concurrency limits, 5xx, timeouts. */
 const TRANSIENT_CODES: ReadonlySet<string> = new Set([

@@ -4,7 +4,7 @@
  * right when a function's code was changed outside the stack.
  */
 import { GetFunctionCommand, type LambdaClient, UpdateFunctionCodeCommand } from '@aws-sdk/client-lambda';
-import type { FunctionCodePort } from '../app/deploy-ports.js';
+import type { FunctionCodePort } from '../app/deploy/ports.js';
 import { callAws, toAwsCallError } from './errors.js';
 import type { AwsOperation } from './iam.js';
 

@@ -6,7 +6,7 @@ import { setMaxListeners } from 'node:events';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { HttpRequest, HttpResponse } from '@smithy/protocol-http';
 import type { HttpHandlerOptions } from '@smithy/types';
-import { abortAt, type Deadline } from '../app/deadline.js';
+import { abortAt, type Deadline } from '../app/kit/deadline.js';
 
 /** Timeouts of one HTTP call, ms. */
 export interface HttpTimeouts {

@@ -2,7 +2,7 @@
  * The IAM actions of every AWS adapter operation, declared next to the code that needs them, and
  * the least-privilege policy document derived from them (`ebs-snapper iam-policy`).
  */
-import type { IamDeclaration } from '../app/ports.js';
+import type { IamDeclaration } from '../app/kit/ports.js';
 import { TAG } from '../core/model.js';
 import type { Config } from '../core/policy/types.js';
 

@@ -17,7 +17,7 @@ import {
   StartInstancesCommand,
   StopInstancesCommand,
 } from '@aws-sdk/client-ec2';
-import type { InstancePort, LiveInstance } from '../app/ports.js';
+import type { InstancePort, LiveInstance } from '../app/kit/ports.js';
 import { type InstanceId, instanceId } from '../core/model.js';
 import type { AwsClients } from './clients.js';
 import { recordToTags, tagsToRecord } from './ec2-mappers.js';

@@ -1,7 +1,7 @@
 import { DescribeVolumesCommand, EC2Client } from '@aws-sdk/client-ec2';
 import type { RetryErrorType, RetryToken } from '@smithy/types';
 import { describe, expect, it } from 'vitest';
-import { fakeEc2Handler } from '../../test/support/fake-ec2-handler.js';
+import { fakeEc2Handler } from '../../test/support/fakes/fake-ec2-handler.js';
 import { SnapperRetryStrategy } from './retry.js';
 
 async function retryAfter(strategy: SnapperRetryStrategy, token: RetryToken, errorType: RetryErrorType) {

@@ -11,7 +11,7 @@ import {
   paginateDescribeImages,
   paginateDescribeSnapshotTierStatus,
 } from '@aws-sdk/client-ec2';
-import { PortError } from '../app/ports.js';
+import { PortError } from '../app/kit/ports.js';
 import type { Image, InventoryGap } from '../core/model.js';
 import { mapImage } from './ec2-mappers.js';
 import { callAws } from './errors.js';

@@ -11,7 +11,7 @@ import {
   paginateDescribeSnapshots,
   type Snapshot as SdkSnapshot,
 } from '@aws-sdk/client-ec2';
-import type { UnmanagedMode } from '../app/ports.js';
+import type { UnmanagedMode } from '../app/kit/ports.js';
 import { isManagedBy, type Snapshot, TAG, type UnmanagedCount } from '../core/model.js';
 import { addSizes, addSnapshotSize, emptySizes, type SizeTotals } from '../core/report/cost.js';
 import { mapSnapshot } from './ec2-mappers.js';

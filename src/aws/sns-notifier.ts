@@ -1,6 +1,6 @@
 /** Notifications through SNS (SPEC §10): subject `ebs-snapper: <what> in <account> <region>`, JSON body. */
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
-import type { Notifier } from '../app/deployed-ports.js';
+import type { Notifier } from '../app/serverless/ports.js';
 import { callAws } from './errors.js';
 
 /** SNS subjects are at most 100 characters. */

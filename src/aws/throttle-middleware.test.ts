@@ -1,6 +1,6 @@
 import { DescribeRegionsCommand, EC2Client, paginateDescribeSnapshots } from '@aws-sdk/client-ec2';
 import { describe, expect, it, vi } from 'vitest';
-import { fakeEc2Handler } from '../../test/support/fake-ec2-handler.js';
+import { fakeEc2Handler } from '../../test/support/fakes/fake-ec2-handler.js';
 import { SnapperRetryStrategy } from './retry.js';
 import { type Clock, ThrottleRegistry } from './throttle.js';
 import { actionOfCommand, applyThrottle, THROTTLE_MIDDLEWARE_NAME } from './throttle-middleware.js';

@@ -3,7 +3,7 @@
  * SendMessageBatch takes. A batch entry SQS refuses fails the send, naming it.
  */
 import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import type { WorkQueue } from '../app/deployed-ports.js';
+import type { WorkQueue } from '../app/serverless/ports.js';
 import { AwsCallError, callAws } from './errors.js';
 
 const BATCH = 10;

@@ -6,7 +6,7 @@ import { type Command, Option } from 'commander';
 import type { AwsTarget } from '../aws/clients.js';
 import { UsageError } from '../core/errors.js';
 import { scheduleExpressionProblem } from '../core/policy/deploy-schedule.js';
-import { DEFAULT_MEMBER_ROLE_NAME, DEFAULT_STACK_NAME, stackNameProblem } from '../deploy/names.js';
+import { DEFAULT_MEMBER_ROLE_NAME, DEFAULT_STACK_NAME, stackNameProblem } from '../templates/names.js';
 import type { CliIo } from './io.js';
 import { collect, OUTPUTS, type Output, parseHttpTimeouts } from './options.js';
 

@@ -2,7 +2,7 @@
  * Run one piece of work per account × region, many at once, so one failing pair never stops
  * the others: each pair ends with a value or with the error it hit.
  */
-import { runPool } from '../app/pool.js';
+import { runPool } from '../app/kit/pool.js';
 import type { Target, TargetFailure } from './targets.js';
 
 /** At most this many account × region pairs in flight: each has its own EC2 buckets. */

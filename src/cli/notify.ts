@@ -4,11 +4,11 @@
  * warning on stderr, never a failed run.
  */
 
-import { errorInfoOf } from '../app/classify-error.js';
-import type { Notifier } from '../app/deployed-ports.js';
-import { notificationsFor, sendAll, type TargetOutcome } from '../app/notifications.js';
-import type { RunReport } from '../app/results.js';
-import { createDeployedClients } from '../aws/deployed-clients.js';
+import { errorInfoOf } from '../app/kit/classify-error.js';
+import { notificationsFor, sendAll, type TargetOutcome } from '../app/kit/notifications.js';
+import type { RunReport } from '../app/run/results.js';
+import type { Notifier } from '../app/serverless/ports.js';
+import { createDeployedClients } from '../aws/serverless-clients.js';
 import { createSnsNotifier } from '../aws/sns-notifier.js';
 import { findOverdue } from '../core/overdue.js';
 import type { Config } from '../core/policy/types.js';

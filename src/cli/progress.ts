@@ -2,7 +2,7 @@
  * Progress on stderr: one line rewritten in place on a TTY, plain log lines with -v otherwise,
  * nothing at all when neither. Stdout stays clean for the plan.
  */
-import type { CollectProgress } from '../app/ports.js';
+import type { CollectProgress } from '../app/kit/ports.js';
 
 export interface Progress {
   collect(event: CollectProgress): void;

@@ -2,8 +2,8 @@
  * Configs in the deployment's DynamoDB table, from the CLI: `config push/pull/list/delete` and
  * `--config-table T [--config-name N]` on plan, run and report (SPEC §10).
  */
-import type { ConfigStore } from '../app/deployed-ports.js';
-import { createDeployedClients } from '../aws/deployed-clients.js';
+import type { ConfigStore } from '../app/serverless/ports.js';
+import { createDeployedClients } from '../aws/serverless-clients.js';
 import { createConfigStore } from '../aws/table/config-store.js';
 
 /** Where the table is: the usual AWS options. */

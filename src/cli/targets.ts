@@ -7,8 +7,9 @@
  * Each account is resolved on its own: a role that cannot be assumed, or an account whose
  * regions cannot be listed, is one failed target; the other accounts still run.
  */
-import { copiesOnlyRegions } from '../app/copy-destinations.js';
-import type { Ec2Port } from '../app/ports.js';
+
+import type { Ec2Port } from '../app/kit/ports.js';
+import { copiesOnlyRegions } from '../app/run/copy-destinations.js';
 import { assumeRoleCredentials, createAwsClients, getAccountId } from '../aws/clients.js';
 import { createEc2Port } from '../aws/ec2-port.js';
 import type { CallDeadline, HttpTimeouts } from '../aws/http.js';

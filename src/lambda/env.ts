@@ -1,6 +1,6 @@
 /** The handlers' environment (SPEC §10); `AWS_ENDPOINT_URL` and `AWS_REGION` are read by the SDK itself. */
 
-import { DEFAULT_CONFIG_NAME } from '../app/stored-config.js';
+import { DEFAULT_CONFIG_NAME } from '../app/serverless/stored-config.js';
 import { EbsSnapperError } from '../core/errors.js';
 
 export interface LambdaEnv {

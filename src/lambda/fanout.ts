@@ -3,7 +3,7 @@
  * queues one work item per account × region and returns what it did.
  */
 import type { Context } from 'aws-lambda';
-import { fanOutRun } from '../app/fan-out.js';
+import { fanOutRun } from '../app/serverless/fan-out.js';
 import { currentRuntime, type Runtime } from './runtime.js';
 import { createTelemetry } from './telemetry.js';
 

@@ -4,14 +4,20 @@
  * and EC2 ports that assume the member role in other accounts.
  */
 
-import type { Deadline } from '../app/deadline.js';
-import type { ConfigStore, LeaseStore, Notifier, RunRecordStore, WorkQueue } from '../app/deployed-ports.js';
-import type { Ec2Port } from '../app/ports.js';
+import type { Deadline } from '../app/kit/deadline.js';
+import type { Ec2Port } from '../app/kit/ports.js';
+import type {
+  ConfigStore,
+  LeaseStore,
+  Notifier,
+  RunRecordStore,
+  WorkQueue,
+} from '../app/serverless/ports.js';
 import { assumeRoleCredentials, createAwsClients } from '../aws/clients.js';
-import { createDeployedClients, type DeployedClients, whoAmI } from '../aws/deployed-clients.js';
 import { createEc2Port } from '../aws/ec2-port.js';
 import { listActiveAccounts } from '../aws/organizations.js';
 import { listEnabledRegions } from '../aws/regions.js';
+import { createDeployedClients, type DeployedClients, whoAmI } from '../aws/serverless-clients.js';
 import { createSnsNotifier } from '../aws/sns-notifier.js';
 import { createConfigStore } from '../aws/table/config-store.js';
 import { createLeaseStore } from '../aws/table/leases.js';

@@ -5,9 +5,9 @@
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import type { WorkItem } from '../app/deployed-ports.js';
-import type { TargetOutcome } from '../app/notifications.js';
-import type { WorkTelemetry } from '../app/work-telemetry.js';
+import type { TargetOutcome } from '../app/kit/notifications.js';
+import type { WorkItem } from '../app/serverless/ports.js';
+import type { WorkTelemetry } from '../app/serverless/work-telemetry.js';
 
 export const NAMESPACE = 'ebs-snapper';
 

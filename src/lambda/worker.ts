@@ -5,8 +5,8 @@
  */
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { type BadWorkItemError, parseWorkItem } from '../app/work-item.js';
-import { processWorkItem } from '../app/work-target.js';
+import { type BadWorkItemError, parseWorkItem } from '../app/serverless/work-item.js';
+import { processWorkItem } from '../app/serverless/work-target.js';
 import { currentRuntime, type Runtime } from './runtime.js';
 import { createTelemetry, itemKeys, workTelemetry } from './telemetry.js';
 

@@ -3,8 +3,9 @@
  * incoming webhooks read — plus the same fields as the SNS message. A slow or failing hook must
  * not hold a run: the call has a timeout and any answer but 2xx is an error for the caller to log.
  */
-import type { Notifier } from '../app/deployed-ports.js';
-import { PortError } from '../app/ports.js';
+
+import { PortError } from '../app/kit/ports.js';
+import type { Notifier } from '../app/serverless/ports.js';
 
 const TIMEOUT_MS = 10_000;
 

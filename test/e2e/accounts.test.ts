@@ -6,8 +6,8 @@ import { DescribeSnapshotsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { describe, expect, it } from 'vitest';
 import { seedDemoFleet } from '../../scripts/demo-fleet.js';
-import { motoClientConfig } from '../support/moto.js';
-import { type MotoBehindProxy, useMotoBehindProxy } from '../support/use-moto.js';
+import { motoClientConfig } from '../support/moto/moto.js';
+import { type MotoBehindProxy, useMotoBehindProxy } from '../support/moto/use-moto.js';
 import { runCliJson, workDir, writePolicy } from './cli.js';
 import { tagsOf } from './fleet.js';
 

@@ -3,7 +3,7 @@
  * `--config-table`), and the notifications a `run` sends when `settings.notify` is set.
  */
 import { describe, expect, it } from 'vitest';
-import { createDeployment, readNotifications } from '../support/deployment.js';
+import { createDeployment, readNotifications } from '../support/moto/deployment.js';
 import { runCli, runCliJson, writePolicy } from './cli.js';
 import { useDemoFleetBehindProxy } from './harness.js';
 

@@ -7,7 +7,7 @@ import { CreateVolumeCommand, DeleteVolumeCommand, type EC2Client } from '@aws-s
 import { beforeEach, describe, expect, it } from 'vitest';
 import { seedDemoFleet } from '../../scripts/demo-fleet.js';
 import { recordToTags } from '../../src/aws/ec2-mappers.js';
-import { useMotoBehindProxy } from '../support/use-moto.js';
+import { useMotoBehindProxy } from '../support/moto/use-moto.js';
 import { type CliEnv, runCliJson, workDir, writePolicy } from './cli.js';
 import { ec2Client, listSnapshots, policySnapshots, tagsOf } from './fleet.js';
 

@@ -8,10 +8,10 @@ import { join, resolve } from 'node:path';
 import { CloudFormationClient, DescribeStacksCommand, type Stack } from '@aws-sdk/client-cloudformation';
 import { GetFunctionCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { beforeEach } from 'vitest';
-import { type LambdaArtifact, readLambdaArtifact } from '../../src/deploy/lambda-zip.js';
-import type { AnswerRewrite } from '../support/answer-rewrite.js';
-import { motoClientConfig } from '../support/moto.js';
-import { type MotoBehindProxy, useMotoBehindProxy } from '../support/use-moto.js';
+import { type LambdaArtifact, readLambdaArtifact } from '../../src/app/deploy/lambda-zip.js';
+import { motoClientConfig } from '../support/moto/moto.js';
+import { type MotoBehindProxy, useMotoBehindProxy } from '../support/moto/use-moto.js';
+import type { AnswerRewrite } from '../support/proxy/answer-rewrite.js';
 import { type CliEnv, runCliJson, workDir } from './cli.js';
 
 export const REGION = 'us-east-1';

@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readLambdaArtifact } from '../../src/deploy/lambda-zip.js';
+import { readLambdaArtifact } from '../../src/app/deploy/lambda-zip.js';
 import { liveCodeSha256, REGION, useDeployBehindProxy } from './deploy-harness.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');

@@ -8,8 +8,8 @@ import { join } from 'node:path';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { describe, expect, it } from 'vitest';
-import { memberTemplate } from '../../src/deploy/member-template.js';
-import { motoClientConfig } from '../support/moto.js';
+import { memberTemplate } from '../../src/templates/member-template.js';
+import { motoClientConfig } from '../support/moto/moto.js';
 import { runCli } from './cli.js';
 import { REGION, useDeployBehindProxy } from './deploy-harness.js';
 

@@ -5,7 +5,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { motoClientConfig } from '../support/moto.js';
+import { motoClientConfig } from '../support/moto/moto.js';
 import { runCli, writePolicy } from './cli.js';
 import { changedBundle, deployJson, describeStack, REGION, useDeployBehindProxy } from './deploy-harness.js';
 

@@ -9,8 +9,8 @@ import { GetFunctionCommand, UpdateFunctionCodeCommand } from '@aws-sdk/client-l
 import { GetTopicAttributesCommand, SNSClient } from '@aws-sdk/client-sns';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { describe, expect, it } from 'vitest';
-import { zipLambdaBundle } from '../../src/deploy/lambda-zip.js';
-import { motoClientConfig } from '../support/moto.js';
+import { zipLambdaBundle } from '../../src/app/deploy/lambda-zip.js';
+import { motoClientConfig } from '../support/moto/moto.js';
 import { runCli } from './cli.js';
 import {
   changedBundle,

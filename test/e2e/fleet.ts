@@ -10,7 +10,7 @@ import {
 import { snapshotVolume } from '../../scripts/seed-ec2.js';
 import { tagsToRecord } from '../../src/aws/ec2-mappers.js';
 import type { Tags } from '../../src/core/model.js';
-import { motoClientConfig } from '../support/moto.js';
+import { motoClientConfig } from '../support/moto/moto.js';
 
 export function ec2Client(endpoint: string, region = 'us-east-1'): EC2Client {
   return new EC2Client(motoClientConfig(endpoint, region));

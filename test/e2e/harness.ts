@@ -5,7 +5,7 @@
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import { beforeEach } from 'vitest';
 import { type DemoFleet, seedDemoFleet } from '../../scripts/demo-fleet.js';
-import { type MotoBehindProxy, useMotoBehindProxy } from '../support/use-moto.js';
+import { type MotoBehindProxy, useMotoBehindProxy } from '../support/moto/use-moto.js';
 import { type CliEnv, workDir } from './cli.js';
 import { ec2Client } from './fleet.js';
 

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { launchInstances, snapshotVolume } from '../../scripts/seed-ec2.js';
-import { useMotoBehindProxy } from '../support/use-moto.js';
+import { useMotoBehindProxy } from '../support/moto/use-moto.js';
 import { type CliEnv, runCli, workDir, writePolicy } from './cli.js';
 import { ec2Client } from './fleet.js';
 

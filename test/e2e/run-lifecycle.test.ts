@@ -6,7 +6,7 @@
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { seedDemoFleet } from '../../scripts/demo-fleet.js';
-import { useMotoBehindProxy } from '../support/use-moto.js';
+import { useMotoBehindProxy } from '../support/moto/use-moto.js';
 import { type CliEnv, runCli, runCliJson, workDir, writePolicy } from './cli.js';
 import {
   countBy,

@@ -5,7 +5,7 @@
 import { AutoScalingClient, CreateAutoScalingGroupCommand } from '@aws-sdk/client-auto-scaling';
 import { CreateLaunchTemplateCommand, DescribeInstancesCommand, type EC2Client } from '@aws-sdk/client-ec2';
 import { describe, expect, it } from 'vitest';
-import { motoClientConfig } from '../support/moto.js';
+import { motoClientConfig } from '../support/moto/moto.js';
 import { runCliJson, writePolicy } from './cli.js';
 import { countBy, ec2Client, policySnapshots, tagsOf } from './fleet.js';
 import { useDemoFleetBehindProxy } from './harness.js';

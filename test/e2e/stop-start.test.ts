@@ -7,8 +7,8 @@
 import { DescribeInstancesCommand, type EC2Client, StopInstancesCommand } from '@aws-sdk/client-ec2';
 import { describe, expect, it } from 'vitest';
 import { launchInstances } from '../../scripts/seed-ec2.js';
-import { createGroup, groupState, lifecycleOf } from '../support/asg.js';
-import { useMotoBehindProxy } from '../support/use-moto.js';
+import { createGroup, groupState, lifecycleOf } from '../support/moto/asg.js';
+import { useMotoBehindProxy } from '../support/moto/use-moto.js';
 import { runCli, runCliJson, startCli, workDir, writePolicy } from './cli.js';
 import { countBy, ec2Client, policySnapshots } from './fleet.js';
 

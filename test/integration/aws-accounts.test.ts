@@ -8,8 +8,8 @@ import { describe, expect, it } from 'vitest';
 import { assumeRoleCredentials, createAwsClients, getAccountId } from '../../src/aws/clients.js';
 import { collectInventory } from '../../src/aws/ec2-inventory.js';
 import { listEnabledRegions } from '../../src/aws/regions.js';
-import { MOTO_ACCOUNT_ID } from '../support/moto.js';
-import { useMotoBehindProxy } from '../support/use-moto.js';
+import { MOTO_ACCOUNT_ID } from '../support/moto/moto.js';
+import { useMotoBehindProxy } from '../support/moto/use-moto.js';
 
 const region = 'eu-west-1';
 const OTHER_ACCOUNT = '111111111111';

@@ -10,14 +10,14 @@ import {
   type Tag,
 } from '@aws-sdk/client-ec2';
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { Ec2Port } from '../../src/app/ports.js';
+import type { Ec2Port } from '../../src/app/kit/ports.js';
 import { createAwsClients } from '../../src/aws/clients.js';
 import { createEc2Port } from '../../src/aws/ec2-port.js';
 import { AwsCallError } from '../../src/aws/errors.js';
 import { ThrottleRegistry } from '../../src/aws/throttle.js';
 import { instanceId, snapshotId, TAG, volumeId } from '../../src/core/model.js';
-import { MOTO_ACCOUNT_ID, motoClientConfig } from '../support/moto.js';
-import { useMotoBehindProxy } from '../support/use-moto.js';
+import { MOTO_ACCOUNT_ID, motoClientConfig } from '../support/moto/moto.js';
+import { useMotoBehindProxy } from '../support/moto/use-moto.js';
 
 const region = 'us-east-1';
 const FAST = { capacity: 100, refillPerSecond: 50 };

@@ -13,8 +13,8 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAwsClients } from '../../src/aws/clients.js';
 import { collectInventory } from '../../src/aws/ec2-inventory.js';
-import { type FaultProxy, startFaultProxy } from '../support/fault-proxy.js';
-import { MOTO_ACCOUNT_ID, type MotoServer, startMoto } from '../support/moto.js';
+import { MOTO_ACCOUNT_ID, type MotoServer, startMoto } from '../support/moto/moto.js';
+import { type FaultProxy, startFaultProxy } from '../support/proxy/fault-proxy.js';
 
 const region = 'us-east-1';
 

@@ -17,12 +17,12 @@ import {
   TerminateInstancesCommand,
 } from '@aws-sdk/client-ec2';
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { CollectProgress } from '../../src/app/ports.js';
+import type { CollectProgress } from '../../src/app/kit/ports.js';
 import { createAwsClients } from '../../src/aws/clients.js';
 import { collectInventory } from '../../src/aws/ec2-inventory.js';
 import type { Inventory } from '../../src/core/model.js';
-import { MOTO_ACCOUNT_ID, motoClientConfig } from '../support/moto.js';
-import { useMotoBehindProxy } from '../support/use-moto.js';
+import { MOTO_ACCOUNT_ID, motoClientConfig } from '../support/moto/moto.js';
+import { useMotoBehindProxy } from '../support/moto/use-moto.js';
 
 const region = 'us-east-1';
 const AMI = 'ami-12c6146b';

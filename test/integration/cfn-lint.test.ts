@@ -8,9 +8,9 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { CfnTemplate } from '../../src/deploy/cfn.js';
-import { hubTemplate } from '../../src/deploy/hub-template.js';
-import { memberTemplate } from '../../src/deploy/member-template.js';
+import type { CfnTemplate } from '../../src/templates/cfn.js';
+import { hubTemplate } from '../../src/templates/hub-template.js';
+import { memberTemplate } from '../../src/templates/member-template.js';
 
 const COMMAND_FILE = resolve(import.meta.dirname, '../../.moto/cfn-lint-command');
 const HOW_TO_INSTALL =

@@ -4,12 +4,12 @@
  * checked against the worker's and fan-out's statements — the same ones the hub template grants.
  */
 import { describe, expect, it } from 'vitest';
-import { functionRoleStatements } from '../../src/deploy/role-policies.js';
-import { drainQueue, importHandlers, lambdaContext, useDeployment } from '../support/deployment.js';
+import { functionRoleStatements } from '../../src/templates/role-policies.js';
 import { notAllowed } from '../support/iam-match.js';
-import { pushTestConfig, seedWebFleet, webPolicy } from '../support/member-accounts.js';
-import { MOTO_ACCOUNT_ID } from '../support/moto.js';
-import { useMotoBehindProxy } from '../support/use-moto.js';
+import { drainQueue, importHandlers, lambdaContext, useDeployment } from '../support/moto/deployment.js';
+import { pushTestConfig, seedWebFleet, webPolicy } from '../support/moto/member-accounts.js';
+import { MOTO_ACCOUNT_ID } from '../support/moto/moto.js';
+import { useMotoBehindProxy } from '../support/moto/use-moto.js';
 
 const { fanOut, worker } = await importHandlers();
 const MEMBER = '111111111111';

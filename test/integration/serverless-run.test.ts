@@ -5,7 +5,7 @@
  */
 
 import { describe, expect, it } from 'vitest';
-import { createDeployedClients } from '../../src/aws/deployed-clients.js';
+import { createDeployedClients } from '../../src/aws/serverless-clients.js';
 import { createRunRecordStore } from '../../src/aws/table/run-records.js';
 import {
   type Deployment,
@@ -14,10 +14,10 @@ import {
   lambdaContext,
   readNotifications,
   useDeployment,
-} from '../support/deployment.js';
-import { pushTestConfig, seedWebFleet, snapshotsOf, webPolicy } from '../support/member-accounts.js';
-import { MOTO_ACCOUNT_ID } from '../support/moto.js';
-import { useMotoBehindProxy } from '../support/use-moto.js';
+} from '../support/moto/deployment.js';
+import { pushTestConfig, seedWebFleet, snapshotsOf, webPolicy } from '../support/moto/member-accounts.js';
+import { MOTO_ACCOUNT_ID } from '../support/moto/moto.js';
+import { useMotoBehindProxy } from '../support/moto/use-moto.js';
 
 const ACCOUNTS = ['111111111111', '222222222222'];
 const { fanOut, worker } = await importHandlers();

@@ -18,16 +18,16 @@ import {
   readNotifications,
   receiveEvent,
   useDeployment,
-} from '../support/deployment.js';
+} from '../support/moto/deployment.js';
 import {
   memberRoleArn,
   pushTestConfig,
   seedWebFleet,
   snapshotsOf,
   webPolicy,
-} from '../support/member-accounts.js';
-import { MOTO_ACCOUNT_ID, motoClientConfig } from '../support/moto.js';
-import { useMotoBehindProxy } from '../support/use-moto.js';
+} from '../support/moto/member-accounts.js';
+import { MOTO_ACCOUNT_ID, motoClientConfig } from '../support/moto/moto.js';
+import { useMotoBehindProxy } from '../support/moto/use-moto.js';
 
 const { createWorker, fanOut, worker } = await importHandlers();
 const A = '111111111111';

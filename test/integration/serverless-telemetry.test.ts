@@ -17,9 +17,9 @@ import {
   lambdaContext,
   readNotifications,
   useDeployment,
-} from '../support/deployment.js';
-import { ec2As, pushTestConfig, seedWebFleet, webPolicy } from '../support/member-accounts.js';
-import { useMotoBehindProxy } from '../support/use-moto.js';
+} from '../support/moto/deployment.js';
+import { ec2As, pushTestConfig, seedWebFleet, webPolicy } from '../support/moto/member-accounts.js';
+import { useMotoBehindProxy } from '../support/moto/use-moto.js';
 
 const { fanOut, worker } = await importHandlers();
 const A = '111111111111';

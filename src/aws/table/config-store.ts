@@ -10,7 +10,7 @@ import {
   PutCommand,
   paginateQuery,
 } from '@aws-sdk/lib-dynamodb';
-import type { ConfigStore, StoredConfig } from '../../app/deployed-ports.js';
+import type { ConfigStore, StoredConfig } from '../../app/serverless/ports.js';
 import { callAws, toAwsCallError } from '../errors.js';
 import { CONFIG_PK } from './keys.js';
 

@@ -6,8 +6,8 @@
  * (and moto never does).
  */
 import { DeleteCommand, type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
-import type { LeaseStore } from '../../app/deployed-ports.js';
-import { PortError } from '../../app/ports.js';
+import { PortError } from '../../app/kit/ports.js';
+import type { LeaseStore } from '../../app/serverless/ports.js';
 import { callAws } from '../errors.js';
 import { LEASE_PK, TTL_ATTRIBUTE, ttlSeconds } from './keys.js';
 

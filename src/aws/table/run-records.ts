@@ -1,6 +1,6 @@
 /** Run records (SPEC §10): one item per account × region per invocation of a run, kept 90 days. */
 import { type DynamoDBDocumentClient, PutCommand, paginateQuery } from '@aws-sdk/lib-dynamodb';
-import type { RunRecord, RunRecordStore } from '../../app/deployed-ports.js';
+import type { RunRecord, RunRecordStore } from '../../app/serverless/ports.js';
 import { callAws, toAwsCallError } from '../errors.js';
 import { RUN_RECORD_TTL_MS, runPk, runSk, TTL_ATTRIBUTE, ttlSeconds } from './keys.js';
 

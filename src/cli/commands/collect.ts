@@ -4,7 +4,7 @@
  * or read from a saved inventory (`--inventory FILE`), with no AWS call at all.
  */
 
-import type { UnmanagedMode } from '../../app/ports.js';
+import type { UnmanagedMode } from '../../app/kit/ports.js';
 import type { Inventory } from '../../core/model.js';
 import type { Policy } from '../../core/policy/types.js';
 import { formatErrorForCli } from '../exit.js';

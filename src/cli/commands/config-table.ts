@@ -5,7 +5,7 @@ import {
   describeStored,
   loadStoredConfig,
   pushConfig,
-} from '../../app/stored-config.js';
+} from '../../app/serverless/stored-config.js';
 import { ConfigError, UsageError } from '../../core/errors.js';
 import type { CommandOutcome } from '../exit.js';
 import type { CliIo } from '../io.js';

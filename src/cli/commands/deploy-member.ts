@@ -5,13 +5,13 @@
  */
 import { writeFile } from 'node:fs/promises';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
-import { deployMembers, type MemberTarget } from '../../app/deploy-member.js';
+import { deployMembers, type MemberTarget } from '../../app/deploy/deploy-member.js';
 import { assumeRoleCredentials, getAccountId } from '../../aws/clients.js';
 import { createStackPort } from '../../aws/cloudformation-stacks.js';
 import { createDeployClients } from '../../aws/deploy-clients.js';
-import { templateBody } from '../../deploy/cfn.js';
-import { memberTemplate } from '../../deploy/member-template.js';
-import { memberStackName } from '../../deploy/names.js';
+import { templateBody } from '../../templates/cfn.js';
+import { memberTemplate } from '../../templates/member-template.js';
+import { memberStackName } from '../../templates/names.js';
 import { checkDeployMemberOptions, type DeployMemberOptions, deployTarget } from '../deploy-options.js';
 import type { CommandOutcome } from '../exit.js';
 import type { CliIo } from '../io.js';

@@ -3,7 +3,12 @@
  * Lambda bundle. Options, the policy file and the bundle are checked before any AWS call.
  */
 import { readFile } from 'node:fs/promises';
-import { deployHub, type HubDeployReport } from '../../app/deploy-hub.js';
+import { deployHub, type HubDeployReport } from '../../app/deploy/deploy-hub.js';
+import {
+  installedLambdaBundle,
+  type LambdaArtifact,
+  readLambdaArtifact,
+} from '../../app/deploy/lambda-zip.js';
 import { createArtifactStore } from '../../aws/artifacts-bucket.js';
 import { getAccountId } from '../../aws/clients.js';
 import { createStackPort } from '../../aws/cloudformation-stacks.js';
@@ -12,10 +17,9 @@ import { createFunctionCodePort } from '../../aws/function-code.js';
 import { createConfigStore } from '../../aws/table/config-store.js';
 import { UsageError } from '../../core/errors.js';
 import type { DeploySchedule } from '../../core/policy/types.js';
-import { templateBody } from '../../deploy/cfn.js';
-import { HUB_PARAMETER_DEFAULTS, type HubParameters, hubTemplate } from '../../deploy/hub-template.js';
-import { installedLambdaBundle, type LambdaArtifact, readLambdaArtifact } from '../../deploy/lambda-zip.js';
-import { artifactsBucketName, HUB_FUNCTIONS, hubResourceName } from '../../deploy/names.js';
+import { templateBody } from '../../templates/cfn.js';
+import { HUB_PARAMETER_DEFAULTS, type HubParameters, hubTemplate } from '../../templates/hub-template.js';
+import { artifactsBucketName, HUB_FUNCTIONS, hubResourceName } from '../../templates/names.js';
 import { checkDeployOptions, type DeployOptions, deployTarget } from '../deploy-options.js';
 import type { CommandOutcome } from '../exit.js';
 import type { CliIo } from '../io.js';

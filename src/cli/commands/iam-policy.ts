@@ -3,7 +3,7 @@
  * actions — for a run (`--for run`) or for the identity that deploys (`--for deploy`).
  */
 import { buildIamPolicy, runOperations } from '../../aws/iam.js';
-import { deployIamPolicy } from '../../deploy/deploy-policy.js';
+import { deployIamPolicy } from '../../templates/deploy-policy.js';
 import type { CommandOutcome } from '../exit.js';
 import type { CliIo } from '../io.js';
 import { loadConfigFile } from '../load-config.js';

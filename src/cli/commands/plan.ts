@@ -1,5 +1,5 @@
 /** `ebs-snapper plan`: collect, plan, print; change nothing. */
-import { planTarget } from '../../app/run.js';
+import { planTarget } from '../../app/run/run.js';
 import type { Plan } from '../../core/actions.js';
 import { stoppedDeletes } from '../../core/guard.js';
 import { type CommandOutcome, formatErrorForCli } from '../exit.js';

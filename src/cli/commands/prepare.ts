@@ -3,8 +3,8 @@
  * (exit 1 on any problem, before any AWS call), fix `now` and the run id, and find the account ×
  * region pairs.
  */
-import { newRunId } from '../../app/run.js';
-import { DEFAULT_CONFIG_NAME, describeStored, loadStoredConfig } from '../../app/stored-config.js';
+import { newRunId } from '../../app/run/run.js';
+import { DEFAULT_CONFIG_NAME, describeStored, loadStoredConfig } from '../../app/serverless/stored-config.js';
 import type { CallDeadline } from '../../aws/http.js';
 import { UsageError } from '../../core/errors.js';
 import type { Config } from '../../core/policy/types.js';

@@ -1,11 +1,12 @@
 /** `ebs-snapper run` (and `snapshot` / `clean`): collect, plan, apply within the EC2 limits. */
-import { DEFAULT_CONCURRENCY } from '../../app/apply.js';
-import type { RunReport } from '../../app/results.js';
-import { hasFailures, runTarget } from '../../app/run.js';
+import { DEFAULT_CONCURRENCY } from '../../app/run/apply.js';
+import type { RunReport } from '../../app/run/results.js';
+import { hasFailures, runTarget } from '../../app/run/run.js';
 import { abortAt, type CallDeadline } from '../../aws/http.js';
 import { type CommandOutcome, formatErrorForCli } from '../exit.js';
 import { forEachTarget } from '../for-each-target.js';
 import type { CliIo } from '../io.js';
+import { fileLock } from '../lock.js';
 import { notifyRun } from '../notify.js';
 import { parseDeadline, parseNonNegativeInt, parsePositiveInt, type RunOptions } from '../options.js';
 import { emitDocument } from '../render/emit.js';
@@ -27,6 +28,7 @@ export async function runCommand(options: RunOptions, io: CliIo): Promise<Comman
       runId,
       concurrency,
       dryRun: options.dryRun === true,
+      exclusive: fileLock({ runId, clock: io.clock }),
       ...(target.copiesOnly === true ? { copiesOnly: true } : {}),
       ...(options.only === undefined ? {} : { only: options.only }),
       ...(maxDeletes === undefined ? {} : { maxDeletes }),

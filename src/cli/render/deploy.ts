@@ -2,11 +2,12 @@
  * What `deploy` and `deploy member` print: stack events on stderr as they come, then one summary
  * on stdout — text for people, or one JSON document (`--output json`) for CI pipelines.
  */
-import { errorInfoOf } from '../../app/classify-error.js';
-import type { HubDeployReport } from '../../app/deploy-hub.js';
-import type { MemberDeployReport } from '../../app/deploy-member.js';
-import type { StackChange } from '../../app/deploy-ports.js';
-import type { DeployProgress, ResourceFailure } from '../../app/stack-wait.js';
+
+import type { HubDeployReport } from '../../app/deploy/deploy-hub.js';
+import type { MemberDeployReport } from '../../app/deploy/deploy-member.js';
+import type { StackChange } from '../../app/deploy/ports.js';
+import type { DeployProgress, ResourceFailure } from '../../app/deploy/stack-wait.js';
+import { errorInfoOf } from '../../app/kit/classify-error.js';
 import type { CliIo } from '../io.js';
 
 /** Progress on stderr: `12:00:03  ebs-snapper  CREATE_COMPLETE  Table (AWS::DynamoDB::Table)`. */

@@ -4,8 +4,8 @@
  * `run` adds `results` and the run summary.
  */
 
-import { errorInfoOf } from '../../app/classify-error.js';
-import type { ActionResult, RunReport, RunSummary } from '../../app/results.js';
+import { errorInfoOf } from '../../app/kit/classify-error.js';
+import type { ActionResult, RunReport, RunSummary } from '../../app/run/results.js';
 import type { Plan, PlanAction, PlanSummary } from '../../core/actions.js';
 import type { Warning } from '../../core/warnings.js';
 import type { TargetFailure } from '../targets.js';

@@ -3,7 +3,7 @@
  * line and one summary line. Colour only on a TTY and never with NO_COLOR.
  */
 
-import type { ActionResult, RunReport } from '../../app/results.js';
+import type { ActionResult, RunReport } from '../../app/run/results.js';
 import type { Plan, PlanAction } from '../../core/actions.js';
 import { sumPlans, sumRunSummaries } from './json.js';
 

@@ -1,0 +1,202 @@
+/**
+ * Apply a plan: creates, deletes and copies side by side, each with bounded concurrency, since they
+ * spend different EC2 buckets (a run at the API's limits needs them at once). That is safe: the
+ * keep rules count only completed snapshots, so no delete ever depends on this run's new (pending)
+ * ones, and a copy is only planned of a snapshot the plan keeps. Every create, delete and copy
+ * action gets one result; one failure never stops the others; the deadline is checked before each
+ * action starts.
+ */
+import type { CopyAction, CreateAction, DeleteAction, Plan } from '../../core/actions.js';
+import { type CompletedCreate, copiesOfCreated } from '../../core/copy-plan.js';
+import type { Inventory, SnapshotId } from '../../core/model.js';
+import { errorCodeOf, errorInfoOf } from '../kit/classify-error.js';
+import { runPool } from '../kit/pool.js';
+import type { Ec2Port } from '../kit/ports.js';
+import {
+  type ApplyContext,
+  deadlineError,
+  isPastDeadline,
+  resultFor,
+  wasCancelled,
+} from './apply-context.js';
+import { applyCopy, type CopyApplyContext } from './apply-copies.js';
+import { applyCreateUnit } from './apply-creates.js';
+import { applyStopUnit, STOP_POLL_MS, type StopApplyContext } from './apply-stops.js';
+import { groupCreates, indexInstanceLayouts } from './instance-sets.js';
+import type { ActionResult } from './results.js';
+import { RunSnapshotLookup } from './run-lookup.js';
+import { KeyedSlots } from './semaphore.js';
+
+/** Progress after each settled action. */
+export interface ApplyProgress {
+  readonly account: string;
+  readonly region: string;
+  /** Actions settled so far (any status). */
+  readonly done: number;
+  readonly total: number;
+  readonly failed: number;
+}
+
+export interface ApplyOptions {
+  /** `snapshot`: creates only; `clean`: deletes only. Default both. */
+  readonly only?: 'snapshot' | 'clean';
+  /** Calls in flight at once. Default 8. */
+  readonly concurrency?: number;
+  /** Epoch ms; actions not started by then are deferred with error code `Deadline`. */
+  readonly deadline?: number;
+  /** Aborted when the run must end now: no action starts after, calls in flight are deferred. */
+  readonly signal?: AbortSignal;
+  /** Default `Date.now`. */
+  readonly clock?: () => number;
+  /** Default a `setTimeout` promise. */
+  readonly sleep?: (ms: number) => Promise<void>;
+  readonly onProgress?: (event: ApplyProgress) => void;
+  /** No calls at all; the results are empty. */
+  readonly dryRun?: boolean;
+  /** How often a stopping or starting instance is looked at; default 5 s. */
+  readonly pollMs?: number;
+}
+
+export interface ApplyOutcome {
+  /** Creates, deletes, copies (plan order each), then the copies of new snapshots. */
+  readonly results: ActionResult[];
+  /** True when the deadline deferred at least one action. */
+  readonly deadlineReached: boolean;
+}
+
+export const DEFAULT_CONCURRENCY = 8;
+
+/** Milliseconds as a promise; the real clock's sleep. */
+export const sleepFor = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Carry out the plan's create and delete actions against EC2. `inventory` is the one the plan
+ * was made from: `consistency: instance` needs each instance's root device and attached volumes.
+ *
+ * @example
+ * const { results, deadlineReached } = await applyPlan(plan, ec2, { concurrency: 8, deadline }, inventory);
+ */
+export async function applyPlan(
+  plan: Plan,
+  ec2: Ec2Port,
+  options: ApplyOptions,
+  inventory: Inventory,
+): Promise<ApplyOutcome> {
+  if (options.dryRun === true) return { results: [], deadlineReached: false };
+  const creates = options.only === 'clean' ? [] : plan.actions.filter(isCreate);
+  const deletes = options.only === 'snapshot' ? [] : plan.actions.filter(isDelete);
+  const copies = options.only === 'clean' ? [] : plan.actions.filter(isCopy);
+  const results: ActionResult[] = new Array(creates.length + deletes.length + copies.length);
+  let total = results.length;
+  let settled = 0;
+  let failed = 0;
+  const base: CopyApplyContext = {
+    ec2,
+    runId: plan.runId,
+    clock: options.clock ?? Date.now,
+    sleep: options.sleep ?? sleepFor,
+    ...(options.deadline === undefined ? {} : { deadline: options.deadline }),
+    ...(options.signal === undefined ? {} : { signal: options.signal }),
+    deadlineReached: false,
+    createsHalted: false,
+    copiesHalted: new Set(),
+    completed: new Set(),
+    settle(position, result) {
+      results[position] = result;
+      settled += 1;
+      if (result.status === 'failed') failed += 1;
+      options.onProgress?.({ account: plan.account, region: plan.region, done: settled, total, failed });
+    },
+    isSettled: (position) => results[position] !== undefined,
+  };
+  const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
+  const copiesAt = creates.length + deletes.length;
+  await Promise.all([
+    applyCreates(base, creates, inventory, concurrency, options.pollMs ?? STOP_POLL_MS),
+    runPool(deletes, concurrency, (action, index) => applyDelete(base, action, creates.length + index)),
+    runPool(copies, concurrency, (action, index) => applyCopy(base, action, copiesAt + index)),
+  ]);
+  // SPEC §6a: a snapshot created this run is copied too, once EC2 says it is completed; in AWS
+  // that takes minutes, so it is usually the next run that copies it.
+  const more = copiesOfCreated(
+    inventory,
+    plan.actions,
+    completedCreates(creates, results, base.completed),
+    plan.runId,
+  );
+  const moreAt = results.length;
+  total += more.length;
+  await runPool(more, concurrency, (action, index) => applyCopy(base, action, moreAt + index));
+  return { results, deadlineReached: base.deadlineReached };
+}
+
+function completedCreates(
+  creates: readonly CreateAction[],
+  results: readonly ActionResult[],
+  completed: ReadonlySet<SnapshotId>,
+): CompletedCreate[] {
+  return creates.flatMap((action, index) => {
+    const { status, snapshotId } = results[index] ?? {};
+    return status === 'done' && snapshotId !== undefined && completed.has(snapshotId) && action.copyTo
+      ? [{ action, snapshotId }]
+      : [];
+  });
+}
+
+const isCreate = (action: Plan['actions'][number]): action is CreateAction => action.action === 'create';
+const isDelete = (action: Plan['actions'][number]): action is DeleteAction => action.action === 'delete';
+const isCopy = (action: Plan['actions'][number]): action is CopyAction => action.action === 'copy';
+
+async function applyCreates(
+  base: ApplyContext,
+  creates: readonly CreateAction[],
+  inventory: Inventory,
+  concurrency: number,
+  pollMs: number,
+): Promise<void> {
+  if (creates.length === 0) return;
+  // The context object is shared so that the halt and deadline flags reach every lane.
+  const context: StopApplyContext = Object.assign(base, {
+    creates,
+    layouts: indexInstanceLayouts(inventory),
+    lookup: new RunSnapshotLookup(base.ec2, base.runId),
+    stopSlots: new KeyedSlots(),
+    pollMs,
+  });
+  await runPool(groupCreates(creates), concurrency, async (unit) => {
+    try {
+      await (unit.stop === undefined ? applyCreateUnit(context, unit) : applyStopUnit(context, unit));
+    } catch (error) {
+      // A bug, not an EC2 answer: still one result per action, and the others go on.
+      for (const index of unit.members) {
+        const action = creates[index];
+        if (action !== undefined && !base.isSettled(index))
+          base.settle(index, resultFor(action, 'failed', { error: errorInfoOf(error) }));
+      }
+    }
+  });
+}
+
+/** Delete one snapshot: gone already counts as done; in use (by an AMI, say) is skipped. */
+async function applyDelete(context: ApplyContext, action: DeleteAction, position: number): Promise<void> {
+  if (isPastDeadline(context)) {
+    context.settle(position, resultFor(action, 'deferred', { error: deadlineError() }));
+    return;
+  }
+  try {
+    await context.ec2.deleteSnapshot(action.snapshotId);
+    context.settle(position, resultFor(action, 'done'));
+  } catch (error) {
+    if (wasCancelled(error, context)) {
+      context.settle(position, resultFor(action, 'deferred', { error: deadlineError() }));
+      return;
+    }
+    const code = errorCodeOf(error);
+    const status =
+      code === 'InvalidSnapshot.NotFound' ? 'done' : code === 'InvalidSnapshot.InUse' ? 'skipped' : 'failed';
+    context.settle(
+      position,
+      resultFor(action, status, status === 'done' ? {} : { error: errorInfoOf(error) }),
+    );
+  }
+}

@@ -1,0 +1,68 @@
+/**
+ * What applying a plan did: one result per create or delete action, and the report of a whole
+ * run of one account × region. The CLI renders these; the exit code follows from them.
+ */
+import type { Plan } from '../../core/actions.js';
+import type { InstanceId, SnapshotId, VolumeId } from '../../core/model.js';
+import type { GivenBack } from './workflows/finish-crashed.js';
+
+export const RESULT_STATUSES = [
+  /** Done (a delete of a snapshot that was already gone counts as done). */
+  'done',
+  /** Failed: reported, notified, exit code 1. */
+  'failed',
+  /** Left for the next run on purpose (ConcurrentSnapshotLimitExceeded, deadline reached). */
+  'deferred',
+  /** Not done and not a failure (InvalidSnapshot.InUse: something else uses the snapshot). */
+  'skipped',
+] as const;
+export type ResultStatus = (typeof RESULT_STATUSES)[number];
+
+export interface ActionResult {
+  readonly action: 'create' | 'delete' | 'copy';
+  readonly policy: string;
+  readonly account: string;
+  readonly region: string;
+  readonly volumeId?: VolumeId;
+  readonly instanceId?: InstanceId;
+  /** For deletes: the snapshot deleted; for creates and copies: the snapshot made. */
+  readonly snapshotId?: SnapshotId;
+  /** Copies: the snapshot copied, and its region (`region` is the destination). */
+  readonly sourceSnapshotId?: SnapshotId;
+  readonly sourceRegion?: string;
+  readonly status: ResultStatus;
+  /** EC2 error code (or `Deadline`), when not done. */
+  readonly error?: { readonly code: string; readonly message: string };
+}
+
+export interface RunSummary {
+  readonly created: number;
+  /** Copies started in other regions (`copy_to`). */
+  readonly copied: number;
+  readonly deleted: number;
+  readonly failed: number;
+  readonly deferred: number;
+  readonly skipped: number;
+}
+
+/** How long each step took, ms (metrics `CollectMs`, `PlanMs`, `ApplyMs`). */
+export interface RunTimings {
+  readonly collectMs: number;
+  readonly planMs: number;
+  readonly applyMs: number;
+}
+
+export interface RunReport {
+  readonly plan: Plan;
+  readonly results: readonly ActionResult[];
+  /** Absent in reports made by hand (tests). */
+  readonly timings?: RunTimings;
+  readonly summary: RunSummary;
+  /** True when the deadline stopped the run before every action was tried. */
+  readonly deadlineReached: boolean;
+  readonly dryRun: boolean;
+  /** The `--only` in force: with `snapshot` no delete was applied, with `clean` no create. */
+  readonly only?: 'snapshot' | 'clean';
+  /** Instances a crashed run left stopped or in Standby, given back by this run first. */
+  readonly givenBack?: readonly GivenBack[];
+}

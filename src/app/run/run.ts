@@ -1,0 +1,188 @@
+/**
+ * One account × region, end to end: lock → collect → plan → apply → report. The CLI runs this
+ * for every target in parallel under a lock file; deployed workers do the same under a lease.
+ */
+import type { Plan } from '../../core/actions.js';
+import { stoppedDeletes } from '../../core/guard.js';
+import type { Inventory } from '../../core/model.js';
+import { planSnapshots } from '../../core/plan.js';
+import type { Config, GuardLimit } from '../../core/policy/types.js';
+import type { CollectProgress, Ec2Port, UnmanagedMode } from '../kit/ports.js';
+import { type ApplyOptions, type ApplyProgress, applyPlan, sleepFor } from './apply.js';
+import { STOP_POLL_MS } from './apply-stops.js';
+import { copyDestinationsOf, listCopyDestinations } from './copy-destinations.js';
+import type { ActionResult, RunReport, RunSummary, RunTimings } from './results.js';
+import { finishCrashedRuns } from './workflows/finish-crashed.js';
+
+export interface PlanTargetOptions {
+  /** Epoch ms the plan is made for (`--now`). */
+  readonly now: number;
+  readonly runId: string;
+  /** `--max-deletes`: overrides `settings.guard.max_deletes` as a count. */
+  readonly maxDeletes?: number;
+  readonly onProgress?: (event: CollectProgress) => void;
+  /** `count` when the inventory is saved for reports: the other snapshots are counted too. */
+  readonly unmanaged?: UnmanagedMode;
+  /**
+   * A `copy_to` destination that is not a target of the run itself: only the copies made into it
+   * are planned (their retention), nothing is created or copied from it.
+   */
+  readonly copiesOnly?: boolean;
+}
+
+export interface RunTargetOptions extends Omit<PlanTargetOptions, 'onProgress'> {
+  /** `snapshot`: apply creates only; `clean`: deletes only. */
+  readonly only?: 'snapshot' | 'clean';
+  /** Plan only; no lock, no change. */
+  readonly dryRun?: boolean;
+  /** Epoch ms: actions not started by then are deferred. */
+  readonly deadline?: number;
+  /** Aborted when the run must end now (deadline, or the process told to stop). */
+  readonly signal?: AbortSignal;
+  /** Default 8. */
+  readonly concurrency?: number;
+  /**
+   * How the run keeps other runs off its account × region (SPEC §7): the CLI passes its lock file,
+   * a deployed worker its DynamoDB lease. A dry run changes nothing and takes neither.
+   */
+  readonly exclusive: Exclusive;
+  /** Default `Date.now`. */
+  readonly clock?: () => number;
+  readonly sleep?: (ms: number) => Promise<void>;
+  /** How often a stopping or starting instance is looked at; default 5 s. */
+  readonly pollMs?: number;
+  /** Collection progress (has `resource`), then apply progress (has `done`). */
+  readonly onProgress?: (event: CollectProgress | ApplyProgress) => void;
+}
+
+/**
+ * Collect the inventory of the port's account × region (the snapshots of the configured policies
+ * only: nothing else changes the plan) and plan it.
+ *
+ * @example const { plan } = await planTarget(ec2, config, { now: Date.now(), runId: newRunId(Date.now()) });
+ */
+export async function planTarget(
+  ec2: Ec2Port,
+  config: Config,
+  options: PlanTargetOptions,
+): Promise<{ inventory: Inventory; plan: Plan; timings: Pick<RunTimings, 'collectMs' | 'planMs'> }> {
+  const clock = performance.now.bind(performance);
+  const collectStart = clock();
+  const destinations = options.copiesOnly === true ? [] : copyDestinationsOf(config, ec2.region);
+  const [collected, copyDestinations] = await Promise.all([
+    ec2.collectInventory({
+      policyIds: config.policies.map((p) => p.id),
+      ...(options.unmanaged === undefined ? {} : { unmanaged: options.unmanaged }),
+      ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
+    }),
+    listCopyDestinations(ec2, destinations),
+  ]);
+  const inventory = destinations.length === 0 ? collected : { ...collected, copyDestinations };
+  const planStart = clock();
+  const guard: GuardLimit | undefined =
+    options.maxDeletes === undefined
+      ? config.settings.guard.maxDeletes
+      : { kind: 'count', count: options.maxDeletes };
+  const plan = planSnapshots(inventory, config.policies, {
+    now: options.now,
+    runId: options.runId,
+    ...(guard === undefined ? {} : { guard }),
+    ...(options.copiesOnly === true ? { copiesOnly: true } : {}),
+  });
+  return { inventory, plan, timings: { collectMs: planStart - collectStart, planMs: clock() - planStart } };
+}
+
+/**
+ * Run one account × region: under its lock (skipped for a dry run, which changes nothing),
+ * collect, plan and apply, then summarize. Throws `LockBusyError` when another run holds it.
+ *
+ * @example const report = await runTarget(ec2, config, { now, runId, exclusive, deadline: now + 10 * 60_000 });
+ */
+export async function runTarget(ec2: Ec2Port, config: Config, options: RunTargetOptions): Promise<RunReport> {
+  const work = () => planAndApply(ec2, config, options);
+  if (options.dryRun === true) return work();
+  return options.exclusive(`${ec2.account}-${ec2.region}`, work);
+}
+
+/** Runs `work` with the account × region `key` to itself, or throws (`LockBusyError`, ...). */
+export type Exclusive = <T>(key: string, work: () => Promise<T>) => Promise<T>;
+
+async function planAndApply(ec2: Ec2Port, config: Config, options: RunTargetOptions): Promise<RunReport> {
+  const { onProgress } = options;
+  const { inventory, plan, timings } = await planTarget(ec2, config, {
+    now: options.now,
+    runId: options.runId,
+    ...(options.copiesOnly === true ? { copiesOnly: true } : {}),
+    ...(options.maxDeletes === undefined ? {} : { maxDeletes: options.maxDeletes }),
+    ...(onProgress === undefined ? {} : { onProgress }),
+  });
+  const applyOptions: ApplyOptions = {
+    dryRun: options.dryRun === true,
+    clock: options.clock ?? Date.now,
+    sleep: options.sleep ?? sleepFor,
+    ...(options.only === undefined ? {} : { only: options.only }),
+    ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
+    ...(options.deadline === undefined ? {} : { deadline: options.deadline }),
+    ...(options.signal === undefined ? {} : { signal: options.signal }),
+    ...(options.pollMs === undefined ? {} : { pollMs: options.pollMs }),
+    ...(onProgress === undefined ? {} : { onProgress }),
+  };
+  const applyStart = performance.now();
+  const waiting = {
+    clock: applyOptions.clock ?? Date.now,
+    sleep: applyOptions.sleep ?? sleepFor,
+    pollMs: options.pollMs ?? STOP_POLL_MS,
+  };
+  const givenBack = options.dryRun === true ? [] : await finishCrashedRuns(ec2.instances, inventory, waiting);
+  const { results, deadlineReached } = await applyPlan(plan, ec2, applyOptions, inventory);
+  return {
+    plan,
+    results,
+    timings: { ...timings, applyMs: performance.now() - applyStart },
+    summary: summarizeResults(results),
+    deadlineReached,
+    dryRun: options.dryRun === true,
+    ...(options.only === undefined ? {} : { only: options.only }),
+    ...(givenBack.length === 0 ? {} : { givenBack }),
+  };
+}
+
+/** Counts of a run's results by outcome. */
+export function summarizeResults(results: readonly ActionResult[]): RunSummary {
+  const count = (test: (r: ActionResult) => boolean): number => results.filter(test).length;
+  return {
+    created: count((r) => r.action === 'create' && r.status === 'done'),
+    copied: count((r) => r.action === 'copy' && r.status === 'done'),
+    deleted: count((r) => r.action === 'delete' && r.status === 'done'),
+    failed: count((r) => r.status === 'failed'),
+    deferred: count((r) => r.status === 'deferred'),
+    skipped: count((r) => r.status === 'skipped'),
+  };
+}
+
+/**
+ * True when the run must exit 1: an action failed, or the plan stopped its deletes (guard,
+ * unverified delete safety) — except with `only: 'snapshot'`, which deletes nothing anyway.
+ */
+export function hasFailures(report: RunReport): boolean {
+  if (report.results.some((r) => r.status === 'failed')) return true;
+  if (report.givenBack?.some((g) => g.error !== undefined)) return true;
+  if (report.plan.copiesHeld !== undefined && report.only !== 'clean') return true;
+  return stoppedDeletes(report.plan) && report.only !== 'snapshot';
+}
+
+/**
+ * A run id: the UTC start time, sortable, and 6 random hex digits.
+ *
+ * @example newRunId(Date.parse('2026-11-25T17:03:12Z')) // '20261125T170312Z-3f9a2c'
+ */
+export function newRunId(now: number, random: () => number = Math.random): string {
+  const stamp = new Date(now)
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
+  const suffix = Math.floor(random() * 0x1000000)
+    .toString(16)
+    .padStart(6, '0');
+  return `${stamp}-${suffix}`;
+}

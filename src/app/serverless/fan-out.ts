@@ -1,0 +1,106 @@
+/**
+ * The fan-out of a deployed run (SPEC §10): read and validate the config, find the accounts
+ * (`settings.accounts`, the organization's ACTIVE ones, or the deployment's own) and each one's
+ * regions (`settings.regions`, or what the account has enabled, through its member role), and
+ * queue one work item per account × region. An account that cannot be reached is reported and
+ * notified; the others go on.
+ */
+
+import type { Config } from '../../core/policy/types.js';
+import { type ErrorInfo, errorInfoOf } from '../kit/classify-error.js';
+import { notificationsFor, sendAll } from '../kit/notifications.js';
+import { copiesOnlyRegions } from '../run/copy-destinations.js';
+import { newRunId } from '../run/run.js';
+import type { ConfigStore, Notifier, WorkItem, WorkQueue } from './ports.js';
+import { describeStored, loadStoredConfig } from './stored-config.js';
+
+export interface FanOutDeps {
+  readonly table: string;
+  readonly configName: string;
+  readonly configs: ConfigStore;
+  readonly queue: WorkQueue;
+  /** The account the deployment runs in (STS GetCallerIdentity). */
+  ownAccount(): Promise<string>;
+  /** The ACTIVE accounts of the organization (Organizations ListAccounts). */
+  organizationAccounts(): Promise<readonly string[]>;
+  /** The regions an account has enabled (DescribeRegions, through its member role). */
+  regionsOf(account: string): Promise<readonly string[]>;
+  notifiersFor(config: Config | undefined): readonly Notifier[];
+  readonly clock: () => number;
+  readonly warn: (message: string, error: unknown) => void;
+}
+
+export interface FanOutResult {
+  readonly runId: string;
+  /** The work items queued. */
+  readonly items: readonly WorkItem[];
+  /** Accounts (or `*` for the whole run) that could not be fanned out, and why. */
+  readonly failures: readonly { readonly account: string; readonly error: ErrorInfo }[];
+}
+
+/** @example const { runId, items } = await fanOutRun(deps); */
+export async function fanOutRun(deps: FanOutDeps): Promise<FanOutResult> {
+  const now = deps.clock();
+  const runId = newRunId(now);
+  let config: Config;
+  try {
+    const source = describeStored(deps.table, deps.configName);
+    ({ config } = await loadStoredConfig(deps.configs, deps.configName, { source, now }));
+  } catch (error) {
+    return notified(deps, undefined, runId, [], [{ account: '*', error: errorInfoOf(error) }]);
+  }
+  let accounts: readonly string[];
+  try {
+    accounts = await accountsOf(config, deps);
+  } catch (error) {
+    return notified(deps, config, runId, [], [{ account: '*', error: errorInfoOf(error) }]);
+  }
+  const settled = await Promise.allSettled(
+    accounts.map(async (account) => ({
+      account,
+      // copy_to destinations outside settings.regions are worked on too (copies-only).
+      regions: config.settings.regions
+        ? [...config.settings.regions, ...copiesOnlyRegions(config, config.settings.regions)]
+        : await deps.regionsOf(account),
+    })),
+  );
+  const items: WorkItem[] = [];
+  const failures: { account: string; error: ErrorInfo }[] = [];
+  settled.forEach((outcome, index) => {
+    if (outcome.status === 'rejected')
+      failures.push({ account: accounts[index]!, error: errorInfoOf(outcome.reason) });
+    else
+      for (const region of outcome.value.regions)
+        items.push({ account: outcome.value.account, region, run_id: runId, continuation: 0 });
+  });
+  await deps.queue.send(items);
+  return notified(deps, config, runId, items, failures);
+}
+
+function accountsOf(config: Config, deps: FanOutDeps): Promise<readonly string[]> {
+  const { accounts, organization } = config.settings;
+  if (accounts !== undefined) return Promise.resolve(accounts);
+  if (organization) return deps.organizationAccounts();
+  return deps.ownAccount().then((account) => [account]);
+}
+
+/** Notify each failure (never failing the fan-out over it) and return the result. */
+async function notified(
+  deps: FanOutDeps,
+  config: Config | undefined,
+  runId: string,
+  items: readonly WorkItem[],
+  failures: readonly { account: string; error: ErrorInfo }[],
+): Promise<FanOutResult> {
+  const on = config?.settings.notify?.on ?? ['failure'];
+  const notifications = failures.flatMap((f) =>
+    notificationsFor(
+      on.filter((event) => event === 'failure'),
+      { runId, account: f.account, region: '*', error: f.error },
+    ),
+  );
+  await sendAll(notifications, deps.notifiersFor(config), (notifier, notification, error) =>
+    deps.warn(`notification "${notification.subject}" to ${notifier.target} failed`, error),
+  );
+  return { runId, items, failures };
+}

@@ -1,0 +1,167 @@
+/**
+ * What a deployed worker does with one work item (SPEC §10): read and validate the config,
+ * take the account × region's lease, run the same collect → plan → apply as the CLI with the
+ * invocation's deadline, hand on what the deadline left, write the run record, notify. The
+ * Lambda handler only parses the event and wires the adapters.
+ */
+import { ConfigError, EbsSnapperError } from '../../core/errors.js';
+import { findOverdue } from '../../core/overdue.js';
+import type { Config } from '../../core/policy/types.js';
+import { errorInfoOf, isTransient } from '../kit/classify-error.js';
+import { abortAt, type Deadline } from '../kit/deadline.js';
+import { notificationsFor, sendAll, type TargetOutcome } from '../kit/notifications.js';
+import { DEADLINE_CODE, type Ec2Port } from '../kit/ports.js';
+import { copiesOnlyRegions } from '../run/copy-destinations.js';
+import type { RunReport } from '../run/results.js';
+import { type Exclusive, runTarget } from '../run/run.js';
+import type {
+  ConfigStore,
+  LeaseStore,
+  Notifier,
+  RunRecord,
+  RunRecordStore,
+  WorkItem,
+  WorkQueue,
+} from './ports.js';
+import { describeStored, loadStoredConfig } from './stored-config.js';
+import { MAX_CONTINUATIONS } from './work-item.js';
+import { recordOf, type WorkTelemetry } from './work-telemetry.js';
+
+/** Deliveries of one message before SQS moves it to the dead-letter queue (SPEC §10: 3). */
+export const MAX_RECEIVES = 3;
+/** A continuation waits this long, so EC2's listings show what the last invocation made. */
+export const CONTINUATION_DELAY_SECONDS = 60;
+
+export interface WorkerDeps {
+  readonly table: string;
+  readonly configName: string;
+  readonly configs: ConfigStore;
+  readonly leases: LeaseStore;
+  readonly records: RunRecordStore;
+  readonly queue: WorkQueue;
+  /** The EC2 port of an account × region (through the member role), its calls bounded by `deadline`. */
+  portFor(account: string, region: string, deadline: Deadline): Ec2Port;
+  /** The notifiers of a config's `settings.notify`, plus the deployment's own topic. */
+  notifiersFor(config: Config | undefined): readonly Notifier[];
+  readonly clock: () => number;
+  readonly telemetry: WorkTelemetry;
+  /** Default {@link CONTINUATION_DELAY_SECONDS}; tests shorten it. */
+  readonly continuationDelaySeconds?: number;
+}
+
+export interface Invocation {
+  /** The Lambda request id: with the run id, the lease's owner. */
+  readonly requestId: string;
+  readonly remainingMs: () => number;
+  /** SQS `ApproximateReceiveCount`. */
+  readonly receiveCount: number;
+  /** Time kept back from the remaining time: the deadline is remaining − margin (SPEC: 60 s). */
+  readonly marginMs: number;
+}
+
+export interface WorkOutcome {
+  /** Report the message as failed, so SQS delivers it again (and at last to the DLQ). */
+  readonly retry: boolean;
+  readonly record?: RunRecord;
+}
+
+/** Another invocation holds the lease: this one leaves the target alone. */
+export class LeaseHeldError extends EbsSnapperError {}
+
+/** Process one work item; never throws for an expected outcome. */
+export async function processWorkItem(
+  item: WorkItem,
+  invocation: Invocation,
+  deps: WorkerDeps,
+): Promise<WorkOutcome> {
+  const startedAt = deps.clock();
+  const source = describeStored(deps.table, deps.configName);
+  let config: Config;
+  try {
+    ({ config } = await loadStoredConfig(deps.configs, deps.configName, { source, now: startedAt }));
+  } catch (error) {
+    // A bad config is not retried forever: it is reported, and nothing touches EC2.
+    const retry =
+      !(error instanceof ConfigError) && isTransient(error) && invocation.receiveCount < MAX_RECEIVES;
+    return finish(item, startedAt, deps, undefined, { error: errorInfoOf(error) }, retry);
+  }
+  const deadlineAt = startedAt + invocation.remainingMs() - invocation.marginMs;
+  const deadline: Deadline = { signal: abortAt(deadlineAt - deps.clock()), at: deadlineAt };
+  const owner = `${item.run_id}/${invocation.requestId}`;
+  try {
+    const report = await runTarget(deps.portFor(item.account, item.region, deadline), config, {
+      now: startedAt,
+      runId: item.run_id,
+      ...(isCopiesOnly(config, item.region) ? { copiesOnly: true } : {}),
+      deadline: deadlineAt,
+      signal: deadline.signal,
+      exclusive: leaseExclusive(deps, owner, invocation.remainingMs()),
+    });
+    return finish(item, startedAt, deps, config, { report }, false);
+  } catch (error) {
+    if (error instanceof LeaseHeldError) {
+      deps.telemetry.skipped(item, error.message);
+      return { retry: false };
+    }
+    const info = errorInfoOf(error);
+    const retry = isTransient(error) && info.code !== DEADLINE_CODE && invocation.receiveCount < MAX_RECEIVES;
+    return finish(item, startedAt, deps, config, { error: info }, retry);
+  }
+}
+
+/** A `copy_to` destination outside `settings.regions` (fanOut sends it for its copies' retention). */
+function isCopiesOnly(config: Config, region: string): boolean {
+  const { regions } = config.settings;
+  return regions !== undefined && copiesOnlyRegions(config, regions).includes(region);
+}
+
+/** The lease as `runTarget`'s exclusivity: held for the rest of the invocation, released at the end. */
+function leaseExclusive(deps: WorkerDeps, owner: string, ttlMs: number): Exclusive {
+  return async (key, work) => {
+    const lease = await deps.leases.acquire(key, owner, deps.clock(), ttlMs);
+    if (lease === undefined) throw new LeaseHeldError(`${key} is being worked on by another invocation`);
+    try {
+      return await work();
+    } finally {
+      await deps.leases
+        .release(lease)
+        .catch((error: unknown) => deps.telemetry.warn('lease release failed', error));
+    }
+  };
+}
+
+/** Hand on what is left, record, notify, measure. Notifying and measuring never fail the item. */
+async function finish(
+  item: WorkItem,
+  startedAt: number,
+  deps: WorkerDeps,
+  config: Config | undefined,
+  result: { readonly report?: RunReport; readonly error?: ReturnType<typeof errorInfoOf> },
+  retry: boolean,
+): Promise<WorkOutcome> {
+  const { report } = result;
+  const continued = report?.deadlineReached === true && item.continuation < MAX_CONTINUATIONS;
+  if (continued) {
+    const next = { ...item, continuation: item.continuation + 1 };
+    await deps.queue.send([next], deps.continuationDelaySeconds ?? CONTINUATION_DELAY_SECONDS);
+  }
+  const record = recordOf(item, startedAt, deps.clock(), result, continued);
+  await deps.records.put(record);
+  const outcome: TargetOutcome = {
+    runId: item.run_id,
+    account: item.account,
+    region: item.region,
+    ...result,
+    ...(report && config ? { overdue: findOverdue(report.plan, config.policies) } : {}),
+  };
+  // A message that will be delivered again notifies when it gives up, not on every try.
+  if (!retry) {
+    const notifiers = deps.notifiersFor(config);
+    const on = config?.settings.notify?.on ?? ['failure'];
+    await sendAll(notificationsFor(on, outcome), notifiers, (notifier, notification, error) =>
+      deps.telemetry.warn(`notification "${notification.subject}" to ${notifier.target} failed`, error),
+    );
+  }
+  deps.telemetry.finished(item, outcome, record);
+  return { retry, record };
+}

@@ -1,0 +1,58 @@
+/**
+ * What a worker reports about each work item: a run record for the table, and the telemetry
+ * the Lambda adapter turns into JSON log lines and EMF metrics (SPEC §10).
+ */
+import type { ErrorInfo } from '../kit/classify-error.js';
+import type { TargetOutcome } from '../kit/notifications.js';
+import type { RunReport } from '../run/results.js';
+import { hasFailures } from '../run/run.js';
+import type { RunRecord, WorkItem } from './ports.js';
+
+/** The worker's view of logs and metrics; the Lambda adapter implements it with Powertools. */
+export interface WorkTelemetry {
+  /** The lease was held elsewhere: nothing was done. */
+  skipped(item: WorkItem, why: string): void;
+  /** Something went wrong that does not fail the item (a notifier, a lease release). */
+  warn(message: string, error: unknown): void;
+  /** The item is done: log it and emit its metrics. */
+  finished(item: WorkItem, outcome: TargetOutcome, record: RunRecord): void;
+}
+
+/** At most this many failures go in a record (a DynamoDB item holds 400 KB). */
+const MAX_RECORDED_FAILURES = 100;
+
+/** The run record of one invocation on one target. */
+export function recordOf(
+  item: WorkItem,
+  startedAt: number,
+  endedAt: number,
+  result: { readonly report?: RunReport; readonly error?: ErrorInfo },
+  continued: boolean,
+): RunRecord {
+  const summary = result.report?.summary;
+  const failures = [
+    ...(result.error === undefined ? [] : [result.error]),
+    ...(result.report?.results ?? [])
+      .filter((r) => r.status === 'failed')
+      .map((r) => ({
+        code: r.error?.code ?? 'failed',
+        message: r.error?.message ?? '',
+        subject: `${r.action} ${r.snapshotId ?? r.volumeId ?? ''}`.trim(),
+      })),
+  ];
+  const failed = result.error !== undefined || (result.report !== undefined && hasFailures(result.report));
+  return {
+    runId: item.run_id,
+    account: item.account,
+    region: item.region,
+    continuation: item.continuation,
+    startedAt: new Date(startedAt).toISOString(),
+    endedAt: new Date(endedAt).toISOString(),
+    created: summary?.created ?? 0,
+    deleted: summary?.deleted ?? 0,
+    failed: summary?.failed ?? (result.error === undefined ? 0 : 1),
+    deferred: summary?.deferred ?? 0,
+    outcome: failed ? 'failed' : continued ? 'continued' : 'ok',
+    failures: failures.slice(0, MAX_RECORDED_FAILURES),
+  };
+}

@@ -1,0 +1,147 @@
+/**
+ * The hub's compute (SPEC §10, §11): the fan-out and the worker on `nodejs22.x`, their roles
+ * (least privilege, from the per-operation declarations), log groups with retention, the SQS
+ * event source of the worker and the Scheduler schedule that starts the fan-out.
+ */
+
+import type { AwsOperation } from '../aws/iam.js';
+import { FANOUT_OPERATIONS, WORKER_OPERATIONS } from '../aws/iam-serverless.js';
+import { assumedBy, type CfnResource, type CfnValue, getAtt, ifThen, NO_VALUE, ref, sub } from './cfn.js';
+import { WORKER_TIMEOUT_SECONDS } from './hub-data.js';
+import { scheduleResources } from './hub-schedule.js';
+import { type HubFunction, hubResourceNameSub } from './names.js';
+import { cfnStatements } from './role-policies.js';
+
+/** Lambda stopped creating `nodejs20.x` functions; the bundle targets Node 20 and runs on 22. */
+export const LAMBDA_RUNTIME = 'nodejs22.x';
+/** Set only when the stack's `MemberRoleName` parameter is not empty. */
+export const HAS_MEMBER_ROLE = 'HasMemberRole';
+
+interface FunctionSpec {
+  readonly fn: HubFunction;
+  readonly logicalId: 'Worker' | 'FanOut';
+  readonly handler: string;
+  readonly description: string;
+  readonly memorySize: number;
+  readonly timeout: number;
+  readonly operations: readonly AwsOperation[];
+}
+
+/** What each function is. The package export `ebs-snapper/lambda` names the handlers. */
+export const FUNCTION_SPECS: readonly FunctionSpec[] = [
+  {
+    fn: 'worker',
+    logicalId: 'Worker',
+    handler: 'index.worker',
+    description: 'ebs-snapper worker: collect, plan and apply one account × region per message',
+    memorySize: 1024,
+    timeout: WORKER_TIMEOUT_SECONDS,
+    operations: WORKER_OPERATIONS,
+  },
+  {
+    fn: 'fanout',
+    logicalId: 'FanOut',
+    handler: 'index.fanOut',
+    description: 'ebs-snapper fan-out: one work item per account × region of the config',
+    memorySize: 256,
+    // Organizations' account list and DescribeRegions in every account: minutes, not seconds.
+    timeout: 300,
+    operations: FANOUT_OPERATIONS,
+  },
+];
+
+/** The stack's resources that the declarations' placeholders stand for. */
+const SUBSTITUTIONS = {
+  '{table}': '${Table.Arn}',
+  '{queue}': '${WorkQueue.Arn}',
+  '{topic}': '${Topic}',
+  '{member-role}': '${MemberRoleName}',
+};
+
+export function functionResources(): Record<string, CfnResource> {
+  const resources: Record<string, CfnResource> = {};
+  for (const spec of FUNCTION_SPECS) Object.assign(resources, resourcesOf(spec));
+  resources.WorkerEventSource = {
+    Type: 'AWS::Lambda::EventSourceMapping',
+    Properties: {
+      EventSourceArn: getAtt('WorkQueue', 'Arn'),
+      FunctionName: ref('Worker'),
+      BatchSize: 1,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      Enabled: true,
+    },
+  };
+  return { ...resources, ...scheduleResources() };
+}
+
+function resourcesOf(spec: FunctionSpec): Record<string, CfnResource> {
+  const { logicalId } = spec;
+  const logGroup = `${logicalId}LogGroup`;
+  return {
+    [logGroup]: {
+      Type: 'AWS::Logs::LogGroup',
+      DeletionPolicy: 'Delete',
+      UpdateReplacePolicy: 'Delete',
+      Properties: {
+        LogGroupName: sub(`/aws/lambda/${hubResourceNameSub(spec.fn)}`),
+        RetentionInDays: ref('LogRetentionDays'),
+      },
+    },
+    [`${logicalId}Role`]: {
+      Type: 'AWS::IAM::Role',
+      Properties: {
+        RoleName: sub(hubResourceNameSub(spec.fn)),
+        Description: `ebs-snapper ${spec.fn}: what the function calls, and nothing else`,
+        AssumeRolePolicyDocument: assumedBy('lambda.amazonaws.com'),
+        Policies: [
+          {
+            PolicyName: spec.fn,
+            PolicyDocument: {
+              Version: '2012-10-17',
+              Statement: [
+                ...cfnStatements(spec.operations, SUBSTITUTIONS, [
+                  { placeholder: '{member-role}', condition: HAS_MEMBER_ROLE },
+                ]),
+                {
+                  // The runtime's own logging, into the function's log group only.
+                  Sid: 'Logs',
+                  Effect: 'Allow',
+                  Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+                  Resource: getAtt(logGroup, 'Arn'),
+                },
+              ],
+            },
+          },
+        ],
+      },
+    },
+    [logicalId]: {
+      Type: 'AWS::Lambda::Function',
+      // The log group exists (with its retention) before the function can write to it.
+      DependsOn: [logGroup],
+      Properties: {
+        FunctionName: sub(hubResourceNameSub(spec.fn)),
+        Description: spec.description,
+        Runtime: LAMBDA_RUNTIME,
+        Handler: spec.handler,
+        Architectures: ['arm64'],
+        MemorySize: spec.memorySize,
+        Timeout: spec.timeout,
+        Role: getAtt(`${logicalId}Role`, 'Arn'),
+        Code: { S3Bucket: ref('CodeBucket'), S3Key: ref('CodeKey') },
+        Environment: { Variables: functionEnvironment() },
+      },
+    },
+  };
+}
+
+/** SPEC §10's environment of both functions. */
+function functionEnvironment(): Record<string, CfnValue> {
+  return {
+    EBS_SNAPPER_TABLE: ref('Table'),
+    EBS_SNAPPER_QUEUE_URL: ref('WorkQueue'),
+    EBS_SNAPPER_CONFIG_NAME: ref('ConfigName'),
+    EBS_SNAPPER_TOPIC_ARN: ref('Topic'),
+    EBS_SNAPPER_MEMBER_ROLE_NAME: ifThen(HAS_MEMBER_ROLE, ref('MemberRoleName'), NO_VALUE),
+  };
+}

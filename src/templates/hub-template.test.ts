@@ -1,0 +1,160 @@
+import { describe, expect, it } from 'vitest';
+import { FANOUT_OPERATIONS, WORKER_OPERATIONS } from '../aws/iam-serverless.js';
+import { NAMESPACE } from '../lambda/telemetry.js';
+import { type CfnResource, templateBody } from './cfn.js';
+import { METRICS_NAMESPACE } from './hub-alarms.js';
+import { WORKER_TIMEOUT_SECONDS } from './hub-data.js';
+import { hubTemplate } from './hub-template.js';
+import { functionRoleStatements } from './role-policies.js';
+
+const template = hubTemplate();
+const resource = (id: string): CfnResource => {
+  const found = template.Resources[id];
+  if (found === undefined) throw new Error(`no resource ${id}`);
+  return found;
+};
+const byType = (type: string) => Object.entries(template.Resources).filter(([, r]) => r.Type === type);
+
+interface Statement {
+  readonly Action: string[];
+  readonly Resource: unknown;
+  readonly Condition?: unknown;
+}
+
+/** The role's statements, `Fn::If`-guarded ones taken as present. */
+function roleStatements(id: string): Statement[] {
+  const policies = resource(id).Properties.Policies as { PolicyDocument: { Statement: unknown[] } }[];
+  return policies
+    .flatMap((p) => p.PolicyDocument.Statement)
+    .map((s) => ((s as { 'Fn::If'?: unknown[] })['Fn::If']?.[1] ?? s) as Statement);
+}
+
+describe('hubTemplate', () => {
+  it('runs both handlers of the package on nodejs22.x, with the environment SPEC §10 names', () => {
+    // Prepare / Act
+    const functions = byType('AWS::Lambda::Function').map(([id, r]) => [id, r.Properties] as const);
+
+    // Assess
+    expect(functions.map(([id, p]) => [id, p.Runtime, p.Handler])).toEqual([
+      ['Worker', 'nodejs22.x', 'index.worker'],
+      ['FanOut', 'nodejs22.x', 'index.fanOut'],
+    ]);
+    for (const [, properties] of functions) {
+      const variables = (properties.Environment as { Variables: Record<string, unknown> }).Variables;
+      expect(Object.keys(variables).sort()).toEqual([
+        'EBS_SNAPPER_CONFIG_NAME',
+        'EBS_SNAPPER_MEMBER_ROLE_NAME',
+        'EBS_SNAPPER_QUEUE_URL',
+        'EBS_SNAPPER_TABLE',
+        'EBS_SNAPPER_TOPIC_ARN',
+      ]);
+    }
+    expect(resource('Worker').Properties.Timeout).toBe(900);
+    expect(resource('FanOut').Properties.Timeout).toBeLessThanOrEqual(300);
+  });
+
+  it('feeds the worker one message at a time from a queue that gives up after 3 receives', () => {
+    // Prepare / Act
+    const queue = resource('WorkQueue').Properties;
+    const source = resource('WorkerEventSource').Properties;
+
+    // Assess
+    expect(queue.RedrivePolicy).toMatchObject({ maxReceiveCount: 3 });
+    expect(queue.VisibilityTimeout).toBeGreaterThanOrEqual(WORKER_TIMEOUT_SECONDS);
+    expect(source).toMatchObject({ BatchSize: 1, FunctionResponseTypes: ['ReportBatchItemFailures'] });
+  });
+
+  it('keeps one on-demand table with string keys pk/sk and TTL on expires_at', () => {
+    // Prepare / Act
+    const table = resource('Table').Properties;
+
+    // Assess
+    expect(table).toMatchObject({
+      BillingMode: 'PAY_PER_REQUEST',
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
+      AttributeDefinitions: [
+        { AttributeName: 'pk', AttributeType: 'S' },
+        { AttributeName: 'sk', AttributeType: 'S' },
+      ],
+      TimeToLiveSpecification: { AttributeName: 'expires_at', Enabled: true },
+    });
+  });
+
+  it('starts the fan-out on the schedule parameters, with a role that may invoke the fan-out only', () => {
+    // Prepare / Act
+    const schedule = resource('Schedule').Properties;
+    const statements = roleStatements('SchedulerRole');
+
+    // Assess
+    expect(schedule).toMatchObject({
+      ScheduleExpression: { Ref: 'ScheduleExpression' },
+      ScheduleExpressionTimezone: { Ref: 'ScheduleTimezone' },
+      Target: { Arn: { 'Fn::GetAtt': ['FanOut', 'Arn'] } },
+    });
+    expect(statements.flatMap((s) => s.Action)).toEqual(['lambda:InvokeFunction']);
+  });
+
+  it("grants each function's role every action its declarations name, and deletes only tagged snapshots", () => {
+    // Prepare
+    const roles = { WorkerRole: WORKER_OPERATIONS, FanOutRole: FANOUT_OPERATIONS };
+
+    // Act / Assess
+    for (const [role, operations] of Object.entries(roles)) {
+      const granted = new Set(roleStatements(role).flatMap((s) => s.Action));
+      for (const action of operations.flatMap((op) => op.actions))
+        expect(granted, `${role} ${action}`).toContain(action);
+    }
+    const deletes = roleStatements('WorkerRole').filter((s) => s.Action.includes('ec2:DeleteSnapshot'));
+    expect(deletes).toHaveLength(1);
+    expect(deletes[0]?.Condition).toEqual({ StringLike: { 'aws:ResourceTag/ebs-snapper:policy': '*' } });
+    expect(roleStatements('FanOutRole').flatMap((s) => s.Action)).not.toContain('ec2:DeleteSnapshot');
+  });
+
+  it('exports the functions statements as the declarations give them', () => {
+    // Prepare / Act
+    const { worker, fanOut } = functionRoleStatements();
+
+    // Assess
+    expect(worker.flatMap((s) => s.Action)).toEqual(
+      expect.arrayContaining(['sqs:SendMessage', 'ec2:CreateSnapshot']),
+    );
+    expect(fanOut.flatMap((s) => s.Action)).toEqual(expect.arrayContaining(['organizations:ListAccounts']));
+    expect(JSON.stringify(worker)).toContain('{table}');
+  });
+
+  it('alarms on the dead-letter queue, failed actions and overdue volumes, in the namespace the worker emits', () => {
+    // Prepare / Act
+    const alarms = Object.fromEntries(byType('AWS::CloudWatch::Alarm').map(([id, r]) => [id, r.Properties]));
+
+    // Assess
+    expect(Object.keys(alarms)).toEqual(
+      expect.arrayContaining(['DeadLetterAlarm', 'ActionsFailedAlarm', 'VolumesOverdueAlarm']),
+    );
+    for (const alarm of Object.values(alarms)) expect(alarm.AlarmActions).toEqual([{ Ref: 'Topic' }]);
+    expect(JSON.stringify(alarms.ActionsFailedAlarm)).toContain(
+      `SUM(ActionsFailed) FROM SCHEMA(\\"${NAMESPACE}\\"`,
+    );
+    expect(METRICS_NAMESPACE).toBe(NAMESPACE);
+  });
+
+  it('gives every function a log group with the retention parameter', () => {
+    // Prepare / Act
+    const groups = byType('AWS::Logs::LogGroup').map(([, r]) => r.Properties);
+
+    // Assess
+    expect(groups).toHaveLength(2);
+    for (const group of groups) expect(group.RetentionInDays).toEqual({ Ref: 'LogRetentionDays' });
+  });
+
+  it('fits in a CreateStack body (51,200 bytes) and is the same text every time', () => {
+    // Prepare / Act
+    const body = templateBody(hubTemplate());
+
+    // Assess
+    expect(Buffer.byteLength(body)).toBeLessThan(51_200);
+    expect(templateBody(hubTemplate())).toBe(body);
+  });
+});

@@ -1,0 +1,100 @@
+/**
+ * The hub stack (SPEC §11): parameters, resources and outputs as typed data. The template has
+ * nothing of one account or build in it — the code's place, the schedule and the names are
+ * parameters — so the same package always yields the same template, and a deploy whose template
+ * and parameters equal the stack's has nothing to update.
+ */
+import { DEFAULT_CONFIG_NAME } from '../app/serverless/stored-config.js';
+import { DEFAULT_DEPLOY_SCHEDULE } from '../core/policy/deploy-schedule.js';
+import { type CfnOutput, type CfnTemplate, getAtt, ref } from './cfn.js';
+import { alarmResources } from './hub-alarms.js';
+import { dataResources } from './hub-data.js';
+import { functionResources, HAS_MEMBER_ROLE } from './hub-functions.js';
+import { DEFAULT_MEMBER_ROLE_NAME } from './names.js';
+
+/** The values `deploy` gives the stack's parameters. */
+export interface HubParameters {
+  readonly CodeBucket: string;
+  readonly CodeKey: string;
+  readonly ScheduleExpression: string;
+  readonly ScheduleTimezone: string;
+  readonly ConfigName: string;
+  readonly MemberRoleName: string;
+  readonly LogRetentionDays: string;
+}
+
+/** Parameters a deploy keeps from the stack when no option or config says otherwise. */
+export const HUB_PARAMETER_DEFAULTS = {
+  ScheduleExpression: DEFAULT_DEPLOY_SCHEDULE.expression,
+  ScheduleTimezone: DEFAULT_DEPLOY_SCHEDULE.timezone,
+  ConfigName: DEFAULT_CONFIG_NAME,
+  MemberRoleName: DEFAULT_MEMBER_ROLE_NAME,
+  LogRetentionDays: '90',
+} as const satisfies Partial<HubParameters>;
+
+/** CloudWatch Logs' allowed retentions, in days. */
+const RETENTIONS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557];
+
+const output = (Description: string, Value: CfnOutput['Value']): CfnOutput => ({ Description, Value });
+
+/**
+ * @example JSON.stringify(hubTemplate()) // the body `deploy` sends to CloudFormation
+ */
+export function hubTemplate(): CfnTemplate {
+  const defaults = HUB_PARAMETER_DEFAULTS;
+  return {
+    AWSTemplateFormatVersion: '2010-09-09',
+    Description: 'ebs-snapper hub: EBS snapshots on schedules across accounts (made by `ebs-snapper deploy`)',
+    Parameters: {
+      CodeBucket: { Type: 'String', Description: 'Artifacts bucket holding the Lambda zip', MinLength: 3 },
+      CodeKey: {
+        Type: 'String',
+        Description: 'Key of the Lambda zip; it holds the zip SHA-256',
+        AllowedPattern: '^lambda/[0-9a-f]{64}\\.zip$',
+      },
+      ScheduleExpression: {
+        Type: 'String',
+        Description: 'When runs start: rate(N unit) or an AWS 6-field cron(...)',
+        Default: defaults.ScheduleExpression,
+        AllowedPattern: '^(rate|cron)\\(.+\\)$',
+      },
+      ScheduleTimezone: {
+        Type: 'String',
+        Description: 'IANA time zone of a cron schedule',
+        Default: defaults.ScheduleTimezone,
+      },
+      ConfigName: {
+        Type: 'String',
+        Description: 'Name of the config in the table that runs use',
+        Default: defaults.ConfigName,
+        MinLength: 1,
+      },
+      MemberRoleName: {
+        Type: 'String',
+        Description: 'Role assumed in other accounts; empty = this account only',
+        Default: defaults.MemberRoleName,
+        AllowedPattern: '^[\\w+=,.@-]{0,64}$',
+      },
+      LogRetentionDays: {
+        Type: 'Number',
+        Description: 'Days the functions logs are kept',
+        Default: Number(defaults.LogRetentionDays),
+        AllowedValues: RETENTIONS,
+      },
+    },
+    Conditions: {
+      [HAS_MEMBER_ROLE]: { 'Fn::Not': [{ 'Fn::Equals': [ref('MemberRoleName'), ''] }] },
+    },
+    Resources: { ...dataResources(), ...functionResources(), ...alarmResources() },
+    Outputs: {
+      TableName: output('The DynamoDB table: configs, leases, run records', ref('Table')),
+      QueueUrl: output('The work queue', ref('WorkQueue')),
+      DeadLetterQueueUrl: output('Work items that failed 3 times', ref('DeadLetterQueue')),
+      TopicArn: output('Notifications and alarms', ref('Topic')),
+      WorkerFunctionName: output('The worker function', ref('Worker')),
+      FanOutFunctionName: output('The fan-out function', ref('FanOut')),
+      WorkerRoleArn: output('Trusted by the member roles', getAtt('WorkerRole', 'Arn')),
+      FanOutRoleArn: output('Trusted by the member roles (regions)', getAtt('FanOutRole', 'Arn')),
+    },
+  };
+}

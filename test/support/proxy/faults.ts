@@ -1,0 +1,152 @@
+/**
+ * Which requests the fault proxy answers itself instead of forwarding: EC2-shaped token buckets,
+ * forced error codes, random throttling and 500s. Decisions are deterministic for a given seed and
+ * clock, so tests that inject faults stay reproducible.
+ */
+
+import { mulberry32 } from '../random.js';
+import type { AnswerRewrite } from './answer-rewrite.js';
+import type { LockedSnapshotConfig } from './locked-snapshots.js';
+
+/** One token bucket: `capacity` requests at once, then `refillPerSecond` more each second. */
+export interface TokenBucketConfig {
+  readonly capacity: number;
+  readonly refillPerSecond: number;
+}
+
+/** An error answered for an action, `times` times (every time when omitted). */
+export interface ForcedError {
+  readonly code: string;
+  readonly status: number;
+  readonly times?: number;
+  readonly message?: string;
+  /** Only requests whose parameters have these values, e.g. `{ RoleArn: 'arn:aws:iam::2…:role/x' }`. */
+  readonly when?: Readonly<Record<string, string>>;
+  /** Carry the request out first, then answer the error: the response was lost. */
+  readonly afterForward?: boolean;
+}
+
+/** What the fault proxy does; `configure` replaces the whole configuration. */
+export interface FaultConfig {
+  /** The snapshot locks the proxy answers DescribeLockedSnapshots with (moto has none). Default none. */
+  readonly lockedSnapshots?: readonly LockedSnapshotConfig[];
+  /** Per action; `'*'` gives every action without its own entry a bucket of its own of that size. */
+  readonly buckets?: Readonly<Record<string, TokenBucketConfig>>;
+  /** Share of requests (0..1) answered `RequestLimitExceeded` at random. */
+  readonly throttleRate?: number;
+  /** Share of requests (0..1) answered HTTP 500 `InternalError` at random. */
+  readonly errorRate?: number;
+  /** Delay before every answer, in ms. */
+  readonly delayMs?: number;
+  /** Delay before the answers of these actions, in ms (the request reaches moto after it). */
+  readonly delayFor?: Readonly<Record<string, number>>;
+  /** Forced errors per action, e.g. `{ CreateSnapshot: { code: 'ConcurrentSnapshotLimitExceeded', status: 400, times: 2 } }`. */
+  readonly errorsFor?: Readonly<Record<string, ForcedError>>;
+  /** Largest page per Describe* action (the request's MaxResults applies when smaller). */
+  readonly pageSize?: Readonly<Record<string, number>>;
+  /** Seed of the random faults. Default 1. */
+  readonly seed?: number;
+  /** Actions the proxy never answers: the connection stays open and silent (a hung endpoint). */
+  readonly hangFor?: readonly string[];
+  /**
+   * Once a request of this action has been answered, the proxy answers nothing more: the client
+   * hangs right after that step (a test then kills it there).
+   */
+  readonly hangAfter?: string;
+  /** DescribeSnapshots leaves out snapshots created through the proxy less than this long ago. */
+  readonly listingLagMs?: number;
+  /** For this long after a StopInstances, DescribeInstances shows `stopped` instances as `stopping`. */
+  readonly stoppingForMs?: number;
+  /** Answers rewritten on their way back, per action (what moto cannot produce). */
+  readonly rewrite?: Readonly<Record<string, AnswerRewrite>>;
+}
+
+/** An answer the proxy gives instead of forwarding. */
+export interface InjectedFault {
+  /** The EC2 error code; the Query services (Auto Scaling, STS) get `Throttling` for throttles. */
+  readonly code: string;
+  readonly status: number;
+  readonly message: string;
+  readonly throttle: boolean;
+  /** Forward the request first, then answer the fault. */
+  readonly afterForward?: boolean;
+}
+
+export interface FaultInjector {
+  /** The fault to answer this request of `action` (with these parameters) with, or undefined to forward it. */
+  decide(action: string, params?: URLSearchParams): InjectedFault | undefined;
+}
+
+interface Bucket {
+  tokens: number;
+  last: number;
+}
+
+const THROTTLE: InjectedFault = {
+  code: 'RequestLimitExceeded',
+  status: 503,
+  message: 'Request limit exceeded.',
+  throttle: true,
+};
+const INTERNAL: InjectedFault = {
+  code: 'InternalError',
+  status: 500,
+  message: 'An internal error has occurred.',
+  throttle: false,
+};
+
+/**
+ * Builds the fault decisions for one configuration; buckets start full.
+ *
+ * @example createFaultInjector({ buckets: { '*': { capacity: 100, refillPerSecond: 20 } } }).decide('DescribeVolumes')
+ */
+export function createFaultInjector(config: FaultConfig, now = () => performance.now()): FaultInjector {
+  const random = mulberry32(config.seed ?? 1);
+  const buckets = new Map<string, Bucket>();
+  const forcedLeft = new Map<string, number>();
+
+  function takeToken(action: string): boolean {
+    const size = config.buckets?.[action] ?? config.buckets?.['*'];
+    if (size === undefined) return true;
+    const time = now();
+    const bucket = buckets.get(action) ?? { tokens: size.capacity, last: time };
+    bucket.tokens = Math.min(
+      size.capacity,
+      bucket.tokens + ((time - bucket.last) / 1000) * size.refillPerSecond,
+    );
+    bucket.last = time;
+    buckets.set(action, bucket);
+    if (bucket.tokens < 1) return false;
+    bucket.tokens -= 1;
+    return true;
+  }
+
+  function takeForcedError(action: string, params: URLSearchParams | undefined): InjectedFault | undefined {
+    const forced = config.errorsFor?.[action];
+    if (forced === undefined) return undefined;
+    for (const [name, value] of Object.entries(forced.when ?? {}))
+      if (params?.get(name) !== value) return undefined;
+    const left = forcedLeft.get(action) ?? forced.times ?? Number.POSITIVE_INFINITY;
+    if (left <= 0) return undefined;
+    forcedLeft.set(action, left - 1);
+    const message = forced.message ?? `Injected ${forced.code}.`;
+    return {
+      code: forced.code,
+      status: forced.status,
+      message,
+      throttle: false,
+      afterForward: forced.afterForward === true,
+    };
+  }
+
+  return {
+    decide(action, params) {
+      const forced = takeForcedError(action, params);
+      if (forced !== undefined) return forced;
+      if (!takeToken(action)) return THROTTLE;
+      if (config.throttleRate !== undefined && random() < config.throttleRate) return THROTTLE;
+      if (config.errorRate !== undefined && random() < config.errorRate) return INTERNAL;
+      return undefined;
+    },
+  };
+}
