@@ -1,6 +1,7 @@
 // Bundle the CLI (dist/cli.js, the `ebs-snapper` bin), the pure core library (dist/core/index.js)
-// and the Lambda handlers (dist/lambda/index.js, package export `ebs-snapper/lambda`) with esbuild, and emit the library's type declarations (dist/core/*.d.ts) with tsc. Node 22 (the
-// floor, `engines`) and the Lambda runtime (nodejs22.x) run the output.
+// and the Lambda handlers (dist/lambda/index.js, package export `ebs-snapper/lambda`) with esbuild,
+// and emit the type declarations of both exports (dist/types/) with tsc. Node 22 (the floor,
+// `engines`) and the Lambda runtime (nodejs22.x) run the output.
 import { spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { build } from 'esbuild';

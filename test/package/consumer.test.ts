@@ -29,6 +29,15 @@ const codes: readonly string[] = REASON_CODES;
 console.log(JSON.stringify({ create: plan.summary.create, code: plan.actions[0]?.reason.code, known: codes.length > 0 }));
 `;
 
+/** The handlers as a Lambda user wires them: type-checked only (running them needs a deployment). */
+const LAMBDA_CONSUMER = `import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { createWorker, DEFAULT_MARGIN_MS, type FanOutResponse, fanOut, worker } from 'ebs-snapper/lambda';
+
+export const handler: (event: SQSEvent, context: Context) => Promise<SQSBatchResponse> = worker;
+export const custom = createWorker({ marginMs: DEFAULT_MARGIN_MS * 2 });
+export const started: (event: unknown) => Promise<FanOutResponse> = (event) => fanOut(event);
+`;
+
 /** The packed tarball, extracted where a user's npm would put it. */
 function installPacked(project: string): void {
   const [packed] = JSON.parse(
@@ -38,18 +47,28 @@ function installPacked(project: string): void {
   mkdirSync(target, { recursive: true });
   execFileSync('tar', ['-xzf', join(project, packed!.filename), '-C', target, '--strip-components=1']);
   // The declarations name the dependencies' types; a real install brings them along.
-  for (const dependency of ['zod', 'yaml', 'croner', '@types']) {
+  for (const dependency of [
+    'zod',
+    'yaml',
+    'croner',
+    '@types',
+    '@aws-sdk',
+    '@smithy',
+    '@aws-lambda-powertools',
+    '@aws',
+  ]) {
     symlinkSync(join(ROOT, 'node_modules', dependency), join(project, 'node_modules', dependency));
   }
 }
 
 describe('the packed library', () => {
-  it('type-checks and runs a TypeScript consumer through the exports map', () => {
+  it('type-checks a TypeScript consumer of both exports (the planner and the Lambda handlers) and runs the planner', () => {
     // Prepare
     const project = mkdtempSync(join(tmpdir(), 'ebs-snapper-consumer-'));
     installPacked(project);
     writeFileSync(join(project, 'package.json'), JSON.stringify({ type: 'module' }));
     writeFileSync(join(project, 'index.ts'), CONSUMER);
+    writeFileSync(join(project, 'handlers.ts'), LAMBDA_CONSUMER);
     writeFileSync(
       join(project, 'tsconfig.json'),
       JSON.stringify({
@@ -63,7 +82,7 @@ describe('the packed library', () => {
           types: ['node'],
           outDir: 'out',
         },
-        files: ['index.ts'],
+        files: ['index.ts', 'handlers.ts'],
       }),
     );
 
