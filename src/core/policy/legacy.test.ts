@@ -2,8 +2,11 @@
  * Legacy documents here are the ones published in rackerlabs/ebs_snapper (README.md, DESIGN.md and
  * its tests), so the importer is checked against what that tool's users really stored.
  */
+import { Cron } from 'croner';
 import { describe, expect, it } from 'vitest';
+import { fleet, series } from '../../../test/support/builders/fleet.js';
 import { ConfigError } from '../errors.js';
+import { planSnapshots } from '../plan.js';
 import { convertLegacy, legacyToYaml } from './legacy.js';
 import { convertLegacyCron } from './legacy-cron.js';
 import { parseConfig, parseConfigObject } from './parse.js';
@@ -175,22 +178,15 @@ describe('convertLegacy', () => {
     ]);
   });
 
-  it('warns about ignore_retention, unsupported filters and the old DeleteOn snapshots', () => {
+  it('warns about unsupported filters and the old DeleteOn snapshots', () => {
     // Prepare
-    const legacy = {
-      ...README_EXAMPLE,
-      match: { 'vpc-id': 'vpc-1' },
-      ignore_retention: true,
-      replication: 'x',
-    };
+    const legacy = { ...README_EXAMPLE, match: { 'vpc-id': 'vpc-1' } };
 
     // Act
     const { config, warnings } = convertLegacy(legacy);
 
     // Assess
     expect(warnings).toEqual([
-      'legacy config: "replication" has no equivalent and was left out',
-      'legacy config: "ignore_retention" was left out: ebs-snapper never deletes below the minimum',
       expect.stringMatching(
         /^legacy config: match filter "vpc-id" is not supported .*; replace it before use$/,
       ),
@@ -203,17 +199,138 @@ describe('convertLegacy', () => {
   });
 });
 
+/** tests/test_clean.py, test_clean_tagged_snapshots_ignore_retention. */
+const CLEAN_IGNORE_RETENTION = {
+  match: { 'instance-id': 'i-0123456789abcdef0' },
+  snapshot: { retention: '6 days', minimum: 5, frequency: '13 hours' },
+  ignore_retention: true,
+};
+
+describe('convertLegacy keeps what the old flags meant', () => {
+  it('turns ignore_retention into orphaned snapshots that expire after the retention, below the minimum', () => {
+    // Prepare: the old test's scenario — the instance and its volume are gone, one snapshot past its retention
+    const NOW = Date.parse('2026-12-01T00:00:00Z');
+    const { config, warnings } = convertLegacy(CLEAN_IGNORE_RETENTION);
+    const policies = parseConfigObject(config).config?.policies ?? [];
+    const id = policies[0]?.id ?? '';
+    const inventory = fleet()
+      .snapshot({ ...series(id, [NOW - 7 * DAY])[0]!, volumeId: 'vol-0gone' })
+      .snapshot({ ...series(id, [NOW - 2 * DAY])[0]!, volumeId: 'vol-0gone' })
+      .build();
+
+    // Act
+    const plan = planSnapshots(inventory, policies, { now: NOW, runId: 'r' });
+
+    // Assess
+    expect(config.policies[0]?.retention).toEqual({
+      max_age: '6 days',
+      minimum: 5,
+      orphaned: { 'expire-after': '6 days' },
+    });
+    expect(plan.actions.filter((a) => a.action === 'delete').map((a) => a.reason.code)).toEqual([
+      'retention.orphan-expired',
+    ]);
+    expect(warnings).toContainEqual(
+      'legacy config: "ignore_retention" became retention.orphaned: snapshots of volumes that are gone expire after 6 days even below the minimum',
+    );
+  });
+
+  it('without ignore_retention, orphaned snapshots stay under the minimum, as they did', () => {
+    // Prepare
+    const { config } = convertLegacy({ ...CLEAN_IGNORE_RETENTION, ignore_retention: false });
+
+    // Act
+    const retention = parseConfigObject(config).config?.policies[0]?.retention;
+
+    // Assess
+    expect(retention?.orphaned).toEqual({ kind: 'keep' });
+  });
+
+  it('says next to exclude that retention still applies to the excluded volumes’ snapshots', () => {
+    // Prepare
+    const text = JSON.stringify({ ...README_EXAMPLE, ignore: ['vol-0123456789abcdef0'] });
+
+    // Act
+    const yaml = legacyToYaml(text);
+
+    // Assess
+    expect(yaml).toMatch(
+      /# warning: legacy config: "ignore" became select\.exclude; unlike ebs_snapper, retention still applies/,
+    );
+    expect(yaml).toMatch(
+      /\n {6}# From "ignore"\. Unlike ebs_snapper, which never deleted the snapshots of ignored volumes, the\n {6}# retention below still applies to the snapshots this policy has already taken of these volumes\.\n {6}exclude:\n/,
+    );
+    expect(parseConfig(yaml).errors).toEqual([]);
+  });
+
+  it('points at copy_to where the old tool replicated by tag', () => {
+    // Prepare
+    const text = JSON.stringify({ ...README_EXAMPLE, replication: 'yes' });
+
+    // Act
+    const yaml = legacyToYaml(text);
+
+    // Assess
+    expect(yaml).toContain('# warning: legacy config: "replication": ebs_snapper copied snapshots');
+    expect(yaml).toMatch(
+      /# {3}copy_to: \[\{region: us-west-2, retention: \{max_age: 30 days, minimum: 3\}\}\]\n {2}- id: legacy-1/,
+    );
+    expect(parseConfig(yaml).errors).toEqual([]);
+  });
+});
+
 describe('convertLegacyCron', () => {
   it.each([
     ['0 5 * * ? *', '0 5 * * *'],
     ['30 * * * *', '30 * * * *'],
-    ['0 5 * * 1 *', '0 5 * * 1'],
+    ['0 5 * * 1 *', '0 5 * * MON'],
+    ['0 5 * * 1', '0 5 * * MON'],
+    ['0 5 * * 0', '0 5 * * SUN'],
+    ['0 5 * * 7', '0 5 * * SUN'],
+    ['0 5 * * 1,3,5', '0 5 * * MON,WED,FRI'],
+    ['0 5 * * 1-5', '0 5 * * MON-FRI'],
+    ['0 5 * * 5-7', '0 5 * * FRI-SAT,SUN'],
+    ['@daily', '0 0 * * *'],
+    ['@hourly', '0 * * * *'],
+    ['@weekly', '0 0 * * SUN'],
+    ['@monthly', '0 0 1 * *'],
+    ['@yearly', '0 0 1 1 *'],
+    ['0 0 5 * * 1 *', '0 5 * * MON'],
     ['0 5 * * 1 2027', '0 5 ? * MON 2027'],
     ['0 5 1 * * 2027', '0 5 1 * ? 2027'],
     ['0 5 * * 1-5 2027', '0 5 ? * MON-FRI 2027'],
     ['0 0 5 * * ? *', '0 5 * * *'],
   ])('reads parse-crontab %j as %j', (legacy, expected) => {
     expect(convertLegacyCron(legacy).cron).toBe(expected);
+  });
+
+  it.each([
+    ['0 5 * * 1', Date.parse('2026-12-07T05:00:00Z')],
+    ['0 5 * * 0', Date.parse('2026-12-06T05:00:00Z')],
+    ['0 5 * * 7', Date.parse('2026-12-06T05:00:00Z')],
+    ['@weekly', Date.parse('2026-12-06T00:00:00Z')],
+  ])('fires %j when parse-crontab did: next at %s after Saturday 2026-12-05 06:00Z', (legacy, next) => {
+    // Prepare: 0-6 = SUN-SAT and 7 = SUN in parse-crontab; the policy must not read 1 as AWS's Sunday
+    const { config } = convertLegacy({
+      ...README_EXAMPLE,
+      snapshot: { ...README_EXAMPLE.snapshot, frequency: legacy },
+    });
+    const schedule = parseConfigObject(config).config?.policies[0]?.schedule;
+
+    // Act
+    const fired =
+      schedule?.kind === 'cron'
+        ? new Cron(schedule.pattern, { timezone: 'UTC' }).nextRun(new Date('2026-12-05T06:00:00Z'))
+        : null;
+
+    // Assess
+    expect(fired?.getTime()).toBe(next);
+  });
+
+  it('warns when both day fields are restricted: parse-crontab needed both, a cron here needs either', () => {
+    expect(convertLegacyCron('0 5 1 * 1').warnings).toEqual([
+      '"0 5 1 * 1" restricts both day-of-month and day-of-week: ebs_snapper required both to match, this cron fires when either matches; check it before use',
+    ]);
   });
 
   it('warns when a seconds field is dropped', () => {

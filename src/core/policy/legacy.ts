@@ -11,7 +11,7 @@
  * warnings, never dropped silently; a value that cannot be converted is passed through unchanged
  * so that validating the output names it.
  */
-import { parseDocument, stringify } from 'yaml';
+import { Document, isMap, isScalar, parseDocument } from 'yaml';
 import { ConfigError } from '../errors.js';
 import { describeValue } from './describe.js';
 import { parseDuration } from './durations.js';
@@ -22,12 +22,28 @@ import type { RawDocument, RawPolicy } from './schema.js';
 export interface LegacyConversion {
   readonly config: RawDocument;
   readonly warnings: string[];
+  /** Comments to print above a key of the converted document, found by its path. */
+  readonly notes: readonly LegacyNote[];
+}
+
+/** A comment for the YAML above the key at `path` (e.g. `['policies', 0, 'select', 'exclude']`). */
+export interface LegacyNote {
+  readonly path: readonly (string | number)[];
+  readonly comment: string;
 }
 
 type LegacyDoc = Record<string, unknown>;
 
 /** Keys the predecessor's documents and DynamoDB rows carry that have no meaning here. */
-const IGNORED_KEYS = ['aws_account_id', 'id', 'match', 'snapshot', 'ignore', 'ignore_retention'];
+const IGNORED_KEYS = [
+  'aws_account_id',
+  'id',
+  'match',
+  'snapshot',
+  'ignore',
+  'ignore_retention',
+  'replication',
+];
 
 /**
  * Converts one legacy document or a list of them.
@@ -37,19 +53,52 @@ const IGNORED_KEYS = ['aws_account_id', 'id', 'match', 'snapshot', 'ignore', 'ig
 export function convertLegacy(doc: unknown): LegacyConversion {
   const docs = Array.isArray(doc) ? doc : [doc];
   const warnings: string[] = [];
+  const notes: LegacyNote[] = [];
   const policies: RawPolicy[] = [];
   const usedIds = new Set<string>();
   docs.forEach((item, index) => {
     const label = docs.length === 1 ? 'legacy config' : `legacy config [${index}]`;
     const policy = convertOne(item, index, label, usedIds, warnings);
-    if (policy !== undefined) policies.push(policy);
+    if (policy === undefined) return;
+    notes.push(...notesOf(item as LegacyDoc, policy, policies.length));
+    policies.push(policy);
   });
   if (policies.length > 0) {
     warnings.push(
       'snapshots ebs_snapper made (tagged DeleteOn) are not managed by ebs-snapper; delete them by hand when no longer needed',
     );
   }
-  return { config: { version: 1, policies }, warnings };
+  return { config: { version: 1, policies }, warnings, notes };
+}
+
+/** What a reader of the converted policy must know where it matters: next to the key. */
+function notesOf(legacy: LegacyDoc, policy: RawPolicy, index: number): LegacyNote[] {
+  const notes: LegacyNote[] = [];
+  if (policy.select?.exclude !== undefined) {
+    notes.push({
+      path: ['policies', index, 'select', 'exclude'],
+      comment:
+        ' From "ignore". Unlike ebs_snapper, which never deleted the snapshots of ignored volumes, the\n' +
+        ' retention below still applies to the snapshots this policy has already taken of these volumes.',
+    });
+  }
+  if (policy.retention?.orphaned !== undefined) {
+    notes.push({
+      path: ['policies', index, 'retention', 'orphaned'],
+      comment:
+        ' From "ignore_retention": snapshots of volumes that are gone expire after max_age even below the minimum.',
+    });
+  }
+  if (legacy.replication !== undefined) {
+    notes.push({
+      path: ['policies', index],
+      comment:
+        ' ebs_snapper copied the snapshots of volumes tagged replication_dst_region into that region. Here that is\n' +
+        ' copy_to on the policy of those volumes, each destination with its own retention, e.g.\n' +
+        '   copy_to: [{region: us-west-2, retention: {max_age: 30 days, minimum: 3}}]',
+    });
+  }
+  return notes;
 }
 
 function convertOne(
@@ -82,26 +131,49 @@ function convertOne(
   for (const key of Object.keys(legacy).filter((name) => !IGNORED_KEYS.includes(name))) {
     warnings.push(`${label}: "${key}" has no equivalent and was left out`);
   }
-  if (legacy.ignore_retention === true) {
-    warnings.push(`${label}: "ignore_retention" was left out: ebs-snapper never deletes below the minimum`);
-  }
   const id = uniqueId(legacy.id, index, usedIds);
+  const select = {
+    instances: convertMatch(match, label, warnings),
+    ...convertIgnore(legacy.ignore, label, warnings),
+  };
+  if (select.exclude !== undefined) {
+    warnings.push(
+      `${label}: "ignore" became select.exclude; unlike ebs_snapper, retention still applies to the snapshots this policy has already taken of those volumes`,
+    );
+  }
+  if (legacy.replication !== undefined) {
+    warnings.push(
+      `${label}: "replication": ebs_snapper copied snapshots of volumes tagged replication_dst_region; add copy_to to the policy of those volumes`,
+    );
+  }
   return {
     id,
-    select: {
-      instances: convertMatch(match, label, warnings),
-      ...convertIgnore(legacy.ignore, label, warnings),
-    },
+    select,
     schedule: convertFrequency(snapshot.frequency, label, warnings),
-    retention: convertRetention(snapshot, label, warnings),
+    retention: convertRetention(snapshot, legacy.ignore_retention === true, label, warnings),
   };
 }
 
-function convertRetention(snapshot: LegacyDoc, label: string, warnings: string[]): RawPolicy['retention'] {
+/**
+ * `ignore_retention: true` let ebs_snapper delete the snapshots of instances it could no longer
+ * find once their retention had passed, below the minimum: here that is `orphaned: {expire-after}`.
+ */
+function convertRetention(
+  snapshot: LegacyDoc,
+  ignoreRetention: boolean,
+  label: string,
+  warnings: string[],
+): RawPolicy['retention'] {
   const maxAge = String(snapshot.retention);
-  if (parseDuration(maxAge) === undefined) {
+  const valid = parseDuration(maxAge) !== undefined;
+  if (!valid) {
     warnings.push(
       `${label}: retention ${describeValue(snapshot.retention)} is not a duration here; fix it before use`,
+    );
+  }
+  if (ignoreRetention) {
+    warnings.push(
+      `${label}: "ignore_retention" became retention.orphaned: snapshots of volumes that are gone expire after ${maxAge} even below the minimum`,
     );
   }
   // DynamoDB rows written by hand sometimes hold the minimum as text.
@@ -109,7 +181,11 @@ function convertRetention(snapshot: LegacyDoc, label: string, warnings: string[]
     typeof snapshot.minimum === 'string' && /^\d+$/.test(snapshot.minimum)
       ? Number(snapshot.minimum)
       : snapshot.minimum;
-  return { max_age: maxAge, minimum: minimum as number };
+  return {
+    max_age: maxAge,
+    minimum: minimum as number,
+    ...(ignoreRetention ? { orphaned: { 'expire-after': maxAge } } : {}),
+  };
 }
 
 function asMap(value: unknown): LegacyDoc | undefined {
@@ -192,7 +268,7 @@ export function legacyToYaml(text: string): string {
       document.errors.map((error) => error.message),
     );
   }
-  const { config, warnings } = convertLegacy(document.toJS({ maxAliasCount: 100 }));
+  const { config, warnings, notes } = convertLegacy(document.toJS({ maxAliasCount: 100 }));
   if (config.policies.length === 0)
     throw new ConfigError('nothing in the legacy config could be converted', warnings);
   const header = [
@@ -200,5 +276,22 @@ export function legacyToYaml(text: string): string {
     ...warnings.map((w) => `# warning: ${w}`),
   ];
   // Written with YAML 1.1 quoting rules, so values like `yes` stay text for 1.1 readers too.
-  return `${header.join('\n')}\n${stringify(config, { version: '1.1' })}`;
+  const converted = new Document(config, { version: '1.1' });
+  for (const note of notes) attachComment(converted, note);
+  return `${header.join('\n')}\n${converted.toString()}`;
+}
+
+/** Puts `note.comment` above the key its path ends with (or above the list item it names). */
+function attachComment(document: Document, note: LegacyNote): void {
+  const parentPath = note.path.slice(0, -1);
+  const last = note.path.at(-1);
+  const parent = parentPath.length === 0 ? document.contents : document.getIn(parentPath, true);
+  if (typeof last === 'number') {
+    const item = document.getIn(note.path, true) as { commentBefore?: string } | undefined;
+    if (item !== undefined) item.commentBefore = note.comment;
+    return;
+  }
+  if (!isMap(parent)) return;
+  const pair = parent.items.find((p) => isScalar(p.key) && p.key.value === last);
+  if (pair !== undefined && isScalar(pair.key)) pair.key.commentBefore = note.comment;
 }
