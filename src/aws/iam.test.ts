@@ -1,5 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { AWS_OPERATIONS, buildIamPolicy } from './iam.js';
+import { policy } from '../../test/support/builders/policy.js';
+import type { Config, Retention } from '../core/policy/types.js';
+import { AWS_OPERATIONS, buildIamPolicy, runOperations } from './iam.js';
+
+const DEFAULT_RETENTION: Retention = {
+  minimum: 1,
+  keepDaily: 0,
+  keepWeekly: 0,
+  keepMonthly: 0,
+  keepYearly: 0,
+  orphaned: { kind: 'keep' },
+};
 
 describe('buildIamPolicy', () => {
   it('grants exactly the declared actions, deletes only on tagged snapshots', () => {
@@ -149,5 +160,102 @@ describe('buildIamPolicy', () => {
 
     // Assess
     expect(JSON.parse(text)).toEqual(buildIamPolicy(AWS_OPERATIONS));
+  });
+});
+
+describe('runOperations: what a config uses, and nothing else', () => {
+  const configOf = (...snapshots: NonNullable<Parameters<typeof policy>[0]['snapshot']>[]): Config => ({
+    version: 1,
+    settings: { guard: {}, organization: false },
+    policies: snapshots.map((snapshot, index) =>
+      policy({ id: `p${index}`, select: { instances: { 'tag:Role': 'web' } }, every: '1d', snapshot }),
+    ),
+  });
+  const actionsOf = (config: Config) =>
+    buildIamPolicy(runOperations(config)).Statement.flatMap((s) => s.Action);
+  const createTagActions = (config: Config) =>
+    buildIamPolicy(runOperations(config)).Statement.find((s) => s.Action.includes('ec2:CreateTags'))
+      ?.Condition;
+
+  it('grants a plain volume policy its creates, deletes and reads only', () => {
+    // Prepare
+    const config = configOf({});
+
+    // Act
+    const actions = actionsOf(config);
+
+    // Assess
+    expect(actions).toContain('ec2:CreateSnapshot');
+    expect(actions).toContain('ec2:DeleteSnapshot');
+    for (const absent of [
+      'ec2:CreateSnapshots',
+      'ec2:StopInstances',
+      'ec2:StartInstances',
+      'ec2:DeleteTags',
+      'autoscaling:EnterStandby',
+      'autoscaling:DescribeAutoScalingInstances',
+      'ec2:CopySnapshot',
+      'kms:CreateGrant',
+    ])
+      expect(actions).not.toContain(absent);
+    expect(createTagActions(config)).toEqual({ StringEquals: { 'ec2:CreateAction': ['CreateSnapshot'] } });
+  });
+
+  it('adds instance tagging, stop/start and Standby only with stop_instance', () => {
+    // Prepare
+    const config = configOf({}, { stopInstance: true, consistency: 'instance' });
+
+    // Act
+    const actions = actionsOf(config);
+
+    // Assess
+    for (const present of [
+      'ec2:CreateSnapshots',
+      'ec2:StopInstances',
+      'ec2:StartInstances',
+      'ec2:DeleteTags',
+      'autoscaling:EnterStandby',
+      'autoscaling:ExitStandby',
+      'autoscaling:DescribeAutoScalingInstances',
+    ])
+      expect(actions).toContain(present);
+    expect(createTagActions(config)).toEqual({
+      StringEquals: { 'ec2:CreateAction': ['CreateSnapshot', 'CreateSnapshots'] },
+    });
+  });
+
+  it('adds CopySnapshot only with copy_to, and KMS only with a kms_key_id', () => {
+    // Prepare
+    const copies: Config = {
+      ...configOf({}),
+      policies: [
+        { ...configOf({}).policies[0]!, copyTo: [{ region: 'us-west-2', retention: DEFAULT_RETENTION }] },
+      ],
+    };
+    const encrypted: Config = {
+      ...copies,
+      policies: [
+        {
+          ...copies.policies[0]!,
+          copyTo: [{ region: 'us-west-2', retention: DEFAULT_RETENTION, kmsKeyId: 'alias/b' }],
+        },
+      ],
+    };
+
+    // Act
+    const [plain, copying, keyed] = [configOf({}), copies, encrypted].map(actionsOf);
+
+    // Assess
+    expect(plain).not.toContain('ec2:CopySnapshot');
+    expect(copying).toContain('ec2:CopySnapshot');
+    expect(copying).not.toContain('kms:CreateGrant');
+    expect(keyed).toContain('kms:CreateGrant');
+    expect(createTagActions(copies)).toEqual({
+      StringEquals: { 'ec2:CreateAction': ['CreateSnapshot', 'CopySnapshot'] },
+    });
+  });
+
+  it('grants everything without a config', () => {
+    expect(runOperations()).toBe(AWS_OPERATIONS);
   });
 });

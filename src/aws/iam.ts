@@ -6,10 +6,19 @@ import type { IamDeclaration } from '../app/kit/ports.js';
 import { TAG } from '../core/model.js';
 import type { Config } from '../core/policy/types.js';
 
+/**
+ * What of the policy language an operation serves: `iam-policy -c FILE` grants an operation only
+ * when the file's policies use its feature (operations without one serve every run).
+ */
+export const RUN_FEATURES = ['volume-snapshots', 'instance-sets', 'copies', 'encrypted-copies', 'stop-instance'] as const;
+export type RunFeature = (typeof RUN_FEATURES)[number];
+
 /** An {@link IamDeclaration} that may narrow its resources (ARN patterns; `{partition}` is filled in). */
 export interface AwsOperation extends IamDeclaration {
   /** Default `["*"]` (Describe*, STS and Auto Scaling reads support no resource-level permissions). */
   readonly resources?: readonly string[];
+  /** Needed only by configs that use this feature. */
+  readonly feature?: RunFeature;
 }
 
 const SNAPSHOT_ARN = 'arn:{partition}:ec2:*::snapshot/*';
@@ -17,8 +26,15 @@ const VOLUME_ARN = 'arn:{partition}:ec2:*:*:volume/*';
 const INSTANCE_ARN = 'arn:{partition}:ec2:*:*:instance/*';
 const ASG_ARN = 'arn:{partition}:autoscaling:*:*:autoScalingGroup:*:autoScalingGroupName/*';
 
-/** KMS through EC2: needed only by `copy_to` targets with `kms_key_id` (SPEC §6a). */
-export const KMS_OPERATION = 'copy-encrypted';
+const KMS_OPERATION = 'copy-encrypted';
+const TAG_ON_CREATE = 'tag-on-create';
+
+/** The create calls whose TagSpecifications `tag-on-create` allows, by the feature that makes them. */
+const CREATE_ACTIONS: readonly { readonly action: string; readonly feature: RunFeature }[] = [
+  { action: 'CreateSnapshot', feature: 'volume-snapshots' },
+  { action: 'CreateSnapshots', feature: 'instance-sets' },
+  { action: 'CopySnapshot', feature: 'copies' },
+];
 
 /** Every call the AWS adapters make, by operation. */
 export const AWS_OPERATIONS = [
@@ -38,26 +54,31 @@ export const AWS_OPERATIONS = [
   { operation: 'regions', actions: ['ec2:DescribeRegions'] },
   { operation: 'account', actions: ['sts:GetCallerIdentity'] },
   { operation: 'find-run-snapshots', actions: ['ec2:DescribeSnapshots'] },
-  { operation: 'create-snapshot', actions: ['ec2:CreateSnapshot'], resources: [VOLUME_ARN, SNAPSHOT_ARN] },
+  {
+    operation: 'create-snapshot',
+    actions: ['ec2:CreateSnapshot'],
+    resources: [VOLUME_ARN, SNAPSHOT_ARN],
+    feature: 'volume-snapshots',
+  },
   {
     operation: 'create-snapshots',
     actions: ['ec2:CreateSnapshots'],
     resources: [INSTANCE_ARN, VOLUME_ARN, SNAPSHOT_ARN],
+    feature: 'instance-sets',
   },
   {
     // TagSpecifications need ec2:CreateTags, allowed here only as part of the create itself.
-    operation: 'tag-on-create',
+    operation: TAG_ON_CREATE,
     actions: ['ec2:CreateTags'],
     resources: [SNAPSHOT_ARN],
-    condition: {
-      StringEquals: { 'ec2:CreateAction': ['CreateSnapshot', 'CreateSnapshots', 'CopySnapshot'] },
-    },
+    condition: { StringEquals: { 'ec2:CreateAction': CREATE_ACTIONS.map((c) => c.action) } },
   },
   // copy_to (SPEC §6a): CopySnapshot is called in the destination; the copy is tagged as it is made.
-  { operation: 'copy-snapshot', actions: ['ec2:CopySnapshot'], resources: [SNAPSHOT_ARN] },
+  { operation: 'copy-snapshot', actions: ['ec2:CopySnapshot'], resources: [SNAPSHOT_ARN], feature: 'copies' },
   {
-    // An encrypted source, or kms_key_id: EC2 uses the keys on the tool's behalf, and only EC2 may.
+    // kms_key_id: EC2 uses the key on the tool's behalf, and only EC2 may.
     operation: KMS_OPERATION,
+    feature: 'encrypted-copies',
     actions: [
       'kms:CreateGrant',
       'kms:Decrypt',
@@ -84,30 +105,58 @@ export const AWS_OPERATIONS = [
     actions: ['ec2:CreateTags', 'ec2:DeleteTags'],
     resources: [INSTANCE_ARN],
     condition: { 'ForAllValues:StringEquals': { 'aws:TagKeys': [TAG.stoppedBy, TAG.standbyBy] } },
+    feature: 'stop-instance',
   },
   {
     operation: 'stop-start-instance',
     actions: ['ec2:StopInstances', 'ec2:StartInstances'],
     resources: [INSTANCE_ARN],
     condition: { StringLike: { [`ec2:ResourceTag/${TAG.stoppedBy}`]: '*' } },
+    feature: 'stop-instance',
   },
   {
     operation: 'standby',
     actions: ['autoscaling:EnterStandby', 'autoscaling:ExitStandby'],
     resources: [ASG_ARN],
+    feature: 'stop-instance',
   },
-  { operation: 'instance-lifecycle', actions: ['autoscaling:DescribeAutoScalingInstances'] },
+  {
+    operation: 'instance-lifecycle',
+    actions: ['autoscaling:DescribeAutoScalingInstances'],
+    feature: 'stop-instance',
+  },
 ] as const satisfies readonly AwsOperation[];
 
 /**
- * What a run needs for `config`: every operation, less KMS when no `copy_to` target names a key.
- * Without a config, the policy for any config (KMS included).
+ * The features `config`'s policies use: how they create (one snapshot per volume, or one set per
+ * instance), whether they copy (with a key of their own), whether they stop instances.
+ */
+export function featuresOf(config: Config): ReadonlySet<RunFeature> {
+  const features = new Set<RunFeature>();
+  for (const policy of config.policies) {
+    features.add(policy.snapshot.consistency === 'volume' ? 'volume-snapshots' : 'instance-sets');
+    if (policy.snapshot.stopInstance) features.add('stop-instance');
+    if (policy.copyTo.length > 0) features.add('copies');
+    if (policy.copyTo.some((target) => target.kmsKeyId !== undefined)) features.add('encrypted-copies');
+  }
+  return features;
+}
+
+/**
+ * What a run needs for `config`: the operations every run makes, and those of the features its
+ * policies use — no instance tagging or stop/start without `stop_instance`, no CopySnapshot without
+ * `copy_to`, no KMS without a `kms_key_id`; tags only on the creates it makes. Without a config,
+ * the policy for any config.
  *
  * @example buildIamPolicy(runOperations(config))
  */
 export function runOperations(config?: Config): readonly AwsOperation[] {
-  const usesKms = config?.policies.some((p) => p.copyTo.some((t) => t.kmsKeyId !== undefined)) ?? true;
-  return usesKms ? AWS_OPERATIONS : AWS_OPERATIONS.filter((op) => op.operation !== KMS_OPERATION);
+  if (config === undefined) return AWS_OPERATIONS;
+  const features = featuresOf(config);
+  const creates = CREATE_ACTIONS.filter((c) => features.has(c.feature)).map((c) => c.action);
+  return AWS_OPERATIONS.filter((op) => !('feature' in op) || features.has(op.feature)).map((op) =>
+    op.operation === TAG_ON_CREATE ? { ...op, condition: { StringEquals: { 'ec2:CreateAction': creates } } } : op,
+  );
 }
 
 export interface IamStatement {

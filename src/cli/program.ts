@@ -100,12 +100,15 @@ export function buildProgram(
     .command('iam-policy')
     .description('print the least-privilege IAM policy the tool needs')
     .addOption(new Option('--for <use>', 'what the policy is for').choices(IAM_POLICY_USES).default('run'))
-    .option('-c, --config <file>', 'only what this policy file needs (KMS only with a copy_to kms_key_id)')
+    .option(
+      '-c, --config <file>',
+      'only what this policy file uses: stop/start with stop_instance, CopySnapshot with copy_to, KMS with kms_key_id',
+    )
     .addHelpText(
       'after',
       examples([
         'ebs-snapper iam-policy > ebs-snapper-policy.json',
-        'ebs-snapper iam-policy -c ebs-snapper.yaml   # without KMS unless a copy_to target has kms_key_id',
+        'ebs-snapper iam-policy -c ebs-snapper.yaml   # only what the file uses',
         'ebs-snapper iam-policy --for deploy > ebs-snapper-deploy-policy.json',
       ]),
     )

@@ -12,8 +12,9 @@ export const IAM_POLICY_USES = ['run', 'deploy'] as const;
 export type IamPolicyUse = (typeof IAM_POLICY_USES)[number];
 
 /**
- * With `--config FILE` (run only), the policy for that file: the KMS statement only when a
- * `copy_to` target names a `kms_key_id`. The file is validated first.
+ * With `--config FILE` (run only), the policy for what that file uses (`runOperations`): instance
+ * tagging, stop/start and Standby only with `stop_instance`, CopySnapshot only with `copy_to`, KMS only
+ * with a `kms_key_id`, CreateSnapshots only with `consistency: instance`. The file is validated first.
  */
 export async function iamPolicyCommand(
   io: CliIo,
