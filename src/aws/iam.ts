@@ -10,7 +10,13 @@ import type { Config } from '../core/policy/types.js';
  * What of the policy language an operation serves: `iam-policy -c FILE` grants an operation only
  * when the file's policies use its feature (operations without one serve every run).
  */
-export const RUN_FEATURES = ['volume-snapshots', 'instance-sets', 'copies', 'encrypted-copies', 'stop-instance'] as const;
+export const RUN_FEATURES = [
+  'volume-snapshots',
+  'instance-sets',
+  'copies',
+  'encrypted-copies',
+  'stop-instance',
+] as const;
 export type RunFeature = (typeof RUN_FEATURES)[number];
 
 /** An {@link IamDeclaration} that may narrow its resources (ARN patterns; `{partition}` is filled in). */
@@ -155,7 +161,9 @@ export function runOperations(config?: Config): readonly AwsOperation[] {
   const features = featuresOf(config);
   const creates = CREATE_ACTIONS.filter((c) => features.has(c.feature)).map((c) => c.action);
   return AWS_OPERATIONS.filter((op) => !('feature' in op) || features.has(op.feature)).map((op) =>
-    op.operation === TAG_ON_CREATE ? { ...op, condition: { StringEquals: { 'ec2:CreateAction': creates } } } : op,
+    op.operation === TAG_ON_CREATE
+      ? { ...op, condition: { StringEquals: { 'ec2:CreateAction': creates } } }
+      : op,
   );
 }
 

@@ -11,6 +11,7 @@ import { DEFAULT_CONCURRENCY } from '../app/run/apply.js';
 import { DEFAULT_CONNECT_TIMEOUT_MS, type HttpTimeouts } from '../aws/http.js';
 import { UsageError } from '../core/errors.js';
 import { parseDuration } from '../core/policy/durations.js';
+import { regionProblem } from '../core/policy/regions.js';
 
 export const OUTPUTS = ['text', 'json'] as const;
 export type Output = (typeof OUTPUTS)[number];
@@ -92,6 +93,17 @@ export function addRunOptions(command: Command, withOnly: boolean): Command {
     );
   }
   return command;
+}
+
+/**
+ * `--region` (each of them): a region AWS has, else a `UsageError` naming the closest, before any
+ * AWS call — a typo would otherwise fail later as an endpoint that does not resolve.
+ */
+export function checkRegions(regions: readonly string[] | string | undefined, option = '--region'): void {
+  for (const region of [regions ?? []].flat()) {
+    const problem = regionProblem(region);
+    if (problem !== undefined) throw new UsageError(`${option}: ${problem}`);
+  }
 }
 
 const ISO_TIME =

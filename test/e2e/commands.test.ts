@@ -57,6 +57,26 @@ describe('commands without AWS', () => {
     expect(failed.stderr).toMatch(/policies\[0\]\.retension/);
   });
 
+  it.each([['plan'], ['run'], ['report'], ['forecast']])(
+    '%s refuses a --region AWS does not have before any AWS call, naming the closest',
+    async (command) => {
+      // Prepare
+      const good = writePolicy(
+        env.workDir,
+        'version: 1\npolicies:\n  - id: a\n    select: {instance_names: [web-*]}\n    schedule: {every: 12 hours}\n    retention: {max_age: 14 days}\n',
+        'regions.yaml',
+      );
+
+      // Act
+      const result = await runCli([command, '-c', good, '--region', 'eu-west-1', '--region', 'us-est-1'], env);
+
+      // Assess: the endpoint (nothing listens there) was never asked
+      expect(result.code).toBe(1);
+      expect(result.stderr).toMatch(/--region: "us-est-1" is not an AWS region; did you mean "us-east-1"\?/);
+      expect(result.stderr).not.toMatch(/ECONNREFUSED|connect/);
+    },
+  );
+
   it('config schema prints the checked-in JSON Schema', async () => {
     // Act
     const result = await runCli(['config', 'schema'], env);

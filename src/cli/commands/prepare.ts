@@ -10,7 +10,7 @@ import { UsageError } from '../../core/errors.js';
 import type { Config } from '../../core/policy/types.js';
 import type { CliIo } from '../io.js';
 import { configPath, loadConfigFile } from '../load-config.js';
-import { checkWritable, parseHttpTimeouts, parseNow, type TargetOptions } from '../options.js';
+import { checkRegions, checkWritable, parseHttpTimeouts, parseNow, type TargetOptions } from '../options.js';
 import { createProgress, type Progress } from '../progress.js';
 import { tableConfigStore } from '../table-config.js';
 import { resolveTargets, type Target, type TargetFailure } from '../targets.js';
@@ -59,6 +59,7 @@ export async function prepare(
 /** Read the policy file and fix `now`, without finding any target (`forecast --inventory`). */
 export async function prepareConfig(options: PrepareOptions, io: CliIo): Promise<PreparedConfig> {
   const now = parseNow(options.now, io.clock);
+  checkRegions(options.region);
   if (options.out !== undefined) await checkWritable(options.out, '--out');
   const { config, warnings } = await loadCommandConfig(options, io);
   const progress = createProgress(io.stderr, options.verbose === true);

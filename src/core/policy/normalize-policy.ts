@@ -7,7 +7,14 @@ import { normalizeRetention, positiveDuration } from './normalize-retention.js';
 import { normalizeSchedule } from './normalize-schedule.js';
 import { isVolumeTargeted, normalizeSelect } from './normalize-select.js';
 import type { Path, Report } from './report.js';
-import type { ParsedPolicy } from './schema.js';
+import {
+  copyToSchema,
+  type ParsedPolicy,
+  retentionSchema,
+  scheduleSchema,
+  selectSchema,
+  snapshotSchema,
+} from './schema.js';
 import type { CopyTarget, Policy, SnapshotSettings } from './types.js';
 
 /** Tag keys AWS or the tool reserve: a policy must not forge `ebs-snapper:policy` (the ownership mark). */
@@ -147,4 +154,30 @@ export function normalizePolicy(raw: ParsedPolicy, path: Path, report: Report): 
     if (schedule !== undefined) policy = { id: raw.id, select, schedule, retention, snapshot, copyTo };
   });
   return clean ? policy : undefined;
+}
+
+/**
+ * A policy the schema refused still has its sections checked one by one: each section that passes
+ * the schema alone gets its deeper checks (a cron, a duration, a placeholder), so one run of
+ * `config validate` names every problem instead of hiding some until the first ones are fixed.
+ */
+export function checkPolicySections(raw: unknown, path: Path, report: Report): void {
+  if (typeof raw !== 'object' || raw === null) return;
+  const fields = raw as Record<string, unknown>;
+  const id = typeof fields.id === 'string' ? fields.id : 'policy';
+  const check = <T>(
+    key: string,
+    schema: { safeParse(value: unknown): { success: true; data: T } | { success: false } },
+    normalize: (data: T, at: Path) => unknown,
+  ) => {
+    const value = fields[key];
+    if (value === undefined) return;
+    const parsed = schema.safeParse(value);
+    if (parsed.success) normalize(parsed.data, [...path, key]);
+  };
+  check('select', selectSchema, (data, at) => normalizeSelect(data, at, report));
+  check('schedule', scheduleSchema, (data, at) => normalizeSchedule(data, at, report));
+  check('retention', retentionSchema, (data, at) => normalizeRetention(data, at, report));
+  check('snapshot', snapshotSchema, (data, at) => normalizeSnapshot(data, id, at, report));
+  check('copy_to', copyToSchema, (data, at) => normalizeCopyTo(data, at, report));
 }

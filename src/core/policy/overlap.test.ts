@@ -15,7 +15,8 @@ function overlapWarnings(...selects: string[]): readonly string[] {
   return result.warnings.map((w) => w.message);
 }
 
-const SAME_VOLUMES = 'policies[1] and policies[0] may select the same volumes: each keeps its own series';
+const SAME_VOLUMES =
+  'policies "p1" and "p0" (policies[1] and policies[0]) may select the same volumes: each keeps its own series';
 
 describe('overlap warnings', () => {
   it('warns when both select the same tag value', () => {
@@ -81,8 +82,8 @@ describe('overlap warnings', () => {
       '{asg: [any]}',
     );
     expect(warnings).toEqual([
-      'policies[2] and policies[0] may select the same volumes: each keeps its own series',
-      'policies[2] and policies[1] may select the same volumes: each keeps its own series',
+      'policies "p2" and "p0" (policies[2] and policies[0]) may select the same volumes: each keeps its own series',
+      'policies "p2" and "p1" (policies[2] and policies[1]) may select the same volumes: each keeps its own series',
     ]);
   });
 });

@@ -87,7 +87,7 @@ export function findOverlaps(policies: readonly Policy[]): Warning[] {
       if (mayOverlap(policies[later]!, policies[earlier]!)) {
         warnings.push({
           code: 'config.overlap',
-          message: `policies[${later}] and policies[${earlier}] may select the same volumes: each keeps its own series`,
+          message: `policies "${policies[later]!.id}" and "${policies[earlier]!.id}" (policies[${later}] and policies[${earlier}]) may select the same volumes: each keeps its own series`,
         });
       }
     }

@@ -372,6 +372,43 @@ describe('parseConfig error messages', () => {
     // Assess
     expect(errors).toHaveLength(3);
   });
+
+  it('names the deeper problems of a policy the schema refused in the same pass (a typo does not hide a bad cron)', () => {
+    // Prepare: an unknown key (a schema problem) beside a cron, a placeholder and a copy region that
+    // only the deeper checks refuse
+    const text = documentWith(
+      policy('a', {
+        retension: '{max_age: 7 days}',
+        schedule: '{cron: "0 25 * * *"}',
+        snapshot: '{description: "{volume} of {policy}"}',
+        copy_to: '[{region: us-west-2, retention: {max_age: 30 days, minimum: 1}}]',
+      }),
+    );
+
+    // Act
+    const errors = errorsOf(text);
+
+    // Assess
+    expect(errors).toEqual([
+      'policies[0].retension: unknown key; did you mean "retention"?',
+      expect.stringMatching(/^policies\[0\]\.schedule\.cron: /),
+      expect.stringMatching(/^policies\[0\]\.snapshot\.description: unknown placeholder "\{volume\}"/),
+    ]);
+  });
+
+  it('refuses a region AWS does not have, naming the closest, in settings and copy_to', () => {
+    // Prepare
+    const text = `version: 1\nsettings: {regions: [us-est-1]}\npolicies:\n${policy('a', { copy_to: '[{region: eu-wset-2, retention: {minimum: 1}}]' })}`;
+
+    // Act
+    const errors = errorsOf(text);
+
+    // Assess
+    expect(errors).toEqual([
+      'settings.regions[0]: "us-est-1" is not an AWS region; did you mean "us-east-1"?',
+      'policies[0].copy_to[0].region: "eu-wset-2" is not an AWS region; did you mean "eu-west-2"?',
+    ]);
+  });
 });
 
 describe('parseConfig warnings', () => {

@@ -8,7 +8,7 @@ import { ConfigError } from '../errors.js';
 import type { Warning } from '../warnings.js';
 import { describeValue } from './describe.js';
 import { describeIssue, formatIssues } from './issues.js';
-import { normalizePolicy } from './normalize-policy.js';
+import { checkPolicySections, normalizePolicy } from './normalize-policy.js';
 import { normalizeSettings } from './normalize-settings.js';
 import { findOverlaps } from './overlap.js';
 import { Report } from './report.js';
@@ -107,6 +107,7 @@ function parsePolicies(rawPolicies: readonly unknown[], report: Report): Policy[
     const parsed = policySchema.safeParse(raw, PARSE_PARAMS);
     if (!parsed.success) {
       report.errors.push(...formatIssues(policySchema, parsed.error.issues, path));
+      checkPolicySections(raw, path, report);
       return;
     }
     const first = firstIndexById.get(parsed.data.id);

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { describeValue } from './describe.js';
 import { DURATION_PATTERN } from './durations.js';
 import { INSTANCE_ID_PATTERN, PERCENT_PATTERN, REGION_PATTERN, VOLUME_ID_PATTERN } from './filters.js';
+import { regionProblem } from './regions.js';
 
 type Issue = { readonly input?: unknown };
 
@@ -43,7 +44,16 @@ function patterned(pattern: RegExp, what: string) {
     .regex(pattern, { error: whenPresent((input) => `${describeValue(input)} is not ${what}`) });
 }
 
-export const region = patterned(REGION_PATTERN, 'a region name like "us-east-1"');
+/** A region name that is one of the regions AWS has (a typo is refused with the closest name). */
+export const region = z
+  .string()
+  .regex(REGION_PATTERN, {
+    error: whenPresent((input) => `${describeValue(input)} is not a region name like "us-east-1"`),
+    abort: true,
+  })
+  .refine((name) => regionProblem(name) === undefined, {
+    error: (issue) => regionProblem(String(issue.input)),
+  });
 export const accountId = patterned(/^\d{12}$/, 'an AWS account id (12 digits, quoted in YAML)');
 export const instanceIdField = patterned(INSTANCE_ID_PATTERN, 'an instance id like "i-0123456789abcdef0"');
 export const volumeIdField = patterned(VOLUME_ID_PATTERN, 'a volume id like "vol-0123456789abcdef0"');

@@ -82,7 +82,7 @@ export const retentionSchema = z.strictObject({
   orphaned: orphanedSchema.default('keep'),
 });
 
-const snapshotSchema = z.strictObject({
+export const snapshotSchema = z.strictObject({
   consistency: z.enum(CONSISTENCIES).default('volume'),
   copy_tags: z.enum(COPY_TAGS).default('instance+volume'),
   tags: tagMap
@@ -107,6 +107,9 @@ const copyTargetSchema = z.strictObject({
   kms_key_id: text.optional(),
 });
 
+/** `copy_to`: the copies of a policy's snapshots in other regions. */
+export const copyToSchema = z.array(copyTargetSchema);
+
 export const policySchema = z.strictObject({
   id: z.string().regex(POLICY_ID_PATTERN, {
     error: (issue) =>
@@ -118,7 +121,7 @@ export const policySchema = z.strictObject({
   schedule: scheduleSchema,
   retention: retentionSchema,
   snapshot: snapshotSchema.prefault({}),
-  copy_to: z.array(copyTargetSchema).default([]),
+  copy_to: copyToSchema.default([]),
 });
 
 const settingsSchema = z.strictObject({
