@@ -68,7 +68,10 @@ describe('commands without AWS', () => {
       );
 
       // Act
-      const result = await runCli([command, '-c', good, '--region', 'eu-west-1', '--region', 'us-est-1'], env);
+      const result = await runCli(
+        [command, '-c', good, '--region', 'eu-west-1', '--region', 'us-est-1'],
+        env,
+      );
 
       // Assess: the endpoint (nothing listens there) was never asked
       expect(result.code).toBe(1);
