@@ -18,8 +18,12 @@ export type Output = (typeof OUTPUTS)[number];
 
 export interface TargetOptions {
   readonly config?: string;
-  /** Read the config from the deployment's DynamoDB table instead of a file. */
+  /** Read the config from the deployment's DynamoDB table (a name or an ARN) instead of a file. */
   readonly configTable?: string;
+  /** Read the config from the table of this hub stack instead of a file. */
+  readonly stack?: string;
+  /** Where the hub stack (or a `--config-table` given by name) is; never `--region`. */
+  readonly stackRegion?: string;
   readonly configName?: string;
   readonly region?: readonly string[];
   readonly profile?: string;
@@ -64,8 +68,10 @@ export function addPlanOptions(command: Command): Command {
 export function addTargetOptions(command: Command): Command {
   return command
     .option('-c, --config <file>', 'policy file (default: $EBS_SNAPPER_CONFIG or ./ebs-snapper.yaml)')
-    .option('--config-table <table>', "read the config from the deployment's DynamoDB table instead")
-    .option('--config-name <name>', 'the config in --config-table (default: default)')
+    .option('--stack <name>', 'read the config stored by this hub stack (deploy; default name ebs-snapper)')
+    .option('--stack-region <region>', "the hub stack's region (default: AWS_REGION or the profile's)")
+    .option('--config-table <table>', 'read the config from this DynamoDB table (name or ARN) instead')
+    .option('--config-name <name>', 'the stored config to read (default: default)')
     .option(
       '--region <region>',
       'region to work on (repeatable; default: settings.regions or every enabled region)',

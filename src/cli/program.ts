@@ -195,35 +195,41 @@ function addTableCommands(
 ): void {
   const withTable = (command: Command, nameRequired = false) =>
     command
-      .requiredOption('--table <table>', "the deployment's DynamoDB table")
+      .option('--stack <name>', 'the hub stack whose table holds the configs (default: ebs-snapper)')
+      .option('--stack-region <region>', "the hub stack's region (default: AWS_REGION or the profile's)")
+      .option('--table <table>', "the deployment's DynamoDB table by name or ARN, instead of --stack")
       .addOption(
         nameRequired
           ? new Option('--name <name>', 'config name').makeOptionMandatory()
           : new Option('--name <name>', 'config name (default: default)'),
       )
-      .option('--region <region>', 'region of the table')
+      .option('--region <region>', "the table's region (same as --stack-region)")
       .option('--profile <profile>', 'AWS profile from the shared config files')
       .option('--endpoint-url <url>', 'AWS endpoint override (e.g. a local emulator)');
   withTable(config.command('push <file>'))
     .description('validate a policy file and store it in the table (a bad file is never stored)')
     .addHelpText(
       'after',
-      examples(['ebs-snapper config push ebs-snapper.yaml --table ebs-snapper --name default']),
+      examples([
+        'ebs-snapper config push ebs-snapper.yaml                      # the table of the stack ebs-snapper',
+        'ebs-snapper config push ebs-snapper.yaml --stack backups --stack-region eu-west-1 --name prod',
+        'ebs-snapper config push ebs-snapper.yaml --table arn:aws:dynamodb:eu-west-1:111111111111:table/ebs-snapper-Table-1A2B',
+      ]),
     )
     .action(async (file: string, options: ConfigTableOptions) =>
       record(await pushCommand(file, options, io), false),
     );
   withTable(config.command('pull'))
     .description('print a stored config')
-    .addHelpText('after', examples(['ebs-snapper config pull --table ebs-snapper > ebs-snapper.yaml']))
+    .addHelpText('after', examples(['ebs-snapper config pull --stack-region eu-west-1 > ebs-snapper.yaml']))
     .action(async (options: ConfigTableOptions) => record(await pullCommand(options, io), false));
   withTable(config.command('list'))
     .description('list the stored configs')
-    .addHelpText('after', examples(['ebs-snapper config list --table ebs-snapper']))
+    .addHelpText('after', examples(['ebs-snapper config list', 'ebs-snapper config list --stack backups']))
     .action(async (options: ConfigTableOptions) => record(await listCommand(options, io), false));
   withTable(config.command('delete'), true)
     .description('delete a stored config')
-    .addHelpText('after', examples(['ebs-snapper config delete --table ebs-snapper --name old']))
+    .addHelpText('after', examples(['ebs-snapper config delete --name old']))
     .action(async (options: ConfigTableOptions) => record(await deleteCommand(options, io), false));
 }
 

@@ -7,13 +7,30 @@ import {
   pushConfig,
 } from '../../app/serverless/stored-config.js';
 import { ConfigError, UsageError } from '../../core/errors.js';
+import { type DeploymentOptions, resolveTable, type TableRef } from '../deployment.js';
 import type { CommandOutcome } from '../exit.js';
 import type { CliIo } from '../io.js';
-import { type TableOptions, tableConfigStore } from '../table-config.js';
+import { checkRegions } from '../options.js';
+import { tableConfigStore } from '../table-config.js';
 
-export interface ConfigTableOptions extends TableOptions {
-  readonly table: string;
+export interface ConfigTableOptions extends DeploymentOptions {
+  /** The table by name or ARN; default the one of the hub stack (`--stack`). */
+  readonly table?: string;
   readonly name?: string;
+  /** The table's region, as `--stack-region` (these commands have no targets). */
+  readonly region?: string;
+}
+
+/** The table these options name, and its config store. */
+async function storeOf(options: ConfigTableOptions) {
+  const stackRegion = options.stackRegion ?? options.region;
+  checkRegions(stackRegion, options.stackRegion === undefined ? '--region' : '--stack-region');
+  const where = { ...options, ...(stackRegion === undefined ? {} : { stackRegion }) };
+  const table: TableRef = await resolveTable(
+    options.table === undefined ? undefined : { text: options.table, option: '--table' },
+    where,
+  );
+  return { table, store: tableConfigStore(table, where) };
 }
 
 const DONE: CommandOutcome = { failed: false, changes: false };
@@ -30,18 +47,11 @@ export async function pushCommand(
     });
   });
   const name = options.name ?? DEFAULT_CONFIG_NAME;
-  const { stored, config, warnings } = await pushConfig(
-    tableConfigStore(options.table, options),
-    name,
-    text,
-    {
-      source: file,
-      now: io.clock(),
-    },
-  );
+  const { table, store } = await storeOf(options);
+  const { stored, config, warnings } = await pushConfig(store, name, text, { source: file, now: io.clock() });
   for (const warning of warnings) io.stderr.write(`warning: ${warning.message}\n`);
   io.stdout.write(
-    `${describeStored(options.table, name)}: pushed ${file} (${config.policies.length} polic${config.policies.length === 1 ? 'y' : 'ies'}, sha256 ${stored.sha256.slice(0, 12)})\n`,
+    `${describeStored(table.name, name)}: pushed ${file} (${config.policies.length} polic${config.policies.length === 1 ? 'y' : 'ies'}, sha256 ${stored.sha256.slice(0, 12)})\n`,
   );
   return { failed: false, changes: true };
 }
@@ -49,9 +59,9 @@ export async function pushCommand(
 /** Print a stored config's text, as pushed (validated on the way, so a bad one says so). */
 export async function pullCommand(options: ConfigTableOptions, io: CliIo): Promise<CommandOutcome> {
   const name = options.name ?? DEFAULT_CONFIG_NAME;
-  const source = describeStored(options.table, name);
-  const { stored } = await loadStoredConfig(tableConfigStore(options.table, options), name, {
-    source,
+  const { table, store } = await storeOf(options);
+  const { stored } = await loadStoredConfig(store, name, {
+    source: describeStored(table.name, name),
     now: io.clock(),
   });
   io.stdout.write(stored.text.endsWith('\n') ? stored.text : `${stored.text}\n`);
@@ -59,17 +69,19 @@ export async function pullCommand(options: ConfigTableOptions, io: CliIo): Promi
 }
 
 export async function listCommand(options: ConfigTableOptions, io: CliIo): Promise<CommandOutcome> {
-  const configs = await tableConfigStore(options.table, options).list();
+  const { table, store } = await storeOf(options);
+  const configs = await store.list();
   for (const c of configs) io.stdout.write(`${c.name}\t${c.updatedAt}\tsha256 ${c.sha256.slice(0, 12)}\n`);
-  if (configs.length === 0) io.stderr.write(`no config in table ${options.table}\n`);
+  if (configs.length === 0) io.stderr.write(`no config in ${table.found}\n`);
   return DONE;
 }
 
 export async function deleteCommand(options: ConfigTableOptions, io: CliIo): Promise<CommandOutcome> {
   if (options.name === undefined)
     throw new UsageError('config delete: give the config to delete with --name N');
-  const deleted = await tableConfigStore(options.table, options).delete(options.name);
-  if (!deleted) throw new ConfigError(`${describeStored(options.table, options.name)}: no such config`);
-  io.stdout.write(`${describeStored(options.table, options.name)}: deleted\n`);
+  const { table, store } = await storeOf(options);
+  const deleted = await store.delete(options.name);
+  if (!deleted) throw new ConfigError(`${describeStored(table.name, options.name)}: no such config`);
+  io.stdout.write(`${describeStored(table.name, options.name)}: deleted\n`);
   return { failed: false, changes: true };
 }

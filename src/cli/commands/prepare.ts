@@ -8,6 +8,7 @@ import { DEFAULT_CONFIG_NAME, describeStored, loadStoredConfig } from '../../app
 import type { CallDeadline } from '../../aws/http.js';
 import { UsageError } from '../../core/errors.js';
 import type { Config } from '../../core/policy/types.js';
+import { resolveTable } from '../deployment.js';
 import type { CliIo } from '../io.js';
 import { configPath, loadConfigFile } from '../load-config.js';
 import { checkRegions, checkWritable, parseHttpTimeouts, parseNow, type TargetOptions } from '../options.js';
@@ -72,14 +73,23 @@ export async function prepareConfig(options: PrepareOptions, io: CliIo): Promise
   return { config, now, progress };
 }
 
-/** The policy file, or with `--config-table` the config stored in the deployment's table. */
+/**
+ * The policy file, or with `--config-table` / `--stack` the config stored in the deployment's
+ * table (found through the stack's outputs; its region is never `--region`).
+ */
 async function loadCommandConfig(options: PrepareOptions, io: CliIo) {
-  if (options.configTable === undefined)
+  if (options.configTable === undefined && options.stack === undefined)
     return loadConfigFile(configPath(options.config, io.env), io.clock());
-  if (options.config !== undefined) throw new UsageError('give --config FILE or --config-table T, not both');
+  if (options.config !== undefined)
+    throw new UsageError('give --config FILE, or a stored config with --stack / --config-table, not both');
+  checkRegions(options.stackRegion, '--stack-region');
+  const table = await resolveTable(
+    options.configTable === undefined ? undefined : { text: options.configTable, option: '--config-table' },
+    options,
+  );
   const name = options.configName ?? DEFAULT_CONFIG_NAME;
-  const source = describeStored(options.configTable, name);
-  return loadStoredConfig(tableConfigStore(options.configTable, options), name, { source, now: io.clock() });
+  const source = describeStored(table.name, name);
+  return loadStoredConfig(tableConfigStore(table, options), name, { source, now: io.clock() });
 }
 
 /** Report the accounts and pairs that failed as a whole (a refused role, collection) on stderr. */
