@@ -82,6 +82,27 @@ describe('SnapperRetryStrategy', () => {
     expect(strategy.getCapacity()).toBe(10);
   });
 
+  it('gives back everything a call took from the quota once it gets through, and nothing for a call that failed', async () => {
+    // Prepare
+    const strategy = new SnapperRetryStrategy({ random: () => 0, clock: () => 0 });
+    const retryThrice = async () => {
+      let token = await strategy.acquireInitialRetryToken('');
+      for (const type of ['TRANSIENT', 'SERVER_ERROR', 'TRANSIENT'] as const)
+        token = await retryAfter(strategy, token, type);
+      return token;
+    };
+
+    // Act
+    const failedCall = await retryThrice();
+    const afterFailure = strategy.getCapacity();
+    strategy.recordSuccess(await retryThrice());
+
+    // Assess: 25 for the call that never got through; the one that did gave its 25 back
+    expect(failedCall.getRetryCount()).toBe(3);
+    expect(afterFailure).toBe(475);
+    expect(strategy.getCapacity()).toBe(475);
+  });
+
   it('retries nothing but throttling in throttling-only scope', async () => {
     // Prepare
     const strategy = new SnapperRetryStrategy({ scope: 'throttling-only', random: () => 0 });

@@ -6,8 +6,8 @@
  * quota drains and calls fail even though waiting would have worked. Its quota is private, so a
  * subclass cannot exempt throttling. This strategy implements the SDK's `RetryStrategyV2` directly:
  * exponential backoff with full jitter, capped, throttling retried without a quota, 5xx and timeouts
- * retried against a quota (so a sick endpoint is not hammered). The SDK's retry middleware still
- * classifies each error (`THROTTLING`, `TRANSIENT`, `SERVER_ERROR`, `CLIENT_ERROR`).
+ * retried against a quota (so a sick endpoint is not hammered; see `QUOTA`). The SDK's retry
+ * middleware still classifies each error (`THROTTLING`, `TRANSIENT`, `SERVER_ERROR`, `CLIENT_ERROR`).
  *
  * Why a time budget per call rather than a count of timeouts: `TRANSIENT` covers both an endpoint
  * that never answers (each try may take the whole request timeout) and a connection that failed
@@ -47,7 +47,13 @@ export interface RetryOptions {
   readonly deadline?: CallDeadline;
 }
 
-/** Quota for non-throttling retries, as the SDK's standard mode: 500 tokens, 5 a retry (10 a timeout). */
+/**
+ * Quota for non-throttling retries, as the SDK's standard mode: 500 tokens, 5 a retry, 10 after a
+ * timeout or a dropped connection. Unlike the SDK, a call that gets through gives back all its
+ * retries took (the SDK gives back the last one's): an endpoint that loses many answers but does
+ * the work is retried as long as calls get through, while calls that fail in the end drain the
+ * quota, so an endpoint that answers nothing is soon asked once a call.
+ */
 const QUOTA = 500;
 const RETRY_COST = 5;
 const TIMEOUT_COST = 10;
@@ -56,7 +62,8 @@ class BackoffToken implements RetryToken {
   constructor(
     private readonly count: number,
     private readonly delayMs: number,
-    readonly cost: number,
+    /** What the call's retries have taken from the quota so far. */
+    readonly spent: number,
     /** When the call began (the strategy's clock): its budget counts from there. */
     readonly startedAt: number,
   ) {}
@@ -118,11 +125,12 @@ export class SnapperRetryStrategy implements RetryStrategyV2 {
     const cost = this.costOf(errorType);
     if (cost > this.capacity) throw new Error('No retry token available: retry quota exhausted');
     this.capacity -= cost;
-    return new BackoffToken(attempts, delay, cost, startedAt);
+    const spent = token instanceof BackoffToken ? token.spent + cost : cost;
+    return new BackoffToken(attempts, delay, spent, startedAt);
   }
 
   recordSuccess(token: RetryToken): void {
-    const refund = token instanceof BackoffToken && token.cost > 0 ? token.cost : 1;
+    const refund = token instanceof BackoffToken && token.spent > 0 ? token.spent : 1;
     this.capacity = Math.min(QUOTA, this.capacity + refund);
   }
 
