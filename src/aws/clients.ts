@@ -12,6 +12,7 @@ import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smit
 import { AwsCallError, callAws, toAwsCallError } from './errors.js';
 import {
   type CallDeadline,
+  callBudgetMs,
   createRequestHandler,
   type HttpTimeouts,
   type RequestHandlerLike,
@@ -35,7 +36,7 @@ export interface AwsTarget {
   readonly deadline?: CallDeadline;
   /** Attempts per call, first included. Default 10. */
   readonly maxAttempts?: number;
-  /** Backoff tuning (tests shorten the delays). */
+  /** Backoff tuning (tests shorten the delays); the call budget defaults to that of `timeouts`. */
   readonly retry?: Omit<RetryOptions, 'maxAttempts' | 'scope'>;
 }
 
@@ -99,6 +100,7 @@ function finishClients(target: AwsTarget): AwsClients['finish'] {
 
 function retryStrategyFor(target: AwsTarget, scope: RetryScope): SnapperRetryStrategy {
   return new SnapperRetryStrategy({
+    callBudgetMs: callBudgetMs(target.timeouts),
     ...target.retry,
     maxAttempts: target.maxAttempts ?? 10,
     scope,
@@ -152,6 +154,7 @@ export function assumeRoleCredentials(
       ...(options.endpoint !== undefined && { endpoint: options.endpoint }),
       retryStrategy: new SnapperRetryStrategy({
         maxAttempts: 5,
+        callBudgetMs: callBudgetMs(options.timeouts),
         ...(options.deadline === undefined ? {} : { deadline: options.deadline }),
       }),
       requestHandler: createRequestHandler(options.timeouts, options.deadline),

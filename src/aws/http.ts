@@ -24,6 +24,22 @@ export { abortAt };
 export const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
 export const DEFAULT_REQUEST_TIMEOUT_MS = 60_000;
 
+/**
+ * How many request timeouts one call may spend in all, retries and their waits included, before a
+ * failure other than throttling is no longer retried: an endpoint that never answers is asked about
+ * three times, while a connection that fails fast is retried like any quick failure.
+ */
+export const CALL_BUDGET_IN_TIMEOUTS = 3;
+
+/**
+ * The time budget of one call with these timeouts (see `CALL_BUDGET_IN_TIMEOUTS`), ms.
+ *
+ * @example callBudgetMs({ requestMs: 30_000 }) // 90_000
+ */
+export function callBudgetMs(timeouts: HttpTimeouts = {}): number {
+  return CALL_BUDGET_IN_TIMEOUTS * (timeouts.requestMs ?? DEFAULT_REQUEST_TIMEOUT_MS);
+}
+
 /** The smallest interface of an SDK request handler (NodeHttpHandler, or a test fake). */
 export interface RequestHandlerLike {
   handle(request: HttpRequest, options?: HttpHandlerOptions): Promise<{ response: HttpResponse }>;

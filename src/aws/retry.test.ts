@@ -19,6 +19,22 @@ function seeded(seed: number): () => number {
   };
 }
 
+/** A clock the test moves by hand, in ms. */
+function manualClock() {
+  let time = 0;
+  return { now: () => time, advance: (ms: number) => (time += ms) };
+}
+
+function sdkClient(handler: ReturnType<typeof fakeEc2Handler>, strategy: SnapperRetryStrategy): EC2Client {
+  return new EC2Client({
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    requestHandler: handler,
+    maxAttempts: 10,
+    retryStrategy: strategy,
+  });
+}
+
 describe('SnapperRetryStrategy', () => {
   it('retries throttling without ever spending a quota', async () => {
     // Prepare
@@ -64,6 +80,27 @@ describe('SnapperRetryStrategy', () => {
     expect(afterServerError).toBe(495);
     await expect(exhausted).rejects.toThrow('quota');
     expect(strategy.getCapacity()).toBe(10);
+  });
+
+  it('gives back everything a call took from the quota once it gets through, and nothing for a call that failed', async () => {
+    // Prepare
+    const strategy = new SnapperRetryStrategy({ random: () => 0, clock: () => 0 });
+    const retryThrice = async () => {
+      let token = await strategy.acquireInitialRetryToken('');
+      for (const type of ['TRANSIENT', 'SERVER_ERROR', 'TRANSIENT'] as const)
+        token = await retryAfter(strategy, token, type);
+      return token;
+    };
+
+    // Act
+    const failedCall = await retryThrice();
+    const afterFailure = strategy.getCapacity();
+    strategy.recordSuccess(await retryThrice());
+
+    // Assess: 25 for the call that never got through; the one that did gave its 25 back
+    expect(failedCall.getRetryCount()).toBe(3);
+    expect(afterFailure).toBe(475);
+    expect(strategy.getCapacity()).toBe(475);
   });
 
   it('retries nothing but throttling in throttling-only scope', async () => {
@@ -120,6 +157,99 @@ describe('SnapperRetryStrategy', () => {
 
     // Assess
     expect(hinted.getRetryDelay()).toBe(20_000);
+  });
+
+  it('retries quick timeouts and dropped connections up to maxAttempts, not fewer', async () => {
+    // Prepare: no time passes between the failures
+    const strategy = new SnapperRetryStrategy({ maxAttempts: 10, random: () => 0, clock: () => 0 });
+    let token = await strategy.acquireInitialRetryToken('');
+
+    // Act
+    for (let i = 0; i < 9; i += 1)
+      token = await retryAfter(strategy, token, i % 3 === 0 ? 'THROTTLING' : 'TRANSIENT');
+
+    // Assess
+    expect(token.getRetryCount()).toBe(9);
+    await expect(retryAfter(strategy, token, 'TRANSIENT')).rejects.toThrow('No retry token');
+  });
+
+  it('retries no failure but throttling once the call has spent its time budget, counted from its start', async () => {
+    // Prepare: a call that began at 0, with a budget of 3 s
+    const clock = manualClock();
+    const strategy = new SnapperRetryStrategy({ callBudgetMs: 3_000, random: () => 0, clock: clock.now });
+    let token = await strategy.acquireInitialRetryToken('');
+
+    // Act: two timeouts of a second each are retried, the third is not
+    clock.advance(1_000);
+    token = await retryAfter(strategy, token, 'TRANSIENT');
+    clock.advance(1_000);
+    token = await retryAfter(strategy, token, 'TRANSIENT');
+    clock.advance(1_000);
+    const afterThird = retryAfter(strategy, token, 'TRANSIENT');
+    const serverError = retryAfter(strategy, token, 'SERVER_ERROR');
+    const throttled = retryAfter(strategy, token, 'THROTTLING');
+
+    // Assess
+    await expect(afterThird).rejects.toThrow('time budget');
+    await expect(serverError).rejects.toThrow('time budget');
+    await expect(throttled).resolves.toBeDefined();
+  });
+
+  it('does not start a retry whose wait would end past the budget', async () => {
+    // Prepare: half a second left, and a wait of (just under) 0.8 s to come
+    const clock = manualClock();
+    const strategy = new SnapperRetryStrategy({
+      callBudgetMs: 3_000,
+      baseDelayMs: 800,
+      random: () => 0.999,
+      clock: clock.now,
+    });
+    const token = await strategy.acquireInitialRetryToken('');
+    clock.advance(2_500);
+
+    // Act
+    const retry = retryAfter(strategy, token, 'TRANSIENT');
+
+    // Assess
+    await expect(retry).rejects.toThrow('time budget');
+  });
+
+  it('gets an SDK call through five dropped connections in a row', async () => {
+    // Prepare
+    let failures = 0;
+    const handler = fakeEc2Handler(() => {
+      if (failures < 5) {
+        failures += 1;
+        throw Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
+      }
+      return { xml: '<volumeSet/>' };
+    });
+    const ec2 = sdkClient(handler, new SnapperRetryStrategy({ maxAttempts: 10, random: () => 0 }));
+
+    // Act
+    const result = await ec2.send(new DescribeVolumesCommand({}));
+
+    // Assess
+    expect(result.$metadata.attempts).toBe(6);
+    expect(handler.calls).toHaveLength(6);
+  });
+
+  it('asks an endpoint that never answers three times: each try spends a whole request timeout', async () => {
+    // Prepare: every try times out after 60 s (on the strategy's clock)
+    const clock = manualClock();
+    const handler = fakeEc2Handler(() => {
+      clock.advance(60_000);
+      throw Object.assign(new Error('timed out'), { name: 'TimeoutError', code: 'ETIMEDOUT' });
+    });
+    const strategy = new SnapperRetryStrategy({ maxAttempts: 10, random: () => 0, clock: clock.now });
+    const ec2 = sdkClient(handler, strategy);
+
+    // Act
+    const failure = await ec2.send(new DescribeVolumesCommand({})).catch((e: unknown) => e);
+
+    // Assess
+    expect(failure).toMatchObject({ name: 'TimeoutError' });
+    expect(handler.calls).toHaveLength(3);
   });
 
   // 1,000 calls in flight with overlapping retries: the conditions under which the SDK's own standard

@@ -6,11 +6,18 @@
  * quota drains and calls fail even though waiting would have worked. Its quota is private, so a
  * subclass cannot exempt throttling. This strategy implements the SDK's `RetryStrategyV2` directly:
  * exponential backoff with full jitter, capped, throttling retried without a quota, 5xx and timeouts
- * retried against a quota (so a sick endpoint is not hammered). The SDK's retry middleware still
- * classifies each error (`THROTTLING`, `TRANSIENT`, `SERVER_ERROR`, `CLIENT_ERROR`).
+ * retried against a quota (so a sick endpoint is not hammered; see `QUOTA`). The SDK's retry
+ * middleware still classifies each error (`THROTTLING`, `TRANSIENT`, `SERVER_ERROR`, `CLIENT_ERROR`).
+ *
+ * Why a time budget per call rather than a count of timeouts: `TRANSIENT` covers both an endpoint
+ * that never answers (each try may take the whole request timeout) and a connection that failed
+ * fast (reset, answer lost on the way back, HTTP 500/502/503/504). Counting them alike gave a delete
+ * whose answers were often lost three quick tries where ten were cheap. Bounding the time a call
+ * has spent bounds a hung endpoint (about three request timeouts) and leaves quick failures their
+ * full count of attempts with backoff.
  */
 import type { RetryErrorInfo, RetryErrorType, RetryStrategyV2, RetryToken } from '@smithy/types';
-import type { CallDeadline } from './http.js';
+import { type CallDeadline, callBudgetMs } from './http.js';
 
 /** Which errors a strategy retries. `throttling-only` is for non-idempotent calls (CreateSnapshot). */
 export const RETRY_SCOPES = ['all', 'throttling-only'] as const;
@@ -28,25 +35,37 @@ export interface RetryOptions {
   readonly maxDelayMs?: number;
   /** Uniform [0, 1); injectable for tests. */
   readonly random?: () => number;
+  /**
+   * Time one call may spend in all, ms, retries and waits included: past it, a failure other than
+   * throttling is not retried again. Default `callBudgetMs()` (three default request timeouts);
+   * clients pass the budget of their own timeouts.
+   */
+  readonly callBudgetMs?: number;
+  /** Monotonic ms, for the call budget; injectable for tests. Default `performance.now`. */
+  readonly clock?: () => number;
   /** No retry once its signal aborted, and no wait past its time. */
   readonly deadline?: CallDeadline;
 }
 
-/** Quota for non-throttling retries, as the SDK's standard mode: 500 tokens, 5 a retry (10 a timeout). */
+/**
+ * Quota for non-throttling retries, as the SDK's standard mode: 500 tokens, 5 a retry, 10 after a
+ * timeout or a dropped connection. Unlike the SDK, a call that gets through gives back all its
+ * retries took (the SDK gives back the last one's): an endpoint that loses many answers but does
+ * the work is retried as long as calls get through, while calls that fail in the end drain the
+ * quota, so an endpoint that answers nothing is soon asked once a call.
+ */
 const QUOTA = 500;
 const RETRY_COST = 5;
 const TIMEOUT_COST = 10;
-/**
- * Attempts in all after a timeout or a dropped connection: an endpoint that does not answer is
- * asked three times, not ten (each try may take the whole request timeout).
- */
-export const MAX_TRANSIENT_ATTEMPTS = 3;
 
 class BackoffToken implements RetryToken {
   constructor(
     private readonly count: number,
     private readonly delayMs: number,
-    readonly cost: number,
+    /** What the call's retries have taken from the quota so far. */
+    readonly spent: number,
+    /** When the call began (the strategy's clock): its budget counts from there. */
+    readonly startedAt: number,
   ) {}
   getRetryCount(): number {
     return this.count;
@@ -57,7 +76,8 @@ class BackoffToken implements RetryToken {
 }
 
 /**
- * Retries throttling (never limited by a quota), and — with scope `all` — 5xx and timeouts.
+ * Retries throttling (never limited by a quota), and — with scope `all` — 5xx, timeouts and dropped
+ * connections while the call is within its time budget. Every retry counts toward `maxAttempts`.
  * Returns tokens that carry the delay: the SDK's retry middleware sleeps (and honours abort signals).
  *
  * @example
@@ -77,12 +97,14 @@ export class SnapperRetryStrategy implements RetryStrategyV2 {
       baseDelayMs: options.baseDelayMs ?? 100,
       maxDelayMs: options.maxDelayMs ?? 20_000,
       random: options.random ?? Math.random,
+      callBudgetMs: options.callBudgetMs ?? callBudgetMs(),
+      clock: options.clock ?? performance.now.bind(performance),
     };
     this.deadline = options.deadline;
   }
 
   async acquireInitialRetryToken(_scope: string): Promise<RetryToken> {
-    return new BackoffToken(0, 0, 0);
+    return new BackoffToken(0, 0, 0, this.options.clock());
   }
 
   async refreshRetryTokenForRetry(token: RetryToken, errorInfo: RetryErrorInfo): Promise<RetryToken> {
@@ -91,20 +113,24 @@ export class SnapperRetryStrategy implements RetryStrategyV2 {
     if (!this.retries(errorType) || attempts >= this.options.maxAttempts) {
       throw new Error('No retry token available');
     }
-    if (errorType === 'TRANSIENT' && attempts >= MAX_TRANSIENT_ATTEMPTS) {
+    if (this.deadline?.signal.aborted === true) throw new Error('No retry token available: the run must end');
+    const startedAt = token instanceof BackoffToken ? token.startedAt : this.options.clock();
+    const delay = this.delayFor(token.getRetryCount(), errorInfo);
+    // Throttling answers come at once and say "wait": the budget bounds calls that hang or fail.
+    if (errorType !== 'THROTTLING' && this.options.clock() - startedAt + delay >= this.options.callBudgetMs) {
       throw new Error(
-        'No retry token available: the endpoint timed out or dropped the connection repeatedly',
+        `No retry token available: the call has spent its time budget (${this.options.callBudgetMs} ms)`,
       );
     }
-    if (this.deadline?.signal.aborted === true) throw new Error('No retry token available: the run must end');
     const cost = this.costOf(errorType);
     if (cost > this.capacity) throw new Error('No retry token available: retry quota exhausted');
     this.capacity -= cost;
-    return new BackoffToken(attempts, this.delayFor(token.getRetryCount(), errorInfo), cost);
+    const spent = token instanceof BackoffToken ? token.spent + cost : cost;
+    return new BackoffToken(attempts, delay, spent, startedAt);
   }
 
   recordSuccess(token: RetryToken): void {
-    const refund = token instanceof BackoffToken && token.cost > 0 ? token.cost : 1;
+    const refund = token instanceof BackoffToken && token.spent > 0 ? token.spent : 1;
     this.capacity = Math.min(QUOTA, this.capacity + refund);
   }
 

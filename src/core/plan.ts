@@ -93,6 +93,7 @@ export function planSnapshots(inventory: Inventory, policies: readonly Policy[],
     byId,
     new Set(protections.ami.keys()),
     new Set(protections.archive.keys()),
+    { now: options.now, runId: options.runId },
   );
   const context: Context = {
     inventory,

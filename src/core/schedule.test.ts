@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { applyPlanInMemory } from '../../test/support/builders/apply-in-memory.js';
 import { fleet, series } from '../../test/support/builders/fleet.js';
 import { creates } from '../../test/support/builders/plan-queries.js';
-import { HOUR, MINUTE, policy } from '../../test/support/builders/policy.js';
+import { DAY, HOUR, MINUTE, policy } from '../../test/support/builders/policy.js';
 import type { Inventory } from './model.js';
 import { planSnapshots } from './plan.js';
 import { decideDue, prepareSchedule } from './schedule.js';
@@ -214,6 +214,91 @@ describe('every: a slow run never makes the next one skip a slot', () => {
 
     // Assess: 03:07 + 1 day − 5 minutes is after 03:00
     expect(creates(plan)).toHaveLength(0);
+  });
+});
+
+describe('one clock: a snapshot counts from the time of the run that made it (its --now)', () => {
+  const everyDay = policy({ id: 'p', select: { instances: { 'tag:Name': '*' } }, every: '1d' });
+  const everyHour = policy({ id: 'p', select: { instances: { 'tag:Name': '*' } }, every: '1h' });
+  const madeAt = (startTime: number, runId: string) =>
+    fleet()
+      .instance('a')
+      .volume()
+      .snapshots(series('p', [startTime], { tags: { 'ebs-snapper:run-id': runId } }))
+      .build();
+  const realStart = Date.parse('2026-11-01T10:00:00Z');
+  // A run with --now three days ahead of the real clock made the snapshot (moto and EC2 date it now).
+  const aheadRun = '20261104T100000Z-00000a';
+  const ahead = Date.parse('2026-11-04T10:00:00Z');
+
+  it.each([
+    ['at that --now again', ahead],
+    ['an hour after that --now', ahead + HOUR],
+  ])('a run dated ahead of its snapshot: not due %s', (_, now) => {
+    // Prepare
+    const inventory = madeAt(realStart + 5_000, aheadRun);
+
+    // Act
+    const plan = planSnapshots(inventory, [everyDay], { now, runId: '20261104T110000Z-00000b' });
+
+    // Assess
+    expect(creates(plan)).toEqual([]);
+    expect(plan.summary.delete).toBe(0);
+  });
+
+  it('cron: a run dated ahead of its snapshot is not due at that --now again', () => {
+    // Prepare: daily at 09:00 UTC; the run had --now 10:00 three days ahead
+    const at9 = policy({
+      id: 'p',
+      select: { instances: { 'tag:Name': '*' } },
+      cron: '0 9 * * *',
+      timezone: 'UTC',
+    });
+    const inventory = madeAt(realStart + 5_000, aheadRun);
+
+    // Act
+    const plan = planSnapshots(inventory, [at9], { now: ahead, runId: '20261104T100000Z-00000f' });
+
+    // Assess
+    expect(creates(plan)).toEqual([]);
+  });
+
+  it('a run dated ahead never holds back a plan before its date: that plan goes by the snapshot start', () => {
+    // Prepare: a day later on the real clock, two days before the run's --now
+    const inventory = madeAt(realStart + 5_000, aheadRun);
+
+    // Act
+    const plan = planSnapshots(inventory, [everyDay], { now: realStart + DAY + HOUR, runId: 'r-real' });
+
+    // Assess
+    expect(creates(plan).map((c) => c.reason.code)).toEqual(['due.interval']);
+  });
+
+  it('--now before an existing snapshot: not due, and the snapshot is kept as protected.future', () => {
+    // Prepare
+    const inventory = madeAt(realStart + 5_000, '20261101T100000Z-00000c');
+
+    // Act
+    const plan = planSnapshots(inventory, [everyDay], { now: realStart - 2 * DAY, runId: 'r-past' });
+
+    // Assess
+    expect(creates(plan)).toEqual([]);
+    expect(plan.actions.find((a) => a.action === 'keep')?.reason.code).toBe('protected.future');
+  });
+
+  it('a continuation of a run, planned later than the run id, does not snapshot a series that run just did', () => {
+    // Prepare: the run started at 10:00 and snapshotted at 10:50; its continuation plans at 11:00
+    const run = '20261101T100000Z-00000d';
+    const inventory = madeAt(realStart + 50 * MINUTE, run);
+    const later = realStart + 60 * MINUTE;
+
+    // Act
+    const continuation = planSnapshots(inventory, [everyHour], { now: later, runId: run });
+    const nextRun = planSnapshots(inventory, [everyHour], { now: later, runId: '20261101T110000Z-00000e' });
+
+    // Assess
+    expect(creates(continuation)).toEqual([]);
+    expect(creates(nextRun).map((c) => c.reason.code)).toEqual(['due.interval']);
   });
 });
 

@@ -46,11 +46,7 @@ export interface SeriesTable {
    */
   readonly source: Int32Array;
   readonly start: Float64Array;
-  /**
-   * When the snapshot counts for the schedule: the start of the run that made it (its
-   * `ebs-snapper:run-id`) when that is earlier than its own start. A run that took long to
-   * create its snapshots (throttling, a big fleet) then never makes the next run skip a slot.
-   */
+  /** When the snapshot counts for the schedule (see `PlanClock`). */
   readonly scheduled: Float64Array;
   /** `FLAG` bits. */
   readonly flags: Uint8Array;
@@ -62,6 +58,27 @@ export interface SeriesTable {
   /** Snapshots that are ours: owned by the account and tagged with a configured policy. */
   readonly managed: number;
   readonly warnings: Warning[];
+}
+
+/**
+ * The plan's clock, which decides when a snapshot counts for the schedule. A snapshot counts from
+ * the time of the run that made it (the time in its `ebs-snapper:run-id`, which is that run's
+ * `now`, `--now` when given), so:
+ * - a run that took long to create its snapshots (throttling, a big fleet) never makes the next
+ *   run skip a slot;
+ * - `run --now T` twice makes nothing the second time, though EC2 dates the snapshots by its own
+ *   clock: the series was snapshotted "at T";
+ * - a snapshot of the plan's own run counts from its own start: a run continued by later
+ *   invocations under the same run id (planned later than its id's time) never snapshots a series
+ *   again before a whole interval has passed since it did.
+ * A run dated after the plan's `now` (a what-if run ahead of the clock, or a plan for an earlier
+ * time) cannot vouch for anything yet: its snapshots count from their own start, never later, so
+ * such a run never holds the real schedule back. Without a clock (the reports pass none), every
+ * snapshot counts from the earlier of its run's time and its own start.
+ */
+export interface PlanClock {
+  readonly now: number;
+  readonly runId?: string;
 }
 
 const NO_POLICY: Reason = { code: 'protected.unmanaged', message: 'no ebs-snapper:policy tag' };
@@ -78,6 +95,7 @@ export function groupSnapshots(
   policies: ReadonlyMap<string, Policy>,
   amiSnapshotIds: ReadonlySet<string>,
   archiveHeld: ReadonlySet<string> = NONE,
+  clock?: PlanClock,
 ): SeriesTable {
   const { account, region, snapshots } = inventory;
   const n = snapshots.length;
@@ -115,7 +133,7 @@ export function groupSnapshots(
     counts[k]!++;
     seriesOf[i] = k;
   }
-  const table = fillSeries(snapshots, seriesOf, counts, amiSnapshotIds, archiveHeld);
+  const table = fillSeries(snapshots, seriesOf, counts, { amiSnapshotIds, archiveHeld, clock });
   const warnings = [...unknown.keys()]
     .sort()
     .map((id) =>
@@ -147,9 +165,13 @@ function fillSeries(
   snapshots: readonly Snapshot[],
   seriesOf: Int32Array,
   counts: readonly number[],
-  amiSnapshotIds: ReadonlySet<string>,
-  archiveHeld: ReadonlySet<string>,
+  facts: {
+    readonly amiSnapshotIds: ReadonlySet<string>;
+    readonly archiveHeld: ReadonlySet<string>;
+    readonly clock: PlanClock | undefined;
+  },
 ) {
+  const { amiSnapshotIds, archiveHeld, clock } = facts;
   const bounds = new Int32Array(counts.length + 1);
   for (let k = 0; k < counts.length; k++) bounds[k + 1] = bounds[k]! + counts[k]!;
   const total = bounds[counts.length]!;
@@ -171,7 +193,7 @@ function fillSeries(
     source[p] = i;
     start[p] = s.startTime;
     const runId = s.tags[TAG.runId];
-    scheduled[p] = runId === undefined ? s.startTime : Math.min(s.startTime, runStartOf(runId, runStarts));
+    scheduled[p] = runId === undefined ? s.startTime : scheduledAt(s.startTime, runId, runStarts, clock);
     flags[p] =
       stateClass(s.state) |
       (s.locked === true ? FLAG.locked : 0) |
@@ -179,6 +201,19 @@ function fillSeries(
       (checkArchive && archiveHeld.has(s.id) ? FLAG.archive : 0);
   }
   return { ids, source, start, scheduled, flags, bounds };
+}
+
+/** When a snapshot made by run `runId`, started at `start`, counts for the schedule (see `PlanClock`). */
+function scheduledAt(
+  start: number,
+  runId: string,
+  runStarts: Map<string, number>,
+  clock: PlanClock | undefined,
+): number {
+  if (clock === undefined) return Math.min(start, runStartOf(runId, runStarts));
+  if (runId === clock.runId) return start;
+  const run = runStartOf(runId, runStarts);
+  return run <= clock.now ? run : Math.min(start, run);
 }
 
 /**

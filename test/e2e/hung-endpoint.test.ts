@@ -40,7 +40,7 @@ describe('a hung endpoint', () => {
     expect(locksIn(t.env.workDir)).toEqual([]);
   });
 
-  it('times a silent call out and retries it a bounded number of times, without a deadline', async () => {
+  it('times a silent call out and retries it only while the call is within its time budget, without a deadline', async () => {
     // Prepare
     t.proxy.configure({ hangFor: ['DescribeVolumes'] });
     const config = writePolicy(t.env.workDir, POLICY);
@@ -52,7 +52,9 @@ describe('a hung endpoint', () => {
     // Assess
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('DescribeVolumes failed: ETIMEDOUT');
-    expect(t.proxy.counts().DescribeVolumes).toBe(3);
+    // A budget of three request timeouts: about three tries (ten for failures that come fast).
+    expect(t.proxy.counts().DescribeVolumes).toBeGreaterThanOrEqual(2);
+    expect(t.proxy.counts().DescribeVolumes).toBeLessThanOrEqual(4);
     expect(locksIn(t.env.workDir)).toEqual([]);
   });
 

@@ -150,6 +150,68 @@ describe('ebs-snapper run against a local AWS', () => {
     expect(reasons[otherPolicy]).toBeUndefined();
   });
 
+  describe('one clock: --now dates the run, its snapshots and its plan', () => {
+    const atSecond = (ms: number) => new Date(Math.floor(ms / 1000) * 1000).toISOString();
+    const stampOf = (iso: string) => iso.replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+
+    it.each([
+      ['three days ahead', 3 * DAY],
+      ['the present', 0],
+    ])('run --now T twice (T %s): the second run creates nothing and deletes nothing', async (_, ahead) => {
+      // Prepare
+      const at = atSecond(Date.now() + ahead);
+      const first = await runCliJson(['run', '-c', config, '--now', at], env);
+
+      // Act
+      const second = await runCliJson(['run', '-c', config, '--now', at], env);
+
+      // Assess
+      expect(first.code).toBe(0);
+      expect(first.json.summary.created).toBe(3);
+      expect(second.code).toBe(0);
+      expect(second.json.summary.created).toBe(0);
+      expect(second.json.summary.deleted).toBe(0);
+      expect(second.json.actions.filter((a) => a.action === 'skip').map((a) => a.reason.code)).toEqual([
+        'not-due',
+        'not-due',
+        'not-due',
+      ]);
+      const ours = await policySnapshots(ec2, 'web-daily');
+      expect(ours).toHaveLength(3);
+      for (const snapshot of ours) expect(tagsOf(snapshot)['ebs-snapper:run-id']).toMatch(`${stampOf(at)}-`);
+    });
+
+    it('run --now T, then run --now T + 1 hour with a daily policy, creates nothing the second time', async () => {
+      // Prepare
+      const at = Date.now() + 2 * DAY;
+      await runCli(['run', '-c', config, '--now', atSecond(at)], env);
+
+      // Act
+      const later = await runCliJson(['run', '-c', config, '--now', atSecond(at + 3_600_000)], env);
+
+      // Assess
+      expect(later.code).toBe(0);
+      expect(later.json.summary.created).toBe(0);
+      expect(later.json.summary.deleted).toBe(0);
+      expect(await policySnapshots(ec2, 'web-daily')).toHaveLength(3);
+    });
+
+    it('a run dated days ahead does not hold back the real schedule: a run a day later, before that date, snapshots again', async () => {
+      // Prepare
+      await runCli(['run', '-c', config, '--now', atSecond(Date.now() + 5 * DAY)], env);
+
+      // Act
+      const nextDay = await runCliJson(
+        ['run', '-c', config, '--now', atSecond(Date.now() + DAY + 60_000)],
+        env,
+      );
+
+      // Assess
+      expect(nextDay.code).toBe(0);
+      expect(nextDay.json.summary.created).toBe(3);
+    });
+  });
+
   it('plan prints a terraform-style plan with a summary line and changes nothing', async () => {
     // Act
     const result = await runCli(['plan', '-c', config, '--detailed-exitcode'], env);

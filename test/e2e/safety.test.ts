@@ -9,7 +9,7 @@ import { DescribeVolumesCommand, type EC2Client } from '@aws-sdk/client-ec2';
 import { describe, expect, it } from 'vitest';
 import type { DemoFleet } from '../../scripts/demo-fleet.js';
 import { runCli, runCliJson, startCli, writePolicy } from './cli.js';
-import { countBy, policySnapshots, snapshotByHand } from './fleet.js';
+import { countBy, policySnapshots, snapshotByHand, tagsOf } from './fleet.js';
 import { useDemoFleetBehindProxy } from './harness.js';
 
 const ALL_RUNNING = `version: 1
@@ -139,6 +139,58 @@ describe('safety, end to end', () => {
     expect(result.json.summary.created).toBe(6);
     expect(Object.values(t.proxy.faultCounts()).reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
     expect(await policySnapshots(t.ec2, 'everything')).toHaveLength(6);
+  });
+
+  it('30% throttling, 5% HTTP 500 and half of the DeleteSnapshot and CreateSnapshot answers lost: the run finishes exact, exit 0', {
+    timeout: 180_000,
+  }, async () => {
+    // Prepare: a first run, then two older snapshots per volume by hand; three days later the
+    // newest stays (minimum 1), two go per volume, and each volume gets one new snapshot.
+    const config = writePolicy(
+      t.env.workDir,
+      ALL_RUNNING.replace('policies:', 'settings:\n  regions: [us-east-1]\npolicies:'),
+    );
+    await runCli(['run', '-c', config], t.env);
+    const volumes = (await policySnapshots(t.ec2, 'everything')).map((s) => s.VolumeId!).sort();
+    for (const volume of volumes) {
+      for (let i = 0; i < 2; i++) {
+        await snapshotByHand(t.ec2, volume, {
+          'ebs-snapper:policy': 'everything',
+          'ebs-snapper:volume-id': volume,
+        });
+      }
+    }
+    const before = new Set((await policySnapshots(t.ec2, 'everything')).map((s) => s.SnapshotId!));
+    t.proxy.configure({
+      throttleRate: 0.3,
+      errorRate: 0.05,
+      loseAnswers: { DeleteSnapshot: 0.5, CreateSnapshot: 0.5 },
+      seed: 7,
+    });
+    const later = new Date(Date.now() + 3 * 86_400_000).toISOString();
+
+    // Act: one call at a time, so each action meets the same seeded faults on every run
+    const result = await runCliJson(['run', '-c', config, '--now', later, '--concurrency', '1'], t.env);
+
+    // Assess
+    const planned = (action: string) => result.json.actions.filter((a) => a.action === action);
+    const deletes = planned('delete').map((a) => a.snapshot_id!);
+    expect(result.json.results?.filter((r) => r.status !== 'done')).toEqual([]);
+    expect(result.code).toBe(0);
+    expect(result.json.summary).toMatchObject({ created: 6, deleted: 12, failed: 0 });
+    expect(deletes).toHaveLength(12);
+    const after = await policySnapshots(t.ec2, 'everything');
+    const left = new Set(after.map((s) => s.SnapshotId!));
+    expect(deletes.filter((id) => left.has(id))).toEqual([]);
+    expect([...before].filter((id) => !left.has(id)).sort()).toEqual([...deletes].sort());
+    const made = after.filter((s) => !before.has(s.SnapshotId!));
+    expect(made.map((s) => s.VolumeId!).sort()).toEqual(volumes);
+    expect(new Set(made.map((s) => tagsOf(s)['ebs-snapper:run-id'])).size).toBe(1);
+    // Answers were lost indeed: more calls than actions, and every lost delete was asked again.
+    expect(t.proxy.counts().DeleteSnapshot).toBeGreaterThan(12);
+    expect(t.proxy.counts().CreateSnapshot).toBeGreaterThanOrEqual(6);
+    expect(t.proxy.faultCounts().DeleteSnapshot).toBeGreaterThan(0);
+    expect(t.proxy.faultCounts().CreateSnapshot).toBeGreaterThan(0);
   });
 
   it('a lost CreateSnapshot answer whose snapshot shows in listings 3 s later is not made twice', async () => {

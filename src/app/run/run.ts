@@ -17,6 +17,7 @@ import { finishCrashedRuns } from './workflows/finish-crashed.js';
 export interface PlanTargetOptions {
   /** Epoch ms the plan is made for (`--now`). */
   readonly now: number;
+  /** `newRunId(now)`, or the run's own when continuing it: its time is never after `now`. */
   readonly runId: string;
   /** `--max-deletes`: overrides `settings.guard.max_deletes` as a count. */
   readonly maxDeletes?: number;
@@ -59,7 +60,7 @@ export interface RunTargetOptions extends Omit<PlanTargetOptions, 'onProgress'> 
  * Collect the inventory of the port's account × region (the snapshots of the configured policies
  * only: nothing else changes the plan) and plan it.
  *
- * @example const { plan } = await planTarget(ec2, config, { now: Date.now(), runId: newRunId(Date.now()) });
+ * @example const now = Date.now(); const { plan } = await planTarget(ec2, config, { now, runId: newRunId(now) });
  */
 export async function planTarget(
   ec2: Ec2Port,
@@ -172,7 +173,10 @@ export function hasFailures(report: RunReport): boolean {
 }
 
 /**
- * A run id: the UTC start time, sortable, and 6 random hex digits.
+ * A run id: the run's time to the second, sortable, and 6 random hex digits. Give it the run's
+ * plan `now` (`--now` when given), never a second reading of the clock: the planner counts the
+ * run's snapshots from this time for the schedule, so a later time would make them look newer
+ * than the plan that made them, and the wall clock under `--now` would make them look older.
  *
  * @example newRunId(Date.parse('2026-11-25T17:03:12Z')) // '20261125T170312Z-3f9a2c'
  */

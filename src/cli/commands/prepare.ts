@@ -54,7 +54,9 @@ export async function prepare(
     ...(signal === undefined ? {} : { deadline: deadline ?? { signal } }),
   };
   const { targets, failures } = await resolveTargets(options, prepared.config, io.env, limits);
-  return { ...prepared, runId: newRunId(io.clock()), targets, failures };
+  // One clock: the run id dates the run's snapshots for the schedule, so it is the plan's `now`
+  // (`--now` when given), never the wall clock after the targets were found.
+  return { ...prepared, runId: newRunId(prepared.now), targets, failures };
 }
 
 /** Read the policy file and fix `now`, without finding any target (`forecast --inventory`). */

@@ -131,6 +131,23 @@ describe('startFaultProxy in front of moto', () => {
     expect(proxy.faultCounts()).toEqual({ DescribeVolumes: 3 });
   });
 
+  it('loses an answer by cutting the connection after the request was carried out', async () => {
+    // Prepare
+    proxy.configure({ loseAnswers: { CreateSnapshot: 1 } });
+    const once = new EC2Client({ ...motoClientConfig(proxy.endpoint, REGION), maxAttempts: 1 });
+    const before = await ec2.send(new DescribeSnapshotsCommand({ OwnerIds: ['self'] }));
+
+    // Act
+    const call = once.send(new CreateSnapshotCommand({ VolumeId: volumeIds[0]! }));
+
+    // Assess
+    await expect(call).rejects.toMatchObject({ code: 'ECONNRESET' });
+    const after = await ec2.send(new DescribeSnapshotsCommand({ OwnerIds: ['self'] }));
+    expect(after.Snapshots).toHaveLength((before.Snapshots?.length ?? 0) + 1);
+    expect(proxy.faultCounts()).toEqual({ CreateSnapshot: 1 });
+    once.destroy();
+  });
+
   it('denies calls beyond a bucket capacity', async () => {
     // Prepare
     proxy.configure({ buckets: { CreateSnapshot: { capacity: 2, refillPerSecond: 0.001 } } });

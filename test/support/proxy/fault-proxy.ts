@@ -96,6 +96,11 @@ export async function startFaultProxy(options: StartFaultProxyOptions): Promise<
     const fault = action === null ? undefined : injector.decide(action, params);
     if (fault !== undefined && action !== null) {
       faultCounts[action] = (faultCounts[action] ?? 0) + 1;
+      if (fault.lost === true) {
+        noteCreated(action, await forward(req, body));
+        req.socket.destroy();
+        return;
+      }
       if (fault.afterForward === true) noteCreated(action, await forward(req, body));
       return sendFault(res, fault, readService(req));
     }

@@ -102,4 +102,35 @@ describe('createFaultInjector', () => {
     // 10% of the 70% not throttled.
     expect(share('InternalError')).toBeCloseTo(0.07, 1);
   });
+
+  it("loses about the configured share of an action's answers, after the request was carried out", () => {
+    // Prepare
+    const injector = createFaultInjector({ loseAnswers: { DeleteSnapshot: 0.5 }, seed: 5 });
+
+    // Act
+    const faults = Array.from({ length: 2_000 }, () => injector.decide('DeleteSnapshot'));
+    const others = Array.from({ length: 100 }, () => injector.decide('CreateSnapshot'));
+
+    // Assess
+    expect(faults.filter((f) => f?.lost === true).length / faults.length).toBeCloseTo(0.5, 1);
+    expect(faults.filter((f) => f !== undefined && f.lost !== true)).toEqual([]);
+    expect(others.filter((f) => f !== undefined)).toEqual([]);
+  });
+
+  it("draws each action's faults from its own stream: other actions side by side change nothing", () => {
+    // Prepare
+    const config = { throttleRate: 0.3, errorRate: 0.05, loseAnswers: { DeleteSnapshot: 0.5 }, seed: 9 };
+    const alone = createFaultInjector(config);
+    const crowded = createFaultInjector(config);
+
+    // Act
+    const deletesAlone = Array.from({ length: 200 }, () => alone.decide('DeleteSnapshot')?.code);
+    const deletesCrowded = Array.from({ length: 200 }, (_, i) => {
+      for (let j = 0; j < i % 3; j++) crowded.decide('CreateSnapshot');
+      return crowded.decide('DeleteSnapshot')?.code;
+    });
+
+    // Assess
+    expect(deletesCrowded).toEqual(deletesAlone);
+  });
 });

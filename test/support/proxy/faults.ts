@@ -1,7 +1,8 @@
 /**
  * Which requests the fault proxy answers itself instead of forwarding: EC2-shaped token buckets,
- * forced error codes, random throttling and 500s. Decisions are deterministic for a given seed and
- * clock, so tests that inject faults stay reproducible.
+ * forced error codes, random throttling and 500s, answers lost on their way back. Decisions are
+ * deterministic for a given seed and clock, and each action draws from its own random stream: with
+ * one call of an action at a time, calls of other actions side by side do not change its faults.
  */
 
 import { mulberry32 } from '../random.js';
@@ -36,6 +37,11 @@ export interface FaultConfig {
   readonly throttleRate?: number;
   /** Share of requests (0..1) answered HTTP 500 `InternalError` at random. */
   readonly errorRate?: number;
+  /**
+   * Share of answers (0..1) lost at random, per action: the request is carried out, then the
+   * connection is cut without an answer (the client sees a reset, not a timeout).
+   */
+  readonly loseAnswers?: Readonly<Record<string, number>>;
   /** Delay before every answer, in ms. */
   readonly delayMs?: number;
   /** Delay before the answers of these actions, in ms (the request reaches moto after it). */
@@ -70,6 +76,8 @@ export interface InjectedFault {
   readonly throttle: boolean;
   /** Forward the request first, then answer the fault. */
   readonly afterForward?: boolean;
+  /** Forward the request first, then cut the connection instead of answering. */
+  readonly lost?: boolean;
 }
 
 export interface FaultInjector {
@@ -94,6 +102,13 @@ const INTERNAL: InjectedFault = {
   message: 'An internal error has occurred.',
   throttle: false,
 };
+const LOST: InjectedFault = {
+  code: 'AnswerLost',
+  status: 0,
+  message: 'answer lost',
+  throttle: false,
+  lost: true,
+};
 
 /**
  * Builds the fault decisions for one configuration; buckets start full.
@@ -101,7 +116,15 @@ const INTERNAL: InjectedFault = {
  * @example createFaultInjector({ buckets: { '*': { capacity: 100, refillPerSecond: 20 } } }).decide('DescribeVolumes')
  */
 export function createFaultInjector(config: FaultConfig, now = () => performance.now()): FaultInjector {
-  const random = mulberry32(config.seed ?? 1);
+  const streams = new Map<string, () => number>();
+  const randomFor = (action: string): (() => number) => {
+    let random = streams.get(action);
+    if (random === undefined) {
+      random = mulberry32((config.seed ?? 1) ^ hashOf(action));
+      streams.set(action, random);
+    }
+    return random;
+  };
   const buckets = new Map<string, Bucket>();
   const forcedLeft = new Map<string, number>();
 
@@ -144,9 +167,19 @@ export function createFaultInjector(config: FaultConfig, now = () => performance
       const forced = takeForcedError(action, params);
       if (forced !== undefined) return forced;
       if (!takeToken(action)) return THROTTLE;
+      const random = randomFor(action);
       if (config.throttleRate !== undefined && random() < config.throttleRate) return THROTTLE;
       if (config.errorRate !== undefined && random() < config.errorRate) return INTERNAL;
+      const lose = config.loseAnswers?.[action];
+      if (lose !== undefined && random() < lose) return LOST;
       return undefined;
     },
   };
+}
+
+/** FNV-1a of an action name: a seed of its own random stream. */
+function hashOf(text: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
+  return hash >>> 0;
 }
