@@ -6,6 +6,8 @@
  */
 import { DynamoDBClient, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { describe, expect, it } from 'vitest';
+import { functionRoleStatements } from '../../src/templates/role-policies.js';
+import { notAllowed } from '../support/iam-match.js';
 import { drainQueue, importHandlers, lambdaContext, useDeployment } from '../support/moto/deployment.js';
 import { pushTestConfig, seedWebFleet, snapshotsOf, webPolicy } from '../support/moto/member-accounts.js';
 import { motoClientConfig } from '../support/moto/moto.js';
@@ -36,13 +38,15 @@ describe('the deployed path, two runs back to back while the listing lags', () =
       .sort();
   };
 
+  /** One scheduled run: fanOut, then the worker until the queue is empty; what the worker called. */
   const runOnce = async () => {
     const fanned = await fanOut(
       {},
       lambdaContext(() => 300_000),
     );
+    t.proxy.resetCounts();
     const responses = await drainQueue(deployed.current, worker);
-    return { fanned, responses };
+    return { fanned, responses, creates: t.proxy.counts().CreateSnapshot ?? 0, seen: t.proxy.iamActions() };
   };
 
   it('makes one set of snapshots, and forgets the entries once the listing shows them', async () => {
@@ -67,8 +71,10 @@ describe('the deployed path, two runs back to back while the listing lags', () =
     for (const run of [first, second, third]) {
       expect(run.fanned.messages).toBe(1);
       expect(run.responses).toEqual([{ batchItemFailures: [] }]);
+      expect(notAllowed(run.seen, functionRoleStatements().worker)).toEqual([]);
     }
-    expect(t.proxy.counts().CreateSnapshot).toBe(2);
+    expect([first.creates, second.creates, third.creates]).toEqual([2, 0, 0]);
+    expect(third.seen).toEqual(expect.arrayContaining(['dynamodb:Query', 'dynamodb:DeleteItem']));
     const made = await snapshotsOf(t.moto.endpoint, A, 'us-east-1', 'web');
     expect(made).toHaveLength(2);
     expect(remembered).toEqual(made.map((s) => s.SnapshotId).sort());

@@ -73,7 +73,8 @@ export function recallRecentCreates(
   const kept: RecentCreate[] = [];
   const forgotten: RecentCreate[] = [];
   const seen = new Set<string>();
-  for (const entry of entries) {
+  // One entry per snapshot, the earliest: the same journal in any order gives the same inventory.
+  for (const entry of [...entries].sort(compareEntries)) {
     if (seen.has(entry.snapshotId)) continue;
     seen.add(entry.snapshotId);
     const shown = isCopy(entry, collected.region)
@@ -84,6 +85,18 @@ export function recallRecentCreates(
   }
   const merged = kept.filter((e) => options.policyIds.has(e.policy));
   return { inventory: withRecalled(collected, merged), kept, forgotten };
+}
+
+const ORDER = ['snapshotId', 'region', 'policy', 'volumeId', 'runId', 'sourceSnapshotId'] as const;
+
+function compareEntries(a: RecentCreate, b: RecentCreate): number {
+  if (a.startedAt !== b.startedAt) return a.startedAt - b.startedAt;
+  for (const field of ORDER) {
+    const x = a[field] ?? '';
+    const y = b[field] ?? '';
+    if (x !== y) return x < y ? -1 : 1;
+  }
+  return 0;
 }
 
 const isCopy = (entry: RecentCreate, region: string): boolean =>
