@@ -152,6 +152,19 @@ describe('runTarget with the journal of recent creates', () => {
     );
   });
 
+  it('never reads the journal of an account × region with no volume and no snapshot', async () => {
+    // Prepare
+    const ec2 = new InMemoryEc2(fleet().build(), () => NOW);
+
+    // Act
+    const report = await runTarget(ec2, config(), options());
+
+    // Assess
+    expect(report.plan.actions).toEqual([]);
+    expect(memory.opened).toEqual([]);
+    expect(targets.taken).toEqual([`${ec2.account}-${ec2.region}`]);
+  });
+
   it('reads but never writes the journal on a dry run', async () => {
     // Prepare
     const ec2 = lagging();

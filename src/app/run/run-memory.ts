@@ -1,6 +1,8 @@
 /**
  * A run's use of the journal of recent creates (see recent-creates.ts): read it under the run's
- * exclusivity before planning, add what the listing does not show yet to the inventory, forget
+ * exclusivity once the inventory is collected (not at all for a target with no volume and no
+ * snapshot, which costs nothing more than its listings), add what the listing does not show yet
+ * to the inventory, forget
  * what it shows, and record each create and copy as EC2 answers it — one write at a time, the
  * ones that arrive meanwhile coalesced into the next — so a run that dies midway has still
  * recorded what it made, and a run that fails or reaches its deadline records it all.
@@ -57,8 +59,7 @@ export async function withRunMemory(
   options: RunMemoryOptions,
   work: (memory: RunMemory) => Promise<RunReport>,
 ): Promise<RunReport> {
-  const run = new RunMemory(options);
-  if (memory !== undefined) await run.open(memory, key);
+  const run = new RunMemory(memory, key, options);
   let report: RunReport;
   try {
     report = await work(run);
@@ -78,9 +79,30 @@ export class RunMemory {
   private writing: Promise<void> | undefined;
   private writeFailed = false;
 
-  constructor(private readonly options: RunMemoryOptions) {}
+  constructor(
+    private readonly memory: TargetMemory | undefined,
+    private readonly key: string,
+    private readonly options: RunMemoryOptions,
+  ) {}
 
-  async open(memory: TargetMemory, key: string): Promise<void> {
+  /** The collected inventory plus the recent creates it does not show yet; forgets the others. */
+  async recall(collected: Inventory): Promise<Inventory> {
+    if (this.memory === undefined || isEmpty(collected)) return collected;
+    await this.open(this.memory);
+    if (this.journal === undefined || this.journal.entries.length === 0) return collected;
+    const { inventory, forgotten } = recallRecentCreates(collected, this.journal.entries, {
+      now: this.options.now,
+      policyIds: new Set(this.options.policyIds),
+    });
+    if (!this.options.dryRun && forgotten.length > 0) {
+      this.forgetting = new Set(forgotten.map((e) => e.snapshotId));
+      this.pump();
+    }
+    return inventory;
+  }
+
+  private async open(memory: TargetMemory): Promise<void> {
+    const { key } = this;
     try {
       this.journal = await memory.open(key);
     } catch (error) {
@@ -92,20 +114,6 @@ export class RunMemory {
         ),
       );
     }
-  }
-
-  /** The collected inventory plus the recent creates it does not show yet; forgets the others. */
-  recall(collected: Inventory): Inventory {
-    if (this.journal === undefined || this.journal.entries.length === 0) return collected;
-    const { inventory, forgotten } = recallRecentCreates(collected, this.journal.entries, {
-      now: this.options.now,
-      policyIds: new Set(this.options.policyIds),
-    });
-    if (!this.options.dryRun && forgotten.length > 0) {
-      this.forgetting = new Set(forgotten.map((e) => e.snapshotId));
-      this.pump();
-    }
-    return inventory;
   }
 
   /** Note a result: a create or copy EC2 answered is recorded at once. */
@@ -162,3 +170,7 @@ export class RunMemory {
     }
   }
 }
+
+/** Nothing to snapshot, copy or keep: no journal entry can change its plan. */
+const isEmpty = (inventory: Inventory): boolean =>
+  inventory.volumes.length === 0 && inventory.snapshots.length === 0;

@@ -30,7 +30,7 @@ export interface PlanTargetOptions {
    */
   readonly copiesOnly?: boolean;
   /** Adds to the collected inventory what the listing does not show yet (a run's recent creates). */
-  readonly recall?: (collected: Inventory) => Inventory;
+  readonly recall?: (collected: Inventory) => Promise<Inventory>;
 }
 
 export interface RunTargetOptions extends Omit<PlanTargetOptions, 'onProgress'> {
@@ -86,7 +86,7 @@ export async function planTarget(
     listCopyDestinations(ec2, destinations),
   ]);
   const listed = destinations.length === 0 ? collected : { ...collected, copyDestinations };
-  const inventory = options.recall === undefined ? listed : options.recall(listed);
+  const inventory = options.recall === undefined ? listed : await options.recall(listed);
   const planStart = clock();
   const guard: GuardLimit | undefined =
     options.maxDeletes === undefined

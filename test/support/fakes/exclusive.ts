@@ -39,6 +39,8 @@ export function memoryExclusive(): MemoryExclusive {
 export interface InMemoryTargetMemory extends TargetMemory {
   /** The journal of each key, as stored now. */
   readonly journals: Map<string, RecentCreate[]>;
+  /** Keys opened so far, in order. */
+  readonly opened: string[];
   /** Writes made (appends and forgets), in order. */
   readonly writes: { readonly kind: 'append' | 'forget'; readonly count: number }[];
   /** Make every read, or every write, fail with this error from now on; undefined heals it. */
@@ -55,10 +57,12 @@ export function memoryTargetMemory(): InMemoryTargetMemory {
   const journals = new Map<string, RecentCreate[]>();
   const memory: InMemoryTargetMemory = {
     journals,
+    opened: [],
     writes: [],
     failReads: undefined,
     failWrites: undefined,
     async open(key) {
+      memory.opened.push(key);
       if (memory.failReads !== undefined) throw memory.failReads;
       const stored = () => journals.get(key) ?? [];
       return {
