@@ -21,11 +21,12 @@ import {
 } from '../../core/model.js';
 
 /**
- * How long an entry stands for its snapshot when the listing never shows it (it was deleted by a
- * person, say). EC2's listings catch up in seconds to minutes; the longest gap between two runs
- * that can race a lag is an SQS redelivery after the worker's 15-minute visibility timeout. An
- * hour is well past both, and costs little: an entry makes its series not due only until the
- * series' next slot anyway, so a vanished snapshot is made again within min(an hour, the schedule).
+ * How long an entry stands for its snapshot when the listing never shows it (a person deleted it,
+ * say). It only has to outlast EC2's listing lag — seconds, rarely minutes — since an entry the
+ * listing shows is forgotten at once; an hour leaves a wide margin, for continuations and
+ * redeliveries too. A long bound costs little: an entry keeps its series from being due only until
+ * the series' next slot anyway, so a vanished snapshot is made again within min(an hour, its
+ * schedule).
  */
 export const RECENT_CREATE_BOUND_MS = 60 * 60_000;
 
@@ -68,8 +69,13 @@ export function recallRecentCreates(
   options: { readonly now: number; readonly policyIds: ReadonlySet<string>; readonly boundMs?: number },
 ): RecalledCreates {
   const bound = options.boundMs ?? RECENT_CREATE_BOUND_MS;
-  const listed = new Set<string>(collected.snapshots.map((s) => s.id));
-  const destinations = new Map((collected.copyDestinations ?? []).map((d) => [d.region, d]));
+  const listed = listedOf(collected, entries);
+  // A destination that could not be listed says nothing: its copy entries stay.
+  const copiedIn = new Map(
+    (collected.copyDestinations ?? []).flatMap((d) =>
+      d.error === undefined ? [[d.region, new Set<string>(d.copied)] as const] : [],
+    ),
+  );
   const kept: RecentCreate[] = [];
   const forgotten: RecentCreate[] = [];
   const seen = new Set<string>();
@@ -78,13 +84,24 @@ export function recallRecentCreates(
     if (seen.has(entry.snapshotId)) continue;
     seen.add(entry.snapshotId);
     const shown = isCopy(entry, collected.region)
-      ? isCopyListed(entry, destinations.get(entry.region))
+      ? copiedIn.get(entry.region)?.has(entry.sourceSnapshotId!) === true
       : entry.region === collected.region && listed.has(entry.snapshotId);
     if (shown || options.now - entry.startedAt >= bound) forgotten.push(entry);
     else kept.push(entry);
   }
   const merged = kept.filter((e) => options.policyIds.has(e.policy));
   return { inventory: withRecalled(collected, merged), kept, forgotten };
+}
+
+/**
+ * Which of the entries' snapshots the listing shows: one pass over the inventory against the
+ * journal's few ids, instead of a set of a million listed ids.
+ */
+function listedOf(collected: Inventory, entries: readonly RecentCreate[]): Set<string> {
+  const ids = new Set<string>(entries.map((e) => e.snapshotId));
+  const listed = new Set<string>();
+  for (const s of collected.snapshots) if (ids.has(s.id)) listed.add(s.id);
+  return listed;
 }
 
 const ORDER = ['snapshotId', 'region', 'policy', 'volumeId', 'runId', 'sourceSnapshotId'] as const;
@@ -101,12 +118,6 @@ function compareEntries(a: RecentCreate, b: RecentCreate): number {
 
 const isCopy = (entry: RecentCreate, region: string): boolean =>
   entry.sourceSnapshotId !== undefined && entry.region !== region;
-
-/** A destination that could not be listed says nothing: its entries stay. */
-function isCopyListed(entry: RecentCreate, destination: CopyDestination | undefined): boolean {
-  if (destination === undefined || destination.error !== undefined) return false;
-  return destination.copied.includes(entry.sourceSnapshotId!);
-}
 
 function withRecalled(collected: Inventory, entries: readonly RecentCreate[]): Inventory {
   const own = entries.filter((e) => !isCopy(e, collected.region) && e.region === collected.region);

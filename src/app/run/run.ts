@@ -33,7 +33,7 @@ export interface PlanTargetOptions {
   readonly recall?: (collected: Inventory) => Promise<Inventory>;
 }
 
-export interface RunTargetOptions extends Omit<PlanTargetOptions, 'onProgress'> {
+export interface RunTargetOptions extends Omit<PlanTargetOptions, 'onProgress' | 'recall'> {
   /** `snapshot`: apply creates only; `clean`: deletes only. */
   readonly only?: 'snapshot' | 'clean';
   /** Plan only; no lock, no change. */
