@@ -18,6 +18,7 @@ import { ThrottleRegistry } from '../src/aws/throttle.js';
 import { type Inventory, type Snapshot, snapshotId, TAG, type Volume, volumeId } from '../src/core/model.js';
 import type { Runtime } from '../src/lambda/runtime.js';
 import { createWorker } from '../src/lambda/worker.js';
+import { memoryTargetMemory } from '../test/support/fakes/exclusive.js';
 import { memoryDeployment } from './support/bench-deployment.js';
 import { createMutableFakeEc2 } from './support/mutable-fake-ec2.js';
 import { isEntryPoint, runStandalone } from './support/process.js';
@@ -90,6 +91,7 @@ export async function runWorkerBench(): Promise<Figures> {
         { account, region, throttle, signal: deadline.signal },
       ),
     notifiersFor: () => [],
+    memory: memoryTargetMemory(),
   };
   const worker = createWorker({ runtime: () => runtime, marginMs: MARGIN_MS, continuationDelaySeconds: 0 });
   deployment.queue.items.push({

@@ -13,10 +13,15 @@ const QUEUE = '{queue}';
 const TOPIC = '{topic}';
 const MEMBER_ROLE = 'arn:{partition}:iam::*:role/{member-role}';
 
-/** The table: configs read (and written by `config push`), leases, run records. */
+/** The table: configs read (and written by `config push`), leases, recent creates, run records. */
 export const TABLE_OPERATIONS = [
   { operation: 'config-read', actions: ['dynamodb:GetItem'], resources: [TABLE] },
   { operation: 'lease', actions: ['dynamodb:PutItem', 'dynamodb:DeleteItem'], resources: [TABLE] },
+  {
+    operation: 'recent-creates',
+    actions: ['dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:DeleteItem'],
+    resources: [TABLE],
+  },
   { operation: 'run-record', actions: ['dynamodb:PutItem', 'dynamodb:Query'], resources: [TABLE] },
 ] as const satisfies readonly AwsOperation[];
 

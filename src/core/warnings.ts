@@ -19,6 +19,7 @@ export const WARNING_CODES = [
   'plan.guard',
   'plan.deletes-held',
   'plan.copies-held',
+  'plan.recent-creates',
 ] as const;
 export type WarningCode = (typeof WARNING_CODES)[number];
 

@@ -6,6 +6,7 @@
 
 import type { Deadline } from '../app/kit/deadline.js';
 import type { Ec2Port } from '../app/kit/ports.js';
+import type { TargetMemory } from '../app/run/run-memory.js';
 import type {
   ConfigStore,
   LeaseStore,
@@ -21,6 +22,7 @@ import { createDeployedClients, type DeployedClients, whoAmI } from '../aws/serv
 import { createSnsNotifier } from '../aws/sns-notifier.js';
 import { createConfigStore } from '../aws/table/config-store.js';
 import { createLeaseStore } from '../aws/table/leases.js';
+import { createTableMemory } from '../aws/table/recent-creates.js';
 import { createRunRecordStore } from '../aws/table/run-records.js';
 import { ThrottleRegistry } from '../aws/throttle.js';
 import { createWorkQueue } from '../aws/work-queue.js';
@@ -38,6 +40,8 @@ export interface Runtime {
   readonly env: LambdaEnv;
   readonly configs: ConfigStore;
   readonly leases: LeaseStore;
+  /** The recent creates of each account × region, beside its lease. */
+  readonly memory: TargetMemory;
   readonly records: RunRecordStore;
   readonly queue: WorkQueue;
   /** Who the function runs as; asked once per container. */
@@ -75,6 +79,7 @@ export function createRuntime(env: LambdaEnv, clients: DeployedClients): Runtime
     env,
     configs: createConfigStore(clients.dynamo, env.table),
     leases: createLeaseStore(clients.dynamo, env.table),
+    memory: createTableMemory(clients.dynamo, env.table),
     records: createRunRecordStore(clients.dynamo, env.table),
     queue: createWorkQueue(clients.sqs, env.queueUrl),
     identity() {

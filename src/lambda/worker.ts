@@ -57,6 +57,7 @@ export function createWorker(options: WorkerOptions = {}) {
             configName: runtime.env.configName,
             configs: runtime.configs,
             leases: runtime.leases,
+            memory: runtime.memory,
             records: runtime.records,
             queue: runtime.queue,
             portFor: (account, region, deadline) => runtime.portFor(account, region, deadline, own),

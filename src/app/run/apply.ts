@@ -51,6 +51,8 @@ export interface ApplyOptions {
   /** Default a `setTimeout` promise. */
   readonly sleep?: (ms: number) => Promise<void>;
   readonly onProgress?: (event: ApplyProgress) => void;
+  /** Each result as it is settled (the journal of recent creates records creates as they land). */
+  readonly onResult?: (result: ActionResult) => void;
   /** No calls at all; the results are empty. */
   readonly dryRun?: boolean;
   /** How often a stopping or starting instance is looked at; default 5 s. */
@@ -105,6 +107,7 @@ export async function applyPlan(
       results[position] = result;
       settled += 1;
       if (result.status === 'failed') failed += 1;
+      options.onResult?.(result);
       options.onProgress?.({ account: plan.account, region: plan.region, done: settled, total, failed });
     },
     isSettled: (position) => results[position] !== undefined,

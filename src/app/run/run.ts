@@ -12,6 +12,7 @@ import { type ApplyOptions, type ApplyProgress, applyPlan, sleepFor } from './ap
 import { STOP_POLL_MS } from './apply-stops.js';
 import { copyDestinationsOf, listCopyDestinations } from './copy-destinations.js';
 import type { ActionResult, RunReport, RunSummary, RunTimings } from './results.js';
+import { type RunMemory, type TargetMemory, withRunMemory } from './run-memory.js';
 import { finishCrashedRuns } from './workflows/finish-crashed.js';
 
 export interface PlanTargetOptions {
@@ -29,9 +30,11 @@ export interface PlanTargetOptions {
    * are planned (their retention), nothing is created or copied from it.
    */
   readonly copiesOnly?: boolean;
+  /** Adds to the collected inventory what the listing does not show yet (a run's recent creates). */
+  readonly recall?: (collected: Inventory) => Promise<Inventory>;
 }
 
-export interface RunTargetOptions extends Omit<PlanTargetOptions, 'onProgress'> {
+export interface RunTargetOptions extends Omit<PlanTargetOptions, 'onProgress' | 'recall'> {
   /** `snapshot`: apply creates only; `clean`: deletes only. */
   readonly only?: 'snapshot' | 'clean';
   /** Plan only; no lock, no change. */
@@ -47,6 +50,11 @@ export interface RunTargetOptions extends Omit<PlanTargetOptions, 'onProgress'> 
    * a deployed worker its DynamoDB lease. A dry run changes nothing and takes neither.
    */
   readonly exclusive: Exclusive;
+  /**
+   * The journal of recent creates, kept beside `exclusive` (the lock file's directory, the lease's
+   * table): a run right after another knows what that one made before EC2's listing shows it.
+   */
+  readonly memory?: TargetMemory;
   /** Default `Date.now`. */
   readonly clock?: () => number;
   readonly sleep?: (ms: number) => Promise<void>;
@@ -78,7 +86,8 @@ export async function planTarget(
     }),
     listCopyDestinations(ec2, destinations),
   ]);
-  const inventory = destinations.length === 0 ? collected : { ...collected, copyDestinations };
+  const listed = destinations.length === 0 ? collected : { ...collected, copyDestinations };
+  const inventory = options.recall === undefined ? listed : await options.recall(listed);
   const planStart = clock();
   const guard: GuardLimit | undefined =
     options.maxDeletes === undefined
@@ -100,19 +109,34 @@ export async function planTarget(
  * @example const report = await runTarget(ec2, config, { now, runId, exclusive, deadline: now + 10 * 60_000 });
  */
 export async function runTarget(ec2: Ec2Port, config: Config, options: RunTargetOptions): Promise<RunReport> {
-  const work = () => planAndApply(ec2, config, options);
+  const key = `${ec2.account}-${ec2.region}`;
+  const remembering = {
+    now: options.now,
+    runId: options.runId,
+    policyIds: config.policies.map((p) => p.id),
+    dryRun: options.dryRun === true,
+    clock: options.clock ?? Date.now,
+  };
+  const work = () =>
+    withRunMemory(options.memory, key, remembering, (memory) => planAndApply(ec2, config, options, memory));
   if (options.dryRun === true) return work();
-  return options.exclusive(`${ec2.account}-${ec2.region}`, work);
+  return options.exclusive(key, work);
 }
 
 /** Runs `work` with the account × region `key` to itself, or throws (`LockBusyError`, ...). */
 export type Exclusive = <T>(key: string, work: () => Promise<T>) => Promise<T>;
 
-async function planAndApply(ec2: Ec2Port, config: Config, options: RunTargetOptions): Promise<RunReport> {
+async function planAndApply(
+  ec2: Ec2Port,
+  config: Config,
+  options: RunTargetOptions,
+  memory: RunMemory,
+): Promise<RunReport> {
   const { onProgress } = options;
   const { inventory, plan, timings } = await planTarget(ec2, config, {
     now: options.now,
     runId: options.runId,
+    recall: (collected) => memory.recall(collected),
     ...(options.copiesOnly === true ? { copiesOnly: true } : {}),
     ...(options.maxDeletes === undefined ? {} : { maxDeletes: options.maxDeletes }),
     ...(onProgress === undefined ? {} : { onProgress }),
@@ -127,6 +151,7 @@ async function planAndApply(ec2: Ec2Port, config: Config, options: RunTargetOpti
     ...(options.signal === undefined ? {} : { signal: options.signal }),
     ...(options.pollMs === undefined ? {} : { pollMs: options.pollMs }),
     ...(onProgress === undefined ? {} : { onProgress }),
+    onResult: (result) => memory.record(result),
   };
   const applyStart = performance.now();
   const waiting = {

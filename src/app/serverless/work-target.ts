@@ -14,6 +14,7 @@ import { DEADLINE_CODE, type Ec2Port } from '../kit/ports.js';
 import { copiesOnlyRegions } from '../run/copy-destinations.js';
 import type { RunReport } from '../run/results.js';
 import { type Exclusive, runTarget } from '../run/run.js';
+import type { TargetMemory } from '../run/run-memory.js';
 import type {
   ConfigStore,
   LeaseStore,
@@ -37,6 +38,8 @@ export interface WorkerDeps {
   readonly configName: string;
   readonly configs: ConfigStore;
   readonly leases: LeaseStore;
+  /** The recent creates of each account × region, kept beside its lease. */
+  readonly memory: TargetMemory;
   readonly records: RunRecordStore;
   readonly queue: WorkQueue;
   /** The EC2 port of an account × region (through the member role), its calls bounded by `deadline`. */
@@ -96,6 +99,7 @@ export async function processWorkItem(
       deadline: deadlineAt,
       signal: deadline.signal,
       exclusive: leaseExclusive(deps, owner, invocation.remainingMs()),
+      memory: deps.memory,
     });
     return finish(item, startedAt, deps, config, { report }, false);
   } catch (error) {

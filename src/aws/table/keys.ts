@@ -1,15 +1,17 @@
 /**
  * The one DynamoDB table's layout (SPEC §10): string keys `pk` and `sk`, TTL attribute
- * `expires_at` (epoch seconds). Three kinds of item share it:
+ * `expires_at` (epoch seconds). Four kinds of item share it:
  *
- * | item       | pk                   | sk                            | expires_at            |
- * |------------|----------------------|-------------------------------|-----------------------|
- * | config     | `config`             | the config's name             | —                     |
- * | lease      | `lease`              | `<account>-<region>`          | when the lease ends   |
- * | run record | `run#<run id>`       | `<account>/<region>#<cont.>`  | 90 days after the run |
+ * | item           | pk                            | sk                             | expires_at                      |
+ * |----------------|-------------------------------|--------------------------------|---------------------------------|
+ * | config         | `config`                      | the config's name              | —                               |
+ * | lease          | `lease`                       | `<account>-<region>`           | when the lease ends             |
+ * | run record     | `run#<run id>`                | `<account>/<region>#<cont.>`   | 90 days after the run           |
+ * | recent creates | `recent#<account>-<region>`   | `<run id>#<writer>#<part>`     | an hour after its newest create |
  *
  * Configs share one partition so `config list` is one Query; a run's records share one, so a
- * run is read back with one Query.
+ * run is read back with one Query; an account × region's recent creates share one, so a run reads
+ * them with one Query (several items, since a run of thousands of creates outgrows one item).
  */
 
 export const CONFIG_PK = 'config';
@@ -18,13 +20,16 @@ export const runPk = (runId: string): string => `run#${runId}`;
 export const runSk = (account: string, region: string, continuation: number): string =>
   `${account}/${region}#${String(continuation).padStart(2, '0')}`;
 
+/** The partition of an account × region's recent creates (`key` as the lease's: `<account>-<region>`). */
+export const recentPk = (key: string): string => `recent#${key}`;
+
 /** Run records are kept this long. */
 export const RUN_RECORD_TTL_MS = 90 * 24 * 60 * 60 * 1000;
 
 /** Epoch ms → the epoch seconds DynamoDB's TTL reads. */
 export const ttlSeconds = (epochMs: number): number => Math.ceil(epochMs / 1000);
 
-/** The TTL attribute (epoch seconds) of leases and run records. */
+/** The TTL attribute (epoch seconds) of leases, run records and recent creates. */
 export const TTL_ATTRIBUTE = 'expires_at';
 
 /** The key schema, as the hub template and the tests' tables create it. */

@@ -9,6 +9,7 @@ import type { CliIo } from '../io.js';
 import { fileLock } from '../lock.js';
 import { notifyRun } from '../notify.js';
 import { parseDeadline, parseNonNegativeInt, parsePositiveInt, type RunOptions } from '../options.js';
+import { fileMemory } from '../recent-creates-file.js';
 import { emitDocument } from '../render/emit.js';
 import { runDocument } from '../render/json.js';
 import { renderRun } from '../render/text.js';
@@ -29,6 +30,7 @@ export async function runCommand(options: RunOptions, io: CliIo): Promise<Comman
       concurrency,
       dryRun: options.dryRun === true,
       exclusive: fileLock({ runId, clock: io.clock }),
+      memory: fileMemory(),
       ...(target.copiesOnly === true ? { copiesOnly: true } : {}),
       ...(options.only === undefined ? {} : { only: options.only }),
       ...(maxDeletes === undefined ? {} : { maxDeletes }),

@@ -68,8 +68,9 @@ export class InMemoryEc2 implements Ec2Port {
   readonly inUse = new Set<string>();
   maxInFlight = 0;
   /**
-   * How long a new snapshot stays out of `findRunSnapshots` (EC2's listings lag its creates).
-   * Measured on this port's clock, which the apply step's fake clock also drives.
+   * How long a snapshot or copy this port made stays out of its listings (`collectInventory`,
+   * `findRunSnapshots`, `listCopies`): EC2's listings lag its creates. Measured on this port's
+   * clock, which the apply step's fake clock also drives.
    */
   listingLagMs = 0;
   /** New snapshots are `completed` at once (as moto makes them), so they may be copied in the same run. */
@@ -78,6 +79,8 @@ export class InMemoryEc2 implements Ec2Port {
   readonly copiesIn = new Map<string, Snapshot[]>();
   private inFlight = 0;
   private nextId = 1;
+  /** When this port made each snapshot and copy, on its clock. */
+  private readonly madeAt = new Map<string, number>();
   private snapshots: Snapshot[];
   /** The instances: states, Standby, and the crash switch of the stop workflow's tests. */
   readonly instances: InMemoryInstances;
@@ -124,7 +127,7 @@ export class InMemoryEc2 implements Ec2Port {
         ...this.inventory,
         // Instances as they are now: their states and tags move with the stop workflow.
         instances: this.inventory.instances.map((i) => this.instances.current(i)),
-        snapshots: this.snapshots.filter((s) => isManagedBy(s, policyIds)),
+        snapshots: this.snapshots.filter((s) => isManagedBy(s, policyIds) && this.isListed(s)),
         ...(options.unmanaged === 'count' && {
           unmanaged: others.reduce((totals, s) => {
             addSnapshotSize(totals, s);
@@ -167,17 +170,14 @@ export class InMemoryEc2 implements Ec2Port {
   async findRunSnapshots(runId: string, policy: string): Promise<readonly Snapshot[]> {
     return this.call('findRunSnapshots', { runId, policy }, undefined, () =>
       this.snapshots.filter(
-        (s) =>
-          s.tags[TAG.runId] === runId &&
-          s.tags[TAG.policy] === policy &&
-          s.startTime <= this.clock() - this.listingLagMs,
+        (s) => s.tags[TAG.runId] === runId && s.tags[TAG.policy] === policy && this.isListed(s),
       ),
     );
   }
 
   async listCopies(destination: string): Promise<CopyDestination> {
     return this.call('listCopies', destination, destination, () => {
-      const copies = this.copiesIn.get(destination) ?? [];
+      const copies = (this.copiesIn.get(destination) ?? []).filter((c) => this.isListed(c));
       return {
         region: destination,
         copied: copies
@@ -196,6 +196,7 @@ export class InMemoryEc2 implements Ec2Port {
       const copies = this.copiesIn.get(request.destination) ?? [];
       this.copiesIn.set(request.destination, copies);
       const id = snapshotId(`snap-c${(this.nextId++).toString(16).padStart(16, '0')}`);
+      this.madeAt.set(id, this.clock());
       copies.push({
         id,
         ...(source.volumeId === undefined ? {} : { volumeId: source.volumeId }),
@@ -231,6 +232,12 @@ export class InMemoryEc2 implements Ec2Port {
     }
   }
 
+  /** False while a snapshot this port made is still within the listing lag. */
+  private isListed(snapshot: Snapshot): boolean {
+    const made = this.madeAt.get(snapshot.id);
+    return made === undefined || this.clock() - made >= this.listingLagMs;
+  }
+
   private takeFault(operation: FakeOperation, target: string | undefined): Fault | undefined {
     const fault = this.faults.find(
       (f) => f.operation === operation && f.remaining > 0 && (f.target === undefined || f.target === target),
@@ -245,6 +252,7 @@ export class InMemoryEc2 implements Ec2Port {
     description: string,
   ): CreatedSnapshot {
     const id = snapshotId(`snap-${(this.nextId++).toString(16).padStart(17, '0')}`);
+    this.madeAt.set(id, this.clock());
     this.snapshots.push({
       id,
       volumeId,
