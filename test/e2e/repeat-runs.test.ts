@@ -74,6 +74,20 @@ describe('a run right after another, while the listing lags', () => {
     expect(pending.map((a) => a.snapshot_id).sort()).toEqual(journal());
   });
 
+  it('plans nothing to create right after a run, as the next run would do', async () => {
+    // Prepare
+    const first = await runCliJson(['run', '-c', config], env);
+
+    // Act
+    const planned = await runCliJson(['plan', '-c', config], env);
+
+    // Assess
+    expect(first.json.summary.created).toBe(3);
+    expect(planned.code).toBe(0);
+    expect(planned.json.summary.create).toBe(0);
+    expect(planned.json.actions.filter((a) => a.reason.code === 'protected.pending')).toHaveLength(3);
+  });
+
   it('forgets the entries once the listing shows their snapshots', async () => {
     // Prepare: two runs while the listing lags; then the listing catches up
     const first = await runCliJson(['run', '-c', config], env);

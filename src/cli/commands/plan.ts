@@ -1,5 +1,6 @@
 /** `ebs-snapper plan`: collect, plan, print; change nothing. */
 import { planTarget } from '../../app/run/run.js';
+import { RunMemory } from '../../app/run/run-memory.js';
 import type { Plan } from '../../core/actions.js';
 import { stoppedDeletes } from '../../core/guard.js';
 import { type CommandOutcome, formatErrorForCli } from '../exit.js';
@@ -7,6 +8,7 @@ import { forEachTarget } from '../for-each-target.js';
 import { saveInventories } from '../inventory-file.js';
 import type { CliIo } from '../io.js';
 import type { PlanOptions } from '../options.js';
+import { fileMemory } from '../recent-creates-file.js';
 import { emitDocument } from '../render/emit.js';
 import { planDocument } from '../render/json.js';
 import { renderPlans } from '../render/text.js';
@@ -15,16 +17,31 @@ import { prepare, reportTargetFailures } from './prepare.js';
 
 export async function planCommand(options: PlanOptions, io: CliIo): Promise<CommandOutcome> {
   const { config, now, runId, targets, failures: unresolved, progress } = await prepare(options, io);
-  const { values, failures } = await forEachTarget(targets, unresolved, (target) =>
-    planTarget(target.ec2, config, {
+  const { values, failures } = await forEachTarget(targets, unresolved, async (target) => {
+    // The plan is what `run` would do now: it reads (never writes) the journal of recent creates,
+    // so a series a run snapshotted moments ago is not shown as due while EC2's listing lags.
+    const memory = new RunMemory(fileMemory(), `${target.account}-${target.region}`, {
       now,
       runId,
+      policyIds: config.policies.map((p) => p.id),
+      dryRun: true,
+      clock: io.clock,
+    });
+    const planned = await planTarget(target.ec2, config, {
+      now,
+      runId,
+      recall: (collected) => memory.recall(collected),
       ...(target.copiesOnly === true ? { copiesOnly: true } : {}),
       // A saved inventory may feed `report --inventory`, which shows the other snapshots too.
       ...(options.saveInventory === undefined ? {} : { unmanaged: 'count' as const }),
       onProgress: (p) => progress.collect(p),
-    }),
-  );
+    });
+    if (memory.warnings.length === 0) return planned;
+    return {
+      ...planned,
+      plan: { ...planned.plan, warnings: [...planned.plan.warnings, ...memory.warnings] },
+    };
+  });
   progress.done();
   const plans = values.map((v) => v.plan);
   if (options.saveInventory !== undefined) {
