@@ -172,6 +172,39 @@ describe('applyPlan', () => {
     expect(cleanEc2.calls.map((c) => c.operation)).toEqual(['deleteSnapshot']);
   });
 
+  it('asks for a delete a second time when it failed in a way that may pass, and no more', async () => {
+    // Prepare: the first round of one delete fails (throttled to death), the second goes through;
+    // another delete fails transiently in both rounds
+    const inventory = fleet();
+    const ec2 = new InMemoryEc2(inventory)
+      .fail('deleteSnapshot', 'RequestLimitExceeded', { target: 'snap-old1' })
+      .fail('deleteSnapshot', 'InternalError', { target: 'snap-old2', times: 5 });
+    const plan = planOf([deleteOf('snap-old1'), deleteOf('snap-old2')]);
+
+    // Act
+    const { results } = await applyPlan(plan, ec2, fakeClock(), inventory);
+
+    // Assess
+    expect(results.map((r) => [r.snapshotId, r.status])).toEqual([
+      ['snap-old1', 'done'],
+      ['snap-old2', 'failed'],
+    ]);
+    expect(ec2.calls.filter((c) => c.operation === 'deleteSnapshot')).toHaveLength(4);
+  });
+
+  it('asks for a delete once when its failure cannot pass', async () => {
+    // Prepare
+    const inventory = fleet();
+    const ec2 = new InMemoryEc2(inventory).fail('deleteSnapshot', 'UnauthorizedOperation', { times: 5 });
+
+    // Act
+    const { results } = await applyPlan(planOf([deleteOf('snap-old1')]), ec2, fakeClock(), inventory);
+
+    // Assess
+    expect(results.map((r) => r.status)).toEqual(['failed']);
+    expect(ec2.calls.filter((c) => c.operation === 'deleteSnapshot')).toHaveLength(1);
+  });
+
   it('reports progress after each action', async () => {
     // Prepare
     const inventory = fleet();

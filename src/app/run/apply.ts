@@ -9,7 +9,7 @@
 import type { CopyAction, CreateAction, DeleteAction, Plan } from '../../core/actions.js';
 import { type CompletedCreate, copiesOfCreated } from '../../core/copy-plan.js';
 import type { Inventory, SnapshotId } from '../../core/model.js';
-import { errorCodeOf, errorInfoOf } from '../kit/classify-error.js';
+import { errorCodeOf, errorInfoOf, isTransient } from '../kit/classify-error.js';
 import { runPool } from '../kit/pool.js';
 import type { Ec2Port } from '../kit/ports.js';
 import {
@@ -180,26 +180,45 @@ async function applyCreates(
   });
 }
 
+/**
+ * How many times a delete is asked for when it keeps failing in ways that may pass (each time with
+ * the SDK's own retries): DeleteSnapshot is idempotent — a snapshot already gone counts as done — so
+ * a second round costs nothing, and under heavy throttling with lost answers it turns a failure in a
+ * hundred into one in thousands.
+ */
+const DELETE_ROUNDS = 2;
+
 /** Delete one snapshot: gone already counts as done; in use (by an AMI, say) is skipped. */
 async function applyDelete(context: ApplyContext, action: DeleteAction, position: number): Promise<void> {
-  if (isPastDeadline(context)) {
-    context.settle(position, resultFor(action, 'deferred', { error: deadlineError() }));
-    return;
-  }
-  try {
-    await context.ec2.deleteSnapshot(action.snapshotId);
-    context.settle(position, resultFor(action, 'done'));
-  } catch (error) {
-    if (wasCancelled(error, context)) {
+  for (let round = 1; ; round++) {
+    if (isPastDeadline(context)) {
       context.settle(position, resultFor(action, 'deferred', { error: deadlineError() }));
       return;
     }
-    const code = errorCodeOf(error);
-    const status =
-      code === 'InvalidSnapshot.NotFound' ? 'done' : code === 'InvalidSnapshot.InUse' ? 'skipped' : 'failed';
-    context.settle(
-      position,
-      resultFor(action, status, status === 'done' ? {} : { error: errorInfoOf(error) }),
-    );
+    try {
+      await context.ec2.deleteSnapshot(action.snapshotId);
+      context.settle(position, resultFor(action, 'done'));
+      return;
+    } catch (error) {
+      if (round < DELETE_ROUNDS && isTransient(error) && !wasCancelled(error, context)) continue;
+      settleFailedDelete(context, action, position, error);
+      return;
+    }
   }
+}
+
+function settleFailedDelete(
+  context: ApplyContext,
+  action: DeleteAction,
+  position: number,
+  error: unknown,
+): void {
+  if (wasCancelled(error, context)) {
+    context.settle(position, resultFor(action, 'deferred', { error: deadlineError() }));
+    return;
+  }
+  const code = errorCodeOf(error);
+  const status =
+    code === 'InvalidSnapshot.NotFound' ? 'done' : code === 'InvalidSnapshot.InUse' ? 'skipped' : 'failed';
+  context.settle(position, resultFor(action, status, status === 'done' ? {} : { error: errorInfoOf(error) }));
 }
