@@ -183,6 +183,29 @@ describe('a give-back that fails', () => {
   });
 });
 
+describe('a member that never reaches Standby', () => {
+  it('is not stopped, and keeps its tags while it is still entering Standby', async () => {
+    // Prepare: EnterStandby is accepted, but the member stays EnteringStandby (a lifecycle hook)
+    const ec2 = estate();
+    ec2.instances.enterStandby = async (_, id) => {
+      ec2.instances.sim(id).lifecycle = 'EnteringStandby';
+    };
+
+    // Act
+    const report = await runStops(ec2, configOf(stopPolicy('db', { instanceNames: ['db-2'] })), {
+      runId: runIdAt(0),
+    });
+
+    // Assess: a group member is never stopped outside Standby (the group would replace it)
+    expect(ec2.instances.log).not.toContain('stop');
+    expect(report.results.map((r) => [r.action, r.status, r.error?.code])).toEqual([
+      ['create', 'failed', 'StandbyTimeout'],
+      ['give-back', 'failed', 'StandbyTimeout'],
+    ]);
+    expect(toolTags(ec2, 'i-db-2')).toEqual({ [TAG.stoppedBy]: runIdAt(0), [TAG.standbyBy]: runIdAt(0) });
+  });
+});
+
 describe('an instance terminated while the tool has it', () => {
   it('ends the wait for stopped at once, snapshots nothing, starts nothing, and says it was terminated', async () => {
     // Prepare: db-1 would take 50 looks to stop, against a 60 s stop_timeout; it is terminated instead

@@ -106,7 +106,7 @@ export async function giveBack(
     return gone === undefined ? { done } : { done, gone };
   } catch (error) {
     const info =
-      error instanceof NotRunningError ? { code: error.code, message: error.message } : errorInfoOf(error);
+      error instanceof StuckError ? { code: error.code, message: error.message } : errorInfoOf(error);
     return { done, error: info };
   }
 }
@@ -132,7 +132,7 @@ async function undo(
     // would replace one that is not healthy).
     const running = await waitFor(instances, id, asg, (l) => l.state === 'running', maxWaitMs, waiting);
     if (running.gone !== undefined) return running.gone;
-    if (!running.reached) throw new NotRunningError(id, running.live, maxWaitMs);
+    if (!running.reached) throw notRunning(id, running.live, maxWaitMs);
   }
   if (held.standby && asg !== undefined) {
     const settled = await waitFor(
@@ -144,6 +144,11 @@ async function undo(
       waiting,
     );
     if (settled.gone !== undefined) return settled.gone;
+    // Still entering Standby: taking the tag now would leave it in Standby with no mark.
+    if (!settled.reached) {
+      const seconds = Math.round(maxWaitMs / 1000);
+      throw new StuckError('StandbyTimeout', `${id} is still EnteringStandby in ${asg} after ${seconds} s`);
+    }
     if (settled.live?.lifecycle === 'Standby') {
       await instances.exitStandby(asg, id);
       done.push('exited-standby');
@@ -167,17 +172,23 @@ async function untagGone(instances: InstancePort, id: InstanceId, held: Held, go
   await instances.untag(id, keys).catch(() => {});
 }
 
-/** Started (or never stopped), yet not seen `running`: the tags stay, the next run looks again. */
-class NotRunningError extends EbsSnapperError {
-  /** `StartFailed` (stopped again: EC2 could not start it) or `StartTimeout`. */
+/** A step whose instance did not get where it must: the tags stay, the next run looks again. */
+class StuckError extends EbsSnapperError {
+  /** `StartFailed`, `StartTimeout`, `StandbyTimeout`. */
   readonly code: string;
-  constructor(id: InstanceId, live: LiveInstance | undefined, waitedMs: number) {
-    const state = live?.state ?? 'unknown';
-    super(
-      state === 'stopped'
-        ? `${id} is stopped again after StartInstances: EC2 could not start it`
-        : `${id} is still ${state} ${Math.round(waitedMs / 1000)} s after it was given back`,
-    );
-    this.code = state === 'stopped' ? 'StartFailed' : 'StartTimeout';
+  constructor(code: string, message: string) {
+    super(message);
+    this.code = code;
   }
+}
+
+/** Started (or never stopped), yet not seen `running`. */
+function notRunning(id: InstanceId, live: LiveInstance | undefined, waitedMs: number): StuckError {
+  const state = live?.state ?? 'unknown';
+  return state === 'stopped'
+    ? new StuckError('StartFailed', `${id} is stopped again after StartInstances: EC2 could not start it`)
+    : new StuckError(
+        'StartTimeout',
+        `${id} is still ${state} ${Math.round(waitedMs / 1000)} s after it was started`,
+      );
 }
