@@ -209,7 +209,10 @@ describe('stop → snapshot → start against moto', () => {
 
     // Act
     const running = runCliJson<RunJson>(['run', '-c', config], env);
+    // The proxy counts a call before moto has it: terminate once moto has the instance stopped
     await waitFor(() => (t.proxy.counts().StopInstances ?? 0) >= 1);
+    while ((await stateOf(ec2, db)).state !== 'stopped')
+      await new Promise((resolve) => setTimeout(resolve, 20));
     await ec2.send(new TerminateInstancesCommand({ InstanceIds: [db] }));
     const first = await running;
     t.proxy.configure({});
