@@ -2,6 +2,7 @@
  * The instance side of stop → snapshot → start (SPEC §6) on the SDK: describe, tag, stop and
  * start instances, Standby in and out of their Auto Scaling group. What gives an instance back
  * (start, exit standby, untag, and describes) goes through the clients the deadline never cancels.
+ * An instance EC2 no longer knows is described as `undefined` (gone), never as an error.
  */
 import {
   type AutoScalingClient,
@@ -13,15 +14,19 @@ import {
   CreateTagsCommand,
   DeleteTagsCommand,
   DescribeInstancesCommand,
+  type DescribeInstancesCommandOutput,
   type EC2Client,
   StartInstancesCommand,
   StopInstancesCommand,
 } from '@aws-sdk/client-ec2';
-import type { InstancePort, LiveInstance } from '../app/kit/ports.js';
+import { type InstancePort, type LiveInstance, PortError } from '../app/kit/ports.js';
 import { type InstanceId, instanceId } from '../core/model.js';
 import type { AwsClients } from './clients.js';
 import { recordToTags, tagsToRecord } from './ec2-mappers.js';
 import { callAws } from './errors.js';
+
+/** DescribeInstances' answer for an instance id EC2 does not know (any more). */
+const NOT_FOUND = 'InvalidInstanceID.NotFound';
 
 /** @example const port = createInstancePort(clients); await port.stop(instanceId('i-0abc')); */
 export function createInstancePort(clients: AwsClients): InstancePort {
@@ -71,9 +76,17 @@ async function describeInstance(
   id: InstanceId,
   asg: string | undefined,
 ): Promise<LiveInstance | undefined> {
-  const output = await callAws('DescribeInstances', () =>
-    ec2.send(new DescribeInstancesCommand({ InstanceIds: [id] })),
-  );
+  let output: DescribeInstancesCommandOutput;
+  try {
+    output = await callAws('DescribeInstances', () =>
+      ec2.send(new DescribeInstancesCommand({ InstanceIds: [id] })),
+    );
+  } catch (error) {
+    // EC2 forgets a terminated instance after a while: gone, like a terminated one, not a failure
+    // that a wait would retry until its timeout.
+    if (error instanceof PortError && error.code === NOT_FOUND) return undefined;
+    throw error;
+  }
   const found = (output.Reservations ?? [])
     .flatMap((r) => r.Instances ?? [])
     .find((i) => i.InstanceId === id);

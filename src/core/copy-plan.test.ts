@@ -208,6 +208,54 @@ describe('planSnapshots: copies to other regions', () => {
   });
 });
 
+describe('planSnapshots: a copy that expired is not made again', () => {
+  /** One volume whose only snapshot is `age` old, on a 30-day schedule (not due again for weeks). */
+  const monthly = (copyRetention: Partial<Policy['retention']>, age: number) => {
+    const retention = { ...policy({ id: 'x', select }).retention, ...copyRetention };
+    const target: CopyTarget = { region: DEST, retention };
+    const monthlyWeb: Policy = { ...policy({ id: 'web', select, every: '30d' }), copyTo: [target] };
+    const inventory = withDestinations(
+      fleet()
+        .instance('web-1', { tags: { Role: 'web' } })
+        .volume({ id: 'vol-a' })
+        .snapshots(series('web', [now - age]))
+        .build(),
+      [listed(DEST)],
+    );
+    return { plan: planSnapshots(inventory, [monthlyWeb], options), source: inventory.snapshots[0]!.id };
+  };
+
+  it('does not copy again a source whose only copy the target’s max_age expired (minimum 0)', () => {
+    // Prepare: the snapshot is 10 days old; its copy (kept 7 days, minimum 0) was deleted, so the
+    // destination lists none
+
+    // Act
+    const { plan } = monthly({ minimum: 0, maxAgeMs: 7 * DAY }, 10 * DAY);
+
+    // Assess: copying it would make a copy that expired data, deleted again in 7 days, copied again...
+    expect(copiesIn(plan)).toEqual([]);
+    expect(creates(plan)).toEqual([]);
+  });
+
+  it('copies a source younger than the target’s max_age with minimum 0', () => {
+    // Act
+    const { plan, source } = monthly({ minimum: 0, maxAgeMs: 7 * DAY }, 2 * DAY);
+
+    // Assess
+    expect(copiesIn(plan).map((c) => c.snapshotId)).toEqual([source]);
+  });
+
+  it('copies a source older than max_age when the target keeps its newest copy anyway (a minimum, a tier)', () => {
+    // Act
+    const byMinimum = monthly({ minimum: 1, maxAgeMs: 7 * DAY }, 10 * DAY);
+    const byTier = monthly({ minimum: 0, maxAgeMs: 7 * DAY, keepWeekly: 1 }, 10 * DAY);
+
+    // Assess: the copy is never deleted while it is the newest, so it is made once
+    expect(copiesIn(byMinimum.plan).map((c) => c.snapshotId)).toEqual([byMinimum.source]);
+    expect(copiesIn(byTier.plan).map((c) => c.snapshotId)).toEqual([byTier.source]);
+  });
+});
+
 describe('planSnapshots: copies made into this region', () => {
   /** In DEST: copies of vol-src from REGION (1, 10, 20, 40, 50 days old), and an own series of a gone volume. */
   const destination = (withWebVolume = false) => {

@@ -1,14 +1,15 @@
 /**
  * Copies to other regions (`copy_to`, SPEC §6a), planned in the source region: each destination
- * gets one copy of the newest completed snapshot of a series that has no copy there yet, at most
- * 20 in flight per destination (EC2's limit; the rest wait for the next run). The copy carries the
- * tool's tags, its source, and the destination retention's `expires-at`. The copy series then
- * live in the destination region, planned there with the target's own retention.
+ * gets one copy of the newest completed snapshot of a series that has no copy there yet — unless
+ * the target's retention would not keep it (`keepsAsNewest`: a copy that expired is not made
+ * again) — at most 20 in flight per destination (EC2's limit; the rest wait for the next run). The
+ * copy carries the tool's tags, its source, and the destination retention's `expires-at`. The copy
+ * series then live in the destination region, planned there with the target's own retention.
  */
 import type { CopyAction, CopyIntent, CreateAction, PlanAction, Reason } from './actions.js';
 import { buildCopy, copyIntent, copyOfCreated } from './copy-actions.js';
 import type { Inventory, SnapshotId, VolumeId } from './model.js';
-import type { CopyTarget, Policy } from './policy/types.js';
+import type { CopyTarget, Policy, Retention } from './policy/types.js';
 import { DELETE_CODES } from './retention.js';
 import { FLAG, type SeriesTable } from './series.js';
 
@@ -54,6 +55,7 @@ export function planSeriesCopies(context: CopyContext, policy: Policy, volumeKey
   for (const target of policy.copyTo) {
     const copied = context.copies.copied.get(target.region);
     if (copied === undefined || copied.has(source)) continue;
+    if (!keepsAsNewest(target.retention, table.start[p]!, context.now)) continue;
     const left = context.copies.budget.get(target.region) ?? 0;
     if (left <= 0) {
       const reason: Reason = {
@@ -130,6 +132,26 @@ function newestKeptCompleted(context: CopyContext, k: number): number {
     return DELETE_CODES.has(reasons[p - from]!.code) ? -1 : p;
   }
   return -1;
+}
+
+/**
+ * Whether a copy series with `retention` keeps a copy of a snapshot that started at `start` when
+ * it is the series' newest: always with a `minimum` or a calendar tier (the newest copy is the
+ * newest of its period), else — `minimum: 0` with `max_age` alone — only while the source is
+ * younger than `max_age`.
+ *
+ * A copy stands for its source's point in time, so an older source is not copied: its copy would
+ * be deleted by the target's retention as soon as it aged, the source (still the newest, on a
+ * schedule longer than `max_age`) would have no copy again, and every run past `max_age` would
+ * copy it once more — a copy-delete loop that pays for a transfer each time. The planner cannot
+ * see a deleted copy; it needs no memory of it either, since this rule gives the same answer
+ * every time.
+ */
+export function keepsAsNewest(retention: Retention, start: number, now: number): boolean {
+  if (retention.minimum > 0) return true;
+  if (retention.keepDaily + retention.keepWeekly + retention.keepMonthly + retention.keepYearly > 0)
+    return true;
+  return retention.maxAgeMs !== undefined && start > now - retention.maxAgeMs;
 }
 
 /** The destinations whose copies could not be listed, as `region (error)`; undefined when none. */

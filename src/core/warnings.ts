@@ -1,6 +1,7 @@
 /**
  * Warnings are data, like reasons: a dotted code that code can test, and a message for people.
- * `config.*` come from reading a policy file, `plan.*` from planning one account × region.
+ * `config.*` come from reading a policy file, `plan.*` from planning one account × region, `run.*`
+ * from running it (crash recovery's look at the stop workflow's instance tags).
  */
 
 export const WARNING_CODES = [
@@ -20,6 +21,9 @@ export const WARNING_CODES = [
   'plan.deletes-held',
   'plan.copies-held',
   'plan.recent-creates',
+  // run
+  'run.stop-tag-foreign',
+  'run.stop-tag-live',
 ] as const;
 export type WarningCode = (typeof WARNING_CODES)[number];
 

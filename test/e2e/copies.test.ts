@@ -127,6 +127,42 @@ policies:
     expect(westActions.every((a) => a.reason.code === 'retention.minimum')).toBe(true);
   });
 
+  it('does not copy again a snapshot whose only copy expired (minimum 0) while it is still the newest', async () => {
+    // Prepare: monthly snapshots; copies kept a day, no minimum
+    const [volume] = await createVolumes(east, 1, 'monthly');
+    const config = writePolicy(
+      env.workDir,
+      `version: 1
+settings: {regions: [us-east-1]}
+policies:
+  - id: monthly
+    select: {volumes: {tag:Backup: monthly}}
+    schedule: {every: 30 days}
+    retention: {minimum: 1}
+    copy_to:
+      - region: ${WEST}
+        retention: {max_age: 1 day, minimum: 0}
+`,
+    );
+    const first = await runCliJson(['run', '-c', config], env);
+
+    // Act: two days later the copy expires (and is deleted); a day and two days after that the
+    // source is still the newest snapshot
+    const expired = await runCliJson(['run', '-c', config, ...at(Date.now() + 2 * DAY)], env);
+    const after = await runCliJson(['run', '-c', config, ...at(Date.now() + 3 * DAY)], env);
+    const later = await runCliJson(['run', '-c', config, ...at(Date.now() + 4 * DAY)], env);
+
+    // Assess
+    expect(first.json.summary).toMatchObject({ created: 1, copied: 1, failed: 0 });
+    expect(expired.json.summary).toMatchObject({ created: 0, copied: 0, deleted: 1, failed: 0 });
+    for (const run of [after, later]) {
+      expect(run.code).toBe(0);
+      expect(run.json.summary).toMatchObject({ created: 0, copied: 0, deleted: 0, failed: 0 });
+    }
+    expect(await policySnapshots(west, 'monthly')).toEqual([]);
+    expect((await policySnapshots(east, 'monthly')).map((s) => s.VolumeId)).toEqual([volume]);
+  });
+
   it('copies at most 20 to a destination in one run, and the rest on the next', async () => {
     // Prepare: 25 volumes due at once
     await createVolumes(east, 25, 'many');

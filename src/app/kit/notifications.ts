@@ -108,7 +108,11 @@ function failureLines(outcome: TargetOutcome): string[] {
   if (report === undefined) return lines;
   for (const result of report.results) {
     if (result.status === 'failed') {
-      const what = [result.action, result.policy, result.snapshotId ?? result.volumeId].join(' ');
+      const what = [
+        result.action,
+        result.policy,
+        result.snapshotId ?? result.volumeId ?? result.instanceId,
+      ].join(' ');
       lines.push(`${what}: ${result.error?.code ?? 'failed'}: ${result.error?.message ?? ''}`);
     }
   }

@@ -60,7 +60,10 @@ export interface ApplyOptions {
 }
 
 export interface ApplyOutcome {
-  /** Creates, deletes, copies (plan order each), then the copies of new snapshots. */
+  /**
+   * Creates, deletes, copies (plan order each), then the copies of new snapshots, then the
+   * give-backs of the stop workflow that failed (or found the instance terminated).
+   */
   readonly results: ActionResult[];
   /** True when the deadline deferred at least one action. */
   readonly deadlineReached: boolean;
@@ -114,8 +117,16 @@ export async function applyPlan(
   };
   const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
   const copiesAt = creates.length + deletes.length;
+  const giveBacks: ActionResult[] = [];
+  const report = (result: ActionResult): void => {
+    giveBacks.push(result);
+    total += 1;
+    settled += 1;
+    if (result.status === 'failed') failed += 1;
+    options.onProgress?.({ account: plan.account, region: plan.region, done: settled, total, failed });
+  };
   await Promise.all([
-    applyCreates(base, creates, inventory, concurrency, options.pollMs ?? STOP_POLL_MS),
+    applyCreates(base, creates, inventory, { concurrency, pollMs: options.pollMs ?? STOP_POLL_MS, report }),
     runPool(deletes, concurrency, (action, index) => applyDelete(base, action, creates.length + index)),
     runPool(copies, concurrency, (action, index) => applyCopy(base, action, copiesAt + index)),
   ]);
@@ -130,7 +141,7 @@ export async function applyPlan(
   const moreAt = results.length;
   total += more.length;
   await runPool(more, concurrency, (action, index) => applyCopy(base, action, moreAt + index));
-  return { results, deadlineReached: base.deadlineReached };
+  return { results: [...results, ...giveBacks], deadlineReached: base.deadlineReached };
 }
 
 function completedCreates(
@@ -154,10 +165,10 @@ async function applyCreates(
   base: ApplyContext,
   creates: readonly CreateAction[],
   inventory: Inventory,
-  concurrency: number,
-  pollMs: number,
+  lanes: { concurrency: number; pollMs: number; report: StopApplyContext['report'] },
 ): Promise<void> {
   if (creates.length === 0) return;
+  const { concurrency, pollMs, report } = lanes;
   // The context object is shared so that the halt and deadline flags reach every lane.
   const context: StopApplyContext = Object.assign(base, {
     creates,
@@ -165,6 +176,7 @@ async function applyCreates(
     lookup: new RunSnapshotLookup(base.ec2, base.runId),
     stopSlots: new KeyedSlots(),
     pollMs,
+    report,
   });
   await runPool(groupCreates(creates), concurrency, async (unit) => {
     try {

@@ -1,6 +1,7 @@
 /**
- * What applying a plan did: one result per create or delete action, and the report of a whole
- * run of one account × region. The CLI renders these; the exit code follows from them.
+ * What applying a plan did: one result per create, delete or copy action (and one per instance
+ * the stop workflow could not give back), and the report of a whole run of one account × region.
+ * The CLI renders these; the exit code follows from them.
  */
 import type { Plan } from '../../core/actions.js';
 import type { InstanceId, SnapshotId, VolumeId } from '../../core/model.js';
@@ -19,7 +20,13 @@ export const RESULT_STATUSES = [
 export type ResultStatus = (typeof RESULT_STATUSES)[number];
 
 export interface ActionResult {
-  readonly action: 'create' | 'delete' | 'copy';
+  /**
+   * `give-back`: an instance the stop workflow stopped (or put in Standby) that could not be
+   * started (or returned to its group) — failed, its tags kept for the next run — or that was
+   * terminated while the tool had it (skipped).
+   */
+  readonly action: 'create' | 'delete' | 'copy' | 'give-back';
+  /** `*` on the give-back of an instance a crashed run left (which policy stopped it is not known). */
   readonly policy: string;
   readonly account: string;
   readonly region: string;

@@ -159,10 +159,16 @@ async function planAndApply(
     sleep: applyOptions.sleep ?? sleepFor,
     pollMs: options.pollMs ?? STOP_POLL_MS,
   };
-  const givenBack = options.dryRun === true ? [] : await finishCrashedRuns(ec2.instances, inventory, waiting);
-  const { results, deadlineReached } = await applyPlan(plan, ec2, applyOptions, inventory);
+  const recovery = await finishCrashedRuns(ec2.instances, inventory, waiting, {
+    runId: options.runId,
+    dryRun: options.dryRun === true,
+  });
+  const applied = await applyPlan(plan, ec2, applyOptions, inventory);
+  const { deadlineReached } = applied;
+  const { givenBack, warnings } = recovery;
+  const results = [...recovery.results, ...applied.results];
   return {
-    plan,
+    plan: warnings.length === 0 ? plan : { ...plan, warnings: [...plan.warnings, ...warnings] },
     results,
     timings: { ...timings, applyMs: performance.now() - applyStart },
     summary: summarizeResults(results),

@@ -126,10 +126,13 @@ function renderResult(result: ActionResult, style: TextStyle): string {
 /** The plan, then what was done (failures always; every result with -v), then one summary line. */
 /** Instances a crashed run left stopped or in Standby, and what this run did about them. */
 function renderGivenBack(report: RunReport, style: TextStyle): string[] {
-  return (report.givenBack ?? []).map((g) =>
+  // One that could not be given back is a failed `give-back` result, rendered with the results.
+  return (report.givenBack ?? []).flatMap((g) =>
     g.error === undefined
-      ? `  ${paint(style, 'yellow', 'given back')}  ${g.instanceId} (${g.done.join(', ') || 'nothing left to do'}): a crashed run had stopped it`
-      : `  ${paint(style, 'red', 'FAILED    ')}  give back ${g.instanceId}  ${g.error.code}: ${g.error.message} (the next run tries again)`,
+      ? [
+          `  ${paint(style, 'yellow', 'given back')}  ${g.instanceId} (${g.done.join(', ') || 'nothing left to do'}): a crashed run had stopped it`,
+        ]
+      : [],
   );
 }
 

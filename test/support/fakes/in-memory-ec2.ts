@@ -126,7 +126,7 @@ export class InMemoryEc2 implements Ec2Port {
       return {
         ...this.inventory,
         // Instances as they are now: their states and tags move with the stop workflow.
-        instances: this.inventory.instances.map((i) => this.instances.current(i)),
+        instances: this.instances.listed(this.inventory.instances),
         snapshots: this.snapshots.filter((s) => isManagedBy(s, policyIds) && this.isListed(s)),
         ...(options.unmanaged === 'count' && {
           unmanaged: others.reduce((totals, s) => {

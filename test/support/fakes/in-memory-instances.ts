@@ -47,11 +47,26 @@ export class InMemoryInstances implements InstancePort {
       : { ...instance, state: sim.state as Instance['state'], tags: { ...sim.tags } };
   }
 
+  /**
+   * The instances a DescribeInstances listing shows now, as the AWS port collects them: with
+   * their current states and tags, and without the terminated and forgotten ones.
+   */
+  listed(instances: readonly Instance[]): Instance[] {
+    return instances
+      .filter((i) => this.sims.has(i.id) && this.sims.get(i.id)?.state !== 'terminated')
+      .map((i) => this.current(i));
+  }
+
   /** The simulated instance, for setting up and checking states. */
   sim(id: string): SimInstance {
     const sim = this.sims.get(id);
     if (sim === undefined) throw new Error(`no instance ${id}`);
     return sim;
+  }
+
+  /** The instance is gone for good: describes find nothing (EC2's InvalidInstanceID.NotFound). */
+  forget(id: string): void {
+    this.sims.delete(id);
   }
 
   async describe(id: InstanceId): Promise<LiveInstance | undefined> {
@@ -76,7 +91,9 @@ export class InMemoryInstances implements InstancePort {
 
   async untag(id: InstanceId, keys: readonly string[]): Promise<void> {
     this.change(`untag ${keys.join(',')}`);
-    for (const key of keys) delete this.sim(id).tags[key];
+    const sim = this.sim(id);
+    if (sim.state === 'terminated') throw refused('DeleteTags', 'instance is terminated');
+    for (const key of keys) delete sim.tags[key];
   }
 
   async stop(id: InstanceId): Promise<void> {

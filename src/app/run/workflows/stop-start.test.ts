@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { fleet } from '../../../../test/support/builders/fleet.js';
 import { policy } from '../../../../test/support/builders/policy.js';
+import { runIdAt } from '../../../../test/support/builders/stop-runs.js';
 import { fakeClock } from '../../../../test/support/fakes/fake-clock.js';
 import { InMemoryEc2 } from '../../../../test/support/fakes/in-memory-ec2.js';
 import { type Inventory, TAG } from '../../../core/model.js';
@@ -32,11 +33,15 @@ function estate(): Inventory {
     .build();
 }
 
+/** Each run gets the id of a run an hour after the one before, as consecutive runs do. */
+let runs = 0;
+
 async function run(ec2: InMemoryEc2, config: Config, options: { deadline?: number } = {}) {
   const time = fakeClock(NOW);
+  runs += 1;
   return runTarget(ec2, config, {
     now: NOW,
-    runId: 'r-1',
+    runId: runIdAt(60 * runs),
     ...time,
     pollMs: 1_000,
     exclusive: (_, work) => work(),

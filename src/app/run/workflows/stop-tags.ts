@@ -1,0 +1,115 @@
+/**
+ * Whose are the stop workflow's tags on an instance (`ebs-snapper:stopped-by`, `standby-by`)?
+ * Crash recovery starts instances and takes them out of Standby on the strength of these tags, so
+ * it trusts a tag only when it is provably a finished run's:
+ *
+ * - a value that is not a run id (`yes`, a name: put there by hand) is never acted on;
+ * - this run's own id is never a crashed run's: what this run stopped, this run gives back;
+ * - a run that started after this one is alive right now (another CLI host, or the deployed
+ *   worker and a CLI at once: their locks do not see each other) and is left alone;
+ * - any other run id is a run that started before this one, and whose lock or lease this run now
+ *   holds: it is given back.
+ *
+ * Pure: the run ids carry their start times, so no clock is read.
+ */
+import { type Instance, TAG } from '../../../core/model.js';
+import { type Warning, warning } from '../../../core/warnings.js';
+
+/** `20261125T170312Z-3f9a2c`: the UTC start time, and 6 hex digits (see `newRunId`). */
+const RUN_ID = /^(\d{4})(\d\d)(\d\d)T(\d\d)(\d\d)(\d\d)Z-[0-9a-f]{6}$/;
+
+/**
+ * The start time (epoch ms) a run id records, or undefined when the value is not a run id.
+ *
+ * @example runIdStartedAt('20261125T170312Z-3f9a2c') // Date.parse('2026-11-25T17:03:12Z')
+ */
+export function runIdStartedAt(value: string): number | undefined {
+  const m = RUN_ID.exec(value);
+  if (m === null) return undefined;
+  const time = Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!);
+  // Date.UTC rolls a 13th month or a 61st second over: only a real time reads back the same.
+  const back = new Date(time)
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
+  return back === value.slice(0, 16) ? time : undefined;
+}
+
+/** What a tag's value says about the run that set it. */
+export type TagOwner =
+  /** A run that ended without giving the instance back: this run finishes its work. */
+  | 'crashed'
+  /** This run itself. */
+  | 'own'
+  /** A run that started after this one: it may be working on the instance right now. */
+  | 'live'
+  /** Not a run id: put there by hand; never acted on. */
+  | 'foreign';
+
+/**
+ * Judge one tag value against this run's id.
+ *
+ * @example ownerOf('20261125T170312Z-3f9a2c', '20261126T030000Z-00aa11') // 'crashed'
+ */
+export function ownerOf(value: string, runId: string): TagOwner {
+  if (value === runId) return 'own';
+  const started = runIdStartedAt(value);
+  if (started === undefined) return 'foreign';
+  const ownStart = runIdStartedAt(runId);
+  // A run id of this run that is not one (tests, a hand-made id): nothing is known to be later.
+  if (ownStart === undefined) return 'crashed';
+  // Run ids tell seconds: one of the same second started no later than this one, as far as
+  // anyone can tell — a run killed and started again at once must find its instances given back.
+  return started > ownStart ? 'live' : 'crashed';
+}
+
+/** An instance carrying the tool's tags, and what crash recovery may do about it. */
+export interface TaggedInstance {
+  readonly instance: Instance;
+  /** The tags crash recovery may act on (a crashed run's), with their values. */
+  readonly trusted: Readonly<Record<string, string>>;
+}
+
+/**
+ * The instances crash recovery gives back (each with the tags it may act on), and a warning for
+ * every tag it leaves alone.
+ */
+export function judgeStopTags(
+  instances: readonly Instance[],
+  runId: string,
+): { readonly recover: TaggedInstance[]; readonly warnings: Warning[] } {
+  const recover: TaggedInstance[] = [];
+  const warnings: Warning[] = [];
+  for (const instance of instances) {
+    const trusted: Record<string, string> = {};
+    for (const key of [TAG.stoppedBy, TAG.standbyBy]) {
+      const value = instance.tags[key];
+      if (value === undefined) continue;
+      const owner = ownerOf(value, runId);
+      if (owner === 'crashed') trusted[key] = value;
+      else warnings.push(leftAlone(instance, key, value, owner));
+    }
+    if (Object.keys(trusted).length > 0) recover.push({ instance, trusted });
+  }
+  return { recover, warnings };
+}
+
+function leftAlone(instance: Instance, key: string, value: string, owner: Exclude<TagOwner, 'crashed'>) {
+  const what = `${instance.id} carries ${key}=${value}`;
+  if (owner === 'foreign') {
+    return warning(
+      'run.stop-tag-foreign',
+      `${what}, which is not a run id of ebs-snapper (put there by hand?): left alone, never started or taken out of Standby by the tool; remove the tag`,
+    );
+  }
+  if (owner === 'own') {
+    return warning(
+      'run.stop-tag-live',
+      `${what}, this run's own id (an earlier invocation of this run): not a crashed run's; this run gives it back if it snapshots it, else the next run does`,
+    );
+  }
+  return warning(
+    'run.stop-tag-live',
+    `${what}, set by a run that started after this one and may be working on it now: left alone; a later run gives it back if that run does not`,
+  );
+}
