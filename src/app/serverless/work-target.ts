@@ -23,12 +23,11 @@ import type {
   WorkItem,
   WorkQueue,
 } from './ports.js';
+import { MAX_RECEIVES } from './redrive.js';
 import { describeStored, loadStoredConfig } from './stored-config.js';
 import { MAX_CONTINUATIONS } from './work-item.js';
 import { recordOf, type WorkTelemetry } from './work-telemetry.js';
 
-/** Deliveries of one message before SQS moves it to the dead-letter queue (SPEC §10: 3). */
-export const MAX_RECEIVES = 3;
 /** A continuation waits this long, so EC2's listings show what the last invocation made. */
 export const CONTINUATION_DELAY_SECONDS = 60;
 

@@ -14,6 +14,7 @@ import {
 } from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { afterAll, beforeEach } from 'vitest';
+import { MAX_RECEIVES } from '../../../src/app/serverless/redrive.js';
 import { TABLE_KEY_SCHEMA } from '../../../src/aws/table/keys.js';
 import { MEMBER_ROLE } from './member-accounts.js';
 import { motoClientConfig } from './moto.js';
@@ -51,7 +52,7 @@ export async function createDeployment(endpoint: string, region = 'us-east-1'): 
   const dlq = await createQueue(sqs, endpoint, `${name}-dlq`, {});
   const queue = await createQueue(sqs, endpoint, `${name}-work`, {
     VisibilityTimeout: '900',
-    RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlq.arn, maxReceiveCount: 3 }),
+    RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlq.arn, maxReceiveCount: MAX_RECEIVES }),
   });
   const inbox = await createQueue(sqs, endpoint, `${name}-inbox`, {});
   const sns = new SNSClient(config);
