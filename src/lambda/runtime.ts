@@ -18,7 +18,6 @@ import { createEc2Port } from '../aws/ec2-port.js';
 import { listActiveAccounts } from '../aws/organizations.js';
 import { listEnabledRegions } from '../aws/regions.js';
 import { createDeployedClients, type DeployedClients, whoAmI } from '../aws/serverless-clients.js';
-import { createSnsNotifier } from '../aws/sns-notifier.js';
 import { createConfigStore } from '../aws/table/config-store.js';
 import { createLeaseStore } from '../aws/table/leases.js';
 import { createRunRecordStore } from '../aws/table/run-records.js';
@@ -26,7 +25,7 @@ import { ThrottleRegistry } from '../aws/throttle.js';
 import { createWorkQueue } from '../aws/work-queue.js';
 import { ConfigError } from '../core/errors.js';
 import type { Config } from '../core/policy/types.js';
-import { createWebhookNotifier } from '../notify/webhook.js';
+import { notifiersOf } from '../notify/notifiers.js';
 import { type LambdaEnv, readLambdaEnv } from './env.js';
 
 export interface Identity {
@@ -104,12 +103,10 @@ export function createRuntime(env: LambdaEnv, clients: DeployedClients): Runtime
       });
     },
     notifiersFor(config) {
-      const notify = config?.settings.notify;
-      const topics = new Set([env.topicArn, notify?.snsTopicArn].filter((t): t is string => t !== undefined));
-      return [
-        ...[...topics].map((topic) => createSnsNotifier(clients.sns, topic)),
-        ...(notify?.webhookUrl === undefined ? [] : [createWebhookNotifier(notify.webhookUrl)]),
-      ];
+      return notifiersOf(config?.settings.notify, {
+        snsIn: () => clients.sns,
+        ...(env.topicArn === undefined ? {} : { alwaysTopics: [env.topicArn] }),
+      });
     },
   };
 }
