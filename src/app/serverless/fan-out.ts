@@ -8,8 +8,8 @@
 
 import type { Config } from '../../core/policy/types.js';
 import { type ErrorInfo, errorInfoOf } from '../kit/classify-error.js';
+import { coveredRegions } from '../kit/coverage.js';
 import { notificationsFor, sendAll } from '../kit/notifications.js';
-import { copiesOnlyRegions } from '../run/copy-destinations.js';
 import { newRunId } from '../run/run.js';
 import type { ConfigStore, Notifier, WorkItem, WorkQueue } from './ports.js';
 import { describeStored, loadStoredConfig } from './stored-config.js';
@@ -56,13 +56,10 @@ export async function fanOutRun(deps: FanOutDeps): Promise<FanOutResult> {
     return notified(deps, config, runId, [], [{ account: '*', error: errorInfoOf(error) }]);
   }
   const settled = await Promise.allSettled(
-    accounts.map(async (account) => ({
-      account,
-      // copy_to destinations outside settings.regions are worked on too (copies-only).
-      regions: config.settings.regions
-        ? [...config.settings.regions, ...copiesOnlyRegions(config, config.settings.regions)]
-        : await deps.regionsOf(account),
-    })),
+    accounts.map(async (account) => {
+      const covered = await coveredRegions(config, () => deps.regionsOf(account));
+      return { account, regions: [...covered.regions, ...covered.copiesOnly] };
+    }),
   );
   const items: WorkItem[] = [];
   const failures: { account: string; error: ErrorInfo }[] = [];

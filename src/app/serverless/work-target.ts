@@ -8,10 +8,10 @@ import { ConfigError, EbsSnapperError } from '../../core/errors.js';
 import { findOverdue } from '../../core/overdue.js';
 import type { Config } from '../../core/policy/types.js';
 import { errorInfoOf, isTransient } from '../kit/classify-error.js';
+import { copiesOnlyOf } from '../kit/coverage.js';
 import { abortAt, type Deadline } from '../kit/deadline.js';
 import { notificationsFor, sendAll, type TargetOutcome } from '../kit/notifications.js';
 import { DEADLINE_CODE, type Ec2Port } from '../kit/ports.js';
-import { copiesOnlyRegions } from '../run/copy-destinations.js';
 import type { RunReport } from '../run/results.js';
 import { type Exclusive, runTarget } from '../run/run.js';
 import type {
@@ -91,7 +91,7 @@ export async function processWorkItem(
     const report = await runTarget(deps.portFor(item.account, item.region, deadline), config, {
       now: startedAt,
       runId: item.run_id,
-      ...(isCopiesOnly(config, item.region) ? { copiesOnly: true } : {}),
+      ...(copiesOnlyOf(config).includes(item.region) ? { copiesOnly: true } : {}),
       deadline: deadlineAt,
       signal: deadline.signal,
       exclusive: leaseExclusive(deps, owner, invocation.remainingMs()),
@@ -106,12 +106,6 @@ export async function processWorkItem(
     const retry = isTransient(error) && info.code !== DEADLINE_CODE && invocation.receiveCount < MAX_RECEIVES;
     return finish(item, startedAt, deps, config, { error: info }, retry);
   }
-}
-
-/** A `copy_to` destination outside `settings.regions` (fanOut sends it for its copies' retention). */
-function isCopiesOnly(config: Config, region: string): boolean {
-  const { regions } = config.settings;
-  return regions !== undefined && copiesOnlyRegions(config, regions).includes(region);
 }
 
 /** The lease as `runTarget`'s exclusivity: held for the rest of the invocation, released at the end. */
