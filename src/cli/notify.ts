@@ -7,10 +7,9 @@
 import { errorInfoOf } from '../app/kit/classify-error.js';
 import { notificationsFor, sendAll, type TargetOutcome } from '../app/kit/notifications.js';
 import type { RunReport } from '../app/run/results.js';
-import { createDeployedClients } from '../aws/serverless-clients.js';
 import { findOverdue } from '../core/overdue.js';
 import type { Config } from '../core/policy/types.js';
-import { notifiersOf } from '../notify/notifiers.js';
+import { notifiersOf, snsClientsByRegion } from '../notify/notifiers.js';
 import type { TargetOptions } from './options.js';
 import type { TargetFailure } from './targets.js';
 
@@ -43,20 +42,15 @@ export async function notifyRun(
   const notifications = outcomes.flatMap((outcome) => notificationsFor(notify.on, outcome));
   return sendAll(
     notifications,
-    notifiersOf(notify, { snsIn: snsClientIn(options) }),
+    notifiersOf(notify, {
+      snsIn: snsClientsByRegion({
+        ...(options.endpointUrl === undefined ? {} : { endpoint: options.endpointUrl }),
+        ...(options.profile === undefined ? {} : { profile: options.profile }),
+      }),
+    }),
     (notifier, notification, error) =>
       warn(
         `notification "${notification.subject}" to ${notifier.target} failed: ${errorInfoOf(error).message}`,
       ),
   );
-}
-
-/** An SNS client of the command's profile and endpoint, in a topic's region. */
-function snsClientIn(options: TargetOptions) {
-  return (region: string | undefined) =>
-    createDeployedClients({
-      ...(region === undefined ? {} : { region }),
-      ...(options.endpointUrl === undefined ? {} : { endpoint: options.endpointUrl }),
-      ...(options.profile === undefined ? {} : { profile: options.profile }),
-    }).sns;
 }

@@ -25,7 +25,7 @@ import { ThrottleRegistry } from '../aws/throttle.js';
 import { createWorkQueue } from '../aws/work-queue.js';
 import { ConfigError } from '../core/errors.js';
 import type { Config } from '../core/policy/types.js';
-import { notifiersOf } from '../notify/notifiers.js';
+import { notifiersOf, snsClientsByRegion } from '../notify/notifiers.js';
 import { type LambdaEnv, readLambdaEnv } from './env.js';
 
 export interface Identity {
@@ -59,6 +59,8 @@ export function currentRuntime(env: NodeJS.ProcessEnv = process.env): Runtime {
 
 export function createRuntime(env: LambdaEnv, clients: DeployedClients): Runtime {
   const throttle = new ThrottleRegistry();
+  // A topic is published to in its own region: the config's may be in another than the deployment.
+  const snsIn = snsClientsByRegion();
   let identity: Promise<Identity> | undefined;
   const credentialsFor = (account: string, region: string, own: Identity, deadline?: Deadline) => {
     if (account === own.account) return undefined;
@@ -104,7 +106,7 @@ export function createRuntime(env: LambdaEnv, clients: DeployedClients): Runtime
     },
     notifiersFor(config) {
       return notifiersOf(config?.settings.notify, {
-        snsIn: () => clients.sns,
+        snsIn,
         ...(env.topicArn === undefined ? {} : { alwaysTopics: [env.topicArn] }),
       });
     },

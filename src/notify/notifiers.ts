@@ -6,6 +6,7 @@
  */
 import type { SNSClient } from '@aws-sdk/client-sns';
 import type { Notifier } from '../app/serverless/ports.js';
+import { createSnsClient, type DeployedClientOptions } from '../aws/serverless-clients.js';
 import { createSnsNotifier, topicRegion } from '../aws/sns-notifier.js';
 import type { Settings } from '../core/policy/types.js';
 import { createWebhookNotifier } from './webhook.js';
@@ -29,4 +30,24 @@ export function notifiersOf(notify: Settings['notify'] | undefined, setup: Notif
     ...[...topics].map((topic) => createSnsNotifier(setup.snsIn(topicRegion(topic)), topic)),
     ...(notify?.webhookUrl === undefined ? [] : [createWebhookNotifier(notify.webhookUrl)]),
   ];
+}
+
+/**
+ * SNS clients by region, each made once, with the given settings (profile, endpoint): what
+ * {@link NotifierSetup.snsIn} takes. No region: the SDK's own (`AWS_REGION`, the profile's).
+ *
+ * @example notifiersOf(notify, { snsIn: snsClientsByRegion({ profile: 'ops' }) })
+ */
+export function snsClientsByRegion(
+  options: Omit<DeployedClientOptions, 'region'> = {},
+): (region: string | undefined) => SNSClient {
+  const clients = new Map<string | undefined, SNSClient>();
+  return (region) => {
+    let client = clients.get(region);
+    if (client === undefined) {
+      client = createSnsClient({ ...options, ...(region === undefined ? {} : { region }) });
+      clients.set(region, client);
+    }
+    return client;
+  };
 }

@@ -12,6 +12,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { snapshotVolume } from '../../scripts/seed-ec2.js';
 import {
   captureOutput,
+  createTopicInbox,
   drainQueue,
   importHandlers,
   lambdaContext,
@@ -127,6 +128,34 @@ describe('notifications, logs and metrics of the deployed path', () => {
     );
     expect(target).toMatchObject({ Account: A, Region: 'us-east-1', SnapshotsCreated: 1, VolumesOverdue: 1 });
     expect(emf.some((l) => l._aws.CloudWatchMetrics[0]!.Dimensions[0]!.includes('Policy'))).toBe(true);
+  });
+
+  it("publishes to the config's topic from the topic's own region, another than the deployment's", async () => {
+    // Prepare: the deployment is in us-east-1, the config's topic in eu-west-1
+    await seedWebFleet(t.moto.endpoint, A, 'us-east-1', 1);
+    const topic = await createTopicInbox(t.proxy.endpoint, 'eu-west-1');
+    const notify = `  notify: {sns_topic_arn: "${topic.topicArn}", on: [summary]}\n`;
+    await pushTestConfig(
+      t.moto.endpoint,
+      deployed.current.region,
+      deployed.current.table,
+      webPolicy([A], ['us-east-1'], notify),
+    );
+
+    // Act
+    const { lines } = await captureOutput(async () => {
+      await fanOut(
+        {},
+        lambdaContext(() => 300_000),
+      );
+      await drainQueue(deployed.current, worker);
+    });
+    const notes = await readNotifications(topic);
+
+    // Assess
+    expect(notes.map((n) => n.subject)).toEqual([`ebs-snapper: summary in ${A} us-east-1`]);
+    expect(notes[0]!.message).toMatchObject({ account: A, counts: { created: 1 } });
+    expect(lines.filter((l) => l.level === 'WARN')).toEqual([]);
   });
 
   it('logs a notifier that fails and still finishes the run', async () => {
