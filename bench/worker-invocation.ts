@@ -78,6 +78,7 @@ export async function runWorkerBench(): Promise<Figures> {
     ...deployment,
     identity: async () => ({ account: ACCOUNT, partition: 'aws' }),
     organizationAccounts: async () => [],
+    isOrganizationMember: async () => false,
     regionsOf: async () => [REGION],
     portFor: (account, region, deadline) =>
       createEc2Port(

@@ -65,6 +65,8 @@ export const WORKER_OPERATIONS: readonly AwsOperation[] = [
   },
   NOTIFY,
   ASSUME_MEMBER,
+  // settings.organization: true — is the work item's account one of the organization's?
+  { operation: 'organization-member', actions: ['organizations:DescribeAccount'] },
 ];
 
 /** The fan-out: the config, accounts (Organizations), regions (through the member role), messages. */

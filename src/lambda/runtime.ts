@@ -15,7 +15,7 @@ import type {
 } from '../app/serverless/ports.js';
 import { assumeRoleCredentials, createAwsClients } from '../aws/clients.js';
 import { createEc2Port } from '../aws/ec2-port.js';
-import { listActiveAccounts } from '../aws/organizations.js';
+import { isActiveAccount, listActiveAccounts } from '../aws/organizations.js';
 import { listEnabledRegions } from '../aws/regions.js';
 import { createDeployedClients, type DeployedClients, whoAmI } from '../aws/serverless-clients.js';
 import { createConfigStore } from '../aws/table/config-store.js';
@@ -42,6 +42,8 @@ export interface Runtime {
   /** Who the function runs as; asked once per container. */
   identity(): Promise<Identity>;
   organizationAccounts(): Promise<readonly string[]>;
+  /** Whether an account is an ACTIVE account of the organization; asked at most every few minutes. */
+  isOrganizationMember(account: string): Promise<boolean>;
   regionsOf(account: string, own: Identity): Promise<readonly string[]>;
   portFor(account: string, region: string, deadline: Deadline, own: Identity): Ec2Port;
   notifiersFor(config: Config | undefined): readonly Notifier[];
@@ -87,6 +89,7 @@ export function createRuntime(env: LambdaEnv, clients: DeployedClients): Runtime
       return identity;
     },
     organizationAccounts: () => listActiveAccounts(clients.organizations),
+    isOrganizationMember: memberCache((account) => isActiveAccount(clients.organizations, account)),
     async regionsOf(account, own) {
       const region = await clients.sts.config.region();
       const credentials = credentialsFor(account, region, own);
@@ -110,5 +113,27 @@ export function createRuntime(env: LambdaEnv, clients: DeployedClients): Runtime
         ...(env.topicArn === undefined ? {} : { alwaysTopics: [env.topicArn] }),
       });
     },
+  };
+}
+
+/** How long a container trusts an answer about an account's membership of the organization. */
+const MEMBERSHIP_TTL_MS = 10 * 60_000;
+
+/**
+ * One DescribeAccount per account per container for a while, not one per work item; an account
+ * removed from the organization is refused within {@link MEMBERSHIP_TTL_MS}. Failures are not kept.
+ */
+function memberCache(ask: (account: string) => Promise<boolean>): (account: string) => Promise<boolean> {
+  const answers = new Map<string, { at: number; member: Promise<boolean> }>();
+  return (account) => {
+    const now = Date.now();
+    const known = answers.get(account);
+    if (known !== undefined && now - known.at < MEMBERSHIP_TTL_MS) return known.member;
+    const member = ask(account);
+    answers.set(account, { at: now, member });
+    member.catch(() => {
+      if (answers.get(account)?.member === member) answers.delete(account);
+    });
+    return member;
   };
 }

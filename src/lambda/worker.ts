@@ -59,6 +59,8 @@ export function createWorker(options: WorkerOptions = {}) {
             leases: runtime.leases,
             records: runtime.records,
             queue: runtime.queue,
+            ownAccount: own.account,
+            isOrganizationMember: (account) => runtime.isOrganizationMember(account),
             portFor: (account, region, deadline) => runtime.portFor(account, region, deadline, own),
             notifiersFor: (config) => runtime.notifiersFor(config),
             clock: options.clock ?? Date.now,

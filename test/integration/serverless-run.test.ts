@@ -6,13 +6,12 @@
 
 import { describe, expect, it } from 'vitest';
 import { createDeployedClients } from '../../src/aws/serverless-clients.js';
-import { createRunRecordStore } from '../../src/aws/table/run-records.js';
 import {
-  type Deployment,
   drainQueue,
   importHandlers,
   lambdaContext,
   readNotifications,
+  readRunRecords,
   useDeployment,
 } from '../support/moto/deployment.js';
 import { pushTestConfig, seedWebFleet, snapshotsOf, webPolicy } from '../support/moto/member-accounts.js';
@@ -54,7 +53,7 @@ describe('the deployed run: fanOut → SQS → worker', () => {
         expect(await snapshotsOf(t.moto.endpoint, account, region, 'web')).toHaveLength(2);
       }
     }
-    const records = await readRecords(deployed.current, fanned.run_id);
+    const records = await readRunRecords(deployed.current, fanned.run_id);
     expect(records.map((r) => `${r.account}/${r.region}:${r.outcome}:${r.created}`).sort()).toEqual(
       ACCOUNTS.flatMap((a) => REGIONS.map((r) => `${a}/${r}:ok:2`)).sort(),
     );
@@ -83,7 +82,7 @@ describe('the deployed run: fanOut → SQS → worker', () => {
     expect(
       copies.map((c) => c.Tags?.find((tag) => tag.Key === 'ebs-snapper:source-snapshot-id')?.Value).sort(),
     ).toEqual(sources.map((s) => s.SnapshotId).sort());
-    const records = await readRecords(deployed.current, fanned.run_id);
+    const records = await readRunRecords(deployed.current, fanned.run_id);
     expect(records.map((r) => `${r.region}:${r.outcome}:${r.created}`).sort()).toEqual([
       'us-east-1:ok:2',
       'us-west-2:ok:0',
@@ -158,11 +157,3 @@ describe('the deployed run: fanOut → SQS → worker', () => {
     expect(JSON.stringify(notes[1]!.message)).toContain('a file with no policy is an error');
   });
 });
-
-async function readRecords(deployment: Deployment, runId: string) {
-  const { dynamo } = createDeployedClients({
-    region: deployment.region,
-    endpoint: deployment.env.AWS_ENDPOINT_URL!,
-  });
-  return createRunRecordStore(dynamo, deployment.table).list(runId);
-}

@@ -8,7 +8,7 @@
 
 import type { Config } from '../../core/policy/types.js';
 import { type ErrorInfo, errorInfoOf } from '../kit/classify-error.js';
-import { coveredRegions } from '../kit/coverage.js';
+import { accountScopeOf, coveredRegions } from '../kit/coverage.js';
 import { notificationsFor, sendAll } from '../kit/notifications.js';
 import { newRunId } from '../run/run.js';
 import type { ConfigStore, Notifier, WorkItem, WorkQueue } from './ports.js';
@@ -74,11 +74,16 @@ export async function fanOutRun(deps: FanOutDeps): Promise<FanOutResult> {
   return notified(deps, config, runId, items, failures);
 }
 
-function accountsOf(config: Config, deps: FanOutDeps): Promise<readonly string[]> {
-  const { accounts, organization } = config.settings;
-  if (accounts !== undefined) return Promise.resolve(accounts);
-  if (organization) return deps.organizationAccounts();
-  return deps.ownAccount().then((account) => [account]);
+async function accountsOf(config: Config, deps: FanOutDeps): Promise<readonly string[]> {
+  const scope = accountScopeOf(config);
+  switch (scope.kind) {
+    case 'listed':
+      return scope.accounts;
+    case 'organization':
+      return deps.organizationAccounts();
+    case 'own':
+      return [await deps.ownAccount()];
+  }
 }
 
 /** Notify each failure (never failing the fan-out over it) and return the result. */

@@ -1,6 +1,6 @@
 /**
- * What a deployed worker does with one work item (SPEC §10): read and validate the config,
- * take the account × region's lease, run the same collect → plan → apply as the CLI with the
+ * What a deployed worker does with one work item (SPEC §10): read and validate the config, check
+ * that it covers the item's account × region, take the account × region's lease, run the same collect → plan → apply as the CLI with the
  * invocation's deadline, hand on what the deadline left, write the run record, notify. The
  * Lambda handler only parses the event and wires the adapters.
  */
@@ -25,13 +25,14 @@ import type {
 } from './ports.js';
 import { MAX_RECEIVES } from './redrive.js';
 import { describeStored, loadStoredConfig } from './stored-config.js';
+import { type CoverageLookups, refusalOf } from './work-coverage.js';
 import { MAX_CONTINUATIONS } from './work-item.js';
 import { recordOf, type WorkTelemetry } from './work-telemetry.js';
 
 /** A continuation waits this long, so EC2's listings show what the last invocation made. */
 export const CONTINUATION_DELAY_SECONDS = 60;
 
-export interface WorkerDeps {
+export interface WorkerDeps extends CoverageLookups {
   readonly table: string;
   readonly configName: string;
   readonly configs: ConfigStore;
@@ -75,14 +76,20 @@ export async function processWorkItem(
 ): Promise<WorkOutcome> {
   const startedAt = deps.clock();
   const source = describeStored(deps.table, deps.configName);
-  let config: Config;
+  let config: Config | undefined;
   try {
     ({ config } = await loadStoredConfig(deps.configs, deps.configName, { source, now: startedAt }));
+    // Before any role or EC2 call: the queue may hold an item of an older config (a DLQ redrive).
+    const refusal = await refusalOf(config, item, deps, source);
+    if (refusal !== undefined) {
+      deps.telemetry.refused(item, refusal);
+      return finish(item, startedAt, deps, config, { error: refusal }, false);
+    }
   } catch (error) {
     // A bad config is not retried forever: it is reported, and nothing touches EC2.
     const retry =
       !(error instanceof ConfigError) && isTransient(error) && invocation.receiveCount < MAX_RECEIVES;
-    return finish(item, startedAt, deps, undefined, { error: errorInfoOf(error) }, retry);
+    return finish(item, startedAt, deps, config, { error: errorInfoOf(error) }, retry);
   }
   const deadlineAt = startedAt + invocation.remainingMs() - invocation.marginMs;
   const deadline: Deadline = { signal: abortAt(deadlineAt - deps.clock()), at: deadlineAt };

@@ -12,6 +12,8 @@ import type { RunRecord, WorkItem } from './ports.js';
 export interface WorkTelemetry {
   /** The lease was held elsewhere: nothing was done. */
   skipped(item: WorkItem, why: string): void;
+  /** The config does not cover the item's account × region: nothing was done, nothing is retried. */
+  refused(item: WorkItem, why: ErrorInfo): void;
   /** Something went wrong that does not fail the item (a notifier, a lease release). */
   warn(message: string, error: unknown): void;
   /** The item is done: log it and emit its metrics. */

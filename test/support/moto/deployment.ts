@@ -10,12 +10,16 @@ import {
   DeleteMessageCommand,
   GetQueueAttributesCommand,
   ReceiveMessageCommand,
+  SendMessageCommand,
   SQSClient,
 } from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { afterAll, beforeEach } from 'vitest';
+import type { RunRecord, WorkItem } from '../../../src/app/serverless/ports.js';
 import { MAX_RECEIVES } from '../../../src/app/serverless/redrive.js';
+import { createDeployedClients } from '../../../src/aws/serverless-clients.js';
 import { TABLE_KEY_SCHEMA } from '../../../src/aws/table/keys.js';
+import { createRunRecordStore } from '../../../src/aws/table/run-records.js';
 import { MEMBER_ROLE } from './member-accounts.js';
 import { motoClientConfig } from './moto.js';
 import type { MotoBehindProxy } from './use-moto.js';
@@ -208,8 +212,24 @@ export async function drainQueue(
   throw new Error(`the queue did not drain in ${limit} invocations`);
 }
 
+/** Put a work item on the queue as the fan-out (or a redrive from the DLQ) would. */
+export async function sendWorkItem(deployment: Deployment, item: WorkItem): Promise<void> {
+  await deployment.sqs.send(
+    new SendMessageCommand({ QueueUrl: deployment.queueUrl, MessageBody: JSON.stringify(item) }),
+  );
+}
+
+/** Every run record of a run in the deployment's table. */
+export async function readRunRecords(deployment: Deployment, runId: string): Promise<readonly RunRecord[]> {
+  const { dynamo } = createDeployedClients({
+    region: deployment.region,
+    endpoint: deployment.env.AWS_ENDPOINT_URL!,
+  });
+  return createRunRecordStore(dynamo, deployment.table).list(runId);
+}
+
 /** Messages in the work queue that will be delivered: visible or delayed (not those in flight). */
-async function messagesLeft(deployment: Deployment): Promise<number> {
+export async function messagesLeft(deployment: Deployment): Promise<number> {
   const names = ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesDelayed'] as const;
   const { Attributes } = await deployment.sqs.send(
     new GetQueueAttributesCommand({ QueueUrl: deployment.queueUrl, AttributeNames: [...names] }),
