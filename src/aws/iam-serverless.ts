@@ -20,11 +20,12 @@ const QUEUE = '{queue}';
 const ANY_TOPIC = 'arn:{partition}:sns:*:*:*';
 const MEMBER_ROLE = 'arn:{partition}:iam::*:role/{member-role}';
 
-/** The table: configs read (and written by `config push`), leases, run records. */
+/** The table: configs read (and written by `config push`), leases, run records, handoffs. */
 export const TABLE_OPERATIONS = [
   { operation: 'config-read', actions: ['dynamodb:GetItem'], resources: [TABLE] },
   { operation: 'lease', actions: ['dynamodb:PutItem', 'dynamodb:DeleteItem'], resources: [TABLE] },
   { operation: 'run-record', actions: ['dynamodb:PutItem', 'dynamodb:Query'], resources: [TABLE] },
+  { operation: 'handoff', actions: ['dynamodb:PutItem', 'dynamodb:DeleteItem'], resources: [TABLE] },
 ] as const satisfies readonly AwsOperation[];
 
 /** `config push/pull/list/delete` against the table. */

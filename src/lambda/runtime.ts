@@ -8,6 +8,7 @@ import type { Deadline } from '../app/kit/deadline.js';
 import type { Ec2Port } from '../app/kit/ports.js';
 import type {
   ConfigStore,
+  HandoffStore,
   LeaseStore,
   Notifier,
   RunRecordStore,
@@ -19,6 +20,7 @@ import { isActiveAccount, listActiveAccounts } from '../aws/organizations.js';
 import { listEnabledRegions } from '../aws/regions.js';
 import { createDeployedClients, type DeployedClients, whoAmI } from '../aws/serverless-clients.js';
 import { createConfigStore } from '../aws/table/config-store.js';
+import { createHandoffStore } from '../aws/table/handoffs.js';
 import { createLeaseStore } from '../aws/table/leases.js';
 import { createRunRecordStore } from '../aws/table/run-records.js';
 import { ThrottleRegistry } from '../aws/throttle.js';
@@ -38,6 +40,7 @@ export interface Runtime {
   readonly configs: ConfigStore;
   readonly leases: LeaseStore;
   readonly records: RunRecordStore;
+  readonly handoffs: HandoffStore;
   readonly queue: WorkQueue;
   /** Who the function runs as; asked once per container. */
   identity(): Promise<Identity>;
@@ -79,6 +82,7 @@ export function createRuntime(env: LambdaEnv, clients: DeployedClients): Runtime
     configs: createConfigStore(clients.dynamo, env.table),
     leases: createLeaseStore(clients.dynamo, env.table),
     records: createRunRecordStore(clients.dynamo, env.table),
+    handoffs: createHandoffStore(clients.dynamo, env.table),
     queue: createWorkQueue(clients.sqs, env.queueUrl),
     identity() {
       identity ??= whoAmI(clients.sts);

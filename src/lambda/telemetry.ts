@@ -37,6 +37,9 @@ export function workTelemetry(logger: Logger, metrics: Metrics): WorkTelemetry {
     refused(item, why) {
       logger.error('work item refused', { ...itemKeys(item), code: why.code, why: why.message });
     },
+    duplicate(item, what) {
+      logger.info('delivered again: left alone', { ...itemKeys(item), what });
+    },
     warn(message, error) {
       logger.warn(message, { error: error instanceof Error ? error.message : String(error) });
     },

@@ -58,6 +58,7 @@ export function createWorker(options: WorkerOptions = {}) {
             configs: runtime.configs,
             leases: runtime.leases,
             records: runtime.records,
+            handoffs: runtime.handoffs,
             queue: runtime.queue,
             ownAccount: own.account,
             isOrganizationMember: (account) => runtime.isOrganizationMember(account),

@@ -2,8 +2,8 @@
  * The fan-out of a deployed run (SPEC §10): read and validate the config, find the accounts
  * (`settings.accounts`, the organization's ACTIVE ones, or the deployment's own) and each one's
  * regions (`settings.regions`, or what the account has enabled, through its member role), and
- * queue one work item per account × region. An account that cannot be reached is reported and
- * notified; the others go on.
+ * queue one work item per account × region. An account that cannot be reached, and the work items
+ * the queue would not take, are reported and notified; the others go on.
  */
 
 import type { Config } from '../../core/policy/types.js';
@@ -11,7 +11,7 @@ import { type ErrorInfo, errorInfoOf } from '../kit/classify-error.js';
 import { accountScopeOf, coveredRegions } from '../kit/coverage.js';
 import { notificationsFor, sendAll } from '../kit/notifications.js';
 import { newRunId } from '../run/run.js';
-import type { ConfigStore, Notifier, WorkItem, WorkQueue } from './ports.js';
+import type { ConfigStore, Notifier, UnqueuedItem, WorkItem, WorkQueue } from './ports.js';
 import { describeStored, loadStoredConfig } from './stored-config.js';
 
 export interface FanOutDeps {
@@ -30,12 +30,19 @@ export interface FanOutDeps {
   readonly warn: (message: string, error: unknown) => void;
 }
 
+/** An account (or `*`, the whole run), or some of its regions, that could not be fanned out, and why. */
+export interface FanOutFailure {
+  readonly account: string;
+  /** The regions whose work items could not be queued; absent when the account failed as a whole. */
+  readonly regions?: readonly string[];
+  readonly error: ErrorInfo;
+}
+
 export interface FanOutResult {
   readonly runId: string;
   /** The work items queued. */
   readonly items: readonly WorkItem[];
-  /** Accounts (or `*` for the whole run) that could not be fanned out, and why. */
-  readonly failures: readonly { readonly account: string; readonly error: ErrorInfo }[];
+  readonly failures: readonly FanOutFailure[];
 }
 
 /** @example const { runId, items } = await fanOutRun(deps); */
@@ -62,7 +69,7 @@ export async function fanOutRun(deps: FanOutDeps): Promise<FanOutResult> {
     }),
   );
   const items: WorkItem[] = [];
-  const failures: { account: string; error: ErrorInfo }[] = [];
+  const failures: FanOutFailure[] = [];
   settled.forEach((outcome, index) => {
     if (outcome.status === 'rejected')
       failures.push({ account: accounts[index]!, error: errorInfoOf(outcome.reason) });
@@ -70,8 +77,31 @@ export async function fanOutRun(deps: FanOutDeps): Promise<FanOutResult> {
       for (const region of outcome.value.regions)
         items.push({ account: outcome.value.account, region, run_id: runId, continuation: 0 });
   });
-  await deps.queue.send(items);
-  return notified(deps, config, runId, items, failures);
+  const unqueued = await deps.queue.send(items);
+  const left = new Set(unqueued.map(({ item }) => targetKey(item)));
+  const queued = items.filter((item) => !left.has(targetKey(item)));
+  return notified(deps, config, runId, queued, [...failures, ...unqueuedFailures(unqueued)]);
+}
+
+const targetKey = (item: WorkItem) => `${item.account}/${item.region}`;
+
+/** The items the queue would not take, one failure per account and reason, naming the regions. */
+function unqueuedFailures(unqueued: readonly UnqueuedItem[]): FanOutFailure[] {
+  const groups = new Map<string, { account: string; regions: string[]; code: string; message: string }>();
+  for (const { item, code, message } of unqueued) {
+    const key = JSON.stringify([item.account, code]);
+    const group = groups.get(key) ?? { account: item.account, regions: [], code, message };
+    group.regions.push(item.region);
+    groups.set(key, group);
+  }
+  return [...groups.values()].map(({ account, regions, code, message }) => {
+    const sorted = [...regions].sort();
+    return {
+      account,
+      regions: sorted,
+      error: { code, message: `work items not queued for ${sorted.join(', ')}: ${message}` },
+    };
+  });
 }
 
 async function accountsOf(config: Config, deps: FanOutDeps): Promise<readonly string[]> {
@@ -92,13 +122,13 @@ async function notified(
   config: Config | undefined,
   runId: string,
   items: readonly WorkItem[],
-  failures: readonly { account: string; error: ErrorInfo }[],
+  failures: readonly FanOutFailure[],
 ): Promise<FanOutResult> {
   const on = config?.settings.notify?.on ?? ['failure'];
   const notifications = failures.flatMap((f) =>
     notificationsFor(
       on.filter((event) => event === 'failure'),
-      { runId, account: f.account, region: '*', error: f.error },
+      { runId, account: f.account, region: f.regions?.length === 1 ? f.regions[0]! : '*', error: f.error },
     ),
   );
   await sendAll(notifications, deps.notifiersFor(config), (notifier, notification, error) =>

@@ -1,8 +1,9 @@
 /**
  * What a deployed worker does with one work item (SPEC §10): read and validate the config, check
- * that it covers the item's account × region, take the account × region's lease, run the same collect → plan → apply as the CLI with the
- * invocation's deadline, hand on what the deadline left, write the run record, notify. The
- * Lambda handler only parses the event and wires the adapters.
+ * that it covers the item's account × region, take the account × region's lease, run the same
+ * collect → plan → apply as the CLI with the invocation's deadline, hand on what the deadline
+ * left, write the run record, notify. The Lambda handler only parses the event and wires the
+ * adapters.
  */
 import { ConfigError, EbsSnapperError } from '../../core/errors.js';
 import { findOverdue } from '../../core/overdue.js';
@@ -14,8 +15,10 @@ import { notificationsFor, sendAll, type TargetOutcome } from '../kit/notificati
 import { DEADLINE_CODE, type Ec2Port } from '../kit/ports.js';
 import type { RunReport } from '../run/results.js';
 import { type Exclusive, runTarget } from '../run/run.js';
+import { handOn } from './handoff.js';
 import type {
   ConfigStore,
+  HandoffStore,
   LeaseStore,
   Notifier,
   RunRecord,
@@ -26,11 +29,7 @@ import type {
 import { MAX_RECEIVES } from './redrive.js';
 import { describeStored, loadStoredConfig } from './stored-config.js';
 import { type CoverageLookups, refusalOf } from './work-coverage.js';
-import { MAX_CONTINUATIONS } from './work-item.js';
-import { recordOf, type WorkTelemetry } from './work-telemetry.js';
-
-/** A continuation waits this long, so EC2's listings show what the last invocation made. */
-export const CONTINUATION_DELAY_SECONDS = 60;
+import { precedenceOf, recordOf, type WorkTelemetry } from './work-telemetry.js';
 
 export interface WorkerDeps extends CoverageLookups {
   readonly table: string;
@@ -38,6 +37,7 @@ export interface WorkerDeps extends CoverageLookups {
   readonly configs: ConfigStore;
   readonly leases: LeaseStore;
   readonly records: RunRecordStore;
+  readonly handoffs: HandoffStore;
   readonly queue: WorkQueue;
   /** The EC2 port of an account × region (through the member role), its calls bounded by `deadline`. */
   portFor(account: string, region: string, deadline: Deadline): Ec2Port;
@@ -45,7 +45,7 @@ export interface WorkerDeps extends CoverageLookups {
   notifiersFor(config: Config | undefined): readonly Notifier[];
   readonly clock: () => number;
   readonly telemetry: WorkTelemetry;
-  /** Default {@link CONTINUATION_DELAY_SECONDS}; tests shorten it. */
+  /** How long a continuation waits before it is delivered (default 60 s); tests shorten it. */
   readonly continuationDelaySeconds?: number;
 }
 
@@ -130,23 +130,30 @@ function leaseExclusive(deps: WorkerDeps, owner: string, ttlMs: number): Exclusi
   };
 }
 
-/** Hand on what is left, record, notify, measure. Notifying and measuring never fail the item. */
+/**
+ * Hand on what is left, record, notify, measure. Notifying and measuring never fail the item; a
+ * record is not written over one of another delivery that tells more (the history is idempotent).
+ */
 async function finish(
   item: WorkItem,
   startedAt: number,
   deps: WorkerDeps,
   config: Config | undefined,
-  result: { readonly report?: RunReport; readonly error?: ReturnType<typeof errorInfoOf> },
+  done: { readonly report?: RunReport; readonly error?: ReturnType<typeof errorInfoOf> },
   retry: boolean,
 ): Promise<WorkOutcome> {
-  const { report } = result;
-  const continued = report?.deadlineReached === true && item.continuation < MAX_CONTINUATIONS;
-  if (continued) {
-    const next = { ...item, continuation: item.continuation + 1 };
-    await deps.queue.send([next], deps.continuationDelaySeconds ?? CONTINUATION_DELAY_SECONDS);
-  }
-  const record = recordOf(item, startedAt, deps.clock(), result, continued);
-  await deps.records.put(record);
+  const { report } = done;
+  const handoff =
+    report === undefined
+      ? { continued: false }
+      : await handOn(item, report, {
+          ...deps,
+          duplicate: (what) => deps.telemetry.duplicate(item, what),
+        });
+  const result = { ...done, ...(handoff.error === undefined ? {} : { error: handoff.error }) };
+  const record = recordOf(item, startedAt, deps.clock(), result, handoff.continued);
+  if (!(await deps.records.put(record, precedenceOf(report))))
+    deps.telemetry.duplicate(item, `its record (${record.outcome}): an earlier delivery's tells more`);
   const outcome: TargetOutcome = {
     runId: item.run_id,
     account: item.account,
