@@ -79,6 +79,7 @@ export async function runWorkerBench(): Promise<Figures> {
     ...deployment,
     identity: async () => ({ account: ACCOUNT, partition: 'aws' }),
     organizationAccounts: async () => [],
+    isOrganizationMember: async () => false,
     regionsOf: async () => [REGION],
     portFor: (account, region, deadline) =>
       createEc2Port(

@@ -4,6 +4,7 @@
  */
 import type {
   ConfigStore,
+  HandoffStore,
   Lease,
   LeaseStore,
   RunRecord,
@@ -17,6 +18,7 @@ export interface MemoryDeployment {
   readonly configs: ConfigStore;
   readonly leases: LeaseStore;
   readonly records: RunRecordStore & { readonly all: RunRecord[] };
+  readonly handoffs: HandoffStore;
   readonly queue: WorkQueue & { readonly items: WorkItem[] };
 }
 
@@ -47,9 +49,19 @@ export function memoryDeployment(config: StoredConfig): MemoryDeployment {
     },
     records: {
       all,
-      put: async (r) => void all.push(r),
+      put: async (r) => {
+        all.push(r);
+        return true;
+      },
       list: async (runId) => all.filter((r) => r.runId === runId),
     },
-    queue: { items, send: async (sent) => void items.push(...sent) },
+    handoffs: { claim: async () => true, release: async () => {} },
+    queue: {
+      items,
+      send: async (sent) => {
+        items.push(...sent);
+        return [];
+      },
+    },
   };
 }

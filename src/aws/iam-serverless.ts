@@ -3,17 +3,24 @@
  * `AWS_OPERATIONS` next to the adapters that need them. `deploy` builds the functions' roles
  * from these and `AWS_OPERATIONS` (one source of truth with `iam-policy`).
  *
- * Resources name the stack's own resources by placeholder — `{table}`, `{queue}`, `{topic}` —
- * and the member role by `{member-role}` (its name in every account): the template fills them in.
+ * Resources name the stack's own resources by placeholder — `{table}`, `{queue}` — and the member
+ * role by `{member-role}` (its name in every account): the template fills them in.
  */
 import { AWS_OPERATIONS, type AwsOperation } from './iam.js';
 
 const TABLE = '{table}';
 const QUEUE = '{queue}';
-const TOPIC = '{topic}';
+/**
+ * Any topic: `settings.notify.sns_topic_arn` may name a topic in any region and account, and a
+ * config can be pushed after the deploy that made the role, so no narrower list can be known here.
+ * What it allows is bounded all the same: a topic of another account takes the message only if its
+ * own access policy grants this role, and a message holds a run's counts and failures, no secret.
+ * The deployment's own topic (`EBS_SNAPPER_TOPIC_ARN`) is one of these.
+ */
+const ANY_TOPIC = 'arn:{partition}:sns:*:*:*';
 const MEMBER_ROLE = 'arn:{partition}:iam::*:role/{member-role}';
 
-/** The table: configs read (and written by `config push`), leases, recent creates, run records. */
+/** The table: configs read (and written by `config push`), leases, recent creates, run records, handoffs. */
 export const TABLE_OPERATIONS = [
   { operation: 'config-read', actions: ['dynamodb:GetItem'], resources: [TABLE] },
   { operation: 'lease', actions: ['dynamodb:PutItem', 'dynamodb:DeleteItem'], resources: [TABLE] },
@@ -23,6 +30,7 @@ export const TABLE_OPERATIONS = [
     resources: [TABLE],
   },
   { operation: 'run-record', actions: ['dynamodb:PutItem', 'dynamodb:Query'], resources: [TABLE] },
+  { operation: 'handoff', actions: ['dynamodb:PutItem', 'dynamodb:DeleteItem'], resources: [TABLE] },
 ] as const satisfies readonly AwsOperation[];
 
 /** `config push/pull/list/delete` against the table. */
@@ -35,7 +43,7 @@ export const CONFIG_STORE_OPERATIONS = [
 ] as const satisfies readonly AwsOperation[];
 
 const SEND_WORK = { operation: 'send-work', actions: ['sqs:SendMessage'], resources: [QUEUE] } as const;
-const NOTIFY = { operation: 'notify', actions: ['sns:Publish'], resources: [TOPIC] } as const;
+const NOTIFY = { operation: 'notify', actions: ['sns:Publish'], resources: [ANY_TOPIC] } as const;
 const ASSUME_MEMBER = {
   operation: 'assume-member-role',
   actions: ['sts:AssumeRole'],
@@ -63,6 +71,8 @@ export const WORKER_OPERATIONS: readonly AwsOperation[] = [
   },
   NOTIFY,
   ASSUME_MEMBER,
+  // settings.organization: true — is the work item's account one of the organization's?
+  { operation: 'organization-member', actions: ['organizations:DescribeAccount'] },
 ];
 
 /** The fan-out: the config, accounts (Organizations), regions (through the member role), messages. */

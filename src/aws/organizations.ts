@@ -1,5 +1,9 @@
 /** The accounts of an AWS Organization: `settings.organization: true` (SPEC §10). */
-import { type OrganizationsClient, paginateListAccounts } from '@aws-sdk/client-organizations';
+import {
+  DescribeAccountCommand,
+  type OrganizationsClient,
+  paginateListAccounts,
+} from '@aws-sdk/client-organizations';
 import { toAwsCallError } from './errors.js';
 
 /**
@@ -21,4 +25,22 @@ export async function listActiveAccounts(organizations: OrganizationsClient): Pr
     throw toAwsCallError('ListAccounts', error);
   }
   return accounts.sort();
+}
+
+/**
+ * Whether `account` is an ACTIVE account of the organization: one DescribeAccount, the cheap way
+ * for a worker to check one account against `settings.organization: true` (the fan-out lists them
+ * all). An account the organization does not know is not one of its accounts.
+ *
+ * @example await isActiveAccount(organizations, '111111111111') // true
+ */
+export async function isActiveAccount(organizations: OrganizationsClient, account: string): Promise<boolean> {
+  try {
+    const { Account } = await organizations.send(new DescribeAccountCommand({ AccountId: account }));
+    return (Account?.State ?? Account?.Status) === 'ACTIVE';
+  } catch (error) {
+    const failure = toAwsCallError('DescribeAccount', error);
+    if (failure.code === 'AccountNotFoundException') return false;
+    throw failure;
+  }
 }

@@ -1,7 +1,7 @@
 /**
- * The SDK clients of the deployed path (table, queue, topic, STS, Organizations), each with the
- * tool's retry strategy and timeouts. Region and endpoint come from the SDK's chain
- * (`AWS_REGION`, `AWS_ENDPOINT_URL`) unless given.
+ * The SDK clients of the deployed path (table, queue, STS, Organizations; SNS in each topic's own
+ * region), each with the tool's retry strategy and timeouts. Region and endpoint come from the
+ * SDK's chain (`AWS_REGION`, `AWS_ENDPOINT_URL`) unless given.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
@@ -18,7 +18,6 @@ import { SnapperRetryStrategy } from './retry.js';
 export interface DeployedClients {
   readonly dynamo: DynamoDBDocumentClient;
   readonly sqs: SQSClient;
-  readonly sns: SNSClient;
   readonly sts: STSClient;
   readonly organizations: OrganizationsClient;
 }
@@ -33,7 +32,33 @@ export interface DeployedClientOptions {
 
 /** @example const { dynamo, sqs } = createDeployedClients({ region: 'eu-west-1' }); */
 export function createDeployedClients(options: DeployedClientOptions = {}): DeployedClients {
-  const common = () => ({
+  const common = () => clientSettings(options);
+  return {
+    dynamo: DynamoDBDocumentClient.from(new DynamoDBClient(common()), {
+      marshallOptions: { removeUndefinedValues: true },
+    }),
+    sqs: new SQSClient(common()),
+    sts: new STSClient(common()),
+    // Organizations has one endpoint, in us-east-1 (aws partition).
+    organizations: new OrganizationsClient({
+      ...common(),
+      region: options.region === undefined ? 'us-east-1' : options.region,
+    }),
+  };
+}
+
+/**
+ * An SNS client alone, with the same settings: a topic is published to in its own region, which
+ * may be another than the rest of the deployment's.
+ *
+ * @example createSnsClient({ region: topicRegion(topicArn) })
+ */
+export function createSnsClient(options: DeployedClientOptions = {}): SNSClient {
+  return new SNSClient(clientSettings(options));
+}
+
+function clientSettings(options: DeployedClientOptions) {
+  return {
     ...(options.region === undefined ? {} : { region: options.region }),
     ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint }),
     ...(options.credentials === undefined ? {} : { credentials: options.credentials }),
@@ -43,19 +68,6 @@ export function createDeployedClients(options: DeployedClientOptions = {}): Depl
     maxAttempts: 5,
     retryStrategy: new SnapperRetryStrategy({ maxAttempts: 5 }),
     requestHandler: createRequestHandler(),
-  });
-  return {
-    dynamo: DynamoDBDocumentClient.from(new DynamoDBClient(common()), {
-      marshallOptions: { removeUndefinedValues: true },
-    }),
-    sqs: new SQSClient(common()),
-    sns: new SNSClient(common()),
-    sts: new STSClient(common()),
-    // Organizations has one endpoint, in us-east-1 (aws partition).
-    organizations: new OrganizationsClient({
-      ...common(),
-      region: options.region === undefined ? 'us-east-1' : options.region,
-    }),
   };
 }
 

@@ -6,6 +6,16 @@ import { callAws } from './errors.js';
 /** SNS subjects are at most 100 characters. */
 const MAX_SUBJECT = 100;
 
+/**
+ * The region in a topic's ARN (`arn:aws:sns:<region>:<account>:<name>`), where it must be published to.
+ *
+ * @example topicRegion('arn:aws:sns:eu-west-1:111111111111:alerts') // 'eu-west-1'
+ */
+export function topicRegion(topicArn: string): string | undefined {
+  const region = topicArn.split(':')[3];
+  return region === undefined || region === '' ? undefined : region;
+}
+
 /** @example await createSnsNotifier(sns, topicArn).send(notification); */
 export function createSnsNotifier(sns: SNSClient, topicArn: string): Notifier {
   return {

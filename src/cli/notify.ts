@@ -7,12 +7,9 @@
 import { errorInfoOf } from '../app/kit/classify-error.js';
 import { notificationsFor, sendAll, type TargetOutcome } from '../app/kit/notifications.js';
 import type { RunReport } from '../app/run/results.js';
-import type { Notifier } from '../app/serverless/ports.js';
-import { createDeployedClients } from '../aws/serverless-clients.js';
-import { createSnsNotifier } from '../aws/sns-notifier.js';
 import { findOverdue } from '../core/overdue.js';
 import type { Config } from '../core/policy/types.js';
-import { createWebhookNotifier } from '../notify/webhook.js';
+import { notifiersOf, snsClientsByRegion } from '../notify/notifiers.js';
 import type { TargetOptions } from './options.js';
 import type { TargetFailure } from './targets.js';
 
@@ -43,25 +40,17 @@ export async function notifyRun(
     })),
   ];
   const notifications = outcomes.flatMap((outcome) => notificationsFor(notify.on, outcome));
-  return sendAll(notifications, notifiersOf(notify, options), (notifier, notification, error) =>
-    warn(
-      `notification "${notification.subject}" to ${notifier.target} failed: ${errorInfoOf(error).message}`,
-    ),
+  return sendAll(
+    notifications,
+    notifiersOf(notify, {
+      snsIn: snsClientsByRegion({
+        ...(options.endpointUrl === undefined ? {} : { endpoint: options.endpointUrl }),
+        ...(options.profile === undefined ? {} : { profile: options.profile }),
+      }),
+    }),
+    (notifier, notification, error) =>
+      warn(
+        `notification "${notification.subject}" to ${notifier.target} failed: ${errorInfoOf(error).message}`,
+      ),
   );
-}
-
-function notifiersOf(notify: NonNullable<Config['settings']['notify']>, options: TargetOptions): Notifier[] {
-  const notifiers: Notifier[] = [];
-  if (notify.snsTopicArn !== undefined) {
-    // The topic's own region, from its ARN (arn:aws:sns:<region>:<account>:<name>).
-    const region = notify.snsTopicArn.split(':')[3];
-    const { sns } = createDeployedClients({
-      ...(region === undefined ? {} : { region }),
-      ...(options.endpointUrl === undefined ? {} : { endpoint: options.endpointUrl }),
-      ...(options.profile === undefined ? {} : { profile: options.profile }),
-    });
-    notifiers.push(createSnsNotifier(sns, notify.snsTopicArn));
-  }
-  if (notify.webhookUrl !== undefined) notifiers.push(createWebhookNotifier(notify.webhookUrl));
-  return notifiers;
 }

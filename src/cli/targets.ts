@@ -8,8 +8,8 @@
  * regions cannot be listed, is one failed target; the other accounts still run.
  */
 
+import { coveredRegions } from '../app/kit/coverage.js';
 import type { Ec2Port } from '../app/kit/ports.js';
-import { copiesOnlyRegions } from '../app/run/copy-destinations.js';
 import { assumeRoleCredentials, createAwsClients, getAccountId } from '../aws/clients.js';
 import { createEc2Port } from '../aws/ec2-port.js';
 import type { CallDeadline, HttpTimeouts } from '../aws/http.js';
@@ -122,11 +122,12 @@ async function targetsForAccount(
     });
   const homeClients = clientsFor(home);
   const account = await getAccountId(homeClients.sts);
-  const regions = [
-    ...new Set(options.region ?? config.settings.regions ?? (await listEnabledRegions(homeClients.ec2))),
-  ];
   // An explicit --region means only that region; settings.regions still has its copies kept.
-  const copiesOnly = options.region === undefined ? copiesOnlyRegions(config, regions) : [];
+  const { regions, copiesOnly } = await coveredRegions(
+    config,
+    () => listEnabledRegions(homeClients.ec2),
+    options.region,
+  );
   const target = (region: string, onlyCopies: boolean): Target => ({
     account,
     region,

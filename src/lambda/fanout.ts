@@ -15,7 +15,13 @@ export interface FanOutOptions {
 export interface FanOutResponse {
   readonly run_id: string;
   readonly messages: number;
-  readonly failures: readonly { readonly account: string; readonly code: string; readonly message: string }[];
+  readonly failures: readonly {
+    readonly account: string;
+    /** Present when only these regions' work items could not be queued. */
+    readonly regions?: readonly string[];
+    readonly code: string;
+    readonly message: string;
+  }[];
 }
 
 /** A fan-out handler; `fanOut` in `index.ts` is this with the defaults. */
@@ -39,7 +45,13 @@ export function createFanOut(options: FanOutOptions = {}) {
     });
     logger.appendKeys({ run_id: result.runId });
     for (const failure of result.failures)
-      logger.error('account not fanned out', { account: failure.account, ...failure.error });
+      logger.error('account not fanned out', {
+        account: failure.account,
+        ...(failure.regions === undefined ? {} : { regions: failure.regions }),
+        // Not spread: a `message` key would be taken for the log line's own.
+        code: failure.error.code,
+        error: failure.error.message,
+      });
     logger.info('fanned out', {
       messages: result.items.length,
       targets: result.items.map((i) => `${i.account}/${i.region}`),
@@ -49,6 +61,7 @@ export function createFanOut(options: FanOutOptions = {}) {
       messages: result.items.length,
       failures: result.failures.map((f) => ({
         account: f.account,
+        ...(f.regions === undefined ? {} : { regions: f.regions }),
         code: f.error.code,
         message: f.error.message,
       })),

@@ -9,6 +9,7 @@ import type { Ec2Port } from '../app/kit/ports.js';
 import type { TargetMemory } from '../app/run/run-memory.js';
 import type {
   ConfigStore,
+  HandoffStore,
   LeaseStore,
   Notifier,
   RunRecordStore,
@@ -16,11 +17,11 @@ import type {
 } from '../app/serverless/ports.js';
 import { assumeRoleCredentials, createAwsClients } from '../aws/clients.js';
 import { createEc2Port } from '../aws/ec2-port.js';
-import { listActiveAccounts } from '../aws/organizations.js';
+import { isActiveAccount, listActiveAccounts } from '../aws/organizations.js';
 import { listEnabledRegions } from '../aws/regions.js';
 import { createDeployedClients, type DeployedClients, whoAmI } from '../aws/serverless-clients.js';
-import { createSnsNotifier } from '../aws/sns-notifier.js';
 import { createConfigStore } from '../aws/table/config-store.js';
+import { createHandoffStore } from '../aws/table/handoffs.js';
 import { createLeaseStore } from '../aws/table/leases.js';
 import { createTableMemory } from '../aws/table/recent-creates.js';
 import { createRunRecordStore } from '../aws/table/run-records.js';
@@ -28,7 +29,7 @@ import { ThrottleRegistry } from '../aws/throttle.js';
 import { createWorkQueue } from '../aws/work-queue.js';
 import { ConfigError } from '../core/errors.js';
 import type { Config } from '../core/policy/types.js';
-import { createWebhookNotifier } from '../notify/webhook.js';
+import { notifiersOf, snsClientsByRegion } from '../notify/notifiers.js';
 import { type LambdaEnv, readLambdaEnv } from './env.js';
 
 export interface Identity {
@@ -43,10 +44,13 @@ export interface Runtime {
   /** The recent creates of each account × region, beside its lease. */
   readonly memory: TargetMemory;
   readonly records: RunRecordStore;
+  readonly handoffs: HandoffStore;
   readonly queue: WorkQueue;
   /** Who the function runs as; asked once per container. */
   identity(): Promise<Identity>;
   organizationAccounts(): Promise<readonly string[]>;
+  /** Whether an account is an ACTIVE account of the organization; asked at most every few minutes. */
+  isOrganizationMember(account: string): Promise<boolean>;
   regionsOf(account: string, own: Identity): Promise<readonly string[]>;
   portFor(account: string, region: string, deadline: Deadline, own: Identity): Ec2Port;
   notifiersFor(config: Config | undefined): readonly Notifier[];
@@ -64,6 +68,8 @@ export function currentRuntime(env: NodeJS.ProcessEnv = process.env): Runtime {
 
 export function createRuntime(env: LambdaEnv, clients: DeployedClients): Runtime {
   const throttle = new ThrottleRegistry();
+  // A topic is published to in its own region: the config's may be in another than the deployment.
+  const snsIn = snsClientsByRegion();
   let identity: Promise<Identity> | undefined;
   const credentialsFor = (account: string, region: string, own: Identity, deadline?: Deadline) => {
     if (account === own.account) return undefined;
@@ -81,6 +87,7 @@ export function createRuntime(env: LambdaEnv, clients: DeployedClients): Runtime
     leases: createLeaseStore(clients.dynamo, env.table),
     memory: createTableMemory(clients.dynamo, env.table),
     records: createRunRecordStore(clients.dynamo, env.table),
+    handoffs: createHandoffStore(clients.dynamo, env.table),
     queue: createWorkQueue(clients.sqs, env.queueUrl),
     identity() {
       identity ??= whoAmI(clients.sts);
@@ -91,6 +98,7 @@ export function createRuntime(env: LambdaEnv, clients: DeployedClients): Runtime
       return identity;
     },
     organizationAccounts: () => listActiveAccounts(clients.organizations),
+    isOrganizationMember: memberCache((account) => isActiveAccount(clients.organizations, account)),
     async regionsOf(account, own) {
       const region = await clients.sts.config.region();
       const credentials = credentialsFor(account, region, own);
@@ -109,12 +117,32 @@ export function createRuntime(env: LambdaEnv, clients: DeployedClients): Runtime
       });
     },
     notifiersFor(config) {
-      const notify = config?.settings.notify;
-      const topics = new Set([env.topicArn, notify?.snsTopicArn].filter((t): t is string => t !== undefined));
-      return [
-        ...[...topics].map((topic) => createSnsNotifier(clients.sns, topic)),
-        ...(notify?.webhookUrl === undefined ? [] : [createWebhookNotifier(notify.webhookUrl)]),
-      ];
+      return notifiersOf(config?.settings.notify, {
+        snsIn,
+        ...(env.topicArn === undefined ? {} : { alwaysTopics: [env.topicArn] }),
+      });
     },
+  };
+}
+
+/** How long a container trusts an answer about an account's membership of the organization. */
+const MEMBERSHIP_TTL_MS = 10 * 60_000;
+
+/**
+ * One DescribeAccount per account per container for a while, not one per work item; an account
+ * removed from the organization is refused within {@link MEMBERSHIP_TTL_MS}. Failures are not kept.
+ */
+function memberCache(ask: (account: string) => Promise<boolean>): (account: string) => Promise<boolean> {
+  const answers = new Map<string, { at: number; member: Promise<boolean> }>();
+  return (account) => {
+    const now = Date.now();
+    const known = answers.get(account);
+    if (known !== undefined && now - known.at < MEMBERSHIP_TTL_MS) return known.member;
+    const member = ask(account);
+    answers.set(account, { at: now, member });
+    member.catch(() => {
+      if (answers.get(account)?.member === member) answers.delete(account);
+    });
+    return member;
   };
 }

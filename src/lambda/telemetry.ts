@@ -34,6 +34,12 @@ export function workTelemetry(logger: Logger, metrics: Metrics): WorkTelemetry {
     skipped(item, why) {
       logger.info('skipped: the lease is held elsewhere', { ...itemKeys(item), why });
     },
+    refused(item, why) {
+      logger.error('work item refused', { ...itemKeys(item), code: why.code, why: why.message });
+    },
+    duplicate(item, what) {
+      logger.info('delivered again: left alone', { ...itemKeys(item), what });
+    },
     warn(message, error) {
       logger.warn(message, { error: error instanceof Error ? error.message : String(error) });
     },

@@ -2,14 +2,12 @@
  * The hub's stateful resources (SPEC §10): the one DynamoDB table, the work queue with its
  * dead-letter queue, and the topic.
  */
+import { MAX_RECEIVES } from '../app/serverless/redrive.js';
 import { TABLE_KEY_SCHEMA, TTL_ATTRIBUTE } from '../aws/table/keys.js';
 import { type CfnResource, getAtt } from './cfn.js';
 
 /** The worker's timeout: Lambda's maximum, so one account × region gets as long as it can. */
 export const WORKER_TIMEOUT_SECONDS = 900;
-
-/** Receives before a work item goes to the dead-letter queue (SPEC §10). */
-export const MAX_RECEIVE_COUNT = 3;
 
 /**
  * A received item stays hidden this long. At least the worker's timeout, or a second worker would
@@ -48,7 +46,7 @@ export function dataResources(): Record<string, CfnResource> {
         MessageRetentionPeriod: DAY_SECONDS,
         RedrivePolicy: {
           deadLetterTargetArn: getAtt('DeadLetterQueue', 'Arn'),
-          maxReceiveCount: MAX_RECEIVE_COUNT,
+          maxReceiveCount: MAX_RECEIVES,
         },
         SqsManagedSseEnabled: true,
       },

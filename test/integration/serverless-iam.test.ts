@@ -4,6 +4,7 @@
  * checked against the worker's and fan-out's statements — the same ones the hub template grants.
  */
 import { describe, expect, it } from 'vitest';
+import type { IamStatement } from '../../src/aws/iam.js';
 import { functionRoleStatements } from '../../src/templates/role-policies.js';
 import { notAllowed } from '../support/iam-match.js';
 import { drainQueue, importHandlers, lambdaContext, useDeployment } from '../support/moto/deployment.js';
@@ -58,4 +59,33 @@ describe('the deployed roles', () => {
     // The check can fail: the fan-out's role may not create snapshots
     expect(notAllowed(workerSeen, fanOutStatements)).toContain('ec2:CreateSnapshot');
   });
+
+  it("allow publishing to any topic a config may name: another region's, another account's", () => {
+    // Prepare: config push accepts any topic ARN, and a config can be pushed after deploy
+    const topics = [
+      'arn:aws:sns:eu-west-1:123456789012:backup-alerts',
+      'arn:aws:sns:ap-southeast-2:111111111111:ops',
+    ];
+
+    // Act
+    const { worker: workerStatements, fanOut: fanOutStatements } = functionRoleStatements();
+
+    // Assess: both functions notify (the fan-out an account it could not reach)
+    for (const statements of [workerStatements, fanOutStatements]) {
+      expect(topics.filter((topic) => !allowsOn(statements, 'sns:Publish', topic))).toEqual([]);
+    }
+  });
 });
+
+/** Does a statement allow `action` on `resource` (IAM's `*` wildcards in both)? */
+function allowsOn(statements: readonly IamStatement[], action: string, resource: string): boolean {
+  const matches = (pattern: string, value: string) =>
+    new RegExp(`^${pattern.split('*').map(escapeRegExp).join('.*')}$`).test(value);
+  return statements.some(
+    (s) =>
+      s.Action.some((a) => matches(a, action)) &&
+      (s.Resource === '*' || s.Resource.some((r) => matches(r, resource))),
+  );
+}
+
+const escapeRegExp = (text: string) => text.replace(/[.+?^${}()|[\]\\]/g, '\\$&');

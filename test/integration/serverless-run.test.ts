@@ -6,13 +6,13 @@
 
 import { describe, expect, it } from 'vitest';
 import { createDeployedClients } from '../../src/aws/serverless-clients.js';
-import { createRunRecordStore } from '../../src/aws/table/run-records.js';
 import {
-  type Deployment,
   drainQueue,
   importHandlers,
   lambdaContext,
   readNotifications,
+  readRunRecords,
+  receiveEvent,
   useDeployment,
 } from '../support/moto/deployment.js';
 import { pushTestConfig, seedWebFleet, snapshotsOf, webPolicy } from '../support/moto/member-accounts.js';
@@ -54,7 +54,7 @@ describe('the deployed run: fanOut → SQS → worker', () => {
         expect(await snapshotsOf(t.moto.endpoint, account, region, 'web')).toHaveLength(2);
       }
     }
-    const records = await readRecords(deployed.current, fanned.run_id);
+    const records = await readRunRecords(deployed.current, fanned.run_id);
     expect(records.map((r) => `${r.account}/${r.region}:${r.outcome}:${r.created}`).sort()).toEqual(
       ACCOUNTS.flatMap((a) => REGIONS.map((r) => `${a}/${r}:ok:2`)).sort(),
     );
@@ -83,7 +83,7 @@ describe('the deployed run: fanOut → SQS → worker', () => {
     expect(
       copies.map((c) => c.Tags?.find((tag) => tag.Key === 'ebs-snapper:source-snapshot-id')?.Value).sort(),
     ).toEqual(sources.map((s) => s.SnapshotId).sort());
-    const records = await readRecords(deployed.current, fanned.run_id);
+    const records = await readRunRecords(deployed.current, fanned.run_id);
     expect(records.map((r) => `${r.region}:${r.outcome}:${r.created}`).sort()).toEqual([
       'us-east-1:ok:2',
       'us-west-2:ok:0',
@@ -110,6 +110,40 @@ describe('the deployed run: fanOut → SQS → worker', () => {
     // Assess: moto enables the usual regions; one message each, all in the deployment's account
     expect(fanned.messages).toBeGreaterThan(10);
     expect(fanned.failures).toEqual([]);
+  });
+
+  it('sends every batch though SQS refuses one, and reports and notifies each account × regions not queued', async () => {
+    // Prepare: 2 accounts × 6 regions are 2 batches; SQS refuses the first call outright
+    const regions = ['eu-west-1', 'eu-west-2', 'eu-west-3', 'us-east-1', 'us-east-2', 'us-west-2'];
+    await pushTestConfig(
+      t.moto.endpoint,
+      deployed.current.region,
+      deployed.current.table,
+      webPolicy(ACCOUNTS, regions),
+    );
+    t.proxy.configure({ errorsFor: { SendMessageBatch: { code: 'AccessDenied', status: 403, times: 1 } } });
+
+    // Act
+    const fanned = await fanOut(
+      {},
+      lambdaContext(() => 300_000),
+    );
+    const queued = await receiveEvent(deployed.current, 10);
+    const notes = await readNotifications(deployed.current);
+
+    // Assess: the first 10 (A × 6, B × 4) were refused, the last 2 queued
+    const [a, b] = ACCOUNTS as [string, string];
+    expect(fanned.messages).toBe(2);
+    expect(queued.Records.map((r) => JSON.parse(r.body).region).sort()).toEqual(['us-east-2', 'us-west-2']);
+    expect(fanned.failures).toEqual([
+      expect.objectContaining({ account: a, regions: [...regions].sort() }),
+      expect.objectContaining({ account: b, regions: regions.slice(0, 4) }),
+    ]);
+    expect(notes.map((n) => n.subject).sort()).toEqual([
+      `ebs-snapper: failure in ${a} *`,
+      `ebs-snapper: failure in ${b} *`,
+    ]);
+    expect(String(notes[0]!.message.text)).toContain('not queued');
   });
 
   it('refuses a bad config in the table: no EC2 call that changes anything, a failure notification, no retry', async () => {
@@ -158,11 +192,3 @@ describe('the deployed run: fanOut → SQS → worker', () => {
     expect(JSON.stringify(notes[1]!.message)).toContain('a file with no policy is an error');
   });
 });
-
-async function readRecords(deployment: Deployment, runId: string) {
-  const { dynamo } = createDeployedClients({
-    region: deployment.region,
-    endpoint: deployment.env.AWS_ENDPOINT_URL!,
-  });
-  return createRunRecordStore(dynamo, deployment.table).list(runId);
-}

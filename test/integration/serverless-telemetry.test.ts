@@ -12,6 +12,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { snapshotVolume } from '../../scripts/seed-ec2.js';
 import {
   captureOutput,
+  createTopicInbox,
   drainQueue,
   importHandlers,
   lambdaContext,
@@ -31,7 +32,13 @@ const THREE_DAYS_AGO = new Date(Date.now() - 3 * 86_400_000)
 describe('notifications, logs and metrics of the deployed path', () => {
   const t = useMotoBehindProxy();
   const deployed = useDeployment(t);
-  let hook: { server: Server; url: string; bodies: Record<string, unknown>[]; status: number };
+  let hook: {
+    server: Server;
+    url: string;
+    bodies: Record<string, unknown>[];
+    status: number;
+    location?: string;
+  };
 
   beforeAll(async () => {
     const bodies: Record<string, unknown>[] = [];
@@ -42,7 +49,7 @@ describe('notifications, logs and metrics of the deployed path', () => {
       });
       req.on('end', () => {
         bodies.push(JSON.parse(text) as Record<string, unknown>);
-        res.writeHead(hook.status).end();
+        res.writeHead(hook.status, hook.location === undefined ? {} : { location: hook.location }).end();
       });
     });
     await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
@@ -52,6 +59,7 @@ describe('notifications, logs and metrics of the deployed path', () => {
   beforeEach(() => {
     hook.bodies.length = 0;
     hook.status = 200;
+    delete hook.location;
   });
   afterAll(async () => {
     await new Promise((done) => hook.server.close(done));
@@ -122,6 +130,34 @@ describe('notifications, logs and metrics of the deployed path', () => {
     expect(emf.some((l) => l._aws.CloudWatchMetrics[0]!.Dimensions[0]!.includes('Policy'))).toBe(true);
   });
 
+  it("publishes to the config's topic from the topic's own region, another than the deployment's", async () => {
+    // Prepare: the deployment is in us-east-1, the config's topic in eu-west-1
+    await seedWebFleet(t.moto.endpoint, A, 'us-east-1', 1);
+    const topic = await createTopicInbox(t.proxy.endpoint, 'eu-west-1');
+    const notify = `  notify: {sns_topic_arn: "${topic.topicArn}", on: [summary]}\n`;
+    await pushTestConfig(
+      t.moto.endpoint,
+      deployed.current.region,
+      deployed.current.table,
+      webPolicy([A], ['us-east-1'], notify),
+    );
+
+    // Act
+    const { lines } = await captureOutput(async () => {
+      await fanOut(
+        {},
+        lambdaContext(() => 300_000),
+      );
+      await drainQueue(deployed.current, worker);
+    });
+    const notes = await readNotifications(topic);
+
+    // Assess
+    expect(notes.map((n) => n.subject)).toEqual([`ebs-snapper: summary in ${A} us-east-1`]);
+    expect(notes[0]!.message).toMatchObject({ account: A, counts: { created: 1 } });
+    expect(lines.filter((l) => l.level === 'WARN')).toEqual([]);
+  });
+
   it('logs a notifier that fails and still finishes the run', async () => {
     // Prepare
     await seedWebFleet(t.moto.endpoint, A, 'us-east-1', 1);
@@ -149,6 +185,48 @@ describe('notifications, logs and metrics of the deployed path', () => {
     expect(
       lines.some(
         (l) => l.level === 'WARN' && String(l.message).includes('failed') && String(l.error).includes('500'),
+      ),
+    ).toBe(true);
+    expect(lines.find((l) => l.message === 'target done')).toMatchObject({ outcome: 'ok' });
+  });
+
+  it('follows no redirect of the webhook: the notification fails, is logged, and nothing reaches the Location', async () => {
+    // Prepare: the hook answers 302 to another server, which must hear nothing
+    const elsewhere: string[] = [];
+    const other = createServer((req, res) => {
+      elsewhere.push(`${req.method} ${req.url}`);
+      res.writeHead(200).end();
+    });
+    await new Promise<void>((done) => other.listen(0, '127.0.0.1', done));
+    await seedWebFleet(t.moto.endpoint, A, 'us-east-1', 1);
+    hook.status = 302;
+    hook.location = `http://127.0.0.1:${(other.address() as { port: number }).port}/elsewhere`;
+    const notify = `  notify: {webhook_url: "${hook.url}", on: [summary]}\n`;
+    await pushTestConfig(
+      t.moto.endpoint,
+      deployed.current.region,
+      deployed.current.table,
+      webPolicy([A], ['us-east-1'], notify),
+    );
+
+    // Act
+    const { value: responses, lines } = await captureOutput(async () => {
+      await fanOut(
+        {},
+        lambdaContext(() => 300_000),
+      );
+      return drainQueue(deployed.current, worker);
+    });
+    other.closeAllConnections();
+    await new Promise((done) => other.close(done));
+
+    // Assess
+    expect(responses).toEqual([{ batchItemFailures: [] }]);
+    expect(hook.bodies).toHaveLength(1);
+    expect(elsewhere).toEqual([]);
+    expect(
+      lines.some(
+        (l) => l.level === 'WARN' && String(l.message).includes('failed') && String(l.error).includes('302'),
       ),
     ).toBe(true);
     expect(lines.find((l) => l.message === 'target done')).toMatchObject({ outcome: 'ok' });

@@ -2,16 +2,16 @@
  * The fan-out of a deployed run (SPEC §10): read and validate the config, find the accounts
  * (`settings.accounts`, the organization's ACTIVE ones, or the deployment's own) and each one's
  * regions (`settings.regions`, or what the account has enabled, through its member role), and
- * queue one work item per account × region. An account that cannot be reached is reported and
- * notified; the others go on.
+ * queue one work item per account × region. An account that cannot be reached, and the work items
+ * the queue would not take, are reported and notified; the others go on.
  */
 
 import type { Config } from '../../core/policy/types.js';
 import { type ErrorInfo, errorInfoOf } from '../kit/classify-error.js';
+import { accountScopeOf, coveredRegions } from '../kit/coverage.js';
 import { notificationsFor, sendAll } from '../kit/notifications.js';
-import { copiesOnlyRegions } from '../run/copy-destinations.js';
 import { newRunId } from '../run/run.js';
-import type { ConfigStore, Notifier, WorkItem, WorkQueue } from './ports.js';
+import type { ConfigStore, Notifier, UnqueuedItem, WorkItem, WorkQueue } from './ports.js';
 import { describeStored, loadStoredConfig } from './stored-config.js';
 
 export interface FanOutDeps {
@@ -30,12 +30,19 @@ export interface FanOutDeps {
   readonly warn: (message: string, error: unknown) => void;
 }
 
+/** An account (or `*`, the whole run), or some of its regions, that could not be fanned out, and why. */
+export interface FanOutFailure {
+  readonly account: string;
+  /** The regions whose work items could not be queued; absent when the account failed as a whole. */
+  readonly regions?: readonly string[];
+  readonly error: ErrorInfo;
+}
+
 export interface FanOutResult {
   readonly runId: string;
   /** The work items queued. */
   readonly items: readonly WorkItem[];
-  /** Accounts (or `*` for the whole run) that could not be fanned out, and why. */
-  readonly failures: readonly { readonly account: string; readonly error: ErrorInfo }[];
+  readonly failures: readonly FanOutFailure[];
 }
 
 /** @example const { runId, items } = await fanOutRun(deps); */
@@ -56,16 +63,13 @@ export async function fanOutRun(deps: FanOutDeps): Promise<FanOutResult> {
     return notified(deps, config, runId, [], [{ account: '*', error: errorInfoOf(error) }]);
   }
   const settled = await Promise.allSettled(
-    accounts.map(async (account) => ({
-      account,
-      // copy_to destinations outside settings.regions are worked on too (copies-only).
-      regions: config.settings.regions
-        ? [...config.settings.regions, ...copiesOnlyRegions(config, config.settings.regions)]
-        : await deps.regionsOf(account),
-    })),
+    accounts.map(async (account) => {
+      const covered = await coveredRegions(config, () => deps.regionsOf(account));
+      return { account, regions: [...covered.regions, ...covered.copiesOnly] };
+    }),
   );
   const items: WorkItem[] = [];
-  const failures: { account: string; error: ErrorInfo }[] = [];
+  const failures: FanOutFailure[] = [];
   settled.forEach((outcome, index) => {
     if (outcome.status === 'rejected')
       failures.push({ account: accounts[index]!, error: errorInfoOf(outcome.reason) });
@@ -73,15 +77,43 @@ export async function fanOutRun(deps: FanOutDeps): Promise<FanOutResult> {
       for (const region of outcome.value.regions)
         items.push({ account: outcome.value.account, region, run_id: runId, continuation: 0 });
   });
-  await deps.queue.send(items);
-  return notified(deps, config, runId, items, failures);
+  const unqueued = await deps.queue.send(items);
+  const left = new Set(unqueued.map(({ item }) => targetKey(item)));
+  const queued = items.filter((item) => !left.has(targetKey(item)));
+  return notified(deps, config, runId, queued, [...failures, ...unqueuedFailures(unqueued)]);
 }
 
-function accountsOf(config: Config, deps: FanOutDeps): Promise<readonly string[]> {
-  const { accounts, organization } = config.settings;
-  if (accounts !== undefined) return Promise.resolve(accounts);
-  if (organization) return deps.organizationAccounts();
-  return deps.ownAccount().then((account) => [account]);
+const targetKey = (item: WorkItem) => `${item.account}/${item.region}`;
+
+/** The items the queue would not take, one failure per account and reason, naming the regions. */
+function unqueuedFailures(unqueued: readonly UnqueuedItem[]): FanOutFailure[] {
+  const groups = new Map<string, { account: string; regions: string[]; code: string; message: string }>();
+  for (const { item, code, message } of unqueued) {
+    const key = JSON.stringify([item.account, code]);
+    const group = groups.get(key) ?? { account: item.account, regions: [], code, message };
+    group.regions.push(item.region);
+    groups.set(key, group);
+  }
+  return [...groups.values()].map(({ account, regions, code, message }) => {
+    const sorted = [...regions].sort();
+    return {
+      account,
+      regions: sorted,
+      error: { code, message: `work items not queued for ${sorted.join(', ')}: ${message}` },
+    };
+  });
+}
+
+async function accountsOf(config: Config, deps: FanOutDeps): Promise<readonly string[]> {
+  const scope = accountScopeOf(config);
+  switch (scope.kind) {
+    case 'listed':
+      return scope.accounts;
+    case 'organization':
+      return deps.organizationAccounts();
+    case 'own':
+      return [await deps.ownAccount()];
+  }
 }
 
 /** Notify each failure (never failing the fan-out over it) and return the result. */
@@ -90,13 +122,13 @@ async function notified(
   config: Config | undefined,
   runId: string,
   items: readonly WorkItem[],
-  failures: readonly { account: string; error: ErrorInfo }[],
+  failures: readonly FanOutFailure[],
 ): Promise<FanOutResult> {
   const on = config?.settings.notify?.on ?? ['failure'];
   const notifications = failures.flatMap((f) =>
     notificationsFor(
       on.filter((event) => event === 'failure'),
-      { runId, account: f.account, region: '*', error: f.error },
+      { runId, account: f.account, region: f.regions?.length === 1 ? f.regions[0]! : '*', error: f.error },
     ),
   );
   await sendAll(notifications, deps.notifiersFor(config), (notifier, notification, error) =>

@@ -62,9 +62,26 @@ export interface RunRecord {
 }
 
 export interface RunRecordStore {
-  put(record: RunRecord): Promise<void>;
+  /**
+   * Write the record unless one of the same run, target and continuation is there that tells at
+   * least as much (`precedence`, higher tells more): a message delivered again never rewrites the
+   * record of the delivery that did the work. False when the record there was kept.
+   */
+  put(record: RunRecord, precedence: number): Promise<boolean>;
   /** Every record of a run, by account, region and continuation. */
   list(runId: string): Promise<readonly RunRecord[]>;
+}
+
+/**
+ * Which continuations were sent: a continuation is claimed (a conditional write) before it is
+ * sent, so a message delivered again — after its first delivery handed its work on — never starts
+ * a second chain. Keyed by the continuation's own work item.
+ */
+export interface HandoffStore {
+  /** True when `next` was not claimed yet and now is; false when an earlier delivery claimed it. */
+  claim(next: WorkItem, now: number): Promise<boolean>;
+  /** Give a claim back after its message could not be sent, so a later delivery may send it. */
+  release(next: WorkItem): Promise<void>;
 }
 
 /** One SQS message: one account × region of one run (SPEC §10, snake_case on the wire). */
@@ -75,9 +92,19 @@ export interface WorkItem {
   readonly continuation: number;
 }
 
+/** A work item the queue would not take (after trying again where that may help), and why. */
+export interface UnqueuedItem {
+  readonly item: WorkItem;
+  readonly code: string;
+  readonly message: string;
+}
+
 export interface WorkQueue {
-  /** Send the items (in batches of 10), visible after `delaySeconds`. */
-  send(items: readonly WorkItem[], delaySeconds?: number): Promise<void>;
+  /**
+   * Send the items (in batches of 10), visible after `delaySeconds`. A refusal of some items never
+   * stops the others: what could not be queued is returned, not thrown.
+   */
+  send(items: readonly WorkItem[], delaySeconds?: number): Promise<readonly UnqueuedItem[]>;
 }
 
 export const NOTIFY_WHAT = ['failure', 'summary', 'overdue'] as const;

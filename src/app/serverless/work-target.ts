@@ -1,22 +1,25 @@
 /**
- * What a deployed worker does with one work item (SPEC §10): read and validate the config,
- * take the account × region's lease, run the same collect → plan → apply as the CLI with the
- * invocation's deadline, hand on what the deadline left, write the run record, notify. The
- * Lambda handler only parses the event and wires the adapters.
+ * What a deployed worker does with one work item (SPEC §10): read and validate the config, check
+ * that it covers the item's account × region, take the account × region's lease, run the same
+ * collect → plan → apply as the CLI with the invocation's deadline, hand on what the deadline
+ * left, write the run record, notify. The Lambda handler only parses the event and wires the
+ * adapters.
  */
 import { ConfigError, EbsSnapperError } from '../../core/errors.js';
 import { findOverdue } from '../../core/overdue.js';
 import type { Config } from '../../core/policy/types.js';
 import { errorInfoOf, isTransient } from '../kit/classify-error.js';
+import { copiesOnlyOf } from '../kit/coverage.js';
 import { abortAt, type Deadline } from '../kit/deadline.js';
 import { notificationsFor, sendAll, type TargetOutcome } from '../kit/notifications.js';
 import { DEADLINE_CODE, type Ec2Port } from '../kit/ports.js';
-import { copiesOnlyRegions } from '../run/copy-destinations.js';
 import type { RunReport } from '../run/results.js';
 import { type Exclusive, runTarget } from '../run/run.js';
 import type { TargetMemory } from '../run/run-memory.js';
+import { handOn } from './handoff.js';
 import type {
   ConfigStore,
+  HandoffStore,
   LeaseStore,
   Notifier,
   RunRecord,
@@ -24,16 +27,12 @@ import type {
   WorkItem,
   WorkQueue,
 } from './ports.js';
+import { MAX_RECEIVES } from './redrive.js';
 import { describeStored, loadStoredConfig } from './stored-config.js';
-import { MAX_CONTINUATIONS } from './work-item.js';
-import { recordOf, type WorkTelemetry } from './work-telemetry.js';
+import { type CoverageLookups, refusalOf } from './work-coverage.js';
+import { precedenceOf, recordOf, type WorkTelemetry } from './work-telemetry.js';
 
-/** Deliveries of one message before SQS moves it to the dead-letter queue (SPEC §10: 3). */
-export const MAX_RECEIVES = 3;
-/** A continuation waits this long, so EC2's listings show what the last invocation made. */
-export const CONTINUATION_DELAY_SECONDS = 60;
-
-export interface WorkerDeps {
+export interface WorkerDeps extends CoverageLookups {
   readonly table: string;
   readonly configName: string;
   readonly configs: ConfigStore;
@@ -41,6 +40,7 @@ export interface WorkerDeps {
   /** The recent creates of each account × region, kept beside its lease. */
   readonly memory: TargetMemory;
   readonly records: RunRecordStore;
+  readonly handoffs: HandoffStore;
   readonly queue: WorkQueue;
   /** The EC2 port of an account × region (through the member role), its calls bounded by `deadline`. */
   portFor(account: string, region: string, deadline: Deadline): Ec2Port;
@@ -48,7 +48,7 @@ export interface WorkerDeps {
   notifiersFor(config: Config | undefined): readonly Notifier[];
   readonly clock: () => number;
   readonly telemetry: WorkTelemetry;
-  /** Default {@link CONTINUATION_DELAY_SECONDS}; tests shorten it. */
+  /** How long a continuation waits before it is delivered (default 60 s); tests shorten it. */
   readonly continuationDelaySeconds?: number;
 }
 
@@ -79,14 +79,20 @@ export async function processWorkItem(
 ): Promise<WorkOutcome> {
   const startedAt = deps.clock();
   const source = describeStored(deps.table, deps.configName);
-  let config: Config;
+  let config: Config | undefined;
   try {
     ({ config } = await loadStoredConfig(deps.configs, deps.configName, { source, now: startedAt }));
+    // Before any role or EC2 call: the queue may hold an item of an older config (a DLQ redrive).
+    const refusal = await refusalOf(config, item, deps, source);
+    if (refusal !== undefined) {
+      deps.telemetry.refused(item, refusal);
+      return finish(item, startedAt, deps, config, { error: refusal }, false);
+    }
   } catch (error) {
     // A bad config is not retried forever: it is reported, and nothing touches EC2.
     const retry =
       !(error instanceof ConfigError) && isTransient(error) && invocation.receiveCount < MAX_RECEIVES;
-    return finish(item, startedAt, deps, undefined, { error: errorInfoOf(error) }, retry);
+    return finish(item, startedAt, deps, config, { error: errorInfoOf(error) }, retry);
   }
   const deadlineAt = startedAt + invocation.remainingMs() - invocation.marginMs;
   const deadline: Deadline = { signal: abortAt(deadlineAt - deps.clock()), at: deadlineAt };
@@ -95,7 +101,7 @@ export async function processWorkItem(
     const report = await runTarget(deps.portFor(item.account, item.region, deadline), config, {
       now: startedAt,
       runId: item.run_id,
-      ...(isCopiesOnly(config, item.region) ? { copiesOnly: true } : {}),
+      ...(copiesOnlyOf(config).includes(item.region) ? { copiesOnly: true } : {}),
       deadline: deadlineAt,
       signal: deadline.signal,
       exclusive: leaseExclusive(deps, owner, invocation.remainingMs()),
@@ -113,12 +119,6 @@ export async function processWorkItem(
   }
 }
 
-/** A `copy_to` destination outside `settings.regions` (fanOut sends it for its copies' retention). */
-function isCopiesOnly(config: Config, region: string): boolean {
-  const { regions } = config.settings;
-  return regions !== undefined && copiesOnlyRegions(config, regions).includes(region);
-}
-
 /** The lease as `runTarget`'s exclusivity: held for the rest of the invocation, released at the end. */
 function leaseExclusive(deps: WorkerDeps, owner: string, ttlMs: number): Exclusive {
   return async (key, work) => {
@@ -134,23 +134,30 @@ function leaseExclusive(deps: WorkerDeps, owner: string, ttlMs: number): Exclusi
   };
 }
 
-/** Hand on what is left, record, notify, measure. Notifying and measuring never fail the item. */
+/**
+ * Hand on what is left, record, notify, measure. Notifying and measuring never fail the item; a
+ * record is not written over one of another delivery that tells more (the history is idempotent).
+ */
 async function finish(
   item: WorkItem,
   startedAt: number,
   deps: WorkerDeps,
   config: Config | undefined,
-  result: { readonly report?: RunReport; readonly error?: ReturnType<typeof errorInfoOf> },
+  done: { readonly report?: RunReport; readonly error?: ReturnType<typeof errorInfoOf> },
   retry: boolean,
 ): Promise<WorkOutcome> {
-  const { report } = result;
-  const continued = report?.deadlineReached === true && item.continuation < MAX_CONTINUATIONS;
-  if (continued) {
-    const next = { ...item, continuation: item.continuation + 1 };
-    await deps.queue.send([next], deps.continuationDelaySeconds ?? CONTINUATION_DELAY_SECONDS);
-  }
-  const record = recordOf(item, startedAt, deps.clock(), result, continued);
-  await deps.records.put(record);
+  const { report } = done;
+  const handoff =
+    report === undefined
+      ? { continued: false }
+      : await handOn(item, report, {
+          ...deps,
+          duplicate: (what) => deps.telemetry.duplicate(item, what),
+        });
+  const result = { ...done, ...(handoff.error === undefined ? {} : { error: handoff.error }) };
+  const record = recordOf(item, startedAt, deps.clock(), result, handoff.continued);
+  if (!(await deps.records.put(record, precedenceOf(report))))
+    deps.telemetry.duplicate(item, `its record (${record.outcome}): an earlier delivery's tells more`);
   const outcome: TargetOutcome = {
     runId: item.run_id,
     account: item.account,

@@ -12,6 +12,10 @@ import type { RunRecord, WorkItem } from './ports.js';
 export interface WorkTelemetry {
   /** The lease was held elsewhere: nothing was done. */
   skipped(item: WorkItem, why: string): void;
+  /** The config does not cover the item's account × region: nothing was done, nothing is retried. */
+  refused(item: WorkItem, why: ErrorInfo): void;
+  /** A delivery of a message that an earlier delivery already took care of (`what` it left alone). */
+  duplicate(item: WorkItem, what: string): void;
   /** Something went wrong that does not fail the item (a notifier, a lease release). */
   warn(message: string, error: unknown): void;
   /** The item is done: log it and emit its metrics. */
@@ -21,7 +25,24 @@ export interface WorkTelemetry {
 /** At most this many failures go in a record (a DynamoDB item holds 400 KB). */
 const MAX_RECORDED_FAILURES = 100;
 
-/** The run record of one invocation on one target. */
+/**
+ * How much a record tells, so that another delivery of the same message replaces it only with one
+ * that tells more: actions carried out (done or failed) > planned with nothing carried out > failed
+ * before a plan (unreachable, throttled, refused). A delivery that found the lease held writes none.
+ */
+export const RECORD_PRECEDENCE = { notPlanned: 1, planned: 2, acted: 3 } as const;
+
+/** @example precedenceOf(report) // RECORD_PRECEDENCE.acted when a create was done */
+export function precedenceOf(report: RunReport | undefined): number {
+  if (report === undefined) return RECORD_PRECEDENCE.notPlanned;
+  const acted = report.results.some((r) => r.status === 'done' || r.status === 'failed');
+  return acted ? RECORD_PRECEDENCE.acted : RECORD_PRECEDENCE.planned;
+}
+
+/**
+ * The run record of one invocation on one target. `error` is a failure of the target as a whole:
+ * it failed before a plan, or (with a report) its work left could not be handed on.
+ */
 export function recordOf(
   item: WorkItem,
   startedAt: number,
@@ -50,7 +71,7 @@ export function recordOf(
     endedAt: new Date(endedAt).toISOString(),
     created: summary?.created ?? 0,
     deleted: summary?.deleted ?? 0,
-    failed: summary?.failed ?? (result.error === undefined ? 0 : 1),
+    failed: (summary?.failed ?? 0) + (result.error === undefined ? 0 : 1),
     deferred: summary?.deferred ?? 0,
     outcome: failed ? 'failed' : continued ? 'continued' : 'ok',
     failures: failures.slice(0, MAX_RECORDED_FAILURES),

@@ -7,16 +7,20 @@
  * | config         | `config`                      | the config's name              | —                               |
  * | lease          | `lease`                       | `<account>-<region>`           | when the lease ends             |
  * | run record     | `run#<run id>`                | `<account>/<region>#<cont.>`   | 90 days after the run           |
+ * | handoff        | `handoff#<run id>`            | `<account>/<region>#<cont.>`   | 2 days after the claim          |
  * | recent creates | `recent#<account>-<region>`   | `<run id>#<writer>#<part>`     | an hour after its newest create |
  *
  * Configs share one partition so `config list` is one Query; a run's records share one, so a
  * run is read back with one Query; an account × region's recent creates share one, so a run reads
- * them with one Query (several items, since a run of thousands of creates outgrows one item).
+ * them with one Query (several items, since a run of thousands of creates outgrows one item). A
+ * handoff marks a continuation as sent (its own continuation number): not a record, so in a
+ * partition of its own.
  */
 
 export const CONFIG_PK = 'config';
 export const LEASE_PK = 'lease';
 export const runPk = (runId: string): string => `run#${runId}`;
+export const handoffPk = (runId: string): string => `handoff#${runId}`;
 export const runSk = (account: string, region: string, continuation: number): string =>
   `${account}/${region}#${String(continuation).padStart(2, '0')}`;
 
@@ -25,6 +29,9 @@ export const recentPk = (key: string): string => `recent#${key}`;
 
 /** Run records are kept this long. */
 export const RUN_RECORD_TTL_MS = 90 * 24 * 60 * 60 * 1000;
+
+/** Handoffs are kept this long: longer than a work item stays in the queue (a day). */
+export const HANDOFF_TTL_MS = 2 * 24 * 60 * 60 * 1000;
 
 /** Epoch ms → the epoch seconds DynamoDB's TTL reads. */
 export const ttlSeconds = (epochMs: number): number => Math.ceil(epochMs / 1000);

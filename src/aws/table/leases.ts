@@ -6,9 +6,9 @@
  * (and moto never does).
  */
 import { DeleteCommand, type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { PortError } from '../../app/kit/ports.js';
 import type { LeaseStore } from '../../app/serverless/ports.js';
 import { callAws } from '../errors.js';
+import { isConditionFailed } from './conditional.js';
 import { LEASE_PK, TTL_ATTRIBUTE, ttlSeconds } from './keys.js';
 
 /**
@@ -63,8 +63,4 @@ export function createLeaseStore(client: DynamoDBDocumentClient, table: string):
       }
     },
   };
-}
-
-function isConditionFailed(error: unknown): boolean {
-  return error instanceof PortError && error.code === 'ConditionalCheckFailedException';
 }

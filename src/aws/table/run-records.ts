@@ -1,13 +1,18 @@
-/** Run records (SPEC §10): one item per account × region per invocation of a run, kept 90 days. */
+/**
+ * Run records (SPEC §10): one item per account × region per invocation of a run, kept 90 days.
+ * Written conditionally, so the history is idempotent: a record is replaced only by one that tells
+ * more (its `precedence`), never by a redelivery that found nothing left or failed.
+ */
 import { type DynamoDBDocumentClient, PutCommand, paginateQuery } from '@aws-sdk/lib-dynamodb';
 import type { RunRecord, RunRecordStore } from '../../app/serverless/ports.js';
 import { callAws, toAwsCallError } from '../errors.js';
+import { isConditionFailed } from './conditional.js';
 import { RUN_RECORD_TTL_MS, runPk, runSk, TTL_ATTRIBUTE, ttlSeconds } from './keys.js';
 
-/** @example await createRunRecordStore(client, table).put(record); */
+/** @example await createRunRecordStore(client, table).put(record, precedence); */
 export function createRunRecordStore(client: DynamoDBDocumentClient, table: string): RunRecordStore {
   return {
-    async put(record) {
+    async put(record, precedence) {
       const item = {
         pk: runPk(record.runId),
         sk: runSk(record.account, record.region, record.continuation),
@@ -23,9 +28,26 @@ export function createRunRecordStore(client: DynamoDBDocumentClient, table: stri
         deferred: record.deferred,
         outcome: record.outcome,
         failures: record.failures,
+        precedence,
         [TTL_ATTRIBUTE]: ttlSeconds(Date.parse(record.startedAt) + RUN_RECORD_TTL_MS),
       };
-      await callAws('PutItem', () => client.send(new PutCommand({ TableName: table, Item: item })));
+      try {
+        await callAws('PutItem', () =>
+          client.send(
+            new PutCommand({
+              TableName: table,
+              Item: item,
+              ConditionExpression: 'attribute_not_exists(pk) OR #precedence < :precedence',
+              ExpressionAttributeNames: { '#precedence': 'precedence' },
+              ExpressionAttributeValues: { ':precedence': precedence },
+            }),
+          ),
+        );
+        return true;
+      } catch (error) {
+        if (isConditionFailed(error)) return false;
+        throw error;
+      }
     },
     async list(runId) {
       const records: RunRecord[] = [];

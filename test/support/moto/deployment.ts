@@ -10,11 +10,16 @@ import {
   DeleteMessageCommand,
   GetQueueAttributesCommand,
   ReceiveMessageCommand,
+  SendMessageCommand,
   SQSClient,
 } from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { afterAll, beforeEach } from 'vitest';
+import type { RunRecord, WorkItem } from '../../../src/app/serverless/ports.js';
+import { MAX_RECEIVES } from '../../../src/app/serverless/redrive.js';
+import { createDeployedClients } from '../../../src/aws/serverless-clients.js';
 import { TABLE_KEY_SCHEMA } from '../../../src/aws/table/keys.js';
+import { createRunRecordStore } from '../../../src/aws/table/run-records.js';
 import { MEMBER_ROLE } from './member-accounts.js';
 import { motoClientConfig } from './moto.js';
 import type { MotoBehindProxy } from './use-moto.js';
@@ -51,30 +56,49 @@ export async function createDeployment(endpoint: string, region = 'us-east-1'): 
   const dlq = await createQueue(sqs, endpoint, `${name}-dlq`, {});
   const queue = await createQueue(sqs, endpoint, `${name}-work`, {
     VisibilityTimeout: '900',
-    RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlq.arn, maxReceiveCount: 3 }),
+    RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlq.arn, maxReceiveCount: MAX_RECEIVES }),
   });
-  const inbox = await createQueue(sqs, endpoint, `${name}-inbox`, {});
-  const sns = new SNSClient(config);
-  const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: name }));
-  await sns.send(new SubscribeCommand({ TopicArn, Protocol: 'sqs', Endpoint: inbox.arn }));
+  const inbox = await createTopicInbox(endpoint, region, name);
   return {
     region,
     table: name,
     queueUrl: queue.url,
     queueArn: queue.arn,
-    topicArn: TopicArn!,
-    inboxUrl: inbox.url,
+    topicArn: inbox.topicArn,
+    inboxUrl: inbox.inboxUrl,
     sqs,
     env: {
       EBS_SNAPPER_TABLE: name,
       EBS_SNAPPER_QUEUE_URL: queue.url,
-      EBS_SNAPPER_TOPIC_ARN: TopicArn!,
+      EBS_SNAPPER_TOPIC_ARN: inbox.topicArn,
       AWS_ENDPOINT_URL: endpoint,
       AWS_REGION: region,
       AWS_ACCESS_KEY_ID: 'test',
       AWS_SECRET_ACCESS_KEY: 'test',
     },
   };
+}
+
+/** A topic and the queue subscribed to it, with a client of their region to read it. */
+export interface TopicInbox {
+  readonly topicArn: string;
+  readonly inboxUrl: string;
+  readonly sqs: SQSClient;
+}
+
+/** A topic in `region` with a queue of that region subscribed: what is published lands in the queue. */
+export async function createTopicInbox(
+  endpoint: string,
+  region: string,
+  name = `ebs-snapper-${process.pid}-${++serial}`,
+): Promise<TopicInbox> {
+  const config = motoClientConfig(endpoint, region);
+  const sqs = new SQSClient(config);
+  const inbox = await createQueue(sqs, endpoint, `${name}-inbox`, {});
+  const sns = new SNSClient(config);
+  const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: name }));
+  await sns.send(new SubscribeCommand({ TopicArn, Protocol: 'sqs', Endpoint: inbox.arn }));
+  return { topicArn: TopicArn!, inboxUrl: inbox.url, sqs };
 }
 
 /**
@@ -188,8 +212,24 @@ export async function drainQueue(
   throw new Error(`the queue did not drain in ${limit} invocations`);
 }
 
+/** Put a work item on the queue as the fan-out (or a redrive from the DLQ) would. */
+export async function sendWorkItem(deployment: Deployment, item: WorkItem): Promise<void> {
+  await deployment.sqs.send(
+    new SendMessageCommand({ QueueUrl: deployment.queueUrl, MessageBody: JSON.stringify(item) }),
+  );
+}
+
+/** Every run record of a run in the deployment's table. */
+export async function readRunRecords(deployment: Deployment, runId: string): Promise<readonly RunRecord[]> {
+  const { dynamo } = createDeployedClients({
+    region: deployment.region,
+    endpoint: deployment.env.AWS_ENDPOINT_URL!,
+  });
+  return createRunRecordStore(dynamo, deployment.table).list(runId);
+}
+
 /** Messages in the work queue that will be delivered: visible or delayed (not those in flight). */
-async function messagesLeft(deployment: Deployment): Promise<number> {
+export async function messagesLeft(deployment: Deployment): Promise<number> {
   const names = ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesDelayed'] as const;
   const { Attributes } = await deployment.sqs.send(
     new GetQueueAttributesCommand({ QueueUrl: deployment.queueUrl, AttributeNames: [...names] }),
@@ -197,15 +237,19 @@ async function messagesLeft(deployment: Deployment): Promise<number> {
   return names.reduce((sum, name) => sum + Number(Attributes?.[name] ?? 0), 0);
 }
 
-/** The notifications that reached the topic: SNS envelopes in the inbox, unwrapped. */
+/**
+ * The notifications that reached a topic: SNS envelopes in its inbox (the deployment's, or one
+ * made by `createTopicInbox`), unwrapped.
+ */
 export async function readNotifications(
-  deployment: Deployment,
+  inbox: Pick<TopicInbox, 'inboxUrl' | 'sqs'>,
 ): Promise<{ subject: string; message: Record<string, unknown> }[]> {
+  const { inboxUrl, sqs } = inbox;
   const notes: { subject: string; message: Record<string, unknown> }[] = [];
   for (;;) {
-    const { Messages } = await deployment.sqs.send(
+    const { Messages } = await sqs.send(
       new ReceiveMessageCommand({
-        QueueUrl: deployment.inboxUrl,
+        QueueUrl: inboxUrl,
         MaxNumberOfMessages: 10,
         WaitTimeSeconds: 0,
       }),
@@ -217,9 +261,7 @@ export async function readNotifications(
         subject: envelope.Subject ?? '',
         message: JSON.parse(envelope.Message) as Record<string, unknown>,
       });
-      await deployment.sqs.send(
-        new DeleteMessageCommand({ QueueUrl: deployment.inboxUrl, ReceiptHandle: m.ReceiptHandle! }),
-      );
+      await sqs.send(new DeleteMessageCommand({ QueueUrl: inboxUrl, ReceiptHandle: m.ReceiptHandle! }));
     }
   }
 }
