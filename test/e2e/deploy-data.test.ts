@@ -122,6 +122,26 @@ describe('deploy keeps configs and run history when the stack goes', () => {
     await expectDataIn(t, table);
   });
 
+  it('a dry run says it would take the kept table up, and makes nothing', async () => {
+    // Prepare
+    const table = await deployWithData(t);
+    await t.cloudformation.send(new DeleteStackCommand({ StackName: STACK }));
+    t.proxy.resetCounts();
+
+    // Act
+    const { code, json, stderr } = await deployJson(['deploy', '--dry-run'], t.env);
+    const text = await runCli(['deploy', '--dry-run'], t.env);
+
+    // Assess
+    expect(code, stderr).toBe(0);
+    expect(json.kept_table).toBe(table);
+    expect(json.parameters.KeptTableName).toBe(table);
+    expect(json.changes?.map((c) => c.logical_id)).not.toContain('Table');
+    expect(text.stdout).toContain(`would use the table kept from an earlier stack: ${table}`);
+    expect(t.proxy.counts().CreateStack).toBeUndefined();
+    expect(await describeStack(t)).toBeUndefined();
+  });
+
   it('deleting the stack a second time still leaves the table', async () => {
     // Prepare
     const table = await deployWithData(t);

@@ -13,6 +13,7 @@ import { findKeptTable, keepsTable } from './data-table.js';
 import {
   type CodeArtifact,
   type CodeUploader,
+  codeMismatchFailure,
   codeUploader,
   type FunctionCode,
   previewFunctionCode,
@@ -136,7 +137,12 @@ interface Step {
 async function preview(step: Step): Promise<HubDeployReport> {
   const { request, ports, stack, plan, upload, base } = step;
   const { current } = plan;
-  const changes = await previewStackPlan(ports.stacks, plan, stack, ports.wait);
+  const planned = await previewStackPlan(ports.stacks, plan, stack, ports.wait);
+  // A stack that takes up a kept table does not make one (the template's condition leaves it out).
+  const changes =
+    base.keptTable === undefined
+      ? planned
+      : planned.filter((c) => !(c.action === 'Add' && c.resourceType === 'AWS::DynamoDB::Table'));
   const functions = await previewFunctionCode(
     ports.functions,
     request.functionNames,
@@ -183,7 +189,7 @@ async function apply(step: Step): Promise<HubDeployReport> {
   const code = { ...upload.summary(), functions };
   const mismatches = functions.filter((f) => f.status === 'mismatch');
   if (mismatches.length > 0) {
-    const failures = mismatches.map((f) => codeMismatch(f, request.artifact));
+    const failures = mismatches.map((f) => codeMismatchFailure(f, request.artifact));
     return { ...base, outcome: 'failed', ...status, outputs, code, failures };
   }
   const config = request.config === undefined ? undefined : await pushTo(step, outputs);
@@ -209,16 +215,5 @@ async function pushTo(step: Step, outputs: Readonly<Record<string, string>>): Pr
 function configPush(step: Step) {
   const { request, configName } = step;
   const { text, source } = request.config!;
-  return { stackName: request.stackName, name: configName, text, source, now: request.now };
-}
-
-/** A function that does not run this build after the deploy: the deploy failed, whatever else went well. */
-function codeMismatch(f: FunctionCode, artifact: CodeArtifact): ResourceFailure {
-  const runs = f.liveSha256 === undefined ? 'does not exist' : `runs CodeSha256 ${f.liveSha256}`;
-  return {
-    logicalId: f.name,
-    resourceType: 'AWS::Lambda::Function',
-    status: 'CODE_MISMATCH',
-    reason: `${runs}, not this build's ${artifact.sha256Base64}`,
-  };
+  return { name: configName, text, source, now: request.now };
 }

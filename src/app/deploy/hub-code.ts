@@ -7,7 +7,7 @@
  */
 import type { ArtifactStore, FunctionCodePort } from './ports.js';
 import type { StackAction } from './stack-rollout.js';
-import type { DeployProgress } from './stack-wait.js';
+import type { DeployProgress, ResourceFailure } from './stack-wait.js';
 
 /** The zipped code: its key in the bucket and Lambda's digest of it. */
 export interface CodeArtifact {
@@ -154,4 +154,15 @@ export async function syncFunctionCode(sync: CodeSync): Promise<FunctionCode[]> 
     );
   }
   return statuses;
+}
+
+/** A function that does not run this build after the deploy: the deploy failed, whatever else went well. */
+export function codeMismatchFailure(f: FunctionCode, artifact: CodeArtifact): ResourceFailure {
+  const runs = f.liveSha256 === undefined ? 'does not exist' : `runs CodeSha256 ${f.liveSha256}`;
+  return {
+    logicalId: f.name,
+    resourceType: 'AWS::Lambda::Function',
+    status: 'CODE_MISMATCH',
+    reason: `${runs}, not this build's ${artifact.sha256Base64}`,
+  };
 }

@@ -18,7 +18,6 @@ export interface HubConfigResult {
 }
 
 export interface HubConfigPush {
-  readonly stackName: string;
   readonly name: string;
   readonly text: string;
   readonly source: string;

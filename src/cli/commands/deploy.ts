@@ -139,8 +139,10 @@ function emit(
     io.stdout.write(renderHubDeploy(report, where));
   }
   if (report.outcome === 'failed') {
+    const first = report.failures[0];
+    const why = first === undefined ? '' : `: ${first.logicalId}: ${first.reason}`;
     io.stderr.write(
-      `Error: deploy of stack ${report.stackName} failed (${report.stackStatus ?? 'unknown state'})\n`,
+      `Error: deploy of stack ${report.stackName} failed (${report.stackStatus ?? 'unknown state'})${why}\n`,
     );
   }
 }

@@ -59,7 +59,9 @@ export function renderHubDeploy(report: HubDeployReport, where: { account: strin
     `  schedule  ${report.parameters.ScheduleExpression} (${report.parameters.ScheduleTimezone})`,
     ...(report.keptTable === undefined
       ? []
-      : [`  table     ${report.keptTable} (kept from an earlier stack${dry ? ', would be taken up' : ''})`]),
+      : [
+          `  table     ${dry ? 'would use' : 'using'} the table kept from an earlier stack: ${report.keptTable}`,
+        ]),
   ];
   if (report.config !== undefined) lines.push(`  config    ${configLine(report.config, dry)}`);
   for (const p of report.parameterChanges ?? [])
