@@ -2,10 +2,16 @@
  * The artifacts bucket (SPEC §11): `ebs-snapper-artifacts-<account>-<region>`, created when
  * missing with public access blocked. Its name is predictable, so every call names the expected
  * owner: a bucket of that name in another account is refused, never written to.
+ *
+ * An object is known by its content, never by its key: the code is written with its SHA-256,
+ * which S3 checks on receipt and keeps as the object's checksum, and what is already at a key is
+ * judged by that checksum — or, for an object put without one, read and hashed.
  */
+import { createHash } from 'node:crypto';
 import {
   type BucketLocationConstraint,
   CreateBucketCommand,
+  GetObjectCommand,
   HeadBucketCommand,
   HeadObjectCommand,
   PutObjectCommand,
@@ -26,7 +32,7 @@ export const ARTIFACT_OPERATIONS = [
   },
   {
     operation: 'artifacts-object',
-    // HeadObject is s3:GetObject.
+    // HeadObject is s3:GetObject (its checksum too); GetObject reads an object put without one.
     actions: ['s3:GetObject', 's3:PutObject'],
     resources: ['arn:{partition}:s3:::ebs-snapper-artifacts-*/*'],
   },
@@ -87,16 +93,31 @@ export function createArtifactStore(client: S3Client, options: ArtifactStoreOpti
       );
       return 'created';
     },
-    async has(key) {
+    async describeObject(key) {
       try {
-        await client.send(new HeadObjectCommand({ Bucket: bucket, Key: key, ...owner }));
-        return true;
+        const head = await client.send(
+          new HeadObjectCommand({ Bucket: bucket, Key: key, ChecksumMode: 'ENABLED', ...owner }),
+        );
+        // A multipart object's checksum is a checksum of checksums (`…-N`): not the content's.
+        const checksum = head.ChecksumSHA256;
+        const whole = checksum !== undefined && !checksum.includes('-') && head.ChecksumType !== 'COMPOSITE';
+        return { size: head.ContentLength ?? 0, ...(whole ? { sha256Base64: checksum } : {}) };
       } catch (error) {
-        if (isNotFound(error)) return false;
+        if (isNotFound(error)) return undefined;
         throw toAwsCallError('HeadObject', error);
       }
     },
-    async put(key, body) {
+    async readSha256(key) {
+      try {
+        const { Body } = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key, ...owner }));
+        const bytes = (await Body?.transformToByteArray()) ?? new Uint8Array();
+        return createHash('sha256').update(bytes).digest('base64');
+      } catch (error) {
+        if (isNotFound(error)) return undefined;
+        throw toAwsCallError('GetObject', error);
+      }
+    },
+    async put(key, body, sha256Base64) {
       await callAws('PutObject', () =>
         client.send(
           new PutObjectCommand({
@@ -104,6 +125,8 @@ export function createArtifactStore(client: S3Client, options: ArtifactStoreOpti
             Key: key,
             Body: body,
             ContentType: 'application/zip',
+            ChecksumAlgorithm: 'SHA256',
+            ChecksumSHA256: sha256Base64,
             ...owner,
           }),
         ),

@@ -9,14 +9,17 @@ import {
   DeleteChangeSetCommand,
   DeleteStackCommand,
   DescribeChangeSetCommand,
+  type DescribeChangeSetCommandOutput,
   DescribeStackEventsCommand,
   DescribeStacksCommand,
+  ExecuteChangeSetCommand,
   GetTemplateCommand,
+  type ResourceChange,
   type StackEvent as SdkStackEvent,
   type Stack,
   UpdateStackCommand,
 } from '@aws-sdk/client-cloudformation';
-import type { StackEvent, StackPort, StackRequest, StackSummary } from '../app/deploy/ports.js';
+import type { StackChange, StackEvent, StackPort, StackRequest, StackSummary } from '../app/deploy/ports.js';
 import { callAws, toAwsCallError } from './errors.js';
 import type { AwsOperation } from './iam.js';
 
@@ -33,6 +36,7 @@ export const STACK_OPERATIONS = [
       'cloudformation:DeleteStack',
       'cloudformation:CreateChangeSet',
       'cloudformation:DescribeChangeSet',
+      'cloudformation:ExecuteChangeSet',
       'cloudformation:DeleteChangeSet',
     ],
     resources: [
@@ -135,19 +139,27 @@ export function createStackPort(client: CloudFormationClient): StackPort {
       return Id ?? changeSetName;
     },
     async describeChangeSet(id) {
-      const answer = await callAws('DescribeChangeSet', () =>
-        client.send(new DescribeChangeSetCommand({ ChangeSetName: id })),
-      );
+      // Changes come in pages; a check of what an update replaces must see every one.
+      const changes: StackChange[] = [];
+      let token: string | undefined;
+      let answer: DescribeChangeSetCommandOutput;
+      do {
+        answer = await callAws('DescribeChangeSet', () =>
+          client.send(new DescribeChangeSetCommand({ ChangeSetName: id, NextToken: token })),
+        );
+        changes.push(...(answer.Changes ?? []).map(({ ResourceChange: change }) => toChange(change)));
+        token = answer.NextToken;
+      } while (token !== undefined);
       return {
         status: answer.Status ?? 'UNKNOWN',
         ...(answer.StatusReason === undefined ? {} : { reason: answer.StatusReason }),
-        changes: (answer.Changes ?? []).map(({ ResourceChange: change }) => ({
-          action: change?.Action ?? 'Unknown',
-          logicalId: change?.LogicalResourceId ?? '?',
-          resourceType: change?.ResourceType ?? '?',
-          ...(change?.Replacement === undefined ? {} : { replacement: change.Replacement }),
-        })),
+        changes,
       };
+    },
+    async executeChangeSet(id) {
+      await callAws('ExecuteChangeSet', () =>
+        client.send(new ExecuteChangeSetCommand({ ChangeSetName: id })),
+      );
     },
     async deleteChangeSet(id) {
       await callAws('DeleteChangeSet', () => client.send(new DeleteChangeSetCommand({ ChangeSetName: id })));
@@ -176,6 +188,16 @@ function toRecord<T>(
     if (key !== undefined) record[key] = value ?? '';
   }
   return record;
+}
+
+function toChange(change: ResourceChange | undefined): StackChange {
+  return {
+    action: change?.Action ?? 'Unknown',
+    logicalId: change?.LogicalResourceId ?? '?',
+    resourceType: change?.ResourceType ?? '?',
+    ...(change?.PhysicalResourceId === undefined ? {} : { physicalId: change.PhysicalResourceId }),
+    ...(change?.Replacement === undefined ? {} : { replacement: change.Replacement }),
+  };
 }
 
 function toEvent(event: SdkStackEvent): StackEvent {

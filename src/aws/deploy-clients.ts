@@ -15,6 +15,9 @@ export interface DeployClients {
   readonly s3: S3Client;
   readonly lambda: LambdaClient;
   readonly sts: STSClient;
+  /** Tables themselves (the kept table's lookup). */
+  readonly tables: DynamoDBClient;
+  /** Items (the config push). */
   readonly dynamo: DynamoDBDocumentClient;
 }
 
@@ -26,12 +29,14 @@ export interface DeployClients {
 export function createDeployClients(target: AwsTarget, env: NodeJS.ProcessEnv = {}): DeployClients {
   const config = sdkClientConfig(target);
   const s3Endpoint = target.endpoint ?? env.AWS_ENDPOINT_URL_S3 ?? env.AWS_ENDPOINT_URL;
+  const tables = new DynamoDBClient(config);
   return {
     cloudformation: new CloudFormationClient(config),
     s3: new S3Client({ ...config, forcePathStyle: s3Endpoint !== undefined && s3Endpoint !== '' }),
     lambda: new LambdaClient(config),
     sts: new STSClient(config),
-    dynamo: DynamoDBDocumentClient.from(new DynamoDBClient(config), {
+    tables,
+    dynamo: DynamoDBDocumentClient.from(tables, {
       marshallOptions: { removeUndefinedValues: true },
     }),
   };

@@ -1,7 +1,8 @@
 /**
  * The deployed functions' code: Lambda's `CodeSha256` (the base64 SHA-256 of the zip it runs)
  * tells `deploy` whether a function already runs this build, and `UpdateFunctionCode` puts it
- * right when a function's code was changed outside the stack.
+ * right when it does not — with the zip's bytes themselves, so what runs is what was built,
+ * whatever the bucket holds.
  */
 import { GetFunctionCommand, type LambdaClient, UpdateFunctionCodeCommand } from '@aws-sdk/client-lambda';
 import type { FunctionCodePort } from '../app/deploy/ports.js';
@@ -29,11 +30,9 @@ export function createFunctionCodePort(client: LambdaClient): FunctionCodePort {
         throw toAwsCallError('GetFunction', error);
       }
     },
-    async updateCode(functionName, bucket, key) {
+    async updateCode(functionName, zip) {
       const { CodeSha256 } = await callAws('UpdateFunctionCode', () =>
-        client.send(
-          new UpdateFunctionCodeCommand({ FunctionName: functionName, S3Bucket: bucket, S3Key: key }),
-        ),
+        client.send(new UpdateFunctionCodeCommand({ FunctionName: functionName, ZipFile: zip })),
       );
       return CodeSha256 ?? '';
     },

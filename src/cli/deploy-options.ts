@@ -5,7 +5,7 @@
 import { type Command, Option } from 'commander';
 import type { AwsTarget } from '../aws/clients.js';
 import { UsageError } from '../core/errors.js';
-import { scheduleExpressionProblem } from '../core/policy/deploy-schedule.js';
+import { schedulerExpressionProblem } from '../core/policy/scheduler-expression.js';
 import { DEFAULT_MEMBER_ROLE_NAME, DEFAULT_STACK_NAME, stackNameProblem } from '../templates/names.js';
 import type { CliIo } from './io.js';
 import { collect, OUTPUTS, type Output, parseHttpTimeouts } from './options.js';
@@ -56,7 +56,7 @@ export function addDeployOptions(command: Command): Command {
       .option('--config-name <name>', 'name of the config in the table (default: the stack, else "default")')
       .option(
         '--schedule <expression>',
-        'rate(...) or cron(...) (default: settings.schedule, the stack, rate(1 hour))',
+        'rate(...), cron(...) or at(...), as EventBridge Scheduler takes them (default: settings.schedule, the stack, rate(1 hour))',
       )
       .option(
         '--member-role-name <name>',
@@ -85,7 +85,7 @@ export function checkDeployOptions(options: DeployOptions): void {
   if (stackProblem !== undefined)
     throw new UsageError(`--stack-name: "${options.stackName}" ${stackProblem}`);
   if (options.schedule !== undefined) {
-    const problem = scheduleExpressionProblem(options.schedule);
+    const problem = schedulerExpressionProblem(options.schedule);
     if (problem !== undefined)
       throw new UsageError(`--schedule: "${options.schedule}" is not a schedule: ${problem}`);
   }

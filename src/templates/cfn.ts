@@ -8,7 +8,7 @@
 export type Intrinsic =
   | { readonly Ref: string }
   | { readonly 'Fn::GetAtt': readonly [string, string] }
-  | { readonly 'Fn::Sub': string }
+  | { readonly 'Fn::Sub': string | readonly [string, { readonly [name: string]: CfnValue }] }
   | { readonly 'Fn::If': readonly [string, CfnValue, CfnValue] }
   | { readonly 'Fn::Equals': readonly [CfnValue, CfnValue] }
   | { readonly 'Fn::Not': readonly [CfnValue] };
@@ -64,8 +64,13 @@ export const getAtt = (resource: string, attribute: string): Intrinsic => ({
   'Fn::GetAtt': [resource, attribute],
 });
 
-/** `{"Fn::Sub": text}`: `${Name}` and `${Resource.Attribute}` are filled in by CloudFormation. */
-export const sub = (text: string): Intrinsic => ({ 'Fn::Sub': text });
+/**
+ * `{"Fn::Sub": text}`: `${Name}` and `${Resource.Attribute}` are filled in by CloudFormation; with
+ * `variables`, `{"Fn::Sub": [text, variables]}`, whose `${Variable}`s may be any value (an `Fn::If`).
+ */
+export const sub = (text: string, variables?: { readonly [name: string]: CfnValue }): Intrinsic => ({
+  'Fn::Sub': variables === undefined ? text : [text, variables],
+});
 
 /** `{"Fn::If": [condition, then, else]}`. */
 export const ifThen = (condition: string, then: CfnValue, otherwise: CfnValue): Intrinsic => ({

@@ -7,6 +7,7 @@ import { ARTIFACT_OPERATIONS } from '../aws/artifacts-bucket.js';
 import { STACK_OPERATIONS } from '../aws/cloudformation-stacks.js';
 import { FUNCTION_CODE_OPERATIONS } from '../aws/function-code.js';
 import { type AwsOperation, buildIamPolicy, type IamPolicyDocument } from '../aws/iam.js';
+import { KEPT_TABLE_OPERATIONS } from '../aws/kept-tables.js';
 import type { CfnTemplate } from './cfn.js';
 import { hubTemplate } from './hub-template.js';
 import { memberTemplate } from './member-template.js';
@@ -25,10 +26,12 @@ export const DEPLOY_CALL_OPERATIONS: readonly AwsOperation[] = [
   ...STACK_OPERATIONS,
   ...ARTIFACT_OPERATIONS,
   ...FUNCTION_CODE_OPERATIONS,
-  // deploy --config: config push into the stack's table.
+  // A stack made anew finds the table an earlier one of its name kept.
+  ...KEPT_TABLE_OPERATIONS,
+  // deploy --config: the stored config read, and the file pushed when it differs.
   {
     operation: 'config-push',
-    actions: ['dynamodb:PutItem'],
+    actions: ['dynamodb:GetItem', 'dynamodb:PutItem'],
     resources: ['arn:{partition}:dynamodb:*:*:table/{stack}-*'],
   },
 ];

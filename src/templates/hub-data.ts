@@ -1,10 +1,26 @@
 /**
  * The hub's stateful resources (SPEC §10): the one DynamoDB table, the work queue with its
  * dead-letter queue, and the topic.
+ *
+ * The table holds configs and run history: data, not a resource to lose with the stack. It is
+ * kept when the stack is deleted or the resource replaced (`Retain`), DynamoDB refuses to delete
+ * it (deletion protection), and it carries a tag naming its stack, by which a stack made anew
+ * under that name finds it and takes it up (`KeptTableName`) instead of creating an empty one.
+ * Nothing the deploy varies reaches a property that would replace it (no `TableName`, fixed keys).
  */
 import { MAX_RECEIVES } from '../app/serverless/redrive.js';
+import { DATA_TABLE_TAG, TABLE_LOGICAL_ID } from '../aws/kept-tables.js';
 import { TABLE_KEY_SCHEMA, TTL_ATTRIBUTE } from '../aws/table/keys.js';
-import { type CfnResource, getAtt } from './cfn.js';
+import { type CfnResource, type CfnValue, getAtt, ifThen, ref } from './cfn.js';
+
+/** The parameter naming a table kept from an earlier stack; empty: the stack makes its own. */
+export const KEPT_TABLE_PARAMETER = 'KeptTableName';
+/** Set when the stack makes its table (no kept table named). */
+export const CREATES_TABLE = 'CreatesTable';
+
+/** The name of the table the stack uses, made or kept: for the functions and the outputs. */
+export const dataTableName = (): CfnValue =>
+  ifThen(CREATES_TABLE, ref(TABLE_LOGICAL_ID), ref(KEPT_TABLE_PARAMETER));
 
 /** The worker's timeout: Lambda's maximum, so one account × region gets as long as it can. */
 export const WORKER_TIMEOUT_SECONDS = 900;
@@ -20,16 +36,20 @@ const DAY_SECONDS = 86_400;
 
 export function dataResources(): Record<string, CfnResource> {
   return {
-    Table: {
+    [TABLE_LOGICAL_ID]: {
       Type: 'AWS::DynamoDB::Table',
-      // Configs are pushed again by `deploy --config`; run records are history, not state.
-      DeletionPolicy: 'Delete',
-      UpdateReplacePolicy: 'Delete',
+      Condition: CREATES_TABLE,
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+      // No TableName: CloudFormation names it `<stack>-Table-<suffix>`, and adding a name would
+      // replace the table of every stack deployed before.
       Properties: {
         BillingMode: 'PAY_PER_REQUEST',
         ...TABLE_KEY_SCHEMA,
         TimeToLiveSpecification: { AttributeName: TTL_ATTRIBUTE, Enabled: true },
         PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        DeletionProtectionEnabled: true,
+        Tags: [{ Key: DATA_TABLE_TAG, Value: ref('AWS::StackName') }],
         // Encrypted at rest with DynamoDB's own key by default; SSEEnabled would switch to a KMS
         // key and a KMS request (and its cost) behind every lease and record.
       },

@@ -7,7 +7,7 @@
 import type { AwsOperation } from '../aws/iam.js';
 import { FANOUT_OPERATIONS, WORKER_OPERATIONS } from '../aws/iam-serverless.js';
 import { assumedBy, type CfnResource, type CfnValue, getAtt, ifThen, NO_VALUE, ref, sub } from './cfn.js';
-import { WORKER_TIMEOUT_SECONDS } from './hub-data.js';
+import { dataTableName, WORKER_TIMEOUT_SECONDS } from './hub-data.js';
 import { scheduleResources } from './hub-schedule.js';
 import { type HubFunction, hubResourceNameSub } from './names.js';
 import { cfnStatements } from './role-policies.js';
@@ -52,7 +52,11 @@ export const FUNCTION_SPECS: readonly FunctionSpec[] = [
 
 /** The stack's resources that the declarations' placeholders stand for. */
 const SUBSTITUTIONS = {
-  '{table}': '${Table.Arn}',
+  // The table made or kept: its ARN from its name, as `Fn::GetAtt` exists only for one made here.
+  '{table}': {
+    text: 'arn:${AWS::Partition}:dynamodb:${AWS::Region}:${AWS::AccountId}:table/${DataTableName}',
+    variables: { DataTableName: dataTableName() },
+  },
   '{queue}': '${WorkQueue.Arn}',
   '{topic}': '${Topic}',
   '{member-role}': '${MemberRoleName}',
@@ -138,7 +142,7 @@ function resourcesOf(spec: FunctionSpec): Record<string, CfnResource> {
 /** SPEC §10's environment of both functions. */
 function functionEnvironment(): Record<string, CfnValue> {
   return {
-    EBS_SNAPPER_TABLE: ref('Table'),
+    EBS_SNAPPER_TABLE: dataTableName(),
     EBS_SNAPPER_QUEUE_URL: ref('WorkQueue'),
     EBS_SNAPPER_CONFIG_NAME: ref('ConfigName'),
     EBS_SNAPPER_TOPIC_ARN: ref('Topic'),

@@ -83,6 +83,57 @@ describe('hubTemplate', () => {
     });
   });
 
+  it('keeps the table when the stack goes: retained, protected from deletion, marked as the stack’s', () => {
+    // Prepare / Act
+    const table = resource('Table');
+
+    // Assess
+    expect(table.DeletionPolicy).toBe('Retain');
+    expect(table.UpdateReplacePolicy).toBe('Retain');
+    expect(table.Properties.DeletionProtectionEnabled).toBe(true);
+    expect(table.Properties.Tags).toEqual([
+      { Key: 'ebs-snapper:data-table', Value: { Ref: 'AWS::StackName' } },
+    ]);
+    expect(table.Condition).toBe('CreatesTable');
+    expect(template.Conditions?.CreatesTable).toEqual({ 'Fn::Equals': [{ Ref: 'KeptTableName' }, ''] });
+  });
+
+  it('lets nothing a deploy varies replace the table: no name, keys fixed, no parameter in its properties', () => {
+    // Prepare
+    const properties = resource('Table').Properties;
+    const refs = JSON.stringify(properties).match(/"Ref":"[^"]+"/g) ?? [];
+
+    // Act / Assess: the properties whose change makes CloudFormation replace a table
+    expect(properties.TableName).toBeUndefined();
+    expect(properties.LocalSecondaryIndexes).toBeUndefined();
+    expect(JSON.stringify([properties.KeySchema, properties.AttributeDefinitions])).not.toMatch(/Ref|Fn::/);
+    expect(refs).toEqual(['"Ref":"AWS::StackName"']);
+    expect(JSON.stringify(properties)).not.toContain('Fn::');
+  });
+
+  it('points the functions, their roles and the outputs at the table kept, when one is named', () => {
+    // Prepare
+    const inUse = { 'Fn::If': ['CreatesTable', { Ref: 'Table' }, { Ref: 'KeptTableName' }] };
+    const tableStatements = roleStatements('WorkerRole').filter((s) => s.Action.includes('dynamodb:PutItem'));
+
+    // Act / Assess
+    for (const fn of ['Worker', 'FanOut']) {
+      const variables = (resource(fn).Properties.Environment as { Variables: Record<string, unknown> })
+        .Variables;
+      expect(variables.EBS_SNAPPER_TABLE).toEqual(inUse);
+    }
+    expect(template.Outputs.TableName?.Value).toEqual(inUse);
+    expect(tableStatements.length).toBeGreaterThan(0);
+    for (const statement of tableStatements)
+      expect(statement.Resource).toContainEqual({
+        'Fn::Sub': [
+          'arn:${AWS::Partition}:dynamodb:${AWS::Region}:${AWS::AccountId}:table/${DataTableName}',
+          { DataTableName: inUse },
+        ],
+      });
+    expect(template.Parameters.KeptTableName?.Default).toBe('');
+  });
+
   it('starts the fan-out on the schedule parameters, with a role that may invoke the fan-out only', () => {
     // Prepare / Act
     const schedule = resource('Schedule').Properties;

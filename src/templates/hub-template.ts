@@ -8,7 +8,7 @@ import { DEFAULT_CONFIG_NAME } from '../app/serverless/stored-config.js';
 import { DEFAULT_DEPLOY_SCHEDULE } from '../core/policy/deploy-schedule.js';
 import { type CfnOutput, type CfnTemplate, getAtt, ref } from './cfn.js';
 import { alarmResources } from './hub-alarms.js';
-import { dataResources } from './hub-data.js';
+import { CREATES_TABLE, dataResources, dataTableName, KEPT_TABLE_PARAMETER } from './hub-data.js';
 import { functionResources, HAS_MEMBER_ROLE } from './hub-functions.js';
 import { DEFAULT_MEMBER_ROLE_NAME } from './names.js';
 
@@ -21,6 +21,8 @@ export interface HubParameters {
   readonly ConfigName: string;
   readonly MemberRoleName: string;
   readonly LogRetentionDays: string;
+  /** A table kept from an earlier stack of this name, taken up; `''`: the stack makes its own. */
+  readonly KeptTableName: string;
 }
 
 /** Parameters a deploy keeps from the stack when no option or config says otherwise. */
@@ -30,6 +32,7 @@ export const HUB_PARAMETER_DEFAULTS = {
   ConfigName: DEFAULT_CONFIG_NAME,
   MemberRoleName: DEFAULT_MEMBER_ROLE_NAME,
   LogRetentionDays: '90',
+  KeptTableName: '',
 } as const satisfies Partial<HubParameters>;
 
 /** CloudWatch Logs' allowed retentions, in days. */
@@ -54,9 +57,9 @@ export function hubTemplate(): CfnTemplate {
       },
       ScheduleExpression: {
         Type: 'String',
-        Description: 'When runs start: rate(N unit) or an AWS 6-field cron(...)',
+        Description: 'When runs start: rate(N unit), an AWS 6-field cron(...) or at(...)',
         Default: defaults.ScheduleExpression,
-        AllowedPattern: '^(rate|cron)\\(.+\\)$',
+        AllowedPattern: '^(rate|cron|at)\\(.+\\)$',
       },
       ScheduleTimezone: {
         Type: 'String',
@@ -81,13 +84,21 @@ export function hubTemplate(): CfnTemplate {
         Default: Number(defaults.LogRetentionDays),
         AllowedValues: RETENTIONS,
       },
+      [KEPT_TABLE_PARAMETER]: {
+        Type: 'String',
+        Description:
+          'Table an earlier stack of this name kept (configs, run history), taken up; empty = make one',
+        Default: defaults.KeptTableName,
+        AllowedPattern: '^[a-zA-Z0-9_.-]{0,255}$',
+      },
     },
     Conditions: {
       [HAS_MEMBER_ROLE]: { 'Fn::Not': [{ 'Fn::Equals': [ref('MemberRoleName'), ''] }] },
+      [CREATES_TABLE]: { 'Fn::Equals': [ref(KEPT_TABLE_PARAMETER), ''] },
     },
     Resources: { ...dataResources(), ...functionResources(), ...alarmResources() },
     Outputs: {
-      TableName: output('The DynamoDB table: configs, leases, run records', ref('Table')),
+      TableName: output('The DynamoDB table: configs, leases, run records', dataTableName()),
       QueueUrl: output('The work queue', ref('WorkQueue')),
       DeadLetterQueueUrl: output('Work items that failed 3 times', ref('DeadLetterQueue')),
       TopicArn: output('Notifications and alarms', ref('Topic')),

@@ -8,8 +8,13 @@ import { type AwsOperation, buildIamPolicy, type IamStatement } from '../aws/iam
 import { FANOUT_OPERATIONS, WORKER_OPERATIONS } from '../aws/iam-serverless.js';
 import { type CfnValue, type Intrinsic, ifThen, NO_VALUE, sub } from './cfn.js';
 
-/** A placeholder of the declarations → what `Fn::Sub` fills in for it. */
-export type Substitutions = Readonly<Record<string, string>>;
+/**
+ * A placeholder of the declarations → what `Fn::Sub` fills in for it: a `${...}` text, or a text
+ * and the `Fn::Sub` variables it uses (a value only a condition decides, such as the table's name).
+ */
+export type Substitutions = Readonly<
+  Record<string, string | { readonly text: string; readonly variables: Readonly<Record<string, CfnValue>> }>
+>;
 
 /** A placeholder whose statements exist only when a condition holds (the member role may be unset). */
 export interface ConditionalPlaceholder {
@@ -61,9 +66,14 @@ export function cfnStatements(
 
 function resolve(resource: string, substitutions: Substitutions): string | Intrinsic {
   let text = resource;
-  for (const [placeholder, value] of Object.entries(substitutions))
-    text = text.split(placeholder).join(value);
+  let variables: Record<string, CfnValue> | undefined;
+  for (const [placeholder, value] of Object.entries(substitutions)) {
+    if (!text.includes(placeholder)) continue;
+    const replacement = typeof value === 'string' ? value : value.text;
+    text = text.split(placeholder).join(replacement);
+    if (typeof value !== 'string') variables = { ...variables, ...value.variables };
+  }
   const left = /\{[a-z-]+\}/.exec(text);
   if (left !== null) throw new Error(`no substitution for ${left[0]} in ${resource}`);
-  return text.includes('${') ? sub(text) : text;
+  return text.includes('${') ? sub(text, variables) : text;
 }

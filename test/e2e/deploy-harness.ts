@@ -6,7 +6,10 @@
 import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { CloudFormationClient, DescribeStacksCommand, type Stack } from '@aws-sdk/client-cloudformation';
+import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { GetFunctionCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { S3Client } from '@aws-sdk/client-s3';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { beforeEach } from 'vitest';
 import { type LambdaArtifact, readLambdaArtifact } from '../../src/app/deploy/lambda-zip.js';
 import { motoClientConfig } from '../support/moto/moto.js';
@@ -23,6 +26,9 @@ export interface DeployContext extends MotoBehindProxy {
   env: CliEnv;
   cloudformation: CloudFormationClient;
   lambda: LambdaClient;
+  dynamo: DynamoDBClient;
+  documents: DynamoDBDocumentClient;
+  s3: S3Client;
 }
 
 /** Register the hooks; the fields are filled in before each test. */
@@ -32,6 +38,9 @@ export function useDeployBehindProxy(): DeployContext {
     context.env = { endpoint: context.proxy.endpoint, workDir: workDir(), region: REGION };
     context.cloudformation = new CloudFormationClient(motoClientConfig(context.moto.endpoint, REGION));
     context.lambda = new LambdaClient(motoClientConfig(context.moto.endpoint, REGION));
+    context.dynamo = new DynamoDBClient(motoClientConfig(context.moto.endpoint, REGION));
+    context.documents = DynamoDBDocumentClient.from(context.dynamo);
+    context.s3 = new S3Client({ ...motoClientConfig(context.moto.endpoint, REGION), forcePathStyle: true });
   });
   return context;
 }
@@ -46,7 +55,8 @@ export interface DeployJson {
   parameters: Record<string, string>;
   outputs: Record<string, string>;
   code: { key: string; sha256: string; uploaded: boolean; functions: { name: string; status: string }[] };
-  config: { name: string; pushed: boolean; sha256?: string } | null;
+  config: { name: string; pushed: boolean; unchanged?: boolean; sha256?: string } | null;
+  kept_table: string | null;
   changes?: { action: string; logical_id: string }[];
   parameter_changes?: { name: string; from?: string; to: string }[];
   failures: { logical_id: string; status: string; reason: string }[];
@@ -80,6 +90,21 @@ export async function liveCodeSha256(
 ): Promise<string | undefined> {
   const { Configuration } = await context.lambda.send(new GetFunctionCommand({ FunctionName: functionName }));
   return Configuration?.CodeSha256;
+}
+
+/** The Lambda environment a function runs with. */
+export async function liveEnvironment(
+  context: DeployContext,
+  functionName: string,
+): Promise<Record<string, string>> {
+  const { Configuration } = await context.lambda.send(new GetFunctionCommand({ FunctionName: functionName }));
+  return Configuration?.Environment?.Variables ?? {};
+}
+
+/** Every DynamoDB table of the region, by name. */
+export async function tableNames(context: DeployContext): Promise<string[]> {
+  const { TableNames } = await context.dynamo.send(new ListTablesCommand({}));
+  return [...(TableNames ?? [])].sort();
 }
 
 /** DescribeStacks answers with `status` (the next `times` answers, or those by stack id only). */

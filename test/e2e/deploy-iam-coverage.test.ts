@@ -1,13 +1,15 @@
 /**
  * `iam-policy --for deploy` is derived from declarations; this checks it against what `deploy`
  * and `deploy member` really call (seen at the proxy, as IAM names them): a first deploy with a
- * config, a new build, a dry run, and the member stack through a role. What CloudFormation calls
+ * config, a new build, a dry run, the stack deleted and made again on its kept table, and the
+ * member stack through a role. What CloudFormation calls
  * on the identity's behalf moto does inside itself; the template tests check those declarations.
  */
+import { DeleteStackCommand } from '@aws-sdk/client-cloudformation';
 import { describe, expect, it } from 'vitest';
 import { notAllowed, type PrintedStatement } from '../support/iam-match.js';
 import { runCli, writePolicy } from './cli.js';
-import { changedBundle, useDeployBehindProxy } from './deploy-harness.js';
+import { changedBundle, STACK, useDeployBehindProxy } from './deploy-harness.js';
 
 const POLICY = `version: 1
 policies:
@@ -30,6 +32,8 @@ describe('iam-policy --for deploy covers what deploy does', () => {
       ['deploy', '--config', config],
       ['deploy', '--bundle', bundle, '--dry-run'],
       ['deploy', '--bundle', bundle],
+      'delete the stack',
+      ['deploy', '--bundle', bundle],
       [
         'deploy',
         'member',
@@ -39,6 +43,11 @@ describe('iam-policy --for deploy covers what deploy does', () => {
         'arn:aws:iam::111111111111:role/deployer',
       ],
     ]) {
+      // A stack made anew looks for the table the deleted one kept.
+      if (typeof args === 'string') {
+        await t.cloudformation.send(new DeleteStackCommand({ StackName: STACK }));
+        continue;
+      }
       const result = await runCli(args, t.env);
       expect(result.code, result.stderr).toBe(0);
     }
@@ -50,12 +59,16 @@ describe('iam-policy --for deploy covers what deploy does', () => {
     expect(seen).toEqual(
       expect.arrayContaining([
         'cloudformation:CreateStack',
-        'cloudformation:UpdateStack',
         'cloudformation:CreateChangeSet',
+        'cloudformation:ExecuteChangeSet',
         's3:PutObject',
         's3:GetObject',
         'lambda:GetFunction',
         'dynamodb:PutItem',
+        'dynamodb:GetItem',
+        'dynamodb:ListTables',
+        'dynamodb:DescribeTable',
+        'dynamodb:ListTagsOfResource',
         'sts:AssumeRole',
       ]),
     );

@@ -116,6 +116,43 @@ describe('deploy --config', () => {
     expect(Item?.text).toBe(POLICY);
   });
 
+  it('a second deploy of the same file writes nothing: no PutItem, and it says the config is unchanged', async () => {
+    // Prepare
+    const config = writePolicy(t.env.workDir, POLICY);
+    const first = await deployJson(['deploy', '--config', config], t.env);
+    expect(first.code, first.stderr).toBe(0);
+    t.proxy.resetCounts();
+
+    // Act
+    const { code, json, stderr } = await deployJson(['deploy', '--config', config], t.env);
+    const text = await runCli(['deploy', '--config', config], t.env);
+
+    // Assess
+    expect(code, stderr).toBe(0);
+    expect(json.outcome).toBe('unchanged');
+    expect(json.config).toMatchObject({ name: 'default', pushed: false, unchanged: true });
+    expect(json.config?.sha256).toBe(first.json.config?.sha256);
+    for (const write of WRITES) expect(t.proxy.counts()[write], write).toBeUndefined();
+    expect(text.code, text.stderr).toBe(0);
+    expect(text.stdout).toMatch(/config\s+"default": unchanged/);
+  });
+
+  it('a changed file is pushed again over the stored one', async () => {
+    // Prepare
+    const config = writePolicy(t.env.workDir, POLICY);
+    expect((await deployJson(['deploy', '--config', config], t.env)).code).toBe(0);
+    const changed = writePolicy(t.env.workDir, POLICY.replace('max_age: 7 days', 'max_age: 8 days'));
+    t.proxy.resetCounts();
+
+    // Act
+    const { code, json, stderr } = await deployJson(['deploy', '--config', changed], t.env);
+
+    // Assess
+    expect(code, stderr).toBe(0);
+    expect(json.config).toMatchObject({ pushed: true });
+    expect(t.proxy.counts().PutItem).toBe(1);
+  });
+
   it('keeps the deployed schedule when neither an option nor the config names one', async () => {
     // Prepare
     expect((await deployJson(['deploy', '--schedule', 'rate(6 hours)'], t.env)).code).toBe(0);
@@ -148,6 +185,50 @@ describe('deploy refuses bad options before any AWS call', () => {
     // Assess
     expect(code).toBe(1);
     expect(stderr).toContain(named);
+    expect(t.proxy.counts()).toEqual({});
+  });
+
+  it.each([
+    'cron(0 3 * * * *)',
+    'cron(0 3 ? * ? *)',
+    'cron(0 3 * * ?)',
+    'cron(0 3 * 13 ? *)',
+    'rate(0 minutes)',
+    'rate(2 weeks)',
+  ])(
+    'refuses --schedule %j, which Scheduler refuses, naming the option and the value',
+    async (expression) => {
+      // Prepare / Act
+      const { code, stderr } = await runCli(['deploy', '--schedule', expression], t.env);
+
+      // Assess
+      expect(code).toBe(1);
+      expect(stderr).toContain(`--schedule: "${expression}"`);
+      expect(t.proxy.counts()).toEqual({});
+    },
+  );
+
+  it.each([
+    ['settings.schedule', 'schedule: "cron(0 3 * * * *)"', 'cron(0 3 * * * *)'],
+    ['settings.schedule.expression', 'schedule: {expression: "cron(0 3 ? * ? *)"}', 'cron(0 3 ? * ? *)'],
+    [
+      'settings.schedule.timezone',
+      'schedule: {expression: "rate(1 day)", timezone: Mars/Olympus}',
+      'Mars/Olympus',
+    ],
+  ])('refuses a config whose %s Scheduler refuses, before any AWS call', async (path, line, value) => {
+    // Prepare
+    const config = writePolicy(
+      t.env.workDir,
+      POLICY.replace(/ {2}schedule: \{expression.*\n/, `  ${line}\n`),
+    );
+
+    // Act
+    const { code, stderr } = await runCli(['deploy', '--config', config], t.env);
+
+    // Assess
+    expect(code).toBe(1);
+    expect(stderr).toContain(`${path}: "${value}"`);
     expect(t.proxy.counts()).toEqual({});
   });
 

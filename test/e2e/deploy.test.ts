@@ -111,7 +111,7 @@ describe('deploy', () => {
     expect(counts).toEqual({ GetCallerIdentity: 1, DescribeStacks: 1, GetTemplate: 1, GetFunction: 2 });
   });
 
-  it('a changed build: one upload, one stack update, the new CodeSha256 live', async () => {
+  it('a changed build: one upload, one stack update (a change set checked, then executed), the new CodeSha256 live', async () => {
     // Prepare
     expect((await deployJson(['deploy'], t.env)).code).toBe(0);
     const bundle = changedBundle(t.env.workDir);
@@ -124,7 +124,8 @@ describe('deploy', () => {
     // Assess
     expect(code, stderr).toBe(0);
     expect(json.outcome).toBe('updated');
-    expect(t.proxy.counts()).toMatchObject({ PutObject: 1, UpdateStack: 1 });
+    expect(t.proxy.counts()).toMatchObject({ PutObject: 1, CreateChangeSet: 1, ExecuteChangeSet: 1 });
+    expect(t.proxy.counts().UpdateStack).toBeUndefined();
     expect(t.proxy.counts().UpdateFunctionCode).toBeUndefined();
     const after = await liveCodeSha256(t, WORKER);
     expect(after).not.toBe(before);
@@ -198,7 +199,7 @@ describe('deploy with a stack CloudFormation left behind', () => {
     // Assess
     expect(code, stderr).toBe(0);
     expect(json.outcome).toBe('updated');
-    expect(t.proxy.counts()).toMatchObject({ UpdateStack: 1 });
+    expect(t.proxy.counts()).toMatchObject({ ExecuteChangeSet: 1 });
     expect(t.proxy.counts().DeleteStack).toBeUndefined();
     const stack = await describeStack(t);
     expect(stack?.Parameters).toContainEqual({

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import {
   FakeStacks,
@@ -6,21 +7,36 @@ import {
   fakeFunctions,
 } from '../../../test/support/fakes/fake-stacks.js';
 import { deployHub, type HubDeployRequest } from './deploy-hub.js';
+import type { CodeArtifact } from './hub-code.js';
+import type { KeptTable } from './ports.js';
 
 const TEMPLATE = '{"Resources":{"Worker":{"Type":"AWS::Lambda::Function"}}}';
 const FUNCTIONS = ['ebs-snapper-worker', 'ebs-snapper-fanout'];
+const CONFIG =
+  'version: 1\npolicies:\n  - {id: a, select: {volumes: {tag:B: "1"}}, schedule: {every: 1d}, retention: {minimum: 1}}\n';
 
-/** A request for a build whose zip digest is `sha` (the fake functions run what they were given). */
-function request(sha: string, overrides: Partial<HubDeployRequest> = {}): HubDeployRequest {
-  const key = `lambda/${sha}.zip`;
+const digest = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('base64');
+
+/** The build named `name`: its zip is the name's bytes, its key the name. */
+function artifactOf(name: string): CodeArtifact {
+  const zip = new TextEncoder().encode(name);
+  return { key: `lambda/${name}.zip`, zip, sha256Base64: digest(zip) };
+}
+
+/** The digest of the build a code key names: what a function created from that key runs. */
+const digestOfKey = (key: string) => artifactOf(key.replace(/^lambda\/|\.zip$/g, '')).sha256Base64;
+
+function request(name: string, overrides: Partial<HubDeployRequest> = {}): HubDeployRequest {
+  const artifact = artifactOf(name);
   return {
     stackName: 'ebs-snapper',
     templateBody: TEMPLATE,
-    parametersFor: (deployed) => ({
-      CodeKey: key,
+    parametersFor: (deployed, keptTable) => ({
+      CodeKey: artifact.key,
       ScheduleExpression: deployed?.ScheduleExpression ?? 'rate(1 hour)',
+      KeptTableName: keptTable ?? deployed?.KeptTableName ?? '',
     }),
-    artifact: { key, zip: new Uint8Array(3), sha256Base64: key },
+    artifact,
     functionNames: FUNCTIONS,
     dryRun: false,
     now: Date.parse('2026-11-29T00:00:00Z'),
@@ -28,38 +44,42 @@ function request(sha: string, overrides: Partial<HubDeployRequest> = {}): HubDep
   };
 }
 
-function world() {
+function world(kept: KeptTable[] = []) {
   const stacks = new FakeStacks();
   const writes = stacks.writes;
   const code = new Map<string, string>();
+  const objects = new Map<string, Uint8Array>();
   const configs = fakeConfigStore();
-  // What CloudFormation does to the functions: they run the stack's CodeKey.
+  // What CloudFormation does to the functions: they run what the stack's CodeKey holds.
+  stacks.onApply = (r) => {
+    const body = objects.get(r.parameters.CodeKey ?? '');
+    for (const name of FUNCTIONS) code.set(name, body === undefined ? 'none' : digest(body));
+  };
   const create = stacks.create.bind(stacks);
-  const update = stacks.update.bind(stacks);
-  const follow = (r: { parameters: Readonly<Record<string, string>> }) => {
-    for (const name of FUNCTIONS) code.set(name, r.parameters.CodeKey ?? '');
-  };
   stacks.create = async (r) => {
-    follow(r);
-    return create(r).then((id) => {
-      stacks.event(r.name, { logicalId: 'x', resourceType: 'x', status: 'CREATE_COMPLETE' });
-      return id;
-    });
+    const id = await create(r);
+    stacks.event(r.name, { logicalId: 'x', resourceType: 'x', status: 'CREATE_COMPLETE' });
+    return id;
   };
-  stacks.update = async (r) => {
-    const started = await update(r);
-    if (started === 'started') follow(r);
-    return started;
+  // The stack's outputs name its table (kept, or made by it).
+  const describeStack = stacks.describe.bind(stacks);
+  stacks.describe = async (n) => {
+    const found = await describeStack(n);
+    if (found === undefined) return undefined;
+    const table = found.parameters.KeptTableName || 'ebs-snapper-Table-NEW';
+    return { ...found, outputs: { TableName: table } };
   };
   const ports = {
     stacks,
-    artifacts: fakeArtifacts(writes),
+    artifacts: fakeArtifacts(writes, objects),
     functions: fakeFunctions(writes, code),
+    keptTables: { find: async () => kept },
     configsIn: () => configs,
-    progress: { note: () => {}, event: () => {} },
+    progress: { note: (text: string) => notes.push(text), event: () => {} },
     wait: { sleep: async () => {} },
   };
-  return { stacks, writes, code, configs, ports };
+  const notes: string[] = [];
+  return { stacks, writes, code, objects, configs, notes, ports };
 }
 
 describe('deployHub', () => {
@@ -91,7 +111,7 @@ describe('deployHub', () => {
     expect(report.code).toMatchObject({ uploaded: false, bucketCreated: false });
   });
 
-  it('a new build: one upload, one stack update, the functions updated', async () => {
+  it('a new build: one upload, one stack update through a change set, the functions updated', async () => {
     // Prepare
     const { writes, ports, code } = world();
     await deployHub(request('a1'), ports);
@@ -102,15 +122,15 @@ describe('deployHub', () => {
 
     // Assess
     expect(report.outcome).toBe('updated');
-    expect(writes).toEqual(['PutObject lambda/b2.zip', 'UpdateStack ebs-snapper']);
-    expect([...code.values()]).toEqual(['lambda/b2.zip', 'lambda/b2.zip']);
+    expect(writes).toEqual(['PutObject lambda/b2.zip', 'ExecuteChangeSet ebs-snapper']);
+    expect([...code.values()]).toEqual([digestOfKey('b2'), digestOfKey('b2')]);
   });
 
   it('puts this build back into a function changed by hand, and updates nothing else', async () => {
     // Prepare
     const { writes, ports, code } = world();
     await deployHub(request('a1'), ports);
-    code.set('ebs-snapper-worker', 'lambda/by-hand.zip');
+    code.set('ebs-snapper-worker', 'by-hand');
     writes.length = 0;
 
     // Act
@@ -144,22 +164,131 @@ describe('deployHub', () => {
     ]);
     expect(report.code.functions.map((f) => f.status)).toEqual(['would-update', 'would-update']);
   });
+});
 
+describe('deployHub checks the code by content', () => {
+  it('writes this build over other bytes at its key before the stack is made', async () => {
+    // Prepare
+    const { writes, ports, objects, code, notes } = world();
+    objects.set('lambda/a1.zip', new TextEncoder().encode('someone else'));
+
+    // Act
+    const report = await deployHub(request('a1'), ports);
+
+    // Assess
+    expect(report.outcome).toBe('created');
+    expect(writes).toEqual(['CreateBucket', 'PutObject lambda/a1.zip', 'CreateStack ebs-snapper']);
+    expect(notes.join('\n')).toContain('holds other bytes');
+    expect([...code.values()]).toEqual([digestOfKey('a1'), digestOfKey('a1')]);
+  });
+
+  it('uses the bytes at its key as they are when they are this build', async () => {
+    // Prepare
+    const { writes, ports, objects } = world();
+    objects.set('lambda/a1.zip', artifactOf('a1').zip);
+
+    // Act
+    const report = await deployHub(request('a1'), ports);
+
+    // Assess
+    expect(report.code.uploaded).toBe(false);
+    expect(writes).toEqual(['CreateBucket', 'CreateStack ebs-snapper']);
+  });
+
+  it('fails, never succeeds, when a function runs other code even after its update', async () => {
+    // Prepare: Lambda takes the zip but reports another digest
+    const { ports } = world();
+    const functions = fakeFunctions([], new Map(), () => 'other');
+    const stuck = { ...ports, functions };
+
+    // Act
+    const report = await deployHub(request('a1'), stuck);
+
+    // Assess
+    expect(report.outcome).toBe('failed');
+    expect(report.failures.map((f) => [f.logicalId, f.status])).toEqual([
+      ['ebs-snapper-worker', 'CODE_MISMATCH'],
+      ['ebs-snapper-fanout', 'CODE_MISMATCH'],
+    ]);
+    expect(report.failures[0]?.reason).toContain(artifactOf('a1').sha256Base64);
+  });
+});
+
+describe('deployHub keeps the table', () => {
+  it('a stack made anew takes up the table an earlier stack of its name kept', async () => {
+    // Prepare
+    const { ports, notes } = world([{ name: 'ebs-snapper-Table-OLD' }]);
+
+    // Act
+    const report = await deployHub(request('a1'), ports);
+
+    // Assess
+    expect(report.parameters.KeptTableName).toBe('ebs-snapper-Table-OLD');
+    expect(report.keptTable).toBe('ebs-snapper-Table-OLD');
+    expect(notes).toContain('using the table kept from an earlier stack: ebs-snapper-Table-OLD');
+  });
+
+  it('a stack that exists keeps its parameter and is not looked for again', async () => {
+    // Prepare
+    const { ports } = world([{ name: 'ebs-snapper-Table-OLD' }]);
+    await deployHub(request('a1'), ports);
+    const find = { find: async () => [{ name: 'ebs-snapper-Table-X' }, { name: 'ebs-snapper-Table-Y' }] };
+
+    // Act
+    const report = await deployHub(request('b2'), { ...ports, keptTables: find });
+
+    // Assess
+    expect(report.outcome).toBe('updated');
+    expect(report.parameters.KeptTableName).toBe('ebs-snapper-Table-OLD');
+    expect(report.keptTable).toBeUndefined();
+  });
+
+  it('refuses to guess between two kept tables, before anything is written', async () => {
+    // Prepare
+    const { ports, writes } = world([{ name: 'ebs-snapper-Table-A' }, { name: 'ebs-snapper-Table-B' }]);
+
+    // Act
+    const deploying = deployHub(request('a1'), ports);
+
+    // Assess
+    await expect(deploying).rejects.toThrow(/ebs-snapper-Table-A, ebs-snapper-Table-B/);
+    expect(writes).toEqual([]);
+  });
+
+  it('refuses an update whose change set replaces the table, and executes nothing', async () => {
+    // Prepare
+    const { ports, stacks, writes } = world();
+    await deployHub(request('a1'), ports);
+    stacks.changeSetChanges = [
+      {
+        action: 'Modify',
+        logicalId: 'Table',
+        resourceType: 'AWS::DynamoDB::Table',
+        physicalId: 'ebs-snapper-Table-NEW',
+        replacement: 'True',
+      },
+    ];
+    writes.length = 0;
+
+    // Act
+    const deploying = deployHub(request('b2'), ports);
+
+    // Assess
+    await expect(deploying).rejects.toThrow(/would replace the table ebs-snapper-Table-NEW/);
+    expect(writes.filter((w) => !w.startsWith('PutObject'))).toEqual([]);
+    expect(stacks.changeSets.size).toBe(0);
+  });
+});
+
+describe('deployHub --config', () => {
   it("pushes the config into the stack's table under ConfigName", async () => {
     // Prepare
     const { ports, configs } = world();
-    const text =
-      'version: 1\npolicies:\n  - {id: a, select: {volumes: {tag:B: "1"}}, schedule: {every: 1d}, retention: {minimum: 1}}\n';
-    const withOutputs = ports.stacks.describe.bind(ports.stacks);
-    ports.stacks.describe = async (n) => {
-      const found = await withOutputs(n);
-      return found === undefined ? undefined : { ...found, outputs: { TableName: 'ebs-snapper-Table-1' } };
-    };
 
     // Act
     const report = await deployHub(
       request('a1', {
-        config: { text, source: 'ebs-snapper.yaml' },
+        config: { text: CONFIG, source: 'ebs-snapper.yaml' },
         parametersFor: () => ({ CodeKey: 'lambda/a1.zip', ConfigName: 'prod' }),
       }),
       ports,
@@ -167,6 +296,33 @@ describe('deployHub', () => {
 
     // Assess
     expect(report.config).toMatchObject({ name: 'prod', pushed: true });
-    expect(configs.items.get('prod')?.text).toBe(text);
+    expect(configs.items.get('prod')?.text).toBe(CONFIG);
+  });
+
+  it('does not write a config the table holds already, and says it is unchanged', async () => {
+    // Prepare
+    const { ports, configs } = world();
+    const withConfig = request('a1', { config: { text: CONFIG, source: 'ebs-snapper.yaml' } });
+    await deployHub(withConfig, ports);
+    const stored = configs.items.get('default');
+    let puts = 0;
+    const put = configs.put.bind(configs);
+    configs.put = async (c) => {
+      puts++;
+      return put(c);
+    };
+
+    // Act
+    const report = await deployHub(withConfig, ports);
+
+    // Assess
+    expect(report.outcome).toBe('unchanged');
+    expect(report.config).toEqual({
+      name: 'default',
+      sha256: stored?.sha256,
+      pushed: false,
+      unchanged: true,
+    });
+    expect(puts).toBe(0);
   });
 });

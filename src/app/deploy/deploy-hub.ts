@@ -1,37 +1,56 @@
 /**
- * `deploy` (SPEC §11): the hub stack to this build, template and parameters; the code uploaded
- * only when its key is not in the bucket yet; each function's `CodeSha256` compared with the
- * zip's, so a deploy of the same build uploads nothing, updates nothing and says "unchanged";
- * then the config pushed to the stack's table. A dry run reads and previews, and changes nothing.
+ * `deploy` (SPEC §11): the hub stack to this build, template and parameters; the code known by its
+ * content (the bytes at its key used only when they hash to this build, and every function's
+ * `CodeSha256` compared with the zip's), so a deploy of the same build uploads nothing, updates
+ * nothing and says "unchanged"; the table kept from an earlier stack of the name taken up again,
+ * and no update allowed to replace it; then the config pushed when the table does not hold it yet.
+ * A dry run reads and previews, and changes nothing.
  */
 
 import type { ConfigStore } from '../serverless/ports.js';
-import { DEFAULT_CONFIG_NAME, pushConfig } from '../serverless/stored-config.js';
+import { DEFAULT_CONFIG_NAME } from '../serverless/stored-config.js';
+import { findKeptTable, keepsTable } from './data-table.js';
 import {
   type CodeArtifact,
   type CodeUploader,
+  codeMismatchFailure,
   codeUploader,
   type FunctionCode,
   previewFunctionCode,
   syncFunctionCode,
 } from './hub-code.js';
-import {
-  type ArtifactStore,
-  DeployError,
-  type FunctionCodePort,
-  type StackChange,
-  type StackPort,
-  type StackRequest,
+import { type HubConfigResult, previewHubConfig, pushHubConfig, tableOf } from './hub-config.js';
+import type {
+  ArtifactStore,
+  FunctionCodePort,
+  KeptTablePort,
+  StackChange,
+  StackPort,
+  StackRequest,
 } from './ports.js';
 import { type ParameterChange, parameterChanges, previewStackPlan } from './stack-preview.js';
-import { applyStackPlan, planStack, readStack, type StackAction, type StackPlan } from './stack-rollout.js';
+import {
+  applyStackPlan,
+  makesNewStack,
+  planStack,
+  readStack,
+  type StackAction,
+  type StackPlan,
+} from './stack-rollout.js';
 import type { DeployProgress, ResourceFailure, WaitOptions } from './stack-wait.js';
 
 export interface HubDeployRequest {
   readonly stackName: string;
   readonly templateBody: string;
-  /** Every parameter's value, given what the stack has now (undefined: no stack yet). */
-  readonly parametersFor: (deployed: Readonly<Record<string, string>> | undefined) => Record<string, string>;
+  /**
+   * Every parameter's value, given what the stack has now (undefined: no stack yet) and, for a
+   * stack about to be made, the table kept from an earlier one (`''`: none; undefined: keep the
+   * stack's).
+   */
+  readonly parametersFor: (
+    deployed: Readonly<Record<string, string>> | undefined,
+    keptTable: string | undefined,
+  ) => Record<string, string>;
   readonly artifact: CodeArtifact;
   /** The stack's functions, whose code is checked. */
   readonly functionNames: readonly string[];
@@ -45,6 +64,7 @@ export interface HubDeployPorts {
   readonly stacks: StackPort;
   readonly artifacts: ArtifactStore;
   readonly functions: FunctionCodePort;
+  readonly keptTables: KeptTablePort;
   readonly configsIn: (table: string) => ConfigStore;
   readonly progress: DeployProgress;
   readonly wait?: WaitOptions;
@@ -59,6 +79,8 @@ export interface HubDeployReport {
   readonly stackStatus?: string;
   readonly parameters: Readonly<Record<string, string>>;
   readonly outputs: Readonly<Record<string, string>>;
+  /** The table an earlier stack of this name left, taken up by the stack made now. */
+  readonly keptTable?: string;
   readonly code: {
     readonly bucket: string;
     readonly key: string;
@@ -67,7 +89,7 @@ export interface HubDeployReport {
     readonly uploaded: boolean;
     readonly functions: readonly FunctionCode[];
   };
-  readonly config?: { readonly name: string; readonly sha256?: string; readonly pushed: boolean };
+  readonly config?: HubConfigResult;
   /** `--dry-run`: what the deploy would change in the stack's resources, and in its parameters. */
   readonly changes?: readonly StackChange[];
   readonly parameterChanges?: readonly ParameterChange[];
@@ -77,7 +99,11 @@ export interface HubDeployReport {
 /** @example const report = await deployHub(request, ports); report.outcome // 'unchanged' */
 export async function deployHub(request: HubDeployRequest, ports: HubDeployPorts): Promise<HubDeployReport> {
   const current = await readStack(ports.stacks, request.stackName, ports.progress, ports.wait);
-  const parameters = request.parametersFor(current?.parameters);
+  // Looked for only when a stack is to be made: a stack that exists keeps its table.
+  const keptTable = makesNewStack(current)
+    ? ((await findKeptTable(ports.keptTables, request.stackName, ports.progress)) ?? '')
+    : undefined;
+  const parameters = request.parametersFor(current?.parameters, keptTable);
   const stack: StackRequest = { name: request.stackName, templateBody: request.templateBody, parameters };
   const plan = await planStack(ports.stacks, current, stack);
   const step: Step = {
@@ -86,7 +112,12 @@ export async function deployHub(request: HubDeployRequest, ports: HubDeployPorts
     stack,
     plan,
     upload: codeUploader(request.artifact, ports.artifacts, ports.progress),
-    base: { stackName: request.stackName, action: plan.action, parameters },
+    base: {
+      stackName: request.stackName,
+      action: plan.action,
+      parameters,
+      ...(keptTable === undefined || keptTable === '' ? {} : { keptTable }),
+    },
     configName: parameters.ConfigName ?? DEFAULT_CONFIG_NAME,
   };
   return request.dryRun ? preview(step) : apply(step);
@@ -99,27 +130,37 @@ interface Step {
   readonly stack: StackRequest;
   readonly plan: StackPlan;
   readonly upload: CodeUploader;
-  readonly base: Pick<HubDeployReport, 'stackName' | 'action' | 'parameters'>;
+  readonly base: Pick<HubDeployReport, 'stackName' | 'action' | 'parameters' | 'keptTable'>;
   readonly configName: string;
 }
 
 async function preview(step: Step): Promise<HubDeployReport> {
-  const { request, ports, stack, plan, upload, base, configName } = step;
+  const { request, ports, stack, plan, upload, base } = step;
   const { current } = plan;
-  const changes = await previewStackPlan(ports.stacks, plan, stack, ports.wait);
+  const planned = await previewStackPlan(ports.stacks, plan, stack, ports.wait);
+  // A stack that takes up a kept table does not make one (the template's condition leaves it out).
+  const changes =
+    base.keptTable === undefined
+      ? planned
+      : planned.filter((c) => !(c.action === 'Add' && c.resourceType === 'AWS::DynamoDB::Table'));
   const functions = await previewFunctionCode(
     ports.functions,
     request.functionNames,
     request.artifact,
     plan.action,
   );
+  const table = plan.action === 'update' || plan.action === 'none' ? current?.outputs.TableName : undefined;
+  const config =
+    request.config === undefined
+      ? undefined
+      : await previewHubConfig(configPush(step), table === undefined ? undefined : ports.configsIn(table));
   return {
     ...base,
     outcome: 'dry-run',
     ...(current === undefined ? {} : { stackStatus: current.status }),
     outputs: current?.outputs ?? {},
     code: { ...upload.summary(), functions },
-    ...(request.config === undefined ? {} : { config: { name: configName, pushed: false } }),
+    ...(config === undefined ? {} : { config }),
     changes,
     parameterChanges: parameterChanges(current?.parameters, stack),
     failures: [],
@@ -127,9 +168,10 @@ async function preview(step: Step): Promise<HubDeployReport> {
 }
 
 async function apply(step: Step): Promise<HubDeployReport> {
-  const { request, ports, stack, plan, upload, base, configName } = step;
+  const { request, ports, stack, plan, upload, base } = step;
   if (plan.action !== 'none') await upload.ensure();
-  const result = await applyStackPlan(ports.stacks, plan, stack, ports.progress, ports.wait);
+  const check = keepsTable(request.stackName);
+  const result = await applyStackPlan(ports.stacks, plan, stack, ports.progress, ports.wait, check);
   const outputs = result.stack?.outputs ?? {};
   const status = result.stack === undefined ? {} : { stackStatus: result.stack.status };
   if (result.outcome === 'failed') {
@@ -140,13 +182,17 @@ async function apply(step: Step): Promise<HubDeployReport> {
     functions: ports.functions,
     names: request.functionNames,
     artifact: request.artifact,
-    upload,
-    bucket: ports.artifacts.bucket,
     action: plan.action,
     codeKeyChanged: plan.current?.parameters.CodeKey !== request.artifact.key,
     progress: ports.progress,
   });
-  const config = request.config === undefined ? undefined : await push(request, configName, outputs, ports);
+  const code = { ...upload.summary(), functions };
+  const mismatches = functions.filter((f) => f.status === 'mismatch');
+  if (mismatches.length > 0) {
+    const failures = mismatches.map((f) => codeMismatchFailure(f, request.artifact));
+    return { ...base, outcome: 'failed', ...status, outputs, code, failures };
+  }
+  const config = request.config === undefined ? undefined : await pushTo(step, outputs);
   const codeTouched = functions.some((f) => f.status !== 'unchanged');
   // A stack left as it was, with code put back into a function, was still updated.
   const outcome = result.outcome === 'unchanged' && codeTouched ? 'updated' : result.outcome;
@@ -155,22 +201,19 @@ async function apply(step: Step): Promise<HubDeployReport> {
     outcome,
     ...status,
     outputs,
-    code: { ...upload.summary(), functions },
+    code,
     ...(config === undefined ? {} : { config }),
     failures: [],
   };
 }
 
-async function push(
-  request: HubDeployRequest,
-  name: string,
-  outputs: Readonly<Record<string, string>>,
-  ports: HubDeployPorts,
-) {
-  const table = outputs.TableName;
-  if (table === undefined) throw new DeployError(`stack ${request.stackName} has no TableName output`);
+async function pushTo(step: Step, outputs: Readonly<Record<string, string>>): Promise<HubConfigResult> {
+  const table = tableOf(step.request.stackName, outputs);
+  return pushHubConfig(configPush(step), step.ports.configsIn(table), table, step.ports.progress);
+}
+
+function configPush(step: Step) {
+  const { request, configName } = step;
   const { text, source } = request.config!;
-  const { stored } = await pushConfig(ports.configsIn(table), name, text, { source, now: request.now });
-  ports.progress.note(`pushed ${source} to table ${table} as config "${name}"`);
-  return { name, sha256: stored.sha256, pushed: true };
+  return { name: configName, text, source, now: request.now };
 }

@@ -38,6 +38,8 @@ export interface StackChange {
   readonly action: string;
   readonly logicalId: string;
   readonly resourceType: string;
+  /** The resource's name or id, for a resource that exists. */
+  readonly physicalId?: string;
   /** `True`, `False`, `Conditional` for a `Modify`. */
   readonly replacement?: string;
 }
@@ -65,8 +67,18 @@ export interface StackPort {
   eventsAfter(nameOrId: string, afterId: string | undefined): Promise<readonly StackEvent[]>;
   /** Starts an UPDATE change set; resolves with its id. */
   createChangeSet(request: StackRequest, changeSetName: string): Promise<string>;
+  /** The change set's state and every change it lists (all pages). */
   describeChangeSet(id: string): Promise<ChangeSetState>;
+  /** Starts the update the change set describes (the change set is used up). */
+  executeChangeSet(id: string): Promise<void>;
   deleteChangeSet(id: string): Promise<void>;
+}
+
+/** An object of the artifacts bucket, as HeadObject shows it. */
+export interface StoredObject {
+  readonly size: number;
+  /** The whole object's SHA-256 (base64) as S3 checked it on upload; absent when put without one. */
+  readonly sha256Base64?: string;
 }
 
 /** Where the code goes: the artifacts bucket of the account and region. */
@@ -74,16 +86,33 @@ export interface ArtifactStore {
   readonly bucket: string;
   /** Create the bucket (public access blocked) unless it exists; `created` when it did not. */
   ensureBucket(): Promise<'created' | 'exists'>;
-  has(key: string): Promise<boolean>;
-  put(key: string, body: Uint8Array): Promise<void>;
+  /** What is at `key` (size, and S3's SHA-256 checksum when it has one); undefined: nothing. */
+  describeObject(key: string): Promise<StoredObject | undefined>;
+  /** The base64 SHA-256 of the bytes at `key`, read and hashed; undefined: nothing there. */
+  readSha256(key: string): Promise<string | undefined>;
+  /** Write `body`, which S3 refuses unless it hashes to `sha256Base64`. */
+  put(key: string, body: Uint8Array, sha256Base64: string): Promise<void>;
 }
 
 /** The deployed functions' code. */
 export interface FunctionCodePort {
   /** Lambda's `CodeSha256` (base64), or undefined when there is no such function. */
   codeSha256(functionName: string): Promise<string | undefined>;
-  /** Point the function at an object of the artifacts bucket; resolves with the new `CodeSha256`. */
-  updateCode(functionName: string, bucket: string, key: string): Promise<string>;
+  /** Give the function these zip bytes; resolves with its new `CodeSha256`. */
+  updateCode(functionName: string, zip: Uint8Array): Promise<string>;
+}
+
+/** A DynamoDB table an earlier stack of the same name kept (`DeletionPolicy: Retain`). */
+export interface KeptTable {
+  readonly name: string;
+  /** Epoch ms. */
+  readonly createdAt?: number;
+}
+
+/** Finding the data table an earlier stack of this name left behind. */
+export interface KeptTablePort {
+  /** Tables of this region named and marked as `stackName`'s data table, with the hub's keys. */
+  find(stackName: string): Promise<readonly KeptTable[]>;
 }
 
 /** A deploy that cannot go on (a stack in a state only a person can fix, a wait that never ends). */

@@ -4,13 +4,10 @@
  * is previewed from its template alone, since a CREATE change set would leave an empty stack
  * (`REVIEW_IN_PROGRESS`) behind.
  */
+import { describeUpdate } from './change-sets.js';
 import type { StackChange, StackPort, StackRequest } from './ports.js';
-import { DeployError } from './ports.js';
 import type { StackPlan } from './stack-rollout.js';
 import type { WaitOptions } from './stack-wait.js';
-
-const NO_CHANGES = /didn't contain changes|No updates are to be performed/;
-const PENDING = new Set(['CREATE_PENDING', 'CREATE_IN_PROGRESS']);
 
 /**
  * The changes `plan` would make; empty when there are none.
@@ -26,26 +23,9 @@ export async function previewStackPlan(
   if (plan.action === 'none') return [];
   if (plan.action !== 'update') return resourcesOf(request.templateBody);
   const clock = wait.clock ?? Date.now;
-  const id = await port.createChangeSet(request, `ebs-snapper-dry-run-${clock()}`);
-  try {
-    const started = clock();
-    for (;;) {
-      const state = await port.describeChangeSet(id);
-      if (!PENDING.has(state.status)) {
-        if (state.status === 'CREATE_COMPLETE') return state.changes;
-        if (NO_CHANGES.test(state.reason ?? '')) return [];
-        throw new DeployError(
-          `change set of ${request.name} ${state.status}: ${state.reason ?? 'no reason given'}`,
-        );
-      }
-      if (clock() - started > (wait.maxWaitMs ?? 10 * 60_000)) {
-        throw new DeployError(`change set of ${request.name} is still ${state.status}`);
-      }
-      await (wait.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))))(wait.pollMs ?? 2_000);
-    }
-  } finally {
-    await port.deleteChangeSet(id);
-  }
+  const { id, changes } = await describeUpdate(port, request, `ebs-snapper-dry-run-${clock()}`, wait);
+  await port.deleteChangeSet(id);
+  return changes === 'none' ? [] : changes;
 }
 
 /** Every resource of a template, as a change set would list them for a new stack. */

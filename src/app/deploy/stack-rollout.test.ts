@@ -127,6 +127,77 @@ describe('applyStackPlan', () => {
     expect(stacks.writes).toEqual([]);
   });
 
+  it('a checked update goes through a change set: executed when the check finds nothing wrong', async () => {
+    // Prepare
+    const stacks = new FakeStacks();
+    const current = stacks.put(REQUEST, 'CREATE_COMPLETE');
+    const request = { ...REQUEST, parameters: { P: '2' } };
+    const seen: string[] = [];
+
+    // Act
+    const result = await applyStackPlan(
+      stacks,
+      { action: 'update', current },
+      request,
+      recorder(),
+      noWait,
+      (c) => {
+        seen.push(...c.map((change) => change.logicalId));
+        return undefined;
+      },
+    );
+
+    // Assess
+    expect(result.outcome).toBe('updated');
+    expect(seen).toEqual(['Worker']);
+    expect(stacks.writes).toEqual(['ExecuteChangeSet ebs-snapper']);
+    expect(result.stack?.parameters).toEqual({ P: '2' });
+  });
+
+  it('a checked update with nothing to do is unchanged, its change set deleted', async () => {
+    // Prepare
+    const stacks = new FakeStacks();
+    const current = stacks.put(REQUEST, 'UPDATE_ROLLBACK_COMPLETE');
+
+    // Act
+    const result = await applyStackPlan(
+      stacks,
+      { action: 'update', current },
+      REQUEST,
+      recorder(),
+      noWait,
+      () => 'never asked',
+    );
+
+    // Assess
+    expect(result.outcome).toBe('unchanged');
+    expect(stacks.writes).toEqual([]);
+    expect(stacks.changeSets.size).toBe(0);
+  });
+
+  it('a checked update the check refuses throws, saying why, and executes nothing', async () => {
+    // Prepare
+    const stacks = new FakeStacks();
+    const current = stacks.put(REQUEST, 'CREATE_COMPLETE');
+    const request = { ...REQUEST, parameters: { P: '2' } };
+
+    // Act
+    const applying = applyStackPlan(
+      stacks,
+      { action: 'update', current },
+      request,
+      recorder(),
+      noWait,
+      () => 'the table would go',
+    );
+
+    // Assess
+    await expect(applying).rejects.toThrow('the table would go. Nothing was changed.');
+    expect(stacks.writes).toEqual([]);
+    expect(stacks.changeSets.size).toBe(0);
+    expect((await stacks.describe(current.id))?.parameters).toEqual({ P: '1' });
+  });
+
   it('an update that rolls back is a failure with the failed resources', async () => {
     // Prepare
     const stacks = new FakeStacks();

@@ -5,7 +5,14 @@
  * the stack's events as they come.
  */
 import { isDeepStrictEqual } from 'node:util';
-import { DeployError, type StackPort, type StackRequest, type StackSummary } from './ports.js';
+import { describeUpdate } from './change-sets.js';
+import {
+  DeployError,
+  type StackChange,
+  type StackPort,
+  type StackRequest,
+  type StackSummary,
+} from './ports.js';
 import {
   type DeployProgress,
   failuresOf,
@@ -62,6 +69,16 @@ export async function readStack(
   return settled === undefined || settled.status === 'DELETE_COMPLETE' ? undefined : settled;
 }
 
+/**
+ * Why an update must not go ahead, given the changes its change set lists; undefined: it may.
+ * An update checked this way goes through a change set instead of `UpdateStack`.
+ */
+export type UpdateCheck = (changes: readonly StackChange[]) => string | undefined;
+
+/** True when a deploy makes the stack anew: there is none, or only a failed create is left. */
+export const makesNewStack = (current: StackSummary | undefined): boolean =>
+  current === undefined || RECREATE.has(current.status);
+
 /** What it takes to bring `current` to `request`; reads the deployed template when it must compare. */
 export async function planStack(
   port: StackPort,
@@ -90,19 +107,25 @@ function sameTemplate(deployed: string, wanted: string): boolean {
   }
 }
 
-/** Carry out `plan`. A failed operation is a result with its failures, not an exception. */
+/**
+ * Carry out `plan`. A failed operation is a result with its failures, not an exception; an update
+ * that `check` refuses is a `DeployError`, thrown before anything changed.
+ */
 export async function applyStackPlan(
   port: StackPort,
   plan: StackPlan,
   request: StackRequest,
   progress: DeployProgress,
   wait: WaitOptions = {},
+  check?: UpdateCheck,
 ): Promise<RolloutResult> {
   const { current } = plan;
   if (plan.action === 'none') return { outcome: 'unchanged', stack: current, failures: [] };
   if (plan.action === 'update' && current !== undefined) {
     const mark = await port.latestEventId(current.id);
-    if ((await port.update(request)) === 'no-updates') {
+    const started =
+      check === undefined ? await port.update(request) : await checkedUpdate(port, request, check, wait);
+    if (started === 'no-updates') {
       return { outcome: 'unchanged', stack: current, failures: [] };
     }
     progress.note(`updating stack ${request.name}`);
@@ -126,6 +149,25 @@ export async function applyStackPlan(
     plan.action === 'recreate' ? 'recreated' : 'created',
     await waitForStack(port, id, undefined, progress, wait),
   );
+}
+
+/** An update through a change set: executed only when `check` finds nothing wrong with it. */
+async function checkedUpdate(
+  port: StackPort,
+  request: StackRequest,
+  check: UpdateCheck,
+  wait: WaitOptions,
+): Promise<'started' | 'no-updates'> {
+  const clock = wait.clock ?? Date.now;
+  const { id, changes } = await describeUpdate(port, request, `ebs-snapper-deploy-${clock()}`, wait);
+  const refusal = changes === 'none' ? undefined : check(changes);
+  if (changes === 'none' || refusal !== undefined) {
+    await port.deleteChangeSet(id);
+    if (refusal !== undefined) throw new DeployError(`${refusal}. Nothing was changed.`);
+    return 'no-updates';
+  }
+  await port.executeChangeSet(id);
+  return 'started';
 }
 
 function finish(

@@ -14,6 +14,7 @@ import { getAccountId } from '../../aws/clients.js';
 import { createStackPort } from '../../aws/cloudformation-stacks.js';
 import { createDeployClients, resolvedRegion } from '../../aws/deploy-clients.js';
 import { createFunctionCodePort } from '../../aws/function-code.js';
+import { createKeptTablePort } from '../../aws/kept-tables.js';
 import { createConfigStore } from '../../aws/table/config-store.js';
 import { UsageError } from '../../core/errors.js';
 import type { DeploySchedule } from '../../core/policy/types.js';
@@ -58,7 +59,8 @@ async function deploy(options: DeployOptions, io: CliIo): Promise<CommandOutcome
     {
       stackName: options.stackName,
       templateBody: templateBody(hubTemplate()),
-      parametersFor: (deployed) => hubParameters(options, config, artifact, bucket, deployed),
+      parametersFor: (deployed, keptTable) =>
+        hubParameters(options, config, artifact, bucket, deployed, keptTable),
       artifact,
       functionNames: HUB_FUNCTIONS.map((fn) => hubResourceName(options.stackName, fn)),
       ...(config === undefined ? {} : { config: { text: config.text, source: config.path } }),
@@ -69,6 +71,7 @@ async function deploy(options: DeployOptions, io: CliIo): Promise<CommandOutcome
       stacks: createStackPort(clients.cloudformation),
       artifacts: createArtifactStore(clients.s3, { bucket, account, region }),
       functions: createFunctionCodePort(clients.lambda),
+      keptTables: createKeptTablePort(clients.tables),
       configsIn: (table) => createConfigStore(clients.dynamo, table),
       progress,
     },
@@ -91,7 +94,8 @@ async function readLocalConfig(path: string, io: CliIo): Promise<LocalConfig> {
 
 /**
  * Each parameter from, in order: its option, the policy file, the stack as deployed, the default.
- * The time zone follows the expression: a `--schedule` keeps the stack's time zone.
+ * The time zone follows the expression: a `--schedule` keeps the stack's time zone. The kept table
+ * is what the deploy found for a stack it makes (`''`: none), else the stack's.
  */
 export function hubParameters(
   options: DeployOptions,
@@ -99,6 +103,7 @@ export function hubParameters(
   artifact: Pick<LambdaArtifact, 'key'>,
   bucket: string,
   deployed: Readonly<Record<string, string>> | undefined,
+  keptTable?: string,
 ): HubParameters & Record<string, string> {
   const kept = (name: keyof typeof HUB_PARAMETER_DEFAULTS) =>
     deployed?.[name] ?? HUB_PARAMETER_DEFAULTS[name];
@@ -110,6 +115,7 @@ export function hubParameters(
     ConfigName: options.configName ?? kept('ConfigName'),
     MemberRoleName: options.memberRoleName ?? kept('MemberRoleName'),
     LogRetentionDays: kept('LogRetentionDays'),
+    KeptTableName: keptTable ?? kept('KeptTableName'),
   };
 }
 
@@ -133,8 +139,10 @@ function emit(
     io.stdout.write(renderHubDeploy(report, where));
   }
   if (report.outcome === 'failed') {
+    const first = report.failures[0];
+    const why = first === undefined ? '' : `: ${first.logicalId}: ${first.reason}`;
     io.stderr.write(
-      `Error: deploy of stack ${report.stackName} failed (${report.stackStatus ?? 'unknown state'})\n`,
+      `Error: deploy of stack ${report.stackName} failed (${report.stackStatus ?? 'unknown state'})${why}\n`,
     );
   }
 }

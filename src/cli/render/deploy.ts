@@ -51,23 +51,36 @@ export function renderHubDeploy(report: HubDeployReport, where: { account: strin
     ? 'uploaded'
     : dry
       ? 'not uploaded (dry run)'
-      : 'already in the bucket or not needed';
+      : 'already in the bucket (same SHA-256) or not needed';
   const lines = [
     headline,
     `  code      ${code.bucket}/${code.key} (CodeSha256 ${code.sha256}): ${upload}`,
     ...(functions === '' ? [] : [`  functions ${functions}`]),
     `  schedule  ${report.parameters.ScheduleExpression} (${report.parameters.ScheduleTimezone})`,
+    ...(report.keptTable === undefined
+      ? []
+      : [
+          `  table     ${dry ? 'would use' : 'using'} the table kept from an earlier stack: ${report.keptTable}`,
+        ]),
   ];
-  if (report.config !== undefined) {
-    const { name, pushed, sha256 } = report.config;
-    lines.push(`  config    "${name}": ${pushed ? `pushed (sha256 ${sha256})` : 'not pushed (dry run)'}`);
-  }
+  if (report.config !== undefined) lines.push(`  config    ${configLine(report.config, dry)}`);
   for (const p of report.parameterChanges ?? [])
     lines.push(`  ~ parameter ${p.name}: ${p.from ?? '(none)'} → ${p.to}`);
   if (report.changes !== undefined) lines.push(...changeLines(report.changes));
   for (const [key, value] of Object.entries(report.outputs)) lines.push(`  ${key.padEnd(19)} ${value}`);
   lines.push(...failureLines(report.failures));
   return `${lines.join('\n')}\n`;
+}
+
+function configLine(config: NonNullable<HubDeployReport['config']>, dry: boolean): string {
+  const what = config.pushed
+    ? 'pushed'
+    : config.unchanged === true
+      ? 'unchanged (the table holds this file already)'
+      : dry
+        ? 'would be pushed (dry run)'
+        : 'not pushed';
+  return `"${config.name}": ${what}${config.sha256 === undefined ? '' : ` (sha256 ${config.sha256})`}`;
 }
 
 const failureJson = (f: ResourceFailure) => ({
@@ -95,13 +108,18 @@ export function hubDeployDocument(report: HubDeployReport, where: { account: str
     outcome: report.outcome,
     parameters: report.parameters,
     outputs: report.outputs,
+    kept_table: report.keptTable ?? null,
     code: {
       bucket: report.code.bucket,
       key: report.code.key,
       sha256: report.code.sha256,
       bucket_created: report.code.bucketCreated,
       uploaded: report.code.uploaded,
-      functions: report.code.functions,
+      functions: report.code.functions.map((f) => ({
+        name: f.name,
+        status: f.status,
+        ...(f.liveSha256 === undefined ? {} : { live_sha256: f.liveSha256 }),
+      })),
     },
     config: report.config ?? null,
     ...(report.changes === undefined ? {} : { changes: report.changes.map(changeJson) }),

@@ -3,11 +3,13 @@
  * first look (or go through the states a test scripts), an artifacts bucket, functions' code and
  * a config store. Every write is recorded in `writes`.
  */
+import { createHash } from 'node:crypto';
 
 import type {
   ArtifactStore,
   ChangeSetState,
   FunctionCodePort,
+  StackChange,
   StackEvent,
   StackPort,
   StackRequest,
@@ -29,6 +31,8 @@ export class FakeStacks implements StackPort {
   private serial = 0;
   /** The status a create or update ends in. */
   endsIn: { create: string; update: string } = { create: 'CREATE_COMPLETE', update: 'UPDATE_COMPLETE' };
+  /** Called with each template and parameters a create or an update puts in place. */
+  onApply: ((request: StackRequest) => void) | undefined;
 
   /** A stack as if deployed earlier, in `status`, going through `pending` first. */
   put(request: StackRequest, status: string, pending: string[] = []): StackSummary {
@@ -59,7 +63,10 @@ export class FakeStacks implements StackPort {
       status: end,
       ...(request === undefined ? {} : { parameters: { ...request.parameters } }),
     };
-    if (request !== undefined) stack.template = request.templateBody;
+    if (request !== undefined) {
+      stack.template = request.templateBody;
+      this.onApply?.(request);
+    }
     stack.events.push({
       id: `e${++this.serial}`,
       timestamp: this.serial,
@@ -109,33 +116,45 @@ export class FakeStacks implements StackPort {
     return events.slice(from);
   }
   readonly changeSets = new Map<string, ChangeSetState>();
+  private readonly changeSetRequests = new Map<string, StackRequest>();
+  /** What the next change sets list when something differs (default: the worker modified). */
+  changeSetChanges: StackChange[] = [
+    { action: 'Modify', logicalId: 'Worker', resourceType: 'AWS::Lambda::Function', replacement: 'False' },
+  ];
   async createChangeSet(request: StackRequest, name: string) {
     const stack = this.live(request.name)!;
-    const same = stack.template === request.templateBody;
-    this.changeSets.set(name, {
-      status: 'CREATE_COMPLETE',
-      changes: same
-        ? []
-        : [
-            {
-              action: 'Modify',
-              logicalId: 'Worker',
-              resourceType: 'AWS::Lambda::Function',
-              replacement: 'False',
-            },
-          ],
-    });
+    const same =
+      stack.template === request.templateBody &&
+      JSON.stringify(stack.summary.parameters) === JSON.stringify(request.parameters);
+    // As CloudFormation: a change set with nothing to do fails, saying so.
+    this.changeSets.set(
+      name,
+      same
+        ? { status: 'FAILED', reason: "The submitted information didn't contain changes.", changes: [] }
+        : { status: 'CREATE_COMPLETE', changes: [...this.changeSetChanges] },
+    );
+    this.changeSetRequests.set(name, request);
     return name;
   }
   async describeChangeSet(id: string) {
     return this.changeSets.get(id)!;
   }
+  async executeChangeSet(id: string) {
+    const request = this.changeSetRequests.get(id)!;
+    this.writes.push(`ExecuteChangeSet ${request.name}`);
+    this.changeSets.delete(id);
+    this.changeSetRequests.delete(id);
+    this.transition(this.live(request.name)!, 'UPDATE_IN_PROGRESS', this.endsIn.update, request);
+  }
   async deleteChangeSet(id: string) {
     this.changeSets.delete(id);
+    this.changeSetRequests.delete(id);
   }
 }
 
-export function fakeArtifacts(writes: string[], objects = new Set<string>()): ArtifactStore {
+const sha256Of = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('base64');
+
+export function fakeArtifacts(writes: string[], objects = new Map<string, Uint8Array>()): ArtifactStore {
   let exists = false;
   return {
     bucket: 'ebs-snapper-artifacts-123456789012-us-east-1',
@@ -145,26 +164,40 @@ export function fakeArtifacts(writes: string[], objects = new Set<string>()): Ar
       exists = true;
       return 'created';
     },
-    async has(key) {
-      return objects.has(key);
+    async describeObject(key) {
+      const body = objects.get(key);
+      return body === undefined ? undefined : { size: body.length };
     },
-    async put(key) {
+    async readSha256(key) {
+      const body = objects.get(key);
+      return body === undefined ? undefined : sha256Of(body);
+    },
+    async put(key, body, sha256Base64) {
+      // As S3: a body that does not hash to the checksum sent is refused.
+      if (sha256Of(body) !== sha256Base64) throw new Error(`checksum of ${key} does not match`);
       writes.push(`PutObject ${key}`);
-      objects.add(key);
+      objects.set(key, body);
     },
   };
 }
 
-/** Functions whose code is what their stack's `CodeKey` names, unless a test says otherwise. */
-export function fakeFunctions(writes: string[], code: Map<string, string>): FunctionCodePort {
+/**
+ * Functions whose code is what their stack's `CodeKey` names, unless a test says otherwise; a zip
+ * given to `updateCode` becomes the `CodeSha256` `digestOf` says (its real SHA-256 by default).
+ */
+export function fakeFunctions(
+  writes: string[],
+  code: Map<string, string>,
+  digestOf: (zip: Uint8Array) => string = sha256Of,
+): FunctionCodePort {
   return {
     async codeSha256(name) {
       return code.get(name);
     },
-    async updateCode(name, _bucket, key) {
+    async updateCode(name, zip) {
       writes.push(`UpdateFunctionCode ${name}`);
-      code.set(name, key);
-      return key;
+      code.set(name, digestOf(zip));
+      return digestOf(zip);
     },
   };
 }

@@ -39,6 +39,8 @@ interface Forwarded {
   readonly status: number;
   readonly headers: Record<string, string | string[]>;
   readonly body: Buffer;
+  /** The upstream's Content-Length, kept for HEAD answers (which have no body to measure). */
+  readonly upstreamLength?: string;
 }
 
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'content-length']);
@@ -162,7 +164,15 @@ export async function startFaultProxy(options: StartFaultProxyOptions): Promise<
       });
       upstream.on('response', (res) => {
         readBody(res).then(
-          (data) => resolve({ status: res.statusCode ?? 502, headers: copyHeaders(res), body: data }),
+          (data) =>
+            resolve({
+              status: res.statusCode ?? 502,
+              headers: copyHeaders(res),
+              body: data,
+              ...(res.headers['content-length'] === undefined
+                ? {}
+                : { upstreamLength: res.headers['content-length'] }),
+            }),
           reject,
         );
       });
@@ -243,7 +253,12 @@ function sendFault(res: ServerResponse, fault: InjectedFault, service: string): 
 }
 
 function send(res: ServerResponse, answer: Forwarded): void {
-  res.writeHead(answer.status, { ...answer.headers, 'content-length': String(answer.body.length) });
+  // A HEAD answer has no body but tells the size of what a GET would return (S3's HeadObject).
+  const upstreamLength = res.req?.method === 'HEAD' ? answer.upstreamLength : undefined;
+  res.writeHead(answer.status, {
+    ...answer.headers,
+    'content-length': upstreamLength ?? String(answer.body.length),
+  });
   res.end(answer.body);
 }
 
