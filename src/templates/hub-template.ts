@@ -57,9 +57,9 @@ export function hubTemplate(): CfnTemplate {
       },
       ScheduleExpression: {
         Type: 'String',
-        Description: 'When runs start: rate(N unit), an AWS 6-field cron(...) or at(...)',
+        Description: 'When runs start: rate(N unit) or an AWS 6-field cron(...)',
         Default: defaults.ScheduleExpression,
-        AllowedPattern: '^(rate|cron|at)\\(.+\\)$',
+        AllowedPattern: '^(rate|cron)\\(.+\\)$',
       },
       ScheduleTimezone: {
         Type: 'String',

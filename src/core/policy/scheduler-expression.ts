@@ -6,7 +6,8 @@
  * - `rate(<value> <unit>)`: a positive integer, unit `minute|hour|day` for 1, the plural otherwise;
  * - `cron(<minutes> <hours> <day-of-month> <month> <day-of-week> <year>)`: exactly 6 fields, and
  *   exactly one of the two day fields is `?` (not both `*`, not both `?`);
- * - `at(yyyy-mm-ddThh:mm:ss)`: one run, at a real date and time.
+ * - `at(yyyy-mm-ddThh:mm:ss)`: Scheduler takes it, but it starts one run and never another —
+ *   a backup schedule that silently stops — so it is refused here with the forms that repeat.
  */
 import { normalizeCron } from './cron.js';
 
@@ -14,7 +15,9 @@ const RATE = /^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$/;
 const AT = /^at\((\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})\)$/;
 const CRON = /^cron\((.*)\)$/;
 const EXPECTED =
-  'expected "rate(N minutes|hours|days)", "cron(minutes hours day-of-month month day-of-week year)" or "at(yyyy-mm-ddThh:mm:ss)"';
+  'expected "rate(N minutes|hours|days)" or "cron(minutes hours day-of-month month day-of-week year)"';
+const ONE_TIME =
+  'at(...) starts one run and never another: the schedule of backups must repeat, "rate(N minutes|hours|days)" or "cron(...)"';
 
 /**
  * Why `expression` is not an expression EventBridge Scheduler accepts, or undefined when it is one.
@@ -26,7 +29,7 @@ export function schedulerExpressionProblem(expression: string): string | undefin
   const rate = RATE.exec(expression);
   if (rate !== null) return rateProblem(Number(rate[1]), rate[2]!);
   const at = AT.exec(expression);
-  if (at !== null) return atProblem(at.slice(1).map(Number));
+  if (at !== null) return atProblem(at.slice(1).map(Number)) ?? ONE_TIME;
   const cron = CRON.exec(expression);
   if (cron !== null) return cronProblem(cron[1]!);
   return EXPECTED;

@@ -1,10 +1,11 @@
 /**
  * The tool's state tags are trusted only when they are the tool's, and a finished run's: crash
- * recovery never acts on a hand-put value, on this run's own id, or on a run that started after
- * this one (it may be working on the instance right now); it says so as a warning with a code.
+ * recovery never acts on a hand-put value or on a run that started after this one (it may be
+ * working on the instance right now), and says so as a warning with a code; this run's own id,
+ * found before it stops anything, is an earlier invocation's that has ended, and is given back.
  */
 import { describe, expect, it } from 'vitest';
-import { fleet } from '../../../../test/support/builders/fleet.js';
+import { fleet, series } from '../../../../test/support/builders/fleet.js';
 import {
   configOf,
   runIdAt,
@@ -120,20 +121,27 @@ describe('crash recovery and the tags it does not trust', () => {
     expect(codes(report)).toEqual(['run.stop-tag-live']);
   });
 
-  it('never treats this run’s own id as a crashed run’s; its workflow gives back what it stopped', async () => {
-    // Prepare: db-1 carries this run's own tag (an earlier invocation of the same run stopped it)
+  it('gives back what an earlier invocation of this run left stopped, though the series is no longer due', async () => {
+    // Prepare: db-1 carries this run's own tag and its snapshot is taken: an earlier invocation of
+    // the same run (a worker killed after the snapshots) stopped it; this one holds the lease now
     const me = runIdAt(0);
-    const ec2 = estate({ state: 'stopped', tags: { [TAG.stoppedBy]: me } });
+    const ec2 = new InMemoryEc2(
+      fleet()
+        .instance('db-1', { state: 'stopped', tags: { [TAG.stoppedBy]: me } })
+        .volume({ device: '/dev/xvda' })
+        .snapshots(series('db', [STOP_NOW - 60_000], { tags: { [TAG.runId]: me } }))
+        .build(),
+    );
 
     // Act
     const report = await runStops(ec2, config, { runId: me });
 
-    // Assess: recovery left it; the workflow snapshotted it stopped, then started it as its own
-    expect(report.givenBack).toBeUndefined();
-    expect(codes(report)).toEqual(['run.stop-tag-live']);
-    expect(report.summary).toMatchObject({ created: 1, failed: 0 });
+    // Assess: nothing planned for db-1, and still it is started and untagged
+    expect(report.summary).toMatchObject({ created: 0, failed: 0 });
+    expect(report.givenBack).toEqual([{ instanceId: 'i-db-1', done: ['started', 'untagged'] }]);
     expect(ec2.instances.sim('i-db-1').state).toBe('running');
     expect(TAG.stoppedBy in ec2.instances.sim('i-db-1').tags).toBe(false);
+    expect(codes(report)).toEqual([]);
   });
 
   it('gives back the instance of a run that started before this one and is over', async () => {

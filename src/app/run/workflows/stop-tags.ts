@@ -4,7 +4,11 @@
  * it trusts a tag only when it is provably a finished run's:
  *
  * - a value that is not a run id (`yes`, a name: put there by hand) is never acted on;
- * - this run's own id is never a crashed run's: what this run stopped, this run gives back;
+ * - this run's own id, found before this invocation stops anything, was set by an earlier
+ *   invocation of the same run (a continuation, or a message delivered again after a worker was
+ *   killed) that has ended — its lease has passed to this one — so it is given back now: left to
+ *   this run's workflow, an instance whose series is no longer due would stay stopped until the
+ *   next scheduled run;
  * - a run that started after this one is alive right now (another CLI host, or the deployed
  *   worker and a CLI at once: their locks do not see each other) and is left alone;
  * - any other run id is a run that started before this one, and whose lock or lease this run now
@@ -86,7 +90,7 @@ export function judgeStopTags(
       const value = instance.tags[key];
       if (value === undefined) continue;
       const owner = ownerOf(value, runId);
-      if (owner === 'crashed') trusted[key] = value;
+      if (owner === 'crashed' || owner === 'own') trusted[key] = value;
       else warnings.push(leftAlone(instance, key, value, owner));
     }
     if (Object.keys(trusted).length > 0) recover.push({ instance, trusted });
@@ -94,18 +98,12 @@ export function judgeStopTags(
   return { recover, warnings };
 }
 
-function leftAlone(instance: Instance, key: string, value: string, owner: Exclude<TagOwner, 'crashed'>) {
+function leftAlone(instance: Instance, key: string, value: string, owner: 'foreign' | 'live') {
   const what = `${instance.id} carries ${key}=${value}`;
   if (owner === 'foreign') {
     return warning(
       'run.stop-tag-foreign',
       `${what}, which is not a run id of ebs-snapper (put there by hand?): left alone, never started or taken out of Standby by the tool; remove the tag`,
-    );
-  }
-  if (owner === 'own') {
-    return warning(
-      'run.stop-tag-live',
-      `${what}, this run's own id (an earlier invocation of this run): not a crashed run's; this run gives it back if it snapshots it, else the next run does`,
     );
   }
   return warning(
