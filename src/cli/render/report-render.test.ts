@@ -44,12 +44,43 @@ describe('report rendering', () => {
 
     // Assess
     expect(text).toMatch(/OVERDUE\s+web\s+vol-late\s.*3d 0h\s+due now/);
-    expect(text).toMatch(/OK\s+web\s+vol-ok \(root\?\[2J\)/);
+    expect(text).toMatch(/OK\s+web\s+vol-ok \(root\\u001B\[2J\)/);
     expect(text).toMatch(
       /UNPROTECTED\s+vol-db\s+8 GiB in-use\s+i-db-1 <b>db<\/b> \/dev\/xvda\s+Team=<\/script>/,
     );
     expect(text).not.toContain('\u001b');
     expect(text).toMatch(/Report: 2 volume series covered \(1 OK, 1 OVERDUE\), 1 UNPROTECTED; 2 snapshots/);
+  });
+
+  it('shows bidi and format characters from tags as visible escapes in every part of the text', () => {
+    // Prepare
+    const inventory = fleet()
+      .instance('web-1', { tags: { Role: 'web', Name: 'web\u2067-1' } })
+      .volume({ id: 'vol-ok', tags: { Name: 'root\u202Egpj.exe' } })
+      .snapshots(series('web', [NOW - HOUR]))
+      .snapshots(
+        series('web', [NOW - HOUR], {
+          volumeId: 'vol-gone\u202E\u200B',
+          tags: { 'ebs-snapper:volume-id': 'vol-gone\u202E\u200B' },
+        }),
+      )
+      .instance('db-1', { tags: { Role: 'db' } })
+      .volume({ id: 'vol-db', tags: { Team: 'a\u200Db\uFEFFc\u00ADd\u061Ce' } })
+      .build();
+    const reports = [reportCoverage(inventory, [web], { now: NOW })];
+    const summary = summarizeCoverage(reports, DEFAULT_PRICES);
+
+    // Act
+    const text = renderReport(reports, summary, { color: true, verbose: true });
+    const json = JSON.stringify(reportDocument(reports, summary, NOW, DEFAULT_PRICES));
+
+    // Assess
+    expect(text).not.toMatch(/[\u202A-\u202E\u2066-\u2069\u200B-\u200F\u00AD\uFEFF\u061C]/);
+    expect(text).toContain('vol-ok (root\\u202Egpj.exe)');
+    expect(text).toContain('i-web-1 web\\u2067-1');
+    expect(text).toContain('Team=a\\u200Db\\uFEFFc\\u00ADd\\u061Ce');
+    expect(text).toContain('vol-gone\\u202E\\u200B');
+    expect(JSON.parse(json).unprotected[0].tags.Team).toBe('a\u200Db\uFEFFc\u00ADd\u061Ce');
   });
 
   it('writes one JSON document with snake_case keys', () => {

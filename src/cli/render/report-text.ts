@@ -1,7 +1,7 @@
 /**
  * `report` as text: the coverage table (OVERDUE first), the volumes no policy selects with their
  * instance and tags, a line per policy with sizes and cost (both upper bounds), unmanaged
- * snapshots, orphaned series, and one summary line. Tag values are cleaned of control characters.
+ * snapshots, orphaned series, and one summary line. Everything from AWS goes through `safeText`.
  */
 
 import { upperBoundOf } from '../../core/report/cost.js';
@@ -12,9 +12,10 @@ import type {
   SeriesCoverage,
   UnprotectedVolume,
 } from '../../core/report/types.js';
+import { safeText } from './safe-text.js';
 import { paint, type Tone, table } from './table.js';
 import type { TextStyle } from './text.js';
-import { cleanText, formatAge, formatBytes, formatTime, formatUsd } from './units.js';
+import { formatAge, formatBytes, formatTime, formatUsd } from './units.js';
 
 const TONE: Record<string, Tone> = { OK: 'green', OVERDUE: 'red', UNPROTECTED: 'yellow' };
 
@@ -60,19 +61,19 @@ export function renderReport(
   lines.push('', paint(style, 'bold', `Unprotected volumes (no policy selects them): ${unprotected.length}`));
   for (const u of unprotected)
     lines.push(
-      `  ${paint(style, 'yellow', 'UNPROTECTED')}  ${[...where(u), unprotectedText(u, style.verbose)].join('  ')}`,
+      `  ${paint(style, 'yellow', 'UNPROTECTED')}  ${safeText([...where(u), unprotectedText(u, style.verbose)].join('  '))}`,
     );
   lines.push('', ...renderPolicies(summary, style), '', ...renderLeftovers(reports, summary, style));
-  for (const w of uniqueWarnings(reports)) lines.push(paint(style, 'yellow', `warning: ${cleanText(w)}`));
+  for (const w of uniqueWarnings(reports)) lines.push(paint(style, 'yellow', `warning: ${safeText(w)}`));
   lines.push('', summaryLine(summary));
   return `${lines.join('\n')}\n`;
 }
 
 function seriesCells(row: SeriesCoverage, now: number): string[] {
   const volume =
-    row.volumeName === undefined ? row.volumeId : `${row.volumeId} (${cleanText(row.volumeName)})`;
+    row.volumeName === undefined ? row.volumeId : `${row.volumeId} (${safeText(row.volumeName)})`;
   const instance =
-    row.instanceId === undefined ? '-' : [row.instanceId, cleanText(row.instanceName ?? '')].join(' ').trim();
+    row.instanceId === undefined ? '-' : [row.instanceId, safeText(row.instanceName ?? '')].join(' ').trim();
   const newest =
     row.newest === undefined ? '-' : `${row.newest.snapshotId} ${formatTime(row.newest.startTime)}`;
   const age = row.newest === undefined ? '-' : formatAge(now - row.newest.startTime);
@@ -81,13 +82,13 @@ function seriesCells(row: SeriesCoverage, now: number): string[] {
 }
 
 function unprotectedText(u: UnprotectedVolume, verbose: boolean): string {
-  const name = u.volumeName === undefined ? '' : ` (${cleanText(u.volumeName)})`;
+  const name = u.volumeName === undefined ? '' : ` (${safeText(u.volumeName)})`;
   const attached =
     u.instanceId === undefined
       ? 'detached'
-      : `${u.instanceId} ${cleanText(u.instanceName ?? '')} ${u.device ?? ''}`.replace(/\s+/g, ' ').trim();
+      : `${u.instanceId} ${safeText(u.instanceName ?? '')} ${u.device ?? ''}`.replace(/\s+/g, ' ').trim();
   const tags = Object.entries(u.tags)
-    .map(([k, v]) => cleanText(`${k}=${v}`))
+    .map(([k, v]) => safeText(`${k}=${v}`))
     .join(' ');
   const shown = verbose || tags.length <= 80 ? tags : `${tags.slice(0, 79)}…`;
   return (
@@ -135,7 +136,7 @@ function renderLeftovers(
   ];
   const orphans = reports.flatMap((r) => r.orphans);
   lines.push(paint(style, 'bold', `Orphaned series (source volume gone): ${orphans.length}`));
-  for (const o of orphans) lines.push(`  ${orphanText(o)}`);
+  for (const o of orphans) lines.push(`  ${safeText(orphanText(o))}`);
   return lines;
 }
 

@@ -81,14 +81,3 @@ export function formatAge(ms: number): string {
 export function formatTime(time: number): string {
   return `${new Date(time).toISOString().slice(0, 16).replace('T', ' ')}Z`;
 }
-
-/**
- * Text from tags for a terminal: control characters (an escape sequence in a tag value could
- * rewrite the screen) become `?`.
- *
- * @example cleanText('web\u001b[2J') // 'web?[2J'
- */
-export function cleanText(text: string): string {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
-  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
-}
