@@ -3,6 +3,7 @@
  * steady state, and the totals day by day.
  */
 import type { Forecast, ForecastPoint, PolicyForecast } from '../../core/report/forecast.js';
+import type { UnreadTarget } from '../../core/report/types.js';
 import { pricesToJson, usd } from './report-json.js';
 
 export const FORECAST_FORMAT_VERSION = 1;
@@ -41,8 +42,12 @@ function policyToJson(f: PolicyForecast): Record<string, unknown> {
   };
 }
 
-/** The forecast document. */
-export function forecastDocument(forecast: Forecast, inventories: number): Record<string, unknown> {
+/** The forecast document; `unread` are the targets it could not read (and so leaves out). */
+export function forecastDocument(
+  forecast: Forecast,
+  inventories: number,
+  unread: readonly UnreadTarget[] = [],
+): Record<string, unknown> {
   return {
     version: FORECAST_FORMAT_VERSION,
     kind: 'forecast',
@@ -51,6 +56,14 @@ export function forecastDocument(forecast: Forecast, inventories: number): Recor
     change_rate: forecast.changeRate,
     prices: pricesToJson(forecast.prices),
     targets: inventories,
+    // Targets that could not be read: their volumes and snapshots are not in any figure below.
+    complete: unread.length === 0,
+    targets_unknown: unread.map((u) => ({
+      account: u.account ?? null,
+      region: u.region ?? null,
+      status: 'UNKNOWN',
+      error: u.error,
+    })),
     policies: forecast.policies.map(policyToJson),
     totals: forecast.totals.map(pointToJson),
   };

@@ -3,6 +3,8 @@
  * and storage and monthly cost now and at the end; then the totals.
  */
 import type { Forecast, PolicyForecast } from '../../core/report/forecast.js';
+import { type UnreadTarget, unreadLabel } from '../../core/report/types.js';
+import { safeText } from './safe-text.js';
 import { paint, table } from './table.js';
 import type { TextStyle } from './text.js';
 import { formatBytes, formatTime, formatUsd } from './units.js';
@@ -18,13 +20,34 @@ function steadyText(f: PolicyForecast): string {
   return `${range}${per} from day ${steady.reachedDay}`;
 }
 
-/** The whole forecast. */
-export function renderForecast(forecast: Forecast, style: TextStyle): string {
+/** The targets that could not be read: named first, since no figure below counts them. */
+function unreadLines(unread: readonly UnreadTarget[], style: TextStyle): string[] {
+  if (unread.length === 0) return [];
+  return [
+    paint(
+      style,
+      'red',
+      `Could not be read: ${unread.length} account × region${unread.length === 1 ? '' : 's'}; the forecast leaves their volumes and snapshots out (UNKNOWN)`,
+    ),
+    ...unread.map(
+      (u) =>
+        `  ${paint(style, 'red', 'UNKNOWN')}  ${safeText(`${unreadLabel(u)}  ${u.error.code}: ${u.error.message}`)}`,
+    ),
+  ];
+}
+
+/** The whole forecast; `unread` are the targets it could not read. */
+export function renderForecast(
+  forecast: Forecast,
+  style: TextStyle,
+  unread: readonly UnreadTarget[] = [],
+): string {
   const days = [...new Set([...CHECKPOINTS.filter((d) => d < forecast.days), forecast.days])];
   const rate = `${(forecast.changeRate * 100).toFixed(forecast.changeRate * 100 < 1 ? 2 : 0)}%`;
   const lines = [
     paint(style, 'bold', `Forecast: ${forecast.days} days from ${formatTime(forecast.now)}`) +
       paint(style, 'dim', `  (change rate ${rate} a day, $${forecast.prices.standard} per GB-month)`),
+    ...unreadLines(unread, style),
   ];
   const head = [
     'POLICY',
@@ -67,7 +90,10 @@ export function renderForecast(forecast: Forecast, style: TextStyle): string {
   lines.push(
     '',
     `Forecast: ${end.snapshots.toLocaleString('en-US')} snapshots, ${formatBytes(end.storedBytes)}, ${formatUsd(end.monthlyCost)}/month after ${forecast.days} days ` +
-      `(now ${totals[0]!.snapshots.toLocaleString('en-US')}, ${formatUsd(totals[0]!.monthlyCost)}/month).`,
+      `(now ${totals[0]!.snapshots.toLocaleString('en-US')}, ${formatUsd(totals[0]!.monthlyCost)}/month)` +
+      (unread.length === 0
+        ? '.'
+        : `; INCOMPLETE: ${unread.length} account × region(s) UNKNOWN, not counted.`),
   );
   return `${lines.join('\n')}\n`;
 }

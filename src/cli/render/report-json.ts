@@ -99,17 +99,28 @@ export function reportDocument(
   prices: Prices,
 ): Record<string, unknown> {
   const t = summary.totals;
-  const accounts = [...new Set(reports.map((r) => r.account))].sort();
+  const accounts = [
+    ...new Set([...reports.map((r) => r.account), ...summary.unread.flatMap((u) => u.account ?? [])]),
+  ].sort();
   return {
     version: REPORT_FORMAT_VERSION,
     kind: 'report',
     account: accounts.length === 0 ? null : accounts.length === 1 ? accounts[0] : accounts,
-    regions: [...new Set(reports.map((r) => r.region))].sort(),
+    regions: [
+      ...new Set([...reports.map((r) => r.region), ...summary.unread.flatMap((u) => u.region ?? [])]),
+    ].sort(),
     now: iso(now),
+    // The report in one word, worst first: UNKNOWN (a target could not be read), OVERDUE,
+    // UNPROTECTED, OK. `complete` is false while any target is UNKNOWN.
+    status: t.status,
+    complete: t.unknownTargets === 0,
+    targets: targetsToJson(reports, summary),
     prices: pricesToJson(prices),
     size_note: 'upper bounds: FullSnapshotSizeInBytes, or the volume size where EC2 gives none',
     totals: {
-      targets: t.targets,
+      targets: t.targets + t.unknownTargets,
+      targets_read: t.targets,
+      targets_unknown: t.unknownTargets,
       series: t.series,
       ok: t.ok,
       overdue: t.overdue,
@@ -136,6 +147,31 @@ export function reportDocument(
     gaps: reports.flatMap((r) => (r.gaps ?? []).map((g) => ({ account: r.account, region: r.region, ...g }))),
     warnings: uniqueWarnings(reports),
   };
+}
+
+/**
+ * Every account × region: `READ`, or `UNKNOWN` with its error — its volumes could not be listed,
+ * so their coverage is unknown (`volumes: null`).
+ */
+function targetsToJson(reports: readonly CoverageReport[], summary: CoverageSummary) {
+  return [
+    ...summary.unread.map((u) => ({
+      account: u.account ?? null,
+      region: u.region ?? null,
+      status: 'UNKNOWN',
+      error: u.error,
+      volumes: null,
+      note: 'could not be read: its volumes are unknown',
+    })),
+    ...reports.map((r) => ({
+      account: r.account,
+      region: r.region,
+      status: 'READ',
+      error: null,
+      volumes: new Set([...r.series.map((row) => row.volumeId), ...r.unprotected.map((u) => u.volumeId)])
+        .size,
+    })),
+  ];
 }
 
 function uniqueWarnings(reports: readonly CoverageReport[]) {

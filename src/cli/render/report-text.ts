@@ -6,18 +6,21 @@
 
 import { upperBoundOf } from '../../core/report/cost.js';
 import type { CoverageSummary } from '../../core/report/summary.js';
-import type {
-  CoverageReport,
-  OrphanSeries,
-  SeriesCoverage,
-  UnprotectedVolume,
+import {
+  type CoverageReport,
+  type OrphanSeries,
+  type SeriesCoverage,
+  type UnprotectedVolume,
+  unreadLabel,
 } from '../../core/report/types.js';
 import { safeText } from './safe-text.js';
 import { paint, type Tone, table } from './table.js';
 import type { TextStyle } from './text.js';
 import { formatAge, formatBytes, formatTime, formatUsd } from './units.js';
 
-const TONE: Record<string, Tone> = { OK: 'green', OVERDUE: 'red', UNPROTECTED: 'yellow' };
+const TONE: Record<string, Tone> = { OK: 'green', OVERDUE: 'red', UNPROTECTED: 'yellow', UNKNOWN: 'red' };
+
+const pairs = (n: number): string => `${n} account × region${n === 1 ? '' : 's'}`;
 
 /** The whole report. */
 export function renderReport(
@@ -26,17 +29,18 @@ export function renderReport(
   style: TextStyle,
 ): string {
   const now = reports[0]?.now;
-  const many = reports.length > 1;
+  const many = reports.length + summary.unread.length > 1;
   const where = (r: { account: string; region: string }) => (many ? [`${r.account}/${r.region}`] : []);
   const lines: string[] = [];
   const title =
-    reports.length === 1
+    !many && reports.length === 1
       ? `${reports[0]!.account} ${reports[0]!.region}`
-      : `${reports.length} accounts × regions`;
+      : `${reports.length + summary.unread.length} accounts × regions`;
   lines.push(
-    paint(style, 'bold', `Coverage: ${title}`) +
+    paint(style, 'bold', safeText(`Coverage: ${title}`)) +
       paint(style, 'dim', now === undefined ? '' : `  (now ${formatTime(now)})`),
   );
+  lines.push(...renderUnread(summary, style));
   const rows = reports.flatMap((r) => r.series);
   if (rows.length === 0) lines.push(paint(style, 'dim', '  no volume is selected by a policy'));
   else {
@@ -67,6 +71,24 @@ export function renderReport(
   for (const w of uniqueWarnings(reports)) lines.push(paint(style, 'yellow', `warning: ${safeText(w)}`));
   lines.push('', summaryLine(summary));
   return `${lines.join('\n')}\n`;
+}
+
+/** The targets that could not be read, first: their volumes are UNKNOWN, not absent. */
+function renderUnread(summary: CoverageSummary, style: TextStyle): string[] {
+  const { unread } = summary;
+  if (unread.length === 0) return [];
+  return [
+    paint(
+      style,
+      'red',
+      `Could not be read: ${pairs(unread.length)}; their volumes are UNKNOWN (not listed, not counted below)`,
+    ),
+    ...unread.map(
+      (u) =>
+        `  ${paint(style, 'red', 'UNKNOWN')}  ${safeText(`${unreadLabel(u)}  ${u.error.code}: ${u.error.message}`)}`,
+    ),
+    '',
+  ];
 }
 
 function seriesCells(row: SeriesCoverage, now: number): string[] {
@@ -163,9 +185,14 @@ function uniqueWarnings(reports: readonly CoverageReport[]): string[] {
 /** One line with the totals. */
 export function summaryLine(summary: CoverageSummary): string {
   const t = summary.totals;
-  const targets = `${t.targets} account × region${t.targets === 1 ? '' : 's'}`;
+  const targets =
+    t.unknownTargets === 0 ? pairs(t.targets) : `${pairs(t.targets)} read, ${t.unknownTargets} UNKNOWN`;
+  const unknown =
+    t.unknownTargets === 0
+      ? ''
+      : `UNKNOWN: ${pairs(t.unknownTargets)} could not be read, their volumes unknown; `;
   return (
-    `Report: ${t.series} volume series covered (${t.ok} OK, ${t.overdue} OVERDUE), ${t.unprotected} UNPROTECTED; ` +
+    `Report: ${unknown}${t.series} volume series covered (${t.ok} OK, ${t.overdue} OVERDUE), ${t.unprotected} UNPROTECTED; ` +
     `${t.sizes.count.toLocaleString('en-US')} snapshots, ≤ ${formatBytes(upperBoundOf(t.sizes))}, ≤ ${formatUsd(t.monthlyCost)}/month (${targets}).`
   );
 }

@@ -102,3 +102,19 @@ export interface CoverageReport {
   readonly warnings: readonly Warning[];
   readonly gaps?: readonly InventoryGap[];
 }
+
+/**
+ * An account × region (or a whole account, when its role was refused) whose inventory could not
+ * be read: its volumes cannot be listed, so their coverage is UNKNOWN. A report shows each one and
+ * never reads as all OK while any is left.
+ */
+export interface UnreadTarget {
+  readonly account?: string;
+  /** Absent when the account failed before any region was reached (a refused role, say). */
+  readonly region?: string;
+  readonly error: { readonly code: string; readonly message: string };
+}
+
+/** `account/region`, `account/*` when no region was reached. */
+export const unreadLabel = (t: UnreadTarget): string =>
+  `${t.account ?? '(unknown account)'}/${t.region ?? '*'}`;

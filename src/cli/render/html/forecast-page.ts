@@ -3,15 +3,21 @@
  * keeps day by day, one of the monthly cost, and a table with each policy's steady state.
  */
 import type { Forecast, PolicyForecast } from '../../../core/report/forecast.js';
+import type { UnreadTarget } from '../../../core/report/types.js';
 import { formatBytes, formatCountShort, formatTime, formatUsd, formatUsdShort } from '../units.js';
 import { colorOf, type Line, legend, lineChart } from './charts.js';
 import { escapeHtml } from './escape.js';
 import { card, panel, renderPage } from './page.js';
+import { unreadPanel } from './report-page.js';
 
 const DAY = 86_400_000;
 
 /** The forecast page. `document` is the JSON forecast, embedded for "download data". */
-export function renderForecastPage(forecast: Forecast, document: Record<string, unknown>): string {
+export function renderForecastPage(
+  forecast: Forecast,
+  document: Record<string, unknown>,
+  unread: readonly UnreadTarget[] = [],
+): string {
   const dayLabel = (i: number) => `day ${i} · ${new Date(forecast.now + i * DAY).toISOString().slice(0, 10)}`;
   const axisLabel = (i: number) => (i === 0 ? 'now' : `day ${i}`);
   const lines = (pick: (p: PolicyForecast) => number[], total: number[]): Line[] => [
@@ -39,6 +45,7 @@ export function renderForecastPage(forecast: Forecast, document: Record<string, 
     legend(data) +
     `<div class="readout" id="${id}-readout"></div>`;
   const body = [
+    unreadPanel(unread),
     cards(forecast),
     panel(
       'Snapshots kept',

@@ -6,7 +6,13 @@
  */
 import { type Prices, upperBoundOf } from '../../../core/report/cost.js';
 import type { CoverageSummary } from '../../../core/report/summary.js';
-import type { CoverageReport, SeriesCoverage, UnprotectedVolume } from '../../../core/report/types.js';
+import {
+  type CoverageReport,
+  type SeriesCoverage,
+  type UnprotectedVolume,
+  type UnreadTarget,
+  unreadLabel,
+} from '../../../core/report/types.js';
 import { formatBytes, formatTime, formatUsd } from '../units.js';
 import { barChart, colorOf } from './charts.js';
 import { escapeHtml } from './escape.js';
@@ -42,6 +48,7 @@ export function renderReportPage(
   const policyColor = new Map(summary.policies.map((p, i) => [p.policy, colorOf(i)]));
   const many = reports.length > 1;
   const body = [
+    unreadPanel(summary.unread),
     cards(summary),
     panel(
       'Coverage',
@@ -60,7 +67,10 @@ export function renderReportPage(
     ),
     leftovers(reports, summary),
   ].join('\n');
-  const targets = reports.map((r) => `${r.account} ${r.region}`);
+  const targets = [
+    ...reports.map((r) => `${r.account} ${r.region}`),
+    ...summary.unread.map((u) => `${unreadLabel(u)} (UNKNOWN)`),
+  ];
   return renderPage({
     title: `ebs-snapper report — ${formatTime(view.now)}`,
     heading: `<span class="brand">ebs-snapper</span> coverage report`,
@@ -72,9 +82,27 @@ export function renderReportPage(
   });
 }
 
+/** The targets that could not be read, in red above everything: their volumes are UNKNOWN. */
+export function unreadPanel(unread: readonly UnreadTarget[]): string {
+  if (unread.length === 0) return '';
+  const rows = unread.map(
+    (u) =>
+      `<tr><td><span class="pill UNKNOWN">UNKNOWN</span></td><td class="mono">${escapeHtml(unreadLabel(u))}</td><td class="mono">${escapeHtml(u.error.code)}</td><td class="wrap">${escapeHtml(u.error.message)}</td></tr>`,
+  );
+  return panel(
+    `Could not be read: ${unread.length} account × region${unread.length === 1 ? '' : 's'}`,
+    `<table id="unread"><thead><tr><th>Status</th><th>Account/region</th><th>Error</th><th>Message</th></tr></thead><tbody>${rows.join('')}</tbody></table>`,
+    'Their volumes could not be listed: their coverage is UNKNOWN, and nothing below counts them.',
+    true,
+  );
+}
+
 function cards(summary: CoverageSummary): string {
   const t = summary.totals;
   return `<section class="cards">${[
+    ...(t.unknownTargets === 0
+      ? []
+      : [card('Unknown', String(t.unknownTargets), 'accounts × regions not read', 'bad')]),
     card('Series', String(t.series), 'policy × selected volume'),
     card('OK', String(t.ok), 'newest snapshot on time', t.ok > 0 ? 'ok' : ''),
     card('Overdue', String(t.overdue), 'late or never snapshotted', t.overdue > 0 ? 'bad' : ''),

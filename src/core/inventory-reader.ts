@@ -1,0 +1,371 @@
+/**
+ * Reads a saved inventory document as a stream: text goes in piece by piece (`push`), and the
+ * reader never holds more of it than the value it is in the middle of. A file of a million
+ * snapshots (~0.6 GB) cannot be read with one `JSON.parse` (V8's strings end near 512 MiB), and
+ * should not be: the inventory it holds is what the planner needs, the text is not.
+ *
+ * The document's shape is known (see `inventory-document.ts`), so the reader walks its frame —
+ * the root object, `inventories`, each inventory's fields and lists — character by character,
+ * and hands every item of a list, and every other field, whole to `JSON.parse`. Whitespace and
+ * key order are free, as in any JSON; every item is checked as it arrives and every problem
+ * names its path (`inventories[0].snapshots[123456].startTime: "…" is not a valid time`).
+ */
+
+import {
+  INVENTORY_FORMAT,
+  INVENTORY_FORMAT_VERSION,
+  InventoryDocumentError,
+  type SavedInventories,
+} from './inventory-format.js';
+import { type InventoryBuild, InventoryProblems, StringPool } from './inventory-reader-parts.js';
+import {
+  checkInventoryFields,
+  checkItem,
+  checkUnread,
+  LIST_NAMES,
+  type ListName,
+} from './inventory-validate.js';
+import { isJsonSpace, JsonValueScanner } from './json-value-scanner.js';
+import type { Inventory } from './model.js';
+import type { UnreadTarget } from './report/types.js';
+
+/** How much of one value the reader may hold. */
+export interface ReaderLimits {
+  /** One item of a list (a snapshot, a volume, ...); default 1 MiB of text. */
+  readonly itemChars?: number;
+  /** Any other value (`copyDestinations` lists every copied id); default 256 MiB. */
+  readonly valueChars?: number;
+}
+
+type ObjectState = 'open' | 'key' | 'colon' | 'value' | 'next';
+type ArrayState = 'open' | 'value' | 'next';
+type InventoryFrame = { kind: 'inventory'; state: ObjectState; key: string; build: InventoryBuild };
+type ObjectFrame = { kind: 'root'; state: ObjectState; key: string } | InventoryFrame;
+type ListFrame = { kind: 'list'; state: ArrayState; list: ListName; build: InventoryBuild };
+type ArrayFrame = { kind: 'inventories'; state: ArrayState } | ListFrame;
+type Frame = ObjectFrame | ArrayFrame;
+
+interface Capture {
+  readonly scanner: JsonValueScanner;
+  readonly parts: string[];
+  /** Keep the text (false: a field nobody reads, only skipped). */
+  readonly keep: boolean;
+  readonly limit: number;
+  readonly what: () => string;
+  readonly deliver: (text: string) => void;
+  chars: number;
+}
+
+/**
+ * @example
+ * const reader = new InventoryReader('inventory.json');
+ * for await (const chunk of stream) reader.push(chunk);
+ * const { inventories } = reader.end();
+ */
+export class InventoryReader {
+  private readonly stack: Frame[] = [];
+  private readonly head: Record<string, unknown> = {};
+  private readonly inventories: Inventory[] = [];
+  private readonly problems = new InventoryProblems();
+  private readonly pool = new StringPool();
+  private readonly itemChars: number;
+  private readonly valueChars: number;
+  private capture: Capture | undefined;
+  private started = false;
+  private finished = false;
+  private consumed = 0;
+  private peak = 0;
+
+  constructor(
+    private readonly source: string,
+    limits: ReaderLimits = {},
+  ) {
+    this.itemChars = limits.itemChars ?? 2 ** 20;
+    this.valueChars = limits.valueChars ?? 2 ** 28;
+  }
+
+  /** Characters of the document held now (the part of a value not yet complete). */
+  get bufferedChars(): number {
+    return this.capture?.chars ?? 0;
+  }
+
+  /** The most the reader ever held at once: a piece given to `push`, plus the value it was in. */
+  get peakBufferedChars(): number {
+    return this.peak;
+  }
+
+  /** Read the next piece of the document. Throws `InventoryDocumentError` when it cannot be one. */
+  push(text: string): void {
+    this.peak = Math.max(this.peak, text.length + this.bufferedChars);
+    let pos = 0;
+    while (pos < text.length) {
+      if (this.capture !== undefined) {
+        pos = this.continueCapture(text, pos);
+        continue;
+      }
+      const c = text.charCodeAt(pos);
+      if (isJsonSpace(c)) pos++;
+      else pos = this.step(text, pos, c);
+    }
+    this.consumed += text.length;
+  }
+
+  /** The document is complete: its inventories, or an error naming every problem found. */
+  end(): SavedInventories {
+    const capture = this.capture;
+    if (capture?.scanner.isBare === true && this.stack.length === 0) this.finish(capture, '');
+    if (!this.finished) throw this.notJson('the document ends before it is complete');
+    this.checkHead(true);
+    const unread = this.readUnread();
+    this.problems.throwIfAny(this.source);
+    const savedAt = this.head.saved_at === undefined ? undefined : Date.parse(String(this.head.saved_at));
+    return { ...(savedAt === undefined ? {} : { savedAt }), inventories: this.inventories, unread };
+  }
+
+  private continueCapture(text: string, pos: number): number {
+    const capture = this.capture!;
+    const end = capture.scanner.scan(text, pos);
+    const stop = end < 0 ? text.length : end;
+    capture.chars += stop - pos;
+    if (capture.keep && capture.chars > capture.limit)
+      throw new InventoryDocumentError(
+        `${this.source}: ${capture.what()}: more than ${capture.limit.toLocaleString('en-US')} characters in one value: not a saved inventory item`,
+      );
+    if (end < 0) {
+      if (capture.keep) capture.parts.push(text.slice(pos));
+      return text.length;
+    }
+    this.finish(capture, text.slice(pos, end));
+    return end;
+  }
+
+  private finish(capture: Capture, last: string): void {
+    this.capture = undefined;
+    if (!capture.keep) capture.deliver('');
+    else capture.deliver(capture.parts.length === 0 ? last : capture.parts.join('') + last);
+  }
+
+  private startCapture(keep: boolean, limit: number, what: () => string, deliver: (text: string) => void) {
+    this.capture = { scanner: new JsonValueScanner(), parts: [], keep, limit, what, deliver, chars: 0 };
+  }
+
+  /** Capture one value and hand it parsed to `use`; `what` names it in messages. */
+  private captureValue(what: () => string, limit: number, use: (value: unknown) => void): void {
+    this.startCapture(true, limit, what, (text) => use(this.parse(text, what)));
+  }
+
+  private parse(text: string, what: () => string): unknown {
+    try {
+      return JSON.parse(text);
+    } catch (error) {
+      throw new InventoryDocumentError(
+        `${this.source}: not JSON at ${what()} (${(error as Error).message})`,
+        {
+          cause: error,
+        },
+      );
+    }
+  }
+
+  /** One structural character at `pos`; returns where to go on. */
+  private step(text: string, pos: number, c: number): number {
+    const frame = this.stack.at(-1);
+    if (frame === undefined) return this.stepOutside(pos, c);
+    const char = text[pos]!;
+    if (frame.kind === 'root' || frame.kind === 'inventory') return this.stepObject(frame, pos, char);
+    return this.stepArray(frame, pos, char);
+  }
+
+  private stepOutside(pos: number, c: number): number {
+    if (this.finished)
+      throw this.notJson(`more text after the document, at character ${this.consumed + pos}`);
+    if (c !== 123) throw this.notInventory();
+    this.started = true;
+    this.stack.push({ kind: 'root', state: 'open', key: '' });
+    return pos + 1;
+  }
+
+  private stepObject(frame: ObjectFrame, pos: number, char: string): number {
+    switch (frame.state) {
+      case 'open':
+      case 'key':
+        if (char === '}' && frame.state === 'open') return this.close(pos);
+        if (char !== '"') throw this.unexpected(char, pos);
+        this.captureValue(
+          () => 'a key',
+          this.itemChars,
+          (key) => {
+            frame.key = key as string;
+            frame.state = 'colon';
+          },
+        );
+        return pos;
+      case 'colon':
+        if (char !== ':') throw this.unexpected(char, pos);
+        frame.state = 'value';
+        return pos + 1;
+      case 'value':
+        frame.state = 'next';
+        return frame.kind === 'root'
+          ? this.rootValue(frame.key, pos, char)
+          : this.fieldValue(frame, pos, char);
+      default:
+        if (char === ',') frame.state = 'key';
+        else if (char === '}') return this.close(pos);
+        else throw this.unexpected(char, pos);
+        return pos + 1;
+    }
+  }
+
+  private stepArray(frame: ArrayFrame, pos: number, char: string): number {
+    if (frame.state === 'next' || (frame.state === 'open' && char === ']')) {
+      if (char === ']') return this.close(pos);
+      if (char !== ',') throw this.unexpected(char, pos);
+      frame.state = 'value';
+      return pos + 1;
+    }
+    frame.state = 'next';
+    if (frame.kind === 'inventories') return this.inventoryValue(pos, char);
+    this.listItem(frame);
+    return pos;
+  }
+
+  private rootValue(key: string, pos: number, char: string): number {
+    if (key === 'inventories' && char === '[') {
+      this.checkHead(false);
+      this.stack.push({ kind: 'inventories', state: 'open' });
+      return pos + 1;
+    }
+    if (key === 'inventories') this.problems.add('inventories: not a list');
+    const known = ['format', 'version', 'saved_at', 'unread'].includes(key);
+    if (!known)
+      this.startCapture(
+        false,
+        0,
+        () => key,
+        () => undefined,
+      );
+    else
+      this.captureValue(
+        () => key,
+        this.valueChars,
+        (value) => {
+          this.head[key] = value;
+        },
+      );
+    return pos;
+  }
+
+  private inventoryValue(pos: number, char: string): number {
+    const path = `inventories[${this.inventories.length + this.problems.skippedInventories}]`;
+    if (char !== '{') {
+      this.captureValue(
+        () => path,
+        this.valueChars,
+        () => this.problems.skipInventory(`${path}: not an object`),
+      );
+      return pos;
+    }
+    const build: InventoryBuild = { path, fields: {}, lists: {} };
+    this.stack.push({ kind: 'inventory', state: 'open', key: '', build });
+    return pos + 1;
+  }
+
+  private fieldValue(frame: InventoryFrame, pos: number, char: string): number {
+    const { key, build } = frame;
+    const list = (LIST_NAMES as readonly string[]).includes(key) ? (key as ListName) : undefined;
+    if (list !== undefined && char === '[') {
+      build.lists[list] = [];
+      this.stack.push({ kind: 'list', state: 'open', list, build });
+      return pos + 1;
+    }
+    this.captureValue(
+      () => `${build.path}.${key}`,
+      this.valueChars,
+      (value) => {
+        if (list !== undefined) this.problems.add(`${build.path}.${key}: not a list`);
+        else build.fields[key] = value;
+      },
+    );
+    return pos;
+  }
+
+  private listItem(frame: ListFrame): void {
+    const items = frame.build.lists[frame.list]!;
+    const path = () => `${frame.build.path}.${frame.list}[${items.length}]`;
+    this.captureValue(path, this.itemChars, (item) => {
+      const before = this.problems.count;
+      this.problems.check((problems) => checkItem(frame.list, item, path(), problems));
+      if (this.problems.count === before && frame.list === 'snapshots') this.pool.snapshot(item);
+      items.push(item);
+    });
+  }
+
+  private close(pos: number): number {
+    const frame = this.stack.pop()!;
+    if (frame.kind === 'root') this.finished = true;
+    if (frame.kind === 'inventory') this.closeInventory(frame.build);
+    return pos + 1;
+  }
+
+  private closeInventory(build: InventoryBuild): void {
+    const { path, fields, lists } = build;
+    this.problems.check((problems) => checkInventoryFields(fields, path, problems));
+    for (const list of LIST_NAMES)
+      if (lists[list] === undefined && list !== 'gaps') this.problems.add(`${path}.${list}: missing`);
+    this.inventories.push({ ...fields, ...lists } as unknown as Inventory);
+  }
+
+  /** Format and version: checked when the inventories start (if seen by then) and at the end. */
+  private checkHead(atEnd: boolean): void {
+    const { format, version } = this.head;
+    if ((format !== undefined || atEnd) && format !== INVENTORY_FORMAT) throw this.notInventory();
+    if ((version !== undefined || atEnd) && version !== INVENTORY_FORMAT_VERSION)
+      throw new InventoryDocumentError(
+        `${this.source}: inventory format version ${JSON.stringify(version)} is not supported (this ebs-snapper reads version ${INVENTORY_FORMAT_VERSION})`,
+      );
+    const savedAt = this.head.saved_at;
+    if (atEnd && savedAt !== undefined) {
+      const time = typeof savedAt === 'string' ? Date.parse(savedAt) : Number.NaN;
+      if (Number.isNaN(time)) this.problems.add(`saved_at: ${JSON.stringify(savedAt)} is not a valid time`);
+    }
+  }
+
+  private readUnread(): UnreadTarget[] {
+    const unread = this.head.unread;
+    if (unread === undefined) return [];
+    if (!Array.isArray(unread)) {
+      this.problems.add('unread: not a list');
+      return [];
+    }
+    unread.forEach((u, i) => {
+      this.problems.check((problems) => checkUnread(u, `unread[${i}]`, problems));
+    });
+    return unread as UnreadTarget[];
+  }
+
+  private notInventory(): InventoryDocumentError {
+    return new InventoryDocumentError(
+      `${this.source}: not a saved inventory (expected "format": "${INVENTORY_FORMAT}"; write one with plan --save-inventory)`,
+    );
+  }
+
+  private notJson(why: string): InventoryDocumentError {
+    return new InventoryDocumentError(`${this.source}: not JSON: ${this.started ? why : 'no document'}`);
+  }
+
+  private unexpected(char: string, pos: number): InventoryDocumentError {
+    return this.notJson(`unexpected ${JSON.stringify(char)} at character ${this.consumed + pos}`);
+  }
+}
+
+/**
+ * Read a whole saved inventory document held as one string (small documents, tests).
+ *
+ * @example const { inventories } = parseInventoryDocument(text, 'inventory.json');
+ */
+export function parseInventoryDocument(text: string, source: string): SavedInventories {
+  const reader = new InventoryReader(source);
+  reader.push(text);
+  return reader.end();
+}
