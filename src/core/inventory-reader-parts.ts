@@ -52,28 +52,60 @@ export class InventoryProblems {
   }
 }
 
-/**
- * One copy of each repeated value of a snapshot (owner, state, source volume, tag values):
- * `JSON.parse` makes a new string for every occurrence. At most `limit` distinct strings, so a
- * value unique to each snapshot cannot grow the pool without bound.
- */
-export class StringPool {
-  private readonly pooled = new Map<string, string>();
+/** Pooling a field stops once this many of its values came and fewer than a quarter of them repeated. */
+const TRIAL = 10_000;
 
-  constructor(private readonly limit = 200_000) {}
+/** The pooled values of one field or tag key, and how well pooling it pays. */
+class FieldPool {
+  private readonly pooled = new Map<string, string>();
+  private seen = 0;
+  private hits = 0;
+  private off = false;
+
+  constructor(private readonly limit: number) {}
 
   intern(value: string): string {
+    if (this.off) return value;
     const known = this.pooled.get(value);
-    if (known !== undefined) return known;
+    if (++this.seen === TRIAL && this.hits * 4 < TRIAL) {
+      this.off = true;
+      this.pooled.clear();
+    }
+    if (known !== undefined) {
+      this.hits++;
+      return known;
+    }
     if (this.pooled.size < this.limit) this.pooled.set(value, value);
     return value;
+  }
+}
+
+/**
+ * One copy of each repeated value of a snapshot (owner, source volume, description, tag values):
+ * `JSON.parse` makes a new string for every occurrence, and a million snapshots repeat a few
+ * thousand values. Each field has its own pool, which gives up on a field whose values hardly
+ * repeat (an expiry time per snapshot): looking those up would cost time and keep garbage. At
+ * most `limit` strings per field.
+ */
+export class StringPool {
+  private readonly fields = new Map<string, FieldPool>();
+
+  constructor(private readonly limit = 100_000) {}
+
+  private intern(field: string, value: string): string {
+    let pool = this.fields.get(field);
+    if (pool === undefined) {
+      pool = new FieldPool(this.limit);
+      this.fields.set(field, pool);
+    }
+    return pool.intern(value);
   }
 
   /** Pool a checked snapshot's repeated strings in place. */
   snapshot(item: unknown): void {
     const s = item as Record<string, unknown> & { tags: Record<string, string> };
-    for (const field of ['ownerId', 'state', 'volumeId', 'storageTier', 'description'])
-      if (typeof s[field] === 'string') s[field] = this.intern(s[field]);
-    for (const key of Object.keys(s.tags)) s.tags[key] = this.intern(s.tags[key]!);
+    for (const field of ['ownerId', 'volumeId', 'description'])
+      if (typeof s[field] === 'string') s[field] = this.intern(field, s[field]);
+    for (const key of Object.keys(s.tags)) s.tags[key] = this.intern(key, s.tags[key]!);
   }
 }

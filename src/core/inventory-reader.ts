@@ -68,6 +68,9 @@ export class InventoryReader {
   private readonly inventories: Inventory[] = [];
   private readonly problems = new InventoryProblems();
   private readonly pool = new StringPool();
+  /** One scanner for the items found whole in a piece, and one list for their problems. */
+  private readonly scanner = new JsonValueScanner();
+  private readonly found: string[] = [];
   private readonly itemChars: number;
   private readonly valueChars: number;
   private capture: Capture | undefined;
@@ -173,7 +176,7 @@ export class InventoryReader {
     if (frame === undefined) return this.stepOutside(pos, c);
     const char = text[pos]!;
     if (frame.kind === 'root' || frame.kind === 'inventory') return this.stepObject(frame, pos, char);
-    return this.stepArray(frame, pos, char);
+    return this.stepArray(frame, text, pos, char);
   }
 
   private stepOutside(pos: number, c: number): number {
@@ -217,7 +220,7 @@ export class InventoryReader {
     }
   }
 
-  private stepArray(frame: ArrayFrame, pos: number, char: string): number {
+  private stepArray(frame: ArrayFrame, text: string, pos: number, char: string): number {
     if (frame.state === 'next' || (frame.state === 'open' && char === ']')) {
       if (char === ']') return this.close(pos);
       if (char !== ',') throw this.unexpected(char, pos);
@@ -226,8 +229,7 @@ export class InventoryReader {
     }
     frame.state = 'next';
     if (frame.kind === 'inventories') return this.inventoryValue(pos, char);
-    this.listItem(frame);
-    return pos;
+    return this.listItem(frame, text, pos);
   }
 
   private rootValue(key: string, pos: number, char: string): number {
@@ -290,15 +292,37 @@ export class InventoryReader {
     return pos;
   }
 
-  private listItem(frame: ListFrame): void {
+  /**
+   * One item of a list. The usual case — the whole item in this piece of text — is scanned and
+   * taken at once; an item split across pieces is captured piece by piece.
+   */
+  private listItem(frame: ListFrame, text: string, pos: number): number {
+    const end = this.scanner.reset().scan(text, pos);
+    if (end >= 0 && !this.scanner.isBare) {
+      this.takeItem(frame, text.slice(pos, end));
+      return end;
+    }
+    const items = frame.build.lists[frame.list]!;
+    this.startCapture(
+      true,
+      this.itemChars,
+      () => `${frame.build.path}.${frame.list}[${items.length}]`,
+      (item) => this.takeItem(frame, item),
+    );
+    return pos;
+  }
+
+  private takeItem(frame: ListFrame, text: string): void {
     const items = frame.build.lists[frame.list]!;
     const path = () => `${frame.build.path}.${frame.list}[${items.length}]`;
-    this.captureValue(path, this.itemChars, (item) => {
-      const before = this.problems.count;
-      this.problems.check((problems) => checkItem(frame.list, item, path(), problems));
-      if (this.problems.count === before && frame.list === 'snapshots') this.pool.snapshot(item);
-      items.push(item);
-    });
+    const item = this.parse(text, path);
+    const found = this.found;
+    checkItem(frame.list, item, path, found);
+    if (found.length > 0) {
+      for (const problem of found) this.problems.add(problem);
+      found.length = 0;
+    } else if (frame.list === 'snapshots') this.pool.snapshot(item);
+    items.push(item);
   }
 
   private close(pos: number): number {

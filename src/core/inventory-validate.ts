@@ -46,8 +46,11 @@ const oneOf =
   (values: readonly string[]): Check =>
   (v) =>
     typeof v === 'string' && values.includes(v) ? undefined : `not one of ${values.join(', ')}`;
-const tags: Check = (v) =>
-  isRecord(v) && Object.values(v).every((x) => typeof x === 'string') ? undefined : 'not a map of strings';
+const tags: Check = (v) => {
+  if (!isRecord(v)) return 'not a map of strings';
+  for (const key in v) if (typeof v[key] !== 'string') return 'not a map of strings';
+  return undefined;
+};
 const strings: Check = (v) =>
   Array.isArray(v) && v.every((x) => typeof x === 'string') ? undefined : 'not a list of strings';
 const attachments: Check = (v) => {
@@ -111,27 +114,59 @@ const UNMANAGED: Shape = {
 };
 const COPY_DESTINATION: Shape = { region: string, copied: strings, inFlight: count, 'error?': string };
 
-/** Check `item` against `shape`; problems are appended, each naming `path`. */
-export function checkShape(item: unknown, shape: Shape, path: string, problems: string[]): void {
+interface Field {
+  readonly name: string;
+  readonly optional: boolean;
+  readonly check: Check;
+}
+
+/** A shape as a list of fields, made once: a million items are checked against it. */
+const compile = (shape: Shape): readonly Field[] =>
+  Object.entries(shape).map(([field, check]) => {
+    const optional = field.endsWith('?');
+    return { name: optional ? field.slice(0, -1) : field, optional, check };
+  });
+
+const COMPILED = new Map<Shape, readonly Field[]>();
+
+/**
+ * Check `item` against `shape`; problems are appended, each naming `path` (a string, or a
+ * function that makes it: most items have no problem, and need no path).
+ */
+export function checkShape(
+  item: unknown,
+  shape: Shape,
+  path: string | (() => string),
+  problems: string[],
+): void {
+  const at = typeof path === 'string' ? () => path : path;
   if (!isRecord(item)) {
-    problems.push(`${path}: not an object`);
+    problems.push(`${at()}: not an object`);
     return;
   }
-  for (const [field, check] of Object.entries(shape)) {
-    const optional = field.endsWith('?');
-    const name = optional ? field.slice(0, -1) : field;
+  let fields = COMPILED.get(shape);
+  if (fields === undefined) {
+    fields = compile(shape);
+    COMPILED.set(shape, fields);
+  }
+  for (const { name, optional, check } of fields) {
     const value = item[name];
     if (value === undefined) {
-      if (!optional) problems.push(`${path}.${name}: missing`);
+      if (!optional) problems.push(`${at()}.${name}: missing`);
       continue;
     }
     const problem = check(value);
-    if (problem !== undefined) problems.push(`${path}.${name}: ${problem}`);
+    if (problem !== undefined) problems.push(`${at()}.${name}: ${problem}`);
   }
 }
 
 /** Check one item of a list (`snapshots[12]`, say). */
-export function checkItem(list: ListName, item: unknown, path: string, problems: string[]): void {
+export function checkItem(
+  list: ListName,
+  item: unknown,
+  path: string | (() => string),
+  problems: string[],
+): void {
   checkShape(item, ITEM_SHAPES[list], path, problems);
 }
 

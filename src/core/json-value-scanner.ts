@@ -27,6 +27,16 @@ export class JsonValueScanner {
   /** A number, `true`, `false` or `null`: it ends at the next delimiter. */
   private bare = false;
 
+  /** Start again, for the next value. */
+  reset(): this {
+    this.started = false;
+    this.depth = 0;
+    this.inString = false;
+    this.escaped = false;
+    this.bare = false;
+    return this;
+  }
+
   /** True for a number or literal, which only a delimiter (or the end of the text) can end. */
   get isBare(): boolean {
     return this.bare;
@@ -50,22 +60,52 @@ export class JsonValueScanner {
     }
     if (this.bare) return this.scanBare(text, i);
     const length = text.length;
-    for (; i < length; i++) {
-      const c = text.charCodeAt(i);
+    while (i < length) {
       if (this.inString) {
-        if (this.escaped) this.escaped = false;
-        else if (c === BACKSLASH) this.escaped = true;
-        else if (c === QUOTE) {
-          this.inString = false;
-          if (this.depth === 0) return i + 1;
-        }
-      } else if (c === QUOTE) this.inString = true;
+        i = this.skipString(text, i);
+        if (i < 0) return -1;
+        if (this.depth === 0) return i;
+        continue;
+      }
+      const c = text.charCodeAt(i++);
+      if (c === QUOTE) this.inString = true;
       else if (c === OPEN_BRACE || c === OPEN_BRACKET) this.depth++;
       else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) {
-        if (--this.depth === 0) return i + 1;
+        if (--this.depth === 0) return i;
       }
     }
     return -1;
+  }
+
+  /**
+   * Inside a string from `from`: the index just after its closing quote, or -1 when it goes on
+   * past the end of `text`. Jumps from quote to quote (most of an inventory's text is strings); a
+   * quote is escaped when an odd number of backslashes stands before it, counting one carried over
+   * from the previous piece.
+   */
+  private skipString(text: string, from: number): number {
+    let i = from;
+    for (;;) {
+      const quote = text.indexOf('"', i);
+      const stop = quote < 0 ? text.length : quote;
+      let backslashes = 0;
+      let j = stop - 1;
+      while (j >= i && text.charCodeAt(j) === BACKSLASH) {
+        backslashes++;
+        j--;
+      }
+      if (j < i && this.escaped) backslashes++;
+      this.escaped = false;
+      if (quote < 0) {
+        this.escaped = backslashes % 2 === 1;
+        return -1;
+      }
+      i = quote + 1;
+      if (backslashes % 2 === 0) {
+        this.inString = false;
+        return i;
+      }
+    }
   }
 
   private scanBare(text: string, from: number): number {
