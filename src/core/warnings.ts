@@ -1,6 +1,7 @@
 /**
  * Warnings are data, like reasons: a dotted code that code can test, and a message for people.
- * `config.*` come from reading a policy file, `plan.*` from planning one account × region.
+ * `config.*` come from reading a policy file, `plan.*` from planning one account × region,
+ * `report.*` from a report or forecast of one.
  */
 
 export const WARNING_CODES = [
@@ -19,6 +20,8 @@ export const WARNING_CODES = [
   'plan.guard',
   'plan.deletes-held',
   'plan.copies-held',
+  // report and forecast
+  'report.sizes-unknown',
 ] as const;
 export type WarningCode = (typeof WARNING_CODES)[number];
 

@@ -8,13 +8,19 @@ import { pricesToJson, usd } from './report-json.js';
 
 export const FORECAST_FORMAT_VERSION = 1;
 
+/** Bytes and cost of a point, or null when a kept snapshot's size is unknown (never a zero that is not). */
+const known = (p: ForecastPoint, value: number): number | null => (p.unknownSizes > 0 ? null : value);
+
 function pointToJson(p: ForecastPoint): Record<string, unknown> {
   return {
     day: p.day,
     time: new Date(p.time).toISOString(),
     snapshots: p.snapshots,
-    stored_bytes: Math.round(p.storedBytes),
-    monthly_cost_usd: usd(p.monthlyCost),
+    stored_bytes: known(p, Math.round(p.storedBytes)),
+    standard_bytes: known(p, Math.round(p.standardBytes)),
+    archive_bytes: known(p, Math.round(p.archiveBytes)),
+    snapshots_size_unknown: p.unknownSizes,
+    monthly_cost_usd: known(p, usd(p.monthlyCost)),
     ...(p.fewestPerSeries === undefined ? {} : { fewest_per_series: p.fewestPerSeries }),
   };
 }
@@ -35,8 +41,8 @@ function policyToJson(f: PolicyForecast): Record<string, unknown> {
       max: f.steady.max,
       reached_day: f.steady.reachedDay,
       settled: f.steady.settled,
-      stored_bytes: Math.round(end.storedBytes),
-      monthly_cost_usd: usd(end.monthlyCost),
+      stored_bytes: known(end, Math.round(end.storedBytes)),
+      monthly_cost_usd: known(end, usd(end.monthlyCost)),
     },
     points: f.points.map(pointToJson),
   };

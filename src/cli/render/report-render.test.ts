@@ -83,6 +83,52 @@ describe('report rendering', () => {
     expect(JSON.parse(json).unprotected[0].tags.Team).toBe('a\u200Db\uFEFFc\u00ADd\u061Ce');
   });
 
+  it('shows a size it cannot know as unknown, never $0.00, with a warning that names its account × region', () => {
+    // Prepare: an orphaned series whose snapshots carry no size, and no volume to stand in.
+    const inventory = fleet()
+      .instance('web-1', { tags: { Role: 'web' } })
+      .volume({ id: 'vol-ok', size: 8 })
+      .snapshots(series('web', [NOW - HOUR]))
+      .snapshots(
+        series('web', [NOW - DAY], { volumeId: 'vol-gone', tags: { 'ebs-snapper:volume-id': 'vol-gone' } }),
+      )
+      .build();
+    const reports = [reportCoverage(inventory, [web], { now: NOW })];
+    const summary = summarizeCoverage(reports, DEFAULT_PRICES);
+
+    // Act
+    const text = renderReport(reports, summary, plain);
+    const json = JSON.parse(JSON.stringify(reportDocument(reports, summary, NOW, DEFAULT_PRICES)));
+
+    // Assess
+    expect(text).toMatch(/^\s+web\s+1\s+1\s+0\s+2\s+unknown\s+unknown\s+1$/m);
+    expect(text).toContain(
+      'warning: policy web: 1 snapshot(s) have no size (no FullSnapshotSizeInBytes, no volume size): storage and cost unknown (in 111122223333/eu-west-1)',
+    );
+    expect(text).toMatch(/2 snapshots, size and cost unknown \(1 without a size\)/);
+    expect(text).not.toContain('$0.00');
+    expect(json.policies[0]).toMatchObject({
+      upper_bound_bytes: null,
+      monthly_cost_usd: null,
+      snapshots_size_unknown: 1,
+    });
+    expect(json.totals).toMatchObject({ upper_bound_bytes: null, monthly_cost_usd: null });
+    expect(json.warnings).toEqual([
+      expect.objectContaining({ code: 'report.sizes-unknown', account: '111122223333', region: 'eu-west-1' }),
+    ]);
+  });
+
+  it('counts the volume size where EC2 gives no snapshot size, as an upper bound', () => {
+    // Prepare
+    const { reports, summary } = sample();
+
+    // Act
+    const text = renderReport(reports, summary, plain);
+
+    // Assess
+    expect(text).toMatch(/2 snapshots, ≤ 16\.0 GiB, ≤ \$0\.80\/month/);
+  });
+
   it('writes one JSON document with snake_case keys', () => {
     // Prepare
     const { document } = sample();

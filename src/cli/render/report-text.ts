@@ -16,7 +16,7 @@ import {
 import { safeText } from './safe-text.js';
 import { paint, type Tone, table } from './table.js';
 import type { TextStyle } from './text.js';
-import { formatAge, formatBytes, formatTime, formatUsd } from './units.js';
+import { atMost, formatAge, formatBytes, formatTime, formatUsd } from './units.js';
 
 const TONE: Record<string, Tone> = { OK: 'green', OVERDUE: 'red', UNPROTECTED: 'yellow', UNKNOWN: 'red' };
 
@@ -68,7 +68,7 @@ export function renderReport(
       `  ${paint(style, 'yellow', 'UNPROTECTED')}  ${safeText([...where(u), unprotectedText(u, style.verbose)].join('  '))}`,
     );
   lines.push('', ...renderPolicies(summary, style), '', ...renderLeftovers(reports, summary, style));
-  for (const w of uniqueWarnings(reports)) lines.push(paint(style, 'yellow', `warning: ${safeText(w)}`));
+  for (const w of warningsByPlace(reports)) lines.push(paint(style, 'yellow', `warning: ${safeText(w)}`));
   lines.push('', summaryLine(summary));
   return `${lines.join('\n')}\n`;
 }
@@ -171,15 +171,23 @@ function orphanText(o: OrphanSeries): string {
   return `${o.policy}  ${o.volumeId || '(no volume id)'}  ${o.snapshots} snapshot(s)${newest}, ${formatBytes(upperBoundOf(o.sizes))}  (${rule})`;
 }
 
-function uniqueWarnings(reports: readonly CoverageReport[]): string[] {
-  return [
-    ...new Set(
-      reports.flatMap((r) => [
-        ...r.warnings.map((w) => w.message),
-        ...(r.gaps ?? []).map((g) => `${r.account}/${r.region}: could not read ${g.resource} (${g.error})`),
-      ]),
-    ),
-  ];
+/**
+ * Each warning once, naming every account × region it was found in: a warning about sizes or a
+ * listing is about one place, and a reader must know which.
+ */
+export function warningsByPlace(reports: readonly CoverageReport[]): string[] {
+  const places = new Map<string, string[]>();
+  const add = (message: string, where: string) => {
+    const list = places.get(message);
+    if (list === undefined) places.set(message, [where]);
+    else if (!list.includes(where)) list.push(where);
+  };
+  for (const r of reports) {
+    const where = `${r.account}/${r.region}`;
+    for (const w of r.warnings) add(w.message, where);
+    for (const g of r.gaps ?? []) add(`could not read ${g.resource} (${g.error})`, where);
+  }
+  return [...places].map(([message, where]) => `${message} (in ${where.join(', ')})`);
 }
 
 /** One line with the totals. */
@@ -191,8 +199,12 @@ export function summaryLine(summary: CoverageSummary): string {
     t.unknownTargets === 0
       ? ''
       : `UNKNOWN: ${pairs(t.unknownTargets)} could not be read, their volumes unknown; `;
+  const sizes =
+    t.sizes.unknown === 0
+      ? `${atMost(upperBoundOf(t.sizes), formatBytes)}, ${atMost(t.monthlyCost, formatUsd)}/month`
+      : `size and cost unknown (${t.sizes.unknown.toLocaleString('en-US')} without a size)`;
   return (
     `Report: ${unknown}${t.series} volume series covered (${t.ok} OK, ${t.overdue} OVERDUE), ${t.unprotected} UNPROTECTED; ` +
-    `${t.sizes.count.toLocaleString('en-US')} snapshots, ≤ ${formatBytes(upperBoundOf(t.sizes))}, ≤ ${formatUsd(t.monthlyCost)}/month (${targets}).`
+    `${t.sizes.count.toLocaleString('en-US')} snapshots, ${sizes} (${targets}).`
   );
 }

@@ -31,6 +31,30 @@ export interface SeriesClass {
   volumeBytes: number;
   /** The representative's snapshots, oldest first. */
   snapshots: Snapshot[];
+  /**
+   * Beside each snapshot that existed when the forecast began: what it counts, added up over the
+   * members (the cost model's upper bound, by tier); undefined for a snapshot the forecast made,
+   * which the change-rate model counts. Kept in step with `snapshots`.
+   */
+  cells: (SizeCell | undefined)[];
+}
+
+/** What the members' snapshots at one position count, by tier; `unknown`: members with no size. */
+export interface SizeCell {
+  standard: number;
+  archive: number;
+  unknown: number;
+}
+
+/** The cell of one existing snapshot (`volumeBytes`: its series' volume, when it exists). */
+function cellOf(snapshot: Snapshot, volumeBytes: number | undefined): SizeCell {
+  const cell = { standard: 0, archive: 0, unknown: 0 };
+  if (snapshot.state === 'error') return cell;
+  const bytes = upperBoundBytes(snapshot, volumeBytes);
+  if (bytes === undefined) cell.unknown = 1;
+  else if (snapshot.storageTier === 'archive') cell.archive = bytes;
+  else cell.standard = bytes;
+  return cell;
 }
 
 /**
@@ -51,35 +75,40 @@ export function buildClasses(
     seen.add(volume.id);
     const k = series.own.get(volume.id);
     const snapshots = k === undefined ? [] : seriesSnapshots(table, k, inventory);
-    classes.push(makeClass('selected', volume.id, snapshots, index, volume.sizeGiB * GIB));
+    classes.push(makeClass('selected', volume.id, snapshots, index, volume.sizeGiB * GIB, true));
   }
   for (const [key, k] of series.own) {
     if (seen.has(key)) continue;
     const volume = index.volumes.get(key);
     const snapshots = seriesSnapshots(table, k, inventory);
-    const bytes = volume ? volume.sizeGiB * GIB : upperBoundBytes(snapshots.at(-1)!);
-    classes.push(makeClass(volume ? 'unselected' : 'orphan', key, snapshots, index, bytes));
+    const bytes = volume ? volume.sizeGiB * GIB : (upperBoundBytes(snapshots.at(-1)!) ?? 0);
+    classes.push(
+      makeClass(volume ? 'unselected' : 'orphan', key, snapshots, index, bytes, volume !== undefined),
+    );
   }
   for (const [key, k] of series.copies) {
     const snapshots = seriesSnapshots(table, k, inventory);
-    classes.push(makeClass('copy', key, snapshots, index, upperBoundBytes(snapshots.at(-1)!)));
+    classes.push(makeClass('copy', key, snapshots, index, upperBoundBytes(snapshots.at(-1)!) ?? 0, false));
   }
   return mergeClasses(classes, amiSnapshotIds);
 }
 
+/** `volumeKnown`: `volumeBytes` is the size of the series' volume, which stands in for a snapshot's. */
 function makeClass(
   kind: SeriesKind,
   key: string,
   snapshots: Snapshot[],
   index: InventoryIndex,
   volumeBytes: number,
+  volumeKnown: boolean,
 ): SeriesClass {
   const volume = kind === 'selected' || kind === 'unselected' ? index.volumes.get(key) : undefined;
   const instances = (volume?.attachments ?? []).flatMap((a) => {
     const instance = index.instances.get(a.instanceId);
     return instance ? [instance] : [];
   });
-  return { kind, key, ...(volume ? { volume } : {}), instances, members: 1, volumeBytes, snapshots };
+  const cells = snapshots.map((s) => cellOf(s, volumeKnown ? volumeBytes : undefined));
+  return { kind, key, ...(volume ? { volume } : {}), instances, members: 1, volumeBytes, snapshots, cells };
 }
 
 function seriesSnapshots(table: SeriesTable, k: number, inventory: Inventory): Snapshot[] {
@@ -139,8 +168,15 @@ export function applyToClasses(
     }
   }
   for (const c of classes) {
-    if (deleted.size > 0) c.snapshots = c.snapshots.filter((s) => !deleted.has(s.id));
+    if (deleted.size > 0 && c.snapshots.some((s) => deleted.has(s.id))) {
+      const kept = c.snapshots.map((s) => !deleted.has(s.id));
+      c.snapshots = c.snapshots.filter((_, i) => kept[i]);
+      c.cells = c.cells.filter((_, i) => kept[i]);
+    }
     const made = c.kind === 'selected' ? created.get(c.key) : undefined;
-    if (made) c.snapshots.push(made);
+    if (made) {
+      c.snapshots.push(made);
+      c.cells.push(undefined);
+    }
   }
 }

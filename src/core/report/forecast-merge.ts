@@ -70,14 +70,26 @@ export function mergeClasses(classes: SeriesClass[], amiSnapshotIds: ReadonlySet
       const signature = signatureOf(c, amiSnapshotIds);
       const into = bySignature.get(signature);
       if (into === undefined) bySignature.set(signature, c);
-      else {
-        into.members += c.members;
-        into.volumeBytes += c.volumeBytes;
-      }
+      else absorb(into, c);
     }
     merged.push(...bySignature.values());
   }
   return merged;
+}
+
+/** Merge class `c` into `into` (same signature): members, volume sizes, each snapshot's sizes. */
+function absorb(into: SeriesClass, c: SeriesClass): void {
+  into.members += c.members;
+  into.volumeBytes += c.volumeBytes;
+  into.cells = into.cells.map((cell, i) => {
+    const other = c.cells[i];
+    if (cell === undefined || other === undefined) return cell ?? other;
+    return {
+      standard: cell.standard + other.standard,
+      archive: cell.archive + other.archive,
+      unknown: cell.unknown + other.unknown,
+    };
+  });
 }
 
 /**

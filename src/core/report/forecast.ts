@@ -36,7 +36,13 @@ export interface ForecastPoint {
   readonly day: number;
   readonly time: number;
   readonly snapshots: number;
+  /** Standard and archive bytes, by the one storage model (`cost.ts`). */
   readonly storedBytes: number;
+  readonly standardBytes: number;
+  readonly archiveBytes: number;
+  /** Snapshots kept whose size is unknown: bytes and cost leave them out (so they are no bound). */
+  readonly unknownSizes: number;
+  /** Each tier at its price. */
   readonly monthlyCost: number;
   /** The fewest snapshots any selected series has (absent when the policy selects nothing). */
   readonly fewestPerSeries?: number;

@@ -19,7 +19,8 @@ export interface CoverageTotals {
   readonly unprotected: number;
   /** The policies' snapshots. */
   readonly sizes: SizeTotals;
-  readonly monthlyCost: number;
+  /** Undefined when a snapshot's size is unknown. */
+  readonly monthlyCost: number | undefined;
   readonly unmanaged: SizeTotals;
   readonly orphanSeries: number;
   /** Targets read. */

@@ -78,8 +78,8 @@ export interface PolicyCoverage {
   readonly overdue: number;
   /** Every snapshot of the policy here: selected series, orphans, copies from other regions. */
   readonly sizes: SizeTotals;
-  /** Upper bound (see `upperBoundBytes`), each tier at its price. */
-  readonly monthlyCost: number;
+  /** Upper bound (see `upperBoundBytes`), each tier at its price; undefined when a size is unknown. */
+  readonly monthlyCost: number | undefined;
   readonly orphanSeries: number;
 }
 

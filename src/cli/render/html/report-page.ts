@@ -13,7 +13,7 @@ import {
   type UnreadTarget,
   unreadLabel,
 } from '../../../core/report/types.js';
-import { formatBytes, formatTime, formatUsd } from '../units.js';
+import { atMost, formatBytes, formatTime, formatUsd } from '../units.js';
 import { barChart, colorOf } from './charts.js';
 import { escapeHtml } from './escape.js';
 import { card, panel, renderPage } from './page.js';
@@ -108,12 +108,16 @@ function cards(summary: CoverageSummary): string {
     card('Overdue', String(t.overdue), 'late or never snapshotted', t.overdue > 0 ? 'bad' : ''),
     card('Unprotected', String(t.unprotected), 'volumes no policy selects', t.unprotected > 0 ? 'warn' : ''),
     card('Snapshots', t.sizes.count.toLocaleString('en-US'), 'of the policies'),
-    card('Stored ≤', formatBytes(upperBoundOf(t.sizes)), 'upper bound'),
-    card('Cost ≤', formatUsd(t.monthlyCost), 'per month, upper bound'),
+    card('Stored ≤', formatBytes(upperBoundOf(t.sizes)), unknownNote(t.sizes.unknown, 'upper bound')),
+    card('Cost ≤', formatUsd(t.monthlyCost), unknownNote(t.sizes.unknown, 'per month, upper bound')),
     card('Unmanaged', t.unmanaged.count.toLocaleString('en-US'), formatBytes(upperBoundOf(t.unmanaged))),
     card('Orphaned series', String(t.orphanSeries), 'source volume gone'),
   ].join('')}</section>`;
 }
+
+/** The detail line of a size card: what it is, or why it is unknown. */
+const unknownNote = (unknown: number, known: string): string =>
+  unknown === 0 ? known : `${unknown.toLocaleString('en-US')} snapshot(s) without a size`;
 
 function policyBars(summary: CoverageSummary, colors: ReadonlyMap<string, string>): string {
   if (summary.policies.length === 0) return '<p class="muted">No policy.</p>';
@@ -122,7 +126,7 @@ function policyBars(summary: CoverageSummary, colors: ReadonlyMap<string, string
       label: p.policy,
       value: p.sizes.count,
       color: colors.get(p.policy)!,
-      note: `${p.sizes.count.toLocaleString('en-US')} snapshots · ≤ ${formatBytes(upperBoundOf(p.sizes))} · ≤ ${formatUsd(p.monthlyCost)}/month`,
+      note: `${p.sizes.count.toLocaleString('en-US')} snapshots · ${atMost(upperBoundOf(p.sizes), formatBytes)} · ${atMost(p.monthlyCost, formatUsd)}/month`,
     })),
     'Snapshots per policy',
     1180,
