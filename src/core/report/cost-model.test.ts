@@ -108,4 +108,75 @@ describe('one storage and cost model for report and forecast', () => {
     expect(report.totals.monthlyCost).toBeUndefined();
     expect(forecast.totals[0]!.unknownSizes).toBe(1);
   });
+
+  describe('copies (copy_to)', () => {
+    const withCopies = {
+      ...daily,
+      copyTo: [
+        {
+          region: 'us-west-2',
+          retention: policy({ id: 'x', select: web, retention: { minimum: 2 } }).retention,
+        },
+      ],
+    };
+
+    it('adds the copies copy_to will make, kept by the target retention in the destination', () => {
+      // Prepare
+      const inventory = fleet({ region: 'eu-west-1' })
+        .instance('web-1', { tags: { Role: 'web' } })
+        .volume({ size: 100 })
+        .build();
+
+      // Act
+      const forecast = forecastPolicies([inventory], [withCopies], { now: NOW, days: 10 });
+      const without = forecastPolicies([inventory], [daily], { now: NOW, days: 10 });
+
+      // Assess: 7 kept in the source (six days and the new one) and the newest 2 copies.
+      const end = forecast.policies[0]!.points[10]!;
+      expect(without.policies[0]!.points[10]!.snapshots).toBe(7);
+      expect(end.snapshots).toBe(7 + 2);
+      // The destination stores its oldest copy in full and a day's changes for the next.
+      expect(end.storedBytes - without.policies[0]!.points[10]!.storedBytes).toBeCloseTo(
+        100 * GIB * (1 + 0.03),
+        0,
+      );
+    });
+
+    it('counts copies that exist once, where they are stored, and lets them go by the target retention', () => {
+      // Prepare
+      const times = spaced(3, DAY, { from: NOW - HOUR });
+      const source = fleet({ region: 'eu-west-1' })
+        .instance('web-1', { tags: { Role: 'web' } })
+        .volume({ id: 'vol-web1', size: 100 })
+        .snapshots(series('daily', times, { fullSizeBytes: 20 * GIB }))
+        .build();
+      const destination = fleet({ region: 'us-west-2' })
+        .snapshot({
+          startTime: NOW - 2 * DAY,
+          volumeId: 'vol-ffffffff',
+          fullSizeBytes: 25 * GIB,
+          tags: { [TAG.policy]: 'daily', [TAG.volumeId]: 'vol-web1', [TAG.sourceRegion]: 'eu-west-1' },
+        })
+        .snapshot({
+          startTime: NOW - 3 * DAY,
+          volumeId: 'vol-ffffffff',
+          fullSizeBytes: 25 * GIB,
+          tags: { [TAG.policy]: 'daily', [TAG.volumeId]: 'vol-web1', [TAG.sourceRegion]: 'eu-west-1' },
+        })
+        .build();
+      const inventories = [source, destination];
+
+      // Act
+      const reports = inventories.map((i) => reportCoverage(i, [withCopies], { now: NOW }));
+      const summary = summarizeCoverage(reports, DEFAULT_PRICES);
+      const forecast = forecastPolicies(inventories, [withCopies], { now: NOW, days: 10 });
+
+      // Assess
+      const today = forecast.policies[0]!.points[0]!;
+      expect(today.snapshots).toBe(5);
+      expect(today.storedBytes).toBe(upperBoundOf(summary.totals.sizes));
+      expect(today.monthlyCost).toBeCloseTo(summary.totals.monthlyCost!, 9);
+      expect(forecast.policies[0]!.points[10]!.snapshots).toBe(7 + 2);
+    });
+  });
 });

@@ -2,9 +2,11 @@
  * The forecast's numbers: what one account × region's simulation keeps after each run (a
  * tally), sampled once a day and added up over every target, per policy and in total.
  */
+
+import type { Snapshot } from '../model.js';
 import { futureBytes, monthlyCost, type Prices } from './cost.js';
 import type { ForecastPoint, PolicyForecast } from './forecast.js';
-import type { SeriesClass } from './forecast-classes.js';
+import type { SeriesClass, SizeCell } from './forecast-classes.js';
 import { steadyStateOf } from './steady.js';
 
 const DAY = 86_400_000;
@@ -43,12 +45,13 @@ export function tally(
   let archiveBytes = 0;
   let unknownSizes = 0;
   let fewest: number | undefined;
-  for (const c of active.concat(settled)) {
-    snapshots += c.members * c.snapshots.length;
+  // One series of a class's snapshots (its own, or its copies in one region), by the one model.
+  const count = (c: SeriesClass, list: readonly Snapshot[], cells: readonly (SizeCell | undefined)[]) => {
+    snapshots += c.members * list.length;
     let previous: number | undefined;
-    c.snapshots.forEach((s, i) => {
+    list.forEach((s, i) => {
       if (s.state === 'error') return;
-      const cell = c.cells[i];
+      const cell = cells[i];
       if (cell === undefined) standardBytes += futureBytes(c.volumeBytes, changeRate, previous, s.startTime);
       else {
         standardBytes += cell.standard;
@@ -57,6 +60,11 @@ export function tally(
       }
       previous = s.startTime;
     });
+  };
+  for (const c of active.concat(settled)) {
+    count(c, c.snapshots, c.cells);
+    // Copies are counted where they are stored: a destination's series, its own first in full.
+    for (const copies of c.copies.values()) count(c, copies.snapshots, copies.cells);
     if (c.kind === 'selected') fewest = Math.min(fewest ?? Number.POSITIVE_INFINITY, c.snapshots.length);
   }
   return {

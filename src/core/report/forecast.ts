@@ -13,6 +13,7 @@ import type { Policy, Schedule } from '../policy/types.js';
 import { prepareSchedule } from '../schedule.js';
 import { DEFAULT_PRICES, type Prices } from './cost.js';
 import { applyToClasses, buildClasses, type SeriesClass, synthesize } from './forecast-classes.js';
+import { CopyIndex, keepCopies, makeCopies } from './forecast-copies.js';
 import { mergeClasses, settledClasses } from './forecast-merge.js';
 import { addUp, combine, type Simulation, tally } from './forecast-points.js';
 import type { SteadyState } from './steady.js';
@@ -95,7 +96,18 @@ export function forecastPolicies(
   const forecasts = [...byId.keys()].sort().map((id) => {
     const policy = byId.get(id)!;
     const runs = runTimes(policy.schedule, now, now + days * DAY);
-    const simulations = inventories.map((inventory) => simulate(inventory, policy, runs, changeRate));
+    // Every inventory's classes first: a source claims its copies in the others before they simulate.
+    const copies = new CopyIndex(inventories, policy);
+    const built = inventories.map((inventory) =>
+      buildClasses(inventory, policy, amiSnapshotsOf(inventory), copies),
+    );
+    const simulations = inventories.map((inventory, i) => {
+      const { account, region } = inventory;
+      const own = built[i]!.filter(
+        (c) => c.kind !== 'copy' || !copies.isClaimed(account, region, c.sourceRegion ?? '', c.key),
+      );
+      return simulate(inventory, policy, runs, changeRate, own);
+    });
     return combine(policy.id, simulations, runs.length, { now, days, prices });
   });
   return { now, days, changeRate, prices, policies: forecasts, totals: addUp(forecasts, now, days, prices) };
@@ -118,14 +130,18 @@ export function runTimes(schedule: Schedule, now: number, end: number): number[]
   return times;
 }
 
+const amiSnapshotsOf = (inventory: Inventory): Set<string> =>
+  new Set<string>(inventory.images.flatMap((i) => i.snapshotIds));
+
 function simulate(
   inventory: Inventory,
   policy: Policy,
   runs: readonly number[],
   changeRate: number,
+  classes: SeriesClass[],
 ): Simulation {
-  const amiSnapshotIds = new Set<string>(inventory.images.flatMap((i) => i.snapshotIds));
-  let active = buildClasses(inventory, policy, amiSnapshotIds);
+  const amiSnapshotIds = amiSnapshotsOf(inventory);
+  let active = mergeClasses(classes, amiSnapshotIds);
   const selected = active.filter((c) => c.kind === 'selected');
   const series = selected.reduce((n, c) => n + c.members, 0);
   const volumeBytes = selected.reduce((n, c) => n + c.volumeBytes, 0);
@@ -136,7 +152,11 @@ function simulate(
   for (const time of runs) {
     if (active.length === 0) break;
     const plan = planSnapshots(synthesize(inventory, active), [policy], { now: time, runId: 'forecast' });
-    applyToClasses(active, plan, inventory.account, serial);
+    const made = applyToClasses(active, plan, inventory.account, serial);
+    if (policy.copyTo.length > 0) {
+      makeCopies(active, made, policy, serial);
+      keepCopies(active, policy, inventory, time);
+    }
     const done = settledClasses(active, plan, policy);
     if (done.size > 0) {
       settled.push(...done);
