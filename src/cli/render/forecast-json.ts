@@ -72,5 +72,6 @@ export function forecastDocument(
     })),
     policies: forecast.policies.map(policyToJson),
     totals: forecast.totals.map(pointToJson),
+    warnings: forecast.warnings,
   };
 }

@@ -95,6 +95,8 @@ export function renderForecast(
     ),
   );
   const end = totals.at(-1)!;
+  for (const w of forecast.warnings)
+    lines.push(paint(style, 'yellow', safeText(`warning: ${w.message} (in ${w.account}/${w.region})`)));
   lines.push(
     '',
     `Forecast: ${end.snapshots.toLocaleString('en-US')} snapshots, ${stored(end)}, ${cost(end)}/month after ${forecast.days} days ` +

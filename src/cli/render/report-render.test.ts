@@ -116,6 +116,11 @@ describe('report rendering', () => {
     expect(json.warnings).toEqual([
       expect.objectContaining({ code: 'report.sizes-unknown', account: '111122223333', region: 'eu-west-1' }),
     ]);
+    const forecast = forecastPolicies([inventory], [web], { now: NOW, days: 3 });
+    const forecastText = renderForecast(forecast, plain);
+    expect(forecastText).toMatch(/^\s+web\s+1\s+2\s+.*unknown → .*unknown → /m);
+    expect(forecastText).toContain('(in 111122223333/eu-west-1)');
+    expect(forecastText).not.toContain('$0.00');
   });
 
   it('counts the volume size where EC2 gives no snapshot size, as an upper bound', () => {

@@ -107,6 +107,13 @@ describe('one storage and cost model for report and forecast', () => {
     expect(upperBoundOf(report.totals.sizes)).toBeUndefined();
     expect(report.totals.monthlyCost).toBeUndefined();
     expect(forecast.totals[0]!.unknownSizes).toBe(1);
+    expect(forecast.warnings).toEqual([
+      expect.objectContaining({
+        code: 'report.sizes-unknown',
+        account: inventory.account,
+        region: inventory.region,
+      }),
+    ]);
   });
 
   describe('copies (copy_to)', () => {

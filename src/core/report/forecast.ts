@@ -12,11 +12,13 @@ import { planSnapshots } from '../plan.js';
 import type { Policy, Schedule } from '../policy/types.js';
 import { prepareSchedule } from '../schedule.js';
 import { DEFAULT_PRICES, type Prices } from './cost.js';
+import { sizesUnknown } from './coverage.js';
 import { applyToClasses, buildClasses, type SeriesClass, synthesize } from './forecast-classes.js';
 import { CopyIndex, keepCopies, makeCopies } from './forecast-copies.js';
 import { mergeClasses, settledClasses } from './forecast-merge.js';
 import { addUp, combine, type Simulation, tally } from './forecast-points.js';
 import type { SteadyState } from './steady.js';
+import type { TargetWarning } from './types.js';
 
 const DAY = 86_400_000;
 
@@ -73,6 +75,8 @@ export interface Forecast {
   readonly policies: readonly PolicyForecast[];
   /** Every policy added up, day by day (no `fewestPerSeries`). */
   readonly totals: readonly ForecastPoint[];
+  /** Snapshots with no size, per policy and account × region (their storage and cost are unknown). */
+  readonly warnings: readonly TargetWarning[];
 }
 
 /**
@@ -93,6 +97,7 @@ export function forecastPolicies(
   const { now } = options;
   const byId = new Map<string, Policy>();
   for (const p of policies) if (!byId.has(p.id)) byId.set(p.id, p);
+  const warnings: TargetWarning[] = [];
   const forecasts = [...byId.keys()].sort().map((id) => {
     const policy = byId.get(id)!;
     const runs = runTimes(policy.schedule, now, now + days * DAY);
@@ -102,6 +107,12 @@ export function forecastPolicies(
       buildClasses(inventory, policy, amiSnapshotsOf(inventory), copies),
     );
     const simulations = inventories.map((inventory, i) => {
+      const unknown = built[i]!.reduce(
+        (n, c) => n + c.cells.reduce((m, cell) => m + (cell?.unknown ?? 0), 0),
+        0,
+      );
+      if (unknown > 0)
+        warnings.push({ ...sizesUnknown(`policy ${policy.id}`, unknown), ...whereOf(inventory) });
       const { account, region } = inventory;
       const own = built[i]!.filter(
         (c) => c.kind !== 'copy' || !copies.isClaimed(account, region, c.sourceRegion ?? '', c.key),
@@ -110,7 +121,8 @@ export function forecastPolicies(
     });
     return combine(policy.id, simulations, runs.length, { now, days, prices });
   });
-  return { now, days, changeRate, prices, policies: forecasts, totals: addUp(forecasts, now, days, prices) };
+  const totals = addUp(forecasts, now, days, prices);
+  return { now, days, changeRate, prices, policies: forecasts, totals, warnings };
 }
 
 /**
@@ -129,6 +141,8 @@ export function runTimes(schedule: Schedule, now: number, end: number): number[]
   for (let t = clock.slotAfter(now); t !== undefined && t <= end; t = clock.slotAfter(t)) times.push(t);
   return times;
 }
+
+const whereOf = ({ account, region }: Inventory) => ({ account, region });
 
 const amiSnapshotsOf = (inventory: Inventory): Set<string> =>
   new Set<string>(inventory.images.flatMap((i) => i.snapshotIds));

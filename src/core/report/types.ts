@@ -118,3 +118,9 @@ export interface UnreadTarget {
 /** `account/region`, `account/*` when no region was reached. */
 export const unreadLabel = (t: UnreadTarget): string =>
   `${t.account ?? '(unknown account)'}/${t.region ?? '*'}`;
+
+/** A warning found in one account × region: a reader must know where. */
+export interface TargetWarning extends Warning {
+  readonly account: string;
+  readonly region: string;
+}

@@ -57,6 +57,12 @@ export function renderForecastPage(
       chart('cost', 'Monthly cost (USD), day by day', costs, formatUsdShort),
       costHint(forecast),
     ),
+    forecast.warnings.length === 0
+      ? ''
+      : panel(
+          'Warnings',
+          `<ul>${forecast.warnings.map((w) => `<li>${escapeHtml(`${w.message} (in ${w.account}/${w.region})`)}</li>`).join('')}</ul>`,
+        ),
     panel(
       'Policies',
       policyTable(forecast),
