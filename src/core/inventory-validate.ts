@@ -111,6 +111,7 @@ const UNMANAGED: Shape = {
   unsized: count,
   standardBytes: count,
   archiveBytes: count,
+  'unknown?': count,
 };
 const COPY_DESTINATION: Shape = { region: string, copied: strings, inFlight: count, 'error?': string };
 

@@ -3,7 +3,7 @@
  * fleet with one volume on time (OK), one late (OVERDUE, by moving `--now`), one no policy
  * selects (UNPROTECTED), snapshots no policy owns (unmanaged) and a series whose volume is gone.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { launchInstances, snapshotVolume } from '../../scripts/seed-ec2.js';
@@ -293,6 +293,38 @@ describe('report and forecast, end to end', () => {
         `${REFUSED}/*: could not be read when ${saved} was saved: AccessDenied`,
       );
     });
+  });
+
+  it('refuses a saved inventory with a time or size out of range, naming the item, with exit 1', async () => {
+    // Prepare
+    const saved = join(env.workDir, 'inventory.json');
+    await runCli(['plan', '-c', config, '--save-inventory', saved], env);
+    const text = readFileSync(saved, 'utf8');
+    const broken = join(env.workDir, 'broken.json');
+    writeFileSync(
+      broken,
+      text.replace(/"startTime":\d+/, '"startTime":1e300').replace(/"sizeGiB":\d+/, '"sizeGiB":-8'),
+    );
+    const offline: CliEnv = { endpoint: 'http://127.0.0.1:9', workDir: env.workDir };
+
+    // Act
+    const forecast = await runCli(
+      ['forecast', '-c', config, '--inventory', broken, '--output', 'json'],
+      offline,
+    );
+    const report = await runCli(['report', '-c', config, '--inventory', broken], offline);
+
+    // Assess
+    for (const result of [forecast, report]) {
+      expect(result.code).toBe(1);
+      expect(result.stdout).toBe('');
+      expect(result.stderr).toMatch(/broken\.json: 2 problem\(s\) in the saved inventory/);
+      expect(result.stderr).toMatch(/inventories\[0\]\.volumes\[\d+\]\.sizeGiB: -8 is not a volume size/);
+      expect(result.stderr).toMatch(
+        /inventories\[0\]\.snapshots\[\d+\]\.startTime: 1e\+300 is not a valid time/,
+      );
+      expect(result.stderr).not.toMatch(/NaN|Invalid Date|at .*\.js:\d+/);
+    }
   });
 
   it('saves the inventory with plan --save-inventory, and forecasts it with no AWS at all', async () => {
