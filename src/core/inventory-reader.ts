@@ -17,6 +17,7 @@ import {
   InventoryDocumentError,
   type SavedInventories,
 } from './inventory-format.js';
+import { ValueCapture } from './inventory-reader-capture.js';
 import { type InventoryBuild, InventoryProblems, StringPool } from './inventory-reader-parts.js';
 import {
   checkInventoryFields,
@@ -45,17 +46,6 @@ type ListFrame = { kind: 'list'; state: ArrayState; list: ListName; build: Inven
 type ArrayFrame = { kind: 'inventories'; state: ArrayState } | ListFrame;
 type Frame = ObjectFrame | ArrayFrame;
 
-interface Capture {
-  readonly scanner: JsonValueScanner;
-  readonly parts: string[];
-  /** Keep the text (false: a field nobody reads, only skipped). */
-  readonly keep: boolean;
-  readonly limit: number;
-  readonly what: () => string;
-  readonly deliver: (text: string) => void;
-  chars: number;
-}
-
 /**
  * @example
  * const reader = new InventoryReader('inventory.json');
@@ -73,7 +63,7 @@ export class InventoryReader {
   private readonly found: string[] = [];
   private readonly itemChars: number;
   private readonly valueChars: number;
-  private capture: Capture | undefined;
+  private readonly values: ValueCapture;
   private started = false;
   private finished = false;
   private consumed = 0;
@@ -85,11 +75,12 @@ export class InventoryReader {
   ) {
     this.itemChars = limits.itemChars ?? 2 ** 20;
     this.valueChars = limits.valueChars ?? 2 ** 28;
+    this.values = new ValueCapture(source);
   }
 
   /** Characters of the document held now (the part of a value not yet complete). */
   get bufferedChars(): number {
-    return this.capture?.chars ?? 0;
+    return this.values.chars;
   }
 
   /** The most the reader ever held at once: a piece given to `push`, plus the value it was in. */
@@ -102,8 +93,8 @@ export class InventoryReader {
     this.peak = Math.max(this.peak, text.length + this.bufferedChars);
     let pos = 0;
     while (pos < text.length) {
-      if (this.capture !== undefined) {
-        pos = this.continueCapture(text, pos);
+      if (this.values.active) {
+        pos = this.values.continue(text, pos);
         continue;
       }
       const c = text.charCodeAt(pos);
@@ -115,59 +106,13 @@ export class InventoryReader {
 
   /** The document is complete: its inventories, or an error naming every problem found. */
   end(): SavedInventories {
-    const capture = this.capture;
-    if (capture?.scanner.isBare === true && this.stack.length === 0) this.finish(capture, '');
+    if (this.stack.length === 0) this.values.endBare();
     if (!this.finished) throw this.notJson('the document ends before it is complete');
     this.checkHead(true);
     const unread = this.readUnread();
     this.problems.throwIfAny(this.source);
     const savedAt = this.head.saved_at === undefined ? undefined : Date.parse(String(this.head.saved_at));
     return { ...(savedAt === undefined ? {} : { savedAt }), inventories: this.inventories, unread };
-  }
-
-  private continueCapture(text: string, pos: number): number {
-    const capture = this.capture!;
-    const end = capture.scanner.scan(text, pos);
-    const stop = end < 0 ? text.length : end;
-    capture.chars += stop - pos;
-    if (capture.keep && capture.chars > capture.limit)
-      throw new InventoryDocumentError(
-        `${this.source}: ${capture.what()}: more than ${capture.limit.toLocaleString('en-US')} characters in one value: not a saved inventory item`,
-      );
-    if (end < 0) {
-      if (capture.keep) capture.parts.push(text.slice(pos));
-      return text.length;
-    }
-    this.finish(capture, text.slice(pos, end));
-    return end;
-  }
-
-  private finish(capture: Capture, last: string): void {
-    this.capture = undefined;
-    if (!capture.keep) capture.deliver('');
-    else capture.deliver(capture.parts.length === 0 ? last : capture.parts.join('') + last);
-  }
-
-  private startCapture(keep: boolean, limit: number, what: () => string, deliver: (text: string) => void) {
-    this.capture = { scanner: new JsonValueScanner(), parts: [], keep, limit, what, deliver, chars: 0 };
-  }
-
-  /** Capture one value and hand it parsed to `use`; `what` names it in messages. */
-  private captureValue(what: () => string, limit: number, use: (value: unknown) => void): void {
-    this.startCapture(true, limit, what, (text) => use(this.parse(text, what)));
-  }
-
-  private parse(text: string, what: () => string): unknown {
-    try {
-      return JSON.parse(text);
-    } catch (error) {
-      throw new InventoryDocumentError(
-        `${this.source}: not JSON at ${what()} (${(error as Error).message})`,
-        {
-          cause: error,
-        },
-      );
-    }
   }
 
   /** One structural character at `pos`; returns where to go on. */
@@ -194,7 +139,7 @@ export class InventoryReader {
       case 'key':
         if (char === '}' && frame.state === 'open') return this.close(pos);
         if (char !== '"') throw this.unexpected(char, pos);
-        this.captureValue(
+        this.values.value(
           () => 'a key',
           this.itemChars,
           (key) => {
@@ -240,15 +185,9 @@ export class InventoryReader {
     }
     if (key === 'inventories') this.problems.add('inventories: not a list');
     const known = ['format', 'version', 'saved_at', 'unread'].includes(key);
-    if (!known)
-      this.startCapture(
-        false,
-        0,
-        () => key,
-        () => undefined,
-      );
+    if (!known) this.values.skip(() => key);
     else
-      this.captureValue(
+      this.values.value(
         () => key,
         this.valueChars,
         (value) => {
@@ -261,7 +200,7 @@ export class InventoryReader {
   private inventoryValue(pos: number, char: string): number {
     const path = `inventories[${this.inventories.length + this.problems.skippedInventories}]`;
     if (char !== '{') {
-      this.captureValue(
+      this.values.value(
         () => path,
         this.valueChars,
         () => this.problems.skipInventory(`${path}: not an object`),
@@ -281,7 +220,7 @@ export class InventoryReader {
       this.stack.push({ kind: 'list', state: 'open', list, build });
       return pos + 1;
     }
-    this.captureValue(
+    this.values.value(
       () => `${build.path}.${key}`,
       this.valueChars,
       (value) => {
@@ -303,10 +242,9 @@ export class InventoryReader {
       return end;
     }
     const items = frame.build.lists[frame.list]!;
-    this.startCapture(
-      true,
-      this.itemChars,
+    this.values.text(
       () => `${frame.build.path}.${frame.list}[${items.length}]`,
+      this.itemChars,
       (item) => this.takeItem(frame, item),
     );
     return pos;
@@ -315,7 +253,7 @@ export class InventoryReader {
   private takeItem(frame: ListFrame, text: string): void {
     const items = frame.build.lists[frame.list]!;
     const path = () => `${frame.build.path}.${frame.list}[${items.length}]`;
-    const item = this.parse(text, path);
+    const item = this.values.parse(text, path);
     const found = this.found;
     checkItem(frame.list, item, path, found);
     if (found.length > 0) {

@@ -30,27 +30,42 @@ export interface Simulation {
   readonly volumeBytes: number;
 }
 
+/** What settled classes keep: it never changes, so it is counted once (`tally` adds it). */
+export type Kept = Pick<Tally, 'snapshots' | 'standardBytes' | 'archiveBytes' | 'unknownSizes'>;
+
+export const NOTHING_KEPT: Kept = { snapshots: 0, standardBytes: 0, archiveBytes: 0, unknownSizes: 0 };
+
+/** `a` and `b` added up. */
+export const addKept = (a: Kept, b: Kept): Kept => ({
+  snapshots: a.snapshots + b.snapshots,
+  standardBytes: a.standardBytes + b.standardBytes,
+  archiveBytes: a.archiveBytes + b.archiveBytes,
+  unknownSizes: a.unknownSizes + b.unknownSizes,
+});
+
 /**
- * Count what the classes keep and what it stores, by the one model (`cost.ts`): snapshots that
- * existed at the start count their upper bound in their tier, the forecast's own the change rate.
+ * Count what the active classes keep and what it stores, by the one model (`cost.ts`), plus
+ * what the settled ones keep: snapshots that existed at the start count their upper bound in
+ * their tier, the forecast's own the change rate.
  */
 export function tally(
   active: readonly SeriesClass[],
-  settled: readonly SeriesClass[],
+  settled: Kept,
   time: number,
   changeRate: number,
 ): Tally {
-  let snapshots = 0;
-  let standardBytes = 0;
-  let archiveBytes = 0;
-  let unknownSizes = 0;
+  let snapshots = settled.snapshots;
+  let standardBytes = settled.standardBytes;
+  let archiveBytes = settled.archiveBytes;
+  let unknownSizes = settled.unknownSizes;
   let fewest: number | undefined;
   // One series of a class's snapshots (its own, or its copies in one region), by the one model.
   const count = (c: SeriesClass, list: readonly Snapshot[], cells: readonly (SizeCell | undefined)[]) => {
     snapshots += c.members * list.length;
     let previous: number | undefined;
-    list.forEach((s, i) => {
-      if (s.state === 'error') return;
+    for (let i = 0; i < list.length; i++) {
+      const s = list[i]!;
+      if (s.state === 'error') continue;
       const cell = cells[i];
       if (cell === undefined) standardBytes += futureBytes(c.volumeBytes, changeRate, previous, s.startTime);
       else {
@@ -59,12 +74,12 @@ export function tally(
         unknownSizes += cell.unknown;
       }
       previous = s.startTime;
-    });
+    }
   };
-  for (const c of active.concat(settled)) {
+  for (const c of active) {
     count(c, c.snapshots, c.cells);
     // Copies are counted where they are stored: a destination's series, its own first in full.
-    for (const copies of c.copies.values()) count(c, copies.snapshots, copies.cells);
+    if (c.copies.size > 0) for (const copies of c.copies.values()) count(c, copies.snapshots, copies.cells);
     if (c.kind === 'selected') fewest = Math.min(fewest ?? Number.POSITIVE_INFINITY, c.snapshots.length);
   }
   return {

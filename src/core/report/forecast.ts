@@ -16,7 +16,7 @@ import { sizesUnknown } from './coverage.js';
 import { applyToClasses, buildClasses, type SeriesClass, synthesize } from './forecast-classes.js';
 import { CopyIndex, keepCopies, makeCopies } from './forecast-copies.js';
 import { mergeClasses, settledClasses } from './forecast-merge.js';
-import { addUp, combine, type Simulation, tally } from './forecast-points.js';
+import { addKept, addUp, combine, NOTHING_KEPT, type Simulation, tally } from './forecast-points.js';
 import type { SteadyState } from './steady.js';
 import type { TargetWarning } from './types.js';
 
@@ -160,7 +160,7 @@ function simulate(
   const series = selected.reduce((n, c) => n + c.members, 0);
   const volumeBytes = selected.reduce((n, c) => n + c.volumeBytes, 0);
   const all = active.reduce((n, c) => n + c.members, 0);
-  const settled: SeriesClass[] = [];
+  let settled = NOTHING_KEPT;
   const tallies = [tally(active, settled, runs[0]!, changeRate)];
   const serial = { next: 0 };
   for (const time of runs) {
@@ -173,7 +173,7 @@ function simulate(
     }
     const done = settledClasses(active, plan, policy);
     if (done.size > 0) {
-      settled.push(...done);
+      settled = addKept(settled, tally([...done], NOTHING_KEPT, time, changeRate));
       active = active.filter((c) => !done.has(c));
     }
     active = mergeClasses(active, amiSnapshotIds);
