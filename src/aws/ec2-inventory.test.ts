@@ -161,6 +161,7 @@ describe('collectInventory: which snapshots', () => {
       count: 801,
       fullSizeBytes: 801_000,
       unsized: 0,
+      unknown: 0,
       standardBytes: 801_000,
       archiveBytes: 0,
     });

@@ -29,8 +29,10 @@ export {
   INVENTORY_FORMAT,
   INVENTORY_FORMAT_VERSION,
   InventoryDocumentError,
+  InventoryReader,
   inventoryDocumentChunks,
   parseInventoryDocument,
+  type ReaderLimits,
   type SavedInventories,
 } from './inventory-document.js';
 // What it plans on

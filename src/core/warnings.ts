@@ -1,7 +1,8 @@
 /**
  * Warnings are data, like reasons: a dotted code that code can test, and a message for people.
  * `config.*` come from reading a policy file, `plan.*` from planning one account × region, `run.*`
- * from running it (crash recovery's look at the stop workflow's instance tags).
+ * from running it (crash recovery's look at the stop workflow's instance tags), `report.*` from a
+ * report or forecast of one.
  */
 
 export const WARNING_CODES = [
@@ -24,6 +25,8 @@ export const WARNING_CODES = [
   // run
   'run.stop-tag-foreign',
   'run.stop-tag-live',
+  // report and forecast
+  'report.sizes-unknown',
 ] as const;
 export type WarningCode = (typeof WARNING_CODES)[number];
 

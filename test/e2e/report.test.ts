@@ -3,7 +3,7 @@
  * fleet with one volume on time (OK), one late (OVERDUE, by moving `--now`), one no policy
  * selects (UNPROTECTED), snapshots no policy owns (unmanaged) and a series whose volume is gone.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { launchInstances, snapshotVolume } from '../../scripts/seed-ec2.js';
@@ -148,6 +148,183 @@ describe('report and forecast, end to end', () => {
     expect(both.code).toBe(1);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/"late" is not one of overdue, unprotected/);
+  });
+
+  describe('a target that could not be read', () => {
+    const REFUSED = '333333333333';
+    const role = (account: string) => `arn:aws:iam::${account}:role/ebs-snapper`;
+    const roles = ['--role-arn', role('123456789012'), '--role-arn', role(REFUSED)];
+    const refuseRole = () =>
+      t.proxy.configure({
+        errorsFor: {
+          AssumeRole: {
+            code: 'AccessDenied',
+            status: 403,
+            message: 'not authorized to perform sts:AssumeRole',
+            when: { RoleArn: role(REFUSED) },
+          },
+        },
+      });
+
+    it('shows a refused role as UNKNOWN in text, JSON and the page, and exits 1', async () => {
+      // Prepare
+      refuseRole();
+      const page = join(env.workDir, 'report.html');
+
+      // Act
+      const text = await runCli(['report', '-c', config, ...roles], env);
+      const json = await runCli(['report', '-c', config, ...roles, '--output', 'json'], env);
+      const html = await runCli(['report', '-c', config, ...roles, '--output', 'html', '--out', page], env);
+
+      // Assess
+      expect(text.code).toBe(1);
+      expect(text.stdout).toMatch(/Could not be read: 1 account × region; their volumes are UNKNOWN/);
+      expect(text.stdout).toMatch(new RegExp(`UNKNOWN  ${REFUSED}/\\*  AccessDenied: .*AssumeRole`));
+      expect(text.stdout).toMatch(/^Report: UNKNOWN: 1 account × region could not be read/m);
+      expect(text.stdout).toMatch(/\(1 account × region read, 1 UNKNOWN\)\.$/m);
+      expect(json.code).toBe(1);
+      const document = JSON.parse(json.stdout) as Record<string, unknown> & {
+        totals: Record<string, number>;
+      };
+      expect(document).toMatchObject({ status: 'UNKNOWN', complete: false });
+      expect(document.totals).toMatchObject({ targets: 2, targets_read: 1, targets_unknown: 1 });
+      expect(document.targets).toEqual([
+        {
+          account: REFUSED,
+          region: null,
+          status: 'UNKNOWN',
+          error: { code: 'AccessDenied', message: expect.stringContaining('AssumeRole') },
+          volumes: null,
+          note: 'could not be read: its volumes are unknown',
+        },
+        { account: '123456789012', region: 'us-east-1', status: 'READ', error: null, volumes: 3 },
+      ]);
+      expect(html.code).toBe(1);
+      const written = readFileSync(page, 'utf8');
+      expect(written).toContain(
+        '<section class="panel alert"><h2>Could not be read: 1 account × region</h2>',
+      );
+      expect(written).toContain(`<td class="mono">${REFUSED}/*</td>`);
+    });
+
+    it('--fail-on says the UNKNOWN target may hide that status, even when no volume read has it', async () => {
+      // Prepare
+      refuseRole();
+
+      // Act
+      const result = await runCli(['report', '-c', config, ...roles, '--fail-on', 'overdue'], env);
+
+      // Assess
+      expect(result.code).toBe(1);
+      expect(result.stdout).toMatch(/\(1 OK, 1 OVERDUE\)|\(2 OK, 0 OVERDUE\)/);
+      expect(result.stderr).toMatch(
+        /report: 1 account × region UNKNOWN: could not be read, so any of its volumes may be OVERDUE \(--fail-on overdue\)/,
+      );
+    });
+
+    it('shows a region whose listing was refused as UNKNOWN, beside the region that was read', async () => {
+      // Prepare: the first DescribeVolumes of the two regions is refused, whichever asks first.
+      t.proxy.configure({
+        errorsFor: { DescribeVolumes: { code: 'UnauthorizedOperation', status: 403, times: 1 } },
+      });
+      const regions = ['--region', 'us-east-1', '--region', 'us-west-2'];
+
+      // Act
+      const json = await runCli(['report', '-c', config, ...regions, '--output', 'json'], env);
+      const forecast = await runCli(
+        ['forecast', '-c', config, ...regions, '--days', '7', '--output', 'json'],
+        env,
+      );
+
+      // Assess
+      expect(json.code).toBe(1);
+      const document = JSON.parse(json.stdout) as {
+        status: string;
+        targets: { region: string; status: string; error: { code: string } | null }[];
+      };
+      expect(document.status).toBe('UNKNOWN');
+      const unknown = document.targets.filter((target) => target.status === 'UNKNOWN');
+      expect(unknown).toEqual([
+        expect.objectContaining({ error: expect.objectContaining({ code: 'UnauthorizedOperation' }) }),
+      ]);
+      expect(['us-east-1', 'us-west-2']).toContain(unknown[0]!.region);
+      expect(document.targets.filter((target) => target.status === 'READ')).toHaveLength(1);
+      expect(forecast.code).toBe(0);
+      expect(JSON.parse(forecast.stdout)).toMatchObject({ complete: true, targets_unknown: [] });
+    });
+
+    it('forecast names what it could not read, and exits 1', async () => {
+      // Prepare
+      refuseRole();
+
+      // Act
+      const text = await runCli(['forecast', '-c', config, ...roles, '--days', '7'], env);
+      const json = await runCli(['forecast', '-c', config, ...roles, '--days', '7', '--output', 'json'], env);
+
+      // Assess
+      expect(text.code).toBe(1);
+      expect(text.stdout).toMatch(new RegExp(`UNKNOWN  ${REFUSED}/\\*  AccessDenied`));
+      expect(text.stdout).toMatch(/INCOMPLETE: 1 account × region\(s\) UNKNOWN, not counted\./);
+      expect(json.code).toBe(1);
+      expect(JSON.parse(json.stdout)).toMatchObject({
+        complete: false,
+        targets: 1,
+        targets_unknown: [{ account: REFUSED, region: null, status: 'UNKNOWN' }],
+      });
+    });
+
+    it('keeps the UNKNOWN target in a saved inventory: a report made from the file shows it too', async () => {
+      // Prepare
+      refuseRole();
+      const saved = join(env.workDir, 'inventory.json');
+      await runCli(['plan', '-c', config, ...roles, '--save-inventory', saved], env);
+      const offline: CliEnv = { endpoint: 'http://127.0.0.1:9', workDir: env.workDir };
+
+      // Act
+      const result = await runCli(
+        ['report', '-c', config, '--inventory', saved, '--output', 'json'],
+        offline,
+      );
+
+      // Assess
+      expect(result.code).toBe(1);
+      expect(JSON.parse(result.stdout)).toMatchObject({ status: 'UNKNOWN', totals: { targets_unknown: 1 } });
+      expect(result.stderr).toContain(
+        `${REFUSED}/*: could not be read when ${saved} was saved: AccessDenied`,
+      );
+    });
+  });
+
+  it('refuses a saved inventory with a time or size out of range, naming the item, with exit 1', async () => {
+    // Prepare
+    const saved = join(env.workDir, 'inventory.json');
+    await runCli(['plan', '-c', config, '--save-inventory', saved], env);
+    const text = readFileSync(saved, 'utf8');
+    const broken = join(env.workDir, 'broken.json');
+    writeFileSync(
+      broken,
+      text.replace(/"startTime":\d+/, '"startTime":1e300').replace(/"sizeGiB":\d+/, '"sizeGiB":-8'),
+    );
+    const offline: CliEnv = { endpoint: 'http://127.0.0.1:9', workDir: env.workDir };
+
+    // Act
+    const forecast = await runCli(
+      ['forecast', '-c', config, '--inventory', broken, '--output', 'json'],
+      offline,
+    );
+    const report = await runCli(['report', '-c', config, '--inventory', broken], offline);
+
+    // Assess
+    for (const result of [forecast, report]) {
+      expect(result.code).toBe(1);
+      expect(result.stdout).toBe('');
+      expect(result.stderr).toMatch(/broken\.json: 2 problem\(s\) in the saved inventory/);
+      expect(result.stderr).toMatch(/inventories\[0\]\.volumes\[\d+\]\.sizeGiB: -8 is not a volume size/);
+      expect(result.stderr).toMatch(
+        /inventories\[0\]\.snapshots\[\d+\]\.startTime: 1e\+300 is not a valid time/,
+      );
+      expect(result.stderr).not.toMatch(/NaN|Invalid Date|at .*\.js:\d+/);
+    }
   });
 
   it('saves the inventory with plan --save-inventory, and forecasts it with no AWS at all', async () => {

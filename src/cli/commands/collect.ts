@@ -1,17 +1,23 @@
 /**
  * The inventories of the commands that only read them (`report`, `forecast`): collected from
- * every target as `plan` does — a target that fails is reported on stderr, the others go on —
- * or read from a saved inventory (`--inventory FILE`), with no AWS call at all.
+ * every target as `plan` does — a target that fails is reported on stderr and kept as an unread
+ * target (its volumes are UNKNOWN), the others go on — or read from a saved inventory
+ * (`--inventory FILE`, with the targets that could not be read when it was saved), with no AWS
+ * call at all.
  */
 
+import { errorInfoOf } from '../../app/kit/classify-error.js';
 import type { UnmanagedMode } from '../../app/kit/ports.js';
 import type { Inventory } from '../../core/model.js';
 import type { Policy } from '../../core/policy/types.js';
+import { type UnreadTarget, unreadLabel } from '../../core/report/types.js';
 import { formatErrorForCli } from '../exit.js';
 import { forEachTarget } from '../for-each-target.js';
 import { loadInventories } from '../inventory-file.js';
 import type { CliIo } from '../io.js';
 import type { Progress } from '../progress.js';
+import { safeText } from '../render/safe-text.js';
+import type { TargetFailure } from '../targets.js';
 import {
   type Prepared,
   type PrepareOptions,
@@ -22,8 +28,19 @@ import {
 
 export interface Collected {
   readonly inventories: readonly Inventory[];
+  /** The targets that could not be collected (or, from a saved inventory, were not then). */
+  readonly unread: readonly UnreadTarget[];
   /** True when at least one target could not be collected. */
   readonly failed: boolean;
+}
+
+/** A target that failed, as a report shows it. */
+export function unreadTarget(failure: TargetFailure): UnreadTarget {
+  return {
+    ...(failure.account === undefined ? {} : { account: failure.account }),
+    ...(failure.region === undefined ? {} : { region: failure.region }),
+    error: errorInfoOf(failure.error),
+  };
 }
 
 /** `count` (report): the account's snapshots outside the policies are counted too; `skip` (forecast). */
@@ -39,7 +56,7 @@ export async function collectInventories(
   );
   progress.done();
   reportTargetFailures(failures, progress, (e) => formatErrorForCli(e, verbose));
-  return { inventories: values, failed: failures.length > 0 };
+  return { inventories: values, unread: failures.map(unreadTarget), failed: failures.length > 0 };
 }
 
 export interface Inventories extends Collected {
@@ -61,16 +78,31 @@ export async function inventoriesFor(
     const { config, now, progress } = await prepareConfig(options, io);
     const saved = await loadInventories(options.inventory);
     const start = options.now === undefined ? (saved.savedAt ?? now) : now;
-    return { inventories: saved.inventories, now: start, failed: false, policies: config.policies, progress };
+    for (const u of saved.unread)
+      progress.log(
+        safeText(
+          `${unreadLabel(u)}: could not be read when ${options.inventory} was saved: ${u.error.code}: ${u.error.message}`,
+        ),
+      );
+    return {
+      inventories: saved.inventories,
+      unread: saved.unread,
+      now: start,
+      // A target that could not be read is a failure, live or saved: its volumes are unknown.
+      failed: saved.unread.length > 0,
+      policies: config.policies,
+      progress,
+    };
   }
   const prepared = await prepare(options, io);
-  const { inventories, failed } = await collectInventories(
+  const { inventories, unread, failed } = await collectInventories(
     prepared,
     options.verbose === true,
     options.unmanaged,
   );
   return {
     inventories,
+    unread,
     now: prepared.now,
     failed,
     policies: prepared.config.policies,

@@ -1,7 +1,8 @@
 /**
  * `ebs-snapper forecast`: what the policies will keep and cost over the next `--days`, by
  * running the planner forward on the live inventory (collected as `plan` does) or on a saved one
- * (`--inventory FILE`, which needs no AWS at all). Changes nothing.
+ * (`--inventory FILE`, which needs no AWS at all). Changes nothing. A target that could not be
+ * read is named in every format (the forecast leaves it out) and makes the exit code 1.
  */
 import { forecastPolicies } from '../../core/report/forecast.js';
 import type { CommandOutcome } from '../exit.js';
@@ -17,15 +18,18 @@ export async function forecastCommand(options: ForecastOptions, io: CliIo): Prom
   const prices = parsePrices(options.pricePerGb);
   const days = parseDays(options.days);
   const changeRate = parseChangeRate(options.changeRate);
-  const { inventories, now, failed, policies } = await inventoriesFor({ ...options, unmanaged: 'skip' }, io);
+  const { inventories, unread, now, failed, policies } = await inventoriesFor(
+    { ...options, unmanaged: 'skip' },
+    io,
+  );
   const forecast = forecastPolicies(inventories, policies, { now, days, changeRate, prices });
-  const document = forecastDocument(forecast, inventories.length);
+  const document = forecastDocument(forecast, inventories.length, unread);
   await emitPage(
     document,
-    (style) => renderForecast(forecast, style),
-    () => renderForecastPage(forecast, document),
+    (style) => renderForecast(forecast, style, unread),
+    () => renderForecastPage(forecast, document, unread),
     options,
     io,
   );
-  return { failed, changes: false };
+  return { failed: failed || unread.length > 0, changes: false };
 }

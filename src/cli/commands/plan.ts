@@ -13,6 +13,7 @@ import { emitDocument } from '../render/emit.js';
 import { planDocument } from '../render/json.js';
 import { renderPlans } from '../render/text.js';
 import type { TargetFailure } from '../targets.js';
+import { unreadTarget } from './collect.js';
 import { prepare, reportTargetFailures } from './prepare.js';
 
 export async function planCommand(options: PlanOptions, io: CliIo): Promise<CommandOutcome> {
@@ -49,6 +50,7 @@ export async function planCommand(options: PlanOptions, io: CliIo): Promise<Comm
       options.saveInventory,
       values.map((v) => v.inventory),
       now,
+      failures.map(unreadTarget),
     );
   }
   reportTargetFailures(failures, progress, (e) => formatErrorForCli(e, options.verbose === true));

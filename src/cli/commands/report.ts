@@ -1,11 +1,13 @@
 /**
  * `ebs-snapper report`: collect every target, then coverage per volume, snapshots, sizes and
  * cost per policy, unmanaged snapshots and orphaned series (SPEC §12). Changes nothing.
- * `--fail-on overdue|unprotected` exits 1 when any volume has that status, for monitoring.
+ * A target that could not be read is shown in every format with its error, its volumes UNKNOWN,
+ * and makes the exit code 1. `--fail-on overdue|unprotected` exits 1 when any volume has that
+ * status, or when any target is UNKNOWN (its volumes may have it), for monitoring.
  */
 import { reportCoverage } from '../../core/report/coverage.js';
 import { summarizeCoverage } from '../../core/report/summary.js';
-import type { CoverageReport } from '../../core/report/types.js';
+import type { CoverageReport, UnreadTarget } from '../../core/report/types.js';
 import type { CommandOutcome } from '../exit.js';
 import { saveInventories } from '../inventory-file.js';
 import type { CliIo } from '../io.js';
@@ -18,13 +20,14 @@ import { inventoriesFor } from './collect.js';
 
 export async function reportCommand(options: ReportOptions, io: CliIo): Promise<CommandOutcome> {
   const prices = parsePrices(options.pricePerGb);
-  const { inventories, now, failed, policies, progress } = await inventoriesFor(
+  const { inventories, unread, now, failed, policies, progress } = await inventoriesFor(
     { ...options, unmanaged: 'count' },
     io,
   );
-  if (options.saveInventory !== undefined) await saveInventories(options.saveInventory, inventories, now);
+  if (options.saveInventory !== undefined)
+    await saveInventories(options.saveInventory, inventories, now, unread);
   const reports = inventories.map((inventory) => reportCoverage(inventory, policies, { now, prices }));
-  const summary = summarizeCoverage(reports, prices);
+  const summary = summarizeCoverage(reports, prices, unread);
   const document = reportDocument(reports, summary, now, prices);
   await emitPage(
     document,
@@ -33,17 +36,26 @@ export async function reportCommand(options: ReportOptions, io: CliIo): Promise<
     options,
     io,
   );
-  const hits = (options.failOn ?? []).flatMap((status) => failing(reports, status));
+  const hits = (options.failOn ?? []).flatMap((status) => failing(reports, unread, status));
   for (const hit of hits) progress.log(hit);
-  return { failed: failed || hits.length > 0, changes: false };
+  return { failed: failed || unread.length > 0 || hits.length > 0, changes: false };
 }
 
-/** The `--fail-on` line for a status, or nothing when no volume has it. */
-function failing(reports: readonly CoverageReport[], status: FailOn): string[] {
+/** The `--fail-on` lines for a status, or nothing when no volume has it and every target was read. */
+function failing(
+  reports: readonly CoverageReport[],
+  unread: readonly UnreadTarget[],
+  status: FailOn,
+): string[] {
   const count =
     status === 'overdue'
       ? reports.reduce((n, r) => n + r.series.filter((s) => s.status === 'OVERDUE').length, 0)
       : reports.reduce((n, r) => n + r.unprotected.length, 0);
-  if (count === 0) return [];
-  return [`report: ${count} volume series ${status.toUpperCase()} (--fail-on ${status})`];
+  const lines =
+    count === 0 ? [] : [`report: ${count} volume series ${status.toUpperCase()} (--fail-on ${status})`];
+  if (unread.length > 0)
+    lines.push(
+      `report: ${unread.length} account × region${unread.length === 1 ? '' : 's'} UNKNOWN: could not be read, so any of its volumes may be ${status.toUpperCase()} (--fail-on ${status})`,
+    );
+  return lines;
 }

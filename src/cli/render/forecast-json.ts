@@ -3,17 +3,24 @@
  * steady state, and the totals day by day.
  */
 import type { Forecast, ForecastPoint, PolicyForecast } from '../../core/report/forecast.js';
+import type { UnreadTarget } from '../../core/report/types.js';
 import { pricesToJson, usd } from './report-json.js';
 
 export const FORECAST_FORMAT_VERSION = 1;
+
+/** Bytes and cost of a point, or null when a kept snapshot's size is unknown (never a zero that is not). */
+const known = (p: ForecastPoint, value: number): number | null => (p.unknownSizes > 0 ? null : value);
 
 function pointToJson(p: ForecastPoint): Record<string, unknown> {
   return {
     day: p.day,
     time: new Date(p.time).toISOString(),
     snapshots: p.snapshots,
-    stored_bytes: Math.round(p.storedBytes),
-    monthly_cost_usd: usd(p.monthlyCost),
+    stored_bytes: known(p, Math.round(p.storedBytes)),
+    standard_bytes: known(p, Math.round(p.standardBytes)),
+    archive_bytes: known(p, Math.round(p.archiveBytes)),
+    snapshots_size_unknown: p.unknownSizes,
+    monthly_cost_usd: known(p, usd(p.monthlyCost)),
     ...(p.fewestPerSeries === undefined ? {} : { fewest_per_series: p.fewestPerSeries }),
   };
 }
@@ -34,15 +41,19 @@ function policyToJson(f: PolicyForecast): Record<string, unknown> {
       max: f.steady.max,
       reached_day: f.steady.reachedDay,
       settled: f.steady.settled,
-      stored_bytes: Math.round(end.storedBytes),
-      monthly_cost_usd: usd(end.monthlyCost),
+      stored_bytes: known(end, Math.round(end.storedBytes)),
+      monthly_cost_usd: known(end, usd(end.monthlyCost)),
     },
     points: f.points.map(pointToJson),
   };
 }
 
-/** The forecast document. */
-export function forecastDocument(forecast: Forecast, inventories: number): Record<string, unknown> {
+/** The forecast document; `unread` are the targets it could not read (and so leaves out). */
+export function forecastDocument(
+  forecast: Forecast,
+  inventories: number,
+  unread: readonly UnreadTarget[] = [],
+): Record<string, unknown> {
   return {
     version: FORECAST_FORMAT_VERSION,
     kind: 'forecast',
@@ -51,7 +62,16 @@ export function forecastDocument(forecast: Forecast, inventories: number): Recor
     change_rate: forecast.changeRate,
     prices: pricesToJson(forecast.prices),
     targets: inventories,
+    // Targets that could not be read: their volumes and snapshots are not in any figure below.
+    complete: unread.length === 0,
+    targets_unknown: unread.map((u) => ({
+      account: u.account ?? null,
+      region: u.region ?? null,
+      status: 'UNKNOWN',
+      error: u.error,
+    })),
     policies: forecast.policies.map(policyToJson),
     totals: forecast.totals.map(pointToJson),
+    warnings: forecast.warnings,
   };
 }

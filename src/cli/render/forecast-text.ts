@@ -2,10 +2,16 @@
  * `forecast` as text: per policy the count of snapshots at a few checkpoints, where it settles,
  * and storage and monthly cost now and at the end; then the totals.
  */
-import type { Forecast, PolicyForecast } from '../../core/report/forecast.js';
+import type { Forecast, ForecastPoint, PolicyForecast } from '../../core/report/forecast.js';
+import { type UnreadTarget, unreadLabel } from '../../core/report/types.js';
+import { safeText } from './safe-text.js';
 import { paint, table } from './table.js';
 import type { TextStyle } from './text.js';
 import { formatBytes, formatTime, formatUsd } from './units.js';
+
+/** A point's storage and cost as text: `unknown` while a kept snapshot's size is. */
+const stored = (p: ForecastPoint): string => formatBytes(p.unknownSizes > 0 ? undefined : p.storedBytes);
+const cost = (p: ForecastPoint): string => formatUsd(p.unknownSizes > 0 ? undefined : p.monthlyCost);
 
 const CHECKPOINTS = [0, 7, 30, 90, 180, 365, 730];
 
@@ -18,13 +24,38 @@ function steadyText(f: PolicyForecast): string {
   return `${range}${per} from day ${steady.reachedDay}`;
 }
 
-/** The whole forecast. */
-export function renderForecast(forecast: Forecast, style: TextStyle): string {
+/** The targets that could not be read: named first, since no figure below counts them. */
+function unreadLines(unread: readonly UnreadTarget[], style: TextStyle): string[] {
+  if (unread.length === 0) return [];
+  return [
+    paint(
+      style,
+      'red',
+      `Could not be read: ${unread.length} account × region${unread.length === 1 ? '' : 's'}; the forecast leaves their volumes and snapshots out (UNKNOWN)`,
+    ),
+    ...unread.map(
+      (u) =>
+        `  ${paint(style, 'red', 'UNKNOWN')}  ${safeText(`${unreadLabel(u)}  ${u.error.code}: ${u.error.message}`)}`,
+    ),
+  ];
+}
+
+/** The whole forecast; `unread` are the targets it could not read. */
+export function renderForecast(
+  forecast: Forecast,
+  style: TextStyle,
+  unread: readonly UnreadTarget[] = [],
+): string {
   const days = [...new Set([...CHECKPOINTS.filter((d) => d < forecast.days), forecast.days])];
   const rate = `${(forecast.changeRate * 100).toFixed(forecast.changeRate * 100 < 1 ? 2 : 0)}%`;
   const lines = [
     paint(style, 'bold', `Forecast: ${forecast.days} days from ${formatTime(forecast.now)}`) +
-      paint(style, 'dim', `  (change rate ${rate} a day, $${forecast.prices.standard} per GB-month)`),
+      paint(
+        style,
+        'dim',
+        `  (change rate ${rate} a day; per GB-month standard $${forecast.prices.standard}, archive $${forecast.prices.archive})`,
+      ),
+    ...unreadLines(unread, style),
   ];
   const head = [
     'POLICY',
@@ -42,8 +73,8 @@ export function renderForecast(forecast: Forecast, style: TextStyle): string {
       String(f.series),
       ...days.map((d) => f.points[d]!.snapshots.toLocaleString('en-US')),
       steadyText(f),
-      `${formatBytes(first.storedBytes)} → ${formatBytes(end.storedBytes)}`,
-      `${formatUsd(first.monthlyCost)} → ${formatUsd(end.monthlyCost)}`,
+      `${stored(first)} → ${stored(end)}`,
+      `${cost(first)} → ${cost(end)}`,
     ];
   });
   const totals = forecast.totals;
@@ -52,8 +83,8 @@ export function renderForecast(forecast: Forecast, style: TextStyle): string {
     String(forecast.policies.reduce((n, f) => n + f.series, 0)),
     ...days.map((d) => totals[d]!.snapshots.toLocaleString('en-US')),
     '',
-    `${formatBytes(totals[0]!.storedBytes)} → ${formatBytes(totals.at(-1)!.storedBytes)}`,
-    `${formatUsd(totals[0]!.monthlyCost)} → ${formatUsd(totals.at(-1)!.monthlyCost)}`,
+    `${stored(totals[0]!)} → ${stored(totals.at(-1)!)}`,
+    `${cost(totals[0]!)} → ${cost(totals.at(-1)!)}`,
   ];
   const numbers = Array.from({ length: days.length + 1 }, (_, i) => i + 1);
   lines.push(
@@ -64,10 +95,15 @@ export function renderForecast(forecast: Forecast, style: TextStyle): string {
     ),
   );
   const end = totals.at(-1)!;
+  for (const w of forecast.warnings)
+    lines.push(paint(style, 'yellow', safeText(`warning: ${w.message} (in ${w.account}/${w.region})`)));
   lines.push(
     '',
-    `Forecast: ${end.snapshots.toLocaleString('en-US')} snapshots, ${formatBytes(end.storedBytes)}, ${formatUsd(end.monthlyCost)}/month after ${forecast.days} days ` +
-      `(now ${totals[0]!.snapshots.toLocaleString('en-US')}, ${formatUsd(totals[0]!.monthlyCost)}/month).`,
+    `Forecast: ${end.snapshots.toLocaleString('en-US')} snapshots, ${stored(end)}, ${cost(end)}/month after ${forecast.days} days ` +
+      `(now ${totals[0]!.snapshots.toLocaleString('en-US')}, ${cost(totals[0]!)}/month)` +
+      (unread.length === 0
+        ? '.'
+        : `; INCOMPLETE: ${unread.length} account × region(s) UNKNOWN, not counted.`),
   );
   return `${lines.join('\n')}\n`;
 }

@@ -61,6 +61,35 @@ describe('text plan', () => {
     );
   });
 
+  it('shows bidi, format and control characters from tags as visible escapes, never raw', () => {
+    // Prepare: what anyone allowed to tag a volume or snapshot can put in front of an operator.
+    const hostile = {
+      ...planOf([
+        { ...createOf('vol-1', { instance: 'i-1' }), droppedTags: ['Owner\u202Egpj.exe', 'zero\u200Bwidth'] },
+        deleteOf('snap-old', 'vol-\u2066evil\u2069\u001b[2J'),
+      ]),
+      warnings: [
+        { code: 'plan.unknown-policy' as const, message: 'tagged with policy "x\u202Dy\u00AD\uFEFF\u200D"' },
+      ],
+    };
+
+    // Act
+    const text = renderPlans([hostile], { color: true, verbose: true });
+
+    // Assess
+    expect(text).not.toMatch(/[\u202A-\u202E\u2066-\u2069\u200B-\u200F\u00AD\uFEFF\u061C]/);
+    // The only escape sequences left are the renderer's own colours.
+    expect(
+      text
+        .split('\u001b')
+        .slice(1)
+        .every((part) => /^\[\d+m/.test(part)),
+    ).toBe(true);
+    expect(text).toContain('Owner\\u202Egpj.exe, zero\\u200Bwidth');
+    expect(text).toContain('snap-old of vol-\\u2066evil\\u2069\\u001B[2J');
+    expect(text).toContain('policy "x\\u202Dy\\u00AD\\uFEFF\\u200D"');
+  });
+
   it('colours only when asked', () => {
     // Act / Assess
     expect(renderPlans([plan], plain)).not.toContain('\u001b[');

@@ -15,16 +15,22 @@ export const REPORT_FORMAT_VERSION = 1;
 
 const iso = (time: number): string => new Date(time).toISOString();
 
-/** Dollars to a hundredth of a cent: no float noise in the document. */
-export const usd = (amount: number): number => Math.round(amount * 10_000) / 10_000;
+/** Dollars to a hundredth of a cent: no float noise in the document; null when unknown. */
+export function usd(amount: number): number;
+export function usd(amount: number | undefined): number | null;
+export function usd(amount: number | undefined): number | null {
+  return amount === undefined ? null : Math.round(amount * 10_000) / 10_000;
+}
 
 /** Sizes of a set of snapshots. */
-export function sizesToJson(sizes: SizeTotals): Record<string, number> {
+export function sizesToJson(sizes: SizeTotals): Record<string, number | null> {
   return {
     snapshots: sizes.count,
     full_size_bytes: sizes.fullSizeBytes,
     snapshots_without_size: sizes.unsized,
-    upper_bound_bytes: upperBoundOf(sizes),
+    // No size at all (no FullSnapshotSizeInBytes, no volume size): the bound and the cost are null.
+    snapshots_size_unknown: sizes.unknown,
+    upper_bound_bytes: upperBoundOf(sizes) ?? null,
     standard_bytes: sizes.standardBytes,
     archive_bytes: sizes.archiveBytes,
   };
@@ -99,17 +105,28 @@ export function reportDocument(
   prices: Prices,
 ): Record<string, unknown> {
   const t = summary.totals;
-  const accounts = [...new Set(reports.map((r) => r.account))].sort();
+  const accounts = [
+    ...new Set([...reports.map((r) => r.account), ...summary.unread.flatMap((u) => u.account ?? [])]),
+  ].sort();
   return {
     version: REPORT_FORMAT_VERSION,
     kind: 'report',
     account: accounts.length === 0 ? null : accounts.length === 1 ? accounts[0] : accounts,
-    regions: [...new Set(reports.map((r) => r.region))].sort(),
+    regions: [
+      ...new Set([...reports.map((r) => r.region), ...summary.unread.flatMap((u) => u.region ?? [])]),
+    ].sort(),
     now: iso(now),
+    // The report in one word, worst first: UNKNOWN (a target could not be read), OVERDUE,
+    // UNPROTECTED, OK. `complete` is false while any target is UNKNOWN.
+    status: t.status,
+    complete: t.unknownTargets === 0,
+    targets: targetsToJson(reports, summary),
     prices: pricesToJson(prices),
     size_note: 'upper bounds: FullSnapshotSizeInBytes, or the volume size where EC2 gives none',
     totals: {
-      targets: t.targets,
+      targets: t.targets + t.unknownTargets,
+      targets_read: t.targets,
+      targets_unknown: t.unknownTargets,
       series: t.series,
       ok: t.ok,
       overdue: t.overdue,
@@ -117,7 +134,7 @@ export function reportDocument(
       ...sizesToJson(t.sizes),
       monthly_cost_usd: usd(t.monthlyCost),
       unmanaged_snapshots: t.unmanaged.count,
-      unmanaged_bytes: upperBoundOf(t.unmanaged),
+      unmanaged_bytes: upperBoundOf(t.unmanaged) ?? null,
       orphaned_series: t.orphanSeries,
     },
     policies: summary.policies.map((p) => ({
@@ -134,12 +151,38 @@ export function reportDocument(
     unmanaged: reports.map((r) => ({ account: r.account, region: r.region, ...sizesToJson(r.unmanaged) })),
     orphaned_series: reports.flatMap((r) => r.orphans.map(orphanToJson)),
     gaps: reports.flatMap((r) => (r.gaps ?? []).map((g) => ({ account: r.account, region: r.region, ...g }))),
-    warnings: uniqueWarnings(reports),
+    warnings: warningsOf(reports),
   };
 }
 
-function uniqueWarnings(reports: readonly CoverageReport[]) {
-  const seen = new Map<string, { code: string; message: string }>();
-  for (const w of reports.flatMap((r) => r.warnings)) seen.set(`${w.code}\u0000${w.message}`, w);
-  return [...seen.values()];
+/**
+ * Every account × region: `READ`, or `UNKNOWN` with its error — its volumes could not be listed,
+ * so their coverage is unknown (`volumes: null`).
+ */
+function targetsToJson(reports: readonly CoverageReport[], summary: CoverageSummary) {
+  return [
+    ...summary.unread.map((u) => ({
+      account: u.account ?? null,
+      region: u.region ?? null,
+      status: 'UNKNOWN',
+      error: u.error,
+      volumes: null,
+      note: 'could not be read: its volumes are unknown',
+    })),
+    ...reports.map((r) => ({
+      account: r.account,
+      region: r.region,
+      status: 'READ',
+      error: null,
+      volumes: new Set([...r.series.map((row) => row.volumeId), ...r.unprotected.map((u) => u.volumeId)])
+        .size,
+    })),
+  ];
+}
+
+/** Every warning with the account × region it was found in. */
+function warningsOf(reports: readonly CoverageReport[]) {
+  return reports.flatMap((r) =>
+    r.warnings.map((w) => ({ code: w.code, message: w.message, account: r.account, region: r.region })),
+  );
 }

@@ -44,12 +44,94 @@ describe('report rendering', () => {
 
     // Assess
     expect(text).toMatch(/OVERDUE\s+web\s+vol-late\s.*3d 0h\s+due now/);
-    expect(text).toMatch(/OK\s+web\s+vol-ok \(root\?\[2J\)/);
+    expect(text).toMatch(/OK\s+web\s+vol-ok \(root\\u001B\[2J\)/);
     expect(text).toMatch(
       /UNPROTECTED\s+vol-db\s+8 GiB in-use\s+i-db-1 <b>db<\/b> \/dev\/xvda\s+Team=<\/script>/,
     );
     expect(text).not.toContain('\u001b');
     expect(text).toMatch(/Report: 2 volume series covered \(1 OK, 1 OVERDUE\), 1 UNPROTECTED; 2 snapshots/);
+  });
+
+  it('shows bidi and format characters from tags as visible escapes in every part of the text', () => {
+    // Prepare
+    const inventory = fleet()
+      .instance('web-1', { tags: { Role: 'web', Name: 'web\u2067-1' } })
+      .volume({ id: 'vol-ok', tags: { Name: 'root\u202Egpj.exe' } })
+      .snapshots(series('web', [NOW - HOUR]))
+      .snapshots(
+        series('web', [NOW - HOUR], {
+          volumeId: 'vol-gone\u202E\u200B',
+          tags: { 'ebs-snapper:volume-id': 'vol-gone\u202E\u200B' },
+        }),
+      )
+      .instance('db-1', { tags: { Role: 'db' } })
+      .volume({ id: 'vol-db', tags: { Team: 'a\u200Db\uFEFFc\u00ADd\u061Ce' } })
+      .build();
+    const reports = [reportCoverage(inventory, [web], { now: NOW })];
+    const summary = summarizeCoverage(reports, DEFAULT_PRICES);
+
+    // Act
+    const text = renderReport(reports, summary, { color: true, verbose: true });
+    const json = JSON.stringify(reportDocument(reports, summary, NOW, DEFAULT_PRICES));
+
+    // Assess
+    expect(text).not.toMatch(/[\u202A-\u202E\u2066-\u2069\u200B-\u200F\u00AD\uFEFF\u061C]/);
+    expect(text).toContain('vol-ok (root\\u202Egpj.exe)');
+    expect(text).toContain('i-web-1 web\\u2067-1');
+    expect(text).toContain('Team=a\\u200Db\\uFEFFc\\u00ADd\\u061Ce');
+    expect(text).toContain('vol-gone\\u202E\\u200B');
+    expect(JSON.parse(json).unprotected[0].tags.Team).toBe('a\u200Db\uFEFFc\u00ADd\u061Ce');
+  });
+
+  it('shows a size it cannot know as unknown, never $0.00, with a warning that names its account × region', () => {
+    // Prepare: an orphaned series whose snapshots carry no size, and no volume to stand in.
+    const inventory = fleet()
+      .instance('web-1', { tags: { Role: 'web' } })
+      .volume({ id: 'vol-ok', size: 8 })
+      .snapshots(series('web', [NOW - HOUR]))
+      .snapshots(
+        series('web', [NOW - DAY], { volumeId: 'vol-gone', tags: { 'ebs-snapper:volume-id': 'vol-gone' } }),
+      )
+      .build();
+    const reports = [reportCoverage(inventory, [web], { now: NOW })];
+    const summary = summarizeCoverage(reports, DEFAULT_PRICES);
+
+    // Act
+    const text = renderReport(reports, summary, plain);
+    const json = JSON.parse(JSON.stringify(reportDocument(reports, summary, NOW, DEFAULT_PRICES)));
+
+    // Assess
+    expect(text).toMatch(/^\s+web\s+1\s+1\s+0\s+2\s+unknown\s+unknown\s+1$/m);
+    expect(text).toContain(
+      'warning: policy web: 1 snapshot(s) have no size (no FullSnapshotSizeInBytes, no volume size): storage and cost unknown (in 111122223333/eu-west-1)',
+    );
+    expect(text).toMatch(/2 snapshots, size and cost unknown \(1 without a size\)/);
+    expect(text).not.toContain('$0.00');
+    expect(json.policies[0]).toMatchObject({
+      upper_bound_bytes: null,
+      monthly_cost_usd: null,
+      snapshots_size_unknown: 1,
+    });
+    expect(json.totals).toMatchObject({ upper_bound_bytes: null, monthly_cost_usd: null });
+    expect(json.warnings).toEqual([
+      expect.objectContaining({ code: 'report.sizes-unknown', account: '111122223333', region: 'eu-west-1' }),
+    ]);
+    const forecast = forecastPolicies([inventory], [web], { now: NOW, days: 3 });
+    const forecastText = renderForecast(forecast, plain);
+    expect(forecastText).toMatch(/^\s+web\s+1\s+2\s+.*unknown → .*unknown → /m);
+    expect(forecastText).toContain('(in 111122223333/eu-west-1)');
+    expect(forecastText).not.toContain('$0.00');
+  });
+
+  it('counts the volume size where EC2 gives no snapshot size, as an upper bound', () => {
+    // Prepare
+    const { reports, summary } = sample();
+
+    // Act
+    const text = renderReport(reports, summary, plain);
+
+    // Assess
+    expect(text).toMatch(/2 snapshots, ≤ 16\.0 GiB, ≤ \$0\.80\/month/);
   });
 
   it('writes one JSON document with snake_case keys', () => {

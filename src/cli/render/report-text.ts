@@ -1,22 +1,26 @@
 /**
  * `report` as text: the coverage table (OVERDUE first), the volumes no policy selects with their
  * instance and tags, a line per policy with sizes and cost (both upper bounds), unmanaged
- * snapshots, orphaned series, and one summary line. Tag values are cleaned of control characters.
+ * snapshots, orphaned series, and one summary line. Everything from AWS goes through `safeText`.
  */
 
 import { upperBoundOf } from '../../core/report/cost.js';
 import type { CoverageSummary } from '../../core/report/summary.js';
-import type {
-  CoverageReport,
-  OrphanSeries,
-  SeriesCoverage,
-  UnprotectedVolume,
+import {
+  type CoverageReport,
+  type OrphanSeries,
+  type SeriesCoverage,
+  type UnprotectedVolume,
+  unreadLabel,
 } from '../../core/report/types.js';
+import { safeText } from './safe-text.js';
 import { paint, type Tone, table } from './table.js';
 import type { TextStyle } from './text.js';
-import { cleanText, formatAge, formatBytes, formatTime, formatUsd } from './units.js';
+import { atMost, formatAge, formatBytes, formatTime, formatUsd } from './units.js';
 
-const TONE: Record<string, Tone> = { OK: 'green', OVERDUE: 'red', UNPROTECTED: 'yellow' };
+const TONE: Record<string, Tone> = { OK: 'green', OVERDUE: 'red', UNPROTECTED: 'yellow', UNKNOWN: 'red' };
+
+const pairs = (n: number): string => `${n} account × region${n === 1 ? '' : 's'}`;
 
 /** The whole report. */
 export function renderReport(
@@ -25,17 +29,18 @@ export function renderReport(
   style: TextStyle,
 ): string {
   const now = reports[0]?.now;
-  const many = reports.length > 1;
+  const many = reports.length + summary.unread.length > 1;
   const where = (r: { account: string; region: string }) => (many ? [`${r.account}/${r.region}`] : []);
   const lines: string[] = [];
   const title =
-    reports.length === 1
+    !many && reports.length === 1
       ? `${reports[0]!.account} ${reports[0]!.region}`
-      : `${reports.length} accounts × regions`;
+      : `${reports.length + summary.unread.length} accounts × regions`;
   lines.push(
-    paint(style, 'bold', `Coverage: ${title}`) +
+    paint(style, 'bold', safeText(`Coverage: ${title}`)) +
       paint(style, 'dim', now === undefined ? '' : `  (now ${formatTime(now)})`),
   );
+  lines.push(...renderUnread(summary, style));
   const rows = reports.flatMap((r) => r.series);
   if (rows.length === 0) lines.push(paint(style, 'dim', '  no volume is selected by a policy'));
   else {
@@ -60,19 +65,37 @@ export function renderReport(
   lines.push('', paint(style, 'bold', `Unprotected volumes (no policy selects them): ${unprotected.length}`));
   for (const u of unprotected)
     lines.push(
-      `  ${paint(style, 'yellow', 'UNPROTECTED')}  ${[...where(u), unprotectedText(u, style.verbose)].join('  ')}`,
+      `  ${paint(style, 'yellow', 'UNPROTECTED')}  ${safeText([...where(u), unprotectedText(u, style.verbose)].join('  '))}`,
     );
   lines.push('', ...renderPolicies(summary, style), '', ...renderLeftovers(reports, summary, style));
-  for (const w of uniqueWarnings(reports)) lines.push(paint(style, 'yellow', `warning: ${cleanText(w)}`));
+  for (const w of warningsByPlace(reports)) lines.push(paint(style, 'yellow', `warning: ${safeText(w)}`));
   lines.push('', summaryLine(summary));
   return `${lines.join('\n')}\n`;
 }
 
+/** The targets that could not be read, first: their volumes are UNKNOWN, not absent. */
+function renderUnread(summary: CoverageSummary, style: TextStyle): string[] {
+  const { unread } = summary;
+  if (unread.length === 0) return [];
+  return [
+    paint(
+      style,
+      'red',
+      `Could not be read: ${pairs(unread.length)}; their volumes are UNKNOWN (not listed, not counted below)`,
+    ),
+    ...unread.map(
+      (u) =>
+        `  ${paint(style, 'red', 'UNKNOWN')}  ${safeText(`${unreadLabel(u)}  ${u.error.code}: ${u.error.message}`)}`,
+    ),
+    '',
+  ];
+}
+
 function seriesCells(row: SeriesCoverage, now: number): string[] {
   const volume =
-    row.volumeName === undefined ? row.volumeId : `${row.volumeId} (${cleanText(row.volumeName)})`;
+    row.volumeName === undefined ? row.volumeId : `${row.volumeId} (${safeText(row.volumeName)})`;
   const instance =
-    row.instanceId === undefined ? '-' : [row.instanceId, cleanText(row.instanceName ?? '')].join(' ').trim();
+    row.instanceId === undefined ? '-' : [row.instanceId, safeText(row.instanceName ?? '')].join(' ').trim();
   const newest =
     row.newest === undefined ? '-' : `${row.newest.snapshotId} ${formatTime(row.newest.startTime)}`;
   const age = row.newest === undefined ? '-' : formatAge(now - row.newest.startTime);
@@ -81,13 +104,13 @@ function seriesCells(row: SeriesCoverage, now: number): string[] {
 }
 
 function unprotectedText(u: UnprotectedVolume, verbose: boolean): string {
-  const name = u.volumeName === undefined ? '' : ` (${cleanText(u.volumeName)})`;
+  const name = u.volumeName === undefined ? '' : ` (${safeText(u.volumeName)})`;
   const attached =
     u.instanceId === undefined
       ? 'detached'
-      : `${u.instanceId} ${cleanText(u.instanceName ?? '')} ${u.device ?? ''}`.replace(/\s+/g, ' ').trim();
+      : `${u.instanceId} ${safeText(u.instanceName ?? '')} ${u.device ?? ''}`.replace(/\s+/g, ' ').trim();
   const tags = Object.entries(u.tags)
-    .map(([k, v]) => cleanText(`${k}=${v}`))
+    .map(([k, v]) => safeText(`${k}=${v}`))
     .join(' ');
   const shown = verbose || tags.length <= 80 ? tags : `${tags.slice(0, 79)}…`;
   return (
@@ -135,7 +158,7 @@ function renderLeftovers(
   ];
   const orphans = reports.flatMap((r) => r.orphans);
   lines.push(paint(style, 'bold', `Orphaned series (source volume gone): ${orphans.length}`));
-  for (const o of orphans) lines.push(`  ${orphanText(o)}`);
+  for (const o of orphans) lines.push(`  ${safeText(orphanText(o))}`);
   return lines;
 }
 
@@ -148,23 +171,40 @@ function orphanText(o: OrphanSeries): string {
   return `${o.policy}  ${o.volumeId || '(no volume id)'}  ${o.snapshots} snapshot(s)${newest}, ${formatBytes(upperBoundOf(o.sizes))}  (${rule})`;
 }
 
-function uniqueWarnings(reports: readonly CoverageReport[]): string[] {
-  return [
-    ...new Set(
-      reports.flatMap((r) => [
-        ...r.warnings.map((w) => w.message),
-        ...(r.gaps ?? []).map((g) => `${r.account}/${r.region}: could not read ${g.resource} (${g.error})`),
-      ]),
-    ),
-  ];
+/**
+ * Each warning once, naming every account × region it was found in: a warning about sizes or a
+ * listing is about one place, and a reader must know which.
+ */
+export function warningsByPlace(reports: readonly CoverageReport[]): string[] {
+  const places = new Map<string, string[]>();
+  const add = (message: string, where: string) => {
+    const list = places.get(message);
+    if (list === undefined) places.set(message, [where]);
+    else if (!list.includes(where)) list.push(where);
+  };
+  for (const r of reports) {
+    const where = `${r.account}/${r.region}`;
+    for (const w of r.warnings) add(w.message, where);
+    for (const g of r.gaps ?? []) add(`could not read ${g.resource} (${g.error})`, where);
+  }
+  return [...places].map(([message, where]) => `${message} (in ${where.join(', ')})`);
 }
 
 /** One line with the totals. */
 export function summaryLine(summary: CoverageSummary): string {
   const t = summary.totals;
-  const targets = `${t.targets} account × region${t.targets === 1 ? '' : 's'}`;
+  const targets =
+    t.unknownTargets === 0 ? pairs(t.targets) : `${pairs(t.targets)} read, ${t.unknownTargets} UNKNOWN`;
+  const unknown =
+    t.unknownTargets === 0
+      ? ''
+      : `UNKNOWN: ${pairs(t.unknownTargets)} could not be read, their volumes unknown; `;
+  const sizes =
+    t.sizes.unknown === 0
+      ? `${atMost(upperBoundOf(t.sizes), formatBytes)}, ${atMost(t.monthlyCost, formatUsd)}/month`
+      : `size and cost unknown (${t.sizes.unknown.toLocaleString('en-US')} without a size)`;
   return (
-    `Report: ${t.series} volume series covered (${t.ok} OK, ${t.overdue} OVERDUE), ${t.unprotected} UNPROTECTED; ` +
-    `${t.sizes.count.toLocaleString('en-US')} snapshots, ≤ ${formatBytes(upperBoundOf(t.sizes))}, ≤ ${formatUsd(t.monthlyCost)}/month (${targets}).`
+    `Report: ${unknown}${t.series} volume series covered (${t.ok} OK, ${t.overdue} OVERDUE), ${t.unprotected} UNPROTECTED; ` +
+    `${t.sizes.count.toLocaleString('en-US')} snapshots, ${sizes} (${targets}).`
   );
 }

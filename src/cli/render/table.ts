@@ -1,4 +1,10 @@
-/** Text tables: columns padded to their widest cell (painted after padding, so colour never skews them). */
+/**
+ * Text tables: columns padded to their widest cell (painted after padding, so colour never skews
+ * them). Every cell goes through `safeText`: a cell can never carry a control, bidi or format
+ * character to the terminal.
+ */
+import { safeText } from './safe-text.js';
+
 export { paint, type Tone } from './text.js';
 
 /**
@@ -13,13 +19,14 @@ export function table(
   decorate: (cell: string, column: number, row: number) => string = (cell) => cell,
   right: readonly number[] = [],
 ): string[] {
+  const safe = rows.map((row) => row.map(safeText));
   const widths: number[] = [];
-  for (const row of rows) {
+  for (const row of safe) {
     row.forEach((cell, c) => {
       widths[c] = Math.max(widths[c] ?? 0, [...cell].length);
     });
   }
-  return rows.map((row, r) =>
+  return safe.map((row, r) =>
     `  ${row
       .map((cell, c) => {
         const pad = ' '.repeat((widths[c] ?? 0) - [...cell].length);

@@ -1,11 +1,14 @@
 /**
  * Terraform-style human output: `+ create`, `- delete`, `= keep` (with -v), a reason on every
- * line and one summary line. Colour only on a TTY and never with NO_COLOR.
+ * line and one summary line. Colour only on a TTY and never with NO_COLOR. Every piece that can
+ * come from AWS (ids, tag-derived series keys, reasons and warnings that quote tag values, error
+ * messages) goes through `safeText` before it is painted.
  */
 
 import type { ActionResult, RunReport } from '../../app/run/results.js';
 import type { Plan, PlanAction } from '../../core/actions.js';
 import { sumPlans, sumRunSummaries } from './json.js';
+import { safeText } from './safe-text.js';
 
 export interface TextStyle {
   readonly color: boolean;
@@ -38,13 +41,13 @@ function subject(action: PlanAction): string {
     parts.push(`(${action.instanceId}${action.device === undefined ? '' : ` ${action.device}`})`);
   }
   if (action.action === 'copy') parts.push(`→ ${action.region}`);
-  return parts.join(' ');
+  return safeText(parts.join(' '));
 }
 
 export function renderAction(action: PlanAction, style: TextStyle): string {
   const { sign, tone } = SIGN[action.action];
-  const policy = action.policy ?? '-';
-  const reason = `${action.reason.code}: ${action.reason.message}`;
+  const policy = safeText(action.policy ?? '-');
+  const reason = safeText(`${action.reason.code}: ${action.reason.message}`);
   const line = `  ${paint(style, tone, sign)}  ${policy}  ${subject(action)}  ${paint(style, 'dim', reason)}`;
   if (action.action !== 'create') return line;
   const stop = action.stop === undefined ? '' : paint(style, 'yellow', '  (stop → snapshot → start)');
@@ -53,7 +56,9 @@ export function renderAction(action: PlanAction, style: TextStyle): string {
 
 /** Tags a create cannot carry (the 50-tag limit, or per-volume tags of an instance set) are named. */
 function droppedNote(dropped: readonly string[], style: TextStyle): string {
-  return dropped.length === 0 ? '' : paint(style, 'yellow', `  (tags not carried: ${dropped.join(', ')})`);
+  return dropped.length === 0
+    ? ''
+    : paint(style, 'yellow', `  (tags not carried: ${safeText(dropped.join(', '))})`);
 }
 
 function isShown(action: PlanAction, verbose: boolean): boolean {
@@ -83,7 +88,7 @@ function renderGuard(plan: Plan, style: TextStyle): string[] {
       `! copies held from ${plan.account}/${plan.region}: could not list the copies in ${plan.copiesHeld.join(', ')}`,
     );
   }
-  return lines.map((line) => paint(style, 'yellow', line));
+  return lines.map((line) => paint(style, 'yellow', safeText(line)));
 }
 
 /** One plan section per account × region, then the totals. */
@@ -91,12 +96,14 @@ export function renderPlans(plans: readonly Plan[], style: TextStyle): string {
   const lines: string[] = [];
   for (const plan of plans) {
     lines.push(
-      paint(style, 'bold', `${plan.account} ${plan.region}`) + paint(style, 'dim', `  (now ${plan.now})`),
+      paint(style, 'bold', safeText(`${plan.account} ${plan.region}`)) +
+        paint(style, 'dim', `  (now ${plan.now})`),
     );
     const shown = plan.actions.filter((a) => isShown(a, style.verbose));
     for (const action of shown) lines.push(renderAction(action, style));
     if (shown.length === 0) lines.push(paint(style, 'dim', '  no changes'));
-    for (const warning of plan.warnings) lines.push(paint(style, 'yellow', `  warning: ${warning.message}`));
+    for (const warning of plan.warnings)
+      lines.push(paint(style, 'yellow', `  warning: ${safeText(warning.message)}`));
     lines.push(...renderGuard(plan, style));
     lines.push('');
   }
@@ -117,25 +124,29 @@ const RESULT_SIGN: Record<ActionResult['status'], { sign: string; tone: Tone }> 
 
 function renderResult(result: ActionResult, style: TextStyle): string {
   const { sign, tone } = RESULT_SIGN[result.status];
-  const what = [result.action, result.policy, result.snapshotId, result.volumeId].filter(Boolean).join(' ');
+  const what = safeText(
+    [result.action, result.policy, result.snapshotId, result.volumeId].filter(Boolean).join(' '),
+  );
   const error =
-    result.error === undefined ? '' : paint(style, 'dim', `  ${result.error.code}: ${result.error.message}`);
+    result.error === undefined
+      ? ''
+      : paint(style, 'dim', safeText(`  ${result.error.code}: ${result.error.message}`));
   return `  ${paint(style, tone, sign)}  ${what}${error}`;
 }
 
-/** The plan, then what was done (failures always; every result with -v), then one summary line. */
 /** Instances a crashed run left stopped or in Standby, and what this run did about them. */
 function renderGivenBack(report: RunReport, style: TextStyle): string[] {
   // One that could not be given back is a failed `give-back` result, rendered with the results.
   return (report.givenBack ?? []).flatMap((g) =>
     g.error === undefined
       ? [
-          `  ${paint(style, 'yellow', 'given back')}  ${g.instanceId} (${g.done.join(', ') || 'nothing left to do'}): a crashed run had stopped it`,
+          `  ${paint(style, 'yellow', 'given back')}  ${safeText(`${g.instanceId} (${g.done.join(', ') || 'nothing left to do'})`)}: a crashed run had stopped it`,
         ]
       : [],
   );
 }
 
+/** The plan, then what was done (failures always; every result with -v), then one summary line. */
 export function renderRun(reports: readonly RunReport[], style: TextStyle): string {
   const planText = renderPlans(
     reports.map((r) => r.plan),

@@ -5,10 +5,15 @@
 
 const UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'] as const;
 
+/** What a size or cost nobody knows is shown as: never as zero. */
+export const UNKNOWN = 'unknown';
+
 /**
  * @example formatBytes(40 * 2 ** 30) // '40.0 GiB'
+ * @example formatBytes(undefined) // 'unknown'
  */
-export function formatBytes(bytes: number): string {
+export function formatBytes(bytes: number | undefined): string {
+  if (bytes === undefined) return UNKNOWN;
   let value = bytes;
   let unit = 0;
   while (Math.abs(value) >= 1024 && unit < UNITS.length - 1) {
@@ -19,12 +24,13 @@ export function formatBytes(bytes: number): string {
 }
 
 /**
- * Cents below $1,000, whole dollars above.
+ * Cents below $1,000, whole dollars above; `unknown` when undefined.
  *
  * @example formatUsd(12.5) // '$12.50'
  * @example formatUsd(1234.5) // '$1,235'
  */
-export function formatUsd(amount: number): string {
+export function formatUsd(amount: number | undefined): string {
+  if (amount === undefined) return UNKNOWN;
   if (amount > 0 && amount < 0.01) return '<$0.01';
   const digits = amount >= 1000 ? 0 : 2;
   return `$${amount.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits })}`;
@@ -56,6 +62,16 @@ export function formatCountShort(count: number): string {
   return count.toLocaleString('en-US');
 }
 
+/**
+ * An upper bound as text: `≤ 3.3 TiB`, or `unknown` (a bound that leaves out what it cannot size
+ * is no bound).
+ *
+ * @example atMost(undefined, formatBytes) // 'unknown'
+ */
+export function atMost(value: number | undefined, format: (value: number) => string): string {
+  return value === undefined ? UNKNOWN : `≤ ${format(value)}`;
+}
+
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
@@ -80,15 +96,4 @@ export function formatAge(ms: number): string {
  */
 export function formatTime(time: number): string {
   return `${new Date(time).toISOString().slice(0, 16).replace('T', ' ')}Z`;
-}
-
-/**
- * Text from tags for a terminal: control characters (an escape sequence in a tag value could
- * rewrite the screen) become `?`.
- *
- * @example cleanText('web\u001b[2J') // 'web?[2J'
- */
-export function cleanText(text: string): string {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
-  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
 }

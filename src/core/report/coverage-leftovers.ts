@@ -6,7 +6,7 @@ import type { Inventory } from '../model.js';
 import type { Policy } from '../policy/types.js';
 import type { InventoryIndex } from '../select.js';
 import type { SeriesTable } from '../series.js';
-import { addSizes, addSnapshotSize, emptySizes, type SizeTotals } from './cost.js';
+import { addSizes, addSnapshotSize, emptySizes, GIB, type SizeTotals } from './cost.js';
 import type { OrphanSeries, UnprotectedVolume } from './types.js';
 
 /** An orphaned series (its source volume is gone), with its span and what the policy does with it. */
@@ -70,10 +70,12 @@ export function findUnprotected(
  * The account's snapshots that belong to no series (no `ebs-snapper:policy` tag, or a policy not
  * configured), plus those a collector only counted (`inventory.unmanaged`, when present).
  */
-export function countUnmanaged(inventory: Inventory, managed: Uint8Array): SizeTotals {
+export function countUnmanaged(inventory: Inventory, index: InventoryIndex, managed: Uint8Array): SizeTotals {
   const totals = emptySizes();
   inventory.snapshots.forEach((s, i) => {
-    if (managed[i] === 0 && s.ownerId === inventory.account) addSnapshotSize(totals, s);
+    if (managed[i] !== 0 || s.ownerId !== inventory.account) return;
+    const volume = s.volumeId === undefined ? undefined : index.volumes.get(s.volumeId);
+    addSnapshotSize(totals, s, volume === undefined ? undefined : volume.sizeGiB * GIB);
   });
   const counted = inventory.unmanaged;
   if (counted !== undefined) addSizes(totals, counted);

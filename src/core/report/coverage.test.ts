@@ -139,6 +139,7 @@ describe('reportCoverage', () => {
           count: 3,
           fullSizeBytes: 50 * GIB,
           unsized: 1,
+          unknown: 0,
           standardBytes: 110 * GIB,
           archiveBytes: 40 * GIB,
         },
@@ -178,6 +179,7 @@ describe('reportCoverage', () => {
       count: 7,
       fullSizeBytes: 23 * GIB,
       unsized: 1,
+      unknown: 0,
       standardBytes: 31 * GIB,
       archiveBytes: 0,
     });

@@ -22,6 +22,7 @@ import {
   costOf,
   DEFAULT_PRICES,
   emptySizes,
+  GIB,
   type Prices,
   type SizeTotals,
 } from './cost.js';
@@ -81,6 +82,8 @@ export function reportCoverage(
     summaries.push(coverPolicy(context, byId.get(id)!, selected, prices));
   }
   context.series.sort(compareRows);
+  const unmanaged = countUnmanaged(inventory, context.index, context.managed);
+  if (unmanaged.unknown > 0) context.warnings.push(sizesUnknown('unmanaged snapshots', unmanaged.unknown));
   return {
     account: inventory.account,
     region: inventory.region,
@@ -90,7 +93,7 @@ export function reportCoverage(
     unprotected: findUnprotected(inventory, context.index, selected),
     policies: summaries,
     orphans: context.orphans,
-    unmanaged: countUnmanaged(inventory, context.managed),
+    unmanaged,
     warnings: context.warnings,
     ...(inventory.gaps === undefined ? {} : { gaps: inventory.gaps }),
   };
@@ -126,12 +129,13 @@ function coverPolicy(
   const sizes = emptySizes();
   let orphanSeries = 0;
   for (const [key, k] of series.own) {
-    const seriesSizes = addSeriesSizes(context, k, sizes);
+    const seriesSizes = addSeriesSizes(context, k, sizes, key);
     if (index.volumes.has(key)) continue;
     orphanSeries++;
     context.orphans.push(describeOrphan(table, context.inventory, policy, key, k, seriesSizes));
   }
   for (const k of series.copies.values()) addSeriesSizes(context, k, sizes);
+  if (sizes.unknown > 0) warnings.push(sizesUnknown(`policy ${policy.id}`, sizes.unknown));
   return {
     policy: policy.id,
     volumes: targets.length,
@@ -184,17 +188,30 @@ function coverTarget(
   };
 }
 
-/** Add series `k`'s snapshots to `into` and mark them managed; returns the series' own totals. */
-function addSeriesSizes(context: Context, k: number, into: SizeTotals): SizeTotals {
-  const { table, inventory, managed } = context;
+/**
+ * Add series `k`'s snapshots to `into` and mark them managed; returns the series' own totals.
+ * `volumeKey`: the series' source volume, whose size stands in where a snapshot has none.
+ */
+function addSeriesSizes(context: Context, k: number, into: SizeTotals, volumeKey?: string): SizeTotals {
+  const { table, inventory, managed, index } = context;
+  const volume = volumeKey === undefined ? undefined : index.volumes.get(volumeKey);
+  const volumeBytes = volume === undefined ? undefined : volume.sizeGiB * GIB;
   const own = emptySizes();
   for (let p = table.bounds[k]!; p < table.bounds[k + 1]!; p++) {
     const i = table.source[p]!;
     managed[i] = 1;
-    addSnapshotSize(own, inventory.snapshots[i]!);
+    addSnapshotSize(own, inventory.snapshots[i]!, volumeBytes);
   }
   addSizes(into, own);
   return own;
+}
+
+/** Snapshots with no size make a total unknown: said once per policy (and for unmanaged ones). */
+export function sizesUnknown(what: string, count: number): Warning {
+  return warning(
+    'report.sizes-unknown',
+    `${what}: ${count} snapshot(s) have no size (no FullSnapshotSizeInBytes, no volume size): storage and cost unknown`,
+  );
 }
 
 const RANK = { OVERDUE: 0, OK: 1 } as const;

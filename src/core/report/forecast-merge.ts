@@ -4,9 +4,9 @@
  * planned (settled).
  */
 import type { Plan, ReasonCode } from '../actions.js';
-import { TAG } from '../model.js';
+import { type Snapshot, TAG } from '../model.js';
 import type { Policy } from '../policy/types.js';
-import type { SeriesClass } from './forecast-classes.js';
+import type { SeriesClass, SizeCell } from './forecast-classes.js';
 
 /** Keep reasons that hold for good once a series gets no new snapshots (age plays no part). */
 const LASTING: ReadonlySet<ReasonCode> = new Set([
@@ -37,7 +37,8 @@ export function settledClasses(
   const expiring = policy.retention.orphaned.kind === 'expire-after';
   const settled = new Set<SeriesClass>();
   for (const c of classes) {
-    if (c.kind === 'selected') continue;
+    // Copies keep being planned in their destinations (age-bound rules may still let them go).
+    if (c.kind === 'selected' || c.copies.size > 0) continue;
     if (c.snapshots.length > 0 && c.kind === 'orphan' && expiring) continue;
     if (c.snapshots.every((s) => LASTING.has(codes.get(s.id) ?? 'retention.expired'))) settled.add(c);
   }
@@ -53,7 +54,7 @@ export function mergeClasses(classes: SeriesClass[], amiSnapshotIds: ReadonlySet
   const candidates = new Map<string, SeriesClass[]>();
   for (const c of classes) {
     const s = c.snapshots;
-    const key = `${c.kind}|${s.length}|${s[0]?.startTime}|${s.at(-1)?.startTime}`;
+    const key = `${c.kind}|${s.length}|${s[0]?.startTime}|${s.at(-1)?.startTime}|${c.copies.size}`;
     const group = candidates.get(key);
     if (group) group.push(c);
     else candidates.set(key, [c]);
@@ -70,14 +71,33 @@ export function mergeClasses(classes: SeriesClass[], amiSnapshotIds: ReadonlySet
       const signature = signatureOf(c, amiSnapshotIds);
       const into = bySignature.get(signature);
       if (into === undefined) bySignature.set(signature, c);
-      else {
-        into.members += c.members;
-        into.volumeBytes += c.volumeBytes;
-      }
+      else absorb(into, c);
     }
     merged.push(...bySignature.values());
   }
   return merged;
+}
+
+/** Merge class `c` into `into` (same signature): members, volume sizes, each snapshot's sizes. */
+function absorb(into: SeriesClass, c: SeriesClass): void {
+  into.members += c.members;
+  into.volumeBytes += c.volumeBytes;
+  into.cells = addCells(into.cells, c.cells);
+  for (const [region, copies] of into.copies)
+    copies.cells = addCells(copies.cells, c.copies.get(region)!.cells);
+}
+
+/** Two classes' sizes, position by position (same signature: the same snapshots). */
+function addCells(a: readonly (SizeCell | undefined)[], b: readonly (SizeCell | undefined)[]) {
+  return a.map((cell, i) => {
+    const other = b[i];
+    if (cell === undefined || other === undefined) return cell ?? other;
+    return {
+      standard: cell.standard + other.standard,
+      archive: cell.archive + other.archive,
+      unknown: cell.unknown + other.unknown,
+    };
+  });
 }
 
 /**
@@ -85,10 +105,15 @@ export function mergeClasses(classes: SeriesClass[], amiSnapshotIds: ReadonlySet
  * the run id (a snapshot counts for the schedule from the start of the run that made it).
  */
 function signatureOf(c: SeriesClass, amiSnapshotIds: ReadonlySet<string>): string {
-  return c.snapshots
-    .map(
-      (s) =>
-        `${s.startTime}:${s.state}:${s.locked === true ? 1 : 0}${amiSnapshotIds.has(s.id) ? 1 : 0}:${s.tags[TAG.runId] ?? ''}`,
-    )
-    .join(',');
+  const of = (snapshots: readonly Snapshot[]) =>
+    snapshots
+      .map(
+        (s) =>
+          `${s.startTime}:${s.state}:${s.locked === true ? 1 : 0}${amiSnapshotIds.has(s.id) ? 1 : 0}:${s.tags[TAG.runId] ?? ''}`,
+      )
+      .join(',');
+  const copies = [...c.copies.keys()]
+    .sort()
+    .map((region) => `|${region}=${of(c.copies.get(region)!.snapshots)}`);
+  return of(c.snapshots) + copies.join('');
 }

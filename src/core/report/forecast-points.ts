@@ -2,10 +2,11 @@
  * The forecast's numbers: what one account × region's simulation keeps after each run (a
  * tally), sampled once a day and added up over every target, per policy and in total.
  */
-import { monthlyCost, type Prices } from './cost.js';
+
+import type { Snapshot } from '../model.js';
+import { futureBytes, monthlyCost, type Prices } from './cost.js';
 import type { ForecastPoint, PolicyForecast } from './forecast.js';
-import type { SeriesClass } from './forecast-classes.js';
-import { seriesBytes } from './forecast-storage.js';
+import type { SeriesClass, SizeCell } from './forecast-classes.js';
 import { steadyStateOf } from './steady.js';
 
 const DAY = 86_400_000;
@@ -14,7 +15,10 @@ const DAY = 86_400_000;
 export interface Tally {
   readonly time: number;
   readonly snapshots: number;
-  readonly storedBytes: number;
+  readonly standardBytes: number;
+  readonly archiveBytes: number;
+  /** Snapshots kept whose size is not known (the bytes leave them out). */
+  readonly unknownSizes: number;
   readonly fewest?: number;
 }
 
@@ -26,22 +30,87 @@ export interface Simulation {
   readonly volumeBytes: number;
 }
 
-/** Count what the classes keep, and the storage by the change rate. */
+/** What settled classes keep: it never changes, so it is counted once (`tally` adds it). */
+export type Kept = Pick<Tally, 'snapshots' | 'standardBytes' | 'archiveBytes' | 'unknownSizes'>;
+
+export const NOTHING_KEPT: Kept = { snapshots: 0, standardBytes: 0, archiveBytes: 0, unknownSizes: 0 };
+
+/** `a` and `b` added up. */
+export const addKept = (a: Kept, b: Kept): Kept => ({
+  snapshots: a.snapshots + b.snapshots,
+  standardBytes: a.standardBytes + b.standardBytes,
+  archiveBytes: a.archiveBytes + b.archiveBytes,
+  unknownSizes: a.unknownSizes + b.unknownSizes,
+});
+
+/**
+ * Count what the active classes keep and what it stores, by the one model (`cost.ts`), plus
+ * what the settled ones keep: snapshots that existed at the start count their upper bound in
+ * their tier, the forecast's own the change rate.
+ */
 export function tally(
   active: readonly SeriesClass[],
-  settled: readonly SeriesClass[],
+  settled: Kept,
   time: number,
   changeRate: number,
 ): Tally {
-  let snapshots = 0;
-  let storedBytes = 0;
+  let snapshots = settled.snapshots;
+  let standardBytes = settled.standardBytes;
+  let archiveBytes = settled.archiveBytes;
+  let unknownSizes = settled.unknownSizes;
   let fewest: number | undefined;
-  for (const c of active.concat(settled)) {
-    snapshots += c.members * c.snapshots.length;
-    storedBytes += seriesBytes(c.snapshots, c.volumeBytes, changeRate);
+  // One series of a class's snapshots (its own, or its copies in one region), by the one model.
+  const count = (c: SeriesClass, list: readonly Snapshot[], cells: readonly (SizeCell | undefined)[]) => {
+    snapshots += c.members * list.length;
+    let previous: number | undefined;
+    for (let i = 0; i < list.length; i++) {
+      const s = list[i]!;
+      if (s.state === 'error') continue;
+      const cell = cells[i];
+      if (cell === undefined) standardBytes += futureBytes(c.volumeBytes, changeRate, previous, s.startTime);
+      else {
+        standardBytes += cell.standard;
+        archiveBytes += cell.archive;
+        unknownSizes += cell.unknown;
+      }
+      previous = s.startTime;
+    }
+  };
+  for (const c of active) {
+    count(c, c.snapshots, c.cells);
+    // Copies are counted where they are stored: a destination's series, its own first in full.
+    if (c.copies.size > 0) for (const copies of c.copies.values()) count(c, copies.snapshots, copies.cells);
     if (c.kind === 'selected') fewest = Math.min(fewest ?? Number.POSITIVE_INFINITY, c.snapshots.length);
   }
-  return { time, snapshots, storedBytes, ...(fewest === undefined ? {} : { fewest }) };
+  return {
+    time,
+    snapshots,
+    standardBytes,
+    archiveBytes,
+    unknownSizes,
+    ...(fewest === undefined ? {} : { fewest }),
+  };
+}
+
+/** A point's storage and cost from its bytes by tier: each tier at its price. */
+function pointOf(
+  day: number,
+  time: number,
+  snapshots: number,
+  bytes: { standard: number; archive: number; unknown: number },
+  prices: Prices,
+): ForecastPoint {
+  return {
+    day,
+    time,
+    snapshots,
+    storedBytes: bytes.standard + bytes.archive,
+    standardBytes: bytes.standard,
+    archiveBytes: bytes.archive,
+    unknownSizes: bytes.unknown,
+    monthlyCost:
+      monthlyCost(bytes.standard, 'standard', prices) + monthlyCost(bytes.archive, 'archive', prices),
+  };
 }
 
 export interface Span {
@@ -62,7 +131,7 @@ export function combine(
   for (let day = 0; day <= span.days; day++) {
     const time = span.now + day * DAY;
     let snapshots = 0;
-    let storedBytes = 0;
+    const bytes = { standard: 0, archive: 0, unknown: 0 };
     let fewest: number | undefined;
     simulations.forEach((simulation, i) => {
       // Day 0 is the inventory as collected; later days, what the last run before them left.
@@ -71,16 +140,13 @@ export function combine(
         cursors[i]!++;
       const t = tallies[cursors[i]!]!;
       snapshots += t.snapshots;
-      storedBytes += t.storedBytes;
+      bytes.standard += t.standardBytes;
+      bytes.archive += t.archiveBytes;
+      bytes.unknown += t.unknownSizes;
       if (t.fewest !== undefined) fewest = Math.min(fewest ?? Number.POSITIVE_INFINITY, t.fewest);
     });
-    const cost = monthlyCost(storedBytes, 'standard', span.prices);
     points.push({
-      day,
-      time,
-      snapshots,
-      storedBytes,
-      monthlyCost: cost,
+      ...pointOf(day, time, snapshots, bytes, span.prices),
       ...(fewest === undefined ? {} : { fewestPerSeries: fewest }),
     });
   }
@@ -104,17 +170,14 @@ export function addUp(
 ): ForecastPoint[] {
   return Array.from({ length: days + 1 }, (_, day) => {
     let snapshots = 0;
-    let storedBytes = 0;
+    const bytes = { standard: 0, archive: 0, unknown: 0 };
     for (const f of forecasts) {
-      snapshots += f.points[day]!.snapshots;
-      storedBytes += f.points[day]!.storedBytes;
+      const p = f.points[day]!;
+      snapshots += p.snapshots;
+      bytes.standard += p.standardBytes;
+      bytes.archive += p.archiveBytes;
+      bytes.unknown += p.unknownSizes;
     }
-    return {
-      day,
-      time: now + day * DAY,
-      snapshots,
-      storedBytes,
-      monthlyCost: monthlyCost(storedBytes, 'standard', prices),
-    };
+    return pointOf(day, now + day * DAY, snapshots, bytes, prices);
   });
 }

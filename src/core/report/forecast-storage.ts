@@ -1,13 +1,13 @@
 /**
- * The forecast's storage model (SPEC §12): EBS snapshots are incremental, so a series stores its
+ * The change-rate model of a forecast's snapshots (SPEC §12; `cost.ts` holds the one storage
+ * model, of which this is the part for snapshots not made yet): EBS snapshots are incremental, so a series stores its
  * oldest snapshot in full and, for each later one, what changed since the one before it — the
  * change rate (a fraction of the volume per day) times the days between them, never more than
  * the whole volume. Deleting a snapshot in the middle moves its changes to the next one (EBS
  * keeps blocks a later snapshot still references), so only the oldest's going frees space.
  */
 import type { Snapshot } from '../model.js';
-
-const DAY = 86_400_000;
+import { futureBytes } from './cost.js';
 
 /**
  * Bytes a series stores: `volumeBytes` for its oldest snapshot plus `min(1, rate × gap in days)`
@@ -22,12 +22,12 @@ export function seriesBytes(
   volumeBytes: number,
   changeRate: number,
 ): number {
-  let factor = 0;
+  let bytes = 0;
   let previous: number | undefined;
   for (const s of snapshots) {
     if (s.state === 'error') continue;
-    factor += previous === undefined ? 1 : Math.min(1, (changeRate * (s.startTime - previous)) / DAY);
+    bytes += futureBytes(volumeBytes, changeRate, previous, s.startTime);
     previous = s.startTime;
   }
-  return factor * volumeBytes;
+  return bytes;
 }

@@ -12,10 +12,13 @@ import { planSnapshots } from '../plan.js';
 import type { Policy, Schedule } from '../policy/types.js';
 import { prepareSchedule } from '../schedule.js';
 import { DEFAULT_PRICES, type Prices } from './cost.js';
+import { sizesUnknown } from './coverage.js';
 import { applyToClasses, buildClasses, type SeriesClass, synthesize } from './forecast-classes.js';
+import { CopyIndex, keepCopies, makeCopies } from './forecast-copies.js';
 import { mergeClasses, settledClasses } from './forecast-merge.js';
-import { addUp, combine, type Simulation, tally } from './forecast-points.js';
+import { addKept, addUp, combine, NOTHING_KEPT, type Simulation, tally } from './forecast-points.js';
 import type { SteadyState } from './steady.js';
+import type { TargetWarning } from './types.js';
 
 const DAY = 86_400_000;
 
@@ -36,7 +39,13 @@ export interface ForecastPoint {
   readonly day: number;
   readonly time: number;
   readonly snapshots: number;
+  /** Standard and archive bytes, by the one storage model (`cost.ts`). */
   readonly storedBytes: number;
+  readonly standardBytes: number;
+  readonly archiveBytes: number;
+  /** Snapshots kept whose size is unknown: bytes and cost leave them out (so they are no bound). */
+  readonly unknownSizes: number;
+  /** Each tier at its price. */
   readonly monthlyCost: number;
   /** The fewest snapshots any selected series has (absent when the policy selects nothing). */
   readonly fewestPerSeries?: number;
@@ -66,6 +75,8 @@ export interface Forecast {
   readonly policies: readonly PolicyForecast[];
   /** Every policy added up, day by day (no `fewestPerSeries`). */
   readonly totals: readonly ForecastPoint[];
+  /** Snapshots with no size, per policy and account × region (their storage and cost are unknown). */
+  readonly warnings: readonly TargetWarning[];
 }
 
 /**
@@ -86,13 +97,32 @@ export function forecastPolicies(
   const { now } = options;
   const byId = new Map<string, Policy>();
   for (const p of policies) if (!byId.has(p.id)) byId.set(p.id, p);
+  const warnings: TargetWarning[] = [];
   const forecasts = [...byId.keys()].sort().map((id) => {
     const policy = byId.get(id)!;
     const runs = runTimes(policy.schedule, now, now + days * DAY);
-    const simulations = inventories.map((inventory) => simulate(inventory, policy, runs, changeRate));
+    // Every inventory's classes first: a source claims its copies in the others before they simulate.
+    const copies = new CopyIndex(inventories, policy);
+    const built = inventories.map((inventory) =>
+      buildClasses(inventory, policy, amiSnapshotsOf(inventory), copies),
+    );
+    const simulations = inventories.map((inventory, i) => {
+      const unknown = built[i]!.reduce(
+        (n, c) => n + c.cells.reduce((m, cell) => m + (cell?.unknown ?? 0), 0),
+        0,
+      );
+      if (unknown > 0)
+        warnings.push({ ...sizesUnknown(`policy ${policy.id}`, unknown), ...whereOf(inventory) });
+      const { account, region } = inventory;
+      const own = built[i]!.filter(
+        (c) => c.kind !== 'copy' || !copies.isClaimed(account, region, c.sourceRegion ?? '', c.key),
+      );
+      return simulate(inventory, policy, runs, changeRate, own);
+    });
     return combine(policy.id, simulations, runs.length, { now, days, prices });
   });
-  return { now, days, changeRate, prices, policies: forecasts, totals: addUp(forecasts, now, days, prices) };
+  const totals = addUp(forecasts, now, days, prices);
+  return { now, days, changeRate, prices, policies: forecasts, totals, warnings };
 }
 
 /**
@@ -112,28 +142,38 @@ export function runTimes(schedule: Schedule, now: number, end: number): number[]
   return times;
 }
 
+const whereOf = ({ account, region }: Inventory) => ({ account, region });
+
+const amiSnapshotsOf = (inventory: Inventory): Set<string> =>
+  new Set<string>(inventory.images.flatMap((i) => i.snapshotIds));
+
 function simulate(
   inventory: Inventory,
   policy: Policy,
   runs: readonly number[],
   changeRate: number,
+  classes: SeriesClass[],
 ): Simulation {
-  const amiSnapshotIds = new Set<string>(inventory.images.flatMap((i) => i.snapshotIds));
-  let active = buildClasses(inventory, policy, amiSnapshotIds);
+  const amiSnapshotIds = amiSnapshotsOf(inventory);
+  let active = mergeClasses(classes, amiSnapshotIds);
   const selected = active.filter((c) => c.kind === 'selected');
   const series = selected.reduce((n, c) => n + c.members, 0);
   const volumeBytes = selected.reduce((n, c) => n + c.volumeBytes, 0);
   const all = active.reduce((n, c) => n + c.members, 0);
-  const settled: SeriesClass[] = [];
+  let settled = NOTHING_KEPT;
   const tallies = [tally(active, settled, runs[0]!, changeRate)];
   const serial = { next: 0 };
   for (const time of runs) {
     if (active.length === 0) break;
     const plan = planSnapshots(synthesize(inventory, active), [policy], { now: time, runId: 'forecast' });
-    applyToClasses(active, plan, inventory.account, serial);
+    const made = applyToClasses(active, plan, inventory.account, serial);
+    if (policy.copyTo.length > 0) {
+      makeCopies(active, made, policy, serial);
+      keepCopies(active, policy, inventory, time);
+    }
     const done = settledClasses(active, plan, policy);
     if (done.size > 0) {
-      settled.push(...done);
+      settled = addKept(settled, tally([...done], NOTHING_KEPT, time, changeRate));
       active = active.filter((c) => !done.has(c));
     }
     active = mergeClasses(active, amiSnapshotIds);

@@ -26,5 +26,11 @@ export {
   type CoverageStatus,
 } from './status.js';
 export { STEADY_WINDOW_DAYS, type SteadyState, steadyStateOf } from './steady.js';
-export { type CoverageSummary, type CoverageTotals, summarizeCoverage } from './summary.js';
+export {
+  type CoverageSummary,
+  type CoverageTotals,
+  type ReportStatus,
+  summarizeCoverage,
+} from './summary.js';
 export type * from './types.js';
+export { unreadLabel } from './types.js';

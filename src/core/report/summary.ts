@@ -3,7 +3,13 @@
  * and the per-policy lines (a policy is one definition, whatever the target).
  */
 import { addSizes, costOf, emptySizes, type Prices, type SizeTotals } from './cost.js';
-import type { CoverageReport, PolicyCoverage } from './types.js';
+import type { CoverageReport, PolicyCoverage, UnreadTarget } from './types.js';
+
+/**
+ * The report in one word, worst first: `UNKNOWN` when a target could not be read (its volumes
+ * are not known, so nothing may read as all OK), then `OVERDUE`, `UNPROTECTED`, else `OK`.
+ */
+export type ReportStatus = 'UNKNOWN' | 'OVERDUE' | 'UNPROTECTED' | 'OK';
 
 export interface CoverageTotals {
   /** Series rows: (policy, selected volume) pairs. */
@@ -13,24 +19,35 @@ export interface CoverageTotals {
   readonly unprotected: number;
   /** The policies' snapshots. */
   readonly sizes: SizeTotals;
-  readonly monthlyCost: number;
+  /** Undefined when a snapshot's size is unknown. */
+  readonly monthlyCost: number | undefined;
   readonly unmanaged: SizeTotals;
   readonly orphanSeries: number;
+  /** Targets read. */
   readonly targets: number;
+  /** Targets that could not be read: their volumes are UNKNOWN. */
+  readonly unknownTargets: number;
+  readonly status: ReportStatus;
 }
 
 export interface CoverageSummary {
   readonly totals: CoverageTotals;
   /** By policy id, summed over targets. */
   readonly policies: readonly PolicyCoverage[];
+  /** The targets that could not be read, as given. */
+  readonly unread: readonly UnreadTarget[];
 }
 
 /**
- * Add up reports of several targets.
+ * Add up reports of several targets; `unread` are the targets that could not be read.
  *
  * @example summarizeCoverage(reports, DEFAULT_PRICES).totals.overdue
  */
-export function summarizeCoverage(reports: readonly CoverageReport[], prices: Prices): CoverageSummary {
+export function summarizeCoverage(
+  reports: readonly CoverageReport[],
+  prices: Prices,
+  unread: readonly UnreadTarget[] = [],
+): CoverageSummary {
   const byPolicy = new Map<
     string,
     { volumes: number; ok: number; orphanSeries: number; sizes: SizeTotals }
@@ -71,18 +88,24 @@ export function summarizeCoverage(reports: readonly CoverageReport[], prices: Pr
       monthlyCost: costOf(e.sizes, prices),
       orphanSeries: e.orphanSeries,
     }));
+  const overdue = series - ok;
+  const status: ReportStatus =
+    unread.length > 0 ? 'UNKNOWN' : overdue > 0 ? 'OVERDUE' : unprotected > 0 ? 'UNPROTECTED' : 'OK';
   return {
     totals: {
       series,
       ok,
-      overdue: series - ok,
+      overdue,
       unprotected,
       sizes,
       monthlyCost: costOf(sizes, prices),
       unmanaged,
       orphanSeries,
       targets: reports.length,
+      unknownTargets: unread.length,
+      status,
     },
     policies,
+    unread,
   };
 }

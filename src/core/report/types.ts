@@ -78,8 +78,8 @@ export interface PolicyCoverage {
   readonly overdue: number;
   /** Every snapshot of the policy here: selected series, orphans, copies from other regions. */
   readonly sizes: SizeTotals;
-  /** Upper bound (see `upperBoundBytes`), each tier at its price. */
-  readonly monthlyCost: number;
+  /** Upper bound (see `upperBoundBytes`), each tier at its price; undefined when a size is unknown. */
+  readonly monthlyCost: number | undefined;
   readonly orphanSeries: number;
 }
 
@@ -101,4 +101,26 @@ export interface CoverageReport {
   readonly unmanaged: SizeTotals;
   readonly warnings: readonly Warning[];
   readonly gaps?: readonly InventoryGap[];
+}
+
+/**
+ * An account × region (or a whole account, when its role was refused) whose inventory could not
+ * be read: its volumes cannot be listed, so their coverage is UNKNOWN. A report shows each one and
+ * never reads as all OK while any is left.
+ */
+export interface UnreadTarget {
+  readonly account?: string;
+  /** Absent when the account failed before any region was reached (a refused role, say). */
+  readonly region?: string;
+  readonly error: { readonly code: string; readonly message: string };
+}
+
+/** `account/region`, `account/*` when no region was reached. */
+export const unreadLabel = (t: UnreadTarget): string =>
+  `${t.account ?? '(unknown account)'}/${t.region ?? '*'}`;
+
+/** A warning found in one account × region: a reader must know where. */
+export interface TargetWarning extends Warning {
+  readonly account: string;
+  readonly region: string;
 }

@@ -5,6 +5,8 @@
  * the element or open a comment.
  */
 
+import { safeText } from '../safe-text.js';
+
 const ENTITIES: Readonly<Record<string, string>> = {
   '&': '&amp;',
   '<': '&lt;',
@@ -14,12 +16,14 @@ const ENTITIES: Readonly<Record<string, string>> = {
 };
 
 /**
- * Text for an element's content or a quoted attribute value.
+ * Text for an element's content or a quoted attribute value. Control, bidi and format characters
+ * are shown as visible escapes first (`safeText`, as in the terminal), so a U+202E in a tag value
+ * cannot reorder what a cell or its neighbours show.
  *
  * @example escapeHtml('<script>alert(1)</script>') // '&lt;script&gt;alert(1)&lt;/script&gt;'
  */
 export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ENTITIES[c]!);
+  return safeText(text).replace(/[&<>"']/g, (c) => ENTITIES[c]!);
 }
 
 /**

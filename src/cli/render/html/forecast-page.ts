@@ -2,16 +2,22 @@
  * `forecast --output html`: totals now and at the end, a line chart of the snapshots each policy
  * keeps day by day, one of the monthly cost, and a table with each policy's steady state.
  */
-import type { Forecast, PolicyForecast } from '../../../core/report/forecast.js';
+import type { Forecast, ForecastPoint, PolicyForecast } from '../../../core/report/forecast.js';
+import type { UnreadTarget } from '../../../core/report/types.js';
 import { formatBytes, formatCountShort, formatTime, formatUsd, formatUsdShort } from '../units.js';
 import { colorOf, type Line, legend, lineChart } from './charts.js';
 import { escapeHtml } from './escape.js';
 import { card, panel, renderPage } from './page.js';
+import { unreadPanel } from './report-page.js';
 
 const DAY = 86_400_000;
 
 /** The forecast page. `document` is the JSON forecast, embedded for "download data". */
-export function renderForecastPage(forecast: Forecast, document: Record<string, unknown>): string {
+export function renderForecastPage(
+  forecast: Forecast,
+  document: Record<string, unknown>,
+  unread: readonly UnreadTarget[] = [],
+): string {
   const dayLabel = (i: number) => `day ${i} · ${new Date(forecast.now + i * DAY).toISOString().slice(0, 10)}`;
   const axisLabel = (i: number) => (i === 0 ? 'now' : `day ${i}`);
   const lines = (pick: (p: PolicyForecast) => number[], total: number[]): Line[] => [
@@ -39,6 +45,7 @@ export function renderForecastPage(forecast: Forecast, document: Record<string, 
     legend(data) +
     `<div class="readout" id="${id}-readout"></div>`;
   const body = [
+    unreadPanel(unread),
     cards(forecast),
     panel(
       'Snapshots kept',
@@ -50,6 +57,12 @@ export function renderForecastPage(forecast: Forecast, document: Record<string, 
       chart('cost', 'Monthly cost (USD), day by day', costs, formatUsdShort),
       costHint(forecast),
     ),
+    forecast.warnings.length === 0
+      ? ''
+      : panel(
+          'Warnings',
+          `<ul>${forecast.warnings.map((w) => `<li>${escapeHtml(`${w.message} (in ${w.account}/${w.region})`)}</li>`).join('')}</ul>`,
+        ),
     panel(
       'Policies',
       policyTable(forecast),
@@ -68,16 +81,20 @@ export function renderForecastPage(forecast: Forecast, document: Record<string, 
   });
 }
 
+/** A point's storage and cost, undefined (shown `unknown`) while a kept snapshot's size is unknown. */
+const storedOf = (p: ForecastPoint) => (p.unknownSizes > 0 ? undefined : p.storedBytes);
+const costOf = (p: ForecastPoint) => (p.unknownSizes > 0 ? undefined : p.monthlyCost);
+
 function cards(forecast: Forecast): string {
   const first = forecast.totals[0]!;
   const end = forecast.totals.at(-1)!;
   const series = forecast.policies.reduce((n, p) => n + p.series, 0);
   return `<section class="cards">${[
     card('Policies', String(forecast.policies.length), `${series.toLocaleString('en-US')} volume series`),
-    card('Snapshots now', first.snapshots.toLocaleString('en-US'), formatBytes(first.storedBytes)),
-    card(`After ${forecast.days} days`, end.snapshots.toLocaleString('en-US'), formatBytes(end.storedBytes)),
-    card('Cost now', formatUsd(first.monthlyCost), 'per month, by the model'),
-    card(`Cost after ${forecast.days} days`, formatUsd(end.monthlyCost), 'per month, by the model'),
+    card('Snapshots now', first.snapshots.toLocaleString('en-US'), formatBytes(storedOf(first))),
+    card(`After ${forecast.days} days`, end.snapshots.toLocaleString('en-US'), formatBytes(storedOf(end))),
+    card('Cost now', formatUsd(costOf(first)), 'per month, by the model'),
+    card(`Cost after ${forecast.days} days`, formatUsd(costOf(end)), 'per month, by the model'),
     card(
       'Change rate',
       `${(forecast.changeRate * 100).toFixed(forecast.changeRate < 0.01 ? 2 : 1)}%`,
@@ -87,7 +104,16 @@ function cards(forecast: Forecast): string {
 }
 
 function costHint(forecast: Forecast): string {
-  return `Each series stores its oldest snapshot in full and ${(forecast.changeRate * 100).toFixed(1)}% of the volume per day between later ones, at $${forecast.prices.standard} per GB-month.`;
+  const unknown = Math.max(...forecast.totals.map((p) => p.unknownSizes));
+  const note =
+    unknown === 0
+      ? ''
+      : ` ${unknown.toLocaleString('en-US')} snapshot(s) have no size: the lines leave them out while they are kept, so there the cost is unknown.`;
+  return (
+    'Snapshots that exist count their size from EC2 (an upper bound), in their tier: standard ' +
+    `$${forecast.prices.standard}, archive $${forecast.prices.archive} per GB-month. New ones store the whole volume ` +
+    `first, then ${(forecast.changeRate * 100).toFixed(1)}% of it per day since the one before.${note}`
+  );
 }
 
 function policyTable(forecast: Forecast): string {
@@ -116,9 +142,9 @@ function policyTable(forecast: Forecast): string {
       String(at(30).snapshots),
       String(at(forecast.days).snapshots),
       steady,
-      formatBytes(at(forecast.days).storedBytes),
-      formatUsd(at(0).monthlyCost),
-      formatUsd(at(forecast.days).monthlyCost),
+      formatBytes(storedOf(at(forecast.days))),
+      formatUsd(costOf(at(0))),
+      formatUsd(costOf(at(forecast.days))),
     ];
     return `<tr>${cells.map((c, j) => (j === 0 ? `<td>${c}</td>` : `<td${j === 6 ? '' : ' class="num"'}>${escapeHtml(c)}</td>`)).join('')}</tr>`;
   });

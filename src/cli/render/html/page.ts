@@ -73,8 +73,8 @@ export function card(
   return `<div class="card${tone === '' ? '' : ` ${tone}`}"><div class="k">${escapeHtml(label)}</div><div class="v">${escapeHtml(value)}</div><div class="d">${escapeHtml(detail)}</div></div>`;
 }
 
-/** A panel with a heading, an optional hint line and content (HTML). */
-export function panel(title: string, content: string, hint = ''): string {
+/** A panel with a heading, an optional hint line and content (HTML); `alert` makes it stand out red. */
+export function panel(title: string, content: string, hint = '', alert = false): string {
   const hintLine = hint === '' ? '' : `<p class="hint">${escapeHtml(hint)}</p>`;
-  return `<section class="panel"><h2>${escapeHtml(title)}</h2>${hintLine}${content}</section>`;
+  return `<section class="panel${alert ? ' alert' : ''}"><h2>${escapeHtml(title)}</h2>${hintLine}${content}</section>`;
 }

@@ -6,8 +6,14 @@
  */
 import { type Prices, upperBoundOf } from '../../../core/report/cost.js';
 import type { CoverageSummary } from '../../../core/report/summary.js';
-import type { CoverageReport, SeriesCoverage, UnprotectedVolume } from '../../../core/report/types.js';
-import { formatBytes, formatTime, formatUsd } from '../units.js';
+import {
+  type CoverageReport,
+  type SeriesCoverage,
+  type UnprotectedVolume,
+  type UnreadTarget,
+  unreadLabel,
+} from '../../../core/report/types.js';
+import { atMost, formatBytes, formatTime, formatUsd } from '../units.js';
 import { barChart, colorOf } from './charts.js';
 import { escapeHtml } from './escape.js';
 import { card, panel, renderPage } from './page.js';
@@ -42,6 +48,7 @@ export function renderReportPage(
   const policyColor = new Map(summary.policies.map((p, i) => [p.policy, colorOf(i)]));
   const many = reports.length > 1;
   const body = [
+    unreadPanel(summary.unread),
     cards(summary),
     panel(
       'Coverage',
@@ -60,7 +67,10 @@ export function renderReportPage(
     ),
     leftovers(reports, summary),
   ].join('\n');
-  const targets = reports.map((r) => `${r.account} ${r.region}`);
+  const targets = [
+    ...reports.map((r) => `${r.account} ${r.region}`),
+    ...summary.unread.map((u) => `${unreadLabel(u)} (UNKNOWN)`),
+  ];
   return renderPage({
     title: `ebs-snapper report — ${formatTime(view.now)}`,
     heading: `<span class="brand">ebs-snapper</span> coverage report`,
@@ -72,20 +82,42 @@ export function renderReportPage(
   });
 }
 
+/** The targets that could not be read, in red above everything: their volumes are UNKNOWN. */
+export function unreadPanel(unread: readonly UnreadTarget[]): string {
+  if (unread.length === 0) return '';
+  const rows = unread.map(
+    (u) =>
+      `<tr><td><span class="pill UNKNOWN">UNKNOWN</span></td><td class="mono">${escapeHtml(unreadLabel(u))}</td><td class="mono">${escapeHtml(u.error.code)}</td><td class="wrap">${escapeHtml(u.error.message)}</td></tr>`,
+  );
+  return panel(
+    `Could not be read: ${unread.length} account × region${unread.length === 1 ? '' : 's'}`,
+    `<table id="unread"><thead><tr><th>Status</th><th>Account/region</th><th>Error</th><th>Message</th></tr></thead><tbody>${rows.join('')}</tbody></table>`,
+    'Their volumes could not be listed: their coverage is UNKNOWN, and nothing below counts them.',
+    true,
+  );
+}
+
 function cards(summary: CoverageSummary): string {
   const t = summary.totals;
   return `<section class="cards">${[
+    ...(t.unknownTargets === 0
+      ? []
+      : [card('Unknown', String(t.unknownTargets), 'accounts × regions not read', 'bad')]),
     card('Series', String(t.series), 'policy × selected volume'),
     card('OK', String(t.ok), 'newest snapshot on time', t.ok > 0 ? 'ok' : ''),
     card('Overdue', String(t.overdue), 'late or never snapshotted', t.overdue > 0 ? 'bad' : ''),
     card('Unprotected', String(t.unprotected), 'volumes no policy selects', t.unprotected > 0 ? 'warn' : ''),
     card('Snapshots', t.sizes.count.toLocaleString('en-US'), 'of the policies'),
-    card('Stored ≤', formatBytes(upperBoundOf(t.sizes)), 'upper bound'),
-    card('Cost ≤', formatUsd(t.monthlyCost), 'per month, upper bound'),
+    card('Stored ≤', formatBytes(upperBoundOf(t.sizes)), unknownNote(t.sizes.unknown, 'upper bound')),
+    card('Cost ≤', formatUsd(t.monthlyCost), unknownNote(t.sizes.unknown, 'per month, upper bound')),
     card('Unmanaged', t.unmanaged.count.toLocaleString('en-US'), formatBytes(upperBoundOf(t.unmanaged))),
     card('Orphaned series', String(t.orphanSeries), 'source volume gone'),
   ].join('')}</section>`;
 }
+
+/** The detail line of a size card: what it is, or why it is unknown. */
+const unknownNote = (unknown: number, known: string): string =>
+  unknown === 0 ? known : `${unknown.toLocaleString('en-US')} snapshot(s) without a size`;
 
 function policyBars(summary: CoverageSummary, colors: ReadonlyMap<string, string>): string {
   if (summary.policies.length === 0) return '<p class="muted">No policy.</p>';
@@ -94,7 +126,7 @@ function policyBars(summary: CoverageSummary, colors: ReadonlyMap<string, string
       label: p.policy,
       value: p.sizes.count,
       color: colors.get(p.policy)!,
-      note: `${p.sizes.count.toLocaleString('en-US')} snapshots · ≤ ${formatBytes(upperBoundOf(p.sizes))} · ≤ ${formatUsd(p.monthlyCost)}/month`,
+      note: `${p.sizes.count.toLocaleString('en-US')} snapshots · ${atMost(upperBoundOf(p.sizes), formatBytes)} · ${atMost(p.monthlyCost, formatUsd)}/month`,
     })),
     'Snapshots per policy',
     1180,

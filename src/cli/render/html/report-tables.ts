@@ -5,6 +5,7 @@
 import { upperBoundOf } from '../../../core/report/cost.js';
 import type { CoverageSummary } from '../../../core/report/summary.js';
 import type { CoverageReport, UnprotectedVolume } from '../../../core/report/types.js';
+import { warningsByPlace } from '../report-text.js';
 import { formatAge, formatBytes, formatTime, formatUsd } from '../units.js';
 import { escapeHtml } from './escape.js';
 import { panel } from './page.js';
@@ -13,7 +14,7 @@ import { shorten } from './timeline.js';
 
 const URGENCY = { OVERDUE: 0, UNPROTECTED: 1, OK: 2 } as const;
 
-const td = (text: string, sortKey?: string | number, cls = ''): string =>
+const td = (text: string, sortKey?: string | number | undefined, cls = ''): string =>
   `<td${cls === '' ? '' : ` class="${cls}"`}${sortKey === undefined ? '' : ` data-v="${escapeHtml(String(sortKey))}"`}>${escapeHtml(text)}</td>`;
 
 /** A cell whose hover text (title) says more, e.g. the snapshot id behind a time. */
@@ -96,8 +97,8 @@ export function policyTable(summary: CoverageSummary): string {
   const rows = summary.policies.map(
     (p) =>
       `<tr>${td(p.policy)}${td(String(p.volumes), p.volumes, 'num')}${td(String(p.ok), p.ok, 'num')}${td(String(p.overdue), p.overdue, 'num')}` +
-      `${td(p.sizes.count.toLocaleString('en-US'), p.sizes.count, 'num')}${td(formatBytes(upperBoundOf(p.sizes)), upperBoundOf(p.sizes), 'num')}` +
-      `${td(formatUsd(p.monthlyCost), p.monthlyCost, 'num')}${td(String(p.orphanSeries), p.orphanSeries, 'num')}</tr>`,
+      `${td(p.sizes.count.toLocaleString('en-US'), p.sizes.count, 'num')}${td(formatBytes(upperBoundOf(p.sizes)), upperBoundOf(p.sizes) ?? -1, 'num')}` +
+      `${td(formatUsd(p.monthlyCost), p.monthlyCost ?? -1, 'num')}${td(String(p.orphanSeries), p.orphanSeries, 'num')}</tr>`,
   );
   const heads = head.map((h, i) => th(h, i === 0 ? 'text' : 'num', i === 0 ? '' : 'num')).join('');
   return `<table class="sortable" id="policies"><thead><tr>${heads}</tr></thead><tbody>${rows.join('')}</tbody></table>`;
@@ -135,13 +136,13 @@ export function unprotectedTable(volumes: readonly UnprotectedVolume[], limit: n
 export function leftovers(reports: readonly CoverageReport[], summary: CoverageSummary): string {
   const unmanaged = reports.map(
     (r) =>
-      `<tr>${td(`${r.account}/${r.region}`)}${td(r.unmanaged.count.toLocaleString('en-US'), r.unmanaged.count, 'num')}${td(formatBytes(upperBoundOf(r.unmanaged)), upperBoundOf(r.unmanaged), 'num')}</tr>`,
+      `<tr>${td(`${r.account}/${r.region}`)}${td(r.unmanaged.count.toLocaleString('en-US'), r.unmanaged.count, 'num')}${td(formatBytes(upperBoundOf(r.unmanaged)), upperBoundOf(r.unmanaged) ?? -1, 'num')}</tr>`,
   );
   const orphans = reports.flatMap((r) =>
     r.orphans.map(
       (o) =>
         `<tr>${td(o.policy)}${td(o.volumeId || '(none)', undefined, 'mono')}${td(String(o.snapshots), o.snapshots, 'num')}` +
-        `${td(o.newest === undefined ? '—' : formatTime(o.newest), o.newest ?? 0)}${td(formatBytes(upperBoundOf(o.sizes)), upperBoundOf(o.sizes), 'num')}` +
+        `${td(o.newest === undefined ? '—' : formatTime(o.newest), o.newest ?? 0)}${td(formatBytes(upperBoundOf(o.sizes)), upperBoundOf(o.sizes) ?? -1, 'num')}` +
         `${td(o.expireAfterMs === undefined ? 'kept by the retention rules' : `expire after ${formatAge(o.expireAfterMs)}`)}</tr>`,
     ),
   );
@@ -150,7 +151,7 @@ export function leftovers(reports: readonly CoverageReport[], summary: CoverageS
     orphans.length === 0
       ? '<p class="muted">None.</p>'
       : `<table class="sortable" id="orphans"><thead><tr>${[th('Policy', 'text'), th('Source volume', 'text'), th('Snapshots', 'num', 'num'), th('Newest', 'num'), th('Size ≤', 'num', 'num'), th('What happens', 'text')].join('')}</tr></thead><tbody>${orphans.join('')}</tbody></table>`;
-  const warnings = [...new Set(reports.flatMap((r) => r.warnings.map((w) => w.message)))];
+  const warnings = warningsByPlace(reports);
   const warningList =
     warnings.length === 0
       ? ''

@@ -46,6 +46,9 @@ tbody tr:hover { background: #eef4ff; }
 .pill.OK { color: var(--ok); background: var(--ok-bg); }
 .pill.OVERDUE { color: var(--bad); background: var(--bad-bg); }
 .pill.UNPROTECTED { color: var(--warn); background: var(--warn-bg); }
+.pill.UNKNOWN { color: #fff; background: var(--bad); }
+.panel.alert { border-color: var(--bad); background: var(--bad-bg); }
+.panel.alert h2 { color: var(--bad); }
 .tag { display: inline-block; background: #f0f2f5; border-radius: 4px; padding: 0 6px; margin: 1px 4px 1px 0; font-size: 12px; }
 svg.chart { width: 100%; height: auto; display: block; }
 svg.chart text { font: 12px system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif; fill: var(--ink); }
