@@ -53,6 +53,23 @@ describe('reportCoverage', () => {
     expect(row('vol-never').nextDue).toBe(NOW + 23 * HOUR - 5 * MINUTE);
   });
 
+  it('dates a snapshot by its run as the planner does: a run at --now T is not OVERDUE at T', () => {
+    // Prepare: `run --now T` an hour ago (T ahead of EC2's clock): EC2 dated the snapshot two days
+    // earlier, its run id says T − 1h; `plan --now T` finds the series not due
+    const runId = '20261125T110000Z-00aa11';
+    const inventory = fleet()
+      .instance('web-1', { tags: { Role: 'web' } })
+      .volume({ id: 'vol-ahead' })
+      .snapshots(series('daily', [NOW - 2 * DAY], { tags: { [TAG.runId]: runId } }))
+      .build();
+
+    // Act
+    const report = reportCoverage(inventory, [daily], { now: NOW });
+
+    // Assess
+    expect(report.series.map((s) => [s.volumeId, s.status])).toEqual([['vol-ahead', 'OK']]);
+  });
+
   it('calls a cron series OVERDUE only once a slot is more than the tolerance past', () => {
     // Prepare
     const nightly = policy({

@@ -65,7 +65,9 @@ export function reportCoverage(
   const byId = new Map<string, Policy>();
   for (const p of policies) if (!byId.has(p.id)) byId.set(p.id, p);
   const amiSnapshots = new Set<string>(inventory.images.flatMap((i) => i.snapshotIds));
-  const table = groupSnapshots(inventory, byId, amiSnapshots);
+  // The same clock as the planner's: a run dated by --now counts from its run's time, so report and
+  // plan agree on what is overdue.
+  const table = groupSnapshots(inventory, byId, amiSnapshots, undefined, { now: options.now });
   const context: Context = {
     inventory,
     index: indexInventory(inventory),
@@ -161,16 +163,20 @@ function coverTarget(
   let from = 0;
   let to = 0;
   let newest: SeriesCoverage['newest'];
+  // How old the newest is, as the planner counts it: from the run that made it (run --now T dates it T).
+  let newestCounted: number | undefined;
   if (k !== undefined) {
     sortSeries(table, k);
     from = table.bounds[k]!;
     to = table.bounds[k + 1]!;
     for (let p = to - 1; p >= from && newest === undefined; p--) {
-      if (table.start[p]! <= now && (table.flags[p]! & FLAG.stateMask) === FLAG.completed)
+      if (table.start[p]! <= now && (table.flags[p]! & FLAG.stateMask) === FLAG.completed) {
         newest = { snapshotId: table.ids[p]!, startTime: table.start[p]! };
+        newestCounted = table.scheduled[p]!;
+      }
     }
   }
-  const status = judge(newest?.startTime, k === undefined ? undefined : latestScheduled(table, k));
+  const status = judge(newestCounted, k === undefined ? undefined : latestScheduled(table, k));
   return {
     account: inventory.account,
     region: inventory.region,

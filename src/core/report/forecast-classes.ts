@@ -70,9 +70,11 @@ export function buildClasses(
   inventory: Inventory,
   policy: Policy,
   amiSnapshotIds: ReadonlySet<string>,
+  now: number,
   copies?: CopyIndex,
 ): SeriesClass[] {
-  const table = groupSnapshots(inventory, new Map([[policy.id, policy]]), amiSnapshotIds);
+  // The planner's clock, so the first simulated run sees the series as `plan` does.
+  const table = groupSnapshots(inventory, new Map([[policy.id, policy]]), amiSnapshotIds, undefined, { now });
   const index = indexInventory(inventory);
   const series = table.byPolicy.get(policy.id)!;
   const classes: SeriesClass[] = [];

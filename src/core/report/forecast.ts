@@ -104,7 +104,7 @@ export function forecastPolicies(
     // Every inventory's classes first: a source claims its copies in the others before they simulate.
     const copies = new CopyIndex(inventories, policy);
     const built = inventories.map((inventory) =>
-      buildClasses(inventory, policy, amiSnapshotsOf(inventory), copies),
+      buildClasses(inventory, policy, amiSnapshotsOf(inventory), now, copies),
     );
     const simulations = inventories.map((inventory, i) => {
       const unknown = built[i]!.reduce(
