@@ -73,7 +73,7 @@ export interface SeriesTable {
  *   again before a whole interval has passed since it did.
  * A run dated after the plan's `now` (a what-if run ahead of the clock, or a plan for an earlier
  * time) cannot vouch for anything yet: its snapshots count from their own start, never later, so
- * such a run never holds the real schedule back. Without a clock (the reports pass none), every
+ * such a run never holds the real schedule back. Without a clock, every
  * snapshot counts from the earlier of its run's time and its own start.
  */
 export interface PlanClock {
