@@ -6,15 +6,14 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { TargetOutcome } from '../app/kit/notifications.js';
+import { METRIC, METRICS_NAMESPACE } from '../app/serverless/metrics.js';
 import type { WorkItem } from '../app/serverless/ports.js';
 import type { WorkTelemetry } from '../app/serverless/work-telemetry.js';
 
-export const NAMESPACE = 'ebs-snapper';
-
 /** A fresh logger and metrics pair for one handler invocation. */
 export function createTelemetry(): { logger: Logger; metrics: Metrics } {
-  const logger = new Logger({ serviceName: NAMESPACE });
-  const metrics = new Metrics({ namespace: NAMESPACE, serviceName: NAMESPACE });
+  const logger = new Logger({ serviceName: METRICS_NAMESPACE });
+  const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: METRICS_NAMESPACE });
   // SPEC §10's dimensions only: Powertools would add `service` to every metric.
   metrics.clearDefaultDimensions();
   return { logger, metrics };
@@ -71,31 +70,32 @@ function emitMetrics(
   record: { created: number; deleted: number; failed: number; deferred: number },
 ): void {
   metrics.addDimensions({ Account: item.account, Region: item.region });
-  metrics.addMetric('SnapshotsCreated', MetricUnit.Count, record.created);
-  metrics.addMetric('SnapshotsDeleted', MetricUnit.Count, record.deleted);
-  metrics.addMetric('ActionsFailed', MetricUnit.Count, record.failed);
-  metrics.addMetric('ActionsDeferred', MetricUnit.Count, record.deferred);
-  metrics.addMetric('VolumesOverdue', MetricUnit.Count, outcome.overdue?.length ?? 0);
+  metrics.addMetric(METRIC.snapshotsCreated, MetricUnit.Count, record.created);
+  metrics.addMetric(METRIC.snapshotsDeleted, MetricUnit.Count, record.deleted);
+  metrics.addMetric(METRIC.actionsFailed, MetricUnit.Count, record.failed);
+  metrics.addMetric(METRIC.actionsDeferred, MetricUnit.Count, record.deferred);
+  metrics.addMetric(METRIC.volumesOverdue, MetricUnit.Count, outcome.overdue?.length ?? 0);
   const timings = outcome.report?.timings;
   if (timings !== undefined) {
-    metrics.addMetric('CollectMs', MetricUnit.Milliseconds, Math.round(timings.collectMs));
-    metrics.addMetric('PlanMs', MetricUnit.Milliseconds, Math.round(timings.planMs));
-    metrics.addMetric('ApplyMs', MetricUnit.Milliseconds, Math.round(timings.applyMs));
+    metrics.addMetric(METRIC.collectMs, MetricUnit.Milliseconds, Math.round(timings.collectMs));
+    metrics.addMetric(METRIC.planMs, MetricUnit.Milliseconds, Math.round(timings.planMs));
+    metrics.addMetric(METRIC.applyMs, MetricUnit.Milliseconds, Math.round(timings.applyMs));
   }
   metrics.publishStoredMetrics();
   for (const [policy, counts] of perPolicy(outcome)) {
     const single = metrics.singleMetric();
     single.clearDefaultDimensions();
     single.addDimensions({ Account: item.account, Region: item.region, Policy: policy });
-    single.addMetric('SnapshotsCreated', MetricUnit.Count, counts.created);
-    single.addMetric('SnapshotsDeleted', MetricUnit.Count, counts.deleted);
-    single.addMetric('ActionsFailed', MetricUnit.Count, counts.failed);
-    single.addMetric('VolumesOverdue', MetricUnit.Count, counts.overdue);
+    single.addMetric(METRIC.snapshotsCreated, MetricUnit.Count, counts.created);
+    single.addMetric(METRIC.snapshotsDeleted, MetricUnit.Count, counts.deleted);
+    single.addMetric(METRIC.actionsFailed, MetricUnit.Count, counts.failed);
+    single.addMetric(METRIC.volumesOverdue, MetricUnit.Count, counts.overdue);
     single.publishStoredMetrics();
   }
 }
 
-function perPolicy(
+/** Counts per policy of a target's results and overdue volumes, for the `Policy` series (copies count in none). */
+export function perPolicy(
   outcome: TargetOutcome,
 ): Map<string, { created: number; deleted: number; failed: number; overdue: number }> {
   const byPolicy = new Map<string, { created: number; deleted: number; failed: number; overdue: number }>();
@@ -109,7 +109,8 @@ function perPolicy(
   for (const result of outcome.report?.results ?? []) {
     const counts = of(result.policy);
     if (result.status === 'failed') counts.failed += 1;
-    else if (result.status === 'done') counts[result.action === 'create' ? 'created' : 'deleted'] += 1;
+    else if (result.status === 'done' && result.action === 'create') counts.created += 1;
+    else if (result.status === 'done' && result.action === 'delete') counts.deleted += 1;
   }
   for (const volume of outcome.overdue ?? []) of(volume.policy).overdue += 1;
   return byPolicy;

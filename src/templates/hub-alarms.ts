@@ -10,13 +10,8 @@
  * when an account is added. `SCHEMA(..., Account, Region)` leaves out the per-`Policy` series,
  * which would count the same failures twice.
  */
+import { METRIC, METRICS_NAMESPACE, TARGET_DIMENSIONS } from '../app/serverless/metrics.js';
 import { type CfnResource, type CfnValue, getAtt, ref, sub } from './cfn.js';
-
-/**
- * The worker's metric namespace (`NAMESPACE` of `src/lambda/telemetry.ts`, checked equal by a
- * test): not imported, so the CLI's bundle does not carry the Lambda's Powertools.
- */
-export const METRICS_NAMESPACE = 'ebs-snapper';
 
 const PERIOD_SECONDS = 300;
 
@@ -44,7 +39,7 @@ const acrossTargets = (id: string, metric: string) => ({
   Metrics: [
     {
       Id: id,
-      Expression: `SELECT SUM(${metric}) FROM SCHEMA("${METRICS_NAMESPACE}", Account, Region)`,
+      Expression: `SELECT SUM(${metric}) FROM SCHEMA("${METRICS_NAMESPACE}", ${TARGET_DIMENSIONS.join(', ')})`,
       Period: PERIOD_SECONDS,
       ReturnData: true,
     },
@@ -68,11 +63,11 @@ export function alarmResources(): Record<string, CfnResource> {
     }),
     ActionsFailedAlarm: alarm({
       ...common('actions-failed', 'Snapshot creates or deletes failed (ActionsFailed > 0)'),
-      ...acrossTargets('failed', 'ActionsFailed'),
+      ...acrossTargets('failed', METRIC.actionsFailed),
     }),
     VolumesOverdueAlarm: alarm({
       ...common('volumes-overdue', 'Volumes whose newest snapshot is older than twice their schedule'),
-      ...acrossTargets('overdue', 'VolumesOverdue'),
+      ...acrossTargets('overdue', METRIC.volumesOverdue),
     }),
     FanOutErrorsAlarm: alarm({
       ...common('fanout-errors', 'The fan-out failed: no run was started'),

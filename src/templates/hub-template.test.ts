@@ -1,8 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FANOUT_OPERATIONS, WORKER_OPERATIONS } from '../aws/iam-serverless.js';
-import { NAMESPACE } from '../lambda/telemetry.js';
 import { type CfnResource, templateBody } from './cfn.js';
-import { METRICS_NAMESPACE } from './hub-alarms.js';
 import { WORKER_TIMEOUT_SECONDS } from './hub-data.js';
 import { hubTemplate } from './hub-template.js';
 import { functionRoleStatements } from './role-policies.js';
@@ -186,9 +184,8 @@ describe('hubTemplate', () => {
     );
     for (const alarm of Object.values(alarms)) expect(alarm.AlarmActions).toEqual([{ Ref: 'Topic' }]);
     expect(JSON.stringify(alarms.ActionsFailedAlarm)).toContain(
-      `SUM(ActionsFailed) FROM SCHEMA(\\"${NAMESPACE}\\"`,
+      'SUM(ActionsFailed) FROM SCHEMA(\\"ebs-snapper\\", Account, Region)',
     );
-    expect(METRICS_NAMESPACE).toBe(NAMESPACE);
   });
 
   it('gives every function a log group with the retention parameter', () => {

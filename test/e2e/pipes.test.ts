@@ -15,6 +15,7 @@ import { useDemoFleetBehindProxy } from './harness.js';
  * meets a closed pipe. The CLI's own exit code and stderr are what is checked.
  */
 function runIntoHead(args: readonly string[], env: CliEnv) {
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a bash script; bash expands ${PIPESTATUS[0]}
   const script = 'node "$0" "$@" 2>"$ERR" | head -1; exit "${PIPESTATUS[0]}"';
   const errFile = `${env.workDir}/head-stderr.txt`;
   const child = spawn('bash', ['-c', script, CLI, ...args], {
