@@ -8,7 +8,7 @@
 
 import type { Ec2Port } from '../src/app/kit/ports.js';
 import { newRunId, runTarget } from '../src/app/run/run.js';
-import { getAccountId } from '../src/aws/clients.js';
+import { whoAmI } from '../src/aws/clients.js';
 import { createEc2Port } from '../src/aws/ec2-port.js';
 import { ThrottleRegistry } from '../src/aws/throttle.js';
 import { fileLock } from '../src/cli/lock.js';
@@ -55,7 +55,7 @@ export async function runApiCallsBench(): Promise<Figures> {
     // As the CLI does: the account from STS, then one account × region (the region is given,
     // so no DescribeRegions).
     const clients = target.connect();
-    const account = await getAccountId(clients.sts);
+    const account = (await whoAmI(clients.sts)).account;
     const throttle = new ThrottleRegistry({
       buckets: { CreateSnapshot: UNLIMITED, DeleteSnapshot: UNLIMITED },
       describe: UNLIMITED,

@@ -5,7 +5,7 @@ import { DescribeRegionsCommand } from '@aws-sdk/client-ec2';
 import { HttpResponse } from '@smithy/protocol-http';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { fakeEc2Handler } from '../../test/support/fakes/fake-ec2-handler.js';
-import { createAwsClients, getAccountId } from './clients.js';
+import { createAwsClients, whoAmI } from './clients.js';
 import { AwsCallError } from './errors.js';
 
 describe('createAwsClients', () => {
@@ -62,7 +62,7 @@ describe('createAwsClients', () => {
   });
 });
 
-describe('getAccountId', () => {
+describe('whoAmI', () => {
   it('reports a refused STS call as an AwsCallError', async () => {
     // Prepare
     const body = `<ErrorResponse><Error><Type>Sender</Type><Code>InvalidClientTokenId</Code><Message>bad key</Message></Error><RequestId>r</RequestId></ErrorResponse>`;
@@ -82,7 +82,7 @@ describe('getAccountId', () => {
     });
 
     // Act
-    const failure = await getAccountId(clients.sts).catch((e: unknown) => e);
+    const failure = await whoAmI(clients.sts).catch((e: unknown) => e);
 
     // Assess
     expect(failure).toBeInstanceOf(AwsCallError);

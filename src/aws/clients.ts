@@ -149,16 +149,15 @@ export function assumeRoleCredentials(
   const provider = fromTemporaryCredentials({
     params: { RoleArn: roleArn, RoleSessionName: options.sessionName ?? 'ebs-snapper' },
     ...(master !== undefined && { masterCredentials: master }),
-    clientConfig: {
+    // The same settings as every client (timeouts, deadline, retries), with fewer attempts: a
+    // refused role is not worth ten.
+    clientConfig: sdkClientConfig({
       ...(options.region !== undefined && { region: options.region }),
       ...(options.endpoint !== undefined && { endpoint: options.endpoint }),
-      retryStrategy: new SnapperRetryStrategy({
-        maxAttempts: 5,
-        callBudgetMs: callBudgetMs(options.timeouts),
-        ...(options.deadline === undefined ? {} : { deadline: options.deadline }),
-      }),
-      requestHandler: createRequestHandler(options.timeouts, options.deadline),
-    },
+      ...(options.timeouts !== undefined && { timeouts: options.timeouts }),
+      ...(options.deadline !== undefined && { deadline: options.deadline }),
+      maxAttempts: 5,
+    }),
   });
   // The SDK asks for credentials inside whatever call comes first; a refusal must blame the
   // AssumeRole (and its role), not that call.
@@ -186,12 +185,22 @@ function causeMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
+/** Who the credentials are: their account and partition (`aws`, `aws-cn`, `aws-us-gov`, ...). */
+export interface Identity {
+  readonly account: string;
+  readonly partition: string;
+}
+
 /**
- * The account the credentials belong to (STS GetCallerIdentity). Failures come back as an
+ * Who the credentials belong to, from one STS GetCallerIdentity. Failures come back as an
  * `AwsCallError` of operation `GetCallerIdentity`, or `AssumeRole` when the role was refused.
+ *
+ * @example const { account, partition } = await whoAmI(clients.sts);
  */
-export async function getAccountId(sts: STSClient): Promise<string> {
-  const { Account } = await callAws('GetCallerIdentity', () => sts.send(new GetCallerIdentityCommand({})));
+export async function whoAmI(sts: STSClient): Promise<Identity> {
+  const { Account, Arn } = await callAws('GetCallerIdentity', () =>
+    sts.send(new GetCallerIdentityCommand({})),
+  );
   if (!Account) {
     throw new AwsCallError('GetCallerIdentity', {
       code: 'InvalidResponse',
@@ -199,5 +208,5 @@ export async function getAccountId(sts: STSClient): Promise<string> {
       transient: false,
     });
   }
-  return Account;
+  return { account: Account, partition: Arn?.split(':')[1] ?? 'aws' };
 }

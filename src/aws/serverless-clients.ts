@@ -7,13 +7,10 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
-import { fromIni } from '@aws-sdk/credential-providers';
+import { STSClient } from '@aws-sdk/client-sts';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
-import { callAws } from './errors.js';
-import { createRequestHandler } from './http.js';
-import { SnapperRetryStrategy } from './retry.js';
+import { sdkClientConfig } from './clients.js';
 
 export interface DeployedClients {
   readonly dynamo: DynamoDBDocumentClient;
@@ -57,24 +54,13 @@ export function createSnsClient(options: DeployedClientOptions = {}): SNSClient 
   return new SNSClient(clientSettings(options));
 }
 
+/** The settings of every client the tool builds (`sdkClientConfig`), with five attempts a call. */
 function clientSettings(options: DeployedClientOptions) {
-  return {
+  return sdkClientConfig({
     ...(options.region === undefined ? {} : { region: options.region }),
     ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint }),
     ...(options.credentials === undefined ? {} : { credentials: options.credentials }),
-    ...(options.credentials === undefined && options.profile !== undefined
-      ? { credentials: fromIni({ profile: options.profile }) }
-      : {}),
+    ...(options.profile === undefined ? {} : { profile: options.profile }),
     maxAttempts: 5,
-    retryStrategy: new SnapperRetryStrategy({ maxAttempts: 5 }),
-    requestHandler: createRequestHandler(),
-  };
-}
-
-/** The account and partition of the credentials, from one GetCallerIdentity. */
-export async function whoAmI(sts: STSClient): Promise<{ account: string; partition: string }> {
-  const { Account, Arn } = await callAws('GetCallerIdentity', () =>
-    sts.send(new GetCallerIdentityCommand({})),
-  );
-  return { account: Account ?? '', partition: Arn?.split(':')[1] ?? 'aws' };
+  });
 }

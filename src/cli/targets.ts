@@ -10,7 +10,7 @@
 
 import { coveredRegions } from '../app/kit/coverage.js';
 import type { Ec2Port } from '../app/kit/ports.js';
-import { assumeRoleCredentials, createAwsClients, getAccountId } from '../aws/clients.js';
+import { assumeRoleCredentials, createAwsClients, whoAmI } from '../aws/clients.js';
 import { createEc2Port } from '../aws/ec2-port.js';
 import type { CallDeadline, HttpTimeouts } from '../aws/http.js';
 import { listEnabledRegions } from '../aws/regions.js';
@@ -121,7 +121,7 @@ async function targetsForAccount(
       ...(credentials === undefined ? {} : { credentials }),
     });
   const homeClients = clientsFor(home);
-  const account = await getAccountId(homeClients.sts);
+  const account = (await whoAmI(homeClients.sts)).account;
   // An explicit --region means only that region; settings.regions still has its copies kept.
   const { regions, copiesOnly } = await coveredRegions(
     config,

@@ -15,11 +15,11 @@ import type {
   RunRecordStore,
   WorkQueue,
 } from '../app/serverless/ports.js';
-import { assumeRoleCredentials, createAwsClients } from '../aws/clients.js';
+import { assumeRoleCredentials, createAwsClients, type Identity, whoAmI } from '../aws/clients.js';
 import { createEc2Port } from '../aws/ec2-port.js';
 import { isActiveAccount, listActiveAccounts } from '../aws/organizations.js';
 import { listEnabledRegions } from '../aws/regions.js';
-import { createDeployedClients, type DeployedClients, whoAmI } from '../aws/serverless-clients.js';
+import { createDeployedClients, type DeployedClients } from '../aws/serverless-clients.js';
 import { createConfigStore } from '../aws/table/config-store.js';
 import { createHandoffStore } from '../aws/table/handoffs.js';
 import { createLeaseStore } from '../aws/table/leases.js';
@@ -31,11 +31,6 @@ import { ConfigError } from '../core/errors.js';
 import type { Config } from '../core/policy/types.js';
 import { notifiersOf, snsClientsByRegion } from '../notify/notifiers.js';
 import { type LambdaEnv, readLambdaEnv } from './env.js';
-
-export interface Identity {
-  readonly account: string;
-  readonly partition: string;
-}
 
 export interface Runtime {
   readonly env: LambdaEnv;

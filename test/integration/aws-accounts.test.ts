@@ -5,7 +5,7 @@
  */
 import { CreateVolumeCommand } from '@aws-sdk/client-ec2';
 import { describe, expect, it } from 'vitest';
-import { assumeRoleCredentials, createAwsClients, getAccountId } from '../../src/aws/clients.js';
+import { assumeRoleCredentials, createAwsClients, whoAmI } from '../../src/aws/clients.js';
 import { collectInventory } from '../../src/aws/ec2-inventory.js';
 import { listEnabledRegions } from '../../src/aws/regions.js';
 import { MOTO_ACCOUNT_ID } from '../support/moto/moto.js';
@@ -23,7 +23,7 @@ describe('accounts and regions against moto', () => {
     const clients = createAwsClients({ region, endpoint: t.proxy.endpoint, credentials: keys });
 
     // Act
-    const account = await getAccountId(clients.sts);
+    const account = (await whoAmI(clients.sts)).account;
 
     // Assess
     expect(account).toBe(MOTO_ACCOUNT_ID);
@@ -44,7 +44,7 @@ describe('accounts and regions against moto', () => {
     );
 
     // Act
-    const account = await getAccountId(other.sts);
+    const account = (await whoAmI(other.sts)).account;
     const there = await collectInventory(other, { account, region, policyIds: ['p'] });
     const here = await collectInventory(home, { account: MOTO_ACCOUNT_ID, region, policyIds: ['p'] });
 

@@ -6,7 +6,7 @@
 import { writeFile } from 'node:fs/promises';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import { deployMembers, type MemberTarget } from '../../app/deploy/deploy-member.js';
-import { assumeRoleCredentials, getAccountId } from '../../aws/clients.js';
+import { assumeRoleCredentials, whoAmI } from '../../aws/clients.js';
 import { createStackPort } from '../../aws/cloudformation-stacks.js';
 import { createDeployClients } from '../../aws/deploy-clients.js';
 import { templateBody } from '../../templates/cfn.js';
@@ -85,7 +85,11 @@ function memberTargets(options: DeployMemberOptions, io: CliIo): MemberTarget[] 
 }
 
 function targetFor(label: string, clients: ReturnType<typeof createDeployClients>): MemberTarget {
-  return { label, stacks: createStackPort(clients.cloudformation), account: () => getAccountId(clients.sts) };
+  return {
+    label,
+    stacks: createStackPort(clients.cloudformation),
+    account: async () => (await whoAmI(clients.sts)).account,
+  };
 }
 
 /**

@@ -10,7 +10,7 @@ import {
   readLambdaArtifact,
 } from '../../app/deploy/lambda-zip.js';
 import { createArtifactStore } from '../../aws/artifacts-bucket.js';
-import { getAccountId } from '../../aws/clients.js';
+import { whoAmI } from '../../aws/clients.js';
 import { createStackPort } from '../../aws/cloudformation-stacks.js';
 import { createDeployClients, resolvedRegion } from '../../aws/deploy-clients.js';
 import { createFunctionCodePort } from '../../aws/function-code.js';
@@ -53,7 +53,7 @@ async function deploy(options: DeployOptions, io: CliIo): Promise<CommandOutcome
 
   const clients = createDeployClients(deployTarget(options, io), io.env);
   const region = await regionOf(options, clients);
-  const account = await getAccountId(clients.sts);
+  const account = (await whoAmI(clients.sts)).account;
   const bucket = artifactsBucketName(account, region);
   const report = await deployHub(
     {
