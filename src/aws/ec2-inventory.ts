@@ -22,7 +22,7 @@ import { listSnapshots } from './snapshot-listing.js';
 import { listSplit } from './split-listing.js';
 
 /** Terminated instances have no volumes; asking EC2 to leave them out saves pages. */
-export const LIVE_INSTANCE_STATES = ['pending', 'running', 'stopping', 'stopped', 'shutting-down'] as const;
+const LIVE_INSTANCE_STATES = ['pending', 'running', 'stopping', 'stopped', 'shutting-down'] as const;
 
 export interface CollectOptions {
   readonly account: string;

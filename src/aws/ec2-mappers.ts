@@ -30,7 +30,7 @@ import { NO_POOL, type StringPool } from './string-pool.js';
 type Writable<T> = { -readonly [K in keyof T]: T[K] };
 
 /** The tag AWS (and moto) put on every instance an Auto Scaling group launched. */
-export const ASG_TAG = 'aws:autoscaling:groupName';
+const ASG_TAG = 'aws:autoscaling:groupName';
 
 /**
  * `[{Key, Value}]` → `{Key: Value}`; a missing value is the empty string, as in the console.

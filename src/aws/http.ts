@@ -22,14 +22,14 @@ export type CallDeadline = Deadline;
 export { abortAt };
 
 export const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
-export const DEFAULT_REQUEST_TIMEOUT_MS = 60_000;
+const DEFAULT_REQUEST_TIMEOUT_MS = 60_000;
 
 /**
  * How many request timeouts one call may spend in all, retries and their waits included, before a
  * failure other than throttling is no longer retried: an endpoint that never answers is asked about
  * three times, while a connection that fails fast is retried like any quick failure.
  */
-export const CALL_BUDGET_IN_TIMEOUTS = 3;
+const CALL_BUDGET_IN_TIMEOUTS = 3;
 
 /**
  * The time budget of one call with these timeouts (see `CALL_BUDGET_IN_TIMEOUTS`), ms.

@@ -21,7 +21,7 @@ const ANY_TOPIC = 'arn:{partition}:sns:*:*:*';
 const MEMBER_ROLE = 'arn:{partition}:iam::*:role/{member-role}';
 
 /** The table: configs read (and written by `config push`), leases, recent creates, run records, handoffs. */
-export const TABLE_OPERATIONS = [
+const TABLE_OPERATIONS = [
   { operation: 'config-read', actions: ['dynamodb:GetItem'], resources: [TABLE] },
   { operation: 'lease', actions: ['dynamodb:PutItem', 'dynamodb:DeleteItem'], resources: [TABLE] },
   {
@@ -31,15 +31,6 @@ export const TABLE_OPERATIONS = [
   },
   { operation: 'run-record', actions: ['dynamodb:PutItem', 'dynamodb:Query'], resources: [TABLE] },
   { operation: 'handoff', actions: ['dynamodb:PutItem', 'dynamodb:DeleteItem'], resources: [TABLE] },
-] as const satisfies readonly AwsOperation[];
-
-/** `config push/pull/list/delete` against the table. */
-export const CONFIG_STORE_OPERATIONS = [
-  {
-    operation: 'config-store',
-    actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:DeleteItem'],
-    resources: [TABLE],
-  },
 ] as const satisfies readonly AwsOperation[];
 
 const SEND_WORK = { operation: 'send-work', actions: ['sqs:SendMessage'], resources: [QUEUE] } as const;

@@ -10,14 +10,14 @@ import type { Config } from '../core/policy/types.js';
  * What of the policy language an operation serves: `iam-policy -c FILE` grants an operation only
  * when the file's policies use its feature (operations without one serve every run).
  */
-export const RUN_FEATURES = [
+const RUN_FEATURES = [
   'volume-snapshots',
   'instance-sets',
   'copies',
   'encrypted-copies',
   'stop-instance',
 ] as const;
-export type RunFeature = (typeof RUN_FEATURES)[number];
+type RunFeature = (typeof RUN_FEATURES)[number];
 
 /** An {@link IamDeclaration} that may narrow its resources (ARN patterns; `{partition}` is filled in). */
 export interface AwsOperation extends IamDeclaration {
@@ -137,7 +137,7 @@ export const AWS_OPERATIONS = [
  * The features `config`'s policies use: how they create (one snapshot per volume, or one set per
  * instance), whether they copy (with a key of their own), whether they stop instances.
  */
-export function featuresOf(config: Config): ReadonlySet<RunFeature> {
+function featuresOf(config: Config): ReadonlySet<RunFeature> {
   const features = new Set<RunFeature>();
   for (const policy of config.policies) {
     features.add(policy.snapshot.consistency === 'volume' ? 'volume-snapshots' : 'instance-sets');

@@ -20,7 +20,7 @@ import type { RetryErrorInfo, RetryErrorType, RetryStrategyV2, RetryToken } from
 import { type CallDeadline, callBudgetMs } from './http.js';
 
 /** Which errors a strategy retries. `throttling-only` is for non-idempotent calls (CreateSnapshot). */
-export const RETRY_SCOPES = ['all', 'throttling-only'] as const;
+const RETRY_SCOPES = ['all', 'throttling-only'] as const;
 export type RetryScope = (typeof RETRY_SCOPES)[number];
 
 export interface RetryOptions {

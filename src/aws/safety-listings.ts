@@ -21,7 +21,7 @@ import { collectPages } from './paging.js';
 export type Listed<T> = { readonly items: T } | { readonly gap: InventoryGap };
 
 /** Lock states in which a snapshot cannot be deleted (`expired` is the one that can). */
-export const LOCKED_STATES = ['compliance-cooloff', 'governance', 'compliance'] as const;
+const LOCKED_STATES = ['compliance-cooloff', 'governance', 'compliance'] as const;
 
 /**
  * Error codes that say the action does not exist where it was called (a partition without snapshot
@@ -33,7 +33,7 @@ const NOT_OFFERED = new Set(['InvalidAction', 'UnsupportedOperation', 'NotImplem
 const IDS_PER_CALL = 200;
 
 /** Runs a listing; any failure (after the SDK's retries) becomes a gap naming the call and its code. */
-export async function orGap<T>(resource: string, list: () => Promise<T>): Promise<Listed<T>> {
+async function orGap<T>(resource: string, list: () => Promise<T>): Promise<Listed<T>> {
   try {
     return { items: await list() };
   } catch (error) {

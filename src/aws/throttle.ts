@@ -12,7 +12,7 @@ export interface Clock {
 }
 
 /** The real clock. */
-export const SYSTEM_CLOCK: Clock = {
+const SYSTEM_CLOCK: Clock = {
   now: () => performance.now(),
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
 };
@@ -72,7 +72,7 @@ export class TokenBucket {
 }
 
 /** EC2's published buckets for the actions the tool calls most (burst, refill per second). */
-export const EC2_BUCKETS: Readonly<Record<string, BucketSpec>> = {
+const EC2_BUCKETS: Readonly<Record<string, BucketSpec>> = {
   CreateSnapshot: { capacity: 100, refillPerSecond: 5 },
   CreateSnapshots: { capacity: 100, refillPerSecond: 5 },
   DeleteSnapshot: { capacity: 100, refillPerSecond: 5 },

@@ -11,7 +11,7 @@ import { UsageError } from '../core/errors.js';
 import { checkRegions } from './options.js';
 
 /** The hub stack's name when `--stack` is not given. */
-export const DEFAULT_STACK = 'ebs-snapper';
+const DEFAULT_STACK = 'ebs-snapper';
 
 /** How to reach the deployment: the stack and where it is, the usual AWS options. */
 export interface DeploymentOptions {
@@ -30,7 +30,7 @@ export interface TableRef {
 }
 
 /** The hub stack's outputs, with its name and region. */
-export interface Deployment {
+interface Deployment {
   readonly stack: string;
   readonly region: string | undefined;
   readonly outputs: Readonly<Record<string, string>>;
@@ -43,7 +43,7 @@ const TABLE_ARN = /^arn:aws[a-z-]*:dynamodb:([a-z0-9-]+):(\d{12}):table\/([A-Za-
  *
  * @example tableFromOption('arn:aws:dynamodb:eu-west-1:111111111111:table/t', '--config-table', {}) // { name: 't', region: 'eu-west-1', ... }
  */
-export function tableFromOption(text: string, option: string, options: DeploymentOptions): TableRef {
+function tableFromOption(text: string, option: string, options: DeploymentOptions): TableRef {
   const arn = TABLE_ARN.exec(text);
   if (arn !== null)
     return { name: arn[3]!, region: arn[1]!, found: `table ${arn[3]} (${option}, ${arn[1]})` };
@@ -57,7 +57,7 @@ export function tableFromOption(text: string, option: string, options: Deploymen
 }
 
 /** Read the hub stack; a missing stack is a `UsageError` that says how to name the right one. */
-export async function findDeployment(options: DeploymentOptions): Promise<Deployment> {
+async function findDeployment(options: DeploymentOptions): Promise<Deployment> {
   checkRegions(options.stackRegion, '--stack-region');
   const stack = options.stack ?? DEFAULT_STACK;
   const cloudformation = new CloudFormationClient(

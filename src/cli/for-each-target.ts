@@ -6,7 +6,7 @@ import { runPool } from '../app/kit/pool.js';
 import type { Target, TargetFailure } from './targets.js';
 
 /** At most this many account × region pairs in flight: each has its own EC2 buckets. */
-export const TARGET_PARALLELISM = 16;
+const TARGET_PARALLELISM = 16;
 
 export interface TargetResults<T> {
   /** What each target that ran to its end gave, in target order. */

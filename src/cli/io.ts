@@ -23,7 +23,7 @@ export function processIo(): CliIo {
  * (a run still finishes what it started: an instance it stopped is still started again), so the
  * exit code says how the work went, not that nobody read the rest.
  */
-export function pipeSafe(stream: NodeJS.WriteStream): CliIo['stdout'] {
+function pipeSafe(stream: NodeJS.WriteStream): CliIo['stdout'] {
   let readerGone = false;
   stream.on('error', (error: NodeJS.ErrnoException) => {
     if (error.code === 'EPIPE' || error.code === 'ERR_STREAM_DESTROYED') {

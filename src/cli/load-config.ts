@@ -9,7 +9,7 @@ import { configTooBigError, loadConfig, MAX_CONFIG_BYTES } from '../core/policy/
 import type { Config } from '../core/policy/types.js';
 import type { Warning } from '../core/warnings.js';
 
-export const DEFAULT_CONFIG_FILE = 'ebs-snapper.yaml';
+const DEFAULT_CONFIG_FILE = 'ebs-snapper.yaml';
 
 export interface LoadedConfig {
   readonly path: string;

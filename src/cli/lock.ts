@@ -55,7 +55,7 @@ export interface LockHandle {
   release(): Promise<void>;
 }
 
-export const DEFAULT_LOCK_MAX_AGE_MS = 6 * 60 * 60 * 1000;
+const DEFAULT_LOCK_MAX_AGE_MS = 6 * 60 * 60 * 1000;
 /** A lock file still empty after this long was left by a run that died while writing it. */
 const UNREADABLE_GRACE_MS = 10_000;
 

@@ -34,7 +34,7 @@ import {
   type ReportOptions,
 } from './report-options.js';
 
-export const VERSION = '0.1.0';
+const VERSION = '0.1.0';
 
 const examples = (lines: readonly string[]) => `\nExamples:\n${lines.map((l) => `  $ ${l}`).join('\n')}\n`;
 

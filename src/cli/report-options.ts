@@ -8,14 +8,14 @@ import { DEFAULT_PRICES, type Prices } from '../core/report/cost.js';
 import { FORECAST_DEFAULTS } from '../core/report/forecast.js';
 import { addTargetOptions, type TargetOptions } from './options.js';
 
-export const PAGE_OUTPUTS = ['text', 'json', 'html'] as const;
-export type PageOutput = (typeof PAGE_OUTPUTS)[number];
+const PAGE_OUTPUTS = ['text', 'json', 'html'] as const;
+type PageOutput = (typeof PAGE_OUTPUTS)[number];
 
-export const FAIL_ON = ['overdue', 'unprotected'] as const;
+const FAIL_ON = ['overdue', 'unprotected'] as const;
 export type FailOn = (typeof FAIL_ON)[number];
 
 /** What report and forecast share: where to look (AWS or a saved inventory), when, and how to print. */
-export interface PageOptions extends TargetOptions {
+interface PageOptions extends TargetOptions {
   readonly now?: string;
   readonly output: PageOutput;
   readonly out?: string;

@@ -51,7 +51,7 @@ export function homeRegion(options: TargetOptions, env: NodeJS.ProcessEnv): stri
 }
 
 /** The account id in a role ARN (`arn:aws:iam::111111111111:role/x`), if it has one. */
-export function accountOfRoleArn(roleArn: string): string | undefined {
+function accountOfRoleArn(roleArn: string): string | undefined {
   return /^arn:aws[a-z-]*:iam::(\d{12}):role\//.exec(roleArn)?.[1];
 }
 

@@ -147,7 +147,7 @@ function newestKeptCompleted(context: CopyContext, k: number): number {
  * see a deleted copy; it needs no memory of it either, since this rule gives the same answer
  * every time.
  */
-export function keepsAsNewest(retention: Retention, start: number, now: number): boolean {
+function keepsAsNewest(retention: Retention, start: number, now: number): boolean {
   if (retention.minimum > 0) return true;
   if (retention.keepDaily + retention.keepWeekly + retention.keepMonthly + retention.keepYearly > 0)
     return true;

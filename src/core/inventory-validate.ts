@@ -20,11 +20,11 @@ const quote = (value: unknown): string => {
 };
 
 /** JavaScript's Date range: ±8.64e15 ms around 1970. */
-export const MAX_TIME_MS = 8.64e15;
+const MAX_TIME_MS = 8.64e15;
 /** The largest EBS volume: 64 TiB (io2 Block Express), in GiB. */
-export const MAX_VOLUME_GIB = 65_536;
+const MAX_VOLUME_GIB = 65_536;
 /** A snapshot references at most its whole volume: 64 TiB in bytes. */
-export const MAX_SNAPSHOT_BYTES = MAX_VOLUME_GIB * 2 ** 30;
+const MAX_SNAPSHOT_BYTES = MAX_VOLUME_GIB * 2 ** 30;
 
 const string: Check = (v) => (typeof v === 'string' ? undefined : 'not a string');
 const boolean: Check = (v) => (typeof v === 'boolean' ? undefined : 'not true or false');
@@ -64,7 +64,7 @@ const attachments: Check = (v) => {
 type Shape = Readonly<Record<string, Check>>;
 
 /** The lists of an inventory, and the shape of each item. */
-export const ITEM_SHAPES = {
+const ITEM_SHAPES = {
   instances: {
     id: string,
     state: oneOf(INSTANCE_STATES),
@@ -134,12 +134,7 @@ const COMPILED = new Map<Shape, readonly Field[]>();
  * Check `item` against `shape`; problems are appended, each naming `path` (a string, or a
  * function that makes it: most items have no problem, and need no path).
  */
-export function checkShape(
-  item: unknown,
-  shape: Shape,
-  path: string | (() => string),
-  problems: string[],
-): void {
+function checkShape(item: unknown, shape: Shape, path: string | (() => string), problems: string[]): void {
   const at = typeof path === 'string' ? () => path : path;
   if (!isRecord(item)) {
     problems.push(`${at()}: not an object`);

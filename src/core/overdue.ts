@@ -20,7 +20,7 @@ export interface OverdueVolume {
  * The schedule's period at `now`: `every`, or for a cron the gap between its latest slot and the
  * one before (a weekday-only cron is 3 days over a weekend).
  */
-export function scheduleInterval(schedule: Schedule, now: number): number | undefined {
+function scheduleInterval(schedule: Schedule, now: number): number | undefined {
   if (schedule.kind === 'every') return schedule.everyMs;
   const clock = cronClock(schedule.pattern, schedule.timezone);
   const latest = clock.latestAtOrBefore(now);

@@ -309,7 +309,7 @@ function judgeSeries(
  * The position of the snapshot (not in error) that counts latest on the schedule, -1 if none:
  * usually the newest, but a snapshot counts from the start of the run that made it (`scheduled`).
  */
-export function latestScheduledAt(table: SeriesTable, k: number): number {
+function latestScheduledAt(table: SeriesTable, k: number): number {
   let latest = -1;
   for (let p = table.bounds[k]!; p < table.bounds[k + 1]!; p++) {
     if ((table.flags[p]! & FLAG.stateMask) === FLAG.error) continue;

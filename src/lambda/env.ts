@@ -17,7 +17,7 @@ export interface LambdaEnv {
 }
 
 /** A handler started without what it needs. */
-export class LambdaEnvError extends EbsSnapperError {}
+class LambdaEnvError extends EbsSnapperError {}
 
 export function readLambdaEnv(env: NodeJS.ProcessEnv): LambdaEnv {
   const required = (name: string): string => {

@@ -61,7 +61,7 @@ export function currentRuntime(env: NodeJS.ProcessEnv = process.env): Runtime {
   return cached.runtime;
 }
 
-export function createRuntime(env: LambdaEnv, clients: DeployedClients): Runtime {
+function createRuntime(env: LambdaEnv, clients: DeployedClients): Runtime {
   const throttle = new ThrottleRegistry();
   // A topic is published to in its own region: the config's may be in another than the deployment.
   const snsIn = snsClientsByRegion();

@@ -22,7 +22,7 @@ export type CfnValue =
   | readonly CfnValue[]
   | { readonly [key: string]: CfnValue | undefined };
 
-export interface CfnParameter {
+interface CfnParameter {
   readonly Type: 'String' | 'Number';
   readonly Description: string;
   readonly Default?: string | number;

@@ -15,7 +15,7 @@ import { DEFAULT_MEMBER_ROLE_NAME, DEFAULT_STACK_NAME } from './names.js';
 import { PROVISIONING } from './provisioning.js';
 
 /** The calls `deploy` and `deploy member` make themselves. */
-export const DEPLOY_CALL_OPERATIONS: readonly AwsOperation[] = [
+const DEPLOY_CALL_OPERATIONS: readonly AwsOperation[] = [
   { operation: 'account', actions: ['sts:GetCallerIdentity'] },
   // deploy member --role-arn: a role in each member account that may deploy the member stack.
   {

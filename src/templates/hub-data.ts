@@ -30,7 +30,7 @@ export const WORKER_TIMEOUT_SECONDS = 900;
  * get an item the first is still on; only a little longer, so a failed item is retried soon — by
  * then the first invocation's lease (which lasts the function's timeout) has run out.
  */
-export const WORK_VISIBILITY_SECONDS = WORKER_TIMEOUT_SECONDS + 60;
+const WORK_VISIBILITY_SECONDS = WORKER_TIMEOUT_SECONDS + 60;
 
 const DAY_SECONDS = 86_400;
 

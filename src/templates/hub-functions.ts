@@ -13,7 +13,7 @@ import { type HubFunction, hubResourceNameSub } from './names.js';
 import { cfnStatements } from './role-policies.js';
 
 /** Lambda stopped creating `nodejs20.x` functions; the bundle targets Node 20 and runs on 22. */
-export const LAMBDA_RUNTIME = 'nodejs22.x';
+const LAMBDA_RUNTIME = 'nodejs22.x';
 /** Set only when the stack's `MemberRoleName` parameter is not empty. */
 export const HAS_MEMBER_ROLE = 'HasMemberRole';
 
@@ -28,7 +28,7 @@ interface FunctionSpec {
 }
 
 /** What each function is. The package export `ebs-snapper/lambda` names the handlers. */
-export const FUNCTION_SPECS: readonly FunctionSpec[] = [
+const FUNCTION_SPECS: readonly FunctionSpec[] = [
   {
     fn: 'worker',
     logicalId: 'Worker',

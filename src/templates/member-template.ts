@@ -12,7 +12,7 @@ import { cfnStatements } from './role-policies.js';
  * A run's operations in a member account. The role never assumes another (the hub's functions
  * assume it), so the run's `assume-role` operation is not granted here.
  */
-export const MEMBER_OPERATIONS = AWS_OPERATIONS.filter((op) => op.operation !== 'assume-role');
+const MEMBER_OPERATIONS = AWS_OPERATIONS.filter((op) => op.operation !== 'assume-role');
 
 export interface MemberTemplateOptions {
   /** Defaults written into the template, so a StackSet needs no parameters. */

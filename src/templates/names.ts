@@ -14,7 +14,7 @@ export const HUB_FUNCTIONS = ['worker', 'fanout'] as const;
 export type HubFunction = (typeof HUB_FUNCTIONS)[number];
 
 /** Lambda and IAM allow 64 characters; the longest suffix is `-fanout`. */
-export const MAX_STACK_NAME_LENGTH = 64 - '-fanout'.length;
+const MAX_STACK_NAME_LENGTH = 64 - '-fanout'.length;
 
 /** `ebs-snapper-worker`: the function's name and its role's, in the hub account. */
 export const hubResourceName = (stackName: string, fn: HubFunction): string => `${stackName}-${fn}`;

@@ -17,13 +17,7 @@ export interface CodeArtifact {
   readonly sha256Base64: string;
 }
 
-export type FunctionCodeStatus =
-  | 'unchanged'
-  | 'created'
-  | 'updated'
-  | 'would-create'
-  | 'would-update'
-  | 'mismatch';
+type FunctionCodeStatus = 'unchanged' | 'created' | 'updated' | 'would-create' | 'would-update' | 'mismatch';
 
 export interface FunctionCode {
   readonly name: string;

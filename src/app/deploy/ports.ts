@@ -75,7 +75,7 @@ export interface StackPort {
 }
 
 /** An object of the artifacts bucket, as HeadObject shows it. */
-export interface StoredObject {
+interface StoredObject {
   readonly size: number;
   /** The whole object's SHA-256 (base64) as S3 checked it on upload; absent when put without one. */
   readonly sha256Base64?: string;

@@ -100,7 +100,7 @@ export interface CopySnapshotRequest {
 }
 
 /** What to do about the snapshots no configured policy owns. */
-export const UNMANAGED_MODES = ['skip', 'count'] as const;
+const UNMANAGED_MODES = ['skip', 'count'] as const;
 export type UnmanagedMode = (typeof UNMANAGED_MODES)[number];
 
 /** What collection lists (SPEC §8): only what the plan needs. */

@@ -20,8 +20,8 @@ import { buildSetRequest, type CreateUnit, type InstanceLayout } from './instanc
 import { findSnapshotOf, type RunSnapshotLookup } from './run-lookup.js';
 
 /** EC2 allows one snapshot per volume every 15 s or so; wait that long and try again. */
-export const RATE_WAIT_MS = 15_000;
-export const MAX_RATE_RETRIES = 3;
+const RATE_WAIT_MS = 15_000;
+const MAX_RATE_RETRIES = 3;
 /** Creates made again after a 5xx or timeout, each after a lookup window that found nothing. */
 export const MAX_TRANSIENT_RETRIES = 3;
 /**

@@ -7,7 +7,7 @@ import type { Plan } from '../../core/actions.js';
 import type { InstanceId, SnapshotId, VolumeId } from '../../core/model.js';
 import type { GivenBack } from './workflows/finish-crashed.js';
 
-export const RESULT_STATUSES = [
+const RESULT_STATUSES = [
   /** Done (a delete of a snapshot that was already gone counts as done). */
   'done',
   /** Failed: reported, notified, exit code 1. */

@@ -31,7 +31,7 @@ export interface FanOutDeps {
 }
 
 /** An account (or `*`, the whole run), or some of its regions, that could not be fanned out, and why. */
-export interface FanOutFailure {
+interface FanOutFailure {
   readonly account: string;
   /** The regions whose work items could not be queued; absent when the account failed as a whole. */
   readonly regions?: readonly string[];

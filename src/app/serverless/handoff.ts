@@ -11,12 +11,12 @@ import type { HandoffStore, WorkItem, WorkQueue } from './ports.js';
 import { MAX_CONTINUATIONS } from './work-item.js';
 
 /** A continuation waits this long, so EC2's listings show what the last invocation made. */
-export const CONTINUATION_DELAY_SECONDS = 60;
+const CONTINUATION_DELAY_SECONDS = 60;
 
 /** Work left after the last continuation. */
-export const CONTINUATION_LIMIT_CODE = 'continuation.limit';
+const CONTINUATION_LIMIT_CODE = 'continuation.limit';
 /** Work left whose continuation could not be queued. */
-export const CONTINUATION_NOT_SENT_CODE = 'continuation.not-sent';
+const CONTINUATION_NOT_SENT_CODE = 'continuation.not-sent';
 
 export interface HandoffDeps {
   readonly handoffs: HandoffStore;

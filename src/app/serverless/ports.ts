@@ -107,7 +107,7 @@ export interface WorkQueue {
   send(items: readonly WorkItem[], delaySeconds?: number): Promise<readonly UnqueuedItem[]>;
 }
 
-export const NOTIFY_WHAT = ['failure', 'summary', 'overdue'] as const;
+const NOTIFY_WHAT = ['failure', 'summary', 'overdue'] as const;
 
 /** A message for people: SNS (subject + JSON) and webhooks (Slack-compatible `text` + the same fields). */
 export interface Notification {

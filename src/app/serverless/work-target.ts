@@ -69,7 +69,7 @@ export interface WorkOutcome {
 }
 
 /** Another invocation holds the lease: this one leaves the target alone. */
-export class LeaseHeldError extends EbsSnapperError {}
+class LeaseHeldError extends EbsSnapperError {}
 
 /** Process one work item; never throws for an expected outcome. */
 export async function processWorkItem(

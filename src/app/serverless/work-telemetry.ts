@@ -30,7 +30,7 @@ const MAX_RECORDED_FAILURES = 100;
  * that tells more: actions carried out (done or failed) > planned with nothing carried out > failed
  * before a plan (unreachable, throttled, refused). A delivery that found the lease held writes none.
  */
-export const RECORD_PRECEDENCE = { notPlanned: 1, planned: 2, acted: 3 } as const;
+const RECORD_PRECEDENCE = { notPlanned: 1, planned: 2, acted: 3 } as const;
 
 /** @example precedenceOf(report) // RECORD_PRECEDENCE.acted when a create was done */
 export function precedenceOf(report: RunReport | undefined): number {

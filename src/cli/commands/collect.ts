@@ -26,7 +26,7 @@ import {
   reportTargetFailures,
 } from './prepare.js';
 
-export interface Collected {
+interface Collected {
   readonly inventories: readonly Inventory[];
   /** The targets that could not be collected (or, from a saved inventory, were not then). */
   readonly unread: readonly UnreadTarget[];
@@ -44,7 +44,7 @@ export function unreadTarget(failure: TargetFailure): UnreadTarget {
 }
 
 /** `count` (report): the account's snapshots outside the policies are counted too; `skip` (forecast). */
-export async function collectInventories(
+async function collectInventories(
   prepared: Prepared,
   verbose: boolean,
   unmanaged: UnmanagedMode,

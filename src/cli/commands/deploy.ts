@@ -97,7 +97,7 @@ async function readLocalConfig(path: string, io: CliIo): Promise<LocalConfig> {
  * The time zone follows the expression: a `--schedule` keeps the stack's time zone. The kept table
  * is what the deploy found for a stack it makes (`''`: none), else the stack's.
  */
-export function hubParameters(
+function hubParameters(
   options: DeployOptions,
   config: Pick<LocalConfig, 'schedule'> | undefined,
   artifact: Pick<LambdaArtifact, 'key'>,

@@ -6,7 +6,7 @@ import type { Forecast, ForecastPoint, PolicyForecast } from '../../core/report/
 import type { UnreadTarget } from '../../core/report/types.js';
 import { pricesToJson, usd } from './report-json.js';
 
-export const FORECAST_FORMAT_VERSION = 1;
+const FORECAST_FORMAT_VERSION = 1;
 
 /** Bytes and cost of a point, or null when a kept snapshot's size is unknown (never a zero that is not). */
 const known = (p: ForecastPoint, value: number): number | null => (p.unknownSizes > 0 ? null : value);

@@ -10,9 +10,9 @@ import type { Plan, PlanAction, PlanSummary } from '../../core/actions.js';
 import type { Warning } from '../../core/warnings.js';
 import type { TargetFailure } from '../targets.js';
 
-export const PLAN_FORMAT_VERSION = 1;
+const PLAN_FORMAT_VERSION = 1;
 
-export function actionToJson(action: PlanAction): Record<string, unknown> {
+function actionToJson(action: PlanAction): Record<string, unknown> {
   const json: Record<string, unknown> = {
     action: action.action,
     policy: action.policy ?? null,

@@ -11,7 +11,7 @@ import type {
   UnprotectedVolume,
 } from '../../core/report/types.js';
 
-export const REPORT_FORMAT_VERSION = 1;
+const REPORT_FORMAT_VERSION = 1;
 
 const iso = (time: number): string => new Date(time).toISOString();
 
@@ -23,7 +23,7 @@ export function usd(amount: number | undefined): number | null {
 }
 
 /** Sizes of a set of snapshots. */
-export function sizesToJson(sizes: SizeTotals): Record<string, number | null> {
+function sizesToJson(sizes: SizeTotals): Record<string, number | null> {
   return {
     snapshots: sizes.count,
     full_size_bytes: sizes.fullSizeBytes,

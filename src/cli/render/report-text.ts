@@ -191,7 +191,7 @@ export function warningsByPlace(reports: readonly CoverageReport[]): string[] {
 }
 
 /** One line with the totals. */
-export function summaryLine(summary: CoverageSummary): string {
+function summaryLine(summary: CoverageSummary): string {
   const t = summary.totals;
   const targets =
     t.unknownTargets === 0 ? pairs(t.targets) : `${pairs(t.targets)} read, ${t.unknownTargets} UNKNOWN`;

@@ -44,7 +44,7 @@ function subject(action: PlanAction): string {
   return safeText(parts.join(' '));
 }
 
-export function renderAction(action: PlanAction, style: TextStyle): string {
+function renderAction(action: PlanAction, style: TextStyle): string {
   const { sign, tone } = SIGN[action.action];
   const policy = safeText(action.policy ?? '-');
   const reason = safeText(`${action.reason.code}: ${action.reason.message}`);

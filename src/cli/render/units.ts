@@ -6,7 +6,7 @@
 const UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'] as const;
 
 /** What a size or cost nobody knows is shown as: never as zero. */
-export const UNKNOWN = 'unknown';
+const UNKNOWN = 'unknown';
 
 /**
  * @example formatBytes(40 * 2 ** 30) // '40.0 GiB'

@@ -4,7 +4,7 @@
  */
 
 /** A path as users read it: `policies[0].select.instances.tag:Role`, `tags["Cost Center"]`. */
-export function formatPath(path: readonly PropertyKey[]): string {
+function formatPath(path: readonly PropertyKey[]): string {
   let text = '';
   for (const segment of path) {
     if (typeof segment === 'number') text += `[${segment}]`;

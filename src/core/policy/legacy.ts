@@ -27,7 +27,7 @@ export interface LegacyConversion {
 }
 
 /** A comment for the YAML above the key at `path` (e.g. `['policies', 0, 'select', 'exclude']`). */
-export interface LegacyNote {
+interface LegacyNote {
   readonly path: readonly (string | number)[];
   readonly comment: string;
 }

@@ -20,11 +20,11 @@ import type { CopyTarget, Policy, SnapshotSettings } from './types.js';
 /** Tag keys AWS or the tool reserve: a policy must not forge `ebs-snapper:policy` (the ownership mark). */
 const RESERVED_TAG_PREFIXES = ['aws:', 'ebs-snapper:'] as const;
 /** SPEC §6: how long a stop may take before the instance is started again. */
-export const DEFAULT_STOP_TIMEOUT_MS = 10 * 60 * 1000;
+const DEFAULT_STOP_TIMEOUT_MS = 10 * 60 * 1000;
 const MAX_TAG_KEY = 128;
 const MAX_TAG_VALUE = 256;
 /** EC2's limit on a snapshot description. */
-export const MAX_DESCRIPTION = 255;
+const MAX_DESCRIPTION = 255;
 
 /**
  * The longest text each placeholder can become: ids have 17 hex digits, device names are short

@@ -8,7 +8,7 @@ import type { ParsedRetention } from './schema.js';
 import type { Orphaned, Retention } from './types.js';
 
 /** Default of `minimum`: the newest completed snapshot always survives. */
-export const DEFAULT_MINIMUM = 1;
+const DEFAULT_MINIMUM = 1;
 
 /** A positive duration in ms, or an error at `path`. */
 export function positiveDuration(text: string, path: Path, report: Report): number | undefined {

@@ -11,8 +11,8 @@ import type { ParsedPolicy } from './schema.js';
 import type { Schedule } from './types.js';
 
 /** Default of `tolerance` (SPEC §4): a run a few minutes early still counts. */
-export const DEFAULT_TOLERANCE_MS = 5 * 60 * 1000;
-export const DEFAULT_TIMEZONE = 'UTC';
+const DEFAULT_TOLERANCE_MS = 5 * 60 * 1000;
+const DEFAULT_TIMEZONE = 'UTC';
 
 type ParsedSchedule = ParsedPolicy['schedule'];
 

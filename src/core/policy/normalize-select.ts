@@ -9,7 +9,7 @@ type ParsedSelect = ParsedPolicy['select'];
 type Scalar = string | number | boolean;
 
 /** The keys of `select` that choose volumes (as opposed to `exclude`). */
-export const SELECTORS = ['instances', 'instance_names', 'instance_ids', 'asg', 'volumes'] as const;
+const SELECTORS = ['instances', 'instance_names', 'instance_ids', 'asg', 'volumes'] as const;
 
 function toList(value: Scalar | readonly Scalar[]): string[] {
   return (Array.isArray(value) ? value : [value]).map((item) => String(item));

@@ -74,7 +74,7 @@ function excludesAllIds(excluder: Policy, selector: Policy): boolean {
 }
 
 /** Whether two policies can select one volume (conservatively: true unless proven otherwise). */
-export function mayOverlap(a: Policy, b: Policy): boolean {
+function mayOverlap(a: Policy, b: Policy): boolean {
   if (provablyDisjoint(footprintOf(a), footprintOf(b))) return false;
   return !(excludesAllIds(a, b) || excludesAllIds(b, a));
 }

@@ -60,7 +60,7 @@ export const volumeIdField = patterned(VOLUME_ID_PATTERN, 'a volume id like "vol
 export const percent = patterned(PERCENT_PATTERN, 'a count or a percentage like "10%"');
 
 /** YAML turns `true`, `42` into booleans and numbers; as tag or filter values they mean their text. */
-export const scalar = z.union([z.string(), z.number(), z.boolean()], {
+const scalar = z.union([z.string(), z.number(), z.boolean()], {
   error: whenPresent((input) => `expected a text value, got ${describeValue(input)}`),
 });
 

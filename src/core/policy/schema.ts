@@ -194,9 +194,6 @@ export const configSchema = z
 export type RawDocument = z.input<typeof configSchema>;
 /** A policy as a user writes it. */
 export type RawPolicy = z.input<typeof policySchema>;
-/** The document after schema parsing, before normalization (defaults filled). */
-export type ParsedDocument = z.output<typeof configSchema>;
 export type ParsedPolicy = z.output<typeof policySchema>;
 export type ParsedRetention = z.output<typeof retentionSchema>;
 export type ParsedSettings = z.output<typeof settingsSchema>;
-export { settingsSchema };

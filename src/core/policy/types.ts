@@ -72,7 +72,7 @@ export interface Retention {
 export const CONSISTENCIES = ['volume', 'instance'] as const;
 export type Consistency = (typeof CONSISTENCIES)[number];
 export const COPY_TAGS = ['none', 'volume', 'instance+volume'] as const;
-export type CopyTags = (typeof COPY_TAGS)[number];
+type CopyTags = (typeof COPY_TAGS)[number];
 
 export interface SnapshotSettings {
   readonly consistency: Consistency;

@@ -84,7 +84,7 @@ export function futureBytes(
 }
 
 /** Add `bytes` (or an unknown size) in `tier` to running totals, for `members` series at once. */
-export function addBytes(
+function addBytes(
   totals: SizeTotals,
   bytes: number | undefined,
   tier: StorageTier | undefined,

@@ -16,7 +16,7 @@ import { GIB, upperBoundBytes } from './cost.js';
 import type { CopyIndex, CopySeries } from './forecast-copies.js';
 
 /** Selected series get snapshots; the others (volume not selected, volume gone, copies) only lose them. */
-export type SeriesKind = 'selected' | 'unselected' | 'orphan' | 'copy';
+type SeriesKind = 'selected' | 'unselected' | 'orphan' | 'copy';
 
 export interface SeriesClass {
   readonly kind: SeriesKind;

@@ -8,29 +8,6 @@
  */
 export * from './cost.js';
 export { type CoverageOptions, reportCoverage } from './coverage.js';
-export {
-  FORECAST_DEFAULTS,
-  type Forecast,
-  type ForecastOptions,
-  type ForecastPoint,
-  forecastPolicies,
-  type PolicyForecast,
-  runTimes,
-} from './forecast.js';
-export { seriesBytes } from './forecast-storage.js';
-export {
-  COVERAGE_CODES,
-  COVERAGE_STATUSES,
-  type CoverageCode,
-  type CoverageReason,
-  type CoverageStatus,
-} from './status.js';
-export { STEADY_WINDOW_DAYS, type SteadyState, steadyStateOf } from './steady.js';
-export {
-  type CoverageSummary,
-  type CoverageTotals,
-  type ReportStatus,
-  summarizeCoverage,
-} from './summary.js';
+export { type Forecast, type ForecastOptions, forecastPolicies, type PolicyForecast } from './forecast.js';
+export type { CoverageStatus } from './status.js';
 export type * from './types.js';
-export { unreadLabel } from './types.js';

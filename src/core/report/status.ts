@@ -10,17 +10,17 @@ import { formatDuration } from '../policy/durations.js';
 import type { Schedule } from '../policy/types.js';
 import { decideDue, prepareSchedule, type ScheduleClock } from '../schedule.js';
 
-export const COVERAGE_STATUSES = ['OK', 'OVERDUE', 'UNPROTECTED'] as const;
+const COVERAGE_STATUSES = ['OK', 'OVERDUE', 'UNPROTECTED'] as const;
 export type CoverageStatus = (typeof COVERAGE_STATUSES)[number];
 
-export const COVERAGE_CODES = [
+const COVERAGE_CODES = [
   'coverage.ok',
   'coverage.none',
   'coverage.late',
   'coverage.schedule',
   'coverage.unselected',
 ] as const;
-export type CoverageCode = (typeof COVERAGE_CODES)[number];
+type CoverageCode = (typeof COVERAGE_CODES)[number];
 
 /** Why a volume has its status, as data: a code and a message. */
 export interface CoverageReason {

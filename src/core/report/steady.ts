@@ -6,7 +6,7 @@
  */
 
 /** The shortest window the range is taken over, in days. */
-export const STEADY_WINDOW_DAYS = 30;
+const STEADY_WINDOW_DAYS = 30;
 
 export interface SteadyState {
   /** Count at the end of the forecast. */

@@ -9,9 +9,9 @@ import type { CoverageReport, PolicyCoverage, UnreadTarget } from './types.js';
  * The report in one word, worst first: `UNKNOWN` when a target could not be read (its volumes
  * are not known, so nothing may read as all OK), then `OVERDUE`, `UNPROTECTED`, else `OK`.
  */
-export type ReportStatus = 'UNKNOWN' | 'OVERDUE' | 'UNPROTECTED' | 'OK';
+type ReportStatus = 'UNKNOWN' | 'OVERDUE' | 'UNPROTECTED' | 'OK';
 
-export interface CoverageTotals {
+interface CoverageTotals {
   /** Series rows: (policy, selected volume) pairs. */
   readonly series: number;
   readonly ok: number;

@@ -9,7 +9,7 @@ import type { Prices, SizeTotals } from './cost.js';
 import type { CoverageReason } from './status.js';
 
 /** A series' snapshots, oldest first: views into the planner's series table (no copy). */
-export interface Timeline {
+interface Timeline {
   /** Start times, epoch ms. */
   readonly start: Float64Array;
   /** `FLAG` bits of series.ts (state class, lock, AMI). */

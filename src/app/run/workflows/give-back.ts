@@ -22,7 +22,7 @@ export interface Waiting {
 }
 
 /** How long a give-back waits for an instance to settle (stopping → stopped, pending → running). */
-export const GIVE_BACK_WAIT_MS = 10 * 60 * 1000;
+const GIVE_BACK_WAIT_MS = 10 * 60 * 1000;
 
 /** States an instance never comes back from: a wait for anything else ends there. */
 const GONE_STATES: ReadonlySet<string> = new Set(['shutting-down', 'terminated']);

@@ -6,16 +6,7 @@
 import { escapeHtml } from './escape.js';
 
 /** Policy colours, in policy order (distinguishable; no red, which marks failures). */
-export const PALETTE = [
-  '#2563eb',
-  '#7c3aed',
-  '#059669',
-  '#d97706',
-  '#0891b2',
-  '#db2777',
-  '#65a30d',
-  '#475569',
-];
+const PALETTE = ['#2563eb', '#7c3aed', '#059669', '#d97706', '#0891b2', '#db2777', '#65a30d', '#475569'];
 
 export const colorOf = (index: number): string => PALETTE[index % PALETTE.length]!;
 
@@ -26,7 +17,7 @@ const n = (value: number): string => (Math.round(value * 10) / 10).toString();
  *
  * @example niceTicks(87, 5) // [0, 20, 40, 60, 80, 100]
  */
-export function niceTicks(max: number, count: number): number[] {
+function niceTicks(max: number, count: number): number[] {
   if (!(max > 0)) return [0, 1];
   const raw = max / count;
   const power = 10 ** Math.floor(Math.log10(raw));

@@ -28,7 +28,7 @@ export interface PageLimits {
   readonly timelines: number;
 }
 
-export const DEFAULT_LIMITS: PageLimits = { rows: 5000, timelines: 200 };
+const DEFAULT_LIMITS: PageLimits = { rows: 5000, timelines: 200 };
 
 /** A row of the coverage table: a series, or a volume no policy selects. */
 export type CoverageRow = SeriesCoverage | UnprotectedVolume;
@@ -181,7 +181,7 @@ function cutDocument(document: Record<string, unknown>, rows: number): Record<st
 }
 
 /** "N more rows not shown" when a limit cut something. */
-export function omitted(count: number, what: string, which: string): string {
+function omitted(count: number, what: string, which: string): string {
   if (count <= 0) return '';
   return `<p class="note">${count.toLocaleString('en-US')} more ${escapeHtml(what)} not shown (${escapeHtml(which)}; the page is cut to stay light). <code>--output json</code> lists every one.</p>`;
 }
