@@ -1,7 +1,7 @@
 import { CommanderError } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { toAwsCallError } from '../aws/errors.js';
-import { ConfigError, EbsSnapperError } from '../core/errors.js';
+import { ConfigError, EbsSnapperError, UsageError } from '../core/errors.js';
 import { EXIT, exitCodeFor, exitCodeForError, formatErrorForCli } from './exit.js';
 
 describe('exit codes (SPEC §5)', () => {
@@ -59,5 +59,16 @@ describe('formatErrorForCli', () => {
 
     // Assess
     expect(text).toBe('Error: GetCallerIdentity failed: ECONNREFUSED: connect ECONNREFUSED 127.0.0.1:9');
+  });
+
+  it('shows control, bidi and format characters of an AWS message as escapes, never raw', () => {
+    // Prepare: a message that quotes a name someone set, with a right-to-left override and an escape
+    const error = new UsageError('no such table "backups\u202Efdp.exe\u001b[2J"');
+
+    // Act
+    const text = formatErrorForCli(error, false);
+
+    // Assess
+    expect(text).toBe('Error: no such table "backups\\u202Efdp.exe\\u001B[2J"');
   });
 });

@@ -3,8 +3,10 @@
  * 0 all done; 1 anything failed (bad config, an action failed, guard tripped);
  * 2 with `--detailed-exitcode` when the plan has changes.
  */
+
 import { CommanderError } from 'commander';
 import { ConfigError, EbsSnapperError } from '../core/errors.js';
+import { safeText } from './render/safe-text.js';
 
 export const EXIT = { ok: 0, failed: 1, changes: 2 } as const;
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
@@ -23,6 +25,14 @@ export function exitCodeFor(outcome: CommandOutcome, detailedExitcode: boolean):
 
 /** Render an error for stderr: the message, the problems of a config error, and the cause chain with `-v`. */
 export function formatErrorForCli(error: unknown, verbose: boolean): string {
+  // An AWS message can quote a tag or a name anyone may set: each line is made safe to show.
+  return describeError(error, verbose)
+    .split('\n')
+    .map((line) => safeText(line))
+    .join('\n');
+}
+
+function describeError(error: unknown, verbose: boolean): string {
   if (error instanceof ConfigError) {
     const lines = [`Error: ${error.message}`, ...error.problems.map((p) => `  ${p}`)];
     return lines.join('\n');

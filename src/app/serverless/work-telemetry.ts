@@ -58,7 +58,7 @@ export function recordOf(
       .map((r) => ({
         code: r.error?.code ?? 'failed',
         message: r.error?.message ?? '',
-        subject: `${r.action} ${r.snapshotId ?? r.volumeId ?? ''}`.trim(),
+        subject: `${r.action} ${r.snapshotId ?? r.volumeId ?? r.instanceId ?? ''}`.trim(),
       })),
   ];
   const failed = result.error !== undefined || (result.report !== undefined && hasFailures(result.report));

@@ -9,6 +9,7 @@ import type { StackChange } from '../../app/deploy/ports.js';
 import type { DeployProgress, ResourceFailure } from '../../app/deploy/stack-wait.js';
 import { errorInfoOf } from '../../app/kit/classify-error.js';
 import type { CliIo } from '../io.js';
+import { safeText } from './safe-text.js';
 
 /** Progress on stderr: `12:00:03  ebs-snapper  CREATE_COMPLETE  Table (AWS::DynamoDB::Table)`. */
 export function deployProgress(io: CliIo): DeployProgress {
@@ -16,7 +17,7 @@ export function deployProgress(io: CliIo): DeployProgress {
     note: (text) => io.stderr.write(`${text}\n`),
     event: (event, stackName) => {
       const time = new Date(event.timestamp).toISOString().slice(11, 19);
-      const reason = event.reason === undefined ? '' : `  ${event.reason}`;
+      const reason = event.reason === undefined ? '' : `  ${safeText(event.reason)}`;
       io.stderr.write(
         `${time}  ${stackName}  ${event.status.padEnd(20)}  ${event.logicalId} (${event.resourceType})${reason}\n`,
       );
@@ -69,7 +70,7 @@ export function renderHubDeploy(report: HubDeployReport, where: { account: strin
   if (report.changes !== undefined) lines.push(...changeLines(report.changes));
   for (const [key, value] of Object.entries(report.outputs)) lines.push(`  ${key.padEnd(19)} ${value}`);
   lines.push(...failureLines(report.failures));
-  return `${lines.join('\n')}\n`;
+  return `${lines.map(safeText).join('\n')}\n`;
 }
 
 function configLine(config: NonNullable<HubDeployReport['config']>, dry: boolean): string {
@@ -146,7 +147,7 @@ export function renderMemberDeploy(reports: readonly MemberDeployReport[]): stri
       ...failureLines(r.failures),
     ];
   });
-  return `${lines.join('\n')}\n`;
+  return `${lines.map(safeText).join('\n')}\n`;
 }
 
 export function memberDeployDocument(reports: readonly MemberDeployReport[], template: string | undefined) {
