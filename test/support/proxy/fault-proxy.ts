@@ -1,9 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import { Agent, createServer, type IncomingMessage, request, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ec2ErrorBody, escapeXml } from '../fakes/fake-ec2-xml.js';
 import { createAnswerRewriter } from './answer-rewrite.js';
 import { InvalidPaginationTokenError, pageResponse, readPageRequest } from './describe-paging.js';
+import { faultAnswer } from './error-answers.js';
 import { createFaultInjector, type FaultConfig, type InjectedFault } from './faults.js';
 import { createListingLag, type ListingLag } from './listing-lag.js';
 import { answerLockedSnapshots } from './locked-snapshots.js';
@@ -104,7 +103,7 @@ export async function startFaultProxy(options: StartFaultProxyOptions): Promise<
         return;
       }
       if (fault.afterForward === true) noteCreated(action, await forward(req, body));
-      return sendFault(res, fault, readService(req));
+      return sendFault(res, req, fault);
     }
     if (action === 'DescribeLockedSnapshots') {
       const body = answerLockedSnapshots(params, config.lockedSnapshots ?? []);
@@ -190,7 +189,7 @@ export async function startFaultProxy(options: StartFaultProxyOptions): Promise<
           message: error.message,
           throttle: false,
         };
-        return sendFault(res, fault, readService(req));
+        return sendFault(res, req, fault);
       }
       if (!res.headersSent) res.writeHead(502, { 'content-type': 'text/plain' });
       res.end(`fault proxy: ${(error as Error).message}`);
@@ -240,16 +239,8 @@ function readService(req: IncomingMessage): string {
   return /Credential=[^/]+\/[^/]+\/[^/]+\/([^/]+)\//.exec(req.headers.authorization ?? '')?.[1] ?? 'ec2';
 }
 
-function sendFault(res: ServerResponse, fault: InjectedFault, service: string): void {
-  const id = randomUUID();
-  const isEc2 = service === 'ec2';
-  const code = fault.throttle && !isEc2 ? 'Throttling' : fault.code;
-  const status = fault.throttle && !isEc2 ? 400 : fault.status;
-  // EC2 has its own error shape; Auto Scaling and STS use the Query protocol's.
-  const body = isEc2
-    ? ec2ErrorBody(code, fault.message, id)
-    : `<ErrorResponse><Error><Type>${status < 500 ? 'Sender' : 'Receiver'}</Type><Code>${code}</Code><Message>${escapeXml(fault.message)}</Message></Error><RequestId>${id}</RequestId></ErrorResponse>`;
-  send(res, { status, headers: { 'content-type': 'text/xml;charset=UTF-8' }, body: Buffer.from(body) });
+function sendFault(res: ServerResponse, req: IncomingMessage, fault: InjectedFault): void {
+  send(res, faultAnswer(req, fault, readService(req)));
 }
 
 function send(res: ServerResponse, answer: Forwarded): void {
