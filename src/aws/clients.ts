@@ -6,6 +6,7 @@
  */
 import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import { EC2Client } from '@aws-sdk/client-ec2';
+import { SSMClient } from '@aws-sdk/client-ssm';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { fromIni, fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
@@ -53,7 +54,13 @@ export interface AwsClients {
    * Clients the deadline never cancels (timeouts still apply), for the calls that give an
    * instance back after a stop: start it, return it to its group, untag it.
    */
-  readonly finish: { readonly ec2: EC2Client; readonly autoScaling: AutoScalingClient };
+  readonly finish: {
+    readonly ec2: EC2Client;
+    readonly autoScaling: AutoScalingClient;
+    readonly ssm: SSMClient;
+  };
+  /** SSM Run Command (restore drills' `ssm` check, application-consistent snapshots' scripts). */
+  readonly ssm: SSMClient;
 }
 
 /**
@@ -70,6 +77,7 @@ export function createAwsClients(target: AwsTarget): AwsClients {
     ec2Create: new EC2Client(sdkClientConfig(target, 'throttling-only')),
     autoScaling: new AutoScalingClient(config),
     sts: new STSClient(config),
+    ssm: new SSMClient(config),
     finish: finishClients(target),
   };
 }
@@ -95,6 +103,7 @@ function finishClients(target: AwsTarget): AwsClients['finish'] {
   return {
     ec2: new EC2Client(config),
     autoScaling: new AutoScalingClient(config),
+    ssm: new SSMClient(config),
   };
 }
 

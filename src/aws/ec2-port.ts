@@ -22,6 +22,7 @@ import { mapSnapshot, recordToTags } from './ec2-mappers.js';
 import { AwsCallError, callAws, missingField } from './errors.js';
 import { createInstancePort } from './instances.js';
 import { collectPages } from './paging.js';
+import { createSsmPort } from './ssm.js';
 import type { ThrottleRegistry } from './throttle.js';
 import { applyThrottle } from './throttle-middleware.js';
 
@@ -82,6 +83,8 @@ export function createEc2Port(clients: AwsClients, options: Ec2PortOptions): Ec2
     deleteSnapshot: (id) => deleteSnapshot(clients.ec2, id),
     findRunSnapshots: (runId, policy) => findRunSnapshots(clients.ec2, account, runId, policy),
     instances: createInstancePort(clients),
+    ssm: createSsmPort(clients.ssm),
+    ssmUnbounded: createSsmPort(clients.finish.ssm),
     ...createCopyPort(account, region, (destination) => {
       if (options.clientsIn === undefined) throw noClientsFor(destination);
       const other = options.clientsIn(destination);

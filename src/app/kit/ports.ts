@@ -13,6 +13,7 @@ import type {
   Tags,
   VolumeId,
 } from '../../core/model.js';
+import type { SsmPort } from './ssm-port.js';
 
 /** The code of a call cancelled because the run reached its deadline (or was told to stop). */
 export const DEADLINE_CODE = 'Deadline';
@@ -138,6 +139,13 @@ export interface Ec2Port {
   findRunSnapshots(runId: string, policy: string): Promise<readonly Snapshot[]>;
   /** The instance side of the stop → snapshot → start workflow (SPEC §6). */
   readonly instances: InstancePort;
+  /** SSM Run Command on the account × region's instances (drills' `ssm` check, freeze scripts). */
+  readonly ssm: SsmPort;
+  /**
+   * SSM for what must happen however the run ends (a thaw after a freeze): its calls are never
+   * cancelled by the run's deadline (timeouts still apply).
+   */
+  readonly ssmUnbounded: SsmPort;
   /**
    * `copy_to`: which of this region's snapshots have a copy in `destination` (pending or
    * completed, by the `ebs-snapper:source-*` tags), and how many of the tool's copies are pending there.

@@ -27,6 +27,7 @@ import {
 } from '../../../src/core/model.js';
 import { addSnapshotSize, emptySizes } from '../../../src/core/report/cost.js';
 import { InMemoryInstances } from './in-memory-instances.js';
+import { InMemorySsm } from './in-memory-ssm.js';
 
 export type FakeOperation =
   | 'collectInventory'
@@ -84,6 +85,11 @@ export class InMemoryEc2 implements Ec2Port {
   private snapshots: Snapshot[];
   /** The instances: states, Standby, and the crash switch of the stop workflow's tests. */
   readonly instances: InMemoryInstances;
+  /** SSM in memory: `ssm.manage([...])`, `ssm.endWith(...)`; the unbounded port is the same fake. */
+  readonly ssm = new InMemorySsm();
+  get ssmUnbounded(): InMemorySsm {
+    return this.ssm;
+  }
   private readonly faults: Fault[] = [];
 
   constructor(

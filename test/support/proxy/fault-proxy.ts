@@ -8,7 +8,14 @@ import { createListingLag, type ListingLag } from './listing-lag.js';
 import { answerLockedSnapshots } from './locked-snapshots.js';
 import { iamActionOf, restActionOf } from './rest-actions.js';
 
-export type { FaultConfig, ForcedError, TokenBucketConfig } from './faults.js';
+export type {
+  EmulatedAnswer,
+  EmulatedRequest,
+  Emulation,
+  FaultConfig,
+  ForcedError,
+  TokenBucketConfig,
+} from './faults.js';
 export type { LockedSnapshotConfig } from './locked-snapshots.js';
 
 /** A counting, fault-injecting HTTP proxy in front of moto. */
@@ -104,6 +111,22 @@ export async function startFaultProxy(options: StartFaultProxyOptions): Promise<
       }
       if (fault.afterForward === true) noteCreated(action, await forward(req, body));
       return sendFault(res, req, fault);
+    }
+    const service = readService(req);
+    const emulation =
+      action === null ? undefined : config.emulations?.find((e) => e.answers(service, action));
+    if (emulation !== undefined && action !== null) {
+      const json = typeof req.headers['x-amz-target'] === 'string' ? { json: parseJson(body) } : {};
+      const request = {
+        service,
+        action,
+        params,
+        body,
+        ...json,
+        headers: req.headers,
+        forward: () => forward(req, body),
+      };
+      return send(res, await emulation.answer(request));
     }
     if (action === 'DescribeLockedSnapshots') {
       const body = answerLockedSnapshots(params, config.lockedSnapshots ?? []);
@@ -259,6 +282,14 @@ function copyHeaders(res: IncomingMessage): Record<string, string | string[]> {
     if (value !== undefined && !HOP_BY_HOP.has(name)) headers[name] = value;
   }
   return headers;
+}
+
+function parseJson(body: Buffer): Record<string, unknown> {
+  try {
+    return JSON.parse(body.toString('utf8') || '{}') as Record<string, unknown>;
+  } catch {
+    return {};
+  }
 }
 
 function readBody(stream: IncomingMessage): Promise<Buffer> {

@@ -65,6 +65,39 @@ export interface FaultConfig {
   readonly stoppingForMs?: number;
   /** Answers rewritten on their way back, per action (what moto cannot produce). */
   readonly rewrite?: Readonly<Record<string, AnswerRewrite>>;
+  /** APIs the proxy answers itself, in the service's own shapes (what moto lacks), first match wins. */
+  readonly emulations?: readonly Emulation[];
+}
+
+/** A request the proxy hands to an emulation. */
+export interface EmulatedRequest {
+  /** The signing service: `ec2`, `ssm`, `rbin`, ... */
+  readonly service: string;
+  readonly action: string;
+  /** The form of a Query request (EC2, STS, ...). */
+  readonly params: URLSearchParams;
+  /** The body of a JSON request (`X-Amz-Target`: SSM, DynamoDB, ...). */
+  readonly json?: Record<string, unknown>;
+  readonly body: Buffer;
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+  /** Send the request on to moto, for an emulation that completes what moto does. */
+  forward(): Promise<EmulatedAnswer>;
+}
+
+/** What an emulation answers. */
+export interface EmulatedAnswer {
+  readonly status: number;
+  readonly headers: Record<string, string | string[]>;
+  readonly body: Buffer;
+}
+
+/**
+ * An AWS API moto does not implement (or not faithfully), answered by the proxy itself: see
+ * docs/testing.md, "Emulated behind the fault proxy".
+ */
+export interface Emulation {
+  answers(service: string, action: string): boolean;
+  answer(request: EmulatedRequest): EmulatedAnswer | Promise<EmulatedAnswer>;
 }
 
 /** An answer the proxy gives instead of forwarding. */
