@@ -18,6 +18,7 @@ import { FORECAST_BENCH } from './forecast-scale.js';
 import { INVENTORY_FILE_BENCH } from './inventory-file.js';
 import { PLAN_BENCH_FLEET, runPlanBench } from './plan.js';
 import { REPORT_BENCH } from './report-scale.js';
+import { STARTUP_BENCH } from './startup.js';
 import {
   allPassed,
   type BenchDefinition,
@@ -49,6 +50,7 @@ export const SUITE: readonly BenchDefinition[] = [
   FORECAST_BENCH,
   INVENTORY_FILE_BENCH,
   DEPLOY_BENCH,
+  STARTUP_BENCH,
 ];
 
 async function runOne(bench: BenchDefinition): Promise<BenchOutcome> {

@@ -7,7 +7,7 @@ import process from 'node:process';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { type BenchDefinition, type Figures, formatOutcome } from './report.js';
 
-const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 /** The flag a bench file reads to know it is the measuring child. */
 export const CHILD_FLAG = '--bench-child';
