@@ -142,7 +142,7 @@ describe('report and forecast, end to end', () => {
     expect(overdue.code).toBe(1);
     expect(overdue.stderr).toMatch(/1 volume series OVERDUE \(--fail-on overdue\)/);
     expect(unprotected.code).toBe(1);
-    expect(unprotected.stderr).toMatch(/1 volume series UNPROTECTED/);
+    expect(unprotected.stderr).toMatch(/1 volume UNPROTECTED/);
     expect(onTime.code).toBe(0);
     expect(onTime.stdout).toMatch(/\(2 OK, 0 OVERDUE\)/);
     expect(both.code).toBe(1);
@@ -264,7 +264,7 @@ describe('report and forecast, end to end', () => {
       // Assess
       expect(text.code).toBe(1);
       expect(text.stdout).toMatch(new RegExp(`UNKNOWN  ${REFUSED}/\\*  AccessDenied`));
-      expect(text.stdout).toMatch(/INCOMPLETE: 1 account × region\(s\) UNKNOWN, not counted\./);
+      expect(text.stdout).toMatch(/INCOMPLETE: 1 account × region UNKNOWN, not counted\./);
       expect(json.code).toBe(1);
       expect(JSON.parse(json.stdout)).toMatchObject({
         complete: false,

@@ -6,10 +6,10 @@
 import { errorInfoOf } from '../../app/kit/classify-error.js';
 import type { RunReport } from '../../app/run/results.js';
 import type { Plan } from '../../core/actions.js';
+import { count, pairs } from '../../core/plural.js';
 import type { InterruptSignal } from '../interrupt.js';
 import type { TargetFailure } from '../targets.js';
 import { sumPlans, sumRunSummaries } from './json.js';
-import { count, pairs } from './plural.js';
 import { safeText } from './safe-text.js';
 
 /** How a run ended besides its results. */

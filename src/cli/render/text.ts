@@ -7,6 +7,7 @@
 
 import type { ActionResult, RunReport } from '../../app/run/results.js';
 import type { Plan, PlanAction } from '../../core/actions.js';
+import { count } from '../../core/plural.js';
 import type { TargetFailure } from '../targets.js';
 import { safeText } from './safe-text.js';
 import { planSummaryLine, type RunEnd, runSummaryLine } from './summary-lines.js';
@@ -76,7 +77,7 @@ function renderGuard(plan: Plan, style: TextStyle): string[] {
   const lines: string[] = [];
   if (plan.guard?.tripped) {
     lines.push(
-      `! guard: ${plan.guard.wanted} deletes wanted in ${plan.account}/${plan.region}, limit ${plan.guard.limit}: nothing will be deleted there`,
+      `! guard: ${count(plan.guard.wanted, 'delete')} wanted in ${plan.account}/${plan.region}, limit ${plan.guard.limit}: nothing will be deleted there`,
     );
   }
   if (plan.deletesHeld !== undefined) {
