@@ -4,6 +4,8 @@
  * interrupt named as one, with its own exit code. `npm run build` first when running it alone.
  */
 import type { ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { type CliResult, startCli, writePolicy } from './cli.js';
 import { useDemoFleetBehindProxy } from './harness.js';
@@ -59,8 +61,9 @@ describe('run without a terminal', () => {
   function startHeldRun() {
     t.proxy.configure({ hangAfter: 'CreateSnapshot' });
     const config = writePolicy(t.env.workDir, POLICY);
-    const child = startCli(['run', '-c', config, '--concurrency', '1'], t.env);
-    return { child, ...watch(child) };
+    const out = join(t.env.workDir, 'run.json');
+    const child = startCli(['run', '-c', config, '--concurrency', '1', '--out', out], t.env);
+    return { child, out, ...watch(child) };
   }
 
   it('prints the plan before applying it, then each result as it lands', async () => {
@@ -87,7 +90,7 @@ describe('run without a terminal', () => {
 
   it('after SIGINT says the run was interrupted, names what it left, and exits 130', async () => {
     // Prepare
-    const { child, seen, exited } = startHeldRun();
+    const { child, seen, exited, out } = startHeldRun();
     await waitFor(() => /^\s*done\b/m.test(seen.stdout), child);
 
     // Act
@@ -104,6 +107,8 @@ describe('run without a terminal', () => {
       /^Run: 1 created, 0 deleted, 0 failed, 2 deferred, 0 skipped\. Interrupted \(SIGINT\): /,
     );
     expect(result.stderr).toContain('SIGINT: stopping');
+    const written = JSON.parse(readFileSync(out, 'utf8')) as { summary: Record<string, unknown> };
+    expect(written.summary).toMatchObject({ created: 1, deferred: 2, interrupted: 'SIGINT' });
   });
 
   it('with --output json still prints one document at the end, which names the interrupt', async () => {
