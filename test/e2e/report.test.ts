@@ -318,7 +318,7 @@ describe('report and forecast, end to end', () => {
     for (const result of [forecast, report]) {
       expect(result.code).toBe(1);
       expect(result.stdout).toBe('');
-      expect(result.stderr).toMatch(/broken\.json: 2 problem\(s\) in the saved inventory/);
+      expect(result.stderr).toMatch(/broken\.json: 2 problems in the saved inventory/);
       expect(result.stderr).toMatch(/inventories\[0\]\.volumes\[\d+\]\.sizeGiB: -8 is not a volume size/);
       expect(result.stderr).toMatch(
         /inventories\[0\]\.snapshots\[\d+\]\.startTime: 1e\+300 is not a valid time/,

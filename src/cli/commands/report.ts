@@ -6,7 +6,7 @@
  * status, or when any target is UNKNOWN (its volumes may have it), for monitoring.
  */
 
-import { count, pairs } from '../../core/plural.js';
+import { count, pairs, plural } from '../../core/plural.js';
 import { reportCoverage } from '../../core/report/coverage.js';
 import { summarizeCoverage } from '../../core/report/summary.js';
 import type { CoverageReport, UnreadTarget } from '../../core/report/types.js';
@@ -58,7 +58,7 @@ function failing(
   const lines = hits === 0 ? [] : [`report: ${what} ${status.toUpperCase()} (--fail-on ${status})`];
   if (unread.length > 0)
     lines.push(
-      `report: ${pairs(unread.length)} UNKNOWN: could not be read, so any of their volumes may be ${status.toUpperCase()} (--fail-on ${status})`,
+      `report: ${pairs(unread.length)} UNKNOWN: could not be read, so any of ${plural(unread.length, 'its', 'their')} volumes may be ${status.toUpperCase()} (--fail-on ${status})`,
     );
   return lines;
 }
