@@ -154,11 +154,10 @@ export function renderGivenBack(report: RunReport, style: TextStyle): string[] {
 
 /** The plan, then what was done (failures always; every result with -v), then the summary lines. */
 export function renderRun(reports: readonly RunReport[], style: TextStyle, end: RunEnd = {}): string {
-  const failures = end.failures ?? [];
   const planText = renderPlans(
     reports.map((r) => r.plan),
     style,
-    failures,
+    end.failures,
   );
   const results = reports.flatMap((r) => r.results);
   const shown = results.filter((r) => style.verbose || r.status !== 'done');
