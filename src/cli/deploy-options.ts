@@ -131,7 +131,9 @@ function refuseHubOptions(member: Command): void {
  */
 function refuseMemberOptions(deploy: Command): void {
   const memberFlags = new Set(memberOptions(new Command()).options.map((o) => o.long));
-  const target = deploy as unknown as { unknownOption(flag: string): void };
+  const target = deploy as unknown as { unknownOption?: (flag: string) => void };
+  // Not in commander's typings: should a release rename it, the option is still refused, in its words.
+  if (typeof target.unknownOption !== 'function') return;
   const unknown = target.unknownOption.bind(deploy);
   target.unknownOption = (flag: string) => {
     const name = flag.split('=')[0] ?? flag;
