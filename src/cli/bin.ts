@@ -1,6 +1,7 @@
 /** The executable: run `main` with the process's arguments and set the exit code. */
 import { allowManyListeners } from '../aws/http.js';
 import { EXIT, formatErrorForCli } from './exit.js';
+import { INTERRUPT_EXIT, INTERRUPT_SIGNALS, Interrupt } from './interrupt.js';
 import { processIo } from './io.js';
 import { main } from './main.js';
 
@@ -13,16 +14,16 @@ if (Number(process.versions.node.split('.')[0]) < NODE_FLOOR) {
 }
 
 // The first SIGINT/SIGTERM ends the run cleanly: nothing new starts, calls in flight are
-// cancelled, locks are released. A second one stops at once.
+// cancelled, locks are released, and the output says it was interrupted. A second one stops at once.
 const interrupt = new AbortController();
 allowManyListeners(interrupt.signal);
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+for (const signal of INTERRUPT_SIGNALS) {
   process.once(signal, () => {
     process.stderr.write(
       `\n${signal}: stopping; calls in flight are cancelled and locks released (again to quit now)\n`,
     );
-    interrupt.abort();
-    process.once(signal, () => process.exit(128 + (signal === 'SIGINT' ? 2 : 15)));
+    interrupt.abort(new Interrupt(signal));
+    process.once(signal, () => process.exit(INTERRUPT_EXIT[signal]));
   });
 }
 

@@ -2,7 +2,7 @@
  * The options of `deploy` and `deploy member`, and the checks that refuse bad ones before any
  * AWS call (exit 1 with the option's name).
  */
-import { type Command, Option } from 'commander';
+import { Command, Help, Option } from 'commander';
 import type { AwsTarget } from '../aws/clients.js';
 import { UsageError } from '../core/errors.js';
 import { schedulerExpressionProblem } from '../core/policy/scheduler-expression.js';
@@ -49,6 +49,7 @@ function addDeployCommonOptions(command: Command): Command {
 }
 
 export function addDeployOptions(command: Command): Command {
+  refuseMemberOptions(command);
   return addDeployCommonOptions(
     command
       .option('--stack-name <name>', 'the hub stack', DEFAULT_STACK_NAME)
@@ -68,12 +69,79 @@ export function addDeployOptions(command: Command): Command {
 
 /** `deploy member`'s own options; it shares `deploy`'s common ones (`optsWithGlobals`). */
 export function addDeployMemberOptions(command: Command): Command {
+  return memberOptions(command)
+    .hook('preAction', (member) => refuseHubOptions(member))
+    .configureHelp({
+      // Its help lists the `deploy` options it takes (--region, --dry-run, ...), not the hub's.
+      showGlobalOptions: true,
+      visibleGlobalOptions: (member) => {
+        const common = commonOptionKeys();
+        const all = Object.assign(new Help(), { showGlobalOptions: true }).visibleGlobalOptions(member);
+        return all.filter((o) => common.has(o.attributeName()));
+      },
+    });
+}
+
+/** The keys of the options both deploy commands take. */
+const commonOptionKeys = (): Set<string> =>
+  new Set(addDeployCommonOptions(new Command()).options.map((o) => o.attributeName()));
+
+function memberOptions(command: Command): Command {
   return command
     .requiredOption('--hub-account <id>', 'the account of the hub stack (12 digits)')
     .option('--hub-stack-name <name>', 'the hub stack, whose function roles are trusted', DEFAULT_STACK_NAME)
     .option('--role-arn <arn>', 'assume this role and deploy into its account (repeatable)', collect)
     .option('--role-name <name>', 'the member role', DEFAULT_MEMBER_ROLE_NAME)
     .option('--template-out <file>', 'write the member template (for CloudFormation StackSets)');
+}
+
+/** The option of the other command a user may have meant. */
+const MEANT: Readonly<Record<string, string>> = {
+  '--stack-name': '--hub-stack-name',
+  '--member-role-name': '--role-name',
+  '--hub-stack-name': '--stack-name',
+  '--role-name': '--member-role-name',
+};
+const meant = (flag: string, command: string): string =>
+  MEANT[flag] === undefined ? '' : `; \`${command}\` takes ${MEANT[flag]}`;
+
+/**
+ * Commander hands `deploy`'s options to `deploy member` wherever they stand on the line, so a hub
+ * option given to `deploy member` would be taken and ignored: every `deploy` option that is not a
+ * common one (whatever options `deploy` has, as they are added) is refused there.
+ */
+function refuseHubOptions(member: Command): void {
+  const deploy = member.parent;
+  if (deploy === null) return;
+  const common = commonOptionKeys();
+  for (const option of deploy.options) {
+    const key = option.attributeName();
+    if (common.has(key) || deploy.getOptionValueSource(key) !== 'cli') continue;
+    const flag = option.long ?? option.flags;
+    throw new UsageError(
+      `${flag} is an option of \`deploy\` (the hub stack), not of \`deploy member\`${meant(flag, 'deploy member')}`,
+    );
+  }
+}
+
+/**
+ * `deploy --hub-account …` would be refused as an unknown option; it is refused as what it is, an
+ * option of `deploy member`. (Commander reports unknown options through this method; the others
+ * keep its own words.)
+ */
+function refuseMemberOptions(deploy: Command): void {
+  const memberFlags = new Set(memberOptions(new Command()).options.map((o) => o.long));
+  const target = deploy as unknown as { unknownOption?: (flag: string) => void };
+  // Not in commander's typings: should a release rename it, the option is still refused, in its words.
+  if (typeof target.unknownOption !== 'function') return;
+  const unknown = target.unknownOption.bind(deploy);
+  target.unknownOption = (flag: string) => {
+    const name = flag.split('=')[0] ?? flag;
+    if (!memberFlags.has(name)) return unknown(flag);
+    throw new UsageError(
+      `${name} is an option of \`deploy member\` (the member role), not of \`deploy\`${meant(name, 'deploy')}`,
+    );
+  };
 }
 
 const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;

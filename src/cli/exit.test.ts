@@ -16,6 +16,24 @@ describe('exit codes (SPEC §5)', () => {
     expect(exitCodeFor(outcome, detailed)).toBe(code);
   });
 
+  it.each([
+    [{ failed: false, changes: true, interrupted: 'SIGINT' as const }, true, 130],
+    [{ failed: false, changes: false, interrupted: 'SIGTERM' as const }, false, 143],
+    [{ failed: true, changes: false, interrupted: 'SIGINT' as const }, false, EXIT.failed],
+  ])(
+    '%o with --detailed-exitcode=%s exits %i: an interrupt as a shell reports it, a failure first',
+    (outcome, detailed, code) => {
+      // Act / Assess
+      expect(exitCodeFor(outcome, detailed)).toBe(code);
+    },
+  );
+
+  it('an error thrown once an interrupt came exits with the interrupt', () => {
+    // Act / Assess
+    expect(exitCodeForError(new Error('cancelled'), 'SIGINT')).toBe(130);
+    expect(exitCodeForError(new CommanderError(0, 'commander.helpDisplayed', ''), 'SIGINT')).toBe(0);
+  });
+
   it('every thrown error is 1; help and version are 0', () => {
     // Act / Assess
     expect(exitCodeForError(new ConfigError('bad'))).toBe(1);

@@ -1,24 +1,34 @@
 /**
  * The one place that maps outcomes and errors to exit codes and messages (SPEC §5):
  * 0 all done; 1 anything failed (bad config, an action failed, guard tripped);
- * 2 with `--detailed-exitcode` when the plan has changes.
+ * 2 with `--detailed-exitcode` when the plan has changes; 130 / 143 when SIGINT / SIGTERM stopped
+ * the command and nothing failed (what a shell reports for a signal).
  */
 
 import { CommanderError } from 'commander';
 import { ConfigError, EbsSnapperError } from '../core/errors.js';
+import { INTERRUPT_EXIT, type InterruptSignal } from './interrupt.js';
 import { safeText } from './render/safe-text.js';
 
-export const EXIT = { ok: 0, failed: 1, changes: 2 } as const;
+export const EXIT = { ok: 0, failed: 1, changes: 2, sigint: 130, sigterm: 143 } as const;
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 
 /** The outcome of a command that ran to its end. */
 export interface CommandOutcome {
+  /** Something failed; never set for work an interrupt stopped (that is `interrupted`). */
   readonly failed: boolean;
   readonly changes: boolean;
+  /** The signal that stopped the command before its end, when one did. */
+  readonly interrupted?: InterruptSignal;
 }
 
+/**
+ * A failure wins over an interrupt (a monitor must see it whatever else happened); an interrupt
+ * wins over "changes" (the work was cut short).
+ */
 export function exitCodeFor(outcome: CommandOutcome, detailedExitcode: boolean): ExitCode {
   if (outcome.failed) return EXIT.failed;
+  if (outcome.interrupted !== undefined) return INTERRUPT_EXIT[outcome.interrupted];
   if (detailedExitcode && outcome.changes) return EXIT.changes;
   return EXIT.ok;
 }
@@ -56,10 +66,13 @@ function describeError(error: unknown, verbose: boolean): string {
   return `Error: ${String(error)}`;
 }
 
-/** Exit code for an error thrown out of a command: every error is a failure (1), help/version are not. */
-export function exitCodeForError(error: unknown): ExitCode {
+/**
+ * Exit code for an error thrown out of a command: every error is a failure (1), help/version are
+ * not; an error thrown once an interrupt came (a call it cancelled) is the interrupt's code.
+ */
+export function exitCodeForError(error: unknown, interrupted?: InterruptSignal): ExitCode {
   if (error instanceof CommanderError) {
     return error.exitCode === 0 ? EXIT.ok : EXIT.failed;
   }
-  return EXIT.failed;
+  return interrupted === undefined ? EXIT.failed : INTERRUPT_EXIT[interrupted];
 }

@@ -261,8 +261,8 @@ function addDeployCommands(
       ]),
     )
     // --region, --profile, --endpoint-url, --dry-run, --output and -v are deploy's: commander
-    // gives a parent's options to the parent wherever they stand, so member reads them from there.
-    .configureHelp({ showGlobalOptions: true })
+    // gives a parent's options to the parent wherever they stand, so member reads them from there
+    // (and refuses the hub's own: addDeployMemberOptions).
     .action(async (_options: unknown, command: Command) =>
       record(await deployMemberCommand(command.optsWithGlobals<DeployMemberOptions>(), io), false),
     );

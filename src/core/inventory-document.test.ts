@@ -84,7 +84,7 @@ describe('saved inventory documents', () => {
     const read = () => parseInventoryDocument(text, 'bad.json');
 
     // Assess
-    expect(read).toThrow(/bad\.json: 3 problem\(s\)/);
+    expect(read).toThrow(/bad\.json: 3 problems in/);
     expect(read).toThrow(/inventories\[0\]\.volumes\[0\]\.attachments: not a list/);
     expect(read).toThrow(/inventories\[0\]\.snapshots\[0\]\.startTime: "yesterday" is not a valid time/);
     expect(read).toThrow(/inventories\[0\]\.snapshots\[1\]\.state: not one of pending, completed/);
@@ -110,7 +110,7 @@ describe('values a saved inventory may not hold', () => {
 
     // Assess
     expect(read[0]).toThrow(
-      /inv\.json: 1 problem\(s\)[\s\S]*snapshots\[0\]\.startTime: 8640000000000001 is not a valid time/,
+      /inv\.json: 1 problem in[\s\S]*snapshots\[0\]\.startTime: 8640000000000001 is not a valid time/,
     );
     expect(read[1]).toThrow(/snapshots\[0\]\.startTime: -8640000000000001 is not a valid time/);
     expect(read[2]).toThrow(/snapshots\[0\]\.startTime: 1e\+300 is not a valid time/);

@@ -5,6 +5,7 @@
  */
 import { InventoryDocumentError } from './inventory-format.js';
 import type { ListName } from './inventory-validate.js';
+import { count } from './plural.js';
 
 /** One inventory as it is read: its path, its other fields, its lists. */
 export interface InventoryBuild {
@@ -47,7 +48,7 @@ export class InventoryProblems {
     if (this.total === 0) return;
     const more = this.total > this.first.length ? `\n  ... and ${this.total - this.first.length} more` : '';
     throw new InventoryDocumentError(
-      `${source}: ${this.total} problem(s) in the saved inventory${this.first.map((p) => `\n  ${p}`).join('')}${more}`,
+      `${source}: ${count(this.total, 'problem')} in the saved inventory${this.first.map((p) => `\n  ${p}`).join('')}${more}`,
     );
   }
 }

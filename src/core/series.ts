@@ -10,6 +10,7 @@
  */
 import type { KeepAction, Reason } from './actions.js';
 import { type Inventory, type Snapshot, type SnapshotId, TAG, type VolumeId } from './model.js';
+import { count } from './plural.js';
 import type { Policy } from './policy/types.js';
 import { type Warning, warning } from './warnings.js';
 
@@ -139,7 +140,7 @@ export function groupSnapshots(
     .map((id) =>
       warning(
         'plan.unknown-policy',
-        `${unknown.get(id)} snapshot(s) tagged with policy "${id}", which is not configured: kept as unmanaged`,
+        `${count(unknown.get(id) ?? 0, 'snapshot')} tagged with policy "${id}", which is not configured: kept as unmanaged`,
       ),
     );
   const unowned = [

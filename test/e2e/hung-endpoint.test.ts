@@ -58,17 +58,21 @@ describe('a hung endpoint', () => {
     expect(locksIn(t.env.workDir)).toEqual([]);
   });
 
-  it('stops on SIGTERM, cancelling the hung call and releasing the lock', async () => {
+  it('stops on SIGTERM, cancelling the hung call and releasing the lock, and says it was interrupted', async () => {
     // Prepare
     t.proxy.configure({ hangFor: ['DescribeVolumes'] });
     const config = writePolicy(t.env.workDir, POLICY);
     const child = startCli(['run', '-c', config], t.env);
+    let stdout = '';
     let stderr = '';
+    child.stdout?.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+    });
     child.stderr?.on('data', (chunk: Buffer) => {
       stderr += chunk.toString();
     });
     const exited = new Promise<CliResult>((resolve) =>
-      child.on('close', (code) => resolve({ code, stdout: '', stderr })),
+      child.on('close', (code) => resolve({ code, stdout, stderr })),
     );
     await waitFor(() => locksIn(t.env.workDir).length === 1 && (t.proxy.counts().DescribeVolumes ?? 0) === 1);
 
@@ -76,9 +80,15 @@ describe('a hung endpoint', () => {
     child.kill('SIGTERM');
     const result = await exited;
 
-    // Assess
-    expect(result.code).toBe(1);
+    // Assess: 128 + 15, as a shell reports SIGTERM; the pair is interrupted, not failed
+    expect(result.code).toBe(143);
     expect(result.stderr).toContain('SIGTERM: stopping');
+    expect(result.stderr).toContain('123456789012/us-east-1: Error: interrupted (SIGTERM)');
+    expect(result.stderr).not.toMatch(/deadline/i);
+    expect(result.stdout).toMatch(
+      /^Plan: nothing planned; 1 account × region could not be planned: 123456789012\/us-east-1 \(Interrupted\)\.$/m,
+    );
+    expect(result.stdout).toMatch(/^Run: nothing done; .*\. Interrupted \(SIGTERM\): /m);
     expect(locksIn(t.env.workDir)).toEqual([]);
   });
 });

@@ -1,12 +1,14 @@
 /**
  * The CLI in pipes: a reader that goes away after the first line (`ebs-snapper … | head -1`) ends
- * the command quietly — no EPIPE stack trace, exit 0 when the work itself went well.
+ * the command quietly — no EPIPE stack trace, exit 0 when the work itself went well (a run still
+ * does all its work: nobody reading the rest is no reason to leave it half done).
  */
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { DEMO_POLICY } from '../../scripts/demo-fleet.js';
 import { CLI, type CliEnv, writePolicy } from './cli.js';
+import { policySnapshots } from './fleet.js';
 import { useDemoFleetBehindProxy } from './harness.js';
 
 /**
@@ -49,6 +51,9 @@ describe('a reader that closes early (| head -1)', () => {
     [['plan', '-v']],
     [['plan', '--output', 'json']],
     [['run', '--dry-run', '-v']],
+    // A real run prints as it goes: every line after the first meets the closed pipe mid-run.
+    [['run']],
+    [['run', '--output', 'json']],
     [['report']],
     [['report', '--output', 'json']],
     [['report', '--output', 'html']],
@@ -72,5 +77,7 @@ describe('a reader that closes early (| head -1)', () => {
     expect(result.first.split('\n').filter((line) => line !== '')).toHaveLength(1);
     expect(result.stderr).not.toMatch(/EPIPE|Error:|at .*\.js:\d+/);
     expect(result.code).toBe(0);
+    if (args[0] === 'run' && !args.includes('--dry-run'))
+      expect(await policySnapshots(t.ec2, 'web-daily')).toHaveLength(3);
   });
 });

@@ -142,7 +142,7 @@ describe('report and forecast, end to end', () => {
     expect(overdue.code).toBe(1);
     expect(overdue.stderr).toMatch(/1 volume series OVERDUE \(--fail-on overdue\)/);
     expect(unprotected.code).toBe(1);
-    expect(unprotected.stderr).toMatch(/1 volume series UNPROTECTED/);
+    expect(unprotected.stderr).toMatch(/1 volume UNPROTECTED/);
     expect(onTime.code).toBe(0);
     expect(onTime.stdout).toMatch(/\(2 OK, 0 OVERDUE\)/);
     expect(both.code).toBe(1);
@@ -264,7 +264,7 @@ describe('report and forecast, end to end', () => {
       // Assess
       expect(text.code).toBe(1);
       expect(text.stdout).toMatch(new RegExp(`UNKNOWN  ${REFUSED}/\\*  AccessDenied`));
-      expect(text.stdout).toMatch(/INCOMPLETE: 1 account × region\(s\) UNKNOWN, not counted\./);
+      expect(text.stdout).toMatch(/INCOMPLETE: 1 account × region UNKNOWN, not counted\./);
       expect(json.code).toBe(1);
       expect(JSON.parse(json.stdout)).toMatchObject({
         complete: false,
@@ -318,7 +318,7 @@ describe('report and forecast, end to end', () => {
     for (const result of [forecast, report]) {
       expect(result.code).toBe(1);
       expect(result.stdout).toBe('');
-      expect(result.stderr).toMatch(/broken\.json: 2 problem\(s\) in the saved inventory/);
+      expect(result.stderr).toMatch(/broken\.json: 2 problems in the saved inventory/);
       expect(result.stderr).toMatch(/inventories\[0\]\.volumes\[\d+\]\.sizeGiB: -8 is not a volume size/);
       expect(result.stderr).toMatch(
         /inventories\[0\]\.snapshots\[\d+\]\.startTime: 1e\+300 is not a valid time/,

@@ -212,6 +212,24 @@ describe('ebs-snapper run against a local AWS', () => {
     });
   });
 
+  it('in a pipe, a text run says what it made: a line per snapshot, each one EC2 has, then the totals', async () => {
+    // Act
+    const result = await runCli(['run', '-c', config], env);
+
+    // Assess
+    expect(result.code).toBe(0);
+    const made = [
+      ...result.stdout.matchAll(/^ {2}done {6}\d{12}\/us-east-1 {2}create web-daily (snap-\w+) vol-\w+$/gm),
+    ];
+    const ours = (await policySnapshots(ec2, 'web-daily')).map((s) => s.SnapshotId);
+    expect(made.map((m) => m[1]).sort()).toEqual([...ours].sort());
+    expect(made).toHaveLength(3);
+    const [plan, run] = result.stdout.trimEnd().split('\n').slice(-2);
+    // Every region moto has enabled is planned (the policy names none).
+    expect(plan).toMatch(/^Plan: 3 to create, 0 to delete, 0 kept, 0 not due \(\d+ accounts × regions\)\.$/);
+    expect(run).toBe('Run: 3 created, 0 deleted, 0 failed, 0 deferred, 0 skipped.');
+  });
+
   it('plan prints a terraform-style plan with a summary line and changes nothing', async () => {
     // Act
     const result = await runCli(['plan', '-c', config, '--detailed-exitcode'], env);

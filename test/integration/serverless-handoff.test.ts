@@ -80,7 +80,7 @@ describe('work handed on and recorded by the deployed worker', () => {
     expect(record).toMatchObject({ continuation: MAX_CONTINUATIONS, outcome: 'failed' });
     expect(record!.deferred).toBeGreaterThan(0);
     const limit = record!.failures.find((f) => f.code === 'continuation.limit');
-    expect(limit?.message).toContain(`${record!.deferred} action(s) left`);
+    expect(limit?.message).toContain(`${record!.deferred} action${record!.deferred === 1 ? '' : 's'} left`);
     expect(notes.map((n) => n.subject)).toEqual([`ebs-snapper: failure in ${A} us-east-1`]);
     expect(JSON.stringify(notes[0]!.message)).toContain('continuation.limit');
     const emf = lines.find((l) => l.Account === A && 'ActionsFailed' in l && !('Policy' in l));

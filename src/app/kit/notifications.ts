@@ -6,6 +6,7 @@
  */
 import { stoppedDeletes } from '../../core/guard.js';
 import type { OverdueVolume } from '../../core/overdue.js';
+import { count } from '../../core/plural.js';
 import type { NotifyEvent } from '../../core/policy/types.js';
 import type { RunReport } from '../run/results.js';
 import type { Notification, Notifier } from '../serverless/ports.js';
@@ -59,7 +60,7 @@ export function notificationsFor(on: readonly NotifyEvent[], outcome: TargetOutc
       event: 'overdue',
       subject: `ebs-snapper: overdue in ${where}`,
       text: [
-        `${overdue.length} volume(s) overdue (newest snapshot older than twice the schedule):`,
+        `${count(overdue.length, 'volume')} overdue (newest snapshot older than twice the schedule):`,
         ...shown,
         ...more,
       ].join('\n'),

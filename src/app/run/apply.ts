@@ -123,6 +123,7 @@ export async function applyPlan(
     total += 1;
     settled += 1;
     if (result.status === 'failed') failed += 1;
+    options.onResult?.(result);
     options.onProgress?.({ account: plan.account, region: plan.region, done: settled, total, failed });
   };
   await Promise.all([

@@ -69,6 +69,27 @@ describe('runTarget', () => {
     expect(again.plan.summary).toMatchObject({ create: 0, delete: 0 });
   });
 
+  it('hands over the plan before anything is applied, then every result as it lands', async () => {
+    // Prepare
+    const ec2 = new InMemoryEc2(estate(), () => NOW);
+    const events: string[] = [];
+
+    // Act
+    const report = await runTarget(
+      ec2,
+      config,
+      options({
+        onPlan: (plan) => events.push(`plan ${plan.summary.create}+${plan.summary.delete}`),
+        onResult: (result) => events.push(`${result.action} ${result.status}`),
+      }),
+    );
+
+    // Assess
+    expect(events[0]).toBe('plan 2+4');
+    expect(events.slice(1).sort()).toEqual(report.results.map((r) => `${r.action} ${r.status}`).sort());
+    expect(events).toHaveLength(1 + 6);
+  });
+
   it('applies only the creates with only=snapshot, and only the deletes with only=clean', async () => {
     // Prepare
     const snapshotEc2 = new InMemoryEc2(estate());

@@ -62,6 +62,10 @@ export interface RunTargetOptions extends Omit<PlanTargetOptions, 'onProgress' |
   readonly pollMs?: number;
   /** Collection progress (has `resource`), then apply progress (has `done`). */
   readonly onProgress?: (event: CollectProgress | ApplyProgress) => void;
+  /** The plan as soon as it is made, before anything of it is applied (the CLI prints it then). */
+  readonly onPlan?: (plan: Plan) => void;
+  /** Each result as it lands, give-backs included (the CLI prints them then). */
+  readonly onResult?: (result: ActionResult) => void;
 }
 
 /**
@@ -141,6 +145,7 @@ async function planAndApply(
     ...(options.maxDeletes === undefined ? {} : { maxDeletes: options.maxDeletes }),
     ...(onProgress === undefined ? {} : { onProgress }),
   });
+  options.onPlan?.(plan);
   const applyOptions: ApplyOptions = {
     dryRun: options.dryRun === true,
     clock: options.clock ?? Date.now,
@@ -151,7 +156,10 @@ async function planAndApply(
     ...(options.signal === undefined ? {} : { signal: options.signal }),
     ...(options.pollMs === undefined ? {} : { pollMs: options.pollMs }),
     ...(onProgress === undefined ? {} : { onProgress }),
-    onResult: (result) => memory.record(result),
+    onResult: (result) => {
+      memory.record(result);
+      options.onResult?.(result);
+    },
   };
   const applyStart = performance.now();
   const waiting = {
@@ -163,6 +171,7 @@ async function planAndApply(
     runId: options.runId,
     dryRun: options.dryRun === true,
   });
+  for (const result of recovery.results) options.onResult?.(result);
   const applied = await applyPlan(plan, ec2, applyOptions, inventory);
   const { deadlineReached } = applied;
   const { givenBack, warnings } = recovery;

@@ -5,6 +5,8 @@
  * notified) — the next scheduled run plans it again from live state. A continuation is claimed
  * before it is sent, so a message delivered again after it handed its work on sends no second one.
  */
+
+import { count } from '../../core/plural.js';
 import { type ErrorInfo, errorInfoOf } from '../kit/classify-error.js';
 import type { RunReport } from '../run/results.js';
 import type { HandoffStore, WorkItem, WorkQueue } from './ports.js';
@@ -37,7 +39,7 @@ export interface Handoff {
 /** Hand on what the deadline left of `report`, if anything. Never throws. */
 export async function handOn(item: WorkItem, report: RunReport, deps: HandoffDeps): Promise<Handoff> {
   if (!report.deadlineReached) return { continued: false };
-  const left = `${report.summary.deferred} action(s) left`;
+  const left = `${count(report.summary.deferred, 'action')} left`;
   if (item.continuation >= MAX_CONTINUATIONS) {
     return {
       continued: false,

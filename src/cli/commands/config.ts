@@ -1,6 +1,7 @@
 /** `ebs-snapper config validate | schema | import-legacy`. */
 import { readFile } from 'node:fs/promises';
 import { ConfigError } from '../../core/errors.js';
+import { count } from '../../core/plural.js';
 import { configJsonSchema } from '../../core/policy/json-schema.js';
 import { legacyToYaml } from '../../core/policy/legacy.js';
 import type { CommandOutcome } from '../exit.js';
@@ -13,10 +14,8 @@ const NO_CHANGES: CommandOutcome = { failed: false, changes: false };
 export async function validateCommand(file: string, io: CliIo): Promise<CommandOutcome> {
   const { config, warnings } = await loadConfigFile(file, io.clock());
   for (const warning of warnings) io.stderr.write(`warning: ${warning.message}\n`);
-  const count = config.policies.length;
-  io.stdout.write(
-    `${file}: valid, ${count} polic${count === 1 ? 'y' : 'ies'} (${config.policies.map((p) => p.id).join(', ')})\n`,
-  );
+  const policies = count(config.policies.length, 'policy', 'policies');
+  io.stdout.write(`${file}: valid, ${policies} (${config.policies.map((p) => p.id).join(', ')})\n`);
   return NO_CHANGES;
 }
 

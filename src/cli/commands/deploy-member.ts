@@ -9,6 +9,7 @@ import { deployMembers, type MemberTarget } from '../../app/deploy/deploy-member
 import { assumeRoleCredentials, whoAmI } from '../../aws/clients.js';
 import { createStackPort } from '../../aws/cloudformation-stacks.js';
 import { createDeployClients } from '../../aws/deploy-clients.js';
+import { count } from '../../core/plural.js';
 import { templateBody } from '../../templates/cfn.js';
 import { memberTemplate } from '../../templates/member-template.js';
 import { memberStackName } from '../../templates/names.js';
@@ -60,7 +61,7 @@ export async function deployMemberCommand(options: DeployMemberOptions, io: CliI
   );
   const failed = reports.filter((r) => r.outcome === 'failed');
   if (failed.length > 0)
-    io.stderr.write(`Error: ${failed.length} of ${reports.length} member stacks failed\n`);
+    io.stderr.write(`Error: ${failed.length} of ${count(reports.length, 'member stack')} failed\n`);
   return { failed: failed.length > 0, changes: reports.some((r) => r.outcome !== 'unchanged') };
 }
 

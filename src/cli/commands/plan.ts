@@ -5,6 +5,7 @@ import type { Plan } from '../../core/actions.js';
 import { stoppedDeletes } from '../../core/guard.js';
 import { type CommandOutcome, formatErrorForCli } from '../exit.js';
 import { forEachTarget } from '../for-each-target.js';
+import { InterruptedError } from '../interrupt.js';
 import { saveInventories } from '../inventory-file.js';
 import type { CliIo } from '../io.js';
 import type { PlanOptions } from '../options.js';
@@ -12,13 +13,15 @@ import { fileMemory } from '../recent-creates-file.js';
 import { emitDocument } from '../render/emit.js';
 import { planDocument } from '../render/json.js';
 import { renderPlans } from '../render/text.js';
+import { watchStop } from '../run-stop.js';
 import type { TargetFailure } from '../targets.js';
 import { unreadTarget } from './collect.js';
 import { prepare, reportTargetFailures } from './prepare.js';
 
 export async function planCommand(options: PlanOptions, io: CliIo): Promise<CommandOutcome> {
+  const stop = watchStop(io, undefined);
   const { config, now, runId, targets, failures: unresolved, progress } = await prepare(options, io);
-  const { values, failures } = await forEachTarget(targets, unresolved, async (target) => {
+  const { values, failures: unplanned } = await forEachTarget(targets, unresolved, async (target) => {
     // The plan is what `run` would do now: it reads (never writes) the journal of recent creates,
     // so a series a run snapshotted moments ago is not shown as due while EC2's listing lags.
     const memory = new RunMemory(fileMemory(), `${target.account}-${target.region}`, {
@@ -45,6 +48,10 @@ export async function planCommand(options: PlanOptions, io: CliIo): Promise<Comm
   });
   progress.done();
   const plans = values.map((v) => v.plan);
+  // An account × region the interrupt stopped is reported as such, not as a failure.
+  const failures = unplanned.map(stop.failure);
+  const failed = failures.filter((f) => !(f.error instanceof InterruptedError));
+  const interrupted = stop.interrupted();
   if (options.saveInventory !== undefined) {
     await saveInventories(
       options.saveInventory,
@@ -56,8 +63,9 @@ export async function planCommand(options: PlanOptions, io: CliIo): Promise<Comm
   reportTargetFailures(failures, progress, (e) => formatErrorForCli(e, options.verbose === true));
   await emitPlans(plans, failures, now, options, io);
   return {
-    failed: failures.length > 0 || plans.some((p) => stoppedDeletes(p) || p.copiesHeld !== undefined),
+    failed: failed.length > 0 || plans.some((p) => stoppedDeletes(p) || p.copiesHeld !== undefined),
     changes: plans.some((p) => p.summary.create + p.summary.copy + p.summary.delete > 0),
+    ...(interrupted === undefined ? {} : { interrupted }),
   };
 }
 
@@ -68,5 +76,10 @@ function emitPlans(
   options: PlanOptions,
   io: CliIo,
 ): Promise<void> {
-  return emitDocument(planDocument(plans, now, failures), (style) => renderPlans(plans, style), options, io);
+  return emitDocument(
+    planDocument(plans, now, failures),
+    (style) => renderPlans(plans, style, failures),
+    options,
+    io,
+  );
 }

@@ -5,6 +5,8 @@
  * and makes the exit code 1. `--fail-on overdue|unprotected` exits 1 when any volume has that
  * status, or when any target is UNKNOWN (its volumes may have it), for monitoring.
  */
+
+import { count, pairs, plural } from '../../core/plural.js';
 import { reportCoverage } from '../../core/report/coverage.js';
 import { summarizeCoverage } from '../../core/report/summary.js';
 import type { CoverageReport, UnreadTarget } from '../../core/report/types.js';
@@ -47,15 +49,16 @@ function failing(
   unread: readonly UnreadTarget[],
   status: FailOn,
 ): string[] {
-  const count =
+  // OVERDUE is said of a policy's series of a volume; UNPROTECTED of a volume no policy selects.
+  const hits =
     status === 'overdue'
       ? reports.reduce((n, r) => n + r.series.filter((s) => s.status === 'OVERDUE').length, 0)
       : reports.reduce((n, r) => n + r.unprotected.length, 0);
-  const lines =
-    count === 0 ? [] : [`report: ${count} volume series ${status.toUpperCase()} (--fail-on ${status})`];
+  const what = status === 'overdue' ? count(hits, 'volume series', 'volume series') : count(hits, 'volume');
+  const lines = hits === 0 ? [] : [`report: ${what} ${status.toUpperCase()} (--fail-on ${status})`];
   if (unread.length > 0)
     lines.push(
-      `report: ${unread.length} account × region${unread.length === 1 ? '' : 's'} UNKNOWN: could not be read, so any of its volumes may be ${status.toUpperCase()} (--fail-on ${status})`,
+      `report: ${pairs(unread.length)} UNKNOWN: could not be read, so any of ${plural(unread.length, 'its', 'their')} volumes may be ${status.toUpperCase()} (--fail-on ${status})`,
     );
   return lines;
 }

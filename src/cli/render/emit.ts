@@ -17,11 +17,20 @@ export async function emitDocument(
   options: EmitOptions,
   io: CliIo,
 ): Promise<void> {
+  const json = await writeOutFile(document, options);
+  io.stdout.write(options.output === 'json' ? json : renderText(textStyle(options, io)));
+}
+
+/** The JSON document, written to `--out FILE` when asked. */
+export async function writeOutFile(document: Record<string, unknown>, options: EmitOptions): Promise<string> {
   const json = `${JSON.stringify(document, null, 2)}\n`;
   if (options.out !== undefined) await writeFile(options.out, json);
-  io.stdout.write(
-    options.output === 'json' ? json : renderText({ color: useColor(io), verbose: options.verbose === true }),
-  );
+  return json;
+}
+
+/** How text is painted: colour on a terminal only, and more lines with `-v`. */
+export function textStyle(options: EmitOptions, io: CliIo): TextStyle {
+  return { color: useColor(io), verbose: options.verbose === true };
 }
 
 /**

@@ -2,6 +2,8 @@
  * `forecast` as text: per policy the count of snapshots at a few checkpoints, where it settles,
  * and storage and monthly cost now and at the end; then the totals.
  */
+
+import { count, pairs } from '../../core/plural.js';
 import type { Forecast, ForecastPoint, PolicyForecast } from '../../core/report/forecast.js';
 import { type UnreadTarget, unreadLabel } from '../../core/report/types.js';
 import { safeText } from './safe-text.js';
@@ -31,7 +33,7 @@ function unreadLines(unread: readonly UnreadTarget[], style: TextStyle): string[
     paint(
       style,
       'red',
-      `Could not be read: ${unread.length} account × region${unread.length === 1 ? '' : 's'}; the forecast leaves their volumes and snapshots out (UNKNOWN)`,
+      `Could not be read: ${pairs(unread.length)}; the forecast leaves their volumes and snapshots out (UNKNOWN)`,
     ),
     ...unread.map(
       (u) =>
@@ -99,11 +101,9 @@ export function renderForecast(
     lines.push(paint(style, 'yellow', safeText(`warning: ${w.message} (in ${w.account}/${w.region})`)));
   lines.push(
     '',
-    `Forecast: ${end.snapshots.toLocaleString('en-US')} snapshots, ${stored(end)}, ${cost(end)}/month after ${forecast.days} days ` +
-      `(now ${totals[0]!.snapshots.toLocaleString('en-US')}, ${cost(totals[0]!)}/month)` +
-      (unread.length === 0
-        ? '.'
-        : `; INCOMPLETE: ${unread.length} account × region(s) UNKNOWN, not counted.`),
+    `Forecast: ${count(end.snapshots, 'snapshot')}, ${stored(end)}, ${cost(end)}/month after ${forecast.days} days ` +
+      `(now ${count(totals[0]!.snapshots, 'snapshot')}, ${cost(totals[0]!)}/month)` +
+      (unread.length === 0 ? '.' : `; INCOMPLETE: ${pairs(unread.length)} UNKNOWN, not counted.`),
   );
   return `${lines.join('\n')}\n`;
 }

@@ -8,6 +8,7 @@ import { errorInfoOf } from '../../app/kit/classify-error.js';
 import type { ActionResult, RunReport, RunSummary } from '../../app/run/results.js';
 import type { Plan, PlanAction, PlanSummary } from '../../core/actions.js';
 import type { Warning } from '../../core/warnings.js';
+import type { InterruptSignal } from '../interrupt.js';
 import type { TargetFailure } from '../targets.js';
 
 const PLAN_FORMAT_VERSION = 1;
@@ -118,15 +119,22 @@ export function planDocument(
       .map((p) => ({ account: p.account, region: p.region, destinations: p.copiesHeld })),
     warnings: uniqueWarnings(plans.flatMap((p) => p.warnings)),
     failures: failures.map(failureToJson),
-    summary: sumPlans(plans),
+    summary: {
+      ...sumPlans(plans),
+      // The counts cover only what was planned: a reader must not take them for the whole.
+      complete: failures.length === 0,
+      targets_planned: plans.length,
+      targets_not_planned: failures.length,
+    },
   };
 }
 
-/** The document for `run`: the plan, what was done, and the totals. */
+/** The document for `run`: the plan, what was done, the totals, and the interrupt that stopped it. */
 export function runDocument(
   reports: readonly RunReport[],
   now: number,
   failures: readonly TargetFailure[] = [],
+  interrupted?: InterruptSignal,
 ): Record<string, unknown> {
   const document = planDocument(
     reports.map((r) => r.plan),
@@ -152,6 +160,7 @@ export function runDocument(
       ...(document.summary as object),
       ...done,
       deadline_reached: reports.some((r) => r.deadlineReached),
+      interrupted: interrupted ?? null,
     },
   };
 }

@@ -103,7 +103,7 @@ describe('report rendering', () => {
     // Assess
     expect(text).toMatch(/^\s+web\s+1\s+1\s+0\s+2\s+unknown\s+unknown\s+1$/m);
     expect(text).toContain(
-      'warning: policy web: 1 snapshot(s) have no size (no FullSnapshotSizeInBytes, no volume size): storage and cost unknown (in 111122223333/eu-west-1)',
+      'warning: policy web: 1 snapshot has no size (no FullSnapshotSizeInBytes, no volume size): storage and cost unknown (in 111122223333/eu-west-1)',
     );
     expect(text).toMatch(/2 snapshots, size and cost unknown \(1 without a size\)/);
     expect(text).not.toContain('$0.00');
@@ -194,7 +194,7 @@ describe('report rendering', () => {
 
     // Assess
     expect(html.match(/<tr title=/g)).toHaveLength(2);
-    expect(html).toContain('1 more rows not shown');
+    expect(html).toContain('1 more row not shown');
     expect(html).toContain('1 more series not shown');
   });
 });

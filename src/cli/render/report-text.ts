@@ -4,6 +4,7 @@
  * snapshots, orphaned series, and one summary line. Everything from AWS goes through `safeText`.
  */
 
+import { count, pairs } from '../../core/plural.js';
 import { upperBoundOf } from '../../core/report/cost.js';
 import type { CoverageSummary } from '../../core/report/summary.js';
 import {
@@ -20,8 +21,6 @@ import { atMost, formatAge, formatBytes, formatTime, formatUsd } from './units.j
 
 const TONE: Record<string, Tone> = { OK: 'green', OVERDUE: 'red', UNPROTECTED: 'yellow', UNKNOWN: 'red' };
 
-const pairs = (n: number): string => `${n} account × region${n === 1 ? '' : 's'}`;
-
 /** The whole report. */
 export function renderReport(
   reports: readonly CoverageReport[],
@@ -35,7 +34,7 @@ export function renderReport(
   const title =
     !many && reports.length === 1
       ? `${reports[0]!.account} ${reports[0]!.region}`
-      : `${reports.length + summary.unread.length} accounts × regions`;
+      : pairs(reports.length + summary.unread.length);
   lines.push(
     paint(style, 'bold', safeText(`Coverage: ${title}`)) +
       paint(style, 'dim', now === undefined ? '' : `  (now ${formatTime(now)})`),
@@ -168,7 +167,7 @@ function orphanText(o: OrphanSeries): string {
     o.expireAfterMs === undefined
       ? 'kept by the retention rules'
       : `expire after ${formatAge(o.expireAfterMs)}`;
-  return `${o.policy}  ${o.volumeId || '(no volume id)'}  ${o.snapshots} snapshot(s)${newest}, ${formatBytes(upperBoundOf(o.sizes))}  (${rule})`;
+  return `${o.policy}  ${o.volumeId || '(no volume id)'}  ${count(o.snapshots, 'snapshot')}${newest}, ${formatBytes(upperBoundOf(o.sizes))}  (${rule})`;
 }
 
 /**
@@ -205,6 +204,6 @@ function summaryLine(summary: CoverageSummary): string {
       : `size and cost unknown (${t.sizes.unknown.toLocaleString('en-US')} without a size)`;
   return (
     `Report: ${unknown}${t.series} volume series covered (${t.ok} OK, ${t.overdue} OVERDUE), ${t.unprotected} UNPROTECTED; ` +
-    `${t.sizes.count.toLocaleString('en-US')} snapshots, ${sizes} (${targets}).`
+    `${count(t.sizes.count, 'snapshot')}, ${sizes} (${targets}).`
   );
 }

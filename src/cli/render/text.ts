@@ -7,8 +7,10 @@
 
 import type { ActionResult, RunReport } from '../../app/run/results.js';
 import type { Plan, PlanAction } from '../../core/actions.js';
-import { sumPlans, sumRunSummaries } from './json.js';
+import { count } from '../../core/plural.js';
+import type { TargetFailure } from '../targets.js';
 import { safeText } from './safe-text.js';
+import { planSummaryLine, type RunEnd, runSummaryLine } from './summary-lines.js';
 
 export interface TextStyle {
   readonly color: boolean;
@@ -75,7 +77,7 @@ function renderGuard(plan: Plan, style: TextStyle): string[] {
   const lines: string[] = [];
   if (plan.guard?.tripped) {
     lines.push(
-      `! guard: ${plan.guard.wanted} deletes wanted in ${plan.account}/${plan.region}, limit ${plan.guard.limit}: nothing will be deleted there`,
+      `! guard: ${count(plan.guard.wanted, 'delete')} wanted in ${plan.account}/${plan.region}, limit ${plan.guard.limit}: nothing will be deleted there`,
     );
   }
   if (plan.deletesHeld !== undefined) {
@@ -91,27 +93,29 @@ function renderGuard(plan: Plan, style: TextStyle): string[] {
   return lines.map((line) => paint(style, 'yellow', safeText(line)));
 }
 
-/** One plan section per account × region, then the totals. */
-export function renderPlans(plans: readonly Plan[], style: TextStyle): string {
-  const lines: string[] = [];
-  for (const plan of plans) {
-    lines.push(
-      paint(style, 'bold', safeText(`${plan.account} ${plan.region}`)) +
-        paint(style, 'dim', `  (now ${plan.now})`),
-    );
-    const shown = plan.actions.filter((a) => isShown(a, style.verbose));
-    for (const action of shown) lines.push(renderAction(action, style));
-    if (shown.length === 0) lines.push(paint(style, 'dim', '  no changes'));
-    for (const warning of plan.warnings)
-      lines.push(paint(style, 'yellow', `  warning: ${safeText(warning.message)}`));
-    lines.push(...renderGuard(plan, style));
-    lines.push('');
-  }
-  const total = sumPlans(plans);
-  lines.push(
-    `Plan: ${total.create} to create, ${total.copy > 0 ? `${total.copy} to copy, ` : ''}${total.delete} to delete, ${total.keep} kept, ${total.skip} not due` +
-      ` (${plans.length} account × region${plans.length === 1 ? '' : 's'}).`,
-  );
+/** The section of one account × region: its heading, the actions shown, its warnings and guards. */
+export function renderPlanSection(plan: Plan, style: TextStyle): string[] {
+  const lines = [
+    paint(style, 'bold', safeText(`${plan.account} ${plan.region}`)) +
+      paint(style, 'dim', `  (now ${plan.now})`),
+  ];
+  const shown = plan.actions.filter((a) => isShown(a, style.verbose));
+  for (const action of shown) lines.push(renderAction(action, style));
+  if (shown.length === 0) lines.push(paint(style, 'dim', '  no changes'));
+  for (const warning of plan.warnings)
+    lines.push(paint(style, 'yellow', `  warning: ${safeText(warning.message)}`));
+  lines.push(...renderGuard(plan, style));
+  return lines;
+}
+
+/** One plan section per account × region, then the totals and what could not be planned. */
+export function renderPlans(
+  plans: readonly Plan[],
+  style: TextStyle,
+  failures: readonly TargetFailure[] = [],
+): string {
+  const lines = plans.flatMap((plan) => [...renderPlanSection(plan, style), '']);
+  lines.push(planSummaryLine(plans, failures));
   return `${lines.join('\n')}\n`;
 }
 
@@ -122,7 +126,8 @@ const RESULT_SIGN: Record<ActionResult['status'], { sign: string; tone: Tone }> 
   skipped: { sign: 'skipped ', tone: 'yellow' },
 };
 
-function renderResult(result: ActionResult, style: TextStyle): string {
+/** One result; `where` (the account × region) when results of several are printed as they land. */
+export function renderResult(result: ActionResult, style: TextStyle, where?: string): string {
   const { sign, tone } = RESULT_SIGN[result.status];
   const what = safeText(
     [result.action, result.policy, result.snapshotId, result.volumeId].filter(Boolean).join(' '),
@@ -131,11 +136,12 @@ function renderResult(result: ActionResult, style: TextStyle): string {
     result.error === undefined
       ? ''
       : paint(style, 'dim', safeText(`  ${result.error.code}: ${result.error.message}`));
-  return `  ${paint(style, tone, sign)}  ${what}${error}`;
+  const place = where === undefined ? '' : `${safeText(where)}  `;
+  return `  ${paint(style, tone, sign)}  ${place}${what}${error}`;
 }
 
 /** Instances a crashed run left stopped or in Standby, and what this run did about them. */
-function renderGivenBack(report: RunReport, style: TextStyle): string[] {
+export function renderGivenBack(report: RunReport, style: TextStyle): string[] {
   // One that could not be given back is a failed `give-back` result, rendered with the results.
   return (report.givenBack ?? []).flatMap((g) =>
     g.error === undefined
@@ -146,11 +152,12 @@ function renderGivenBack(report: RunReport, style: TextStyle): string[] {
   );
 }
 
-/** The plan, then what was done (failures always; every result with -v), then one summary line. */
-export function renderRun(reports: readonly RunReport[], style: TextStyle): string {
+/** The plan, then what was done (failures always; every result with -v), then the summary lines. */
+export function renderRun(reports: readonly RunReport[], style: TextStyle, end: RunEnd = {}): string {
   const planText = renderPlans(
     reports.map((r) => r.plan),
     style,
+    end.failures,
   );
   const results = reports.flatMap((r) => r.results);
   const shown = results.filter((r) => style.verbose || r.status !== 'done');
@@ -158,14 +165,6 @@ export function renderRun(reports: readonly RunReport[], style: TextStyle): stri
     ...reports.flatMap((r) => renderGivenBack(r, style)),
     ...shown.map((r) => renderResult(r, style)),
   ];
-  const total = sumRunSummaries(reports);
-  const dry = reports.some((r) => r.dryRun) ? ' (dry run: nothing was changed)' : '';
-  const deadline = reports.some((r) => r.deadlineReached)
-    ? ' Deadline reached: the next run picks up the rest.'
-    : '';
-  lines.push(
-    `Run: ${total.created} created, ${total.copied > 0 ? `${total.copied} copied, ` : ''}${total.deleted} deleted, ${total.failed} failed, ` +
-      `${total.deferred} deferred, ${total.skipped} skipped${dry}.${deadline}`,
-  );
+  lines.push(runSummaryLine(reports, end));
   return `${planText}\n${lines.join('\n')}\n`;
 }

@@ -4,6 +4,7 @@
  * turns each unknown key into its own problem with a "did you mean" hint.
  */
 import type { z } from 'zod';
+import { count } from '../plural.js';
 import { describeValue, problem, suggest } from './describe.js';
 
 type RawIssue = { readonly code?: string; readonly input?: unknown } & Record<string, unknown>;
@@ -37,7 +38,7 @@ export function describeIssue(issue: RawIssue): string {
     }
     case 'too_small':
       return issue.origin === 'array'
-        ? `needs at least ${issue.minimum} item(s)`
+        ? `needs at least ${count(Number(issue.minimum), 'item')}`
         : `${describeValue(input)} is too small`;
     case 'too_big':
       return issue.origin === 'string'

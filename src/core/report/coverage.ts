@@ -6,6 +6,7 @@
  */
 import type { Inventory } from '../model.js';
 import { latestScheduled } from '../plan.js';
+import { count as countOf } from '../plural.js';
 import type { Policy } from '../policy/types.js';
 import {
   compileSelection,
@@ -216,7 +217,7 @@ function addSeriesSizes(context: Context, k: number, into: SizeTotals, volumeKey
 export function sizesUnknown(what: string, count: number): Warning {
   return warning(
     'report.sizes-unknown',
-    `${what}: ${count} snapshot(s) have no size (no FullSnapshotSizeInBytes, no volume size): storage and cost unknown`,
+    `${what}: ${countOf(count, 'snapshot')} ${count === 1 ? 'has' : 'have'} no size (no FullSnapshotSizeInBytes, no volume size): storage and cost unknown`,
   );
 }
 

@@ -56,7 +56,7 @@ export const CLIENT_SCRIPT = `
         r.hidden = !hit;
         if (hit) shown++;
       });
-      if (count) count.textContent = shown + ' of ' + rows.length + ' rows';
+      if (count) count.textContent = shown + ' of ' + rows.length + (rows.length === 1 ? ' row' : ' rows');
     });
   }
 

@@ -2,6 +2,8 @@
  * `forecast --output html`: totals now and at the end, a line chart of the snapshots each policy
  * keeps day by day, one of the monthly cost, and a table with each policy's steady state.
  */
+
+import { count } from '../../../core/plural.js';
 import type { Forecast, ForecastPoint, PolicyForecast } from '../../../core/report/forecast.js';
 import type { UnreadTarget } from '../../../core/report/types.js';
 import { formatBytes, formatCountShort, formatTime, formatUsd, formatUsdShort } from '../units.js';
@@ -108,7 +110,7 @@ function costHint(forecast: Forecast): string {
   const note =
     unknown === 0
       ? ''
-      : ` ${unknown.toLocaleString('en-US')} snapshot(s) have no size: the lines leave them out while they are kept, so there the cost is unknown.`;
+      : ` ${count(unknown, 'snapshot')} ${unknown === 1 ? 'has' : 'have'} no size: the lines leave them out while they are kept, so there the cost is unknown.`;
   return (
     'Snapshots that exist count their size from EC2 (an upper bound), in their tier: standard ' +
     `$${forecast.prices.standard}, archive $${forecast.prices.archive} per GB-month. New ones store the whole volume ` +

@@ -4,6 +4,8 @@
  * volumes with their tags, unmanaged snapshots and orphaned series. At fleet scale the table and
  * the timelines are cut at a limit, and the page says how many rows it left out.
  */
+
+import { count, pairs, plural } from '../../../core/plural.js';
 import { type Prices, upperBoundOf } from '../../../core/report/cost.js';
 import type { CoverageSummary } from '../../../core/report/summary.js';
 import {
@@ -52,7 +54,7 @@ export function renderReportPage(
     cards(summary),
     panel(
       'Coverage',
-      coverageTable(rows, view.now, many) + omitted(all.length - rows.length, 'rows', 'OK series'),
+      coverageTable(rows, view.now, many) + omitted(all.length - rows.length, ['row', 'rows'], 'OK series'),
       'OVERDUE: the newest completed snapshot is older than the schedule plus its tolerance. UNPROTECTED: no policy selects the volume. Click a column to sort.',
     ),
     panel(
@@ -90,7 +92,7 @@ export function unreadPanel(unread: readonly UnreadTarget[]): string {
       `<tr><td><span class="pill UNKNOWN">UNKNOWN</span></td><td class="mono">${escapeHtml(unreadLabel(u))}</td><td class="mono">${escapeHtml(u.error.code)}</td><td class="wrap">${escapeHtml(u.error.message)}</td></tr>`,
   );
   return panel(
-    `Could not be read: ${unread.length} account × region${unread.length === 1 ? '' : 's'}`,
+    `Could not be read: ${pairs(unread.length)}`,
     `<table id="unread"><thead><tr><th>Status</th><th>Account/region</th><th>Error</th><th>Message</th></tr></thead><tbody>${rows.join('')}</tbody></table>`,
     'Their volumes could not be listed: their coverage is UNKNOWN, and nothing below counts them.',
     true,
@@ -117,7 +119,7 @@ function cards(summary: CoverageSummary): string {
 
 /** The detail line of a size card: what it is, or why it is unknown. */
 const unknownNote = (unknown: number, known: string): string =>
-  unknown === 0 ? known : `${unknown.toLocaleString('en-US')} snapshot(s) without a size`;
+  unknown === 0 ? known : `${count(unknown, 'snapshot')} without a size`;
 
 function policyBars(summary: CoverageSummary, colors: ReadonlyMap<string, string>): string {
   if (summary.policies.length === 0) return '<p class="muted">No policy.</p>';
@@ -148,10 +150,10 @@ function timelines(
     times: s.timeline.start,
     flags: s.timeline.flags,
     color: colors.get(s.policy)!,
-    note: `${s.policy} ${s.volumeId}${s.volumeName === undefined ? '' : ` (${s.volumeName})`}: ${s.snapshots} snapshot(s), ${s.status}`,
+    note: `${s.policy} ${s.volumeId}${s.volumeName === undefined ? '' : ` (${s.volumeName})`}: ${count(s.snapshots, 'snapshot')}, ${s.status}`,
   }));
   const hint = `A tick per snapshot, on a square-root scale of age (grey: not completed, red: error). ${shown.length} of ${series.length} series, OVERDUE first.`;
-  return `<p class="hint">${escapeHtml(hint)}</p><div class="scroll">${timelineChart(rows, now)}</div>${omitted(series.length - shown.length, 'series', 'series')}`;
+  return `<p class="hint">${escapeHtml(hint)}</p><div class="scroll">${timelineChart(rows, now)}</div>${omitted(series.length - shown.length, ['series', 'series'], 'series')}`;
 }
 
 /**
@@ -180,8 +182,8 @@ function cutDocument(document: Record<string, unknown>, rows: number): Record<st
   };
 }
 
-/** "N more rows not shown" when a limit cut something. */
-function omitted(count: number, what: string, which: string): string {
-  if (count <= 0) return '';
-  return `<p class="note">${count.toLocaleString('en-US')} more ${escapeHtml(what)} not shown (${escapeHtml(which)}; the page is cut to stay light). <code>--output json</code> lists every one.</p>`;
+/** "1 more row not shown", "N more rows not shown" when a limit cut something. */
+function omitted(n: number, [one, many]: readonly [string, string], which: string): string {
+  if (n <= 0) return '';
+  return `<p class="note">${n.toLocaleString('en-US')} more ${escapeHtml(plural(n, one, many))} not shown (${escapeHtml(which)}; the page is cut to stay light). <code>--output json</code> lists every one.</p>`;
 }

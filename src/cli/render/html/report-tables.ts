@@ -2,6 +2,8 @@
  * The report page's tables. Cells carry a sort key (`data-v`) where the text does not sort
  * right (status by urgency, ages and sizes by number); every text from AWS is escaped.
  */
+
+import { count } from '../../../core/plural.js';
 import { upperBoundOf } from '../../../core/report/cost.js';
 import type { CoverageSummary } from '../../../core/report/summary.js';
 import type { CoverageReport, UnprotectedVolume } from '../../../core/report/types.js';
@@ -41,7 +43,7 @@ export function coverageTable(rows: readonly CoverageRow[], now: number, many: b
   const body = rows.map((row) => coverageRow(row, now, many)).join('\n');
   return (
     `<div class="toolbar"><input type="search" placeholder="Filter: policy, volume, name, instance…" data-filter="coverage" aria-label="Filter the coverage table">` +
-    `<span class="count" id="coverage-count">${rows.length} rows</span></div>` +
+    `<span class="count" id="coverage-count">${count(rows.length, 'row')}</span></div>` +
     `<div class="scroll"><table class="sortable" id="coverage"><thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table></div>`
   );
 }
