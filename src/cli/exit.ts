@@ -1,16 +1,17 @@
 /**
  * The one place that maps outcomes and errors to exit codes and messages (SPEC §5):
  * 0 all done; 1 anything failed (bad config, an action failed, guard tripped);
- * 2 with `--detailed-exitcode` when the plan has changes; 130 / 143 when SIGINT / SIGTERM stopped
- * the command and nothing failed (what a shell reports for a signal).
+ * 2 with `--detailed-exitcode` when the plan has changes. A command SIGINT or SIGTERM stopped before
+ * its end exits 1 too: its work is not all done (SPEC §5 has no other code for that), and it says
+ * `interrupted (SIGINT)` — never "reached its deadline" — so a reader tells the two apart.
  */
 
 import { CommanderError } from 'commander';
 import { ConfigError, EbsSnapperError } from '../core/errors.js';
-import { INTERRUPT_EXIT, type InterruptSignal } from './interrupt.js';
+import type { InterruptSignal } from './interrupt.js';
 import { safeText } from './render/safe-text.js';
 
-export const EXIT = { ok: 0, failed: 1, changes: 2, sigint: 130, sigterm: 143 } as const;
+export const EXIT = { ok: 0, failed: 1, changes: 2 } as const;
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 
 /** The outcome of a command that ran to its end. */
@@ -22,13 +23,10 @@ export interface CommandOutcome {
   readonly interrupted?: InterruptSignal;
 }
 
-/**
- * A failure wins over an interrupt (a monitor must see it whatever else happened); an interrupt
- * wins over "changes" (the work was cut short).
- */
+/** An interrupt is not "all done": 1, like a failure; it wins over "changes" (the work was cut short). */
 export function exitCodeFor(outcome: CommandOutcome, detailedExitcode: boolean): ExitCode {
   if (outcome.failed) return EXIT.failed;
-  if (outcome.interrupted !== undefined) return INTERRUPT_EXIT[outcome.interrupted];
+  if (outcome.interrupted !== undefined) return EXIT.failed;
   if (detailedExitcode && outcome.changes) return EXIT.changes;
   return EXIT.ok;
 }
@@ -66,13 +64,10 @@ function describeError(error: unknown, verbose: boolean): string {
   return `Error: ${String(error)}`;
 }
 
-/**
- * Exit code for an error thrown out of a command: every error is a failure (1), help/version are
- * not; an error thrown once an interrupt came (a call it cancelled) is the interrupt's code.
- */
-export function exitCodeForError(error: unknown, interrupted?: InterruptSignal): ExitCode {
+/** Exit code for an error thrown out of a command: every error (an interrupt's too) is 1; help/version are not. */
+export function exitCodeForError(error: unknown): ExitCode {
   if (error instanceof CommanderError) {
     return error.exitCode === 0 ? EXIT.ok : EXIT.failed;
   }
-  return interrupted === undefined ? EXIT.failed : INTERRUPT_EXIT[interrupted];
+  return EXIT.failed;
 }

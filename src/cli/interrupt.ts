@@ -1,14 +1,15 @@
 /**
  * SIGINT and SIGTERM: the process is told to stop. `bin.ts` aborts the signal every command shares
  * with an {@link Interrupt} as its reason, so a command can tell an interrupt from a deadline and
- * say which it was, and `main` can exit as shells do for a signal (128 + its number).
+ * say which it was (it exits 1: the work is not all done). A second signal quits at once, as shells
+ * report a killed process (128 + the signal's number).
  */
 import { EbsSnapperError } from '../core/errors.js';
 
 export const INTERRUPT_SIGNALS = ['SIGINT', 'SIGTERM'] as const;
 export type InterruptSignal = (typeof INTERRUPT_SIGNALS)[number];
 
-/** The exit code of a command an interrupt stopped: 128 + the signal's number, as shells report it. */
+/** The exit code of a process a second signal quits at once: 128 + the signal's number, as shells report it. */
 export const INTERRUPT_EXIT: Readonly<Record<InterruptSignal, 130 | 143>> = { SIGINT: 130, SIGTERM: 143 };
 
 /**

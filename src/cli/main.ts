@@ -1,10 +1,9 @@
 /**
  * The `ebs-snapper` entry point: the one try/catch that maps outcomes and typed errors to
- * exit codes (0 done, 1 failed, 2 changes with --detailed-exitcode, 130/143 interrupted) and messages.
+ * exit codes (0 done, 1 failed or interrupted, 2 changes with --detailed-exitcode) and messages.
  */
 import { CommanderError } from 'commander';
 import { type CommandOutcome, EXIT, exitCodeFor, exitCodeForError, formatErrorForCli } from './exit.js';
-import { interruptOf } from './interrupt.js';
 import { type CliIo, processIo } from './io.js';
 import { buildProgram } from './program.js';
 
@@ -19,7 +18,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
   } catch (error) {
     // Commander has already printed its own usage errors and help.
     if (!(error instanceof CommanderError)) io.stderr.write(`${formatErrorForCli(error, verbose)}\n`);
-    return exitCodeForError(error, interruptOf(io.signal));
+    return exitCodeForError(error);
   }
   if (result === undefined) return EXIT.ok;
   return exitCodeFor(result.outcome, result.detailed);

@@ -88,7 +88,7 @@ describe('run without a terminal', () => {
     expect(printed.some((line) => line.startsWith('Run:'))).toBe(false);
   });
 
-  it('after SIGINT says the run was interrupted, names what it left, and exits 130', async () => {
+  it('after SIGINT says the run was interrupted, names what it left, and exits 1', async () => {
     // Prepare
     const { child, seen, exited, out } = startHeldRun();
     await waitFor(() => /^\s*done\b/m.test(seen.stdout), child);
@@ -98,7 +98,7 @@ describe('run without a terminal', () => {
     const result = await exited;
 
     // Assess
-    expect(result.code).toBe(130);
+    expect(result.code).toBe(1);
     const deferred = lines(result.stdout).filter((line) => /^\s*deferred\b/.test(line));
     expect(deferred).toHaveLength(2);
     for (const line of deferred) expect(line).toMatch(/Interrupted: stopped by SIGINT/);
@@ -124,7 +124,7 @@ describe('run without a terminal', () => {
     const result = await exited;
 
     // Assess
-    expect(result.code).toBe(143);
+    expect(result.code).toBe(1);
     const json = JSON.parse(result.stdout) as {
       summary: Record<string, unknown>;
       results: { status: string; error?: { code: string; message: string } }[];
