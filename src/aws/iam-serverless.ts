@@ -69,6 +69,8 @@ export const WORKER_OPERATIONS: readonly AwsOperation[] = [
 /** The fan-out: the config, accounts (Organizations), regions (through the member role), messages. */
 export const FANOUT_OPERATIONS: readonly AwsOperation[] = [
   { operation: 'config-read', actions: ['dynamodb:GetItem'], resources: [TABLE] },
+  // Each run's targets and failures, for `status` (one item per run, more for the largest).
+  { operation: 'run-index', actions: ['dynamodb:PutItem'], resources: [TABLE] },
   { operation: 'organization-accounts', actions: ['organizations:ListAccounts'] },
   { operation: 'regions', actions: ['ec2:DescribeRegions'] },
   IDENTITY,
