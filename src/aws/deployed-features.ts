@@ -65,11 +65,11 @@ export function describeFeatures(features: readonly RunFeature[]): string {
  *
  * @example featureGap(config, new Set(['volume-snapshots'])) // "the deployment's roles do not allow stop_instance: …"
  */
-export function featureGap(config: Config, allowed: AllowedFeatures): string | undefined {
+export function featureGap(config: Config, allowed: AllowedFeatures, file = 'FILE'): string | undefined {
   const lacking = lackingFeatures(config, allowed);
   if (lacking.length === 0) return undefined;
   return (
     `the deployment's roles do not allow ${describeFeatures(lacking)}: ` +
-    'run `ebs-snapper deploy --config FILE` with this config first'
+    `run \`ebs-snapper deploy --config ${file}\` first, which gives the roles what the config uses`
   );
 }

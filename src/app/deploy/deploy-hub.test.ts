@@ -6,12 +6,14 @@ import {
   fakeConfigStore,
   fakeFunctions,
 } from '../../../test/support/fakes/fake-stacks.js';
+import { fakeTopic } from '../../../test/support/fakes/fake-topic.js';
 import { deployHub, type HubDeployRequest } from './deploy-hub.js';
 import type { CodeArtifact } from './hub-code.js';
 import type { KeptTable } from './ports.js';
 
 const TEMPLATE = '{"Resources":{"Worker":{"Type":"AWS::Lambda::Function"}}}';
 const FUNCTIONS = ['ebs-snapper-worker', 'ebs-snapper-fanout'];
+const TOPIC = 'arn:aws:sns:us-east-1:111111111111:ebs-snapper-Topic-X';
 const CONFIG =
   'version: 1\npolicies:\n  - {id: a, select: {volumes: {tag:B: "1"}}, schedule: {every: 1d}, retention: {minimum: 1}}\n';
 
@@ -30,7 +32,7 @@ function request(name: string, overrides: Partial<HubDeployRequest> = {}): HubDe
   const artifact = artifactOf(name);
   return {
     stackName: 'ebs-snapper',
-    templateBody: TEMPLATE,
+    templateBodyFor: () => TEMPLATE,
     parametersFor: (deployed, keptTable) => ({
       CodeKey: artifact.key,
       ScheduleExpression: deployed?.ScheduleExpression ?? 'rate(1 hour)',
@@ -67,7 +69,7 @@ function world(kept: KeptTable[] = []) {
     const found = await describeStack(n);
     if (found === undefined) return undefined;
     const table = found.parameters.KeptTableName || 'ebs-snapper-Table-NEW';
-    return { ...found, outputs: { TableName: table } };
+    return { ...found, outputs: { TableName: table, TopicArn: TOPIC } };
   };
   const ports = {
     stacks,
@@ -75,6 +77,7 @@ function world(kept: KeptTable[] = []) {
     functions: fakeFunctions(writes, code),
     keptTables: { find: async () => kept },
     configsIn: () => configs,
+    topics: fakeTopic(),
     progress: { note: (text: string) => notes.push(text), event: () => {} },
     wait: { sleep: async () => {} },
   };
@@ -152,7 +155,10 @@ describe('deployHub', () => {
     writes.length = 0;
 
     // Act
-    const report = await deployHub(request('b2', { dryRun: true, templateBody: '{"Resources":{}}' }), ports);
+    const report = await deployHub(
+      request('b2', { dryRun: true, templateBodyFor: () => '{"Resources":{}}' }),
+      ports,
+    );
 
     // Assess
     expect(report.outcome).toBe('dry-run');
