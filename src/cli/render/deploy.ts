@@ -41,6 +41,13 @@ function failureLines(failures: readonly ResourceFailure[]): string[] {
   return failures.map((f) => `  ✗ ${f.logicalId} (${f.resourceType}) ${f.status}: ${f.reason}`);
 }
 
+const EMAIL_WORDS: Readonly<Record<EmailSubscription['status'], string>> = {
+  subscribed: 'subscribed now, pending confirmation',
+  pending: 'subscribed already, pending confirmation (not subscribed again)',
+  confirmed: 'subscribed already (confirmed)',
+  'would-subscribe': 'would be subscribed (dry run)',
+};
+
 /** Where a deploy went, and when it ended (for the next run). */
 interface DeployWhere {
   readonly account: string;
@@ -89,7 +96,7 @@ function nextLines(next: NextSteps, now: number): string[] {
         : `by ${new Date(run.at).toISOString()} (${schedule.expression}, counted from when Scheduler made the schedule)`;
   return [
     'What happens next:',
-    `  ${next.which} run  ${when}`,
+    `  ${`${next.which} run`.padEnd(10)} ${when}`,
     `  watch it   ${next.watch[0]}`,
     `             ${next.watch[1]}   (a run now, followed to its end)`,
     ...alertLines(next),
@@ -153,7 +160,7 @@ export function renderHubDeploy(report: HubDeployReport, where: DeployWhere): st
   if (report.config !== undefined) lines.push(`  config    ${configLine(report.config, dry)}`);
   if (report.parameters.Features !== undefined && report.parameters.Features !== '*')
     lines.push(`  roles     the worker may do what the config uses: ${report.parameters.Features}`);
-  for (const s of report.subscriptions ?? []) lines.push(`  email     ${s.address}: ${s.status}`);
+  for (const s of report.subscriptions ?? []) lines.push(`  email     ${s.address}: ${EMAIL_WORDS[s.status]}`);
   for (const p of report.parameterChanges ?? [])
     lines.push(`  ~ parameter ${p.name}: ${p.from ?? '(none)'} → ${p.to}`);
   if (report.changes !== undefined) lines.push(...changeLines(report.changes));
