@@ -331,4 +331,71 @@ describe('deployHub --config', () => {
     });
     expect(puts).toBe(0);
   });
+
+  it('subscribes each --notify-email address once, and leaves one pending or confirmed alone', async () => {
+    // Prepare
+    const { ports } = world();
+    const topics = fakeTopic([{ protocol: 'email', endpoint: 'lead@example.com', confirmed: false }]);
+    const emails = ['ops@example.com', 'OPS@example.com', 'lead@example.com'];
+
+    // Act
+    const first = await deployHub(request('a1', { notifyEmails: emails }), { ...ports, topics });
+    topics.confirm('ops@example.com');
+    const second = await deployHub(request('a1', { notifyEmails: emails }), { ...ports, topics });
+
+    // Assess
+    expect(topics.subscribeCalls).toEqual([`${TOPIC} ops@example.com`]);
+    expect(first.subscriptions).toEqual([
+      { address: 'ops@example.com', status: 'subscribed' },
+      { address: 'lead@example.com', status: 'pending' },
+    ]);
+    expect(second.subscriptions).toEqual([
+      { address: 'ops@example.com', status: 'confirmed' },
+      { address: 'lead@example.com', status: 'pending' },
+    ]);
+  });
+
+  it('subscribes nothing in a dry run, nor after a failed deploy', async () => {
+    // Prepare
+    const { ports, stacks } = world();
+    const topics = fakeTopic();
+    stacks.onApply = () => {
+      throw new Error('the stack failed');
+    };
+
+    // Act
+    const dry = await deployHub(request('a1', { notifyEmails: ['ops@example.com'], dryRun: true }), {
+      ...ports,
+      topics,
+    });
+    await deployHub(request('a1', { notifyEmails: ['ops@example.com'] }), { ...ports, topics }).catch(
+      () => undefined,
+    );
+
+    // Assess
+    expect(dry.subscriptions).toEqual([{ address: 'ops@example.com', status: 'would-subscribe' }]);
+    expect(topics.subscribeCalls).toEqual([]);
+  });
+
+  it('gives the template the parameters it was built for (the worker role follows Features)', async () => {
+    // Prepare
+    const { ports, stacks } = world();
+    const seen: string[] = [];
+
+    // Act
+    await deployHub(
+      request('a1', {
+        parametersFor: () => ({ CodeKey: 'lambda/a1.zip', Features: 'volume-snapshots' }),
+        templateBodyFor: (parameters) => {
+          seen.push(parameters.Features ?? '');
+          return TEMPLATE;
+        },
+      }),
+      ports,
+    );
+
+    // Assess
+    expect(seen).toEqual(['volume-snapshots']);
+    expect((await stacks.describe('ebs-snapper'))?.parameters.Features).toBe('volume-snapshots');
+  });
 });

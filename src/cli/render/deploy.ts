@@ -160,7 +160,8 @@ export function renderHubDeploy(report: HubDeployReport, where: DeployWhere): st
   if (report.config !== undefined) lines.push(`  config    ${configLine(report.config, dry)}`);
   if (report.parameters.Features !== undefined && report.parameters.Features !== '*')
     lines.push(`  roles     the worker may do what the config uses: ${report.parameters.Features}`);
-  for (const s of report.subscriptions ?? []) lines.push(`  email     ${s.address}: ${EMAIL_WORDS[s.status]}`);
+  for (const s of report.subscriptions ?? [])
+    lines.push(`  email     ${s.address}: ${EMAIL_WORDS[s.status]}`);
   for (const p of report.parameterChanges ?? [])
     lines.push(`  ~ parameter ${p.name}: ${p.from ?? '(none)'} → ${p.to}`);
   if (report.changes !== undefined) lines.push(...changeLines(report.changes));
