@@ -55,7 +55,7 @@ export function lackingFeatures(config: Config, allowed: AllowedFeatures): RunFe
 }
 
 /** `run-features` → the policy file's words: `stop_instance, copy_to`. */
-export function describeFeatures(features: readonly RunFeature[]): string {
+function describeFeatures(features: readonly RunFeature[]): string {
   return features.map((f) => FEATURE_WORDS[f] ?? f).join(', ');
 }
 

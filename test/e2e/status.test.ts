@@ -75,7 +75,7 @@ describe('status', () => {
       new RegExp(`\\? missing +${MOTO_ACCOUNT_ID}/eu-west-1 +run ${run.runId} has no record`),
     );
     expect(text.stdout).toMatch(
-      new RegExp(`✓ ok +${MOTO_ACCOUNT_ID}/us-east-1 +run ${run.runId}, ended \\d+s ago: created 2`),
+      new RegExp(`✓ ok +${MOTO_ACCOUNT_ID}/us-east-1 +run ${run.runId}, ended \\d+m ago: created 2`),
     );
     expect(text.stdout).toMatch(/problems: 2 target\(s\) failed; 1 target\(s\) missing/);
     expect(json.code).toBe(1);

@@ -55,7 +55,7 @@ export function skippedRecordOf(item: WorkItem, startedAt: number, endedAt: numb
 }
 
 /** The failure code a skipped record carries (it is not a failure: `failed` is 0). */
-export const LEASE_HELD_CODE = 'lease.held';
+const LEASE_HELD_CODE = 'lease.held';
 
 /** @example precedenceOf(report) // RECORD_PRECEDENCE.acted when a create was done */
 export function precedenceOf(report: RunReport | undefined): number {

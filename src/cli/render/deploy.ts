@@ -12,6 +12,7 @@ import { errorInfoOf } from '../../app/kit/classify-error.js';
 import { type ScheduledStart, schedulerClock } from '../../core/policy/scheduler-clock.js';
 import type { CliIo } from '../io.js';
 import { safeText } from './safe-text.js';
+import { formatAge } from './units.js';
 
 /** Progress on stderr: `12:00:03  ebs-snapper  CREATE_COMPLETE  Table (AWS::DynamoDB::Table)`. */
 export function deployProgress(io: CliIo): DeployProgress {
@@ -92,7 +93,7 @@ function nextLines(next: NextSteps, now: number): string[] {
     run === undefined
       ? 'not known'
       : run.exact
-        ? `at ${new Date(run.at).toISOString()} (${schedule.expression} in ${schedule.timezone}), in ${inWords(run.at - now)}`
+        ? `at ${new Date(run.at).toISOString()} (${schedule.expression} in ${schedule.timezone}), in ${formatAge(Math.max(0, run.at - now))}`
         : `by ${new Date(run.at).toISOString()} (${schedule.expression}, counted from when Scheduler made the schedule)`;
   return [
     'What happens next:',
@@ -120,16 +121,6 @@ function alertLines(next: NextSteps): string[] {
   if (confirmed.length > 0)
     lines.push(`             confirmed already: ${confirmed.map((s) => s.address).join(', ')}`);
   return lines;
-}
-
-/** `5h 2m`, `3d 4h`, `40s`. */
-function inWords(ms: number): string {
-  const minutes = Math.max(0, Math.round(ms / 60_000));
-  if (minutes < 1) return `${Math.max(0, Math.round(ms / 1000))}s`;
-  if (minutes < 60) return `${minutes}m`;
-  const hours = Math.floor(minutes / 60);
-  if (hours < 48) return minutes % 60 === 0 ? `${hours}h` : `${hours}h ${minutes % 60}m`;
-  return hours % 24 === 0 ? `${Math.floor(hours / 24)}d` : `${Math.floor(hours / 24)}d ${hours % 24}h`;
 }
 
 /** The hub deploy as text. "unchanged" when nothing was uploaded or updated. */

@@ -7,6 +7,7 @@ import type { DeploymentStatus, TargetStatus } from '../../app/serverless/status
 import type { TargetState } from '../../app/serverless/status/target-status.js';
 import type { DeploySchedule } from '../../core/policy/types.js';
 import { safeText } from './safe-text.js';
+import { formatAge } from './units.js';
 
 /** Where the status comes from. */
 export interface StatusContext {
@@ -27,17 +28,8 @@ const MARK: Readonly<Record<TargetState, string>> = {
 /** Failures shown under a target in text (JSON has them all). */
 const FAILURES_SHOWN = 5;
 
-/** `2h 5m`, `3d 4h`, `45s`: how long ago, for people. */
-export function ago(ms: number): string {
-  const s = Math.max(0, Math.round(ms / 1000));
-  if (s < 60) return `${s}s`;
-  const m = Math.floor(s / 60);
-  if (m < 60) return `${m}m`;
-  const h = Math.floor(m / 60);
-  if (h < 48) return m % 60 === 0 ? `${h}h` : `${h}h ${m % 60}m`;
-  const d = Math.floor(h / 24);
-  return h % 24 === 0 ? `${d}d` : `${d}d ${h % 24}h`;
-}
+/** How long ago, for people: `45m`, `3h 12m`, `2d 4h`. */
+const ago = (ms: number): string => formatAge(Math.max(0, ms));
 
 export function renderStatus(status: DeploymentStatus, context: StatusContext): string {
   const { now } = status;
