@@ -13,12 +13,15 @@ import type {
   WorkItem,
   WorkQueue,
 } from '../../src/app/serverless/ports.js';
+import type { RunIndexStore } from '../../src/app/serverless/run-index.js';
+import { inMemoryRunIndex } from '../../test/support/fakes/in-memory-run-index.js';
 
 export interface MemoryDeployment {
   readonly configs: ConfigStore;
   readonly leases: LeaseStore;
   readonly records: RunRecordStore & { readonly all: RunRecord[] };
   readonly handoffs: HandoffStore;
+  readonly runs: RunIndexStore;
   readonly queue: WorkQueue & { readonly items: WorkItem[] };
 }
 
@@ -56,6 +59,7 @@ export function memoryDeployment(config: StoredConfig): MemoryDeployment {
       list: async (runId) => all.filter((r) => r.runId === runId),
     },
     handoffs: { claim: async () => true, release: async () => {} },
+    runs: inMemoryRunIndex(),
     queue: {
       items,
       send: async (sent) => {

@@ -6,6 +6,7 @@ import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { S3Client } from '@aws-sdk/client-s3';
+import { SNSClient } from '@aws-sdk/client-sns';
 import { STSClient } from '@aws-sdk/client-sts';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { type AwsTarget, sdkClientConfig } from './clients.js';
@@ -15,6 +16,8 @@ export interface DeployClients {
   readonly s3: S3Client;
   readonly lambda: LambdaClient;
   readonly sts: STSClient;
+  /** The stack's topic (`--notify-email`). */
+  readonly sns: SNSClient;
   /** Tables themselves (the kept table's lookup). */
   readonly tables: DynamoDBClient;
   /** Items (the config push). */
@@ -35,6 +38,7 @@ export function createDeployClients(target: AwsTarget, env: NodeJS.ProcessEnv = 
     s3: new S3Client({ ...config, forcePathStyle: s3Endpoint !== undefined && s3Endpoint !== '' }),
     lambda: new LambdaClient(config),
     sts: new STSClient(config),
+    sns: new SNSClient(config),
     tables,
     dynamo: DynamoDBDocumentClient.from(tables, {
       marshallOptions: { removeUndefinedValues: true },

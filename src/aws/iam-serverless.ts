@@ -6,7 +6,14 @@
  * Resources name the stack's own resources by placeholder — `{table}`, `{queue}` — and the member
  * role by `{member-role}` (its name in every account): the template fills them in.
  */
-import { AWS_OPERATIONS, type AwsOperation } from './iam.js';
+import { type AllowedFeatures, EVERY_FEATURE } from './deployed-features.js';
+import {
+  AWS_OPERATIONS,
+  type AwsOperation,
+  featureOperations,
+  RUN_FEATURES,
+  type RunFeature,
+} from './iam.js';
 
 const TABLE = '{table}';
 const QUEUE = '{queue}';
@@ -44,10 +51,21 @@ const IDENTITY = { operation: 'account', actions: ['sts:GetCallerIdentity'] } as
 
 /**
  * The worker: a run in its own account (the run operations, AssumeRole narrowed to the member
- * role), the table, continuations, notifications, and the SQS event source's own calls.
+ * role), the table, continuations, notifications, and the SQS event source's own calls. A stack
+ * deployed with a config (`deploy --config`) runs only what the config's features need.
+ *
+ * @example buildIamPolicy(workerOperations(new Set(['volume-snapshots'])))
  */
-export const WORKER_OPERATIONS: readonly AwsOperation[] = [
-  ...AWS_OPERATIONS.filter((op) => op.operation !== 'assume-role'),
+export function workerOperations(features: AllowedFeatures = EVERY_FEATURE): readonly AwsOperation[] {
+  const run =
+    features === EVERY_FEATURE
+      ? AWS_OPERATIONS
+      : featureOperations(new Set(RUN_FEATURES.filter((f: RunFeature) => features.has(f))));
+  return [...run.filter((op) => op.operation !== 'assume-role'), ...WORKER_OWN_OPERATIONS];
+}
+
+/** What the worker calls besides a run's operations. */
+const WORKER_OWN_OPERATIONS: readonly AwsOperation[] = [
   ...TABLE_OPERATIONS,
   SEND_WORK,
   {
@@ -66,9 +84,14 @@ export const WORKER_OPERATIONS: readonly AwsOperation[] = [
   { operation: 'organization-member', actions: ['organizations:DescribeAccount'] },
 ];
 
+/** The worker of a stack deployed without a config: every feature. */
+export const WORKER_OPERATIONS: readonly AwsOperation[] = workerOperations();
+
 /** The fan-out: the config, accounts (Organizations), regions (through the member role), messages. */
 export const FANOUT_OPERATIONS: readonly AwsOperation[] = [
   { operation: 'config-read', actions: ['dynamodb:GetItem'], resources: [TABLE] },
+  // Each run's targets and failures, for `status` (one item per run, more for the largest).
+  { operation: 'run-index', actions: ['dynamodb:PutItem'], resources: [TABLE] },
   { operation: 'organization-accounts', actions: ['organizations:ListAccounts'] },
   { operation: 'regions', actions: ['ec2:DescribeRegions'] },
   IDENTITY,

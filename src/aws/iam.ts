@@ -10,14 +10,14 @@ import type { Config } from '../core/policy/types.js';
  * What of the policy language an operation serves: `iam-policy -c FILE` grants an operation only
  * when the file's policies use its feature (operations without one serve every run).
  */
-const RUN_FEATURES = [
+export const RUN_FEATURES = [
   'volume-snapshots',
   'instance-sets',
   'copies',
   'encrypted-copies',
   'stop-instance',
 ] as const;
-type RunFeature = (typeof RUN_FEATURES)[number];
+export type RunFeature = (typeof RUN_FEATURES)[number];
 
 /** An {@link IamDeclaration} that may narrow its resources (ARN patterns; `{partition}` is filled in). */
 export interface AwsOperation extends IamDeclaration {
@@ -137,7 +137,7 @@ export const AWS_OPERATIONS = [
  * The features `config`'s policies use: how they create (one snapshot per volume, or one set per
  * instance), whether they copy (with a key of their own), whether they stop instances.
  */
-function featuresOf(config: Config): ReadonlySet<RunFeature> {
+export function featuresOf(config: Config): ReadonlySet<RunFeature> {
   const features = new Set<RunFeature>();
   for (const policy of config.policies) {
     features.add(policy.snapshot.consistency === 'volume' ? 'volume-snapshots' : 'instance-sets');
@@ -157,8 +157,16 @@ function featuresOf(config: Config): ReadonlySet<RunFeature> {
  * @example buildIamPolicy(runOperations(config))
  */
 export function runOperations(config?: Config): readonly AwsOperation[] {
-  if (config === undefined) return AWS_OPERATIONS;
-  const features = featuresOf(config);
+  return config === undefined ? AWS_OPERATIONS : featureOperations(featuresOf(config));
+}
+
+/**
+ * The operations of a run that uses `features` (and those every run makes): what a deployed
+ * worker role holds when the stack was deployed with a config (`deploy --config`).
+ *
+ * @example buildIamPolicy(featureOperations(new Set(['volume-snapshots'])))
+ */
+export function featureOperations(features: ReadonlySet<RunFeature>): readonly AwsOperation[] {
   const creates = CREATE_ACTIONS.filter((c) => features.has(c.feature)).map((c) => c.action);
   return AWS_OPERATIONS.filter((op) => !('feature' in op) || features.has(op.feature)).map((op) =>
     op.operation === TAG_ON_CREATE

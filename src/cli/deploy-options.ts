@@ -27,6 +27,8 @@ export interface DeployOptions extends DeployCommonOptions {
   readonly schedule?: string;
   readonly memberRoleName?: string;
   readonly bundle?: string;
+  /** `--notify-email` (repeatable): subscribed to the stack's topic. */
+  readonly notifyEmail?: readonly string[];
 }
 
 export interface DeployMemberOptions extends DeployCommonOptions {
@@ -63,7 +65,12 @@ export function addDeployOptions(command: Command): Command {
         '--member-role-name <name>',
         `role assumed in other accounts (default: the stack, else ${DEFAULT_MEMBER_ROLE_NAME}; "" for none)`,
       )
-      .option('--bundle <file>', 'Lambda bundle to deploy (default: dist/lambda/index.js of this package)'),
+      .option('--bundle <file>', 'Lambda bundle to deploy (default: dist/lambda/index.js of this package)')
+      .option(
+        '--notify-email <address>',
+        "subscribe this address to the stack's topic: failures and alarms (repeatable; AWS sends a confirmation mail)",
+        collect,
+      ),
   );
 }
 
@@ -162,7 +169,12 @@ export function checkDeployOptions(options: DeployOptions): void {
     throw new UsageError(`--member-role-name: "${role}" is not an IAM role name`);
   if (options.configName !== undefined && options.configName.trim() === '')
     throw new UsageError('--config-name: must not be empty');
+  for (const address of options.notifyEmail ?? [])
+    if (!EMAIL.test(address)) throw new UsageError(`--notify-email: "${address}" is not an email address`);
 }
+
+/** What SNS takes as an email endpoint, near enough: one @, a dot in the domain, no spaces. */
+const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 
 export function checkDeployMemberOptions(options: DeployMemberOptions): void {
   if (!/^\d{12}$/.test(options.hubAccount))

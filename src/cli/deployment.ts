@@ -6,7 +6,7 @@
  */
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { sdkClientConfig } from '../aws/clients.js';
-import { readStackOutputs } from '../aws/stack-outputs.js';
+import { readStackDescription } from '../aws/stack-outputs.js';
 import { UsageError } from '../core/errors.js';
 import { checkRegions } from './options.js';
 
@@ -29,11 +29,14 @@ export interface TableRef {
   readonly found: string;
 }
 
-/** The hub stack's outputs, with its name and region. */
-interface Deployment {
+/** The hub stack's outputs and parameters, with its name and region. */
+export interface Deployment {
   readonly stack: string;
   readonly region: string | undefined;
   readonly outputs: Readonly<Record<string, string>>;
+  readonly parameters: Readonly<Record<string, string>>;
+  /** When the stack was last created or updated (epoch ms). */
+  readonly deployedAt?: number;
 }
 
 const TABLE_ARN = /^arn:aws[a-z-]*:dynamodb:([a-z0-9-]+):(\d{12}):table\/([A-Za-z0-9_.-]{3,255})$/;
@@ -57,7 +60,7 @@ function tableFromOption(text: string, option: string, options: DeploymentOption
 }
 
 /** Read the hub stack; a missing stack is a `UsageError` that says how to name the right one. */
-async function findDeployment(options: DeploymentOptions): Promise<Deployment> {
+export async function findDeployment(options: DeploymentOptions): Promise<Deployment> {
   checkRegions(options.stackRegion, '--stack-region');
   const stack = options.stack ?? DEFAULT_STACK;
   const cloudformation = new CloudFormationClient(
@@ -68,14 +71,14 @@ async function findDeployment(options: DeploymentOptions): Promise<Deployment> {
     }),
   );
   const region = options.stackRegion ?? (await cloudformation.config.region().catch(() => undefined));
-  const outputs = await readStackOutputs(cloudformation, stack);
-  if (outputs === undefined) {
+  const described = await readStackDescription(cloudformation, stack);
+  if (described === undefined) {
     throw new UsageError(
       `the hub stack "${stack}" was not found in ${region ?? 'the default region'}: deploy it with ` +
         '`ebs-snapper deploy`, name it with --stack NAME --stack-region REGION, or give the table with --config-table',
     );
   }
-  return { stack, region, outputs };
+  return { stack, region, ...described };
 }
 
 /** The deployment's table: `table` (name or ARN) when given, else the one the hub stack's outputs name. */
@@ -84,7 +87,11 @@ export async function resolveTable(
   options: DeploymentOptions,
 ): Promise<TableRef> {
   if (table !== undefined) return tableFromOption(table.text, table.option, options);
-  const { stack, region, outputs } = await findDeployment(options);
+  return tableOfDeployment(await findDeployment(options));
+}
+
+/** The table the hub stack's outputs name. */
+export function tableOfDeployment({ stack, region, outputs }: Deployment): TableRef {
   const name = outputs.TableName;
   if (name === undefined)
     throw new UsageError(`the stack "${stack}" has no TableName output: is it an ebs-snapper hub?`);

@@ -18,6 +18,8 @@ import { IAM_POLICY_USES, type IamPolicyUse, iamPolicyCommand } from './commands
 import { planCommand } from './commands/plan.js';
 import { reportCommand } from './commands/report.js';
 import { runCommand } from './commands/run.js';
+import { type StatusOptions, statusCommand } from './commands/status.js';
+import { type TriggerOptions, triggerCommand } from './commands/trigger.js';
 import {
   addDeployMemberOptions,
   addDeployOptions,
@@ -26,7 +28,7 @@ import {
 } from './deploy-options.js';
 import type { CommandOutcome } from './exit.js';
 import type { CliIo } from './io.js';
-import { addPlanOptions, addRunOptions, type PlanOptions, type RunOptions } from './options.js';
+import { addPlanOptions, addRunOptions, OUTPUTS, type PlanOptions, type RunOptions } from './options.js';
 import {
   addForecastOptions,
   addReportOptions,
@@ -95,6 +97,7 @@ export function buildProgram(
   addReportCommands(program, io, record);
   addConfigCommands(program, io, record);
   addDeployCommands(program, io, record);
+  addOperateCommands(program, io, record);
 
   program
     .command('iam-policy')
@@ -266,4 +269,44 @@ function addDeployCommands(
     .action(async (_options: unknown, command: Command) =>
       record(await deployMemberCommand(command.optsWithGlobals<DeployMemberOptions>(), io), false),
     );
+}
+
+/** `status` and `trigger`: the deployment once it is there (SPEC §11a). */
+function addOperateCommands(
+  program: Command,
+  io: CliIo,
+  record: (outcome: CommandOutcome, detailed: boolean) => void,
+): void {
+  const withStack = (command: Command) =>
+    command
+      .option('--stack <name>', 'the hub stack (default: ebs-snapper)')
+      .option('--stack-region <region>', "the hub stack's region (default: AWS_REGION or the profile's)")
+      .option('--profile <profile>', 'AWS profile from the shared config files')
+      .option('--endpoint-url <url>', 'AWS endpoint override (e.g. a local emulator)')
+      .addOption(new Option('--output <format>', 'output format').choices(OUTPUTS).default('text'))
+      .option('-v, --verbose', 'more detail on errors');
+  withStack(program.command('status'))
+    .description(
+      "the deployment's latest run of every account × region: outcome, counts, failures; exit 1 when one failed, is missing or overdue",
+    )
+    .option('--since <duration>', 'a target without a record for this long is missing', '24h')
+    .option('--run <run-id>', 'one run only: its targets and what each did')
+    .addHelpText(
+      'after',
+      examples([
+        'ebs-snapper status --stack-region eu-west-1',
+        'ebs-snapper status --since 3d --output json',
+        'ebs-snapper status --run 20261206T210000Z-3f9a2c',
+      ]),
+    )
+    .action(async (options: StatusOptions) => record(await statusCommand(options, io), false));
+  withStack(program.command('trigger'))
+    .description('start a deployed run now (the fan-out, invoked asynchronously); print its run id')
+    .option('--wait', "follow the run until every target has a record, then print the run's status")
+    .option('--timeout <duration>', 'how long --wait follows the run', '30m')
+    .addHelpText(
+      'after',
+      examples(['ebs-snapper trigger --stack-region eu-west-1', 'ebs-snapper trigger --wait --timeout 1h']),
+    )
+    .action(async (options: TriggerOptions) => record(await triggerCommand(options, io), false));
 }

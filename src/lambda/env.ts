@@ -14,6 +14,11 @@ export interface LambdaEnv {
   readonly topicArn?: string;
   /** `EBS_SNAPPER_MEMBER_ROLE_NAME`: the role assumed in other accounts; unset = own account only. */
   readonly memberRoleName?: string;
+  /**
+   * `EBS_SNAPPER_FEATURES`: what the worker's role allows — `*` (every feature, also when unset) or
+   * the features of the config it was deployed with (`stop-instance,volume-snapshots`).
+   */
+  readonly features?: string;
 }
 
 /** A handler started without what it needs. */
@@ -28,11 +33,13 @@ export function readLambdaEnv(env: NodeJS.ProcessEnv): LambdaEnv {
   const optional = (name: string) => (env[name] === undefined || env[name] === '' ? undefined : env[name]);
   const topicArn = optional('EBS_SNAPPER_TOPIC_ARN');
   const memberRoleName = optional('EBS_SNAPPER_MEMBER_ROLE_NAME');
+  const features = optional('EBS_SNAPPER_FEATURES');
   return {
     table: required('EBS_SNAPPER_TABLE'),
     queueUrl: required('EBS_SNAPPER_QUEUE_URL'),
     configName: optional('EBS_SNAPPER_CONFIG_NAME') ?? DEFAULT_CONFIG_NAME,
     ...(topicArn === undefined ? {} : { topicArn }),
     ...(memberRoleName === undefined ? {} : { memberRoleName }),
+    ...(features === undefined ? {} : { features }),
   };
 }

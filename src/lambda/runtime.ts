@@ -15,6 +15,7 @@ import type {
   RunRecordStore,
   WorkQueue,
 } from '../app/serverless/ports.js';
+import type { RunIndexStore } from '../app/serverless/run-index.js';
 import { assumeRoleCredentials, createAwsClients, type Identity, whoAmI } from '../aws/clients.js';
 import { createEc2Port } from '../aws/ec2-port.js';
 import { isActiveAccount, listActiveAccounts } from '../aws/organizations.js';
@@ -24,6 +25,7 @@ import { createConfigStore } from '../aws/table/config-store.js';
 import { createHandoffStore } from '../aws/table/handoffs.js';
 import { createLeaseStore } from '../aws/table/leases.js';
 import { createTableMemory } from '../aws/table/recent-creates.js';
+import { createRunIndexStore } from '../aws/table/run-index.js';
 import { createRunRecordStore } from '../aws/table/run-records.js';
 import { ThrottleRegistry } from '../aws/throttle.js';
 import { createWorkQueue } from '../aws/work-queue.js';
@@ -39,6 +41,8 @@ export interface Runtime {
   /** The recent creates of each account × region, beside its lease. */
   readonly memory: TargetMemory;
   readonly records: RunRecordStore;
+  /** The run index: each run's targets, written by the fan-out. */
+  readonly runs: RunIndexStore;
   readonly handoffs: HandoffStore;
   readonly queue: WorkQueue;
   /** Who the function runs as; asked once per container. */
@@ -82,6 +86,7 @@ function createRuntime(env: LambdaEnv, clients: DeployedClients): Runtime {
     leases: createLeaseStore(clients.dynamo, env.table),
     memory: createTableMemory(clients.dynamo, env.table),
     records: createRunRecordStore(clients.dynamo, env.table),
+    runs: createRunIndexStore(clients.dynamo, env.table),
     handoffs: createHandoffStore(clients.dynamo, env.table),
     queue: createWorkQueue(clients.sqs, env.queueUrl),
     identity() {

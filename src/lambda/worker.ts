@@ -7,6 +7,7 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { type BadWorkItemError, parseWorkItem } from '../app/serverless/work-item.js';
 import { processWorkItem } from '../app/serverless/work-target.js';
+import { FEATURE_GAP_CODE, featureGap, parseFeatures } from '../aws/deployed-features.js';
 import { currentRuntime, type Runtime } from './runtime.js';
 import { createTelemetry, itemKeys, workTelemetry } from './telemetry.js';
 
@@ -30,6 +31,7 @@ export function createWorker(options: WorkerOptions = {}) {
     logger.addContext(context);
     const runtime = (options.runtime ?? currentRuntime)();
     const own = await runtime.identity();
+    const allowed = parseFeatures(runtime.env.features);
     const recordHandler = async (record: SQSRecord): Promise<void> => {
       let item: ReturnType<typeof parseWorkItem>;
       try {
@@ -65,6 +67,13 @@ export function createWorker(options: WorkerOptions = {}) {
             isOrganizationMember: (account) => runtime.isOrganizationMember(account),
             portFor: (account, region, deadline) => runtime.portFor(account, region, deadline, own),
             notifiersFor: (config) => runtime.notifiersFor(config),
+            // The worker's own role works in its account; other accounts' member roles allow every feature.
+            roleGap: (config, target) => {
+              const gap = target.account === own.account ? featureGap(config, allowed) : undefined;
+              return gap === undefined
+                ? undefined
+                : { code: FEATURE_GAP_CODE, message: `${gap}; nothing was done in ${target.account}` };
+            },
             clock: options.clock ?? Date.now,
             telemetry: workTelemetry(logger, metrics),
             ...(options.continuationDelaySeconds === undefined

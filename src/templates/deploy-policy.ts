@@ -8,6 +8,7 @@ import { STACK_OPERATIONS } from '../aws/cloudformation-stacks.js';
 import { FUNCTION_CODE_OPERATIONS } from '../aws/function-code.js';
 import { type AwsOperation, buildIamPolicy, type IamPolicyDocument } from '../aws/iam.js';
 import { KEPT_TABLE_OPERATIONS } from '../aws/kept-tables.js';
+import { TOPIC_OPERATIONS } from '../aws/topic-subscriptions.js';
 import type { CfnTemplate } from './cfn.js';
 import { hubTemplate } from './hub-template.js';
 import { memberTemplate } from './member-template.js';
@@ -28,6 +29,8 @@ const DEPLOY_CALL_OPERATIONS: readonly AwsOperation[] = [
   ...FUNCTION_CODE_OPERATIONS,
   // A stack made anew finds the table an earlier one of its name kept.
   ...KEPT_TABLE_OPERATIONS,
+  // deploy --notify-email: the topic's subscriptions read, and each new address subscribed.
+  ...TOPIC_OPERATIONS,
   // deploy --config: the stored config read, and the file pushed when it differs.
   {
     operation: 'config-push',

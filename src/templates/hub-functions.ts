@@ -4,8 +4,9 @@
  * event source of the worker and the Scheduler schedule that starts the fan-out.
  */
 
+import { type AllowedFeatures, EVERY_FEATURE } from '../aws/deployed-features.js';
 import type { AwsOperation } from '../aws/iam.js';
-import { FANOUT_OPERATIONS, WORKER_OPERATIONS } from '../aws/iam-serverless.js';
+import { FANOUT_OPERATIONS, workerOperations } from '../aws/iam-serverless.js';
 import { assumedBy, type CfnResource, type CfnValue, getAtt, ifThen, NO_VALUE, ref, sub } from './cfn.js';
 import { dataTableName, WORKER_TIMEOUT_SECONDS } from './hub-data.js';
 import { scheduleResources } from './hub-schedule.js';
@@ -27,8 +28,11 @@ interface FunctionSpec {
   readonly operations: readonly AwsOperation[];
 }
 
-/** What each function is. The package export `ebs-snapper/lambda` names the handlers. */
-const FUNCTION_SPECS: readonly FunctionSpec[] = [
+/**
+ * What each function is. The package export `ebs-snapper/lambda` names the handlers. The worker's
+ * role holds what `features` need (every feature for a stack deployed without a config).
+ */
+const functionSpecs = (features: AllowedFeatures): readonly FunctionSpec[] => [
   {
     fn: 'worker',
     logicalId: 'Worker',
@@ -36,7 +40,7 @@ const FUNCTION_SPECS: readonly FunctionSpec[] = [
     description: 'ebs-snapper worker: collect, plan and apply one account × region per message',
     memorySize: 1024,
     timeout: WORKER_TIMEOUT_SECONDS,
-    operations: WORKER_OPERATIONS,
+    operations: workerOperations(features),
   },
   {
     fn: 'fanout',
@@ -62,9 +66,12 @@ const SUBSTITUTIONS = {
   '{member-role}': '${MemberRoleName}',
 };
 
-export function functionResources(): Record<string, CfnResource> {
+/** The stack's `Features` parameter: what the worker's role allows, `*` or a list (`deployed-features.ts`). */
+export const FEATURES_PARAMETER = 'Features';
+
+export function functionResources(features: AllowedFeatures = EVERY_FEATURE): Record<string, CfnResource> {
   const resources: Record<string, CfnResource> = {};
-  for (const spec of FUNCTION_SPECS) Object.assign(resources, resourcesOf(spec));
+  for (const spec of functionSpecs(features)) Object.assign(resources, resourcesOf(spec));
   resources.WorkerEventSource = {
     Type: 'AWS::Lambda::EventSourceMapping',
     Properties: {
@@ -133,19 +140,20 @@ function resourcesOf(spec: FunctionSpec): Record<string, CfnResource> {
         Timeout: spec.timeout,
         Role: getAtt(`${logicalId}Role`, 'Arn'),
         Code: { S3Bucket: ref('CodeBucket'), S3Key: ref('CodeKey') },
-        Environment: { Variables: functionEnvironment() },
+        Environment: { Variables: functionEnvironment(spec.fn) },
       },
     },
   };
 }
 
-/** SPEC §10's environment of both functions. */
-function functionEnvironment(): Record<string, CfnValue> {
+/** SPEC §10's environment of both functions; the worker also knows what its role allows. */
+function functionEnvironment(fn: HubFunction): Record<string, CfnValue> {
   return {
     EBS_SNAPPER_TABLE: dataTableName(),
     EBS_SNAPPER_QUEUE_URL: ref('WorkQueue'),
     EBS_SNAPPER_CONFIG_NAME: ref('ConfigName'),
     EBS_SNAPPER_TOPIC_ARN: ref('Topic'),
     EBS_SNAPPER_MEMBER_ROLE_NAME: ifThen(HAS_MEMBER_ROLE, ref('MemberRoleName'), NO_VALUE),
+    ...(fn === 'worker' ? { EBS_SNAPPER_FEATURES: ref(FEATURES_PARAMETER) } : {}),
   };
 }

@@ -37,10 +37,12 @@ describe('hubTemplate', () => {
       ['Worker', 'nodejs22.x', 'index.worker'],
       ['FanOut', 'nodejs22.x', 'index.fanOut'],
     ]);
-    for (const [, properties] of functions) {
+    for (const [id, properties] of functions) {
       const variables = (properties.Environment as { Variables: Record<string, unknown> }).Variables;
       expect(Object.keys(variables).sort()).toEqual([
         'EBS_SNAPPER_CONFIG_NAME',
+        // What the worker's role allows, so it can fail a target clearly instead of with AccessDenied.
+        ...(id === 'Worker' ? ['EBS_SNAPPER_FEATURES'] : []),
         'EBS_SNAPPER_MEMBER_ROLE_NAME',
         'EBS_SNAPPER_QUEUE_URL',
         'EBS_SNAPPER_TABLE',
@@ -160,6 +162,56 @@ describe('hubTemplate', () => {
     expect(deletes).toHaveLength(1);
     expect(deletes[0]?.Condition).toEqual({ StringLike: { 'aws:ResourceTag/ebs-snapper:policy': '*' } });
     expect(roleStatements('FanOutRole').flatMap((s) => s.Action)).not.toContain('ec2:DeleteSnapshot');
+  });
+
+  it('builds the worker role of a stack deployed with a config from the features it uses, statement by statement', () => {
+    // Prepare
+    const statementsOf = (t: ReturnType<typeof hubTemplate>) => {
+      const policies = t.Resources.WorkerRole?.Properties.Policies as {
+        PolicyDocument: { Statement: unknown[] };
+      }[];
+      return policies
+        .flatMap((p) => p.PolicyDocument.Statement)
+        .map((s) => (s as { 'Fn::If'?: unknown[] })['Fn::If']?.[1] ?? s) as {
+        Sid?: string;
+        Action: string[];
+        Resource?: unknown;
+        Condition?: unknown;
+      }[];
+    };
+
+    // Act
+    const every = statementsOf(hubTemplate());
+    const volumesOnly = statementsOf(hubTemplate('volume-snapshots'));
+    const withStops = statementsOf(hubTemplate('stop-instance,volume-snapshots'));
+
+    // Assess: without the config's features, their statements are gone, the others are the same
+    const actions = (statements: { Action: string[] }[]) => new Set(statements.flatMap((s) => s.Action));
+    expect(actions(every)).toContain('ec2:CopySnapshot');
+    for (const action of [
+      'ec2:CopySnapshot',
+      'kms:CreateGrant',
+      'ec2:CreateSnapshots',
+      'ec2:StopInstances',
+      'autoscaling:EnterStandby',
+    ])
+      expect(actions(volumesOnly), action).not.toContain(action);
+    expect(actions(withStops)).toContain('ec2:StopInstances');
+    expect(actions(withStops)).not.toContain('ec2:CopySnapshot');
+    const tagOnCreate = volumesOnly.find((s) => s.Sid === 'TagOnCreate');
+    expect(tagOnCreate?.Condition).toEqual({ StringEquals: { 'ec2:CreateAction': ['CreateSnapshot'] } });
+    // Nothing is granted that the full role does not grant the same way (resources, condition).
+    for (const statement of volumesOnly.filter((s) => s.Sid !== 'TagOnCreate'))
+      expect(
+        every.some(
+          (e) =>
+            JSON.stringify([e.Resource, e.Condition]) ===
+              JSON.stringify([statement.Resource, statement.Condition]) &&
+            statement.Action.every((a) => e.Action.includes(a)),
+        ),
+        JSON.stringify(statement),
+      ).toBe(true);
+    expect(hubTemplate().Parameters.Features?.Default).toBe('*');
   });
 
   it('exports the functions statements as the declarations give them', () => {

@@ -1,15 +1,19 @@
 /**
  * The hub stack (SPEC §11): parameters, resources and outputs as typed data. The template has
  * nothing of one account or build in it — the code's place, the schedule and the names are
- * parameters — so the same package always yields the same template, and a deploy whose template
- * and parameters equal the stack's has nothing to update.
+ * parameters — so the same package yields the same template for the same features, and a deploy
+ * whose template and parameters equal the stack's has nothing to update. The features (what the
+ * worker's role allows: every one, or those of the config deployed with it) shape the worker's
+ * role, and are recorded in the `Features` parameter, from which the next deploy, `config push`
+ * and the worker read them.
  */
 import { DEFAULT_CONFIG_NAME } from '../app/serverless/stored-config.js';
+import { EVERY_FEATURE, parseFeatures } from '../aws/deployed-features.js';
 import { DEFAULT_DEPLOY_SCHEDULE } from '../core/policy/deploy-schedule.js';
 import { type CfnOutput, type CfnTemplate, getAtt, ref } from './cfn.js';
 import { alarmResources } from './hub-alarms.js';
 import { CREATES_TABLE, dataResources, dataTableName, KEPT_TABLE_PARAMETER } from './hub-data.js';
-import { functionResources, HAS_MEMBER_ROLE } from './hub-functions.js';
+import { FEATURES_PARAMETER, functionResources, HAS_MEMBER_ROLE } from './hub-functions.js';
 import { DEFAULT_MEMBER_ROLE_NAME } from './names.js';
 
 /** The values `deploy` gives the stack's parameters. */
@@ -23,6 +27,8 @@ export interface HubParameters {
   readonly LogRetentionDays: string;
   /** A table kept from an earlier stack of this name, taken up; `''`: the stack makes its own. */
   readonly KeptTableName: string;
+  /** What the worker's role allows: `*` (every feature) or the config's (`stop-instance,volume-snapshots`). */
+  readonly Features: string;
 }
 
 /** Parameters a deploy keeps from the stack when no option or config says otherwise. */
@@ -33,6 +39,7 @@ export const HUB_PARAMETER_DEFAULTS = {
   MemberRoleName: DEFAULT_MEMBER_ROLE_NAME,
   LogRetentionDays: '90',
   KeptTableName: '',
+  Features: EVERY_FEATURE,
 } as const satisfies Partial<HubParameters>;
 
 /** CloudWatch Logs' allowed retentions, in days. */
@@ -41,9 +48,13 @@ const RETENTIONS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 73
 const output = (Description: string, Value: CfnOutput['Value']): CfnOutput => ({ Description, Value });
 
 /**
+ * The template for a `Features` parameter's value (default: every feature); the parameter must be
+ * that value, since the worker's role is built from it.
+ *
  * @example JSON.stringify(hubTemplate()) // the body `deploy` sends to CloudFormation
+ * @example hubTemplate('stop-instance,volume-snapshots') // a worker role without CopySnapshot or KMS
  */
-export function hubTemplate(): CfnTemplate {
+export function hubTemplate(features: string = EVERY_FEATURE): CfnTemplate {
   const defaults = HUB_PARAMETER_DEFAULTS;
   return {
     AWSTemplateFormatVersion: '2010-09-09',
@@ -91,12 +102,19 @@ export function hubTemplate(): CfnTemplate {
         Default: defaults.KeptTableName,
         AllowedPattern: '^[a-zA-Z0-9_.-]{0,255}$',
       },
+      [FEATURES_PARAMETER]: {
+        Type: 'String',
+        Description:
+          'What the worker role allows: * (every feature) or the features of the config deployed with it',
+        Default: defaults.Features,
+        AllowedPattern: '^(\\*|[a-z-]+(,[a-z-]+)*)$',
+      },
     },
     Conditions: {
       [HAS_MEMBER_ROLE]: { 'Fn::Not': [{ 'Fn::Equals': [ref('MemberRoleName'), ''] }] },
       [CREATES_TABLE]: { 'Fn::Equals': [ref(KEPT_TABLE_PARAMETER), ''] },
     },
-    Resources: { ...dataResources(), ...functionResources(), ...alarmResources() },
+    Resources: { ...dataResources(), ...functionResources(parseFeatures(features)), ...alarmResources() },
     Outputs: {
       TableName: output('The DynamoDB table: configs, leases, run records', dataTableName()),
       QueueUrl: output('The work queue', ref('WorkQueue')),

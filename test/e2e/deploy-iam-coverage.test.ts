@@ -29,7 +29,7 @@ describe('iam-policy --for deploy covers what deploy does', () => {
 
     // Act
     for (const args of [
-      ['deploy', '--config', config],
+      ['deploy', '--config', config, '--notify-email', 'ops@example.com'],
       ['deploy', '--bundle', bundle, '--dry-run'],
       ['deploy', '--bundle', bundle],
       'delete the stack',
@@ -69,6 +69,8 @@ describe('iam-policy --for deploy covers what deploy does', () => {
         'dynamodb:ListTables',
         'dynamodb:DescribeTable',
         'dynamodb:ListTagsOfResource',
+        'sns:ListSubscriptionsByTopic',
+        'sns:Subscribe',
         'sts:AssumeRole',
       ]),
     );

@@ -47,6 +47,7 @@ describe('deploy', () => {
     expect(worker?.Role).toBe('arn:aws:iam::123456789012:role/ebs-snapper-worker');
     expect(Object.keys(worker?.Environment?.Variables ?? {}).sort()).toEqual([
       'EBS_SNAPPER_CONFIG_NAME',
+      'EBS_SNAPPER_FEATURES',
       'EBS_SNAPPER_MEMBER_ROLE_NAME',
       'EBS_SNAPPER_QUEUE_URL',
       'EBS_SNAPPER_TABLE',
@@ -58,6 +59,8 @@ describe('deploy', () => {
       EBS_SNAPPER_TOPIC_ARN: json.outputs.TopicArn,
       EBS_SNAPPER_CONFIG_NAME: 'default',
       EBS_SNAPPER_MEMBER_ROLE_NAME: 'ebs-snapper-member',
+      // Deployed without a config: the worker's role allows every feature.
+      EBS_SNAPPER_FEATURES: '*',
     });
     const fanOut = await liveCodeSha256(t, FANOUT);
     expect(fanOut).toBe(artifact.sha256Base64);

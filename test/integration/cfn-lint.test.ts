@@ -36,6 +36,7 @@ function lint(template: CfnTemplate, name: string): { status: number | null; out
 describe('cfn-lint', () => {
   it.each([
     ['the hub template', () => hubTemplate()],
+    ['the hub template for a config of volume snapshots only', () => hubTemplate('volume-snapshots')],
     ['the member template', () => memberTemplate()],
     ['the member template for StackSets', () => memberTemplate({ hubAccount: '111111111111' })],
   ])('reports nothing about %s', (name, make) => {

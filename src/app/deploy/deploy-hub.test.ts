@@ -6,12 +6,14 @@ import {
   fakeConfigStore,
   fakeFunctions,
 } from '../../../test/support/fakes/fake-stacks.js';
+import { fakeTopic } from '../../../test/support/fakes/fake-topic.js';
 import { deployHub, type HubDeployRequest } from './deploy-hub.js';
 import type { CodeArtifact } from './hub-code.js';
 import type { KeptTable } from './ports.js';
 
 const TEMPLATE = '{"Resources":{"Worker":{"Type":"AWS::Lambda::Function"}}}';
 const FUNCTIONS = ['ebs-snapper-worker', 'ebs-snapper-fanout'];
+const TOPIC = 'arn:aws:sns:us-east-1:111111111111:ebs-snapper-Topic-X';
 const CONFIG =
   'version: 1\npolicies:\n  - {id: a, select: {volumes: {tag:B: "1"}}, schedule: {every: 1d}, retention: {minimum: 1}}\n';
 
@@ -30,7 +32,7 @@ function request(name: string, overrides: Partial<HubDeployRequest> = {}): HubDe
   const artifact = artifactOf(name);
   return {
     stackName: 'ebs-snapper',
-    templateBody: TEMPLATE,
+    templateBodyFor: () => TEMPLATE,
     parametersFor: (deployed, keptTable) => ({
       CodeKey: artifact.key,
       ScheduleExpression: deployed?.ScheduleExpression ?? 'rate(1 hour)',
@@ -67,7 +69,7 @@ function world(kept: KeptTable[] = []) {
     const found = await describeStack(n);
     if (found === undefined) return undefined;
     const table = found.parameters.KeptTableName || 'ebs-snapper-Table-NEW';
-    return { ...found, outputs: { TableName: table } };
+    return { ...found, outputs: { TableName: table, TopicArn: TOPIC } };
   };
   const ports = {
     stacks,
@@ -75,6 +77,7 @@ function world(kept: KeptTable[] = []) {
     functions: fakeFunctions(writes, code),
     keptTables: { find: async () => kept },
     configsIn: () => configs,
+    topics: fakeTopic(),
     progress: { note: (text: string) => notes.push(text), event: () => {} },
     wait: { sleep: async () => {} },
   };
@@ -152,7 +155,10 @@ describe('deployHub', () => {
     writes.length = 0;
 
     // Act
-    const report = await deployHub(request('b2', { dryRun: true, templateBody: '{"Resources":{}}' }), ports);
+    const report = await deployHub(
+      request('b2', { dryRun: true, templateBodyFor: () => '{"Resources":{}}' }),
+      ports,
+    );
 
     // Assess
     expect(report.outcome).toBe('dry-run');
@@ -324,5 +330,72 @@ describe('deployHub --config', () => {
       unchanged: true,
     });
     expect(puts).toBe(0);
+  });
+
+  it('subscribes each --notify-email address once, and leaves one pending or confirmed alone', async () => {
+    // Prepare
+    const { ports } = world();
+    const topics = fakeTopic([{ protocol: 'email', endpoint: 'lead@example.com', confirmed: false }]);
+    const emails = ['ops@example.com', 'OPS@example.com', 'lead@example.com'];
+
+    // Act
+    const first = await deployHub(request('a1', { notifyEmails: emails }), { ...ports, topics });
+    topics.confirm('ops@example.com');
+    const second = await deployHub(request('a1', { notifyEmails: emails }), { ...ports, topics });
+
+    // Assess
+    expect(topics.subscribeCalls).toEqual([`${TOPIC} ops@example.com`]);
+    expect(first.subscriptions).toEqual([
+      { address: 'ops@example.com', status: 'subscribed' },
+      { address: 'lead@example.com', status: 'pending' },
+    ]);
+    expect(second.subscriptions).toEqual([
+      { address: 'ops@example.com', status: 'confirmed' },
+      { address: 'lead@example.com', status: 'pending' },
+    ]);
+  });
+
+  it('subscribes nothing in a dry run, nor after a failed deploy', async () => {
+    // Prepare
+    const { ports, stacks } = world();
+    const topics = fakeTopic();
+    stacks.onApply = () => {
+      throw new Error('the stack failed');
+    };
+
+    // Act
+    const dry = await deployHub(request('a1', { notifyEmails: ['ops@example.com'], dryRun: true }), {
+      ...ports,
+      topics,
+    });
+    await deployHub(request('a1', { notifyEmails: ['ops@example.com'] }), { ...ports, topics }).catch(
+      () => undefined,
+    );
+
+    // Assess
+    expect(dry.subscriptions).toEqual([{ address: 'ops@example.com', status: 'would-subscribe' }]);
+    expect(topics.subscribeCalls).toEqual([]);
+  });
+
+  it('gives the template the parameters it was built for (the worker role follows Features)', async () => {
+    // Prepare
+    const { ports, stacks } = world();
+    const seen: string[] = [];
+
+    // Act
+    await deployHub(
+      request('a1', {
+        parametersFor: () => ({ CodeKey: 'lambda/a1.zip', Features: 'volume-snapshots' }),
+        templateBodyFor: (parameters) => {
+          seen.push(parameters.Features ?? '');
+          return TEMPLATE;
+        },
+      }),
+      ports,
+    );
+
+    // Assess
+    expect(seen).toEqual(['volume-snapshots']);
+    expect((await stacks.describe('ebs-snapper'))?.parameters.Features).toBe('volume-snapshots');
   });
 });

@@ -3,13 +3,15 @@
  * content (the bytes at its key used only when they hash to this build, and every function's
  * `CodeSha256` compared with the zip's), so a deploy of the same build uploads nothing, updates
  * nothing and says "unchanged"; the table kept from an earlier stack of the name taken up again,
- * and no update allowed to replace it; then the config pushed when the table does not hold it yet.
- * A dry run reads and previews, and changes nothing.
+ * and no update allowed to replace it; then the config pushed when the table does not hold it yet,
+ * and the addresses of `--notify-email` subscribed to the topic. A dry run reads and previews, and
+ * changes nothing.
  */
 
 import type { ConfigStore } from '../serverless/ports.js';
 import { DEFAULT_CONFIG_NAME } from '../serverless/stored-config.js';
 import { findKeptTable, keepsTable } from './data-table.js';
+import { type EmailSubscription, previewEmails, subscribeEmails } from './hub-alerts.js';
 import {
   type CodeArtifact,
   type CodeUploader,
@@ -27,7 +29,9 @@ import type {
   StackChange,
   StackPort,
   StackRequest,
+  TopicPort,
 } from './ports.js';
+import { DeployError } from './ports.js';
 import { type ParameterChange, parameterChanges, previewStackPlan } from './stack-preview.js';
 import {
   applyStackPlan,
@@ -41,7 +45,8 @@ import type { DeployProgress, ResourceFailure, WaitOptions } from './stack-wait.
 
 export interface HubDeployRequest {
   readonly stackName: string;
-  readonly templateBody: string;
+  /** The template for these parameters (the worker's role follows the `Features` parameter). */
+  readonly templateBodyFor: (parameters: Readonly<Record<string, string>>) => string;
   /**
    * Every parameter's value, given what the stack has now (undefined: no stack yet) and, for a
    * stack about to be made, the table kept from an earlier one (`''`: none; undefined: keep the
@@ -56,6 +61,8 @@ export interface HubDeployRequest {
   readonly functionNames: readonly string[];
   /** A validated config to push under the stack's `ConfigName`. */
   readonly config?: { readonly text: string; readonly source: string };
+  /** Addresses to subscribe to the stack's topic (`--notify-email`). */
+  readonly notifyEmails?: readonly string[];
   readonly dryRun: boolean;
   readonly now: number;
 }
@@ -66,6 +73,7 @@ export interface HubDeployPorts {
   readonly functions: FunctionCodePort;
   readonly keptTables: KeptTablePort;
   readonly configsIn: (table: string) => ConfigStore;
+  readonly topics: TopicPort;
   readonly progress: DeployProgress;
   readonly wait?: WaitOptions;
 }
@@ -90,6 +98,8 @@ export interface HubDeployReport {
     readonly functions: readonly FunctionCode[];
   };
   readonly config?: HubConfigResult;
+  /** The addresses of `--notify-email`, and what became of each. */
+  readonly subscriptions?: readonly EmailSubscription[];
   /** `--dry-run`: what the deploy would change in the stack's resources, and in its parameters. */
   readonly changes?: readonly StackChange[];
   readonly parameterChanges?: readonly ParameterChange[];
@@ -104,7 +114,11 @@ export async function deployHub(request: HubDeployRequest, ports: HubDeployPorts
     ? ((await findKeptTable(ports.keptTables, request.stackName, ports.progress)) ?? '')
     : undefined;
   const parameters = request.parametersFor(current?.parameters, keptTable);
-  const stack: StackRequest = { name: request.stackName, templateBody: request.templateBody, parameters };
+  const stack: StackRequest = {
+    name: request.stackName,
+    templateBody: request.templateBodyFor(parameters),
+    parameters,
+  };
   const plan = await planStack(ports.stacks, current, stack);
   const step: Step = {
     request,
@@ -161,6 +175,7 @@ async function preview(step: Step): Promise<HubDeployReport> {
     outputs: current?.outputs ?? {},
     code: { ...upload.summary(), functions },
     ...(config === undefined ? {} : { config }),
+    ...(request.notifyEmails === undefined ? {} : { subscriptions: previewEmails(request.notifyEmails) }),
     changes,
     parameterChanges: parameterChanges(current?.parameters, stack),
     failures: [],
@@ -193,6 +208,7 @@ async function apply(step: Step): Promise<HubDeployReport> {
     return { ...base, outcome: 'failed', ...status, outputs, code, failures };
   }
   const config = request.config === undefined ? undefined : await pushTo(step, outputs);
+  const subscriptions = await subscribe(step, outputs);
   const codeTouched = functions.some((f) => f.status !== 'unchanged');
   // A stack left as it was, with code put back into a function, was still updated.
   const outcome = result.outcome === 'unchanged' && codeTouched ? 'updated' : result.outcome;
@@ -203,8 +219,20 @@ async function apply(step: Step): Promise<HubDeployReport> {
     outputs,
     code,
     ...(config === undefined ? {} : { config }),
+    ...(subscriptions === undefined ? {} : { subscriptions }),
     failures: [],
   };
+}
+
+async function subscribe(
+  step: Step,
+  outputs: Readonly<Record<string, string>>,
+): Promise<EmailSubscription[] | undefined> {
+  const addresses = step.request.notifyEmails;
+  if (addresses === undefined || addresses.length === 0) return undefined;
+  const topicArn = outputs.TopicArn;
+  if (topicArn === undefined) throw new DeployError(`stack ${step.request.stackName} has no TopicArn output`);
+  return subscribeEmails(step.ports.topics, topicArn, addresses, step.ports.progress);
 }
 
 async function pushTo(step: Step, outputs: Readonly<Record<string, string>>): Promise<HubConfigResult> {

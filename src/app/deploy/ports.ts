@@ -115,5 +115,21 @@ export interface KeptTablePort {
   find(stackName: string): Promise<readonly KeptTable[]>;
 }
 
+/** A subscription of the stack's topic, as ListSubscriptionsByTopic shows it. */
+export interface TopicSubscription {
+  readonly protocol: string;
+  readonly endpoint: string;
+  /** False while the endpoint has not confirmed (SNS shows `PendingConfirmation` for its ARN). */
+  readonly confirmed: boolean;
+}
+
+/** The stack's topic: who receives its notifications and alarms. */
+export interface TopicPort {
+  /** Every subscription of the topic (all pages). */
+  subscriptions(topicArn: string): Promise<readonly TopicSubscription[]>;
+  /** Subscribe an email address; AWS sends it a confirmation mail. */
+  subscribeEmail(topicArn: string, address: string): Promise<void>;
+}
+
 /** A deploy that cannot go on (a stack in a state only a person can fix, a wait that never ends). */
 export class DeployError extends EbsSnapperError {}

@@ -3,7 +3,8 @@
  * (`settings.accounts`, the organization's ACTIVE ones, or the deployment's own) and each one's
  * regions (`settings.regions`, or what the account has enabled, through its member role), and
  * queue one work item per account × region. An account that cannot be reached, and the work items
- * the queue would not take, are reported and notified; the others go on.
+ * the queue would not take, are reported and notified; the others go on. The run's entry in the
+ * run index (its targets and failures) is written last, whatever happened: `status` reads it.
  */
 
 import type { Config } from '../../core/policy/types.js';
@@ -12,6 +13,7 @@ import { accountScopeOf, coveredRegions } from '../kit/coverage.js';
 import { notificationsFor, sendAll } from '../kit/notifications.js';
 import { newRunId } from '../run/run.js';
 import type { ConfigStore, Notifier, UnqueuedItem, WorkItem, WorkQueue } from './ports.js';
+import { givenRunIdProblem, type RunIndexStore, type RunSource } from './run-index.js';
 import { describeStored, loadStoredConfig } from './stored-config.js';
 
 export interface FanOutDeps {
@@ -19,6 +21,8 @@ export interface FanOutDeps {
   readonly configName: string;
   readonly configs: ConfigStore;
   readonly queue: WorkQueue;
+  /** Where the run's targets and failures are written for `status`. */
+  readonly runs: RunIndexStore;
   /** The account the deployment runs in (STS GetCallerIdentity). */
   ownAccount(): Promise<string>;
   /** The ACTIVE accounts of the organization (Organizations ListAccounts). */
@@ -38,30 +42,39 @@ interface FanOutFailure {
   readonly error: ErrorInfo;
 }
 
+/** What started the run: the Scheduler's input (`{}`), or `ebs-snapper trigger` with its run id. */
+export interface FanOutRequest {
+  /** A run id made by `trigger`, used when it is one and of now ({@link givenRunIdProblem}). */
+  readonly runId?: string;
+}
+
 export interface FanOutResult {
   readonly runId: string;
+  /** Why a run id given in the request was not used (the run went on with its own). */
+  readonly runIdRefused?: string;
   /** The work items queued. */
   readonly items: readonly WorkItem[];
   readonly failures: readonly FanOutFailure[];
 }
 
-/** @example const { runId, items } = await fanOutRun(deps); */
-export async function fanOutRun(deps: FanOutDeps): Promise<FanOutResult> {
+/** @example const { runId, items } = await fanOutRun(deps, { runId: '20261206T210000Z-3f9a2c' }); */
+export async function fanOutRun(deps: FanOutDeps, request: FanOutRequest = {}): Promise<FanOutResult> {
   const now = deps.clock();
-  const runId = newRunId(now);
+  const run = runOf(request, now);
   let config: Config;
   try {
     const source = describeStored(deps.table, deps.configName);
     ({ config } = await loadStoredConfig(deps.configs, deps.configName, { source, now }));
   } catch (error) {
-    return notified(deps, undefined, runId, [], [{ account: '*', error: errorInfoOf(error) }]);
+    return notified(deps, undefined, run, [], [{ account: '*', error: errorInfoOf(error) }]);
   }
   let accounts: readonly string[];
   try {
     accounts = await accountsOf(config, deps);
   } catch (error) {
-    return notified(deps, config, runId, [], [{ account: '*', error: errorInfoOf(error) }]);
+    return notified(deps, config, run, [], [{ account: '*', error: errorInfoOf(error) }]);
   }
+  const runId = run.runId;
   const settled = await Promise.allSettled(
     accounts.map(async (account) => {
       const covered = await coveredRegions(config, () => deps.regionsOf(account));
@@ -80,7 +93,27 @@ export async function fanOutRun(deps: FanOutDeps): Promise<FanOutResult> {
   const unqueued = await deps.queue.send(items);
   const left = new Set(unqueued.map(({ item }) => targetKey(item)));
   const queued = items.filter((item) => !left.has(targetKey(item)));
-  return notified(deps, config, runId, queued, [...failures, ...unqueuedFailures(unqueued)]);
+  return notified(deps, config, run, queued, [...failures, ...unqueuedFailures(unqueued)]);
+}
+
+/** The run's id (the given one when it may be used), when it started, and what started it. */
+interface RunStart {
+  readonly runId: string;
+  readonly startedAt: number;
+  readonly source: RunSource;
+  readonly runIdRefused?: string;
+}
+
+function runOf(request: FanOutRequest, now: number): RunStart {
+  if (request.runId === undefined) return { runId: newRunId(now), startedAt: now, source: 'schedule' };
+  const problem = givenRunIdProblem(request.runId, now);
+  if (problem === undefined) return { runId: request.runId, startedAt: now, source: 'trigger' };
+  return {
+    runId: newRunId(now),
+    startedAt: now,
+    source: 'trigger',
+    runIdRefused: `run id "${request.runId.slice(0, 40)}" not used: ${problem}`,
+  };
 }
 
 const targetKey = (item: WorkItem) => `${item.account}/${item.region}`;
@@ -116,14 +149,40 @@ async function accountsOf(config: Config, deps: FanOutDeps): Promise<readonly st
   }
 }
 
-/** Notify each failure (never failing the fan-out over it) and return the result. */
+/**
+ * Write the run's entry in the run index, notify each failure (never failing the fan-out over
+ * it) and return the result. An index that cannot be written is one more failure: the run goes on,
+ * but `status` will not see it.
+ */
 async function notified(
   deps: FanOutDeps,
   config: Config | undefined,
-  runId: string,
+  run: RunStart,
   items: readonly WorkItem[],
-  failures: readonly FanOutFailure[],
+  fanOutFailures: readonly FanOutFailure[],
 ): Promise<FanOutResult> {
+  const { runId } = run;
+  const failures = [...fanOutFailures];
+  try {
+    await deps.runs.put({
+      runId,
+      startedAt: new Date(run.startedAt).toISOString(),
+      source: run.source,
+      targets: items.map(({ account, region }) => ({ account, region })),
+      failures: failures.map((f) => ({
+        account: f.account,
+        ...(f.regions === undefined ? {} : { regions: f.regions }),
+        code: f.error.code,
+        message: f.error.message,
+      })),
+    });
+  } catch (error) {
+    const { code, message } = errorInfoOf(error);
+    failures.push({
+      account: '*',
+      error: { code: RUN_INDEX_NOT_WRITTEN, message: `the run index was not written (${code}: ${message})` },
+    });
+  }
   const on = config?.settings.notify?.on ?? ['failure'];
   const notifications = failures.flatMap((f) =>
     notificationsFor(
@@ -134,5 +193,13 @@ async function notified(
   await sendAll(notifications, deps.notifiersFor(config), (notifier, notification, error) =>
     deps.warn(`notification "${notification.subject}" to ${notifier.target} failed`, error),
   );
-  return { runId, items, failures };
+  return {
+    runId,
+    ...(run.runIdRefused === undefined ? {} : { runIdRefused: run.runIdRefused }),
+    items,
+    failures,
+  };
 }
+
+/** The fan-out could not write the run's entry in the run index (the work items were queued). */
+const RUN_INDEX_NOT_WRITTEN = 'run-index.not-written';

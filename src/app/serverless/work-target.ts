@@ -8,7 +8,7 @@
 import { ConfigError, EbsSnapperError } from '../../core/errors.js';
 import { findOverdue } from '../../core/overdue.js';
 import type { Config } from '../../core/policy/types.js';
-import { errorInfoOf, isTransient } from '../kit/classify-error.js';
+import { type ErrorInfo, errorInfoOf, isTransient } from '../kit/classify-error.js';
 import { copiesOnlyOf } from '../kit/coverage.js';
 import { abortAt, type Deadline } from '../kit/deadline.js';
 import { notificationsFor, sendAll, type TargetOutcome } from '../kit/notifications.js';
@@ -30,7 +30,13 @@ import type {
 import { MAX_RECEIVES } from './redrive.js';
 import { describeStored, loadStoredConfig } from './stored-config.js';
 import { type CoverageLookups, refusalOf } from './work-coverage.js';
-import { precedenceOf, recordOf, type WorkTelemetry } from './work-telemetry.js';
+import {
+  precedenceOf,
+  RECORD_PRECEDENCE,
+  recordOf,
+  skippedRecordOf,
+  type WorkTelemetry,
+} from './work-telemetry.js';
 
 export interface WorkerDeps extends CoverageLookups {
   readonly table: string;
@@ -50,6 +56,11 @@ export interface WorkerDeps extends CoverageLookups {
   readonly telemetry: WorkTelemetry;
   /** How long a continuation waits before it is delivered (default 60 s); tests shorten it. */
   readonly continuationDelaySeconds?: number;
+  /**
+   * Why the deployment's roles cannot do what `config` asks in the item's account (a feature the
+   * stack was deployed without), or undefined when they can; absent: they can do everything.
+   */
+  readonly roleGap?: (config: Config, item: WorkItem) => ErrorInfo | undefined;
 }
 
 export interface Invocation {
@@ -83,7 +94,7 @@ export async function processWorkItem(
   try {
     ({ config } = await loadStoredConfig(deps.configs, deps.configName, { source, now: startedAt }));
     // Before any role or EC2 call: the queue may hold an item of an older config (a DLQ redrive).
-    const refusal = await refusalOf(config, item, deps, source);
+    const refusal = (await refusalOf(config, item, deps, source)) ?? deps.roleGap?.(config, item);
     if (refusal !== undefined) {
       deps.telemetry.refused(item, refusal);
       return finish(item, startedAt, deps, config, { error: refusal }, false);
@@ -111,7 +122,13 @@ export async function processWorkItem(
   } catch (error) {
     if (error instanceof LeaseHeldError) {
       deps.telemetry.skipped(item, error.message);
-      return { retry: false };
+      // Replaced by any record of this run, target and continuation (precedence 0): `status` and
+      // `trigger --wait` learn the target was left to whoever holds the lease.
+      const record = skippedRecordOf(item, startedAt, deps.clock(), error.message);
+      await deps.records
+        .put(record, RECORD_PRECEDENCE.skipped)
+        .catch((e: unknown) => deps.telemetry.warn('run record of a skipped work item not written', e));
+      return { retry: false, record };
     }
     const info = errorInfoOf(error);
     const retry = isTransient(error) && info.code !== DEADLINE_CODE && invocation.receiveCount < MAX_RECEIVES;

@@ -28,9 +28,34 @@ const MAX_RECORDED_FAILURES = 100;
 /**
  * How much a record tells, so that another delivery of the same message replaces it only with one
  * that tells more: actions carried out (done or failed) > planned with nothing carried out > failed
- * before a plan (unreachable, throttled, refused). A delivery that found the lease held writes none.
+ * before a plan (unreachable, throttled, refused) > found the lease held (`skipped`), which any
+ * record of the same run, target and continuation replaces.
  */
-const RECORD_PRECEDENCE = { notPlanned: 1, planned: 2, acted: 3 } as const;
+export const RECORD_PRECEDENCE = { skipped: 0, notPlanned: 1, planned: 2, acted: 3 } as const;
+
+/**
+ * The record of a delivery that found the lease held (another run, or another delivery of this
+ * message, at work on the target): nothing was done, and `status` looks to the run before it.
+ */
+export function skippedRecordOf(item: WorkItem, startedAt: number, endedAt: number, why: string): RunRecord {
+  return {
+    runId: item.run_id,
+    account: item.account,
+    region: item.region,
+    continuation: item.continuation,
+    startedAt: new Date(startedAt).toISOString(),
+    endedAt: new Date(endedAt).toISOString(),
+    created: 0,
+    deleted: 0,
+    failed: 0,
+    deferred: 0,
+    outcome: 'skipped',
+    failures: [{ code: LEASE_HELD_CODE, message: why }],
+  };
+}
+
+/** The failure code a skipped record carries (it is not a failure: `failed` is 0). */
+const LEASE_HELD_CODE = 'lease.held';
 
 /** @example precedenceOf(report) // RECORD_PRECEDENCE.acted when a create was done */
 export function precedenceOf(report: RunReport | undefined): number {

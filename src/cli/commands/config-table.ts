@@ -6,8 +6,17 @@ import {
   loadStoredConfig,
   pushConfig,
 } from '../../app/serverless/stored-config.js';
+import { featureGap, parseFeatures } from '../../aws/deployed-features.js';
 import { ConfigError, UsageError } from '../../core/errors.js';
-import { type DeploymentOptions, resolveTable, type TableRef } from '../deployment.js';
+import { loadConfig } from '../../core/policy/parse.js';
+import {
+  type Deployment,
+  type DeploymentOptions,
+  findDeployment,
+  resolveTable,
+  type TableRef,
+  tableOfDeployment,
+} from '../deployment.js';
 import type { CommandOutcome } from '../exit.js';
 import type { CliIo } from '../io.js';
 import { checkRegions } from '../options.js';
@@ -21,16 +30,20 @@ export interface ConfigTableOptions extends DeploymentOptions {
   readonly region?: string;
 }
 
-/** The table these options name, and its config store. */
-async function storeOf(options: ConfigTableOptions) {
+/** The table these options name, its config store, and the hub stack when it was found through it. */
+async function storeOf(
+  options: ConfigTableOptions,
+): Promise<{ table: TableRef; store: ReturnType<typeof tableConfigStore>; deployment?: Deployment }> {
   const stackRegion = options.stackRegion ?? options.region;
   checkRegions(stackRegion, options.stackRegion === undefined ? '--region' : '--stack-region');
   const where = { ...options, ...(stackRegion === undefined ? {} : { stackRegion }) };
-  const table: TableRef = await resolveTable(
-    options.table === undefined ? undefined : { text: options.table, option: '--table' },
-    where,
-  );
-  return { table, store: tableConfigStore(table, where) };
+  if (options.table !== undefined) {
+    const table = await resolveTable({ text: options.table, option: '--table' }, where);
+    return { table, store: tableConfigStore(table, where) };
+  }
+  const deployment = await findDeployment(where);
+  const table = tableOfDeployment(deployment);
+  return { table, store: tableConfigStore(table, where), deployment };
 }
 
 const DONE: CommandOutcome = { failed: false, changes: false };
@@ -47,7 +60,17 @@ export async function pushCommand(
     });
   });
   const name = options.name ?? DEFAULT_CONFIG_NAME;
-  const { table, store } = await storeOf(options);
+  const { table, store, deployment } = await storeOf(options);
+  // Before any write: a config the deployment's roles cannot run would fail its runs halfway.
+  if (deployment !== undefined) {
+    const gap = featureGap(
+      loadConfig(text, { source: file, now: io.clock() }).config,
+      parseFeatures(deployment.parameters.Features),
+      file,
+    );
+    if (gap !== undefined)
+      throw new ConfigError(`${describeStored(table.name, name)}: ${file} not pushed: ${gap}`);
+  }
   const { stored, config, warnings } = await pushConfig(store, name, text, { source: file, now: io.clock() });
   for (const warning of warnings) io.stderr.write(`warning: ${warning.message}\n`);
   io.stdout.write(

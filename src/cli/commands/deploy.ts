@@ -13,9 +13,11 @@ import { createArtifactStore } from '../../aws/artifacts-bucket.js';
 import { whoAmI } from '../../aws/clients.js';
 import { createStackPort } from '../../aws/cloudformation-stacks.js';
 import { createDeployClients, resolvedRegion } from '../../aws/deploy-clients.js';
+import { featuresParameter } from '../../aws/deployed-features.js';
 import { createFunctionCodePort } from '../../aws/function-code.js';
 import { createKeptTablePort } from '../../aws/kept-tables.js';
 import { createConfigStore } from '../../aws/table/config-store.js';
+import { createTopicPort } from '../../aws/topic-subscriptions.js';
 import { UsageError } from '../../core/errors.js';
 import type { DeploySchedule } from '../../core/policy/types.js';
 import { templateBody } from '../../templates/cfn.js';
@@ -32,6 +34,8 @@ interface LocalConfig {
   readonly path: string;
   readonly text: string;
   readonly schedule?: DeploySchedule;
+  /** The `Features` parameter: what the worker's role must allow for this config. */
+  readonly features: string;
 }
 
 export async function deployCommand(options: DeployOptions, io: CliIo): Promise<CommandOutcome> {
@@ -58,12 +62,13 @@ async function deploy(options: DeployOptions, io: CliIo): Promise<CommandOutcome
   const report = await deployHub(
     {
       stackName: options.stackName,
-      templateBody: templateBody(hubTemplate()),
+      templateBodyFor: (parameters) => templateBody(hubTemplate(parameters.Features)),
       parametersFor: (deployed, keptTable) =>
         hubParameters(options, config, artifact, bucket, deployed, keptTable),
       artifact,
       functionNames: HUB_FUNCTIONS.map((fn) => hubResourceName(options.stackName, fn)),
       ...(config === undefined ? {} : { config: { text: config.text, source: config.path } }),
+      ...(options.notifyEmail === undefined ? {} : { notifyEmails: options.notifyEmail }),
       dryRun: options.dryRun === true,
       now: io.clock(),
     },
@@ -73,10 +78,11 @@ async function deploy(options: DeployOptions, io: CliIo): Promise<CommandOutcome
       functions: createFunctionCodePort(clients.lambda),
       keptTables: createKeptTablePort(clients.tables),
       configsIn: (table) => createConfigStore(clients.dynamo, table),
+      topics: createTopicPort(clients.sns),
       progress,
     },
   );
-  emit(report, { account, region }, options, io);
+  emit(report, { account, region, now: io.clock() }, options, io);
   return { failed: report.outcome === 'failed', changes: report.outcome !== 'unchanged' };
 }
 
@@ -88,6 +94,7 @@ async function readLocalConfig(path: string, io: CliIo): Promise<LocalConfig> {
   return {
     path,
     text,
+    features: featuresParameter(config),
     ...(config.settings.schedule === undefined ? {} : { schedule: config.settings.schedule }),
   };
 }
@@ -99,7 +106,7 @@ async function readLocalConfig(path: string, io: CliIo): Promise<LocalConfig> {
  */
 function hubParameters(
   options: DeployOptions,
-  config: Pick<LocalConfig, 'schedule'> | undefined,
+  config: Pick<LocalConfig, 'schedule' | 'features'> | undefined,
   artifact: Pick<LambdaArtifact, 'key'>,
   bucket: string,
   deployed: Readonly<Record<string, string>> | undefined,
@@ -116,6 +123,8 @@ function hubParameters(
     MemberRoleName: options.memberRoleName ?? kept('MemberRoleName'),
     LogRetentionDays: kept('LogRetentionDays'),
     KeptTableName: keptTable ?? kept('KeptTableName'),
+    // The worker's role: the config's features, else the stack's, else every feature.
+    Features: config?.features ?? kept('Features'),
   };
 }
 
@@ -129,7 +138,7 @@ async function regionOf(options: DeployOptions, clients: ReturnType<typeof creat
 
 function emit(
   report: HubDeployReport,
-  where: { account: string; region: string },
+  where: { account: string; region: string; now: number },
   options: DeployOptions,
   io: CliIo,
 ): void {

@@ -4,6 +4,12 @@
  * played by the test — receive, build the SQS event, call `worker`, delete what succeeded.
  */
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  GetFunctionCommand,
+  LambdaClient,
+  ListEventSourceMappingsCommand,
+  UpdateEventSourceMappingCommand,
+} from '@aws-sdk/client-lambda';
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import {
   CreateQueueCommand,
@@ -71,6 +77,55 @@ export async function createDeployment(endpoint: string, region = 'us-east-1'): 
       EBS_SNAPPER_TABLE: name,
       EBS_SNAPPER_QUEUE_URL: queue.url,
       EBS_SNAPPER_TOPIC_ARN: inbox.topicArn,
+      AWS_ENDPOINT_URL: endpoint,
+      AWS_REGION: region,
+      AWS_ACCESS_KEY_ID: 'test',
+      AWS_SECRET_ACCESS_KEY: 'test',
+    },
+  };
+}
+
+/**
+ * The hub stack that `ebs-snapper deploy` made in moto, as a deployment a test can play Lambda's
+ * part on: the handlers' environment is the worker function's own (its table, queue, topic,
+ * features), the queue reached through `endpoint` (the proxy), a queue subscribed to the topic as
+ * an inbox, and the worker's SQS event source disabled — moto would try to invoke the worker on
+ * every message (it needs Docker for that) and burn each message's receive count.
+ */
+export async function deploymentOfStack(
+  endpoint: string,
+  outputs: Readonly<Record<string, string>>,
+  region = 'us-east-1',
+): Promise<Deployment> {
+  const config = motoClientConfig(endpoint, region);
+  const lambda = new LambdaClient(config);
+  const worker = outputs.WorkerFunctionName!;
+  const { EventSourceMappings } = await lambda.send(
+    new ListEventSourceMappingsCommand({ FunctionName: worker }),
+  );
+  for (const mapping of EventSourceMappings ?? [])
+    await lambda.send(new UpdateEventSourceMappingCommand({ UUID: mapping.UUID!, Enabled: false }));
+  const { Configuration } = await lambda.send(new GetFunctionCommand({ FunctionName: worker }));
+  const sqs = new SQSClient(config);
+  const queueUrl = new URL(new URL(outputs.QueueUrl!).pathname, endpoint).toString();
+  const { Attributes } = await sqs.send(
+    new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }),
+  );
+  const inbox = await createQueue(sqs, endpoint, `stack-inbox-${process.pid}-${++serial}`, {});
+  await new SNSClient(config).send(
+    new SubscribeCommand({ TopicArn: outputs.TopicArn!, Protocol: 'sqs', Endpoint: inbox.arn }),
+  );
+  return {
+    region,
+    table: outputs.TableName!,
+    queueUrl,
+    queueArn: Attributes!.QueueArn!,
+    topicArn: outputs.TopicArn!,
+    inboxUrl: inbox.url,
+    sqs,
+    env: {
+      ...Configuration?.Environment?.Variables,
+      EBS_SNAPPER_QUEUE_URL: queueUrl,
       AWS_ENDPOINT_URL: endpoint,
       AWS_REGION: region,
       AWS_ACCESS_KEY_ID: 'test',

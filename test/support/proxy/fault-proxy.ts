@@ -120,6 +120,7 @@ export async function startFaultProxy(options: StartFaultProxyOptions): Promise<
       const request = {
         service,
         action,
+        path: req.url ?? '/',
         params,
         body,
         ...json,
