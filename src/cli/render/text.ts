@@ -7,6 +7,7 @@
 
 import type { ActionResult, RunReport } from '../../app/run/results.js';
 import type { Plan, PlanAction } from '../../core/actions.js';
+import { freezeNote, renderThawed, resultNote } from './freeze.js';
 import { sumPlans, sumRunSummaries } from './json.js';
 import { safeText } from './safe-text.js';
 
@@ -51,7 +52,7 @@ function renderAction(action: PlanAction, style: TextStyle): string {
   const line = `  ${paint(style, tone, sign)}  ${policy}  ${subject(action)}  ${paint(style, 'dim', reason)}`;
   if (action.action !== 'create') return line;
   const stop = action.stop === undefined ? '' : paint(style, 'yellow', '  (stop → snapshot → start)');
-  return line + stop + droppedNote(action.droppedTags, style);
+  return line + stop + freezeNote(action, style) + droppedNote(action.droppedTags, style);
 }
 
 /** Tags a create cannot carry (the 50-tag limit, or per-volume tags of an instance set) are named. */
@@ -131,7 +132,7 @@ function renderResult(result: ActionResult, style: TextStyle): string {
     result.error === undefined
       ? ''
       : paint(style, 'dim', safeText(`  ${result.error.code}: ${result.error.message}`));
-  return `  ${paint(style, tone, sign)}  ${what}${error}`;
+  return `  ${paint(style, tone, sign)}  ${what}${error}${resultNote(result, style)}`;
 }
 
 /** Instances a crashed run left stopped or in Standby, and what this run did about them. */
@@ -153,9 +154,10 @@ export function renderRun(reports: readonly RunReport[], style: TextStyle): stri
     style,
   );
   const results = reports.flatMap((r) => r.results);
-  const shown = results.filter((r) => style.verbose || r.status !== 'done');
+  const shown = results.filter((r) => style.verbose || r.status !== 'done' || r.reason !== undefined);
   const lines = [
     ...reports.flatMap((r) => renderGivenBack(r, style)),
+    ...reports.flatMap((r) => renderThawed(r, style)),
     ...shown.map((r) => renderResult(r, style)),
   ];
   const total = sumRunSummaries(reports);
