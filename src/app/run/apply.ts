@@ -21,12 +21,7 @@ import {
 } from './apply-context.js';
 import { applyCopy, type CopyApplyContext } from './apply-copies.js';
 import { applyCreateUnit } from './apply-creates.js';
-import {
-  applyFreezeUnit,
-  type FreezeApplyContext,
-  NO_FREEZES,
-  prepareFreezes,
-} from './apply-freezes.js';
+import { applyFreezeUnit, type FreezeApplyContext, NO_FREEZES, prepareFreezes } from './apply-freezes.js';
 import { applyStopUnit, STOP_POLL_MS, type StopApplyContext } from './apply-stops.js';
 import { groupCreates, indexInstanceLayouts } from './instance-sets.js';
 import type { ActionResult } from './results.js';

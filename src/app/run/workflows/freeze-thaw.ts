@@ -143,7 +143,11 @@ export async function freezeSnapshotThaw(
     // A bug, or a snapshot call that threw: the thaw below still runs.
     outcome = { preSent: held.preSent, notSnapshotted: { status: 'failed', error: errorInfoOf(error) } };
   }
-  if (held.thawed) return outcome;
+  if (held.thawed) {
+    // No pre script went out (SendCommand refused it): nothing to thaw, the tags go at once.
+    const untagged = await untag(context, target);
+    return untagged.ok ? outcome : { ...outcome, thaw: untagged };
+  }
   const thawStart = context.clock();
   const thawed = await thaw(context, target, held, { untag: true });
   return {
@@ -189,13 +193,22 @@ async function thaw(
   target: FreezeTarget,
   held: Held,
   options: { readonly untag: boolean },
-): Promise<{ readonly ok: boolean; readonly error?: ErrorInfo }> {
+): Promise<Thaw> {
   const post = await runScript(context.ssmUnbounded, 'post', target, context);
   if (!post.ok) {
     return { ok: false, error: post.error ?? { code: 'ScriptFailed', message: 'the post script failed' } };
   }
   held.thawed = true;
-  if (!options.untag) return { ok: true };
+  return options.untag ? untag(context, target) : { ok: true };
+}
+
+type Thaw = NonNullable<FreezeOutcome['thaw']>;
+
+/**
+ * The tags go once nothing is frozen. If they cannot, the next run sends the post script again,
+ * which finds nothing frozen.
+ */
+async function untag(context: FreezeContext, target: FreezeTarget): Promise<Thaw> {
   try {
     await context.instances.untag(target.instanceId, [TAG.frozenBy, TAG.frozenPolicy]);
     return { ok: true };
