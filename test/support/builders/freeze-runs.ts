@@ -3,30 +3,10 @@
  * a root and a data volume that SSM manages, and one journal of the workflow's steps across EC2
  * and SSM (`tag`, `pre`, `snapshots`, `post`, `untag`) in the order they happened.
  */
-import type { FreezeScripts, Policy } from '../../../src/core/policy/types.js';
 import { InMemoryEc2 } from '../fakes/in-memory-ec2.js';
 import { fleet } from './fleet.js';
-import { policy, type SelectInput } from './policy.js';
 
-/** The built-in fsfreeze both ways, 30 s, no retry, crash-consistent — unless said. */
-export function freezePolicy(id: string, select: SelectInput, scripts: Partial<FreezeScripts> = {}): Policy {
-  return policy({
-    id,
-    select,
-    every: '1d',
-    snapshot: {
-      consistency: 'application',
-      scripts: {
-        pre: 'fsfreeze',
-        post: 'fsfreeze',
-        timeoutMs: 30_000,
-        retries: 0,
-        onFailure: 'crash-consistent',
-        ...scripts,
-      },
-    },
-  });
-}
+export { freezePolicy } from './freeze-policy.js';
 
 /** db-1 (`i-db-1`) with a root and a data volume, SSM-managed (Online) unless `managed` is false. */
 export function freezeEstate(
