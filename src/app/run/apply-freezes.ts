@@ -183,6 +183,7 @@ async function snapshotSet(
 function settleOutcome(context: FreezeApplyContext, unit: CreateUnit, outcome: FreezeOutcome): void {
   if (outcome.notSnapshotted !== undefined) {
     const { status, error } = outcome.notSnapshotted;
+    if (status === 'deferred') context.deadlineReached = true;
     for (const index of unit.members) {
       if (outcome.reason !== undefined) context.notes?.set(index, { reason: outcome.reason });
     }
