@@ -15,6 +15,7 @@ import { API_THROUGHPUT_BENCH } from './api-throughput.js';
 import { COLLECT_SCALE_BENCH } from './collect-scale.js';
 import { DEPLOY_BENCH } from './deploy.js';
 import { FORECAST_BENCH } from './forecast-scale.js';
+import { FREEZE_BENCH } from './freeze.js';
 import { INVENTORY_FILE_BENCH } from './inventory-file.js';
 import { PLAN_BENCH_FLEET, runPlanBench } from './plan.js';
 import { REPORT_BENCH } from './report-scale.js';
@@ -51,6 +52,7 @@ export const SUITE: readonly BenchDefinition[] = [
   INVENTORY_FILE_BENCH,
   DEPLOY_BENCH,
   STARTUP_BENCH,
+  FREEZE_BENCH,
 ];
 
 async function runOne(bench: BenchDefinition): Promise<BenchOutcome> {

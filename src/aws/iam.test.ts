@@ -22,7 +22,7 @@ describe('buildIamPolicy', () => {
       Version: '2012-10-17',
       Statement: [
         {
-          Sid: 'CollectRegionsAccountFindRunSnapshotsAssumeRoleInstanceLifecycle',
+          Sid: 'CollectRegionsAccountFindRunSnapshotsAssumeRoleInstanceLifecycleFreezeScriptState',
           Effect: 'Allow',
           Action: [
             'autoscaling:DescribeAutoScalingGroups',
@@ -34,6 +34,8 @@ describe('buildIamPolicy', () => {
             'ec2:DescribeSnapshotTierStatus',
             'ec2:DescribeSnapshots',
             'ec2:DescribeVolumes',
+            'ssm:DescribeInstanceInformation',
+            'ssm:GetCommandInvocation',
             'sts:AssumeRole',
             'sts:GetCallerIdentity',
           ],
@@ -111,6 +113,30 @@ describe('buildIamPolicy', () => {
           Effect: 'Allow',
           Action: ['autoscaling:EnterStandby', 'autoscaling:ExitStandby'],
           Resource: ['arn:aws:autoscaling:*:*:autoScalingGroup:*:autoScalingGroupName/*'],
+        },
+        {
+          Sid: 'MarkFrozen',
+          Effect: 'Allow',
+          Action: ['ec2:CreateTags', 'ec2:DeleteTags'],
+          Resource: ['arn:aws:ec2:*:*:instance/*'],
+          Condition: {
+            'ForAllValues:StringEquals': {
+              'aws:TagKeys': ['ebs-snapper:frozen-by', 'ebs-snapper:frozen-policy'],
+            },
+          },
+        },
+        {
+          Sid: 'SendFreezeScriptsToInstances',
+          Effect: 'Allow',
+          Action: ['ssm:SendCommand'],
+          Resource: ['arn:aws:ec2:*:*:instance/*'],
+          Condition: { StringLike: { 'ssm:resourceTag/ebs-snapper:frozen-by': '*' } },
+        },
+        {
+          Sid: 'SendFreezeScripts',
+          Effect: 'Allow',
+          Action: ['ssm:SendCommand'],
+          Resource: ['arn:aws:ssm:*:*:document/*', 'arn:aws:ssm:*::document/AWS-RunShellScript'],
         },
       ],
     });

@@ -4,7 +4,7 @@
  */
 import type { IamDeclaration } from '../app/kit/ports.js';
 import { TAG } from '../core/model.js';
-import type { Config } from '../core/policy/types.js';
+import { BUILTIN_FSFREEZE, type Config } from '../core/policy/types.js';
 
 /**
  * What of the policy language an operation serves: `iam-policy -c FILE` grants an operation only
@@ -16,6 +16,7 @@ export const RUN_FEATURES = [
   'copies',
   'encrypted-copies',
   'stop-instance',
+  'application-consistent',
 ] as const;
 export type RunFeature = (typeof RUN_FEATURES)[number];
 
@@ -31,6 +32,11 @@ const SNAPSHOT_ARN = 'arn:{partition}:ec2:*::snapshot/*';
 const VOLUME_ARN = 'arn:{partition}:ec2:*:*:volume/*';
 const INSTANCE_ARN = 'arn:{partition}:ec2:*:*:instance/*';
 const ASG_ARN = 'arn:{partition}:autoscaling:*:*:autoScalingGroup:*:autoScalingGroupName/*';
+/** The document the built-in fsfreeze scripts are sent through (AWS's own: no account in its ARN). */
+const RUN_SHELL_SCRIPT_ARN = 'arn:{partition}:ssm:*::document/AWS-RunShellScript';
+/** Any document of the account's (a config not known: the deployed roles, `iam-policy` without -c). */
+const ANY_DOCUMENT_ARN = 'arn:{partition}:ssm:*:*:document/*';
+const SEND_TO_DOCUMENTS = 'send-freeze-scripts';
 
 const KMS_OPERATION = 'copy-encrypted';
 const TAG_ON_CREATE = 'tag-on-create';
@@ -131,6 +137,35 @@ export const AWS_OPERATIONS = [
     actions: ['autoscaling:DescribeAutoScalingInstances'],
     feature: 'stop-instance',
   },
+  // consistency: application (SPEC §15): the tool tags an instance before its pre script and can
+  // send scripts only to instances that carry that tag, and only the configured documents
+  // (`runOperations` narrows them to a config's). SendCommand authorizes the instance and the
+  // document apart, so they are two statements: a tag condition would fail on the document.
+  {
+    operation: 'mark-frozen',
+    actions: ['ec2:CreateTags', 'ec2:DeleteTags'],
+    resources: [INSTANCE_ARN],
+    condition: { 'ForAllValues:StringEquals': { 'aws:TagKeys': [TAG.frozenBy, TAG.frozenPolicy] } },
+    feature: 'application-consistent',
+  },
+  {
+    operation: 'send-freeze-scripts-to-instances',
+    actions: ['ssm:SendCommand'],
+    resources: [INSTANCE_ARN],
+    condition: { StringLike: { [`ssm:resourceTag/${TAG.frozenBy}`]: '*' } },
+    feature: 'application-consistent',
+  },
+  {
+    operation: SEND_TO_DOCUMENTS,
+    actions: ['ssm:SendCommand'],
+    resources: [RUN_SHELL_SCRIPT_ARN, ANY_DOCUMENT_ARN],
+    feature: 'application-consistent',
+  },
+  {
+    operation: 'freeze-script-state',
+    actions: ['ssm:GetCommandInvocation', 'ssm:DescribeInstanceInformation'],
+    feature: 'application-consistent',
+  },
 ] as const satisfies readonly AwsOperation[];
 
 /**
@@ -144,8 +179,27 @@ export function featuresOf(config: Config): ReadonlySet<RunFeature> {
     if (policy.snapshot.stopInstance) features.add('stop-instance');
     if (policy.copyTo.length > 0) features.add('copies');
     if (policy.copyTo.some((target) => target.kmsKeyId !== undefined)) features.add('encrypted-copies');
+    if (policy.snapshot.scripts !== undefined) features.add('application-consistent');
   }
   return features;
+}
+
+/**
+ * The documents `config`'s scripts are: `AWS-RunShellScript` for the built-in `fsfreeze`, a name
+ * as a document of any region of the account, an ARN as it is.
+ */
+function documentArnsOf(config: Config): string[] {
+  const arns = new Set<string>();
+  for (const policy of config.policies) {
+    const scripts = policy.snapshot.scripts;
+    if (scripts === undefined) continue;
+    for (const document of [scripts.pre, scripts.post]) {
+      if (document === BUILTIN_FSFREEZE) arns.add(RUN_SHELL_SCRIPT_ARN);
+      else if (document.startsWith('arn:')) arns.add(document);
+      else arns.add(`arn:{partition}:ssm:*:*:document/${document}`);
+    }
+  }
+  return [...arns].sort();
 }
 
 /**
@@ -157,21 +211,30 @@ export function featuresOf(config: Config): ReadonlySet<RunFeature> {
  * @example buildIamPolicy(runOperations(config))
  */
 export function runOperations(config?: Config): readonly AwsOperation[] {
-  return config === undefined ? AWS_OPERATIONS : featureOperations(featuresOf(config));
+  return config === undefined
+    ? AWS_OPERATIONS
+    : featureOperations(featuresOf(config), documentArnsOf(config));
 }
 
 /**
  * The operations of a run that uses `features` (and those every run makes): what a deployed
- * worker role holds when the stack was deployed with a config (`deploy --config`).
+ * worker role holds when the stack was deployed with a config (`deploy --config`). `documents`
+ * narrows the SSM documents freeze scripts may run; by default any of the account's (a config
+ * pushed later may name another).
  *
  * @example buildIamPolicy(featureOperations(new Set(['volume-snapshots'])))
  */
-export function featureOperations(features: ReadonlySet<RunFeature>): readonly AwsOperation[] {
+export function featureOperations(
+  features: ReadonlySet<RunFeature>,
+  documents: readonly string[] = [RUN_SHELL_SCRIPT_ARN, ANY_DOCUMENT_ARN],
+): readonly AwsOperation[] {
   const creates = CREATE_ACTIONS.filter((c) => features.has(c.feature)).map((c) => c.action);
   return AWS_OPERATIONS.filter((op) => !('feature' in op) || features.has(op.feature)).map((op) =>
     op.operation === TAG_ON_CREATE
       ? { ...op, condition: { StringEquals: { 'ec2:CreateAction': creates } } }
-      : op,
+      : op.operation === SEND_TO_DOCUMENTS
+        ? { ...op, resources: documents }
+        : op,
   );
 }
 

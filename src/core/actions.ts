@@ -3,7 +3,7 @@
  * This is data only; `planSnapshots` (plan.ts) builds it, the app layer applies it.
  */
 import type { InstanceId, SnapshotId, VolumeId } from './model.js';
-import type { Consistency } from './policy/types.js';
+import type { Consistency, FreezeScripts } from './policy/types.js';
 import type { Warning } from './warnings.js';
 
 export const REASON_CODES = [
@@ -71,6 +71,11 @@ export interface CreateAction extends ActionBase {
   readonly previousAt?: number;
   /** `stop_instance: true`: the instance is shut down for the snapshot and started again (SPEC §6). */
   readonly stop?: StopWorkflow;
+  /**
+   * `consistency: application`: the instance's filesystems are frozen for its set by the pre
+   * script and thawed by the post script (SPEC §15): freeze → snapshot → thaw.
+   */
+  readonly freeze?: FreezeScripts;
   /**
    * `copy_to` destinations the new snapshot is copied to in this run when EC2 reports it
    * `completed` at once (otherwise the next run copies it, as the newest completed one).

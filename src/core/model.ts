@@ -169,6 +169,15 @@ export const TAG = {
   stoppedBy: 'ebs-snapper:stopped-by',
   /** Set before EnterStandby, removed after ExitStandby: the group membership to give back. */
   standbyBy: 'ebs-snapper:standby-by',
+  /**
+   * On an instance from before its pre script is sent until its post script succeeded (SPEC §15):
+   * the run id that froze it, so a run that finds one left by a crash thaws it first.
+   */
+  frozenBy: 'ebs-snapper:frozen-by',
+  /** Beside `frozen-by`: the policy whose post script thaws the instance. */
+  frozenPolicy: 'ebs-snapper:frozen-policy',
+  /** On every snapshot of an application-consistent policy: `application` or `crash`. */
+  consistency: 'ebs-snapper:consistency',
 } as const;
 
 /** EC2 allows at most 50 tags per resource. */

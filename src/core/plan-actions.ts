@@ -35,7 +35,7 @@ export function createAction(
   const labels = labelSnapshot(policy, volume, instance, device, tagContext);
   // CreateSnapshots needs an instance: a detached volume is snapshotted on its own.
   const consistency = instance ? policy.snapshot.consistency : 'volume';
-  if (consistency === 'instance' && instance !== undefined && set !== undefined) {
+  if (consistency !== 'volume' && instance !== undefined && set !== undefined) {
     const member = labelSetMember(
       policy,
       instance,
@@ -64,7 +64,7 @@ function baseCreate(
   reason: Reason,
 ) {
   const { volume, instance, device } = target;
-  const { stopInstance, stopTimeoutMs, maxStopped } = policy.snapshot;
+  const { stopInstance, stopTimeoutMs, maxStopped, scripts } = policy.snapshot;
   const stop =
     stopInstance && instance
       ? {
@@ -75,8 +75,10 @@ function baseCreate(
           },
         }
       : {};
+  const freeze = consistency === 'application' && scripts !== undefined ? { freeze: scripts } : {};
   return {
     ...stop,
+    ...freeze,
     action: 'create',
     policy: policy.id,
     account: inventory.account,

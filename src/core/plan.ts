@@ -203,7 +203,7 @@ function planPolicy(context: Context, policy: Policy, series: PolicySeries): voi
     date: context.date,
     ...(maxAgeMs !== undefined ? { expiresAt: new Date(options.now + maxAgeMs).toISOString() } : {}),
   };
-  const sets = policy.snapshot.consistency === 'instance' ? instanceSets(targets) : undefined;
+  const sets = policy.snapshot.consistency === 'volume' ? undefined : instanceSets(targets);
   const copyTo = copyIntentsFor(context.copies, policy, options.now);
   const byVolume = new Map<string, SelectedVolume>();
   for (const t of targets) {
@@ -249,7 +249,7 @@ function copyContext(context: Context): CopyContext {
   return { inventory, table, copies, actions, reasons, now: options.now, runId: options.runId };
 }
 
-/** The selected volumes of each instance, summarized for `consistency: instance` tags. */
+/** The selected volumes of each instance, summarized for the tags of `consistency: instance` (and `application`) sets. */
 function instanceSets(targets: readonly SelectedVolume[]): Map<string, InstanceSet> {
   const volumes = new Map<string, Volume[]>();
   for (const { instance, volume } of targets) {

@@ -71,6 +71,8 @@ export function labelSetMember(
   const tool: Record<string, string> = { [TAG.policy]: policy.id, [TAG.instanceId]: instance.id };
   if (context.expiresAt !== undefined) tool[TAG.expiresAt] = context.expiresAt;
   tool[TAG.runId] = context.runId;
+  // What the plan intends; the apply step says `crash` instead when the pre script did not succeed.
+  if (policy.snapshot.consistency === 'application') tool[TAG.consistency] = 'application';
   const perVolume: string[] = device === undefined ? [] : [TAG.device];
   const values = {
     instance_id: instance.id,

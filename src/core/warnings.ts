@@ -25,6 +25,9 @@ export const WARNING_CODES = [
   // run
   'run.stop-tag-foreign',
   'run.stop-tag-live',
+  'run.freeze-tag-foreign',
+  'run.freeze-tag-live',
+  'run.freeze-policy-unknown',
   // report and forecast
   'report.sizes-unknown',
 ] as const;

@@ -81,6 +81,11 @@ function emitMetrics(
     metrics.addMetric(METRIC.planMs, MetricUnit.Milliseconds, Math.round(timings.planMs));
     metrics.addMetric(METRIC.applyMs, MetricUnit.Milliseconds, Math.round(timings.applyMs));
   }
+  // One value per instance frozen (EMF keeps them all: CloudWatch gets their statistics).
+  for (const freeze of outcome.report?.freezes ?? []) {
+    if (freeze.frozenMs !== undefined)
+      metrics.addMetric(METRIC.frozenMs, MetricUnit.Milliseconds, Math.round(freeze.frozenMs));
+  }
   metrics.publishStoredMetrics();
   for (const [policy, counts] of perPolicy(outcome)) {
     const single = metrics.singleMetric();

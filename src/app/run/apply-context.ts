@@ -22,6 +22,11 @@ export interface ApplyContext {
   createsHalted: boolean;
   /** New snapshots EC2 reported `completed` at once: they may be copied in this run. */
   readonly completed: Set<SnapshotId>;
+  /**
+   * What to add to the result of the action at `position` when it is settled: the freeze workflow
+   * says here which consistency a set was taken with, and why (SPEC §15).
+   */
+  readonly notes?: Map<number, Pick<ActionResult, 'consistency' | 'reason'>>;
   /** Record the outcome of the action at `position` (creates first, then deletes). */
   settle(position: number, result: ActionResult): void;
   isSettled(position: number): boolean;

@@ -114,7 +114,10 @@ async function callCreate(
     return [await context.ec2.createSnapshot({ volumeId, description, tags })];
   }
   const request = buildSetRequest(unit.instanceId, actions, context.layouts.get(unit.instanceId));
-  return context.ec2.createSnapshots(request);
+  const tags = unit.tagsNow?.();
+  return context.ec2.createSnapshots(
+    tags === undefined ? request : { ...request, tags: { ...request.tags, ...tags } },
+  );
 }
 
 function settleCreated(

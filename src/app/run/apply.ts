@@ -21,11 +21,13 @@ import {
 } from './apply-context.js';
 import { applyCopy, type CopyApplyContext } from './apply-copies.js';
 import { applyCreateUnit } from './apply-creates.js';
+import { applyFreezeUnit, type FreezeApplyContext, NO_FREEZES, prepareFreezes } from './apply-freezes.js';
 import { applyStopUnit, STOP_POLL_MS, type StopApplyContext } from './apply-stops.js';
 import { groupCreates, indexInstanceLayouts } from './instance-sets.js';
 import type { ActionResult } from './results.js';
 import { RunSnapshotLookup } from './run-lookup.js';
 import { KeyedSlots } from './semaphore.js';
+import type { FreezeRecord } from './workflows/freeze-records.js';
 
 /** Progress after each settled action. */
 export interface ApplyProgress {
@@ -67,6 +69,8 @@ export interface ApplyOutcome {
   readonly results: ActionResult[];
   /** True when the deadline deferred at least one action. */
   readonly deadlineReached: boolean;
+  /** The freeze → snapshot → thaw workflows (`consistency: application`), one per instance. */
+  readonly freezes?: readonly FreezeRecord[];
 }
 
 export const DEFAULT_CONCURRENCY = 8;
@@ -95,6 +99,7 @@ export async function applyPlan(
   let total = results.length;
   let settled = 0;
   let failed = 0;
+  const notes: NonNullable<CopyApplyContext['notes']> = new Map();
   const base: CopyApplyContext = {
     ec2,
     runId: plan.runId,
@@ -106,7 +111,10 @@ export async function applyPlan(
     createsHalted: false,
     copiesHalted: new Set(),
     completed: new Set(),
-    settle(position, result) {
+    notes,
+    settle(position, noteless) {
+      const note = notes.get(position);
+      const result = note === undefined ? noteless : { ...noteless, ...note };
       results[position] = result;
       settled += 1;
       if (result.status === 'failed') failed += 1;
@@ -118,6 +126,7 @@ export async function applyPlan(
   const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
   const copiesAt = creates.length + deletes.length;
   const giveBacks: ActionResult[] = [];
+  const freezes: FreezeRecord[] = [];
   const report = (result: ActionResult): void => {
     giveBacks.push(result);
     total += 1;
@@ -127,7 +136,12 @@ export async function applyPlan(
     options.onProgress?.({ account: plan.account, region: plan.region, done: settled, total, failed });
   };
   await Promise.all([
-    applyCreates(base, creates, inventory, { concurrency, pollMs: options.pollMs ?? STOP_POLL_MS, report }),
+    applyCreates(base, creates, inventory, {
+      concurrency,
+      pollMs: options.pollMs ?? STOP_POLL_MS,
+      report,
+      recordFreeze: (record) => freezes.push(record),
+    }),
     runPool(deletes, concurrency, (action, index) => applyDelete(base, action, creates.length + index)),
     runPool(copies, concurrency, (action, index) => applyCopy(base, action, copiesAt + index)),
   ]);
@@ -142,7 +156,11 @@ export async function applyPlan(
   const moreAt = results.length;
   total += more.length;
   await runPool(more, concurrency, (action, index) => applyCopy(base, action, moreAt + index));
-  return { results: [...results, ...giveBacks], deadlineReached: base.deadlineReached };
+  return {
+    results: [...results, ...giveBacks],
+    deadlineReached: base.deadlineReached,
+    ...(freezes.length === 0 ? {} : { freezes }),
+  };
 }
 
 function completedCreates(
@@ -166,22 +184,37 @@ async function applyCreates(
   base: ApplyContext,
   creates: readonly CreateAction[],
   inventory: Inventory,
-  lanes: { concurrency: number; pollMs: number; report: StopApplyContext['report'] },
+  lanes: {
+    concurrency: number;
+    pollMs: number;
+    report: StopApplyContext['report'];
+    recordFreeze: FreezeApplyContext['recordFreeze'];
+  },
 ): Promise<void> {
   if (creates.length === 0) return;
-  const { concurrency, pollMs, report } = lanes;
+  const { concurrency, pollMs, report, recordFreeze } = lanes;
+  const units = groupCreates(creates);
   // The context object is shared so that the halt and deadline flags reach every lane.
-  const context: StopApplyContext = Object.assign(base, {
+  const context: FreezeApplyContext = Object.assign(base, {
     creates,
     layouts: indexInstanceLayouts(inventory),
     lookup: new RunSnapshotLookup(base.ec2, base.runId),
     stopSlots: new KeyedSlots(),
     pollMs,
     report,
+    recordFreeze,
+    // Awaited only when there is a freeze: creates start in the same tick as deletes otherwise.
+    ...(units.some((u) => u.freeze !== undefined)
+      ? await prepareFreezes(base.ec2.ssm, inventory, units)
+      : NO_FREEZES),
   });
-  await runPool(groupCreates(creates), concurrency, async (unit) => {
+  await runPool(units, concurrency, async (unit) => {
     try {
-      await (unit.stop === undefined ? applyCreateUnit(context, unit) : applyStopUnit(context, unit));
+      await (unit.stop !== undefined
+        ? applyStopUnit(context, unit)
+        : unit.freeze !== undefined
+          ? applyFreezeUnit(context, unit)
+          : applyCreateUnit(context, unit));
     } catch (error) {
       // A bug, not an EC2 answer: still one result per action, and the others go on.
       for (const index of unit.members) {

@@ -15,6 +15,16 @@ export interface CreateUnit {
   readonly members: readonly number[];
   /** `stop_instance`: the instance is stopped for all of the unit's snapshots (SPEC §6). */
   readonly stop?: { readonly instanceId: InstanceId; readonly workflow: StopWorkflow };
+  /** `consistency: application`: the set is taken between a pre and a post script (SPEC §15). */
+  readonly freeze?: {
+    readonly instanceId: InstanceId;
+    readonly scripts: NonNullable<CreateAction['freeze']>;
+  };
+  /**
+   * Tags over the plan's, read right before each CreateSnapshots attempt (a set's consistency
+   * can change between attempts: a retry may come after the freeze's watchdog).
+   */
+  readonly tagsNow?: () => Readonly<Record<string, string>>;
 }
 
 /** What EC2 needs to know of an instance to exclude the right volumes from its set. */
@@ -30,7 +40,7 @@ const PER_VOLUME_KEYS: ReadonlySet<string> = new Set([TAG.volumeId, TAG.device])
 const normalizeDevice = (device: string): string => device.replace(/^\/dev\//, '');
 
 /**
- * Group create actions into calls, in plan order: `consistency: instance` actions by
+ * Group create actions into calls, in plan order: `consistency: instance` (and `application`) actions by
  * (policy, instance); everything else (and instance actions without an instance) one per volume.
  */
 export function groupCreates(creates: readonly CreateAction[]): CreateUnit[] {
@@ -39,10 +49,11 @@ export function groupCreates(creates: readonly CreateAction[]): CreateUnit[] {
     instanceId?: InstanceId;
     members: number[];
     stop?: NonNullable<CreateUnit['stop']>;
+    freeze?: NonNullable<CreateUnit['freeze']>;
   }[] = [];
   const sets = new Map<string, { members: number[] }>();
   creates.forEach((action, index) => {
-    const perInstance = action.consistency === 'instance' || action.stop !== undefined;
+    const perInstance = action.consistency !== 'volume' || action.stop !== undefined;
     if (!perInstance || action.instanceId === undefined) {
       units.push({ policy: action.policy, members: [index] });
       return;
@@ -55,11 +66,14 @@ export function groupCreates(creates: readonly CreateAction[]): CreateUnit[] {
     }
     const unit = {
       policy: action.policy,
-      ...(action.consistency === 'instance' ? { instanceId: action.instanceId } : {}),
+      ...(action.consistency === 'volume' ? {} : { instanceId: action.instanceId }),
       members: [index],
       ...(action.stop === undefined
         ? {}
         : { stop: { instanceId: action.instanceId, workflow: action.stop } }),
+      ...(action.freeze === undefined
+        ? {}
+        : { freeze: { instanceId: action.instanceId, scripts: action.freeze } }),
     };
     sets.set(key, unit);
     units.push(unit);

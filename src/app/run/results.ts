@@ -6,6 +6,7 @@
 import type { Plan } from '../../core/actions.js';
 import type { InstanceId, SnapshotId, VolumeId } from '../../core/model.js';
 import type { GivenBack } from './workflows/finish-crashed.js';
+import type { FreezeRecord, Thawed } from './workflows/freeze-records.js';
 
 const RESULT_STATUSES = [
   /** Done (a delete of a snapshot that was already gone counts as done). */
@@ -21,11 +22,14 @@ export type ResultStatus = (typeof RESULT_STATUSES)[number];
 
 export interface ActionResult {
   /**
+   * `thaw`: an instance the freeze workflow (or a crashed run) froze whose post script did not
+   * succeed — failed, its `frozen-by` tag kept for the next run.
+   *
    * `give-back`: an instance the stop workflow stopped (or put in Standby) that could not be
    * started (or returned to its group) — failed, its tags kept for the next run — or that was
    * terminated while the tool had it (skipped).
    */
-  readonly action: 'create' | 'delete' | 'copy' | 'give-back';
+  readonly action: 'create' | 'delete' | 'copy' | 'give-back' | 'thaw';
   /** `*` on the give-back of an instance a crashed run left (which policy stopped it is not known). */
   readonly policy: string;
   readonly account: string;
@@ -40,6 +44,10 @@ export interface ActionResult {
   readonly status: ResultStatus;
   /** EC2 error code (or `Deadline`), when not done. */
   readonly error?: { readonly code: string; readonly message: string };
+  /** `consistency: application` creates: what the set's snapshots are tagged (`ebs-snapper:consistency`). */
+  readonly consistency?: 'application' | 'crash';
+  /** Why such a create is not `application`, or not done: `consistency.pre-failed`, `consistency.no-agent`. */
+  readonly reason?: { readonly code: string; readonly message: string };
 }
 
 export interface RunSummary {
@@ -72,4 +80,8 @@ export interface RunReport {
   readonly only?: 'snapshot' | 'clean';
   /** Instances a crashed run left stopped or in Standby, given back by this run first. */
   readonly givenBack?: readonly GivenBack[];
+  /** Instances a crashed run left frozen, thawed by this run first (SPEC §15). */
+  readonly thawed?: readonly Thawed[];
+  /** The freeze → snapshot → thaw workflows of this run, one per instance (metric `FrozenMs`). */
+  readonly freezes?: readonly FreezeRecord[];
 }

@@ -9,11 +9,13 @@ import { planSnapshots } from '../../core/plan.js';
 import type { Config, GuardLimit } from '../../core/policy/types.js';
 import type { CollectProgress, Ec2Port, UnmanagedMode } from '../kit/ports.js';
 import { type ApplyOptions, type ApplyProgress, applyPlan, sleepFor } from './apply.js';
+import { SCRIPT_POLL_MS } from './apply-freezes.js';
 import { STOP_POLL_MS } from './apply-stops.js';
 import { copyDestinationsOf, listCopyDestinations } from './copy-destinations.js';
 import type { ActionResult, RunReport, RunSummary, RunTimings } from './results.js';
 import { type RunMemory, type TargetMemory, withRunMemory } from './run-memory.js';
 import { finishCrashedRuns } from './workflows/finish-crashed.js';
+import { thawCrashedRuns } from './workflows/thaw-crashed.js';
 
 export interface PlanTargetOptions {
   /** Epoch ms the plan is made for (`--now`). */
@@ -167,15 +169,25 @@ async function planAndApply(
     sleep: applyOptions.sleep ?? sleepFor,
     pollMs: options.pollMs ?? STOP_POLL_MS,
   };
-  const recovery = await finishCrashedRuns(ec2.instances, inventory, waiting, {
-    runId: options.runId,
-    dryRun: options.dryRun === true,
-  });
-  for (const result of recovery.results) options.onResult?.(result);
+  const recovered = { runId: options.runId, dryRun: options.dryRun === true };
+  // Crashed runs' instances first (SPEC §6, §15): stopped ones given back, frozen ones thawed.
+  const [recovery, thaws] = await Promise.all([
+    finishCrashedRuns(ec2.instances, inventory, waiting, recovered),
+    thawCrashedRuns(
+      ec2.ssmUnbounded,
+      ec2.instances,
+      inventory,
+      { ...waiting, pollMs: Math.min(waiting.pollMs, SCRIPT_POLL_MS) },
+      { ...recovered, policies: config.policies },
+    ),
+  ]);
+  for (const result of [...recovery.results, ...thaws.results]) options.onResult?.(result);
   const applied = await applyPlan(plan, ec2, applyOptions, inventory);
   const { deadlineReached } = applied;
-  const { givenBack, warnings } = recovery;
-  const results = [...recovery.results, ...applied.results];
+  const { givenBack } = recovery;
+  const { thawed } = thaws;
+  const warnings = [...recovery.warnings, ...thaws.warnings];
+  const results = [...recovery.results, ...thaws.results, ...applied.results];
   return {
     plan: warnings.length === 0 ? plan : { ...plan, warnings: [...plan.warnings, ...warnings] },
     results,
@@ -185,6 +197,8 @@ async function planAndApply(
     dryRun: options.dryRun === true,
     ...(options.only === undefined ? {} : { only: options.only }),
     ...(givenBack.length === 0 ? {} : { givenBack }),
+    ...(thawed.length === 0 ? {} : { thawed }),
+    ...(applied.freezes === undefined ? {} : { freezes: applied.freezes }),
   };
 }
 
@@ -208,6 +222,7 @@ export function summarizeResults(results: readonly ActionResult[]): RunSummary {
 export function hasFailures(report: RunReport): boolean {
   if (report.results.some((r) => r.status === 'failed')) return true;
   if (report.givenBack?.some((g) => g.error !== undefined)) return true;
+  if (report.thawed?.some((t) => t.error !== undefined)) return true;
   if (report.plan.copiesHeld !== undefined && report.only !== 'clean') return true;
   return stoppedDeletes(report.plan) && report.only !== 'snapshot';
 }

@@ -17,6 +17,8 @@ export const METRIC = {
   collectMs: 'CollectMs',
   planMs: 'PlanMs',
   applyMs: 'ApplyMs',
+  /** Per instance of `consistency: application`: from the pre script's end to the post script's start. */
+  frozenMs: 'FrozenMs',
 } as const;
 
 /** The dimensions of the per-target series; the alarms sum over exactly these. */

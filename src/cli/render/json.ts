@@ -10,6 +10,7 @@ import type { Plan, PlanAction, PlanSummary } from '../../core/actions.js';
 import type { Warning } from '../../core/warnings.js';
 import type { InterruptSignal } from '../interrupt.js';
 import type { TargetFailure } from '../targets.js';
+import { freezesToJson, freezeToJson, resultNoteToJson, thawedToJson } from './freeze.js';
 
 const PLAN_FORMAT_VERSION = 1;
 
@@ -40,6 +41,7 @@ function actionToJson(action: PlanAction): Record<string, unknown> {
       json.stop_instance = true;
       json.stop_timeout_seconds = action.stop.timeoutMs / 1000;
     }
+    Object.assign(json, freezeToJson(action));
   }
   json.reason = { code: action.reason.code, message: action.reason.message };
   return json;
@@ -59,6 +61,7 @@ function resultToJson(result: ActionResult): Record<string, unknown> {
       : { source_snapshot_id: result.sourceSnapshotId, source_region: result.sourceRegion ?? null }),
     status: result.status,
     ...(result.error === undefined ? {} : { error: result.error }),
+    ...resultNoteToJson(result),
   };
 }
 
@@ -156,6 +159,8 @@ export function runDocument(
         ...(g.error ? { error: g.error } : {}),
       })),
     ),
+    thawed: thawedToJson(reports),
+    freezes: freezesToJson(reports),
     summary: {
       ...(document.summary as object),
       ...done,

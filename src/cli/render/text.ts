@@ -9,6 +9,7 @@ import type { ActionResult, RunReport } from '../../app/run/results.js';
 import type { Plan, PlanAction } from '../../core/actions.js';
 import { count } from '../../core/plural.js';
 import type { TargetFailure } from '../targets.js';
+import { freezeNote, renderThawed, resultNote } from './freeze.js';
 import { safeText } from './safe-text.js';
 import { planSummaryLine, type RunEnd, runSummaryLine } from './summary-lines.js';
 
@@ -53,7 +54,7 @@ function renderAction(action: PlanAction, style: TextStyle): string {
   const line = `  ${paint(style, tone, sign)}  ${policy}  ${subject(action)}  ${paint(style, 'dim', reason)}`;
   if (action.action !== 'create') return line;
   const stop = action.stop === undefined ? '' : paint(style, 'yellow', '  (stop → snapshot → start)');
-  return line + stop + droppedNote(action.droppedTags, style);
+  return line + stop + freezeNote(action, style) + droppedNote(action.droppedTags, style);
 }
 
 /** Tags a create cannot carry (the 50-tag limit, or per-volume tags of an instance set) are named. */
@@ -137,7 +138,7 @@ export function renderResult(result: ActionResult, style: TextStyle, where?: str
       ? ''
       : paint(style, 'dim', safeText(`  ${result.error.code}: ${result.error.message}`));
   const place = where === undefined ? '' : `${safeText(where)}  `;
-  return `  ${paint(style, tone, sign)}  ${place}${what}${error}`;
+  return `  ${paint(style, tone, sign)}  ${place}${what}${error}${resultNote(result, style)}`;
 }
 
 /** Instances a crashed run left stopped or in Standby, and what this run did about them. */
@@ -160,9 +161,10 @@ export function renderRun(reports: readonly RunReport[], style: TextStyle, end: 
     end.failures,
   );
   const results = reports.flatMap((r) => r.results);
-  const shown = results.filter((r) => style.verbose || r.status !== 'done');
+  const shown = results.filter((r) => style.verbose || r.status !== 'done' || r.reason !== undefined);
   const lines = [
     ...reports.flatMap((r) => renderGivenBack(r, style)),
+    ...reports.flatMap((r) => renderThawed(r, style)),
     ...shown.map((r) => renderResult(r, style)),
   ];
   lines.push(runSummaryLine(reports, end));

@@ -5,6 +5,7 @@ import { describeValue } from './describe.js';
 import { PLACEHOLDERS } from './filters.js';
 import { normalizeRetention, positiveDuration } from './normalize-retention.js';
 import { normalizeSchedule } from './normalize-schedule.js';
+import { checkApplicationSelection, normalizeScripts } from './normalize-scripts.js';
 import { isVolumeTargeted, normalizeSelect } from './normalize-select.js';
 import type { Path, Report } from './report.js';
 import {
@@ -105,6 +106,7 @@ function normalizeSnapshot(
     );
   }
   if (raw.max_stopped === 0) report.error([...path, 'max_stopped'], 'must be at least 1');
+  const scripts = normalizeScripts(raw, path, report);
   return {
     consistency: raw.consistency,
     copyTags: raw.copy_tags,
@@ -113,6 +115,7 @@ function normalizeSnapshot(
     stopInstance: raw.stop_instance,
     stopTimeoutMs: stopTimeoutMs ?? DEFAULT_STOP_TIMEOUT_MS,
     ...(raw.max_stopped === undefined ? {} : { maxStopped: raw.max_stopped }),
+    ...(scripts === undefined ? {} : { scripts }),
   };
 }
 
@@ -151,6 +154,7 @@ export function normalizePolicy(raw: ParsedPolicy, path: Path, report: Report): 
         '"instance" needs instances; this policy selects volumes only, so detached volumes are snapshotted one by one',
       );
     }
+    checkApplicationSelection(snapshot, select, path, report);
     if (schedule !== undefined) policy = { id: raw.id, select, schedule, retention, snapshot, copyTo };
   });
   return clean ? policy : undefined;

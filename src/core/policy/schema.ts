@@ -27,6 +27,7 @@ import {
   text,
   volumeIdField,
 } from './schema-fields.js';
+import { scriptsSchema } from './schema-scripts.js';
 import { CONSISTENCIES, COPY_TAGS, NOTIFY_EVENTS } from './types.js';
 
 const DEFAULT_DESCRIPTION = '{policy} {volume_id} from {instance_id}';
@@ -99,6 +100,7 @@ export const snapshotSchema = z.strictObject({
   max_stopped: count
     .optional()
     .meta({ description: 'Instances of this policy stopped at once; default 1 per Auto Scaling group' }),
+  scripts: scriptsSchema.optional(),
 });
 
 const copyTargetSchema = z.strictObject({

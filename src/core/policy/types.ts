@@ -69,8 +69,26 @@ export interface Retention {
   readonly orphaned: Orphaned;
 }
 
-export const CONSISTENCIES = ['volume', 'instance'] as const;
+export const CONSISTENCIES = ['volume', 'instance', 'application'] as const;
 export type Consistency = (typeof CONSISTENCIES)[number];
+
+/** The built-in pre and post script: freeze (and thaw) the selected volumes' filesystems. */
+export const BUILTIN_FSFREEZE = 'fsfreeze';
+/** What happens to an instance whose pre script failed or that SSM does not manage. */
+export const FREEZE_FAILURE_MODES = ['crash-consistent', 'skip'] as const;
+export type FreezeFailureMode = (typeof FREEZE_FAILURE_MODES)[number];
+
+/** `consistency: application`: the scripts run around the instance's CreateSnapshots (SPEC §15). */
+export interface FreezeScripts {
+  /** `fsfreeze`, or the name or ARN of an SSM command document. */
+  readonly pre: string;
+  readonly post: string;
+  /** How long each script may take, 10–120 s. */
+  readonly timeoutMs: number;
+  /** Attempts after the first, 0–3. */
+  readonly retries: number;
+  readonly onFailure: FreezeFailureMode;
+}
 export const COPY_TAGS = ['none', 'volume', 'instance+volume'] as const;
 type CopyTags = (typeof COPY_TAGS)[number];
 
@@ -86,6 +104,8 @@ export interface SnapshotSettings {
   readonly stopTimeoutMs: number;
   /** Instances of the policy stopped at once; undefined = 1 per Auto Scaling group, unlimited otherwise. */
   readonly maxStopped?: number;
+  /** Set exactly when `consistency` is `application`. */
+  readonly scripts?: FreezeScripts;
 }
 
 export interface CopyTarget {

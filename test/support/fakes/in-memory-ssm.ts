@@ -25,6 +25,8 @@ export class InMemorySsm implements SsmPort {
   /** Ends by `instanceId` or `instanceId documentName`, consumed in order; the last one repeats. */
   readonly ends = new Map<string, FakeCommandEnd[]>();
   readonly sent: Sent[] = [];
+  /** Called before every call (`managedInstances`, `sendCommand`, `commandState`): a test's crash switch. */
+  beforeCall: ((what: 'managedInstances' | 'sendCommand' | 'commandState') => void) | undefined;
   private readonly looked = new Map<string, number>();
   private readonly endOf = new Map<string, FakeCommandEnd>();
 
@@ -41,10 +43,12 @@ export class InMemorySsm implements SsmPort {
   }
 
   async managedInstances(ids: readonly InstanceId[]): Promise<ReadonlyMap<string, AgentPing>> {
+    this.beforeCall?.('managedInstances');
     return new Map(ids.flatMap((id) => (this.managed.has(id) ? [[id, this.managed.get(id)!] as const] : [])));
   }
 
   async sendCommand(request: CommandRequest): Promise<string> {
+    this.beforeCall?.('sendCommand');
     if (!this.managed.has(request.instanceId)) {
       throw Object.assign(new Error(`${request.instanceId} is not managed`), { code: 'InvalidInstanceId' });
     }
@@ -60,6 +64,7 @@ export class InMemorySsm implements SsmPort {
   }
 
   async commandState(commandId: string, _instanceId: InstanceId): Promise<CommandState> {
+    this.beforeCall?.('commandState');
     const end = this.endOf.get(commandId) ?? { status: 'Success' };
     const looks = (this.looked.get(commandId) ?? 0) + 1;
     this.looked.set(commandId, looks);

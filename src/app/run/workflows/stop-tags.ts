@@ -82,11 +82,33 @@ export function judgeStopTags(
   instances: readonly Instance[],
   runId: string,
 ): { readonly recover: TaggedInstance[]; readonly warnings: Warning[] } {
+  return judgeRunTags(instances, runId, [TAG.stoppedBy, TAG.standbyBy], leftAlone);
+}
+
+/** What to say about a tag crash recovery leaves alone. */
+export type LeftAlone = (
+  instance: Instance,
+  key: string,
+  value: string,
+  owner: 'foreign' | 'live',
+) => Warning;
+
+/**
+ * The same trust rules for any of the tool's state tags on instances (`frozen-by` too): the
+ * instances carrying `keys` with a crashed run's value (or this run's own), and a warning (from
+ * `leftAlone`) for every value that is a person's or a live run's.
+ */
+export function judgeRunTags(
+  instances: readonly Instance[],
+  runId: string,
+  keys: readonly string[],
+  leftAlone: LeftAlone,
+): { readonly recover: TaggedInstance[]; readonly warnings: Warning[] } {
   const recover: TaggedInstance[] = [];
   const warnings: Warning[] = [];
   for (const instance of instances) {
     const trusted: Record<string, string> = {};
-    for (const key of [TAG.stoppedBy, TAG.standbyBy]) {
+    for (const key of keys) {
       const value = instance.tags[key];
       if (value === undefined) continue;
       const owner = ownerOf(value, runId);
@@ -98,7 +120,7 @@ export function judgeStopTags(
   return { recover, warnings };
 }
 
-function leftAlone(instance: Instance, key: string, value: string, owner: 'foreign' | 'live') {
+const leftAlone: LeftAlone = (instance, key, value, owner) => {
   const what = `${instance.id} carries ${key}=${value}`;
   if (owner === 'foreign') {
     return warning(
@@ -110,4 +132,4 @@ function leftAlone(instance: Instance, key: string, value: string, owner: 'forei
     'run.stop-tag-live',
     `${what}, set by a run that started after this one and may be working on it now: left alone; a later run gives it back if that run does not`,
   );
-}
+};
