@@ -14,6 +14,7 @@ import {
 import { sdkClientConfig } from '../../aws/clients.js';
 import { invokeAsync } from '../../aws/lambda-invoke.js';
 import { UsageError } from '../../core/errors.js';
+import { count } from '../../core/plural.js';
 import { parseDuration } from '../../core/policy/durations.js';
 import type { DeploymentOptions } from '../deployment.js';
 import type { CommandOutcome } from '../exit.js';
@@ -114,7 +115,7 @@ function progressOf(status: DeploymentStatus, runId: string): { text: string; do
   if (status.latestRun === undefined) return { text: `run ${runId}: waiting for the fan-out`, done: false };
   const running = status.targets.filter((t) => t.state === 'running').length;
   const total = status.targets.length;
-  const text = `run ${runId}: ${total - running} of ${total} target(s) done${running > 0 ? `, ${running} running` : ''}`;
+  const text = `run ${runId}: ${total - running} of ${count(total, 'target')} done${running > 0 ? `, ${running} running` : ''}`;
   return { text, done: running === 0 };
 }
 

@@ -9,6 +9,7 @@ import { CONFIRMATION_NOTE, type EmailSubscription } from '../../app/deploy/hub-
 import type { StackChange } from '../../app/deploy/ports.js';
 import type { DeployProgress, ResourceFailure } from '../../app/deploy/stack-wait.js';
 import { errorInfoOf } from '../../app/kit/classify-error.js';
+import { count } from '../../core/plural.js';
 import { type ScheduledStart, schedulerClock } from '../../core/policy/scheduler-clock.js';
 import type { CliIo } from '../io.js';
 import { safeText } from './safe-text.js';
@@ -115,7 +116,7 @@ function alertLines(next: NextSteps): string[] {
   const lines = [`  alerts     failures and alarms go to ${topic}`];
   if (waiting.length > 0)
     lines.push(
-      `             ${waiting.length} address(es) subscribed, pending confirmation: ${waiting.map((s) => s.address).join(', ')}`,
+      `             ${count(waiting.length, 'address', 'addresses')} subscribed, pending confirmation: ${waiting.map((s) => s.address).join(', ')}`,
       `             ${CONFIRMATION_NOTE}`,
     );
   if (confirmed.length > 0)
@@ -239,7 +240,7 @@ function nextJson(next: NextSteps) {
         next.subscriptions.length === 0
           ? 'subscribe to the topic with deploy --notify-email ADDRESS'
           : waiting.length > 0
-            ? `${waiting.length} address(es) subscribed, pending confirmation: ${CONFIRMATION_NOTE}`
+            ? `${count(waiting.length, 'address', 'addresses')} subscribed, pending confirmation: ${CONFIRMATION_NOTE}`
             : 'every address confirmed',
     },
   };

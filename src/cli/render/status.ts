@@ -5,6 +5,7 @@
  */
 import type { DeploymentStatus, TargetStatus } from '../../app/serverless/status/deployment-status.js';
 import type { TargetState } from '../../app/serverless/status/target-status.js';
+import { count } from '../../core/plural.js';
 import type { DeploySchedule } from '../../core/policy/types.js';
 import { safeText } from './safe-text.js';
 import { formatAge } from './units.js';
@@ -110,7 +111,7 @@ const STATES: readonly TargetState[] = ['ok', 'failed', 'missing', 'running', 's
 function summaryLine(targets: readonly TargetStatus[]): string {
   const counts = STATES.map((s) => `${targets.filter((t) => t.state === s).length} ${s}`);
   const overdue = targets.filter((t) => t.overdue).length;
-  return `${targets.length} target(s): ${counts.join(', ')}; ${overdue} overdue`;
+  return `${count(targets.length, 'target')}: ${counts.join(', ')}; ${overdue} overdue`;
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();

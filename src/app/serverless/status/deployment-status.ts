@@ -7,6 +7,8 @@
  * record in the window is missing, and a target whose newest result is older than the schedule's
  * second start after it is overdue. Each is a problem, as is a run that failed as a whole.
  */
+
+import { count as counted } from '../../../core/plural.js';
 import {
   type ScheduledStart,
   schedulerClock,
@@ -237,9 +239,9 @@ function problemsOf(
   const failed = count((t) => t.state === 'failed');
   const missing = count((t) => t.state === 'missing');
   const overdue = count((t) => t.overdue);
-  if (failed > 0) problems.push(`${failed} target(s) failed`);
-  if (missing > 0) problems.push(`${missing} target(s) missing: no record where one was due`);
+  if (failed > 0) problems.push(`${counted(failed, 'target')} failed`);
+  if (missing > 0) problems.push(`${counted(missing, 'target')} missing: no record where one was due`);
   if (overdue > 0)
-    problems.push(`${overdue} target(s) overdue: their newest run is two scheduled starts old`);
+    problems.push(`${counted(overdue, 'target')} overdue: their newest run is two scheduled starts old`);
   return problems;
 }
