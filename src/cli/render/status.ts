@@ -41,7 +41,7 @@ export function renderStatus(status: DeploymentStatus, context: StatusContext): 
   } else {
     const failures = run.failures.length === 0 ? '' : `, ${run.failures.length} fan-out failure(s)`;
     lines.push(
-      `${status.runId === undefined ? 'latest run' : 'run'} ${run.runId} (${run.source}) started ${ago(now - Date.parse(run.startedAt))} ago: ${run.targets.length} target(s) queued${failures}${run.complete ? '' : ' (its index is incomplete)'}`,
+      `${status.runId === undefined ? 'latest run' : 'run'} ${run.runId} (${run.source}) started ${ago(now - Date.parse(run.startedAt))} ago: ${count(run.targets.length, 'target')} queued${failures}${run.complete ? '' : ' (its index is incomplete)'}`,
     );
   }
   if (context.schedule !== undefined) lines.push(scheduleLine(status, context.schedule));

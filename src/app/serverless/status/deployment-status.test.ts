@@ -45,8 +45,8 @@ describe('readDeploymentStatus', () => {
     expect(states(status)).toEqual({ [A]: 'ok', [B]: 'failed', [C]: 'missing' });
     expect(status.targets.filter((t) => t.problem).map((t) => `${t.account}/${t.region}`)).toEqual([B, C]);
     expect(status.problems).toEqual([
-      '1 target(s) failed',
-      '1 target(s) missing: no record where one was due',
+      '1 target failed',
+      '1 target missing: no record where one was due',
     ]);
   });
 
