@@ -11,6 +11,7 @@ export const WARNING_CODES = [
   'config.ignored',
   'config.retention',
   'config.consistency',
+  'config.drill',
   // plan
   'plan.duplicate-policy',
   'plan.selection',
@@ -25,6 +26,10 @@ export const WARNING_CODES = [
   // run
   'run.stop-tag-foreign',
   'run.stop-tag-live',
+  // restore drills
+  'drill.volume-foreign',
+  'drill.volume-live',
+  'drill.no-host',
   // report and forecast
   'report.sizes-unknown',
 ] as const;

@@ -2,7 +2,9 @@
  * One parsed policy → the `Policy` model, with the checks that need more than one key.
  */
 import { describeValue } from './describe.js';
+import { drillSchema } from './drill-schema.js';
 import { PLACEHOLDERS } from './filters.js';
+import { checkDrillRetention, normalizeDrill } from './normalize-drill.js';
 import { normalizeRetention, positiveDuration } from './normalize-retention.js';
 import { normalizeSchedule } from './normalize-schedule.js';
 import { isVolumeTargeted, normalizeSelect } from './normalize-select.js';
@@ -144,6 +146,8 @@ export function normalizePolicy(raw: ParsedPolicy, path: Path, report: Report): 
     const retention = normalizeRetention(raw.retention, [...path, 'retention'], report);
     const snapshot = normalizeSnapshot(raw.snapshot, raw.id, [...path, 'snapshot'], report);
     const copyTo = normalizeCopyTo(raw.copy_to, [...path, 'copy_to'], report);
+    const drill = raw.drill === undefined ? undefined : normalizeDrill(raw.drill, [...path, 'drill'], report);
+    if (drill !== undefined) checkDrillRetention(drill, retention, [...path, 'drill'], report);
     if (snapshot.consistency === 'instance' && isVolumeTargeted(select)) {
       report.warn(
         'config.consistency',
@@ -151,7 +155,8 @@ export function normalizePolicy(raw: ParsedPolicy, path: Path, report: Report): 
         '"instance" needs instances; this policy selects volumes only, so detached volumes are snapshotted one by one',
       );
     }
-    if (schedule !== undefined) policy = { id: raw.id, select, schedule, retention, snapshot, copyTo };
+    if (schedule !== undefined)
+      policy = { id: raw.id, select, schedule, retention, snapshot, copyTo, ...(drill ? { drill } : {}) };
   });
   return clean ? policy : undefined;
 }
@@ -180,4 +185,5 @@ export function checkPolicySections(raw: unknown, path: Path, report: Report): v
   check('retention', retentionSchema, (data, at) => normalizeRetention(data, at, report));
   check('snapshot', snapshotSchema, (data, at) => normalizeSnapshot(data, id, at, report));
   check('copy_to', copyToSchema, (data, at) => normalizeCopyTo(data, at, report));
+  check('drill', drillSchema, (data, at) => normalizeDrill(data, at, report));
 }
