@@ -29,6 +29,7 @@ const SIGN: Record<PlanAction['action'], { sign: string; tone: Tone }> = {
   delete: { sign: '- delete', tone: 'red' },
   keep: { sign: '= keep  ', tone: 'dim' },
   skip: { sign: '  skip  ', tone: 'dim' },
+  drill: { sign: '+ drill ', tone: 'green' },
 };
 
 function subject(action: PlanAction): string {
