@@ -5,6 +5,7 @@
  */
 import type { Plan } from '../../core/actions.js';
 import type { InstanceId, SnapshotId, VolumeId } from '../../core/model.js';
+import type { DrillOutcome } from './drills/outcomes.js';
 import type { GivenBack } from './workflows/finish-crashed.js';
 
 const RESULT_STATUSES = [
@@ -23,9 +24,10 @@ export interface ActionResult {
   /**
    * `give-back`: an instance the stop workflow stopped (or put in Standby) that could not be
    * started (or returned to its group) — failed, its tags kept for the next run — or that was
-   * terminated while the tool had it (skipped).
+   * terminated while the tool had it (skipped). `drill`: a restore drill started, passed or failed
+   * (`RunReport.drills` tells more).
    */
-  readonly action: 'create' | 'delete' | 'copy' | 'give-back';
+  readonly action: 'create' | 'delete' | 'copy' | 'give-back' | 'drill';
   /** `*` on the give-back of an instance a crashed run left (which policy stopped it is not known). */
   readonly policy: string;
   readonly account: string;
@@ -72,4 +74,6 @@ export interface RunReport {
   readonly only?: 'snapshot' | 'clean';
   /** Instances a crashed run left stopped or in Standby, given back by this run first. */
   readonly givenBack?: readonly GivenBack[];
+  /** Restore drills advanced, ended or started by this run; absent when there were none. */
+  readonly drills?: readonly DrillOutcome[];
 }

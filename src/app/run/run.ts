@@ -11,6 +11,8 @@ import type { CollectProgress, Ec2Port, UnmanagedMode } from '../kit/ports.js';
 import { type ApplyOptions, type ApplyProgress, applyPlan, sleepFor } from './apply.js';
 import { STOP_POLL_MS } from './apply-stops.js';
 import { copyDestinationsOf, listCopyDestinations } from './copy-destinations.js';
+import { drillResults } from './drills/outcomes.js';
+import { runDrills } from './drills/run-drills.js';
 import type { ActionResult, RunReport, RunSummary, RunTimings } from './results.js';
 import { type RunMemory, type TargetMemory, withRunMemory } from './run-memory.js';
 import { finishCrashedRuns } from './workflows/finish-crashed.js';
@@ -163,10 +165,23 @@ async function planAndApply(
     runId: options.runId,
     dryRun: options.dryRun === true,
   });
-  const applied = await applyPlan(plan, ec2, applyOptions, inventory);
-  const { deadlineReached } = applied;
+  // Drills spend other EC2 calls than snapshots do: both go at once.
+  const [applied, drills] = await Promise.all([
+    applyPlan(plan, ec2, applyOptions, inventory),
+    options.dryRun === true
+      ? []
+      : runDrills(ec2, config, plan, inventory, {
+          ...waiting,
+          now: options.now,
+          runId: options.runId,
+          start: options.only === undefined,
+          ...(options.deadline === undefined ? {} : { deadline: options.deadline }),
+          ...(options.signal === undefined ? {} : { signal: options.signal }),
+        }),
+  ]);
+  const deadlineReached = applied.deadlineReached || drills.some((d) => d.status === 'deferred');
   const { givenBack, warnings } = recovery;
-  const results = [...recovery.results, ...applied.results];
+  const results = [...recovery.results, ...applied.results, ...drillResults(drills)];
   return {
     plan: warnings.length === 0 ? plan : { ...plan, warnings: [...plan.warnings, ...warnings] },
     results,
@@ -176,6 +191,7 @@ async function planAndApply(
     dryRun: options.dryRun === true,
     ...(options.only === undefined ? {} : { only: options.only }),
     ...(givenBack.length === 0 ? {} : { givenBack }),
+    ...(drills.length === 0 ? {} : { drills }),
   };
 }
 

@@ -39,20 +39,20 @@ export type DrillResult = (typeof DRILL_RESULTS)[number];
  * Where a drill is, as its volume's `drill-step` tag says:
  * - `creating`: made, waiting for `available`;
  * - `initializing`: available (time in the detail), waiting for every block to be read;
- * - `ssm`: the check's command was sent (its id kept, so any later run can read its end);
+ * - `ssm:<command id>:<instance id>`: the check's command was sent (kept, so any later run can read its end);
  * - `ending`: the result is known and the volume is being detached; then recorded and deleted.
  */
 export type DrillStep =
   | { readonly kind: 'creating' }
   | { readonly kind: 'initializing' }
-  | { readonly kind: 'ssm'; readonly commandId: string }
+  | { readonly kind: 'ssm'; readonly commandId: string; readonly instanceId: string }
   | { readonly kind: 'ending'; readonly result: DrillResult };
 
 /** A step tag's value; undefined when it is none the tool writes. */
 export function parseStep(value: string | undefined): DrillStep | undefined {
   if (value === 'creating' || value === 'initializing') return { kind: value };
-  if (value?.startsWith('ssm:') === true && value.length > 4)
-    return { kind: 'ssm', commandId: value.slice(4) };
+  const ssm = /^ssm:([^:]+):(i-[0-9a-z-]+)$/.exec(value ?? '');
+  if (ssm !== null) return { kind: 'ssm', commandId: ssm[1]!, instanceId: ssm[2]! };
   if (value === 'ending:passed' || value === 'ending:failed')
     return { kind: 'ending', result: value.slice(7) as DrillResult };
   return undefined;
@@ -60,7 +60,7 @@ export function parseStep(value: string | undefined): DrillStep | undefined {
 
 /** The tag value of a step. */
 export function formatStep(step: DrillStep): string {
-  if (step.kind === 'ssm') return `ssm:${step.commandId}`;
+  if (step.kind === 'ssm') return `ssm:${step.commandId}:${step.instanceId}`;
   if (step.kind === 'ending') return `ending:${step.result}`;
   return step.kind;
 }

@@ -5,6 +5,7 @@
  */
 import type { AgentPing, CommandRequest, CommandState, SsmPort } from '../../../src/app/kit/ssm-port.js';
 import type { InstanceId } from '../../../src/core/model.js';
+import type { CrashSwitch } from './in-memory-volumes.js';
 
 /** How one command ends; `looks` GetCommandInvocation-style looks see it running first (default 1). */
 export interface FakeCommandEnd {
@@ -25,6 +26,8 @@ export class InMemorySsm implements SsmPort {
   /** Ends by `instanceId` or `instanceId documentName`, consumed in order; the last one repeats. */
   readonly ends = new Map<string, FakeCommandEnd[]>();
   readonly sent: Sent[] = [];
+  /** The crash switch of the simulated run (a send is a change, a look a read); none = never crashes. */
+  crash?: CrashSwitch;
   private readonly looked = new Map<string, number>();
   private readonly endOf = new Map<string, FakeCommandEnd>();
 
@@ -45,6 +48,12 @@ export class InMemorySsm implements SsmPort {
   }
 
   async sendCommand(request: CommandRequest): Promise<string> {
+    return this.crash === undefined
+      ? this.send(request)
+      : this.crash.change('SendCommand', () => this.send(request));
+  }
+
+  private send(request: CommandRequest): string {
     if (!this.managed.has(request.instanceId)) {
       throw Object.assign(new Error(`${request.instanceId} is not managed`), { code: 'InvalidInstanceId' });
     }
@@ -60,6 +69,7 @@ export class InMemorySsm implements SsmPort {
   }
 
   async commandState(commandId: string, _instanceId: InstanceId): Promise<CommandState> {
+    this.crash?.alive('GetCommandInvocation');
     const end = this.endOf.get(commandId) ?? { status: 'Success' };
     const looks = (this.looked.get(commandId) ?? 0) + 1;
     this.looked.set(commandId, looks);

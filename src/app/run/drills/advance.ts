@@ -1,0 +1,308 @@
+/**
+ * One look at one drill in flight: read where it stands (its volume, its initialization, its
+ * command), take the move the state machine names (core/drills/moves.ts), and go on while the next
+ * step is quick — an attach, the check's command, a detach, the record and the delete — within the
+ * look's patience. A slow step (the volume being created or initialized) ends the look: the drill's
+ * state is on its volume's tags, so the next look, in this run or a later one, goes on from there.
+ */
+import type { DrillInFlight } from '../../../core/drills/in-flight.js';
+import {
+  type DrillLook,
+  type DrillMove,
+  failedVerdict,
+  nextMove,
+  type Verdict,
+} from '../../../core/drills/moves.js';
+import { DRILL_TAG, type DrillStep, formatStep } from '../../../core/drills/tags.js';
+import { instanceId, type Volume } from '../../../core/model.js';
+import { errorInfoOf } from '../../kit/classify-error.js';
+import { runCommand } from '../../kit/run-command.js';
+import type { CommandState, SsmPort } from '../../kit/ssm-port.js';
+import type { Initialization } from '../../kit/volume-port.js';
+import { attachToHost, drillScript } from './check-host.js';
+import { type DrillContext, outcomeBase, pastDeadline, settingsOf } from './context.js';
+import { finishDrill } from './finish.js';
+import type { DrillOutcome } from './outcomes.js';
+
+/** A detach that has not ended by then is forced (the volume is deleted next anyway). */
+const FORCE_DETACH_AFTER_MS = 60_000;
+/** Moves of one look at most: a bound for a state machine that always moves on. */
+const MAX_MOVES = 64;
+
+/** What the caller already knows of the drill from its batched listings. */
+export interface Seen {
+  readonly initialized?: Initialization;
+  /** The caller watched this drill a moment ago (step times are exact). */
+  readonly watching: boolean;
+}
+
+/** @example const outcome = await advanceDrill(context, drill, { watching: false }); */
+export async function advanceDrill(
+  context: DrillContext,
+  drill: DrillInFlight,
+  seen: Seen,
+): Promise<DrillOutcome> {
+  const settings = settingsOf(context, drill.policy);
+  const base = outcomeBase(context, {
+    policy: drill.policy,
+    snapshotId: drill.snapshotId,
+    check: settings.check,
+    drillVolumeId: drill.volume.id,
+    startedAt: new Date(drill.startedAt).toISOString(),
+    ...sourceOf(drill),
+  });
+  const look = new Look(context, drill, seen);
+  try {
+    for (let moves = 0; moves < MAX_MOVES; moves++) {
+      await look.read(settings.check);
+      const move = nextMove(look.view(settings.check, settings.timeoutMs));
+      const ended = await look.take(move, settings);
+      if (ended !== undefined) return { ...base, ...ended };
+    }
+    return { ...base, status: 'in-flight', step: formatStep(look.step), detail: look.detail };
+  } catch (error) {
+    const trouble = errorInfoOf(error);
+    return {
+      ...base,
+      status: 'in-flight',
+      step: formatStep(look.step),
+      detail: look.detail,
+      trouble: {
+        code: trouble.code,
+        message: `drill of ${drill.snapshotId} on ${drill.volume.id}: ${trouble.message}; the next run goes on with it`,
+      },
+    };
+  }
+}
+
+const sourceOf = (drill: DrillInFlight) => {
+  const source = drill.snapshot?.tags['ebs-snapper:volume-id'] ?? drill.snapshot?.volumeId;
+  return source === undefined ? {} : { sourceVolumeId: source as DrillOutcome['sourceVolumeId'] & string };
+};
+
+/** The state of one look, and the moves it takes. */
+class Look {
+  volume: Volume;
+  step: DrillStep;
+  detail: string;
+  private initialized: Initialization | undefined;
+  private command: CommandState | undefined;
+  private watching: boolean;
+  private readonly since: number;
+  private detachSince: number | undefined;
+  private forced = false;
+  /** The result is on the snapshot already (an earlier run recorded it, then died). */
+  private readonly recorded: boolean;
+
+  constructor(
+    private readonly context: DrillContext,
+    private readonly drill: DrillInFlight,
+    seen: Seen,
+  ) {
+    this.volume = drill.volume;
+    this.step = drill.step;
+    this.detail = drill.detail;
+    this.initialized = seen.initialized;
+    this.watching = seen.watching;
+    this.since = context.clock();
+    const tags = drill.snapshot?.tags;
+    this.recorded = tags?.[DRILL_TAG.volume] === drill.volume.id;
+    if (this.recorded) {
+      this.step = { kind: 'ending', result: tags?.[DRILL_TAG.result] === 'passed' ? 'passed' : 'failed' };
+      this.detail = tags?.[DRILL_TAG.detail] ?? this.detail;
+    }
+  }
+
+  /** Read what the next move depends on and is not known yet. */
+  async read(check: string): Promise<void> {
+    const { step, volume } = this;
+    if (step.kind === 'ssm' && this.command === undefined)
+      this.command = await this.context.ssm.commandState(step.commandId, instanceId(step.instanceId));
+    const initializing = step.kind === 'creating' || step.kind === 'initializing';
+    const made = volume.state !== 'creating' && volume.state !== 'error';
+    if (check !== 'available' && initializing && made && this.initialized === undefined) {
+      const states = await this.context.volumes.initialization([volume.id]);
+      this.initialized = states.get(volume.id) ?? 'unknown';
+    }
+  }
+
+  view(check: DrillLook['check'], timeoutMs: number): DrillLook {
+    const command = this.command;
+    return {
+      check,
+      timeoutMs,
+      startedAt: this.drill.startedAt,
+      now: this.context.at(),
+      watching: this.watching,
+      step: this.step,
+      detail: this.detail,
+      state: this.volume.state ?? 'creating',
+      attachments: this.volume.attachments,
+      ...(this.initialized === undefined ? {} : { initialized: this.initialized }),
+      ...(command === undefined
+        ? {}
+        : {
+            command: {
+              done: command.done,
+              status: command.status,
+              details: command.details,
+              ...(command.exitCode === undefined ? {} : { exitCode: command.exitCode }),
+              ...(firstLine(command.stderr) ?? firstLine(command.stdout)),
+            },
+          }),
+    };
+  }
+
+  /** Carry `move` out; the drill's outcome when the look ends, undefined to look again. */
+  async take(
+    move: DrillMove,
+    settings: ReturnType<typeof settingsOf>,
+  ): Promise<Omit<DrillOutcome, 'policy' | 'account' | 'region' | 'snapshotId' | 'check'> | undefined> {
+    switch (move.kind) {
+      case 'wait':
+        return this.wait(move);
+      case 'tag':
+        await this.tag(move.step, move.detail);
+        this.emit(
+          move.step.kind === 'initializing' ? `available, initializing (${move.detail})` : move.step.kind,
+        );
+        return undefined;
+      case 'attach':
+        return this.attach(move.detail, settings);
+      case 'send':
+        return this.send(move, settings);
+      case 'detach':
+        await this.context.volumes.detach(this.volume.id, instanceId(move.instanceId), false);
+        this.detachSince = this.context.clock();
+        this.emit(`${move.verdict.result}, detaching from ${move.instanceId}`);
+        await this.refresh();
+        return undefined;
+      case 'finish':
+        return finishDrill(this.context, this.drill, move.verdict, this.recorded, (what) => this.emit(what));
+    }
+  }
+
+  private async wait(move: Extract<DrillMove, { kind: 'wait' }>) {
+    const quick = move.on === 'attaching' || move.on === 'detaching' || move.on === 'command';
+    const patient = this.context.clock() - this.since < this.context.patienceMs;
+    if (!quick || !patient || pastDeadline(this.context, this.context.pollMs)) {
+      const { verdict } = move;
+      if (verdict !== undefined && !(this.step.kind === 'ending' && this.detail === verdict.detail))
+        await this.tag({ kind: 'ending', result: verdict.result }, verdict.detail);
+      return { status: 'in-flight' as const, step: move.on, detail: this.detail };
+    }
+    if (move.on === 'detaching' && !this.forced) {
+      const since = this.detachSince ?? this.since;
+      if (this.context.clock() - since >= FORCE_DETACH_AFTER_MS) {
+        const attachment = this.volume.attachments[0];
+        if (attachment !== undefined) {
+          this.forced = true;
+          await this.context.volumes.detach(this.volume.id, instanceId(attachment.instanceId), true);
+          this.emit(`detach forced from ${attachment.instanceId}`);
+        }
+      }
+    }
+    await this.context.sleep(this.context.pollMs);
+    this.watching = true;
+    if (move.on === 'command' && this.step.kind === 'ssm')
+      this.command = await this.context.ssm.commandState(
+        this.step.commandId,
+        instanceId(this.step.instanceId),
+      );
+    else await this.refresh();
+    return undefined;
+  }
+
+  private async attach(detail: string, settings: ReturnType<typeof settingsOf>) {
+    const seed = `${this.context.runId}/${this.drill.snapshotId}`;
+    const attached = await attachToHost(this.context, this.volume, settings.host, seed);
+    if (!attached.ok) {
+      const verdict = failedVerdict(detail, attached.failure, attached.what);
+      return finishDrill(this.context, this.drill, verdict, this.recorded, (what) => this.emit(what));
+    }
+    // Not tagged: the attachment itself tells a later look that the volume was available and initialized.
+    this.step = { kind: 'initializing' };
+    this.detail = detail;
+    this.emit(`initialized, attaching to ${attached.instanceId} at ${attached.device}`);
+    await this.refresh();
+    return undefined;
+  }
+
+  /** Send the check's commands (the command id tagged on the volume at once), and wait for them a while. */
+  private async send(move: Extract<DrillMove, { kind: 'send' }>, settings: ReturnType<typeof settingsOf>) {
+    const { context, drill } = this;
+    const leftMs = drill.startedAt + settings.timeoutMs - context.at();
+    const seconds = Math.max(30, Math.ceil(leftMs / 1000));
+    const tagging: SsmPort = {
+      managedInstances: (ids) => context.ssm.managedInstances(ids),
+      commandState: (id, instance) => context.ssm.commandState(id, instance),
+      sendCommand: async (request) => {
+        const id = await context.ssm.sendCommand(request);
+        await this.tag({ kind: 'ssm', commandId: id, instanceId: move.instanceId }, move.detail);
+        this.emit(`command ${id} sent to ${move.instanceId}`);
+        return id;
+      },
+    };
+    const request = {
+      instanceId: instanceId(move.instanceId),
+      documentName: 'AWS-RunShellScript',
+      parameters: {
+        commands: drillScript(this.volume.id, drill.snapshotId, move.device, settings.commands ?? []),
+        executionTimeout: [String(seconds)],
+      },
+      timeoutSeconds: Math.min(seconds, 600),
+      comment: `ebs-snapper drill of ${drill.snapshotId}, run ${context.runId}`,
+    };
+    const budget = Math.max(0, Math.min(leftMs, context.patienceMs - (context.clock() - this.since)));
+    try {
+      const outcome = await runCommand(tagging, request, {
+        timeoutMs:
+          context.deadline === undefined ? budget : Math.min(budget, context.deadline - context.clock()),
+        pollMs: context.pollMs,
+        clock: context.clock,
+        sleep: context.sleep,
+      });
+      this.command = outcome.state;
+      this.watching = true;
+    } catch (error) {
+      if (this.step.kind === 'ssm') throw error;
+      // Not sent (the agent went away, the host stopped): a failed check, after the detach.
+      const { code } = errorInfoOf(error);
+      const verdict: Verdict = failedVerdict(
+        move.detail,
+        'drill.ssm',
+        `SendCommand to ${move.instanceId} refused: ${code}`,
+      );
+      await this.tag({ kind: 'ending', result: 'failed' }, verdict.detail);
+    }
+    return undefined;
+  }
+
+  private async tag(step: DrillStep, detail: string): Promise<void> {
+    await this.context.volumes.tagVolume(this.volume.id, {
+      [DRILL_TAG.step]: formatStep(step),
+      ...(detail === '' ? {} : { [DRILL_TAG.detail]: detail }),
+    });
+    this.step = step;
+    this.detail = detail;
+  }
+
+  private async refresh(): Promise<void> {
+    const [fresh] = await this.context.volumes.listDrillVolumes([this.volume.id]);
+    // Gone meanwhile (deleted by hand): nothing to detach; the record still says what was seen.
+    this.volume = fresh ?? { ...this.volume, state: 'deleted', attachments: [] };
+    this.initialized = undefined;
+  }
+
+  private emit(what: string): void {
+    this.context.onEvent?.({ snapshotId: this.drill.snapshotId, volumeId: this.volume.id, what });
+  }
+}
+
+function firstLine(text: string | undefined): { output: string } | undefined {
+  const line = text
+    ?.split('\n')
+    .map((l) => l.trim())
+    .find((l) => l !== '');
+  return line === undefined ? undefined : { output: line.slice(0, 120) };
+}
