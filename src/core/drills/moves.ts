@@ -94,13 +94,27 @@ export interface Verdict {
  * @example nextMove({ check: 'available', step: { kind: 'creating' }, state: 'available', ... }) // finish, passed
  */
 export function nextMove(look: DrillLook): DrillMove {
-  const verdict = verdictOf(look);
-  if (verdict !== undefined) {
-    const attached = look.attachments[0];
-    if (attached === undefined) return { kind: 'finish', verdict };
-    if (attached.state === 'detaching') return { kind: 'wait', on: 'detaching', verdict };
-    return { kind: 'detach', verdict, instanceId: attached.instanceId };
-  }
+  const ended = verdictOf(look);
+  if (ended !== undefined) return settle(look, ended);
+  const move = progress(look);
+  // Past the timeout a look still credits what it finds done (a late run must not fail a volume
+  // EC2 restored long ago), but it starts nothing more and waits for nothing more.
+  if (move.kind === 'finish' || look.now - look.startedAt < look.timeoutMs) return move;
+  const detail = 'detail' in move ? move.detail : look.detail;
+  const what = `timeout ${Math.round(look.timeoutMs / 1000)}s: ${unfinished(move)}`;
+  return settle(look, failedVerdict(detail, 'drill.timeout', what));
+}
+
+/** A known result: detach first if the volume is attached, else finish. */
+function settle(look: DrillLook, verdict: Verdict): DrillMove {
+  const attached = look.attachments[0];
+  if (attached === undefined) return { kind: 'finish', verdict };
+  if (attached.state === 'detaching') return { kind: 'wait', on: 'detaching', verdict };
+  return { kind: 'detach', verdict, instanceId: attached.instanceId };
+}
+
+/** The next step toward the check's end, the timeout aside. */
+function progress(look: DrillLook): DrillMove {
   const elapsed = look.now - look.startedAt;
   switch (look.step.kind) {
     case 'creating': {
@@ -115,21 +129,19 @@ export function nextMove(look: DrillLook): DrillMove {
   }
 }
 
-/** The result, once there is one: a step's end, a failure, or the timeout. */
+/** The result, once a look can tell it: a step's end, a failure, the check's command ended. */
 function verdictOf(look: DrillLook): Verdict | undefined {
   const { step } = look;
-  if (step.kind === 'ending') return { result: step.result, detail: look.detail };
+  if (step.kind === 'ending') {
+    const failure = DRILL_FAILURES.find((f) => f === step.failure);
+    return { result: step.result, detail: look.detail, ...(failure === undefined ? {} : { failure }) };
+  }
   if (look.state === 'error') return failed(look, 'drill.volume-error', 'EC2 put the volume in state error');
   if (look.state === 'deleting' || look.state === 'deleted')
     return failed(look, 'drill.volume-lost', 'the volume was deleted by someone else');
   if (step.kind === 'ssm' && look.command?.done === true) return commandVerdict(look);
   if (step.kind === 'ssm' && look.attachments.length === 0 && look.command?.done === false)
     return failed(look, 'drill.volume-lost', 'the volume was detached from the host while the command ran');
-  const elapsed = look.now - look.startedAt;
-  if (elapsed >= look.timeoutMs) {
-    const at = look.step.kind === 'ssm' ? 'the command still running' : `still ${stepName(look)}`;
-    return failed(look, 'drill.timeout', `timeout ${Math.round(look.timeoutMs / 1000)}s: ${at}`);
-  }
   return undefined;
 }
 
@@ -178,10 +190,20 @@ function failed(look: DrillLook, failure: DrillFailure, what: string): Verdict {
   return { result: 'failed', failure, detail: clip(look.detail === '' ? what : `${look.detail} ${what}`) };
 }
 
-function stepName(look: DrillLook): string {
-  if (look.step.kind === 'creating') return look.state === 'creating' ? 'creating' : 'not seen available';
-  if (look.initialized !== 'done') return 'initializing';
-  return look.attachments.length === 0 ? 'not attached' : 'attached, no command sent';
+/** What a drill past its timeout had not done yet, by the move it would take next. */
+function unfinished(move: DrillMove): string {
+  switch (move.kind) {
+    case 'wait':
+      return move.on === 'command' ? 'the command still running' : `still ${move.on}`;
+    case 'tag':
+      return 'still initializing';
+    case 'attach':
+      return 'not attached to a host yet';
+    case 'send':
+      return 'no command sent yet';
+    default:
+      return 'not done';
+  }
 }
 
 /** A drill that could not go on (no host, an attach refused), failed with what it knows so far. */

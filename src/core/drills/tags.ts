@@ -40,28 +40,35 @@ export type DrillResult = (typeof DRILL_RESULTS)[number];
  * - `creating`: made, waiting for `available`;
  * - `initializing`: available (time in the detail), waiting for every block to be read;
  * - `ssm:<command id>:<instance id>`: the check's command was sent (kept, so any later run can read its end);
- * - `ending`: the result is known and the volume is being detached; then recorded and deleted.
+ * - `ending:<result>[:<failure code>]`: the result is known and the volume is being detached; then
+ *   recorded and deleted.
  */
 export type DrillStep =
   | { readonly kind: 'creating' }
   | { readonly kind: 'initializing' }
   | { readonly kind: 'ssm'; readonly commandId: string; readonly instanceId: string }
-  | { readonly kind: 'ending'; readonly result: DrillResult };
+  | { readonly kind: 'ending'; readonly result: DrillResult; readonly failure?: string };
 
 /** A step tag's value; undefined when it is none the tool writes. */
 export function parseStep(value: string | undefined): DrillStep | undefined {
   if (value === 'creating' || value === 'initializing') return { kind: value };
   const ssm = /^ssm:([^:]+):(i-[0-9a-z-]+)$/.exec(value ?? '');
   if (ssm !== null) return { kind: 'ssm', commandId: ssm[1]!, instanceId: ssm[2]! };
-  if (value === 'ending:passed' || value === 'ending:failed')
-    return { kind: 'ending', result: value.slice(7) as DrillResult };
+  const ending = /^ending:(passed|failed)(?::(drill\.[a-z-]+))?$/.exec(value ?? '');
+  if (ending !== null)
+    return {
+      kind: 'ending',
+      result: ending[1] as DrillResult,
+      ...(ending[2] === undefined ? {} : { failure: ending[2] }),
+    };
   return undefined;
 }
 
 /** The tag value of a step. */
 export function formatStep(step: DrillStep): string {
   if (step.kind === 'ssm') return `ssm:${step.commandId}:${step.instanceId}`;
-  if (step.kind === 'ending') return `ending:${step.result}`;
+  if (step.kind === 'ending')
+    return `ending:${step.result}${step.failure === undefined ? '' : `:${step.failure}`}`;
   return step.kind;
 }
 

@@ -91,6 +91,8 @@ class Look {
   private readonly since: number;
   private detachSince: number | undefined;
   private forced = false;
+  /** What the volume's step and detail tags say now (`step detail`). */
+  private tagged: string;
   /** The result is on the snapshot already (an earlier run recorded it, then died). */
   private readonly recorded: boolean;
 
@@ -104,6 +106,7 @@ class Look {
     this.detail = drill.detail;
     this.initialized = seen.initialized;
     this.watching = seen.watching;
+    this.tagged = `${formatStep(drill.step)} ${drill.detail}`;
     this.since = context.clock();
     const tags = drill.snapshot?.tags;
     this.recorded = tags?.[DRILL_TAG.volume] === drill.volume.id;
@@ -174,6 +177,9 @@ class Look {
       case 'detach':
         await this.context.volumes.detach(this.volume.id, instanceId(move.instanceId), false);
         this.detachSince = this.context.clock();
+        // The result stands from here on, whatever the detach changes (tagged if the look ends first).
+        this.step = endingOf(move.verdict);
+        this.detail = move.verdict.detail;
         this.emit(`${move.verdict.result}, detaching from ${move.instanceId}`);
         await this.refresh();
         return undefined;
@@ -187,8 +193,8 @@ class Look {
     const patient = this.context.clock() - this.since < this.context.patienceMs;
     if (!quick || !patient || pastDeadline(this.context, this.context.pollMs)) {
       const { verdict } = move;
-      if (verdict !== undefined && !(this.step.kind === 'ending' && this.detail === verdict.detail))
-        await this.tag({ kind: 'ending', result: verdict.result }, verdict.detail);
+      if (verdict !== undefined && this.tagged !== `${formatStep(endingOf(verdict))} ${verdict.detail}`)
+        await this.tag(endingOf(verdict), verdict.detail);
       return { status: 'in-flight' as const, step: move.on, detail: this.detail };
     }
     if (move.on === 'detaching' && !this.forced) {
@@ -273,7 +279,7 @@ class Look {
         'drill.ssm',
         `SendCommand to ${move.instanceId} refused: ${code}`,
       );
-      await this.tag({ kind: 'ending', result: 'failed' }, verdict.detail);
+      await this.tag(endingOf(verdict), verdict.detail);
     }
     return undefined;
   }
@@ -285,6 +291,7 @@ class Look {
     });
     this.step = step;
     this.detail = detail;
+    this.tagged = `${formatStep(step)} ${detail}`;
   }
 
   private async refresh(): Promise<void> {
@@ -298,6 +305,13 @@ class Look {
     this.context.onEvent?.({ snapshotId: this.drill.snapshotId, volumeId: this.volume.id, what });
   }
 }
+
+/** The step that keeps a known result (and its failure code) on the volume. */
+const endingOf = (verdict: Verdict): DrillStep => ({
+  kind: 'ending',
+  result: verdict.result,
+  ...(verdict.failure === undefined ? {} : { failure: verdict.failure }),
+});
 
 function firstLine(text: string | undefined): { output: string } | undefined {
   const line = text
