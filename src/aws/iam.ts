@@ -5,6 +5,7 @@
 import type { IamDeclaration } from '../app/kit/ports.js';
 import { TAG } from '../core/model.js';
 import type { Config } from '../core/policy/types.js';
+import { DRILL_OPERATIONS } from './iam-drills.js';
 
 /**
  * What of the policy language an operation serves: `iam-policy -c FILE` grants an operation only
@@ -16,10 +17,14 @@ const RUN_FEATURES = [
   'copies',
   'encrypted-copies',
   'stop-instance',
+  'drills',
+  'drills-ssm',
 ] as const;
 type RunFeature = (typeof RUN_FEATURES)[number];
 
 /** An {@link IamDeclaration} that may narrow its resources (ARN patterns; `{partition}` is filled in). */
+export type { RunFeature };
+
 export interface AwsOperation extends IamDeclaration {
   /** Default `["*"]` (Describe*, STS and Auto Scaling reads support no resource-level permissions). */
   readonly resources?: readonly string[];
@@ -131,6 +136,9 @@ export const AWS_OPERATIONS = [
     actions: ['autoscaling:DescribeAutoScalingInstances'],
     feature: 'stop-instance',
   },
+  // Restore drills (docs/drills.md): volumes made only with the drill's tags, changed and deleted
+  // only when they carry ebs-snapper:drill-of, and results only on the tool's snapshots.
+  ...DRILL_OPERATIONS,
 ] as const satisfies readonly AwsOperation[];
 
 /**
@@ -144,6 +152,8 @@ function featuresOf(config: Config): ReadonlySet<RunFeature> {
     if (policy.snapshot.stopInstance) features.add('stop-instance');
     if (policy.copyTo.length > 0) features.add('copies');
     if (policy.copyTo.some((target) => target.kmsKeyId !== undefined)) features.add('encrypted-copies');
+    if (policy.drill !== undefined) features.add('drills');
+    if (policy.drill?.check === 'ssm') features.add('drills-ssm');
   }
   return features;
 }
