@@ -7,6 +7,7 @@
 import { stoppedDeletes } from '../../core/guard.js';
 import type { OverdueVolume } from '../../core/overdue.js';
 import type { NotifyEvent } from '../../core/policy/types.js';
+import { countDrills } from '../run/drills/outcomes.js';
 import type { RunReport } from '../run/results.js';
 import type { Notification, Notifier } from '../serverless/ports.js';
 import type { ErrorInfo } from './classify-error.js';
@@ -150,5 +151,6 @@ function detailsOf(outcome: TargetOutcome): Record<string, unknown> {
             deferred: summary.deferred,
           },
     failures: failureLines(outcome),
+    ...(outcome.report?.drills === undefined ? {} : { drills: countDrills(outcome.report.drills) }),
   };
 }

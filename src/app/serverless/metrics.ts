@@ -17,6 +17,10 @@ export const METRIC = {
   collectMs: 'CollectMs',
   planMs: 'PlanMs',
   applyMs: 'ApplyMs',
+  drillsPassed: 'DrillsPassed',
+  drillsFailed: 'DrillsFailed',
+  /** Seconds to the restore a passed drill proves (available, or fully initialized), one per drill. */
+  restoreSeconds: 'RestoreSeconds',
 } as const;
 
 /** The dimensions of the per-target series; the alarms sum over exactly these. */

@@ -28,6 +28,7 @@ export function createRunRecordStore(client: DynamoDBDocumentClient, table: stri
         deferred: record.deferred,
         outcome: record.outcome,
         failures: record.failures,
+        ...(record.drills === undefined ? {} : { drills: record.drills }),
         precedence,
         [TTL_ATTRIBUTE]: ttlSeconds(Date.parse(record.startedAt) + RUN_RECORD_TTL_MS),
       };
@@ -83,5 +84,6 @@ function toRunRecord(item: Record<string, unknown>): RunRecord {
     deferred: Number(item.deferred ?? 0),
     outcome: String(item.outcome) as RunRecord['outcome'],
     failures: (item.failures as RunRecord['failures'] | undefined) ?? [],
+    ...(item.drills === undefined ? {} : { drills: item.drills as RunRecord['drills'] & object }),
   };
 }
