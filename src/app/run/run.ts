@@ -5,7 +5,7 @@
 import type { Plan } from '../../core/actions.js';
 import { stoppedDeletes } from '../../core/guard.js';
 import type { Inventory } from '../../core/model.js';
-import { planSnapshots } from '../../core/plan.js';
+import { type PlanOptions, planSnapshots } from '../../core/plan.js';
 import type { Config, GuardLimit } from '../../core/policy/types.js';
 import type { CollectProgress, Ec2Port, UnmanagedMode } from '../kit/ports.js';
 import { type ApplyOptions, type ApplyProgress, applyPlan, sleepFor } from './apply.js';
@@ -34,6 +34,8 @@ export interface PlanTargetOptions {
   readonly copiesOnly?: boolean;
   /** Adds to the collected inventory what the listing does not show yet (a run's recent creates). */
   readonly recall?: (collected: Inventory) => Promise<Inventory>;
+  /** `ebs-snapper drill`: which drills to plan (now, due or not; a policy; a snapshot). */
+  readonly drills?: PlanOptions['drills'];
 }
 
 export interface RunTargetOptions extends Omit<PlanTargetOptions, 'onProgress' | 'recall'> {
@@ -100,6 +102,7 @@ export async function planTarget(
     runId: options.runId,
     ...(guard === undefined ? {} : { guard }),
     ...(options.copiesOnly === true ? { copiesOnly: true } : {}),
+    ...(options.drills === undefined ? {} : { drills: options.drills }),
   });
   return { inventory, plan, timings: { collectMs: planStart - collectStart, planMs: clock() - planStart } };
 }

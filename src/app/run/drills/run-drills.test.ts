@@ -5,7 +5,8 @@ import { memoryExclusive } from '../../../../test/support/fakes/exclusive.js';
 import { fakeClock } from '../../../../test/support/fakes/fake-clock.js';
 import { InMemoryEc2 } from '../../../../test/support/fakes/in-memory-ec2.js';
 import type { Config, DrillSettings } from '../../../core/policy/types.js';
-import { hasFailures, runTarget } from '../run.js';
+import { hasFailures, planTarget, runTarget } from '../run.js';
+import { watchDrills } from './watch.js';
 
 const T0 = Date.parse('2026-06-01T03:00:00Z');
 const runAt = (at: number) => `${new Date(at).toISOString().replace(/[-:]/g, '').slice(0, 15)}Z-0000aa`;
@@ -251,5 +252,71 @@ describe('restore drills in runs', () => {
 
     // Assess
     expect(ec2.volumes.calls).toEqual([]);
+  });
+});
+
+describe('ebs-snapper drill: watching drills to their end', () => {
+  it('starts a drill though none is due and stays with it, timing each step exactly', async () => {
+    // Prepare: passed yesterday (not due); initialization takes three looks
+    const inventory = estate();
+    const ec2 = new InMemoryEc2(inventory, () => T0);
+    ec2.volumes.behaviourOf = () => ({ availableAfter: 1, initializedAfter: 2 });
+    const config = configWith({ check: 'initialized' });
+    const clock = fakeClock(T0);
+    const { inventory: listed, plan } = await planTarget(ec2, config, {
+      now: T0,
+      runId: runAt(T0),
+      drills: { force: true },
+    });
+    const events: string[] = [];
+
+    // Act
+    const outcomes = await watchDrills(ec2, config, plan, listed, {
+      now: T0,
+      runId: runAt(T0),
+      pollMs: 2_000,
+      start: true,
+      onEvent: (e) => events.push(e.what),
+      ...clock,
+    });
+
+    // Assess
+    expect(outcomes).toEqual([
+      expect.objectContaining({
+        status: 'passed',
+        detail: 'available 3s initialized 15s',
+        restoreSeconds: 15,
+      }),
+    ]);
+    expect(events[0]).toMatch(/^started in eu-west-1a/);
+    expect(events.at(-1)).toMatch(/deleted$/);
+    expect(ec2.volumes.alive).toEqual([]);
+  });
+
+  it('leaves a drill in flight at the deadline, for a later run', async () => {
+    // Prepare: never available
+    const ec2 = new InMemoryEc2(estate(), () => T0);
+    ec2.volumes.behaviourOf = () => ({ availableAfter: Number.POSITIVE_INFINITY });
+    const config = configWith();
+    const clock = fakeClock(T0);
+    const { inventory, plan } = await planTarget(ec2, config, {
+      now: T0,
+      runId: runAt(T0),
+      drills: { force: true },
+    });
+
+    // Act
+    const outcomes = await watchDrills(ec2, config, plan, inventory, {
+      now: T0,
+      runId: runAt(T0),
+      pollMs: 2_000,
+      start: true,
+      deadline: T0 + 5 * MINUTE,
+      ...clock,
+    });
+
+    // Assess
+    expect(outcomes).toEqual([expect.objectContaining({ status: 'in-flight', step: 'creating' })]);
+    expect(ec2.volumes.alive).toHaveLength(1);
   });
 });
