@@ -9,6 +9,7 @@ import type { ActionResult, RunReport, RunSummary } from '../../app/run/results.
 import type { Plan, PlanAction, PlanSummary } from '../../core/actions.js';
 import type { Warning } from '../../core/warnings.js';
 import type { TargetFailure } from '../targets.js';
+import { drillActionJson, runDrillsJson } from './drills.js';
 
 const PLAN_FORMAT_VERSION = 1;
 
@@ -40,6 +41,7 @@ function actionToJson(action: PlanAction): Record<string, unknown> {
       json.stop_timeout_seconds = action.stop.timeoutMs / 1000;
     }
   }
+  if (action.action === 'drill') Object.assign(json, drillActionJson(action));
   json.reason = { code: action.reason.code, message: action.reason.message };
   return json;
 }
@@ -63,13 +65,15 @@ function resultToJson(result: ActionResult): Record<string, unknown> {
 
 /** Totals over several plans. */
 export function sumPlans(plans: readonly Plan[]): PlanSummary {
-  const total = { create: 0, copy: 0, delete: 0, keep: 0, skip: 0 };
+  const total: { create: number; copy: number; delete: number; keep: number; skip: number; drill?: number } =
+    { create: 0, copy: 0, delete: 0, keep: 0, skip: 0 };
   for (const plan of plans) {
     total.create += plan.summary.create;
     total.copy += plan.summary.copy;
     total.delete += plan.summary.delete;
     total.keep += plan.summary.keep;
     total.skip += plan.summary.skip;
+    if (plan.summary.drill !== undefined) total.drill = (total.drill ?? 0) + plan.summary.drill;
   }
   return total;
 }
@@ -135,6 +139,7 @@ export function runDocument(
   );
   const results = reports.flatMap((r) => r.results);
   const done = sumRunSummaries(reports);
+  const drills = runDrillsJson(reports);
   return {
     ...document,
     dry_run: reports.some((r) => r.dryRun),
@@ -148,10 +153,12 @@ export function runDocument(
         ...(g.error ? { error: g.error } : {}),
       })),
     ),
+    drills: drills.drills,
     summary: {
       ...(document.summary as object),
       ...done,
       deadline_reached: reports.some((r) => r.deadlineReached),
+      ...(drills.drills.length === 0 ? {} : { drills: drills.totals }),
     },
   };
 }

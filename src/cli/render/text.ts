@@ -7,6 +7,7 @@
 
 import type { ActionResult, RunReport } from '../../app/run/results.js';
 import type { Plan, PlanAction } from '../../core/actions.js';
+import { drillActionNote, drillSummaryText, renderDrillLines } from './drills.js';
 import { sumPlans, sumRunSummaries } from './json.js';
 import { safeText } from './safe-text.js';
 
@@ -50,6 +51,7 @@ function renderAction(action: PlanAction, style: TextStyle): string {
   const policy = safeText(action.policy ?? '-');
   const reason = safeText(`${action.reason.code}: ${action.reason.message}`);
   const line = `  ${paint(style, tone, sign)}  ${policy}  ${subject(action)}  ${paint(style, 'dim', reason)}`;
+  if (action.action === 'drill') return line + drillActionNote(action, style);
   if (action.action !== 'create') return line;
   const stop = action.stop === undefined ? '' : paint(style, 'yellow', '  (stop → snapshot → start)');
   return line + stop + droppedNote(action.droppedTags, style);
@@ -67,6 +69,7 @@ function isShown(action: PlanAction, verbose: boolean): boolean {
     verbose ||
     action.action === 'create' ||
     action.action === 'delete' ||
+    action.action === 'drill' ||
     action.reason.code === 'guard.max-deletes' ||
     action.reason.code === 'guard.unverified'
   );
@@ -111,6 +114,7 @@ export function renderPlans(plans: readonly Plan[], style: TextStyle): string {
   const total = sumPlans(plans);
   lines.push(
     `Plan: ${total.create} to create, ${total.copy > 0 ? `${total.copy} to copy, ` : ''}${total.delete} to delete, ${total.keep} kept, ${total.skip} not due` +
+      (total.drill === undefined ? '' : `, ${total.drill} to drill`) +
       ` (${plans.length} account × region${plans.length === 1 ? '' : 's'}).`,
   );
   return `${lines.join('\n')}\n`;
@@ -157,6 +161,10 @@ export function renderRun(reports: readonly RunReport[], style: TextStyle): stri
   const shown = results.filter((r) => style.verbose || r.status !== 'done');
   const lines = [
     ...reports.flatMap((r) => renderGivenBack(r, style)),
+    ...renderDrillLines(
+      reports.flatMap((r) => r.drills ?? []),
+      style,
+    ),
     ...shown.map((r) => renderResult(r, style)),
   ];
   const total = sumRunSummaries(reports);
@@ -166,7 +174,7 @@ export function renderRun(reports: readonly RunReport[], style: TextStyle): stri
     : '';
   lines.push(
     `Run: ${total.created} created, ${total.copied > 0 ? `${total.copied} copied, ` : ''}${total.deleted} deleted, ${total.failed} failed, ` +
-      `${total.deferred} deferred, ${total.skipped} skipped${dry}.${deadline}`,
+      `${total.deferred} deferred, ${total.skipped} skipped${dry}.${deadline}${drillSummaryText(reports)}`,
   );
   return `${planText}\n${lines.join('\n')}\n`;
 }

@@ -4,6 +4,7 @@
  * volumes with their tags, unmanaged snapshots and orphaned series. At fleet scale the table and
  * the timelines are cut at a limit, and the page says how many rows it left out.
  */
+
 import { type Prices, upperBoundOf } from '../../../core/report/cost.js';
 import type { CoverageSummary } from '../../../core/report/summary.js';
 import {
@@ -13,6 +14,7 @@ import {
   type UnreadTarget,
   unreadLabel,
 } from '../../../core/report/types.js';
+import { showsDrills } from '../report-drills.js';
 import { atMost, formatBytes, formatTime, formatUsd } from '../units.js';
 import { barChart, colorOf } from './charts.js';
 import { escapeHtml } from './escape.js';
@@ -52,7 +54,8 @@ export function renderReportPage(
     cards(summary),
     panel(
       'Coverage',
-      coverageTable(rows, view.now, many) + omitted(all.length - rows.length, 'rows', 'OK series'),
+      coverageTable(rows, view.now, many, showsDrills(reports)) +
+        omitted(all.length - rows.length, 'rows', 'OK series'),
       'OVERDUE: the newest completed snapshot is older than the schedule plus its tolerance. UNPROTECTED: no policy selects the volume. Click a column to sort.',
     ),
     panel(
