@@ -34,7 +34,9 @@ export function createVolumeStatusEmulator(options: VolumeStatusEmulation = {}):
     answers: (service, action) => service === 'ec2' && action === 'DescribeVolumeStatus',
     looks: (id) => looks.get(id) ?? 0,
     answer(request) {
-      const ids = [...request.params.entries()].filter(([key]) => /^VolumeId\.\d+$/.test(key)).map(([, id]) => id);
+      const ids = [...request.params.entries()]
+        .filter(([key]) => /^VolumeId\.\d+$/.test(key))
+        .map(([, id]) => id);
       const items = ids.map((id) => {
         const seen = (looks.get(id) ?? 0) + 1;
         looks.set(id, seen);
@@ -52,9 +54,13 @@ function statusItem(volumeId: string, seen: number, options: VolumeStatusEmulati
     '<item><name>io-performance</name><status>not-applicable</status></item>',
     ...(options.silent === true
       ? []
-      : [`<item><name>initialization-state</name><status>${pending ? 'initializing' : 'completed'}</status></item>`]),
+      : [
+          `<item><name>initialization-state</name><status>${pending ? 'initializing' : 'completed'}</status></item>`,
+        ]),
   ];
-  const progress = pending ? Math.min(99, Math.round((100 * (seen - 1)) / (options.initializingLooks ?? 1))) : 100;
+  const progress = pending
+    ? Math.min(99, Math.round((100 * (seen - 1)) / (options.initializingLooks ?? 1)))
+    : 100;
   const initialization =
     options.silent === true
       ? ''
@@ -105,7 +111,9 @@ function isHeld(item: string, hold: CreatingHold): boolean {
 function asCreating(item: string): string {
   const cut = item.indexOf('<attachmentSet');
   const head = cut < 0 ? item : item.slice(0, cut);
-  return head.replace(/<status>[^<]*<\/status>/, '<status>creating</status>') + (cut < 0 ? '' : item.slice(cut));
+  return (
+    head.replace(/<status>[^<]*<\/status>/, '<status>creating</status>') + (cut < 0 ? '' : item.slice(cut))
+  );
 }
 
 const xml = (body: string): EmulatedAnswer => ({
