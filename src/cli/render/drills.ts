@@ -64,10 +64,11 @@ export function drillToJson(outcome: DrillOutcome): Record<string, unknown> {
 /** The `drills` list and totals a run's JSON adds. */
 export function runDrillsJson(reports: readonly RunReport[]): {
   drills: Record<string, unknown>[];
-  totals: ReturnType<typeof countDrills>;
+  totals: Record<string, number>;
 } {
   const outcomes = reports.flatMap((r) => r.drills ?? []);
-  return { drills: outcomes.map(drillToJson), totals: countDrills(outcomes) };
+  const { started, passed, failed, inFlight } = countDrills(outcomes);
+  return { drills: outcomes.map(drillToJson), totals: { started, passed, failed, in_flight: inFlight } };
 }
 
 const TONE: Record<DrillOutcome['status'], Tone> = {
