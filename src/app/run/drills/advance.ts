@@ -16,6 +16,7 @@ import {
 import { DRILL_TAG, type DrillStep, formatStep } from '../../../core/drills/tags.js';
 import { instanceId, type Volume } from '../../../core/model.js';
 import { errorInfoOf } from '../../kit/classify-error.js';
+import { DEADLINE_CODE, PortError } from '../../kit/ports.js';
 import { runCommand } from '../../kit/run-command.js';
 import type { CommandState, SsmPort } from '../../kit/ssm-port.js';
 import type { Initialization } from '../../kit/volume-port.js';
@@ -61,6 +62,9 @@ export async function advanceDrill(
     }
     return { ...base, status: 'in-flight', step: formatStep(look.step), detail: look.detail };
   } catch (error) {
+    const left = { ...base, status: 'in-flight' as const, step: formatStep(look.step), detail: look.detail };
+    // The run's deadline cancelled a call: the drill is simply left for the next look, as it is.
+    if (error instanceof PortError && error.code === DEADLINE_CODE) return left;
     const trouble = errorInfoOf(error);
     return {
       ...base,

@@ -239,6 +239,36 @@ describe('restore drills in runs', () => {
     expect(hasFailures(third)).toBe(false);
   });
 
+  it('at the deadline starts no drill and looks at none, and fails nothing: the next run goes on', async () => {
+    // Prepare: a drill in flight, another series due; the deadline has come by the time drills run
+    const inventory = fleet()
+      .instance('web-1', { tags: { Role: 'web' }, az: 'eu-west-1a' })
+      .volume({ id: 'vol-0a', az: 'eu-west-1a' })
+      .snapshots(series('web', [T0 - HOUR]))
+      .instance('web-2', { tags: { Role: 'web' }, az: 'eu-west-1a' })
+      .volume({ id: 'vol-0b', az: 'eu-west-1a' })
+      .snapshots(series('web', [T0 - HOUR]))
+      .drillVolume({ of: 'snap-0002', policy: 'web', runId: runAt(T0 - HOUR), startedAt: T0 - HOUR })
+      .build();
+    const ec2 = new InMemoryEc2(inventory, () => T0);
+    const config = configWith({ sample: 2 });
+
+    // Act
+    const report = await runTarget(ec2, config, {
+      now: T0,
+      runId: runAt(T0),
+      exclusive: memoryExclusive().exclusive,
+      deadline: T0,
+      ...fakeClock(T0),
+    });
+
+    // Assess
+    expect(report.drills?.map((d) => d.status)).toEqual(['in-flight', 'deferred']);
+    expect(ec2.volumes.calls).toEqual([]);
+    expect(report.deadlineReached).toBe(true);
+    expect(hasFailures(report)).toBe(false);
+  });
+
   it('spends no call of its own on drills still being created: the inventory listed them', async () => {
     // Prepare: a drill in flight, still creating
     const ec2 = new InMemoryEc2(estate(), () => T0);

@@ -13,7 +13,7 @@ import { runPool } from '../../kit/pool.js';
 import type { Ec2Port } from '../../kit/ports.js';
 import type { Initialization } from '../../kit/volume-port.js';
 import { advanceDrill } from './advance.js';
-import { type DrillContext, type DrillEvent, outcomeBase, settingsOf } from './context.js';
+import { type DrillContext, type DrillEvent, outcomeBase, pastDeadline, settingsOf } from './context.js';
 import type { DrillOutcome } from './outcomes.js';
 import { startDrill } from './start.js';
 
@@ -101,6 +101,17 @@ export async function lookAtAll(
   const outcomes: DrillOutcome[] = new Array(drills.length);
   await runPool(drills, DRILL_CONCURRENCY, async (drill, index) => {
     const known = initialized.get(drill.volume.id);
+    if (pastDeadline(context)) {
+      // Past the deadline no look starts: the drill stays as its tags say, for the next run.
+      const { check } = settingsOf(context, drill.policy);
+      outcomes[index] = {
+        ...outcomeBase(context, { policy: drill.policy, snapshotId: drill.snapshotId, check }),
+        status: 'in-flight',
+        drillVolumeId: drill.volume.id,
+        step: drill.step.kind,
+      };
+      return;
+    }
     try {
       outcomes[index] = await advanceDrill(context, drill, {
         watching,

@@ -8,7 +8,7 @@ import type { DrillAction } from '../../../core/actions.js';
 import { DRILL_TAG, formatStep } from '../../../core/drills/tags.js';
 import { TAG } from '../../../core/model.js';
 import { errorInfoOf } from '../../kit/classify-error.js';
-import { PortError } from '../../kit/ports.js';
+import { DEADLINE_CODE, PortError } from '../../kit/ports.js';
 import { type DrillContext, outcomeBase, pastDeadline } from './context.js';
 import type { DrillOutcome } from './outcomes.js';
 
@@ -59,6 +59,9 @@ export async function startDrill(context: DrillContext, action: DrillAction): Pr
     // The same token with other tags: an earlier invocation of this run made it; it is in flight.
     if (error instanceof PortError && error.code === 'IdempotentParameterMismatch')
       return { ...base, status: 'started', startedAt, step: 'creating' };
+    // Cancelled by the deadline: it may have been made (then a later run finds it by its tags).
+    if (error instanceof PortError && error.code === DEADLINE_CODE)
+      return { ...base, status: 'deferred', error: errorInfoOf(error) };
     return { ...base, status: 'not-started', error: errorInfoOf(error) };
   }
 }
