@@ -10,6 +10,8 @@ import type { InstanceId, Volume } from '../../../core/model.js';
 import { instanceId } from '../../../core/model.js';
 import type { DrillHost } from '../../../core/policy/types.js';
 import { errorInfoOf } from '../../kit/classify-error.js';
+import { runCommand } from '../../kit/run-command.js';
+import type { CommandState, SsmPort } from '../../kit/ssm-port.js';
 import type { DrillContext } from './context.js';
 
 /** Where the volume went, or why it could not be attached. */
@@ -80,4 +82,51 @@ export function drillScript(
     'set -e',
     ...commands,
   ];
+}
+
+/** One run of the check's commands on the host. */
+export interface CheckRun {
+  readonly volumeId: string;
+  readonly snapshotId: string;
+  readonly instanceId: string;
+  readonly device: string;
+  readonly commands: readonly string[];
+  /** Until the drill's timeout: SSM's `executionTimeout`. */
+  readonly leftMs: number;
+  /** How long to wait for the end here (the rest is a later look's). */
+  readonly waitMs: number;
+  /** Called as soon as SSM took the command, before any wait: the caller keeps its id. */
+  readonly onSent: (commandId: string) => Promise<void>;
+}
+
+/**
+ * Send the commands with AWS-RunShellScript (runCommand), the id handed to `onSent` at once, and
+ * wait up to `waitMs` for their end. Throws when SSM refuses the send (a host it cannot reach).
+ */
+export async function runCheck(context: DrillContext, run: CheckRun): Promise<CommandState> {
+  const seconds = Math.max(30, Math.ceil(run.leftMs / 1000));
+  const keeping: SsmPort = {
+    managedInstances: (ids) => context.ssm.managedInstances(ids),
+    commandState: (id, instance) => context.ssm.commandState(id, instance),
+    sendCommand: async (request) => {
+      const id = await context.ssm.sendCommand(request);
+      await run.onSent(id);
+      return id;
+    },
+  };
+  const outcome = await runCommand(
+    keeping,
+    {
+      instanceId: instanceId(run.instanceId),
+      documentName: 'AWS-RunShellScript',
+      parameters: {
+        commands: drillScript(run.volumeId, run.snapshotId, run.device, run.commands),
+        executionTimeout: [String(seconds)],
+      },
+      timeoutSeconds: Math.min(seconds, 600),
+      comment: `ebs-snapper drill of ${run.snapshotId}, run ${context.runId}`,
+    },
+    { timeoutMs: run.waitMs, pollMs: context.pollMs, clock: context.clock, sleep: context.sleep },
+  );
+  return outcome.state;
 }
