@@ -68,6 +68,7 @@ export async function runFreezeBench(): Promise<Figures> {
     deleteSnapshot: (id) => base.deleteSnapshot(id),
     findRunSnapshots: (runId, policy) => base.findRunSnapshots(runId, policy),
     instances: base.instances,
+    volumes: base.volumes,
     ssm,
     ssmUnbounded: ssm,
     listCopies: (destination) => base.listCopies(destination),

@@ -3,7 +3,7 @@
  * run against moto (a), apply throughput under EC2-shaped buckets (b) — P5, collection at fleet
  * scale under the Describe bucket (issue 10, `collect-scale`), report and forecast at scale
  * (issue 9), saved inventories written and read back at that scale (`inventory-file`) and P4, work
- * per worker invocation (issue 6) — one after the other, each printed as it
+ * per worker invocation (issue 6), restore drills' calls per run (issue 16, `drills`) — one after the other, each printed as it
  * ends, then a summary of every target.
  *
  * `npm run bench -- plan api-calls` runs only the named benches. Exit code 1 when a bench could
@@ -14,6 +14,7 @@ import { API_CALLS_BENCH } from './api-calls.js';
 import { API_THROUGHPUT_BENCH } from './api-throughput.js';
 import { COLLECT_SCALE_BENCH } from './collect-scale.js';
 import { DEPLOY_BENCH } from './deploy.js';
+import { DRILLS_BENCH } from './drills.js';
 import { FORECAST_BENCH } from './forecast-scale.js';
 import { FREEZE_BENCH } from './freeze.js';
 import { INVENTORY_FILE_BENCH } from './inventory-file.js';
@@ -53,6 +54,7 @@ export const SUITE: readonly BenchDefinition[] = [
   DEPLOY_BENCH,
   STARTUP_BENCH,
   FREEZE_BENCH,
+  DRILLS_BENCH,
 ];
 
 async function runOne(bench: BenchDefinition): Promise<BenchOutcome> {

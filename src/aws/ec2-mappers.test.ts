@@ -60,6 +60,26 @@ describe('EC2 shapes → inventory model', () => {
     });
   });
 
+  it('maps a restored volume with its snapshot, and an attachment that is changing with its state', () => {
+    // Prepare
+    const sdk = {
+      VolumeId: 'vol-2',
+      VolumeType: 'gp3' as const,
+      Size: 8,
+      SnapshotId: 'snap-1',
+      Attachments: [{ InstanceId: 'i-1', Device: '/dev/sdz', State: 'detaching' as const }],
+    };
+
+    // Act
+    const volume = mapVolume(sdk);
+
+    // Assess
+    expect(volume).toMatchObject({
+      snapshotId: 'snap-1',
+      attachments: [{ instanceId: 'i-1', device: '/dev/sdz', state: 'detaching' }],
+    });
+  });
+
   it('maps a snapshot with epoch milliseconds, owner, state and tags', () => {
     // Prepare
     const sdk = {

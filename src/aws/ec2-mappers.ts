@@ -84,7 +84,12 @@ export function mapVolume(sdk: SdkVolume): Volume | undefined {
   const attachments: Attachment[] = [];
   for (const a of sdk.Attachments ?? []) {
     if (a.InstanceId && a.Device && a.State !== 'detached') {
-      attachments.push({ instanceId: instanceId(a.InstanceId), device: a.Device });
+      attachments.push({
+        instanceId: instanceId(a.InstanceId),
+        device: a.Device,
+        // Only a changing attachment says so: the attached ones (nearly all) stay as small as before.
+        ...(a.State !== undefined && a.State !== 'attached' && { state: a.State }),
+      });
     }
   }
   return {
@@ -96,6 +101,7 @@ export function mapVolume(sdk: SdkVolume): Volume | undefined {
     ...(sdk.AvailabilityZone !== undefined && { availabilityZone: sdk.AvailabilityZone }),
     ...(sdk.State !== undefined && { state: sdk.State }),
     ...(sdk.Encrypted !== undefined && { encrypted: sdk.Encrypted }),
+    ...(sdk.SnapshotId && { snapshotId: snapshotId(sdk.SnapshotId) }),
   };
 }
 

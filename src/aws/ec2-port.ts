@@ -25,6 +25,7 @@ import { collectPages } from './paging.js';
 import { createSsmPort } from './ssm.js';
 import type { ThrottleRegistry } from './throttle.js';
 import { applyThrottle } from './throttle-middleware.js';
+import { createVolumePort } from './volumes.js';
 
 export interface Ec2PortOptions {
   readonly account: string;
@@ -83,6 +84,7 @@ export function createEc2Port(clients: AwsClients, options: Ec2PortOptions): Ec2
     deleteSnapshot: (id) => deleteSnapshot(clients.ec2, id),
     findRunSnapshots: (runId, policy) => findRunSnapshots(clients.ec2, account, runId, policy),
     instances: createInstancePort(clients),
+    volumes: createVolumePort(clients),
     ssm: createSsmPort(clients.ssm),
     ssmUnbounded: createSsmPort(clients.finish.ssm),
     ...createCopyPort(account, region, (destination) => {

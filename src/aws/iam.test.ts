@@ -12,6 +12,89 @@ const DEFAULT_RETENTION: Retention = {
   orphaned: { kind: 'keep' },
 };
 
+/** The restore drills' statements (iam-drills.ts), at the end of the whole policy. */
+const DRILL_STATEMENTS = [
+  {
+    Sid: 'DrillCreateVolume',
+    Effect: 'Allow',
+    Action: ['ec2:CreateVolume'],
+    Resource: ['arn:aws:ec2:*:*:volume/*'],
+    Condition: { StringLike: { 'aws:RequestTag/ebs-snapper:drill-of': 'snap-*' } },
+  },
+  {
+    Sid: 'DrillRestoreSnapshot',
+    Effect: 'Allow',
+    Action: ['ec2:CreateVolume'],
+    Resource: ['arn:aws:ec2:*::snapshot/*'],
+    Condition: { StringLike: { 'ec2:ResourceTag/ebs-snapper:policy': '*' } },
+  },
+  {
+    Sid: 'DrillTagOnCreate',
+    Effect: 'Allow',
+    Action: ['ec2:CreateTags'],
+    Resource: ['arn:aws:ec2:*:*:volume/*'],
+    Condition: {
+      StringEquals: { 'ec2:CreateAction': 'CreateVolume' },
+      'ForAllValues:StringEquals': {
+        'aws:TagKeys': [
+          'ebs-snapper:drill-of',
+          'ebs-snapper:policy',
+          'ebs-snapper:run-id',
+          'ebs-snapper:drill-started',
+          'ebs-snapper:drill-step',
+          'Name',
+        ],
+      },
+    },
+  },
+  {
+    Sid: 'DrillStep',
+    Effect: 'Allow',
+    Action: ['ec2:CreateTags'],
+    Resource: ['arn:aws:ec2:*:*:volume/*'],
+    Condition: {
+      StringLike: { 'ec2:ResourceTag/ebs-snapper:drill-of': 'snap-*' },
+      'ForAllValues:StringEquals': { 'aws:TagKeys': ['ebs-snapper:drill-step', 'ebs-snapper:drill-detail'] },
+    },
+  },
+  {
+    Sid: 'DrillResult',
+    Effect: 'Allow',
+    Action: ['ec2:CreateTags'],
+    Resource: ['arn:aws:ec2:*::snapshot/*'],
+    Condition: {
+      StringLike: { 'ec2:ResourceTag/ebs-snapper:policy': '*' },
+      'ForAllValues:StringEquals': {
+        'aws:TagKeys': [
+          'ebs-snapper:drill-result',
+          'ebs-snapper:drill-at',
+          'ebs-snapper:drill-detail',
+          'ebs-snapper:drill-volume',
+        ],
+      },
+    },
+  },
+  {
+    Sid: 'DrillCleanUpDrillAttach',
+    Effect: 'Allow',
+    Action: ['ec2:AttachVolume', 'ec2:DeleteVolume', 'ec2:DetachVolume'],
+    Resource: ['arn:aws:ec2:*:*:volume/*'],
+    Condition: { StringLike: { 'ec2:ResourceTag/ebs-snapper:drill-of': 'snap-*' } },
+  },
+  {
+    Sid: 'DrillDetachFromDrillAttachTo',
+    Effect: 'Allow',
+    Action: ['ec2:AttachVolume', 'ec2:DetachVolume'],
+    Resource: ['arn:aws:ec2:*:*:instance/*'],
+  },
+  {
+    Sid: 'DrillCheckCommand',
+    Effect: 'Allow',
+    Action: ['ssm:SendCommand'],
+    Resource: ['arn:aws:ec2:*:*:instance/*', 'arn:aws:ssm:*::document/AWS-RunShellScript'],
+  },
+];
+
 describe('buildIamPolicy', () => {
   it('grants exactly the declared actions, deletes only on tagged snapshots', () => {
     // Prepare / Act
@@ -22,7 +105,7 @@ describe('buildIamPolicy', () => {
       Version: '2012-10-17',
       Statement: [
         {
-          Sid: 'CollectRegionsAccountFindRunSnapshotsAssumeRoleInstanceLifecycleFreezeScriptState',
+          Sid: 'CollectRegionsAccountFindRunSnapshotsAssumeRoleInstanceLifecycleFreezeScriptStateDrillStatusDrillCheckRead',
           Effect: 'Allow',
           Action: [
             'autoscaling:DescribeAutoScalingGroups',
@@ -33,6 +116,7 @@ describe('buildIamPolicy', () => {
             'ec2:DescribeRegions',
             'ec2:DescribeSnapshotTierStatus',
             'ec2:DescribeSnapshots',
+            'ec2:DescribeVolumeStatus',
             'ec2:DescribeVolumes',
             'ssm:DescribeInstanceInformation',
             'ssm:GetCommandInvocation',
@@ -69,7 +153,7 @@ describe('buildIamPolicy', () => {
           Resource: ['arn:aws:ec2:*::snapshot/*'],
         },
         {
-          Sid: 'CopyEncrypted',
+          Sid: 'CopyEncryptedDrillEncrypted',
           Effect: 'Allow',
           Action: [
             'kms:CreateGrant',
@@ -138,7 +222,39 @@ describe('buildIamPolicy', () => {
           Action: ['ssm:SendCommand'],
           Resource: ['arn:aws:ssm:*:*:document/*', 'arn:aws:ssm:*::document/AWS-RunShellScript'],
         },
+        ...DRILL_STATEMENTS,
       ],
+    });
+  });
+
+  it('changes, detaches and deletes only volumes carrying drill-of, and tags snapshots only with drill keys', () => {
+    // Prepare / Act
+    const statements = buildIamPolicy(AWS_OPERATIONS).Statement;
+    const on = (action: string, resource: string) =>
+      statements.filter(
+        (s) => s.Action.includes(action) && (s.Resource as string[]).some((r) => r.includes(resource)),
+      );
+
+    // Assess
+    for (const action of ['ec2:DeleteVolume', 'ec2:DetachVolume', 'ec2:AttachVolume']) {
+      expect(on(action, ':volume/').map((s) => s.Condition)).toEqual([
+        { StringLike: { 'ec2:ResourceTag/ebs-snapper:drill-of': 'snap-*' } },
+      ]);
+    }
+    expect(on('ec2:CreateVolume', ':volume/').map((s) => s.Condition)).toEqual([
+      { StringLike: { 'aws:RequestTag/ebs-snapper:drill-of': 'snap-*' } },
+    ]);
+    const snapshotTags = on('ec2:CreateTags', ':snapshot/').map((s) => s.Condition);
+    expect(snapshotTags).toContainEqual({
+      StringLike: { 'ec2:ResourceTag/ebs-snapper:policy': '*' },
+      'ForAllValues:StringEquals': {
+        'aws:TagKeys': [
+          'ebs-snapper:drill-result',
+          'ebs-snapper:drill-at',
+          'ebs-snapper:drill-detail',
+          'ebs-snapper:drill-volume',
+        ],
+      },
     });
   });
 
@@ -279,6 +395,31 @@ describe('runOperations: what a config uses, and nothing else', () => {
     expect(createTagActions(copies)).toEqual({
       StringEquals: { 'ec2:CreateAction': ['CreateSnapshot', 'CopySnapshot'] },
     });
+  });
+
+  it('adds the drills only with drill, and attach and SSM only with check: ssm', () => {
+    // Prepare
+    const plain = configOf({});
+    const drill = (check: 'available' | 'ssm'): Config => ({
+      ...plain,
+      policies: [
+        {
+          ...plain.policies[0]!,
+          drill: { everyMs: 1, everySource: '1d', sample: 1, check, timeoutMs: 7_200_000, commands: [] },
+        },
+      ],
+    });
+
+    // Act
+    const none = actionsOf(plain);
+    const available = actionsOf(drill('available'));
+    const ssm = actionsOf(drill('ssm'));
+
+    // Assess
+    for (const action of ['ec2:CreateVolume', 'ec2:DeleteVolume', 'ec2:DescribeVolumeStatus'])
+      expect([action, none.includes(action), available.includes(action)]).toEqual([action, false, true]);
+    for (const action of ['ec2:AttachVolume', 'ssm:SendCommand', 'ssm:GetCommandInvocation'])
+      expect([action, available.includes(action), ssm.includes(action)]).toEqual([action, false, true]);
   });
 
   it('grants everything without a config', () => {

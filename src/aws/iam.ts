@@ -5,6 +5,7 @@
 import type { IamDeclaration } from '../app/kit/ports.js';
 import { TAG } from '../core/model.js';
 import { BUILTIN_FSFREEZE, type Config } from '../core/policy/types.js';
+import { DRILL_OPERATIONS } from './iam-drills.js';
 
 /**
  * What of the policy language an operation serves: `iam-policy -c FILE` grants an operation only
@@ -17,6 +18,8 @@ export const RUN_FEATURES = [
   'encrypted-copies',
   'stop-instance',
   'application-consistent',
+  'drills',
+  'drills-ssm',
 ] as const;
 export type RunFeature = (typeof RUN_FEATURES)[number];
 
@@ -166,6 +169,9 @@ export const AWS_OPERATIONS = [
     actions: ['ssm:GetCommandInvocation', 'ssm:DescribeInstanceInformation'],
     feature: 'application-consistent',
   },
+  // Restore drills (docs/drills.md): volumes made only with the drill's tags, changed and deleted
+  // only when they carry ebs-snapper:drill-of, and results only on the tool's snapshots.
+  ...DRILL_OPERATIONS,
 ] as const satisfies readonly AwsOperation[];
 
 /**
@@ -180,6 +186,8 @@ export function featuresOf(config: Config): ReadonlySet<RunFeature> {
     if (policy.copyTo.length > 0) features.add('copies');
     if (policy.copyTo.some((target) => target.kmsKeyId !== undefined)) features.add('encrypted-copies');
     if (policy.snapshot.scripts !== undefined) features.add('application-consistent');
+    if (policy.drill !== undefined) features.add('drills');
+    if (policy.drill?.check === 'ssm') features.add('drills-ssm');
   }
   return features;
 }

@@ -13,6 +13,7 @@ import {
 } from './commands/config-table.js';
 import { deployCommand } from './commands/deploy.js';
 import { deployMemberCommand } from './commands/deploy-member.js';
+import { addDrillCommand } from './commands/drill-options.js';
 import { forecastCommand } from './commands/forecast.js';
 import { IAM_POLICY_USES, type IamPolicyUse, iamPolicyCommand } from './commands/iam-policy.js';
 import { planCommand } from './commands/plan.js';
@@ -94,6 +95,7 @@ export function buildProgram(
       );
   }
 
+  addDrillCommand(program, io, record);
   addReportCommands(program, io, record);
   addConfigCommands(program, io, record);
   addDeployCommands(program, io, record);

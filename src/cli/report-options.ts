@@ -4,6 +4,7 @@
  */
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { UsageError } from '../core/errors.js';
+import { parseDuration } from '../core/policy/durations.js';
 import { DEFAULT_PRICES, type Prices } from '../core/report/cost.js';
 import { FORECAST_DEFAULTS } from '../core/report/forecast.js';
 import { addTargetOptions, type TargetOptions } from './options.js';
@@ -12,7 +13,8 @@ const PAGE_OUTPUTS = ['text', 'json', 'html'] as const;
 type PageOutput = (typeof PAGE_OUTPUTS)[number];
 
 const FAIL_ON = ['overdue', 'unprotected'] as const;
-export type FailOn = (typeof FAIL_ON)[number];
+/** A status, or `unverified:<duration>`: a drilled volume without a passed restore drill that recent. */
+export type FailOn = (typeof FAIL_ON)[number] | `unverified:${string}`;
 
 /** What report and forecast share: where to look (AWS or a saved inventory), when, and how to print. */
 interface PageOptions extends TargetOptions {
@@ -38,8 +40,12 @@ export interface ForecastOptions extends PageOptions {
 const failOn = (value: string, previous: readonly FailOn[] | undefined): FailOn[] => {
   const values = value.split(',').map((v) => v.trim().toLowerCase());
   for (const v of values) {
-    if (!(FAIL_ON as readonly string[]).includes(v))
-      throw new InvalidArgumentError(`"${v}" is not one of ${FAIL_ON.join(', ')}.`);
+    if (v.startsWith('unverified:')) {
+      const ms = parseDuration(v.slice('unverified:'.length));
+      if (ms === undefined || ms <= 0)
+        throw new InvalidArgumentError(`"${v}": unverified takes a duration, e.g. unverified:30d.`);
+    } else if (!(FAIL_ON as readonly string[]).includes(v))
+      throw new InvalidArgumentError(`"${v}" is not one of ${FAIL_ON.join(', ')}, unverified:<duration>.`);
   }
   return [...(previous ?? []), ...(values as FailOn[])];
 };
@@ -64,7 +70,7 @@ export function addReportOptions(command: Command): Command {
   return addPageOptions(command, 'report')
     .option(
       '--fail-on <status>',
-      'exit 1 when any volume is overdue or unprotected (repeatable or a,b)',
+      'exit 1 when any volume is overdue or unprotected, or has no passed restore drill within a duration (unverified:30d); repeatable or a,b',
       failOn,
     )
     .option('--save-inventory <file>', 'write the collected inventory as JSON (for forecast --inventory)');

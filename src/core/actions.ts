@@ -3,7 +3,7 @@
  * This is data only; `planSnapshots` (plan.ts) builds it, the app layer applies it.
  */
 import type { InstanceId, SnapshotId, VolumeId } from './model.js';
-import type { Consistency, FreezeScripts } from './policy/types.js';
+import type { Consistency, DrillCheck, FreezeScripts } from './policy/types.js';
 import type { Warning } from './warnings.js';
 
 export const REASON_CODES = [
@@ -12,6 +12,10 @@ export const REASON_CODES = [
   'due.interval',
   'due.cron',
   'due.copy',
+  // restore drills
+  'drill.first',
+  'drill.due',
+  'drill.requested',
   // series that need no snapshot now
   'not-due',
   'copy.limit',
@@ -34,6 +38,7 @@ export const REASON_CODES = [
   'protected.unmanaged',
   'protected.foreign',
   'protected.future',
+  'protected.drill',
   'guard.max-deletes',
   'guard.unverified',
 ] as const;
@@ -138,7 +143,34 @@ export interface SkipAction extends ActionBase {
   readonly volumeId: VolumeId;
 }
 
-export type PlanAction = CreateAction | CopyAction | DeleteAction | KeepAction | SkipAction;
+/**
+ * A restore drill to start (docs/drills.md): a volume made from `snapshotId` in
+ * `availabilityZone`, checked as `check` says, then deleted; the result goes on the snapshot.
+ */
+export interface DrillAction extends ActionBase {
+  readonly action: 'drill';
+  readonly policy: string;
+  /** The series' source volume. */
+  readonly volumeId: VolumeId;
+  /** The snapshot restored. */
+  readonly snapshotId: SnapshotId;
+  readonly check: DrillCheck;
+  /** Where the volume is made; undefined when no zone could be found (the drill then fails to start). */
+  readonly availabilityZone?: string;
+  /** The snapshot's size; EC2 uses it when absent. */
+  readonly sizeGiB?: number;
+  /** The drill volume's type (a cheap one: the drill proves the restore, not the source's speed). */
+  readonly volumeType: string;
+  readonly timeoutMs: number;
+  /** Upper bound in USD: the volume for the whole timeout at its type's price. */
+  readonly estimatedCostUsd: number;
+  /** `check: ssm`: the host the volume is attached to. */
+  readonly hostId?: InstanceId;
+  /** Epoch ms of the series' last drill (any result). */
+  readonly previousAt?: number;
+}
+
+export type PlanAction = CreateAction | CopyAction | DeleteAction | KeepAction | SkipAction | DrillAction;
 
 export interface GuardOutcome {
   readonly tripped: boolean;
@@ -154,6 +186,8 @@ export interface PlanSummary {
   readonly delete: number;
   readonly keep: number;
   readonly skip: number;
+  /** Restore drills to start; absent when none. */
+  readonly drill?: number;
 }
 
 /** The plan for one account × region. */

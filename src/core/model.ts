@@ -47,6 +47,8 @@ export interface Instance {
 export interface Attachment {
   readonly instanceId: InstanceId;
   readonly device: string;
+  /** `attaching` or `detaching` while it changes; absent when attached (detached ones are left out). */
+  readonly state?: string;
 }
 
 export interface Volume {
@@ -60,6 +62,8 @@ export interface Volume {
   readonly state?: string;
   readonly encrypted?: boolean;
   readonly attachments: readonly Attachment[];
+  /** The snapshot the volume was created from, when it was (a restore drill's volume names its snapshot). */
+  readonly snapshotId?: SnapshotId;
 }
 
 export const SNAPSHOT_STATES = ['pending', 'completed', 'error', 'recoverable', 'recovering'] as const;

@@ -93,7 +93,17 @@ function baseCreate(
 
 /** Counts of the plan's actions by kind. */
 export function summarize(actions: readonly PlanAction[]): PlanSummary {
-  const summary = { create: 0, copy: 0, delete: 0, keep: 0, skip: 0 };
-  for (const a of actions) summary[a.action]++;
+  const summary: {
+    create: number;
+    copy: number;
+    delete: number;
+    keep: number;
+    skip: number;
+    drill?: number;
+  } = { create: 0, copy: 0, delete: 0, keep: 0, skip: 0 };
+  for (const a of actions) {
+    if (a.action === 'drill') summary.drill = (summary.drill ?? 0) + 1;
+    else summary[a.action]++;
+  }
   return summary;
 }

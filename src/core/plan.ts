@@ -16,6 +16,9 @@ import {
   prepareCopies,
   unlistedDestinations,
 } from './copy-plan.js';
+import { type DrillJudgement, judgeDrills } from './drills/in-flight.js';
+import { type DrillCandidate, drillCandidate, planPolicyDrills } from './drills/plan-drills.js';
+import { protectDrilled } from './drills/protect.js';
 import { applyGuard, holdDeletes } from './guard.js';
 import type { Inventory, Volume, VolumeId } from './model.js';
 import { describeOverlaps } from './overlaps.js';
@@ -54,6 +57,8 @@ export interface PlanOptions {
    * itself a target of the run still has its copies' retention applied, and nothing else.
    */
   readonly copiesOnly?: boolean;
+  /** `ebs-snapper drill`: start drills due or not (`force`), of one policy, or of one snapshot. */
+  readonly drills?: { readonly force?: boolean; readonly policyId?: string; readonly snapshotId?: string };
 }
 
 /** What every policy's planning shares. */
@@ -73,6 +78,8 @@ interface Context {
   /** Volume id → the policies that select it, to report volumes in more than one series. */
   readonly selectedBy: Map<string, string[]>;
   readonly copies: CopyPlanning;
+  /** The restore drills in flight (volumes carrying the tool's drill tags). */
+  readonly drills: DrillJudgement;
 }
 
 /**
@@ -88,6 +95,12 @@ export function planSnapshots(inventory: Inventory, policies: readonly Policy[],
   const warnings: Warning[] = [];
   const byId = uniquePolicies(policies, warnings);
   const protections = collectProtections(inventory, options.now);
+  const drills = judgeDrills(inventory, options.runId);
+  // A drill volume is the tool's own scratch volume: no policy selects it.
+  const selectable =
+    drills.volumeIds.size === 0
+      ? inventory
+      : { ...inventory, volumes: inventory.volumes.filter((v) => !drills.volumeIds.has(v.id)) };
   const table = groupSnapshots(
     inventory,
     byId,
@@ -97,10 +110,10 @@ export function planSnapshots(inventory: Inventory, policies: readonly Policy[],
   );
   const context: Context = {
     inventory,
-    index: indexInventory(inventory),
+    index: indexInventory(selectable),
     protections,
     table,
-    volumeKeys: sortVolumeKeys(inventory, table),
+    volumeKeys: sortVolumeKeys(selectable, table),
     options,
     date: nowIso.slice(0, 10),
     actions: [],
@@ -108,12 +121,13 @@ export function planSnapshots(inventory: Inventory, policies: readonly Policy[],
     reasons: [],
     selectedBy: new Map(),
     copies: prepareCopies(inventory),
+    drills,
   };
   for (const id of [...byId.keys()].sort()) {
     planPolicy(context, byId.get(id)!, table.byPolicy.get(id)!);
   }
   for (const action of table.unowned) context.actions.push(action);
-  warnings.push(...table.warnings, ...describeOverlaps(context.selectedBy));
+  warnings.push(...table.warnings, ...describeOverlaps(context.selectedBy), ...drills.warnings);
   const deletesHeld = holdDeletes(context.actions, inventory.gaps);
   if (deletesHeld !== undefined) {
     warnings.push(warning('plan.deletes-held', `nothing deleted: could not read ${deletesHeld.join(', ')}`));
@@ -205,6 +219,8 @@ function planPolicy(context: Context, policy: Policy, series: PolicySeries): voi
   };
   const sets = policy.snapshot.consistency === 'volume' ? undefined : instanceSets(targets);
   const copyTo = copyIntentsFor(context.copies, policy, options.now);
+  const drilled = policy.drill !== undefined && drillsWanted(options, policy.id);
+  const candidates: DrillCandidate[] = [];
   const byVolume = new Map<string, SelectedVolume>();
   for (const t of targets) {
     byVolume.set(t.volume.id, t);
@@ -239,9 +255,31 @@ function planPolicy(context: Context, policy: Policy, series: PolicySeries): voi
     }
     if (k === undefined) continue;
     judgeSeries(context, policy.id, key, k, rules, !index.volumes.has(key), reliedOn);
+    if (drilled && target !== undefined) {
+      const { table, reasons, drills } = context;
+      candidates.push(
+        drillCandidate(table, k, reasons, inventory.snapshots, target.volume, drills, options.now),
+      );
+    }
     if (policy.copyTo.length > 0) planSeriesCopies(copyContext(context), policy, key, k);
   }
+  if (drilled) {
+    const planned = planPolicyDrills(inventory, policy, candidates, context.drills, {
+      now: options.now,
+      runId: options.runId,
+      ...(options.drills?.force === true ? { force: true } : {}),
+      ...(options.drills?.snapshotId === undefined ? {} : { snapshotId: options.drills.snapshotId }),
+    });
+    context.actions.push(...planned.actions);
+    warnings.push(...planned.warnings);
+  }
   planCopies(context, policy, series, zone);
+}
+
+/** Does this plan start drills of `policy` (a `drill --policy` plan starts only that one's)? */
+function drillsWanted(options: PlanOptions, policy: string): boolean {
+  const only = options.drills?.policyId;
+  return only === undefined || only === policy;
 }
 
 function copyContext(context: Context): CopyContext {
@@ -292,6 +330,7 @@ function judgeSeries(
     reasons[reliedOn - from] = rules.reasons.schedule;
   }
   const to = table.bounds[k + 1]!;
+  if (context.drills.underDrill.size > 0) protectDrilled(table, from, to, reasons, context.drills.underDrill);
   for (let p = from; p < to; p++) {
     const reason = reasons[p - from]!;
     const snapshotId = table.ids[p]!;

@@ -11,6 +11,7 @@ export const WARNING_CODES = [
   'config.ignored',
   'config.retention',
   'config.consistency',
+  'config.drill',
   // plan
   'plan.duplicate-policy',
   'plan.selection',
@@ -28,6 +29,10 @@ export const WARNING_CODES = [
   'run.freeze-tag-foreign',
   'run.freeze-tag-live',
   'run.freeze-policy-unknown',
+  // restore drills
+  'drill.volume-foreign',
+  'drill.volume-live',
+  'drill.no-host',
   // report and forecast
   'report.sizes-unknown',
 ] as const;

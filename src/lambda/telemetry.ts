@@ -6,6 +6,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { TargetOutcome } from '../app/kit/notifications.js';
+import { countDrills } from '../app/run/drills/outcomes.js';
 import { METRIC, METRICS_NAMESPACE } from '../app/serverless/metrics.js';
 import type { WorkItem } from '../app/serverless/ports.js';
 import type { WorkTelemetry } from '../app/serverless/work-telemetry.js';
@@ -85,6 +86,15 @@ function emitMetrics(
   for (const freeze of outcome.report?.freezes ?? []) {
     if (freeze.frozenMs !== undefined)
       metrics.addMetric(METRIC.frozenMs, MetricUnit.Milliseconds, Math.round(freeze.frozenMs));
+  }
+  const drills = outcome.report?.drills;
+  if (drills !== undefined) {
+    const counts = countDrills(drills);
+    metrics.addMetric(METRIC.drillsPassed, MetricUnit.Count, counts.passed);
+    metrics.addMetric(METRIC.drillsFailed, MetricUnit.Count, counts.failed);
+    for (const d of drills)
+      if (d.restoreSeconds !== undefined)
+        metrics.addMetric(METRIC.restoreSeconds, MetricUnit.Seconds, d.restoreSeconds);
   }
   metrics.publishStoredMetrics();
   for (const [policy, counts] of perPolicy(outcome)) {

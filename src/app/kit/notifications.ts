@@ -8,6 +8,7 @@ import { stoppedDeletes } from '../../core/guard.js';
 import type { OverdueVolume } from '../../core/overdue.js';
 import { count } from '../../core/plural.js';
 import type { NotifyEvent } from '../../core/policy/types.js';
+import { countDrills } from '../run/drills/outcomes.js';
 import type { RunReport } from '../run/results.js';
 import type { Notification, Notifier } from '../serverless/ports.js';
 import type { ErrorInfo } from './classify-error.js';
@@ -151,5 +152,6 @@ function detailsOf(outcome: TargetOutcome): Record<string, unknown> {
             deferred: summary.deferred,
           },
     failures: failureLines(outcome),
+    ...(outcome.report?.drills === undefined ? {} : { drills: countDrills(outcome.report.drills) }),
   };
 }

@@ -14,6 +14,7 @@ import type {
   VolumeId,
 } from '../../core/model.js';
 import type { SsmPort } from './ssm-port.js';
+import type { VolumePort } from './volume-port.js';
 
 /** The code of a call cancelled because the run reached its deadline (or was told to stop). */
 export const DEADLINE_CODE = 'Deadline';
@@ -139,6 +140,8 @@ export interface Ec2Port {
   findRunSnapshots(runId: string, policy: string): Promise<readonly Snapshot[]>;
   /** The instance side of the stop → snapshot → start workflow (SPEC §6). */
   readonly instances: InstancePort;
+  /** The volumes of restore drills (create, watch, attach, detach, delete, tag). */
+  readonly volumes: VolumePort;
   /** SSM Run Command on the account × region's instances (drills' `ssm` check, freeze scripts). */
   readonly ssm: SsmPort;
   /**

@@ -5,6 +5,7 @@
  */
 import type { Plan } from '../../core/actions.js';
 import type { InstanceId, SnapshotId, VolumeId } from '../../core/model.js';
+import type { DrillOutcome } from './drills/outcomes.js';
 import type { GivenBack } from './workflows/finish-crashed.js';
 import type { FreezeRecord, Thawed } from './workflows/freeze-records.js';
 
@@ -27,9 +28,10 @@ export interface ActionResult {
    *
    * `give-back`: an instance the stop workflow stopped (or put in Standby) that could not be
    * started (or returned to its group) — failed, its tags kept for the next run — or that was
-   * terminated while the tool had it (skipped).
+   * terminated while the tool had it (skipped). `drill`: a restore drill started, passed or failed
+   * (`RunReport.drills` tells more).
    */
-  readonly action: 'create' | 'delete' | 'copy' | 'give-back' | 'thaw';
+  readonly action: 'create' | 'delete' | 'copy' | 'give-back' | 'thaw' | 'drill';
   /** `*` on the give-back of an instance a crashed run left (which policy stopped it is not known). */
   readonly policy: string;
   readonly account: string;
@@ -84,4 +86,6 @@ export interface RunReport {
   readonly thawed?: readonly Thawed[];
   /** The freeze → snapshot → thaw workflows of this run, one per instance (metric `FrozenMs`). */
   readonly freezes?: readonly FreezeRecord[];
+  /** Restore drills advanced, ended or started by this run; absent when there were none. */
+  readonly drills?: readonly DrillOutcome[];
 }

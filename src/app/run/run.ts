@@ -5,13 +5,15 @@
 import type { Plan } from '../../core/actions.js';
 import { stoppedDeletes } from '../../core/guard.js';
 import type { Inventory } from '../../core/model.js';
-import { planSnapshots } from '../../core/plan.js';
+import { type PlanOptions, planSnapshots } from '../../core/plan.js';
 import type { Config, GuardLimit } from '../../core/policy/types.js';
 import type { CollectProgress, Ec2Port, UnmanagedMode } from '../kit/ports.js';
 import { type ApplyOptions, type ApplyProgress, applyPlan, sleepFor } from './apply.js';
 import { SCRIPT_POLL_MS } from './apply-freezes.js';
 import { STOP_POLL_MS } from './apply-stops.js';
 import { copyDestinationsOf, listCopyDestinations } from './copy-destinations.js';
+import { drillResults } from './drills/outcomes.js';
+import { runDrills } from './drills/run-drills.js';
 import type { ActionResult, RunReport, RunSummary, RunTimings } from './results.js';
 import { type RunMemory, type TargetMemory, withRunMemory } from './run-memory.js';
 import { finishCrashedRuns } from './workflows/finish-crashed.js';
@@ -34,6 +36,8 @@ export interface PlanTargetOptions {
   readonly copiesOnly?: boolean;
   /** Adds to the collected inventory what the listing does not show yet (a run's recent creates). */
   readonly recall?: (collected: Inventory) => Promise<Inventory>;
+  /** `ebs-snapper drill`: which drills to plan (now, due or not; a policy; a snapshot). */
+  readonly drills?: PlanOptions['drills'];
 }
 
 export interface RunTargetOptions extends Omit<PlanTargetOptions, 'onProgress' | 'recall'> {
@@ -104,6 +108,7 @@ export async function planTarget(
     runId: options.runId,
     ...(guard === undefined ? {} : { guard }),
     ...(options.copiesOnly === true ? { copiesOnly: true } : {}),
+    ...(options.drills === undefined ? {} : { drills: options.drills }),
   });
   return { inventory, plan, timings: { collectMs: planStart - collectStart, planMs: clock() - planStart } };
 }
@@ -182,12 +187,25 @@ async function planAndApply(
     ),
   ]);
   for (const result of [...recovery.results, ...thaws.results]) options.onResult?.(result);
-  const applied = await applyPlan(plan, ec2, applyOptions, inventory);
-  const { deadlineReached } = applied;
+  // Drills spend other EC2 calls than snapshots do: both go at once.
+  const [applied, drills] = await Promise.all([
+    applyPlan(plan, ec2, applyOptions, inventory),
+    options.dryRun === true
+      ? []
+      : runDrills(ec2, config, plan, inventory, {
+          ...waiting,
+          now: options.now,
+          runId: options.runId,
+          start: options.only === undefined,
+          ...(options.deadline === undefined ? {} : { deadline: options.deadline }),
+          ...(options.signal === undefined ? {} : { signal: options.signal }),
+        }),
+  ]);
+  const deadlineReached = applied.deadlineReached || drills.some((d) => d.status === 'deferred');
   const { givenBack } = recovery;
   const { thawed } = thaws;
   const warnings = [...recovery.warnings, ...thaws.warnings];
-  const results = [...recovery.results, ...thaws.results, ...applied.results];
+  const results = [...recovery.results, ...thaws.results, ...applied.results, ...drillResults(drills)];
   return {
     plan: warnings.length === 0 ? plan : { ...plan, warnings: [...plan.warnings, ...warnings] },
     results,
@@ -199,6 +217,7 @@ async function planAndApply(
     ...(givenBack.length === 0 ? {} : { givenBack }),
     ...(thawed.length === 0 ? {} : { thawed }),
     ...(applied.freezes === undefined ? {} : { freezes: applied.freezes }),
+    ...(drills.length === 0 ? {} : { drills }),
   };
 }
 

@@ -19,6 +19,10 @@ export const METRIC = {
   applyMs: 'ApplyMs',
   /** Per instance of `consistency: application`: from the pre script's end to the post script's start. */
   frozenMs: 'FrozenMs',
+  drillsPassed: 'DrillsPassed',
+  drillsFailed: 'DrillsFailed',
+  /** Seconds to the restore a passed drill proves (available, or fully initialized), one per drill. */
+  restoreSeconds: 'RestoreSeconds',
 } as const;
 
 /** The dimensions of the per-target series; the alarms sum over exactly these. */

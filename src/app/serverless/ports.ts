@@ -59,6 +59,14 @@ export interface RunRecord {
     readonly message: string;
     readonly subject?: string;
   }[];
+  /** Restore drills of the invocation, when it had any. */
+  readonly drills?: {
+    readonly started: number;
+    readonly passed: number;
+    readonly failed: number;
+    /** Still in flight at the end (they go on in a later run). */
+    readonly inFlight: number;
+  };
 }
 
 export interface RunRecordStore {

@@ -4,6 +4,7 @@
  */
 import type { ErrorInfo } from '../kit/classify-error.js';
 import type { TargetOutcome } from '../kit/notifications.js';
+import { countDrills } from '../run/drills/outcomes.js';
 import type { RunReport } from '../run/results.js';
 import { hasFailures } from '../run/run.js';
 import type { RunRecord, WorkItem } from './ports.js';
@@ -100,5 +101,6 @@ export function recordOf(
     deferred: summary?.deferred ?? 0,
     outcome: failed ? 'failed' : continued ? 'continued' : 'ok',
     failures: failures.slice(0, MAX_RECORDED_FAILURES),
+    ...(result.report?.drills === undefined ? {} : { drills: countDrills(result.report.drills) }),
   };
 }

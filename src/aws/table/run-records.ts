@@ -28,6 +28,7 @@ export function createRunRecordStore(client: DynamoDBDocumentClient, table: stri
         deferred: record.deferred,
         outcome: record.outcome,
         failures: record.failures,
+        ...(record.drills === undefined ? {} : { drills: drillsItem(record.drills) }),
         precedence,
         [TTL_ATTRIBUTE]: ttlSeconds(Date.parse(record.startedAt) + RUN_RECORD_TTL_MS),
       };
@@ -83,5 +84,23 @@ function toRunRecord(item: Record<string, unknown>): RunRecord {
     deferred: Number(item.deferred ?? 0),
     outcome: String(item.outcome) as RunRecord['outcome'],
     failures: (item.failures as RunRecord['failures'] | undefined) ?? [],
+    ...(item.drills === undefined ? {} : { drills: drillsOf(item.drills as Record<string, unknown>) }),
   };
 }
+
+type Drills = NonNullable<RunRecord['drills']>;
+
+/** A record's drill counts as the table keeps them (snake_case, as every attribute). */
+const drillsItem = (d: Drills) => ({
+  started: d.started,
+  passed: d.passed,
+  failed: d.failed,
+  in_flight: d.inFlight,
+});
+
+const drillsOf = (item: Record<string, unknown>): Drills => ({
+  started: Number(item.started ?? 0),
+  passed: Number(item.passed ?? 0),
+  failed: Number(item.failed ?? 0),
+  inFlight: Number(item.in_flight ?? 0),
+});

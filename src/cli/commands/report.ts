@@ -19,6 +19,7 @@ import { reportDocument } from '../render/report-json.js';
 import { renderReport } from '../render/report-text.js';
 import { type FailOn, parsePrices, type ReportOptions } from '../report-options.js';
 import { inventoriesFor } from './collect.js';
+import { unverified } from './report-unverified.js';
 
 export async function reportCommand(options: ReportOptions, io: CliIo): Promise<CommandOutcome> {
   const prices = parsePrices(options.pricePerGb);
@@ -38,7 +39,11 @@ export async function reportCommand(options: ReportOptions, io: CliIo): Promise<
     options,
     io,
   );
-  const hits = (options.failOn ?? []).flatMap((status) => failing(reports, unread, status));
+  const hits = (options.failOn ?? []).flatMap((status) =>
+    status.startsWith('unverified:')
+      ? unverified(reports, unread, status, now)
+      : failing(reports, unread, status),
+  );
   for (const hit of hits) progress.log(hit);
   return { failed: failed || unread.length > 0 || hits.length > 0, changes: false };
 }

@@ -10,6 +10,7 @@ import type { Plan, PlanAction, PlanSummary } from '../../core/actions.js';
 import type { Warning } from '../../core/warnings.js';
 import type { InterruptSignal } from '../interrupt.js';
 import type { TargetFailure } from '../targets.js';
+import { drillActionJson, runDrillsJson } from './drills.js';
 import { freezesToJson, freezeToJson, resultNoteToJson, thawedToJson } from './freeze.js';
 
 const PLAN_FORMAT_VERSION = 1;
@@ -43,6 +44,7 @@ function actionToJson(action: PlanAction): Record<string, unknown> {
     }
     Object.assign(json, freezeToJson(action));
   }
+  if (action.action === 'drill') Object.assign(json, drillActionJson(action));
   json.reason = { code: action.reason.code, message: action.reason.message };
   return json;
 }
@@ -67,13 +69,15 @@ function resultToJson(result: ActionResult): Record<string, unknown> {
 
 /** Totals over several plans. */
 export function sumPlans(plans: readonly Plan[]): PlanSummary {
-  const total = { create: 0, copy: 0, delete: 0, keep: 0, skip: 0 };
+  const total: { create: number; copy: number; delete: number; keep: number; skip: number; drill?: number } =
+    { create: 0, copy: 0, delete: 0, keep: 0, skip: 0 };
   for (const plan of plans) {
     total.create += plan.summary.create;
     total.copy += plan.summary.copy;
     total.delete += plan.summary.delete;
     total.keep += plan.summary.keep;
     total.skip += plan.summary.skip;
+    if (plan.summary.drill !== undefined) total.drill = (total.drill ?? 0) + plan.summary.drill;
   }
   return total;
 }
@@ -146,6 +150,7 @@ export function runDocument(
   );
   const results = reports.flatMap((r) => r.results);
   const done = sumRunSummaries(reports);
+  const drills = runDrillsJson(reports);
   return {
     ...document,
     dry_run: reports.some((r) => r.dryRun),
@@ -161,11 +166,13 @@ export function runDocument(
     ),
     thawed: thawedToJson(reports),
     freezes: freezesToJson(reports),
+    drills: drills.drills,
     summary: {
       ...(document.summary as object),
       ...done,
       deadline_reached: reports.some((r) => r.deadlineReached),
       interrupted: interrupted ?? null,
+      ...(drills.drills.length === 0 ? {} : { drills: drills.totals }),
     },
   };
 }

@@ -10,6 +10,7 @@ import type {
   SeriesCoverage,
   UnprotectedVolume,
 } from '../../core/report/types.js';
+import { lastRestoreJson, showsDrills } from './report-drills.js';
 
 const REPORT_FORMAT_VERSION = 1;
 
@@ -105,6 +106,7 @@ export function reportDocument(
   prices: Prices,
 ): Record<string, unknown> {
   const t = summary.totals;
+  const drills = showsDrills(reports);
   const accounts = [
     ...new Set([...reports.map((r) => r.account), ...summary.unread.flatMap((u) => u.account ?? [])]),
   ].sort();
@@ -146,7 +148,11 @@ export function reportDocument(
       monthly_cost_usd: usd(p.monthlyCost),
       orphaned_series: p.orphanSeries,
     })),
-    volumes: reports.flatMap((r) => r.series.map((row) => seriesToJson(row, now))),
+    volumes: reports.flatMap((r) =>
+      r.series.map((row) =>
+        drills ? { ...seriesToJson(row, now), ...lastRestoreJson(row) } : seriesToJson(row, now),
+      ),
+    ),
     unprotected: reports.flatMap((r) => r.unprotected.map(unprotectedToJson)),
     unmanaged: reports.map((r) => ({ account: r.account, region: r.region, ...sizesToJson(r.unmanaged) })),
     orphaned_series: reports.flatMap((r) => r.orphans.map(orphanToJson)),

@@ -14,6 +14,7 @@ import {
   type UnprotectedVolume,
   unreadLabel,
 } from '../../core/report/types.js';
+import { lastRestoreText, showsDrills } from './report-drills.js';
 import { safeText } from './safe-text.js';
 import { paint, type Tone, table } from './table.js';
 import type { TextStyle } from './text.js';
@@ -41,6 +42,7 @@ export function renderReport(
   );
   lines.push(...renderUnread(summary, style));
   const rows = reports.flatMap((r) => r.series);
+  const drills = showsDrills(reports);
   if (rows.length === 0) lines.push(paint(style, 'dim', '  no volume is selected by a policy'));
   else {
     const head = [
@@ -52,10 +54,15 @@ export function renderReport(
       'NEWEST SNAPSHOT',
       'AGE',
       'NEXT DUE',
+      ...(drills ? ['LAST RESTORE'] : []),
     ];
+    const drillCells = (row: SeriesCoverage) => (drills ? [lastRestoreText(row)] : []);
     lines.push(
       ...table(
-        [head, ...rows.map((row) => [row.status, ...where(row), ...seriesCells(row, now!)])],
+        [
+          head,
+          ...rows.map((row) => [row.status, ...where(row), ...seriesCells(row, now!), ...drillCells(row)]),
+        ],
         (cell, c, r) => (r > 0 && c === 0 ? paint(style, TONE[cell.trim()]!, cell) : cell),
       ),
     );

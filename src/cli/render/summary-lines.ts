@@ -9,6 +9,7 @@ import type { Plan } from '../../core/actions.js';
 import { count, pairs } from '../../core/plural.js';
 import type { InterruptSignal } from '../interrupt.js';
 import type { TargetFailure } from '../targets.js';
+import { drillSummaryText } from './drills.js';
 import { sumPlans, sumRunSummaries } from './json.js';
 import { safeText } from './safe-text.js';
 
@@ -48,9 +49,10 @@ export function planSummaryLine(plans: readonly Plan[], failures: readonly Targe
   if (plans.length === 0 && failures.length > 0) return `Plan: nothing planned; ${notPlanned(failures)}.`;
   const total = sumPlans(plans);
   const copy = total.copy > 0 ? `${total.copy} to copy, ` : '';
+  const drill = total.drill === undefined ? '' : `, ${total.drill} to drill`;
   const totals =
     `Plan: ${total.create} to create, ${copy}${total.delete} to delete, ${total.keep} kept, ` +
-    `${total.skip} not due (${pairs(plans.length)})`;
+    `${total.skip} not due${drill} (${pairs(plans.length)})`;
   return failures.length === 0 ? `${totals}.` : `${totals}; ${notPlanned(failures)}.`;
 }
 
@@ -72,5 +74,5 @@ export function runSummaryLine(reports: readonly RunReport[], end: RunEnd = {}):
     `Run: ${total.created} created, ${copied}${total.deleted} deleted, ${total.failed} failed, ` +
     `${total.deferred} deferred, ${total.skipped} skipped${dry}`;
   const incomplete = failures.length === 0 ? '' : `; ${notPlannedCount(failures)}`;
-  return `${totals}${incomplete}.${stop}`;
+  return `${totals}${incomplete}.${stop}${drillSummaryText(reports)}`;
 }

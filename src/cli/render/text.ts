@@ -9,6 +9,7 @@ import type { ActionResult, RunReport } from '../../app/run/results.js';
 import type { Plan, PlanAction } from '../../core/actions.js';
 import { count } from '../../core/plural.js';
 import type { TargetFailure } from '../targets.js';
+import { drillActionNote, renderDrillLines } from './drills.js';
 import { freezeNote, renderThawed, resultNote } from './freeze.js';
 import { safeText } from './safe-text.js';
 import { planSummaryLine, type RunEnd, runSummaryLine } from './summary-lines.js';
@@ -32,6 +33,7 @@ const SIGN: Record<PlanAction['action'], { sign: string; tone: Tone }> = {
   delete: { sign: '- delete', tone: 'red' },
   keep: { sign: '= keep  ', tone: 'dim' },
   skip: { sign: '  skip  ', tone: 'dim' },
+  drill: { sign: '+ drill ', tone: 'green' },
 };
 
 function subject(action: PlanAction): string {
@@ -52,6 +54,7 @@ function renderAction(action: PlanAction, style: TextStyle): string {
   const policy = safeText(action.policy ?? '-');
   const reason = safeText(`${action.reason.code}: ${action.reason.message}`);
   const line = `  ${paint(style, tone, sign)}  ${policy}  ${subject(action)}  ${paint(style, 'dim', reason)}`;
+  if (action.action === 'drill') return line + drillActionNote(action, style);
   if (action.action !== 'create') return line;
   const stop = action.stop === undefined ? '' : paint(style, 'yellow', '  (stop → snapshot → start)');
   return line + stop + freezeNote(action, style) + droppedNote(action.droppedTags, style);
@@ -69,6 +72,7 @@ function isShown(action: PlanAction, verbose: boolean): boolean {
     verbose ||
     action.action === 'create' ||
     action.action === 'delete' ||
+    action.action === 'drill' ||
     action.reason.code === 'guard.max-deletes' ||
     action.reason.code === 'guard.unverified'
   );
@@ -165,6 +169,10 @@ export function renderRun(reports: readonly RunReport[], style: TextStyle, end: 
   const lines = [
     ...reports.flatMap((r) => renderGivenBack(r, style)),
     ...reports.flatMap((r) => renderThawed(r, style)),
+    ...renderDrillLines(
+      reports.flatMap((r) => r.drills ?? []),
+      style,
+    ),
     ...shown.map((r) => renderResult(r, style)),
   ];
   lines.push(runSummaryLine(reports, end));

@@ -2,7 +2,9 @@
  * One parsed policy → the `Policy` model, with the checks that need more than one key.
  */
 import { describeValue } from './describe.js';
+import { drillSchema } from './drill-schema.js';
 import { PLACEHOLDERS } from './filters.js';
+import { checkDrillRetention, normalizeDrill } from './normalize-drill.js';
 import { normalizeRetention, positiveDuration } from './normalize-retention.js';
 import { normalizeSchedule } from './normalize-schedule.js';
 import { checkApplicationSelection, normalizeScripts } from './normalize-scripts.js';
@@ -147,6 +149,8 @@ export function normalizePolicy(raw: ParsedPolicy, path: Path, report: Report): 
     const retention = normalizeRetention(raw.retention, [...path, 'retention'], report);
     const snapshot = normalizeSnapshot(raw.snapshot, raw.id, [...path, 'snapshot'], report);
     const copyTo = normalizeCopyTo(raw.copy_to, [...path, 'copy_to'], report);
+    const drill = raw.drill === undefined ? undefined : normalizeDrill(raw.drill, [...path, 'drill'], report);
+    if (drill !== undefined) checkDrillRetention(drill, retention, [...path, 'drill'], report);
     if (snapshot.consistency === 'instance' && isVolumeTargeted(select)) {
       report.warn(
         'config.consistency',
@@ -155,7 +159,8 @@ export function normalizePolicy(raw: ParsedPolicy, path: Path, report: Report): 
       );
     }
     checkApplicationSelection(snapshot, select, path, report);
-    if (schedule !== undefined) policy = { id: raw.id, select, schedule, retention, snapshot, copyTo };
+    if (schedule !== undefined)
+      policy = { id: raw.id, select, schedule, retention, snapshot, copyTo, ...(drill ? { drill } : {}) };
   });
   return clean ? policy : undefined;
 }
@@ -184,4 +189,5 @@ export function checkPolicySections(raw: unknown, path: Path, report: Report): v
   check('retention', retentionSchema, (data, at) => normalizeRetention(data, at, report));
   check('snapshot', snapshotSchema, (data, at) => normalizeSnapshot(data, id, at, report));
   check('copy_to', copyToSchema, (data, at) => normalizeCopyTo(data, at, report));
+  check('drill', drillSchema, (data, at) => normalizeDrill(data, at, report));
 }

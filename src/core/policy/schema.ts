@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { describeValue } from './describe.js';
+import { drillSchema } from './drill-schema.js';
 import {
   INSTANCE_FILTER_PATTERN,
   INSTANCE_FILTERS,
@@ -124,6 +125,7 @@ export const policySchema = z.strictObject({
   retention: retentionSchema,
   snapshot: snapshotSchema.prefault({}),
   copy_to: copyToSchema.default([]),
+  drill: drillSchema.optional(),
 });
 
 const settingsSchema = z.strictObject({

@@ -108,6 +108,31 @@ export interface SnapshotSettings {
   readonly scripts?: FreezeScripts;
 }
 
+export const DRILL_CHECKS = ['available', 'initialized', 'ssm'] as const;
+/** What a restore drill proves; each includes the ones before it. */
+export type DrillCheck = (typeof DRILL_CHECKS)[number];
+
+/** Where an `ssm` drill's volume is attached: one instance, or the running instances with these tags. */
+export type DrillHost = { readonly instanceId: string } | { readonly tags: Readonly<Record<string, string>> };
+
+/** `drill`: restore drills of the policy's snapshots (docs/drills.md). */
+export interface DrillSettings {
+  readonly everyMs: number;
+  /** The text the user wrote, for messages. */
+  readonly everySource: string;
+  /** Series drilled per policy per account × region when due. Default 1. */
+  readonly sample: number;
+  readonly check: DrillCheck;
+  /** A drill not finished by then is failed and cleaned up. Default 2 hours. */
+  readonly timeoutMs: number;
+  /** Where drill volumes are made (in its own region only); default the source volume's zone. */
+  readonly availabilityZone?: string;
+  /** `check: ssm` only. */
+  readonly host?: DrillHost;
+  /** `check: ssm` only: run with AWS-RunShellScript; exit 0 = passed. */
+  readonly commands: readonly string[];
+}
+
 export interface CopyTarget {
   readonly region: string;
   readonly retention: Retention;
@@ -122,6 +147,8 @@ export interface Policy {
   readonly retention: Retention;
   readonly snapshot: SnapshotSettings;
   readonly copyTo: readonly CopyTarget[];
+  /** Restore drills; absent when the policy has none. */
+  readonly drill?: DrillSettings;
 }
 
 export type GuardLimit =

@@ -4,6 +4,8 @@
  * the same schedule (`decideDue`), so a report never disagrees with what a run would do. No plan
  * actions are made, which keeps a report of a million snapshots cheaper than a plan of them.
  */
+
+import { judgeDrills } from '../drills/in-flight.js';
 import type { Inventory } from '../model.js';
 import { latestScheduled } from '../plan.js';
 import { count as countOf } from '../plural.js';
@@ -28,6 +30,7 @@ import {
   type SizeTotals,
 } from './cost.js';
 import { countUnmanaged, describeOrphan, findUnprotected } from './coverage-leftovers.js';
+import { seriesDrills } from './drill-coverage.js';
 import { judgeSeries, prepareCoverageClock } from './status.js';
 import type { CoverageReport, OrphanSeries, PolicyCoverage, SeriesCoverage } from './types.js';
 
@@ -58,10 +61,16 @@ interface Context {
  * report.series.filter((s) => s.status === 'OVERDUE');
  */
 export function reportCoverage(
-  inventory: Inventory,
+  listed: Inventory,
   policies: readonly Policy[],
   options: CoverageOptions,
 ): CoverageReport {
+  // Restore drills' volumes are the tool's own scratch volumes: neither selected nor unprotected.
+  const drillVolumes = judgeDrills(listed, '').volumeIds;
+  const inventory =
+    drillVolumes.size === 0
+      ? listed
+      : { ...listed, volumes: listed.volumes.filter((v) => !drillVolumes.has(v.id)) };
   const prices = options.prices ?? DEFAULT_PRICES;
   const byId = new Map<string, Policy>();
   for (const p of policies) if (!byId.has(p.id)) byId.set(p.id, p);
@@ -127,7 +136,8 @@ function coverPolicy(
       judgeSeries(clock, newest, scheduled),
     );
     if (row.status === 'OK') ok++;
-    context.series.push(row);
+    const drills = k === undefined ? {} : seriesDrills(table, k, context.inventory.snapshots);
+    context.series.push({ ...row, ...drills, ...(policy.drill === undefined ? {} : { drilled: true }) });
   }
   const sizes = emptySizes();
   let orphanSeries = 0;

@@ -6,6 +6,7 @@
 import type { InstanceId, InventoryGap, SnapshotId, Tags, VolumeId } from '../model.js';
 import type { Warning } from '../warnings.js';
 import type { Prices, SizeTotals } from './cost.js';
+import type { DrillRecord } from './drill-coverage.js';
 import type { CoverageReason } from './status.js';
 
 /** A series' snapshots, oldest first: views into the planner's series table (no copy). */
@@ -36,6 +37,12 @@ export interface SeriesCoverage {
   /** Every snapshot of the series, whatever its state. */
   readonly snapshots: number;
   readonly timeline: Timeline;
+  /** The policy has restore drills (`drill`). */
+  readonly drilled?: boolean;
+  /** The newest restore drill recorded on the series' snapshots. */
+  readonly lastDrill?: DrillRecord;
+  /** Epoch ms of the newest passed drill. */
+  readonly lastPassedAt?: number;
 }
 
 /** A volume that no policy selects. */

@@ -51,6 +51,25 @@ export interface VolumeInput {
   readonly az?: string;
 }
 
+/** A drill volume (`FleetBuilder.drillVolume`). */
+export interface DrillVolumeInput {
+  readonly id?: string;
+  /** The drilled snapshot (`ebs-snapper:drill-of`). */
+  readonly of: string;
+  /** The snapshot EC2 says the volume was made from; default `of`. */
+  readonly createdFrom?: string;
+  readonly policy: string;
+  readonly runId: string;
+  readonly startedAt: number;
+  readonly step?: string;
+  readonly state?: string;
+  readonly attachedTo?: string;
+  readonly device?: string;
+  readonly size?: number;
+  readonly az?: string;
+  readonly tags?: Tags;
+}
+
 /** One snapshot to add; the volume it is added to fills in `volumeId`. */
 export interface SnapshotSpec {
   readonly startTime: number;
@@ -160,6 +179,35 @@ export class FleetBuilder {
       ...(spec.storageTier !== undefined ? { storageTier: spec.storageTier } : {}),
       ...(spec.archivedAt !== undefined ? { archivedAt: spec.archivedAt } : {}),
       ...(spec.sizeGiB !== undefined ? { sizeGiB: spec.sizeGiB } : {}),
+    });
+    return this;
+  }
+
+  /**
+   * A restore drill's volume as the tool makes it: created from `of`, with the drill tags
+   * (override any with `tags`), attached to `attachedTo` when given.
+   */
+  drillVolume(input: DrillVolumeInput): this {
+    const id = input.id ?? `vol-${this.next()}`;
+    this.volumes.push({
+      id: volumeId(id),
+      tags: {
+        'ebs-snapper:drill-of': input.of,
+        [TAG.policy]: input.policy,
+        [TAG.runId]: input.runId,
+        'ebs-snapper:drill-started': new Date(input.startedAt).toISOString(),
+        'ebs-snapper:drill-step': input.step ?? 'creating',
+        ...input.tags,
+      },
+      type: 'gp3',
+      sizeGiB: input.size ?? 8,
+      state: input.state ?? (input.attachedTo === undefined ? 'available' : 'in-use'),
+      attachments:
+        input.attachedTo === undefined
+          ? []
+          : [{ instanceId: instanceId(input.attachedTo), device: input.device ?? '/dev/sdz' }],
+      snapshotId: snapshotId(input.createdFrom ?? input.of),
+      ...(input.az !== undefined ? { availabilityZone: input.az } : {}),
     });
     return this;
   }

@@ -1,10 +1,10 @@
 /** Small queries over a plan, so tests state what they check and not how to find it. */
-import type { CreateAction, Plan, PlanAction } from '../../../src/core/actions.js';
+import type { CreateAction, DrillAction, Plan, PlanAction } from '../../../src/core/actions.js';
 import type { Inventory, Snapshot } from '../../../src/core/model.js';
 
-/** The action about one snapshot (exactly one exists for every snapshot in the inventory). */
+/** The keep or delete of one snapshot (exactly one exists for every snapshot in the inventory). */
 export function actionFor(plan: Plan, id: string): PlanAction {
-  const found = plan.actions.filter((a) => 'snapshotId' in a && a.snapshotId === id);
+  const found = plan.actions.filter((a) => 'snapshotId' in a && a.snapshotId === id && a.action !== 'drill');
   if (found.length !== 1) throw new Error(`expected one action for ${id}, found ${found.length}`);
   return found[0]!;
 }
@@ -22,3 +22,7 @@ export function snapshotAt(inventory: Inventory, time: number, volume?: string):
   if (found.length !== 1) throw new Error(`expected one snapshot at ${new Date(time).toISOString()}`);
   return found[0]!;
 }
+
+/** The restore drills the plan starts. */
+export const drills = (plan: Plan): DrillAction[] =>
+  plan.actions.filter((a): a is DrillAction => a.action === 'drill');

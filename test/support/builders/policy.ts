@@ -3,6 +3,7 @@
  * as the policy parser would (without importing the parser).
  */
 import type {
+  DrillSettings,
   Exclusions,
   FilterMap,
   Orphaned,
@@ -61,6 +62,11 @@ export interface PolicyInput {
     readonly orphanedExpireAfter?: DurationInput;
   };
   readonly snapshot?: Partial<SnapshotSettings>;
+  /** Restore drills; `every` is required, the rest defaults as the parser fills it in. */
+  readonly drill?: Partial<Omit<DrillSettings, 'everyMs' | 'timeoutMs'>> & {
+    readonly every: DurationInput;
+    readonly timeout?: DurationInput;
+  };
 }
 
 const toFilterMap = (filters: LooseFilters | undefined): FilterMap | undefined => {
@@ -128,5 +134,19 @@ export function policy(input: PolicyInput): Policy {
       ...input.snapshot,
     },
     copyTo: [],
+    ...(input.drill === undefined ? {} : { drill: buildDrill(input.drill) }),
+  };
+}
+
+function buildDrill(input: NonNullable<PolicyInput['drill']>): DrillSettings {
+  const { every, timeout, ...rest } = input;
+  return {
+    everyMs: ms(every),
+    everySource: String(every),
+    sample: 1,
+    check: 'available',
+    timeoutMs: ms(timeout ?? '2h'),
+    commands: [],
+    ...rest,
   };
 }

@@ -23,11 +23,13 @@ import {
   type SnapshotId,
   snapshotId,
   TAG,
+  type Volume,
   type VolumeId,
 } from '../../../src/core/model.js';
 import { addSnapshotSize, emptySizes } from '../../../src/core/report/cost.js';
 import { InMemoryInstances } from './in-memory-instances.js';
 import { InMemorySsm } from './in-memory-ssm.js';
+import { InMemoryVolumes } from './in-memory-volumes.js';
 
 export type FakeOperation =
   | 'collectInventory'
@@ -37,6 +39,8 @@ export type FakeOperation =
   | 'findRunSnapshots'
   | 'listCopies'
   | 'copySnapshot';
+
+const isDrillVolume = (v: Volume): boolean => v.tags['ebs-snapper:drill-of'] !== undefined;
 
 /** A port failure as the AWS adapter would raise it, transient exactly when the adapter says so. */
 export function fakePortError(operation: FakeOperation, code: string): PortError {
@@ -91,6 +95,8 @@ export class InMemoryEc2 implements Ec2Port {
     return this.ssm;
   }
   private readonly faults: Fault[] = [];
+  /** The volumes of restore drills (those of the inventory carrying `ebs-snapper:drill-of`, and new ones). */
+  readonly volumes: InMemoryVolumes;
 
   constructor(
     private readonly inventory: Inventory,
@@ -100,6 +106,19 @@ export class InMemoryEc2 implements Ec2Port {
     this.region = inventory.region;
     this.snapshots = [...inventory.snapshots];
     this.instances = new InMemoryInstances(inventory);
+    this.volumes = new InMemoryVolumes(
+      (id, tags) => this.updateSnapshotTags(id, tags),
+      inventory.volumes.filter(isDrillVolume),
+    );
+    this.ssm.crash = this.volumes.crash;
+  }
+
+  /** Adds `tags` to a snapshot as CreateTags would; InvalidSnapshot.NotFound when it is gone. */
+  updateSnapshotTags(id: SnapshotId, tags: Readonly<Record<string, string>>): void {
+    const at = this.snapshots.findIndex((s) => s.id === id);
+    if (at < 0) throw fakePortError('deleteSnapshot', 'InvalidSnapshot.NotFound');
+    const found = this.snapshots[at]!;
+    this.snapshots[at] = { ...found, tags: { ...found.tags, ...tags } };
   }
 
   /** Make the next matching call(s) of `operation` fail with `code`. */
@@ -133,6 +152,8 @@ export class InMemoryEc2 implements Ec2Port {
         ...this.inventory,
         // Instances as they are now: their states and tags move with the stop workflow.
         instances: this.instances.listed(this.inventory.instances),
+        // The drill volumes as they are now (each listing is a look at them).
+        volumes: [...this.inventory.volumes.filter((v) => !isDrillVolume(v)), ...this.volumes.listed()],
         snapshots: this.snapshots.filter((s) => isManagedBy(s, policyIds) && this.isListed(s)),
         ...(options.unmanaged === 'count' && {
           unmanaged: others.reduce((totals, s) => {

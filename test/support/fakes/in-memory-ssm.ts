@@ -5,6 +5,7 @@
  */
 import type { AgentPing, CommandRequest, CommandState, SsmPort } from '../../../src/app/kit/ssm-port.js';
 import type { InstanceId } from '../../../src/core/model.js';
+import type { CrashSwitch } from './in-memory-volumes.js';
 
 /** How one command ends; `looks` GetCommandInvocation-style looks see it running first (default 1). */
 export interface FakeCommandEnd {
@@ -27,6 +28,8 @@ export class InMemorySsm implements SsmPort {
   readonly sent: Sent[] = [];
   /** Called before every call (`managedInstances`, `sendCommand`, `commandState`): a test's crash switch. */
   beforeCall: ((what: 'managedInstances' | 'sendCommand' | 'commandState') => void) | undefined;
+  /** The crash switch of the simulated run (a send is a change, a look a read); none = never crashes. */
+  crash?: CrashSwitch;
   private readonly looked = new Map<string, number>();
   private readonly endOf = new Map<string, FakeCommandEnd>();
 
@@ -49,6 +52,12 @@ export class InMemorySsm implements SsmPort {
 
   async sendCommand(request: CommandRequest): Promise<string> {
     this.beforeCall?.('sendCommand');
+    return this.crash === undefined
+      ? this.send(request)
+      : this.crash.change('SendCommand', () => this.send(request));
+  }
+
+  private send(request: CommandRequest): string {
     if (!this.managed.has(request.instanceId)) {
       throw Object.assign(new Error(`${request.instanceId} is not managed`), { code: 'InvalidInstanceId' });
     }
@@ -65,6 +74,7 @@ export class InMemorySsm implements SsmPort {
 
   async commandState(commandId: string, _instanceId: InstanceId): Promise<CommandState> {
     this.beforeCall?.('commandState');
+    this.crash?.alive('GetCommandInvocation');
     const end = this.endOf.get(commandId) ?? { status: 'Success' };
     const looks = (this.looked.get(commandId) ?? 0) + 1;
     this.looked.set(commandId, looks);

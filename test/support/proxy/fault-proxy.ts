@@ -127,7 +127,10 @@ export async function startFaultProxy(options: StartFaultProxyOptions): Promise<
         headers: req.headers,
         forward: () => forward(req, body),
       };
-      return send(res, await emulation.answer(request));
+      const answer = await emulation.answer(request);
+      // A test may hang the client right after an emulated step too (an SSM command sent, say).
+      if (action === config.hangAfter) hungAfter = true;
+      return send(res, answer);
     }
     if (action === 'DescribeLockedSnapshots') {
       const body = answerLockedSnapshots(params, config.lockedSnapshots ?? []);

@@ -44,10 +44,7 @@ describe('readDeploymentStatus', () => {
     // Assess
     expect(states(status)).toEqual({ [A]: 'ok', [B]: 'failed', [C]: 'missing' });
     expect(status.targets.filter((t) => t.problem).map((t) => `${t.account}/${t.region}`)).toEqual([B, C]);
-    expect(status.problems).toEqual([
-      '1 target failed',
-      '1 target missing: no record where one was due',
-    ]);
+    expect(status.problems).toEqual(['1 target failed', '1 target missing: no record where one was due']);
   });
 
   it('calls a target of a run younger than an hour running, and shows its last result from the run before', async () => {

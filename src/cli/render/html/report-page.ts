@@ -15,6 +15,7 @@ import {
   type UnreadTarget,
   unreadLabel,
 } from '../../../core/report/types.js';
+import { showsDrills } from '../report-drills.js';
 import { atMost, formatBytes, formatTime, formatUsd } from '../units.js';
 import { barChart, colorOf } from './charts.js';
 import { escapeHtml } from './escape.js';
@@ -54,7 +55,8 @@ export function renderReportPage(
     cards(summary),
     panel(
       'Coverage',
-      coverageTable(rows, view.now, many) + omitted(all.length - rows.length, ['row', 'rows'], 'OK series'),
+      coverageTable(rows, view.now, many, showsDrills(reports)) +
+        omitted(all.length - rows.length, ['row', 'rows'], 'OK series'),
       'OVERDUE: the newest completed snapshot is older than the schedule plus its tolerance. UNPROTECTED: no policy selects the volume. Click a column to sort.',
     ),
     panel(

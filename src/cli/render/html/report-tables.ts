@@ -7,6 +7,7 @@ import { count } from '../../../core/plural.js';
 import { upperBoundOf } from '../../../core/report/cost.js';
 import type { CoverageSummary } from '../../../core/report/summary.js';
 import type { CoverageReport, UnprotectedVolume } from '../../../core/report/types.js';
+import { lastRestoreCell } from '../report-drills.js';
 import { warningsByPlace } from '../report-text.js';
 import { formatAge, formatBytes, formatTime, formatUsd } from '../units.js';
 import { escapeHtml } from './escape.js';
@@ -27,7 +28,12 @@ const th = (text: string, sort: 'text' | 'num', cls = ''): string =>
   `<th data-sort="${sort}"${cls === '' ? '' : ` class="${cls}"`}>${escapeHtml(text)}</th>`;
 
 /** The coverage table with its filter box. */
-export function coverageTable(rows: readonly CoverageRow[], now: number, many: boolean): string {
+export function coverageTable(
+  rows: readonly CoverageRow[],
+  now: number,
+  many: boolean,
+  drills = false,
+): string {
   const head = [
     th('Status', 'num'),
     ...(many ? [th('Where', 'text')] : []),
@@ -39,8 +45,9 @@ export function coverageTable(rows: readonly CoverageRow[], now: number, many: b
     th('Next due', 'num'),
     th('Snapshots', 'num', 'num'),
     th('Size', 'num', 'num'),
+    ...(drills ? [th('Last restore', 'num')] : []),
   ].join('');
-  const body = rows.map((row) => coverageRow(row, now, many)).join('\n');
+  const body = rows.map((row) => coverageRow(row, now, many, drills)).join('\n');
   return (
     `<div class="toolbar"><input type="search" placeholder="Filter: policy, volume, name, instance…" data-filter="coverage" aria-label="Filter the coverage table">` +
     `<span class="count" id="coverage-count">${count(rows.length, 'row')}</span></div>` +
@@ -48,7 +55,7 @@ export function coverageTable(rows: readonly CoverageRow[], now: number, many: b
   );
 }
 
-function coverageRow(row: CoverageRow, now: number, many: boolean): string {
+function coverageRow(row: CoverageRow, now: number, many: boolean, drills: boolean): string {
   const cells = [
     `<td data-v="${URGENCY[row.status]}"><span class="pill ${row.status}">${row.status}</span></td>`,
     ...(many ? [td(`${row.account}/${row.region}`)] : []),
@@ -74,6 +81,7 @@ function coverageRow(row: CoverageRow, now: number, many: boolean): string {
     );
   }
   cells.push(td(`${row.sizeGiB} GiB`, row.sizeGiB, 'num'));
+  if (drills) cells.push(lastRestoreCell(row.status === 'UNPROTECTED' ? undefined : row));
   return `<tr title="${escapeHtml(row.reason.message)}">${cells.join('')}</tr>`;
 }
 
