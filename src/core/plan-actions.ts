@@ -91,7 +91,17 @@ function baseCreate(
 
 /** Counts of the plan's actions by kind. */
 export function summarize(actions: readonly PlanAction[]): PlanSummary {
-  const summary = { create: 0, copy: 0, delete: 0, keep: 0, skip: 0 };
+  const summary: { -readonly [K in keyof PlanSummary]-?: number } = {
+    create: 0,
+    copy: 0,
+    delete: 0,
+    keep: 0,
+    skip: 0,
+    lock: 0,
+    unshare: 0,
+  };
   for (const a of actions) summary[a.action]++;
-  return summary;
+  // Counts of what few plans have are left out when zero, so a plan reads as before without them.
+  const { lock, unshare, ...rest } = summary;
+  return { ...rest, ...(lock > 0 ? { lock } : {}), ...(unshare > 0 ? { unshare } : {}) };
 }

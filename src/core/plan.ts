@@ -17,10 +17,12 @@ import {
   unlistedDestinations,
 } from './copy-plan.js';
 import { applyGuard, holdDeletes } from './guard.js';
+import { lockForNew } from './locks/lock-dates.js';
+import { planLocks } from './locks/plan-locks.js';
 import type { Inventory, Volume, VolumeId } from './model.js';
 import { describeOverlaps } from './overlaps.js';
 import { createAction, skipAction, summarize } from './plan-actions.js';
-import type { GuardLimit, Policy } from './policy/types.js';
+import type { GuardLimit, Policy, Retention } from './policy/types.js';
 import {
   DELETE_CODES,
   decideRetention,
@@ -37,8 +39,12 @@ import {
   selectVolumes,
 } from './select.js';
 import { FLAG, groupSnapshots, type PolicySeries, type SeriesTable, sortSeries } from './series.js';
+import { annotateBinDays } from './recycle-bin/annotate.js';
 import { describeInstanceSet, type InstanceSet } from './set-tags.js';
 import type { TagContext } from './tags.js';
+import { planUnshares } from './vault/unshare-plan.js';
+import { planSeriesVaultCopies, prepareVaults, unlistedVaults, type VaultPlanning } from './vault/vault-plan.js';
+import { isVaultCopy, keepVaultSeries, seriesTags, vaultTargetOf } from './vault/vault-series.js';
 import { type Warning, warning } from './warnings.js';
 
 /** Options of one planning call. */
@@ -73,6 +79,8 @@ interface Context {
   /** Volume id → the policies that select it, to report volumes in more than one series. */
   readonly selectedBy: Map<string, string[]>;
   readonly copies: CopyPlanning;
+  /** Vault destinations' copies and budgets (`copy_to` with an `account`, SPEC §14). */
+  readonly vaults: VaultPlanning;
 }
 
 /**
@@ -108,11 +116,17 @@ export function planSnapshots(inventory: Inventory, policies: readonly Policy[],
     reasons: [],
     selectedBy: new Map(),
     copies: prepareCopies(inventory),
+    vaults: prepareVaults(inventory),
   };
   for (const id of [...byId.keys()].sort()) {
     planPolicy(context, byId.get(id)!, table.byPolicy.get(id)!);
   }
   for (const action of table.unowned) context.actions.push(action);
+  // SPEC §14: locks still missing on what the plan keeps, shares a vault no longer needs.
+  for (const lock of planLocks(inventory, byId, context.actions, options.now, warnings))
+    context.actions.push(lock);
+  for (const unshare of planUnshares(inventory, byId, context.actions, warnings))
+    context.actions.push(unshare);
   warnings.push(...table.warnings, ...describeOverlaps(context.selectedBy));
   const deletesHeld = holdDeletes(context.actions, inventory.gaps);
   if (deletesHeld !== undefined) {
@@ -124,6 +138,12 @@ export function planSnapshots(inventory: Inventory, policies: readonly Policy[],
       warning('plan.copies-held', `no copy made to ${copiesHeld.join(', ')}: its copies could not be listed`),
     );
   }
+  const vaultsHeld = unlistedVaults(inventory);
+  if (vaultsHeld !== undefined) {
+    warnings.push(
+      warning('plan.vaults-held', `no copy made to vault ${vaultsHeld.join(', ')}: its copies could not be listed`),
+    );
+  }
   const guard = applyGuard(context.actions, options.guard, table.managed);
   if (guard?.tripped) {
     warnings.push(
@@ -133,6 +153,7 @@ export function planSnapshots(inventory: Inventory, policies: readonly Policy[],
       ),
     );
   }
+  annotateBinDays(inventory, context.actions, warnings);
   return {
     account: inventory.account,
     region: inventory.region,
@@ -142,6 +163,7 @@ export function planSnapshots(inventory: Inventory, policies: readonly Policy[],
     ...(guard ? { guard } : {}),
     ...(deletesHeld ? { deletesHeld } : {}),
     ...(copiesHeld ? { copiesHeld } : {}),
+    ...(vaultsHeld ? { vaultsHeld } : {}),
     warnings,
     summary: summarize(context.actions),
   };
@@ -205,6 +227,8 @@ function planPolicy(context: Context, policy: Policy, series: PolicySeries): voi
   };
   const sets = policy.snapshot.consistency === 'instance' ? instanceSets(targets) : undefined;
   const copyTo = copyIntentsFor(context.copies, policy, options.now);
+  const lock =
+    policy.snapshot.lock === undefined ? undefined : lockForNew(policy.snapshot.lock, policy.retention, options.now);
   const byVolume = new Map<string, SelectedVolume>();
   for (const t of targets) {
     byVolume.set(t.volume.id, t);
@@ -232,6 +256,7 @@ function planPolicy(context: Context, policy: Policy, series: PolicySeries): voi
           ...create,
           ...(previousAt === undefined ? {} : { previousAt }),
           ...(copyTo.length === 0 ? {} : { copyTo }),
+          ...(lock === undefined ? {} : { lock }),
         });
       } else {
         context.actions.push(skipAction(inventory, policy.id, key as VolumeId, decision.reason));
@@ -240,6 +265,7 @@ function planPolicy(context: Context, policy: Policy, series: PolicySeries): voi
     if (k === undefined) continue;
     judgeSeries(context, policy.id, key, k, rules, !index.volumes.has(key), reliedOn);
     if (policy.copyTo.length > 0) planSeriesCopies(copyContext(context), policy, key, k);
+    if (policy.vaultTo !== undefined) planSeriesVaultCopies(copyContext(context), context.vaults, policy, key, k);
   }
   planCopies(context, policy, series, zone);
 }
@@ -261,16 +287,36 @@ function instanceSets(targets: readonly SelectedVolume[]): Map<string, InstanceS
   return new Map([...volumes].map(([id, list]) => [id, describeInstanceSet(list)]));
 }
 
-/** Copies made into this region by `copy_to` follow that target's retention; never orphans here. */
+/**
+ * Copies made into this region by `copy_to` follow that target's retention; never orphans here.
+ * Vault copies made into this account (SPEC §14) follow their vault target's, or are kept whole
+ * when no target sends copies here any more.
+ */
 function planCopies(context: Context, policy: Policy, series: PolicySeries, zone: string): void {
   if (series.copies.size === 0) return;
-  const { region } = context.inventory;
-  const retention = policy.copyTo.find((t) => t.region === region)?.retention ?? policy.retention;
-  const rules = prepareRetention(retention, zone, context.options.now);
+  const { inventory, table, options } = context;
+  const retention = policy.copyTo.find((t) => t.region === inventory.region)?.retention ?? policy.retention;
+  const rules = prepareRetention(retention, zone, options.now);
+  const vaultRules = new Map<Retention, RetentionRules>();
   for (const key of [...series.copies.keys()].sort()) {
     const k = series.copies.get(key)!;
-    sortSeries(context.table, k);
-    judgeSeries(context, policy.id, key, k, rules, false);
+    sortSeries(table, k);
+    const tags = seriesTags(inventory, table, k);
+    if (!isVaultCopy(tags, inventory.account)) {
+      judgeSeries(context, policy.id, key, k, rules, false);
+      continue;
+    }
+    const target = vaultTargetOf(policy, inventory, tags);
+    if (target === undefined) {
+      keepVaultSeries(inventory, table, policy.id, key, k, context.actions);
+      continue;
+    }
+    let own = vaultRules.get(target.retention);
+    if (own === undefined) {
+      own = prepareRetention(target.retention, zone, options.now);
+      vaultRules.set(target.retention, own);
+    }
+    judgeSeries(context, policy.id, key, k, own, false);
   }
 }
 

@@ -11,6 +11,8 @@ export const WARNING_CODES = [
   'config.ignored',
   'config.retention',
   'config.consistency',
+  'config.lock-compliance',
+  'config.vault-unlocked',
   // plan
   'plan.duplicate-policy',
   'plan.selection',
@@ -22,6 +24,10 @@ export const WARNING_CODES = [
   'plan.deletes-held',
   'plan.copies-held',
   'plan.recent-creates',
+  'plan.locks-held',
+  'plan.vaults-held',
+  'plan.shares-held',
+  'plan.recycle-bin-unknown',
   // run
   'run.stop-tag-foreign',
   'run.stop-tag-live',

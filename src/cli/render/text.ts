@@ -29,6 +29,8 @@ const SIGN: Record<PlanAction['action'], { sign: string; tone: Tone }> = {
   delete: { sign: '- delete', tone: 'red' },
   keep: { sign: '= keep  ', tone: 'dim' },
   skip: { sign: '  skip  ', tone: 'dim' },
+  lock: { sign: '~ lock  ', tone: 'yellow' },
+  unshare: { sign: '~ unshare', tone: 'yellow' },
 };
 
 function subject(action: PlanAction): string {

@@ -86,12 +86,46 @@ export interface SnapshotSettings {
   readonly stopTimeoutMs: number;
   /** Instances of the policy stopped at once; undefined = 1 per Auto Scaling group, unlimited otherwise. */
   readonly maxStopped?: number;
+  /** `snapshot.lock`: each new snapshot is locked (EBS snapshot lock) as soon as EC2 accepts it. */
+  readonly lock?: LockRule;
+}
+
+export const LOCK_MODES = ['governance', 'compliance'] as const;
+export type LockMode = (typeof LOCK_MODES)[number];
+
+/** How snapshots are locked (`snapshot.lock`, or a `copy_to` entry's `lock`). */
+export interface LockRule {
+  readonly mode: LockMode;
+  /**
+   * `until: <duration>`: locked for this long from the snapshot's creation. Undefined
+   * (`until: expiry`): until its `ebs-snapper:expires-at`, when its `max_age` passes.
+   */
+  readonly durationMs?: number;
+  /** Compliance mode: hours during which the lock can still be changed or removed (1–72). */
+  readonly coolOffHours?: number;
 }
 
 export interface CopyTarget {
   readonly region: string;
   readonly retention: Retention;
   readonly kmsKeyId?: string;
+  readonly lock?: LockRule;
+}
+
+/**
+ * A `copy_to` entry with an `account`: copies owned by that (vault) account, made by it through
+ * its role from a share of the source, and planned and deleted only through that role.
+ */
+export interface VaultTarget {
+  readonly account: string;
+  /** Undefined: the source snapshot's own region. */
+  readonly region?: string;
+  /** The vault's role (default `ebs-snapper-member`). */
+  readonly roleName: string;
+  readonly retention: Retention;
+  /** The vault's KMS key for the copy. */
+  readonly kmsKeyId?: string;
+  readonly lock?: LockRule;
 }
 
 export interface Policy {
@@ -102,6 +136,8 @@ export interface Policy {
   readonly retention: Retention;
   readonly snapshot: SnapshotSettings;
   readonly copyTo: readonly CopyTarget[];
+  /** `copy_to` entries with an `account` (vault copies); absent or empty when there are none. */
+  readonly vaultTo?: readonly VaultTarget[];
 }
 
 export type GuardLimit =
