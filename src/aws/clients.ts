@@ -6,6 +6,7 @@
  */
 import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import { EC2Client } from '@aws-sdk/client-ec2';
+import { RbinClient } from '@aws-sdk/client-rbin';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { fromIni, fromTemporaryCredentials } from '@aws-sdk/credential-providers';
@@ -61,6 +62,8 @@ export interface AwsClients {
   };
   /** SSM Run Command (restore drills' `ssm` check, application-consistent snapshots' scripts). */
   readonly ssm: SSMClient;
+  /** The Recycle Bin's retention rules (SPEC §14). */
+  readonly rbin: RbinClient;
 }
 
 /**
@@ -78,6 +81,7 @@ export function createAwsClients(target: AwsTarget): AwsClients {
     autoScaling: new AutoScalingClient(config),
     sts: new STSClient(config),
     ssm: new SSMClient(config),
+    rbin: new RbinClient(config as NonNullable<ConstructorParameters<typeof RbinClient>[0]>),
     finish: finishClients(target),
   };
 }

@@ -170,9 +170,7 @@ export interface BinTag {
 }
 
 /** The rules, or why they could not be read (`ListRules: AccessDeniedException`). */
-export type RecycleBinRules =
-  | { readonly rules: readonly BinRule[] }
-  | { readonly unreadable: string };
+export type RecycleBinRules = { readonly rules: readonly BinRule[] } | { readonly unreadable: string };
 
 /** A snapshot in the Recycle Bin (`ListSnapshotsInRecycleBin`). */
 export interface BinnedSnapshot {

@@ -23,6 +23,7 @@ import type { Inventory, Volume, VolumeId } from './model.js';
 import { describeOverlaps } from './overlaps.js';
 import { createAction, skipAction, summarize } from './plan-actions.js';
 import type { GuardLimit, Policy, Retention } from './policy/types.js';
+import { annotateBinDays } from './recycle-bin/annotate.js';
 import {
   DELETE_CODES,
   decideRetention,
@@ -39,11 +40,15 @@ import {
   selectVolumes,
 } from './select.js';
 import { FLAG, groupSnapshots, type PolicySeries, type SeriesTable, sortSeries } from './series.js';
-import { annotateBinDays } from './recycle-bin/annotate.js';
 import { describeInstanceSet, type InstanceSet } from './set-tags.js';
 import type { TagContext } from './tags.js';
 import { planUnshares } from './vault/unshare-plan.js';
-import { planSeriesVaultCopies, prepareVaults, unlistedVaults, type VaultPlanning } from './vault/vault-plan.js';
+import {
+  planSeriesVaultCopies,
+  prepareVaults,
+  unlistedVaults,
+  type VaultPlanning,
+} from './vault/vault-plan.js';
 import { isVaultCopy, keepVaultSeries, seriesTags, vaultTargetOf } from './vault/vault-series.js';
 import { type Warning, warning } from './warnings.js';
 
@@ -141,7 +146,10 @@ export function planSnapshots(inventory: Inventory, policies: readonly Policy[],
   const vaultsHeld = unlistedVaults(inventory);
   if (vaultsHeld !== undefined) {
     warnings.push(
-      warning('plan.vaults-held', `no copy made to vault ${vaultsHeld.join(', ')}: its copies could not be listed`),
+      warning(
+        'plan.vaults-held',
+        `no copy made to vault ${vaultsHeld.join(', ')}: its copies could not be listed`,
+      ),
     );
   }
   const guard = applyGuard(context.actions, options.guard, table.managed);
@@ -228,7 +236,9 @@ function planPolicy(context: Context, policy: Policy, series: PolicySeries): voi
   const sets = policy.snapshot.consistency === 'instance' ? instanceSets(targets) : undefined;
   const copyTo = copyIntentsFor(context.copies, policy, options.now);
   const lock =
-    policy.snapshot.lock === undefined ? undefined : lockForNew(policy.snapshot.lock, policy.retention, options.now);
+    policy.snapshot.lock === undefined
+      ? undefined
+      : lockForNew(policy.snapshot.lock, policy.retention, options.now);
   const byVolume = new Map<string, SelectedVolume>();
   for (const t of targets) {
     byVolume.set(t.volume.id, t);
@@ -265,7 +275,8 @@ function planPolicy(context: Context, policy: Policy, series: PolicySeries): voi
     if (k === undefined) continue;
     judgeSeries(context, policy.id, key, k, rules, !index.volumes.has(key), reliedOn);
     if (policy.copyTo.length > 0) planSeriesCopies(copyContext(context), policy, key, k);
-    if (policy.vaultTo !== undefined) planSeriesVaultCopies(copyContext(context), context.vaults, policy, key, k);
+    if (policy.vaultTo !== undefined)
+      planSeriesVaultCopies(copyContext(context), context.vaults, policy, key, k);
   }
   planCopies(context, policy, series, zone);
 }

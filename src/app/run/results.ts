@@ -25,7 +25,7 @@ export interface ActionResult {
    * started (or returned to its group) — failed, its tags kept for the next run — or that was
    * terminated while the tool had it (skipped).
    */
-  readonly action: 'create' | 'delete' | 'copy' | 'give-back';
+  readonly action: 'create' | 'delete' | 'copy' | 'give-back' | 'lock' | 'unshare';
   /** `*` on the give-back of an instance a crashed run left (which policy stopped it is not known). */
   readonly policy: string;
   readonly account: string;
@@ -37,6 +37,10 @@ export interface ActionResult {
   /** Copies: the snapshot copied, and its region (`region` is the destination). */
   readonly sourceSnapshotId?: SnapshotId;
   readonly sourceRegion?: string;
+  /** Vault copies and unshares: the vault account. */
+  readonly vaultAccount?: string;
+  /** Deletes: days a Recycle Bin rule keeps the snapshot (what `undo` can bring back). */
+  readonly recycleBinDays?: number | 'unknown';
   readonly status: ResultStatus;
   /** EC2 error code (or `Deadline`), when not done. */
   readonly error?: { readonly code: string; readonly message: string };

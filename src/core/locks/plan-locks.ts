@@ -54,7 +54,9 @@ export function planLocks(
   const locking = new Set([...policies.values()].filter(usesLocks).map((p) => p.id));
   if (locking.size === 0) return [];
   if (inventory.gaps?.some((g) => g.resource === 'locked-snapshots')) {
-    warnings.push(warning('plan.locks-held', 'no snapshot locked this run: the locks in force could not be listed'));
+    warnings.push(
+      warning('plan.locks-held', 'no snapshot locked this run: the locks in force could not be listed'),
+    );
     return [];
   }
   const candidates = new Map<string, Snapshot>();

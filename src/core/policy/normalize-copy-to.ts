@@ -100,7 +100,9 @@ function checkVaultDestination(
   }
   const clash = [...seen.entries()].find(
     ([other]) =>
-      other.startsWith(`${account}/`) && other !== key && (target.region === undefined || other.endsWith('/*')),
+      other.startsWith(`${account}/`) &&
+      other !== key &&
+      (target.region === undefined || other.endsWith('/*')),
   );
   if (clash !== undefined) {
     report.error(

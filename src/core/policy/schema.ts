@@ -98,7 +98,9 @@ export const lockSchema = z
       .optional()
       .meta({ description: 'Compliance mode: hours (1–72) during which the lock can still be removed' }),
   })
-  .meta({ description: 'Lock each snapshot (EBS snapshot lock) so nobody can delete it before the lock ends' });
+  .meta({
+    description: 'Lock each snapshot (EBS snapshot lock) so nobody can delete it before the lock ends',
+  });
 
 export const snapshotSchema = z.strictObject({
   consistency: z.enum(CONSISTENCIES).default('volume'),
@@ -121,9 +123,9 @@ export const snapshotSchema = z.strictObject({
 });
 
 const copyTargetSchema = z.strictObject({
-  region: region
-    .optional()
-    .meta({ description: 'Destination region; required unless account is given (then default: the source region)' }),
+  region: region.optional().meta({
+    description: 'Destination region; required unless account is given (then default: the source region)',
+  }),
   account: accountId.optional().meta({
     description: 'A vault account: the copy is made and owned by it, through its role (role_name)',
   }),

@@ -30,7 +30,9 @@ export function planUnshares(
   actions: readonly PlanAction[],
   warnings: Warning[],
 ): UnshareAction[] {
-  const shares = (inventory.vaultShares ?? []).filter((s) => s.error !== undefined || s.snapshotIds.length > 0);
+  const shares = (inventory.vaultShares ?? []).filter(
+    (s) => s.error !== undefined || s.snapshotIds.length > 0,
+  );
   if (shares.length === 0) return [];
   const shared = new Set(shares.flatMap((s) => s.snapshotIds));
   const ours = new Map<string, Snapshot>();

@@ -8,7 +8,7 @@
 import type { KeepAction, Reason } from '../actions.js';
 import { type Inventory, TAG, type Tags, type VolumeId } from '../model.js';
 import type { Policy, VaultTarget } from '../policy/types.js';
-import { type SeriesTable } from '../series.js';
+import type { SeriesTable } from '../series.js';
 
 /**
  * The vault target of `policy` whose copies land in `inventory`'s account and region, for a copy
@@ -18,9 +18,7 @@ import { type SeriesTable } from '../series.js';
  */
 export function vaultTargetOf(policy: Policy, inventory: Inventory, copyTags: Tags): VaultTarget | undefined {
   return (policy.vaultTo ?? []).find(
-    (t) =>
-      t.account === inventory.account &&
-      (t.region ?? copyTags[TAG.sourceRegion]) === inventory.region,
+    (t) => t.account === inventory.account && (t.region ?? copyTags[TAG.sourceRegion]) === inventory.region,
   );
 }
 

@@ -97,7 +97,16 @@ export interface EmulatedAnswer {
  */
 export interface Emulation {
   answers(service: string, action: string): boolean;
-  answer(request: EmulatedRequest): EmulatedAnswer | Promise<EmulatedAnswer>;
+  /** The answer, or undefined to let the next emulation (or moto) answer this request. */
+  answer(request: EmulatedRequest): EmulatedAnswer | undefined | Promise<EmulatedAnswer | undefined>;
+  /**
+   * Rewrites an answer that moto gave (after the proxy's paging), e.g. to hide what the emulation
+   * keeps out of sight; undefined leaves it as it is.
+   */
+  rewrite?(
+    request: EmulatedRequest,
+    answer: EmulatedAnswer,
+  ): EmulatedAnswer | undefined | Promise<EmulatedAnswer | undefined>;
 }
 
 /** An answer the proxy gives instead of forwarding. */
