@@ -9,6 +9,9 @@
 import { AWS_OPERATIONS, type AwsOperation } from './iam.js';
 
 const TABLE = '{table}';
+
+/** `ebs-snapper undo`'s restore is an operator's act from the CLI: no deployed role needs it. */
+export const isUndo = (op: AwsOperation): boolean => 'feature' in op && op.feature === 'undo';
 const QUEUE = '{queue}';
 /**
  * Any topic: `settings.notify.sns_topic_arn` may name a topic in any region and account, and a
@@ -47,7 +50,7 @@ const IDENTITY = { operation: 'account', actions: ['sts:GetCallerIdentity'] } as
  * role), the table, continuations, notifications, and the SQS event source's own calls.
  */
 export const WORKER_OPERATIONS: readonly AwsOperation[] = [
-  ...AWS_OPERATIONS.filter((op) => op.operation !== 'assume-role'),
+  ...AWS_OPERATIONS.filter((op) => op.operation !== 'assume-role' && !isUndo(op)),
   ...TABLE_OPERATIONS,
   SEND_WORK,
   {

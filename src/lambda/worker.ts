@@ -63,7 +63,8 @@ export function createWorker(options: WorkerOptions = {}) {
             queue: runtime.queue,
             ownAccount: own.account,
             isOrganizationMember: (account) => runtime.isOrganizationMember(account),
-            portFor: (account, region, deadline) => runtime.portFor(account, region, deadline, own),
+            portFor: (account, region, deadline, roleName) =>
+              runtime.portFor(account, region, deadline, own, roleName),
             notifiersFor: (config) => runtime.notifiersFor(config),
             clock: options.clock ?? Date.now,
             telemetry: workTelemetry(logger, metrics),
