@@ -9,6 +9,7 @@ import type { ActionResult, RunReport, RunSummary } from '../../app/run/results.
 import type { Plan, PlanAction, PlanSummary } from '../../core/actions.js';
 import type { Warning } from '../../core/warnings.js';
 import type { TargetFailure } from '../targets.js';
+import { outOfReachJson, outOfReachResultJson } from './out-of-reach.js';
 
 const PLAN_FORMAT_VERSION = 1;
 
@@ -40,6 +41,7 @@ function actionToJson(action: PlanAction): Record<string, unknown> {
       json.stop_timeout_seconds = action.stop.timeoutMs / 1000;
     }
   }
+  Object.assign(json, outOfReachJson(action));
   json.reason = { code: action.reason.code, message: action.reason.message };
   return json;
 }
@@ -56,6 +58,7 @@ function resultToJson(result: ActionResult): Record<string, unknown> {
     ...(result.sourceSnapshotId === undefined
       ? {}
       : { source_snapshot_id: result.sourceSnapshotId, source_region: result.sourceRegion ?? null }),
+    ...outOfReachResultJson(result),
     status: result.status,
     ...(result.error === undefined ? {} : { error: result.error }),
   };
@@ -64,14 +67,18 @@ function resultToJson(result: ActionResult): Record<string, unknown> {
 /** Totals over several plans. */
 export function sumPlans(plans: readonly Plan[]): PlanSummary {
   const total = { create: 0, copy: 0, delete: 0, keep: 0, skip: 0 };
+  let lock = 0;
+  let unshare = 0;
   for (const plan of plans) {
     total.create += plan.summary.create;
     total.copy += plan.summary.copy;
     total.delete += plan.summary.delete;
     total.keep += plan.summary.keep;
     total.skip += plan.summary.skip;
+    lock += plan.summary.lock ?? 0;
+    unshare += plan.summary.unshare ?? 0;
   }
-  return total;
+  return { ...total, ...(lock > 0 ? { lock } : {}), ...(unshare > 0 ? { unshare } : {}) };
 }
 
 /** What several runs did, added up. */
@@ -116,6 +123,7 @@ export function planDocument(
     copies_held: plans
       .filter((p) => p.copiesHeld !== undefined)
       .map((p) => ({ account: p.account, region: p.region, destinations: p.copiesHeld })),
+    ...vaultsHeldJson(plans),
     warnings: uniqueWarnings(plans.flatMap((p) => p.warnings)),
     failures: failures.map(failureToJson),
     summary: sumPlans(plans),
@@ -170,4 +178,14 @@ function failureToJson(failure: TargetFailure): Record<string, unknown> {
     region: failure.region ?? null,
     error: errorInfoOf(failure.error),
   };
+}
+
+/** `vaults_held`, only when some plan has one (SPEC §14). */
+function vaultsHeldJson(plans: readonly Plan[]): Record<string, unknown> {
+  const held = plans.filter((p) => p.vaultsHeld !== undefined);
+  return held.length === 0
+    ? {}
+    : {
+        vaults_held: held.map((p) => ({ account: p.account, region: p.region, destinations: p.vaultsHeld })),
+      };
 }

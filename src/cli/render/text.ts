@@ -8,6 +8,7 @@
 import type { ActionResult, RunReport } from '../../app/run/results.js';
 import type { Plan, PlanAction } from '../../core/actions.js';
 import { sumPlans, sumRunSummaries } from './json.js';
+import { outOfReachNote, vaultsHeldLine } from './out-of-reach.js';
 import { safeText } from './safe-text.js';
 
 export interface TextStyle {
@@ -50,7 +51,7 @@ function renderAction(action: PlanAction, style: TextStyle): string {
   const { sign, tone } = SIGN[action.action];
   const policy = safeText(action.policy ?? '-');
   const reason = safeText(`${action.reason.code}: ${action.reason.message}`);
-  const line = `  ${paint(style, tone, sign)}  ${policy}  ${subject(action)}  ${paint(style, 'dim', reason)}`;
+  const line = `  ${paint(style, tone, sign)}  ${policy}  ${subject(action)}  ${paint(style, 'dim', reason)}${outOfReachNote(action, style)}`;
   if (action.action !== 'create') return line;
   const stop = action.stop === undefined ? '' : paint(style, 'yellow', '  (stop → snapshot → start)');
   return line + stop + droppedNote(action.droppedTags, style);
@@ -68,6 +69,8 @@ function isShown(action: PlanAction, verbose: boolean): boolean {
     verbose ||
     action.action === 'create' ||
     action.action === 'delete' ||
+    action.action === 'lock' ||
+    action.action === 'unshare' ||
     action.reason.code === 'guard.max-deletes' ||
     action.reason.code === 'guard.unverified'
   );
@@ -90,6 +93,8 @@ function renderGuard(plan: Plan, style: TextStyle): string[] {
       `! copies held from ${plan.account}/${plan.region}: could not list the copies in ${plan.copiesHeld.join(', ')}`,
     );
   }
+  const vaults = vaultsHeldLine(plan);
+  if (vaults !== undefined) lines.push(vaults);
   return lines.map((line) => paint(style, 'yellow', safeText(line)));
 }
 
@@ -111,7 +116,8 @@ export function renderPlans(plans: readonly Plan[], style: TextStyle): string {
   }
   const total = sumPlans(plans);
   lines.push(
-    `Plan: ${total.create} to create, ${total.copy > 0 ? `${total.copy} to copy, ` : ''}${total.delete} to delete, ${total.keep} kept, ${total.skip} not due` +
+    `Plan: ${total.create} to create, ${total.copy > 0 ? `${total.copy} to copy, ` : ''}${total.delete} to delete, ` +
+      `${total.lock ? `${total.lock} to lock, ` : ''}${total.unshare ? `${total.unshare} to unshare, ` : ''}${total.keep} kept, ${total.skip} not due` +
       ` (${plans.length} account × region${plans.length === 1 ? '' : 's'}).`,
   );
   return `${lines.join('\n')}\n`;
