@@ -117,7 +117,16 @@ export async function startFaultProxy(options: StartFaultProxyOptions): Promise<
     const request: EmulatedRequest | undefined =
       action === null
         ? undefined
-        : { service, action, params, body, ...json, headers: req.headers, forward: () => forward(req, body) };
+        : {
+            service,
+            action,
+            url: req.url ?? '/',
+            params,
+            body,
+            ...json,
+            headers: req.headers,
+            forward: () => forward(req, body),
+          };
     for (const emulation of request === undefined ? [] : (config.emulations ?? [])) {
       if (!emulation.answers(service, request!.action)) continue;
       const answered = await emulation.answer(request!);

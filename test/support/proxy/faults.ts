@@ -74,6 +74,8 @@ export interface EmulatedRequest {
   /** The signing service: `ec2`, `ssm`, `rbin`, ... */
   readonly service: string;
   readonly action: string;
+  /** The request's path and query (REST services route by it). */
+  readonly url: string;
   /** The form of a Query request (EC2, STS, ...). */
   readonly params: URLSearchParams;
   /** The body of a JSON request (`X-Amz-Target`: SSM, DynamoDB, ...). */
