@@ -52,9 +52,9 @@ export function createVaultPort(options: VaultPortOptions): VaultPort {
   };
   return {
     listShared: (vault) => listShared(clients.ec2, account, vault),
-    share: (id, vault) => modifyShare(clients.ec2, id, vault, 'Add'),
+    share: (id, vault) => modifyShare(clients.ec2, id, vault, 'add'),
     // Not bound by the run's deadline: a snapshot is never left shared for want of time.
-    unshare: (id, vault) => modifyShare(clients.finish.ec2, id, vault, 'Remove'),
+    unshare: (id, vault) => modifyShare(clients.finish.ec2, id, vault, 'remove'),
     encryptionOf: async (id) => {
       const { Snapshots } = await callAws('DescribeSnapshots', () =>
         clients.ec2.send(new DescribeSnapshotsCommand({ SnapshotIds: [id] })),
@@ -116,13 +116,19 @@ async function listShared(ec2: EC2Client, account: string, vault: string): Promi
   return ids;
 }
 
-async function modifyShare(ec2: EC2Client, id: SnapshotId, vault: string, how: 'Add' | 'Remove') {
+/**
+ * Add or remove one account's createVolumePermission. The `OperationType` + `UserId.N` form: EC2
+ * takes it as it takes `CreateVolumePermission.Add/Remove` (IAM's `ec2:Add/userId` and
+ * `ec2:Remove/userId` see either), and moto, which the tests run against, honours only this one.
+ */
+async function modifyShare(ec2: EC2Client, id: SnapshotId, vault: string, how: 'add' | 'remove') {
   await callAws('ModifySnapshotAttribute', () =>
     ec2.send(
       new ModifySnapshotAttributeCommand({
         SnapshotId: id,
         Attribute: 'createVolumePermission',
-        CreateVolumePermission: { [how]: [{ UserId: vault }] },
+        OperationType: how,
+        UserIds: [vault],
       }),
     ),
   );

@@ -105,7 +105,9 @@ export function createCrossAccountEmulator(
     const found = await ec2.send(new DescribeSnapshotsCommand({ SnapshotIds: [id] })).catch(() => undefined);
     const snapshot = found?.Snapshots?.[0];
     if (snapshot?.OwnerId === account) owners.set(id, { account, region });
-    const adding = [...request.params.keys()].some((k) => /^CreateVolumePermission\.Add\./.test(k));
+    const adding =
+      request.params.get('OperationType') === 'add' ||
+      [...request.params.keys()].some((k) => /^CreateVolumePermission\.Add\./.test(k));
     if (adding && snapshot?.Encrypted === true && snapshot.KmsKeyId === undefined) {
       return xml(
         400,
