@@ -36,9 +36,13 @@ describe('lockEndOf', () => {
     const untagged = { startTime: start, tags: {} };
 
     // Act / Assess
-    expect(lockEndOf({ mode: 'governance' }, retention(7 * DAY), tagged)).toBe(Date.parse('2026-12-01T00:00:00Z'));
+    expect(lockEndOf({ mode: 'governance' }, retention(7 * DAY), tagged)).toBe(
+      Date.parse('2026-12-01T00:00:00Z'),
+    );
     expect(lockEndOf({ mode: 'governance' }, retention(7 * DAY), untagged)).toBe(start + 7 * DAY);
-    expect(lockEndOf({ mode: 'governance', durationMs: 3 * DAY }, retention(7 * DAY), tagged)).toBe(start + 3 * DAY);
+    expect(lockEndOf({ mode: 'governance', durationMs: 3 * DAY }, retention(7 * DAY), tagged)).toBe(
+      start + 3 * DAY,
+    );
     expect(lockEndOf({ mode: 'governance' }, retention(), untagged)).toBeUndefined();
   });
 

@@ -17,9 +17,9 @@ const COOL_OFF_HOURS = { min: 1, max: 72 } as const;
 
 /**
  * The lock of snapshots kept by `retention` (whose `max_age` `until: expiry` ends at), or
- * undefined with an error at `path`. `owner` names them in the compliance-mode warning.
+ * undefined with an error at `path`. `owner` names the snapshots in the compliance-mode warning.
  *
- * @example normalizeLock({ mode: 'compliance', until: 'expiry' }, retention, ['policies', 0, 'snapshot', 'lock'], report, 'policy db')
+ * @example normalizeLock({ mode: 'compliance', until: 'expiry' }, retention, ['policies', 0, 'snapshot', 'lock'], report, "policy db's snapshots")
  */
 export function normalizeLock(
   raw: ParsedLock,
@@ -40,7 +40,7 @@ export function normalizeLock(
     report.warn(
       'config.lock-compliance',
       path,
-      `compliance mode cannot be undone by anyone, the account root included: ${owner}'s snapshots cannot be deleted before their lock ends${coolOff}`,
+      `compliance mode cannot be undone by anyone, the account root included: ${owner} cannot be deleted before their lock ends${coolOff}`,
     );
   }
   return {

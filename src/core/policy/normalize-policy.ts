@@ -127,7 +127,13 @@ function withLock(
 ): SnapshotSettings {
   const parsed = raw.snapshot.lock;
   if (parsed === undefined) return snapshot;
-  const lock = normalizeLock(parsed, retention, [...path, 'snapshot', 'lock'], report, `policy ${raw.id}`);
+  const lock = normalizeLock(
+    parsed,
+    retention,
+    [...path, 'snapshot', 'lock'],
+    report,
+    `policy ${raw.id}'s snapshots`,
+  );
   return lock === undefined ? snapshot : { ...snapshot, lock };
 }
 

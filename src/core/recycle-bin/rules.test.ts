@@ -22,7 +22,14 @@ describe('binDaysFor', () => {
 
   it('keeps a snapshot under a tag-level rule only when it has one of the rule’s pairs', () => {
     // Prepare
-    const rules = [rule(30, { resourceTags: [{ key: 'Team', value: 'db' }, { key: 'Keep', value: '' }] })];
+    const rules = [
+      rule(30, {
+        resourceTags: [
+          { key: 'Team', value: 'db' },
+          { key: 'Keep', value: '' },
+        ],
+      }),
+    ];
 
     // Act / Assess
     expect(binDaysFor({ Team: 'db' }, rules)).toBe(30);

@@ -78,10 +78,19 @@ describe('planSnapshots: vault copies (SPEC §14)', () => {
     const newest = base.snapshots.reduce((a, b) => (a.startTime > b.startTime ? a : b)).id;
 
     // Act
-    const pending = copiesIn(plan({ ...base, vaultDestinations: [listed({ copies: { [newest]: 'pending' } })] }));
-    const done = copiesIn(plan({ ...base, vaultDestinations: [listed({ copies: { [newest]: 'completed' } })] }));
-    const failed = copiesIn(plan({ ...base, vaultDestinations: [listed({ copies: { [newest]: 'error' } })] }));
-    const unlisted = plan({ ...base, vaultDestinations: [listed({ error: 'DescribeSnapshots: AccessDenied' })] });
+    const pending = copiesIn(
+      plan({ ...base, vaultDestinations: [listed({ copies: { [newest]: 'pending' } })] }),
+    );
+    const done = copiesIn(
+      plan({ ...base, vaultDestinations: [listed({ copies: { [newest]: 'completed' } })] }),
+    );
+    const failed = copiesIn(
+      plan({ ...base, vaultDestinations: [listed({ copies: { [newest]: 'error' } })] }),
+    );
+    const unlisted = plan({
+      ...base,
+      vaultDestinations: [listed({ error: 'DescribeSnapshots: AccessDenied' })],
+    });
     const full = plan({ ...base, vaultDestinations: [listed({ inFlight: 20 })] });
 
     // Assess
@@ -180,8 +189,8 @@ describe('planSnapshots in the vault account: vault copy series (SPEC §14)', ()
 
     // Assess
     expect(result.actions.filter((a) => a.action === 'delete')).toEqual([]);
-    expect(result.actions.filter((a) => a.action === 'keep').every((k) => k.reason.code === 'protected.unmanaged')).toBe(
-      true,
-    );
+    expect(
+      result.actions.filter((a) => a.action === 'keep').every((k) => k.reason.code === 'protected.unmanaged'),
+    ).toBe(true);
   });
 });
