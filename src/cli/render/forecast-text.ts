@@ -15,6 +15,10 @@ const cost = (p: ForecastPoint): string => formatUsd(p.unknownSizes > 0 ? undefi
 
 const CHECKPOINTS = [0, 7, 30, 90, 180, 365, 730];
 
+/** The Recycle Bin's share (SPEC §14): deleted snapshots a rule still keeps, billed as standard. */
+const binText = (p: ForecastPoint): string =>
+  p.recycleBinBytes === undefined ? '' : ` + ${formatBytes(p.recycleBinBytes)} in the Recycle Bin`;
+
 function steadyText(f: PolicyForecast): string {
   const { steady } = f;
   const range = steady.min === steady.max ? String(steady.min) : `${steady.min}–${steady.max}`;
@@ -99,7 +103,7 @@ export function renderForecast(
     lines.push(paint(style, 'yellow', safeText(`warning: ${w.message} (in ${w.account}/${w.region})`)));
   lines.push(
     '',
-    `Forecast: ${end.snapshots.toLocaleString('en-US')} snapshots, ${stored(end)}, ${cost(end)}/month after ${forecast.days} days ` +
+    `Forecast: ${end.snapshots.toLocaleString('en-US')} snapshots, ${stored(end)}${binText(end)}, ${cost(end)}/month after ${forecast.days} days ` +
       `(now ${totals[0]!.snapshots.toLocaleString('en-US')}, ${cost(totals[0]!)}/month)` +
       (unread.length === 0
         ? '.'

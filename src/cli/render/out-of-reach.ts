@@ -5,8 +5,10 @@
  */
 import type { ActionResult } from '../../app/run/results.js';
 import type { LockIntent, Plan, PlanAction } from '../../core/actions.js';
+import type { CoverageReport } from '../../core/report/types.js';
 import { safeText } from './safe-text.js';
 import { paint, type TextStyle } from './text.js';
+import { formatBytes, formatUsd } from './units.js';
 
 const lockJson = (lock: LockIntent) => ({
   mode: lock.mode,
@@ -66,4 +68,45 @@ export function vaultsHeldLine(plan: Plan): string | undefined {
   return plan.vaultsHeld === undefined
     ? undefined
     : `! vault copies held from ${plan.account}/${plan.region}: could not list the copies in ${plan.vaultsHeld.join(', ')}`;
+}
+
+/** What the Recycle Bin of each account × region holds and costs, for `report` (text). */
+export function binReportLines(reports: readonly CoverageReport[], style: TextStyle): string[] {
+  const bins = reports.filter((r) => r.recycleBin !== undefined);
+  if (bins.length === 0) return [];
+  const lines = [
+    paint(style, 'bold', 'Recycle Bin (deleted snapshots it keeps, billed as standard snapshots)'),
+  ];
+  for (const r of bins) {
+    const bin = r.recycleBin!;
+    const held =
+      bin.sizes === undefined
+        ? 'contents not listed'
+        : `${bin.sizes.count} snapshot${bin.sizes.count === 1 ? '' : 's'}, ${
+            bin.monthlyCost === undefined
+              ? `size unknown (${bin.sizes.unknown} of gone volumes)`
+              : `≤ ${formatBytes(bin.sizes.standardBytes)}, ${formatUsd(bin.monthlyCost)}/month`
+          }`;
+    lines.push(`  ${safeText(`${r.account}/${r.region}  ${held}; rules: ${bin.rules}`)}`);
+  }
+  return lines;
+}
+
+/** The same for `report --output json`: `recycle_bin` per account × region. */
+export function binReportJson(reports: readonly CoverageReport[]): Record<string, unknown> {
+  const bins = reports.filter((r) => r.recycleBin !== undefined);
+  if (bins.length === 0) return {};
+  return {
+    recycle_bin: bins.map((r) => {
+      const bin = r.recycleBin!;
+      return {
+        account: r.account,
+        region: r.region,
+        rules: bin.rules,
+        snapshots: bin.sizes?.count ?? null,
+        upper_bound_bytes: bin.sizes === undefined || bin.sizes.unknown > 0 ? null : bin.sizes.standardBytes,
+        monthly_cost_usd: bin.monthlyCost === undefined ? null : Math.round(bin.monthlyCost * 100) / 100,
+      };
+    }),
+  };
 }
