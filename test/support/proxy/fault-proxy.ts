@@ -1,5 +1,6 @@
 import { Agent, createServer, type IncomingMessage, request, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { ec2Response } from '../fakes/fake-ec2-xml.js';
 import { createAnswerRewriter } from './answer-rewrite.js';
 import { InvalidPaginationTokenError, pageResponse, readPageRequest } from './describe-paging.js';
 import { faultAnswer } from './error-answers.js';
@@ -139,11 +140,19 @@ export async function startFaultProxy(options: StartFaultProxyOptions): Promise<
       return current;
     };
     if (service === 'rbin' && action === 'ListRules') {
-      // moto has no Recycle Bin: no emulation configured means a region without rules.
+      // moto has no Recycle Bin: no emulation configured means a region without rules, and an empty bin.
       return send(res, {
         status: 200,
         headers: { 'content-type': 'application/json' },
         body: Buffer.from('{"Rules":[]}'),
+      });
+    }
+    if (action === 'ListSnapshotsInRecycleBin') {
+      const empty = ec2Response('ListSnapshotsInRecycleBin', '<snapshotSet/>');
+      return send(res, {
+        status: 200,
+        headers: { 'content-type': 'text/xml;charset=UTF-8' },
+        body: Buffer.from(empty),
       });
     }
     if (action === 'DescribeLockedSnapshots') {
