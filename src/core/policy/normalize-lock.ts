@@ -36,7 +36,7 @@ export function normalizeLock(
   const durationMs = raw.until === 'expiry' ? undefined : parseDuration(raw.until);
   const coolOffMs = raw.cool_off === undefined ? undefined : parseDuration(raw.cool_off);
   if (raw.mode === 'compliance') {
-    const coolOff = coolOffMs === undefined ? '' : ` (after a cool-off of ${formatDuration(coolOffMs)})`;
+    const coolOff = coolOffMs === undefined ? '' : ` (after a cool-off of ${coolOffMs / HOUR} hours)`;
     report.warn(
       'config.lock-compliance',
       path,
