@@ -29,8 +29,9 @@ const IDS_PER_CALL = 200;
  *
  * @example const bin = await readBinRules(clients.rbin); // { rules: [{ id, retentionDays: 7, ... }] }
  */
-export async function readBinRules(rbin: RbinClient): Promise<RecycleBinRules> {
+export async function readBinRules(client: () => Promise<RbinClient>): Promise<RecycleBinRules> {
   try {
+    const rbin = await client();
     const ids: string[] = [];
     let token: string | undefined;
     do {
