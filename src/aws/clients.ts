@@ -6,6 +6,7 @@
  */
 import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import { EC2Client } from '@aws-sdk/client-ec2';
+import type { RbinClient } from '@aws-sdk/client-rbin';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { fromIni, fromTemporaryCredentials } from '@aws-sdk/credential-providers';
@@ -61,6 +62,11 @@ export interface AwsClients {
   };
   /** SSM Run Command (restore drills' `ssm` check, application-consistent snapshots' scripts). */
   readonly ssm: SSMClient;
+  /**
+   * The Recycle Bin's retention rules (SPEC §14), made on first use: its SDK client is loaded only
+   * then, so a handler that never reads the bin does not pay for loading it.
+   */
+  readonly rbin: () => Promise<RbinClient>;
 }
 
 /**
@@ -78,7 +84,18 @@ export function createAwsClients(target: AwsTarget): AwsClients {
     autoScaling: new AutoScalingClient(config),
     sts: new STSClient(config),
     ssm: new SSMClient(config),
+    rbin: lazyRbin(config),
     finish: finishClients(target),
+  };
+}
+
+function lazyRbin(config: ReturnType<typeof sdkClientConfig>): () => Promise<RbinClient> {
+  let client: Promise<RbinClient> | undefined;
+  return () => {
+    client ??= import('@aws-sdk/client-rbin').then(
+      ({ RbinClient }) => new RbinClient(config as NonNullable<ConstructorParameters<typeof RbinClient>[0]>),
+    );
+    return client;
   };
 }
 

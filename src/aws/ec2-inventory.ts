@@ -17,6 +17,7 @@ import type { AwsClients } from './clients.js';
 import { mapInstance, mapVolume } from './ec2-mappers.js';
 import { toAwsCallError } from './errors.js';
 import { collectPages } from './paging.js';
+import { listBinned, readBinRules } from './recycle-bin.js';
 import { type Listed, listArchivedTimes, listImages, listLockedSnapshotIds } from './safety-listings.js';
 import { listSnapshots } from './snapshot-listing.js';
 import { listSplit } from './split-listing.js';
@@ -39,6 +40,8 @@ export interface CollectOptions {
    * DescribeInstances already returns it, so the tag is enough. On, the group's answer wins.
    */
   readonly resolveAsgs?: boolean;
+  /** Also list the Recycle Bin's contents (reports). */
+  readonly binContents?: boolean;
 }
 
 /**
@@ -62,7 +65,7 @@ export async function collectInventory(clients: AwsClients, options: CollectOpti
       throw error;
     });
   const { signal } = failed;
-  const [instances, volumes, listed, images, locked, groups] = await Promise.all([
+  const [instances, volumes, listed, images, locked, groups, recycleBin, binned] = await Promise.all([
     required(
       collectPages(
         'DescribeInstances',
@@ -89,6 +92,9 @@ export async function collectInventory(clients: AwsClients, options: CollectOpti
     listImages(ec2, report('images')),
     listLockedSnapshotIds(ec2, report('locked-snapshots')),
     options.resolveAsgs ? collectAsgMembership(clients, report('auto-scaling-groups')) : undefined,
+    // SPEC §14: what the bin keeps of each delete; unreadable rules are said so, never taken as none.
+    readBinRules(clients.rbin),
+    options.binContents === true ? listBinned(ec2).catch(() => undefined) : undefined,
   ]);
   const archived = listed.snapshots.filter((s) => s.storageTier === 'archive').map((s) => s.id);
   const archivedAt =
@@ -103,6 +109,8 @@ export async function collectInventory(clients: AwsClients, options: CollectOpti
     images: itemsOf(images) ?? [],
     ...(gaps.length > 0 && { gaps }),
     ...(listed.unmanaged !== undefined && { unmanaged: listed.unmanaged }),
+    recycleBin,
+    ...(binned !== undefined && { binned }),
   };
 }
 

@@ -14,6 +14,7 @@ import type {
   CreateSnapshotsRequest,
   Ec2Port,
 } from '../app/kit/ports.js';
+import type { VaultRef } from '../core/actions.js';
 import { type Snapshot, type SnapshotId, snapshotId, TAG, volumeId } from '../core/model.js';
 import type { AwsClients } from './clients.js';
 import { createCopyPort } from './copies.js';
@@ -21,10 +22,12 @@ import { collectInventory } from './ec2-inventory.js';
 import { mapSnapshot, recordToTags } from './ec2-mappers.js';
 import { AwsCallError, callAws, missingField } from './errors.js';
 import { createInstancePort } from './instances.js';
+import { lockSnapshot } from './locks.js';
 import { collectPages } from './paging.js';
 import { createSsmPort } from './ssm.js';
 import type { ThrottleRegistry } from './throttle.js';
 import { applyThrottle } from './throttle-middleware.js';
+import { createVaultPort } from './vault.js';
 import { createVolumePort } from './volumes.js';
 
 export interface Ec2PortOptions {
@@ -41,6 +44,11 @@ export interface Ec2PortOptions {
    * it, copies cannot be listed or made.
    */
   readonly clientsIn?: (region: string) => AwsClients;
+  /**
+   * Clients acting as a vault account (its role assumed) in a region (`copy_to` with an
+   * `account`, SPEC §14). Without it, no vault copy can be listed or made.
+   */
+  readonly vaultClientsIn?: (vault: VaultRef, region: string) => AwsClients;
 }
 
 /**
@@ -67,6 +75,7 @@ export function createEc2Port(clients: AwsClients, options: Ec2PortOptions): Ec2
     applyThrottle(clients.ec2Create, throttle, scope);
     applyThrottle(clients.autoScaling, throttle, scope);
   }
+  const others = new Map<string, AwsClients>();
   return {
     account,
     region,
@@ -78,6 +87,7 @@ export function createEc2Port(clients: AwsClients, options: Ec2PortOptions): Ec2
         ...(collect.unmanaged !== undefined && { unmanaged: collect.unmanaged }),
         ...(options.resolveAsgs !== undefined && { resolveAsgs: options.resolveAsgs }),
         ...(collect.onProgress !== undefined && { onProgress: collect.onProgress }),
+        ...(collect.binContents === true && { binContents: true }),
       }),
     createSnapshot: (request) => createSnapshot(clients.ec2Create, request),
     createSnapshots: (request) => createSnapshots(clients.ec2Create, request),
@@ -87,17 +97,43 @@ export function createEc2Port(clients: AwsClients, options: Ec2PortOptions): Ec2
     volumes: createVolumePort(clients),
     ssm: createSsmPort(clients.ssm),
     ssmUnbounded: createSsmPort(clients.finish.ssm),
-    ...createCopyPort(account, region, (destination) => {
-      if (options.clientsIn === undefined) throw noClientsFor(destination);
-      const other = options.clientsIn(destination);
-      if (throttle) {
-        const scope = { account, region: destination, ...(options.signal && { signal: options.signal }) };
-        applyThrottle(other.ec2, throttle, scope);
-        applyThrottle(other.ec2Create, throttle, scope);
-      }
-      return other;
-    }),
+    ...createCopyPort(account, region, clientsIn),
+    locks: {
+      lock: (where, id, lock) =>
+        lockSnapshot(where === region ? clients.ec2 : clientsIn(where).ec2, id, lock),
+    },
+    ...(options.vaultClientsIn === undefined
+      ? {}
+      : {
+          vaults: createVaultPort({
+            account,
+            region,
+            clients,
+            vaultClientsIn: (vault, where) =>
+              throttled(options.vaultClientsIn!(vault, where), vault.account, where),
+          }),
+        }),
   };
+
+  /** Clients of another region of the same account (`copy_to` destinations), throttled as theirs; once each. */
+  function clientsIn(destination: string): AwsClients {
+    if (options.clientsIn === undefined) throw noClientsFor(destination);
+    let found = others.get(destination);
+    if (found === undefined) {
+      found = throttled(options.clientsIn(destination), account, destination);
+      others.set(destination, found);
+    }
+    return found;
+  }
+
+  function throttled(other: AwsClients, owner: string, where: string): AwsClients {
+    if (throttle) {
+      const scope = { account: owner, region: where, ...(options.signal && { signal: options.signal }) };
+      applyThrottle(other.ec2, throttle, scope);
+      applyThrottle(other.ec2Create, throttle, scope);
+    }
+    return other;
+  }
 }
 
 function noClientsFor(region: string): AwsCallError {

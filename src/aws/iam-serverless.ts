@@ -16,6 +16,9 @@ import {
 } from './iam.js';
 
 const TABLE = '{table}';
+
+/** `ebs-snapper undo`'s restore is an operator's act from the CLI: no deployed role needs it. */
+export const isUndo = (op: AwsOperation): boolean => 'feature' in op && op.feature === 'undo';
 const QUEUE = '{queue}';
 /**
  * Any topic: `settings.notify.sns_topic_arn` may name a topic in any region and account, and a
@@ -61,7 +64,8 @@ export function workerOperations(features: AllowedFeatures = EVERY_FEATURE): rea
     features === EVERY_FEATURE
       ? AWS_OPERATIONS
       : featureOperations(new Set(RUN_FEATURES.filter((f: RunFeature) => features.has(f))));
-  return [...run.filter((op) => op.operation !== 'assume-role'), ...WORKER_OWN_OPERATIONS];
+  // `undo` is never a run's: a deployed role cannot restore from the Recycle Bin.
+  return [...run.filter((op) => op.operation !== 'assume-role' && !isUndo(op)), ...WORKER_OWN_OPERATIONS];
 }
 
 /** What the worker calls besides a run's operations. */

@@ -105,7 +105,7 @@ describe('buildIamPolicy', () => {
       Version: '2012-10-17',
       Statement: [
         {
-          Sid: 'CollectRegionsAccountFindRunSnapshotsAssumeRoleInstanceLifecycleFreezeScriptStateDrillStatusDrillCheckRead',
+          Sid: 'CollectRegionsAccountFindRunSnapshotsAssumeRoleInstanceLifecycleFreezeScriptStateDrillStatusDrillCheckReadRecycleBinRulesRecycleBinContents',
           Effect: 'Allow',
           Action: [
             'autoscaling:DescribeAutoScalingGroups',
@@ -118,6 +118,9 @@ describe('buildIamPolicy', () => {
             'ec2:DescribeSnapshots',
             'ec2:DescribeVolumeStatus',
             'ec2:DescribeVolumes',
+            'ec2:ListSnapshotsInRecycleBin',
+            'rbin:GetRule',
+            'rbin:ListRules',
             'ssm:DescribeInstanceInformation',
             'ssm:GetCommandInvocation',
             'sts:AssumeRole',
@@ -147,9 +150,9 @@ describe('buildIamPolicy', () => {
           },
         },
         {
-          Sid: 'CopySnapshot',
+          Sid: 'CopySnapshotRestoreFromBin',
           Effect: 'Allow',
-          Action: ['ec2:CopySnapshot'],
+          Action: ['ec2:CopySnapshot', 'ec2:RestoreSnapshotFromRecycleBin'],
           Resource: ['arn:aws:ec2:*::snapshot/*'],
         },
         {
@@ -168,9 +171,9 @@ describe('buildIamPolicy', () => {
           Condition: { StringLike: { 'kms:ViaService': 'ec2.*.amazonaws.com' } },
         },
         {
-          Sid: 'DeleteSnapshot',
+          Sid: 'DeleteSnapshotLockSnapshot',
           Effect: 'Allow',
-          Action: ['ec2:DeleteSnapshot'],
+          Action: ['ec2:DeleteSnapshot', 'ec2:LockSnapshot'],
           Resource: ['arn:aws:ec2:*::snapshot/*'],
           Condition: { StringLike: { 'aws:ResourceTag/ebs-snapper:policy': '*' } },
         },
@@ -223,6 +226,23 @@ describe('buildIamPolicy', () => {
           Resource: ['arn:aws:ssm:*:*:document/*', 'arn:aws:ssm:*::document/AWS-RunShellScript'],
         },
         ...DRILL_STATEMENTS,
+        {
+          Sid: 'ShareWithVault',
+          Effect: 'Allow',
+          Action: ['ec2:ModifySnapshotAttribute'],
+          Resource: ['arn:aws:ec2:*::snapshot/*'],
+          Condition: {
+            StringLike: { 'aws:ResourceTag/ebs-snapper:policy': '*', 'ec2:Add/userId': '*' },
+            Null: { 'ec2:Add/group': 'true' },
+          },
+        },
+        {
+          Sid: 'UnshareFromVault',
+          Effect: 'Allow',
+          Action: ['ec2:ModifySnapshotAttribute'],
+          Resource: ['arn:aws:ec2:*::snapshot/*'],
+          Condition: { StringLike: { 'aws:ResourceTag/ebs-snapper:policy': '*', 'ec2:Remove/userId': '*' } },
+        },
       ],
     });
   });
@@ -265,6 +285,8 @@ describe('buildIamPolicy', () => {
     // Assess
     for (const action of [
       'ec2:DeleteSnapshot',
+      'ec2:LockSnapshot',
+      'ec2:ModifySnapshotAttribute',
       'ec2:CreateTags',
       'ec2:DeleteTags',
       'ec2:StopInstances',
@@ -424,5 +446,43 @@ describe('runOperations: what a config uses, and nothing else', () => {
 
   it('grants everything without a config', () => {
     expect(runOperations()).toBe(AWS_OPERATIONS);
+  });
+});
+
+describe('runOperations for locks, vault copies and the Recycle Bin (SPEC §14)', () => {
+  const config = (policies: Config['policies']): Config => ({
+    version: 1,
+    settings: { organization: false, guard: {} },
+    policies,
+  });
+  const actionsOf = (c?: Config) => buildIamPolicy(runOperations(c)).Statement.flatMap((s) => s.Action);
+
+  it('adds LockSnapshot only with a lock, and sharing only with a vault target, for exactly its accounts', () => {
+    // Prepare
+    const plain = policy({ id: 'web', select: { volumes: { 'tag:B': 'x' } } });
+    const locked = { ...plain, snapshot: { ...plain.snapshot, lock: { mode: 'compliance' as const } } };
+    const vaulted = {
+      ...plain,
+      vaultTo: [{ account: '222222222222', roleName: 'ebs-snapper-member', retention: DEFAULT_RETENTION }],
+    };
+
+    // Act
+    const none = actionsOf(config([plain]));
+    const withLock = actionsOf(config([locked]));
+    const share = buildIamPolicy(runOperations(config([vaulted]))).Statement.find(
+      (s) => s.Sid === 'ShareWithVault',
+    );
+
+    // Assess
+    expect(none).not.toContain('ec2:LockSnapshot');
+    expect(none).not.toContain('ec2:ModifySnapshotAttribute');
+    expect(none).toContain('rbin:ListRules');
+    expect(none).not.toContain('ec2:RestoreSnapshotFromRecycleBin');
+    expect(withLock).toContain('ec2:LockSnapshot');
+    expect(share?.Condition).toEqual({
+      StringLike: { 'aws:ResourceTag/ebs-snapper:policy': '*' },
+      StringEquals: { 'ec2:Add/userId': ['222222222222'] },
+      Null: { 'ec2:Add/group': 'true' },
+    });
   });
 });

@@ -20,6 +20,11 @@ export const RUN_FEATURES = [
   'application-consistent',
   'drills',
   'drills-ssm',
+  // SPEC §14: LockSnapshot with `lock`; sharing with vault accounts with `copy_to` entries that name one.
+  'locks',
+  'vault-copies',
+  // `ebs-snapper undo`: never a run's, so `iam-policy -c` and the deployed roles leave it out.
+  'undo',
 ] as const;
 export type RunFeature = (typeof RUN_FEATURES)[number];
 
@@ -43,6 +48,8 @@ const SEND_TO_DOCUMENTS = 'send-freeze-scripts';
 
 const KMS_OPERATION = 'copy-encrypted';
 const TAG_ON_CREATE = 'tag-on-create';
+const SHARE = 'share-with-vault';
+const OWNED = { [`aws:ResourceTag/${TAG.policy}`]: '*' } as const;
 
 /** The create calls whose TagSpecifications `tag-on-create` allows, by the feature that makes them. */
 const CREATE_ACTIONS: readonly { readonly action: string; readonly feature: RunFeature }[] = [
@@ -172,7 +179,67 @@ export const AWS_OPERATIONS = [
   // Restore drills (docs/drills.md): volumes made only with the drill's tags, changed and deleted
   // only when they carry ebs-snapper:drill-of, and results only on the tool's snapshots.
   ...DRILL_OPERATIONS,
+  // SPEC §14. Locks only on the tool's snapshots (tagged at creation, so a new one qualifies at once).
+  {
+    operation: 'lock-snapshot',
+    actions: ['ec2:LockSnapshot'],
+    resources: [SNAPSHOT_ARN],
+    condition: { StringLike: OWNED },
+    feature: 'locks',
+  },
+  // What the Recycle Bin keeps of each delete: every run reads the rules (they cost nothing to read).
+  { operation: 'recycle-bin-rules', actions: ['rbin:ListRules', 'rbin:GetRule'] },
+  { operation: 'recycle-bin-contents', actions: ['ec2:ListSnapshotsInRecycleBin'] },
+  {
+    // Shares only the tool's snapshots, only with an account id (never public: no group); with
+    // `-c FILE` only with that file's vault accounts.
+    operation: SHARE,
+    actions: ['ec2:ModifySnapshotAttribute'],
+    resources: [SNAPSHOT_ARN],
+    condition: { StringLike: { ...OWNED, 'ec2:Add/userId': '*' }, Null: { 'ec2:Add/group': 'true' } },
+    feature: 'vault-copies',
+  },
+  {
+    operation: 'unshare-from-vault',
+    actions: ['ec2:ModifySnapshotAttribute'],
+    resources: [SNAPSHOT_ARN],
+    condition: { StringLike: { ...OWNED, 'ec2:Remove/userId': '*' } },
+    feature: 'vault-copies',
+  },
+  {
+    operation: 'restore-from-bin',
+    actions: ['ec2:RestoreSnapshotFromRecycleBin'],
+    resources: [SNAPSHOT_ARN],
+    feature: 'undo',
+  },
 ] as const satisfies readonly AwsOperation[];
+
+/**
+ * The vault role's own operations (SPEC §14, `deploy member --vault`): list (and see the bin),
+ * copy in what a source shares (tagged as it is made, with the vault's KMS key), lock its copies,
+ * delete its copies (the tool's tag only). Nothing else: it snapshots nothing and stops nothing.
+ * Whoever can assume it could delete its copies; `lock` in compliance mode is what stops that.
+ */
+export const VAULT_OPERATIONS: readonly AwsOperation[] = AWS_OPERATIONS.filter((op) =>
+  [
+    'collect',
+    'regions',
+    'account',
+    'copy-snapshot',
+    KMS_OPERATION,
+    'delete-snapshot',
+    'lock-snapshot',
+    'recycle-bin-rules',
+    'recycle-bin-contents',
+  ].includes(op.operation),
+).concat([
+  {
+    operation: TAG_ON_CREATE,
+    actions: ['ec2:CreateTags'],
+    resources: [SNAPSHOT_ARN],
+    condition: { StringEquals: { 'ec2:CreateAction': ['CopySnapshot'] } },
+  },
+]);
 
 /**
  * The features `config`'s policies use: how they create (one snapshot per volume, or one set per
@@ -188,6 +255,9 @@ export function featuresOf(config: Config): ReadonlySet<RunFeature> {
     if (policy.snapshot.scripts !== undefined) features.add('application-consistent');
     if (policy.drill !== undefined) features.add('drills');
     if (policy.drill?.check === 'ssm') features.add('drills-ssm');
+    const locks = [policy.snapshot.lock, ...policy.copyTo.map((t) => t.lock)].some((l) => l !== undefined);
+    if (locks) features.add('locks');
+    if ((policy.vaultTo ?? []).length > 0) features.add('vault-copies');
   }
   return features;
 }
@@ -219,9 +289,9 @@ function documentArnsOf(config: Config): string[] {
  * @example buildIamPolicy(runOperations(config))
  */
 export function runOperations(config?: Config): readonly AwsOperation[] {
-  return config === undefined
-    ? AWS_OPERATIONS
-    : featureOperations(featuresOf(config), documentArnsOf(config));
+  if (config === undefined) return AWS_OPERATIONS;
+  const vaults = [...new Set(config.policies.flatMap((p) => (p.vaultTo ?? []).map((t) => t.account)))].sort();
+  return featureOperations(featuresOf(config), documentArnsOf(config), vaults);
 }
 
 /**
@@ -235,15 +305,25 @@ export function runOperations(config?: Config): readonly AwsOperation[] {
 export function featureOperations(
   features: ReadonlySet<RunFeature>,
   documents: readonly string[] = [RUN_SHELL_SCRIPT_ARN, ANY_DOCUMENT_ARN],
+  vaults?: readonly string[],
 ): readonly AwsOperation[] {
   const creates = CREATE_ACTIONS.filter((c) => features.has(c.feature)).map((c) => c.action);
-  return AWS_OPERATIONS.filter((op) => !('feature' in op) || features.has(op.feature)).map((op) =>
-    op.operation === TAG_ON_CREATE
-      ? { ...op, condition: { StringEquals: { 'ec2:CreateAction': creates } } }
-      : op.operation === SEND_TO_DOCUMENTS
-        ? { ...op, resources: documents }
-        : op,
-  );
+  const vaultAccounts = vaults ?? [];
+  return AWS_OPERATIONS.filter((op) => !('feature' in op) || features.has(op.feature)).map((op) => {
+    if (op.operation === TAG_ON_CREATE)
+      return { ...op, condition: { StringEquals: { 'ec2:CreateAction': creates } } };
+    if (op.operation === SEND_TO_DOCUMENTS) return { ...op, resources: documents };
+    if (op.operation === SHARE && vaults !== undefined)
+      return {
+        ...op,
+        condition: {
+          StringLike: OWNED,
+          StringEquals: { 'ec2:Add/userId': vaultAccounts },
+          Null: { 'ec2:Add/group': 'true' },
+        },
+      };
+    return op;
+  });
 }
 
 export interface IamStatement {

@@ -37,6 +37,8 @@ export interface DeployMemberOptions extends DeployCommonOptions {
   readonly roleArn?: readonly string[];
   readonly roleName: string;
   readonly templateOut?: string;
+  /** The vault role of a vault account (SPEC §14) instead of a member role. */
+  readonly vault?: boolean;
 }
 
 /** `--region`, `--profile`, `--endpoint-url`, `--dry-run`, `--output`, `-v`. */
@@ -99,7 +101,11 @@ function memberOptions(command: Command): Command {
     .option('--hub-stack-name <name>', 'the hub stack, whose function roles are trusted', DEFAULT_STACK_NAME)
     .option('--role-arn <arn>', 'assume this role and deploy into its account (repeatable)', collect)
     .option('--role-name <name>', 'the member role', DEFAULT_MEMBER_ROLE_NAME)
-    .option('--template-out <file>', 'write the member template (for CloudFormation StackSets)');
+    .option('--template-out <file>', 'write the member template (for CloudFormation StackSets)')
+    .option(
+      '--vault',
+      "make the vault account's role instead (copy_to with an account): copy in, list, lock and delete its copies; nothing else",
+    );
 }
 
 /** The option of the other command a user may have meant. */

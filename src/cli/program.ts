@@ -21,6 +21,7 @@ import { reportCommand } from './commands/report.js';
 import { runCommand } from './commands/run.js';
 import { type StatusOptions, statusCommand } from './commands/status.js';
 import { type TriggerOptions, triggerCommand } from './commands/trigger.js';
+import { type UndoOptions, undoCommand } from './commands/undo.js';
 import {
   addDeployMemberOptions,
   addDeployOptions,
@@ -29,7 +30,14 @@ import {
 } from './deploy-options.js';
 import type { CommandOutcome } from './exit.js';
 import type { CliIo } from './io.js';
-import { addPlanOptions, addRunOptions, OUTPUTS, type PlanOptions, type RunOptions } from './options.js';
+import {
+  addPlanOptions,
+  addRunOptions,
+  collect,
+  OUTPUTS,
+  type PlanOptions,
+  type RunOptions,
+} from './options.js';
 import {
   addForecastOptions,
   addReportOptions,
@@ -100,6 +108,8 @@ export function buildProgram(
   addConfigCommands(program, io, record);
   addDeployCommands(program, io, record);
   addOperateCommands(program, io, record);
+
+  addUndoCommand(program, io, record);
 
   program
     .command('iam-policy')
@@ -311,4 +321,38 @@ function addOperateCommands(
       examples(['ebs-snapper trigger --stack-region eu-west-1', 'ebs-snapper trigger --wait --timeout 1h']),
     )
     .action(async (options: TriggerOptions) => record(await triggerCommand(options, io), false));
+}
+
+/** `undo --run RUN_ID [--results FILE]` (SPEC §14). */
+function addUndoCommand(
+  program: Command,
+  io: CliIo,
+  record: (outcome: CommandOutcome, detailed: boolean) => void,
+): void {
+  program
+    .command('undo')
+    .description(
+      'restore from the Recycle Bin exactly the snapshots a run deleted, and name those it could not',
+    )
+    .requiredOption('--run <run-id>', 'the run whose deletes to take back')
+    .option('--results <file>', "the run's --out JSON, instead of its run records in the deployment's table")
+    .option('--stack <name>', 'the hub stack whose table holds the run records (default: ebs-snapper)')
+    .option('--stack-region <region>', "the hub stack's region (default: AWS_REGION or the profile's)")
+    .option('--config-table <table>', "the deployment's DynamoDB table by name or ARN, instead of --stack")
+    .option('--role-arn <arn>', 'assume this role for its account (repeatable)', collect)
+    .option('--role-name <name>', 'assume this role in every other account the run deleted in')
+    .option('--profile <profile>', 'AWS profile from the shared config files')
+    .option('--endpoint-url <url>', 'AWS endpoint override (e.g. a local emulator)')
+    .addOption(new Option('--output <format>', 'output format').choices(['text', 'json']).default('text'))
+    .option('--out <file>', 'also write the JSON document to this file')
+    .option('-v, --verbose', 'more detail')
+    .addHelpText(
+      'after',
+      examples([
+        'ebs-snapper undo --run 20261125T170312Z-3f9a2c',
+        'ebs-snapper undo --run 20261125T170312Z-3f9a2c --results run.json',
+        'ebs-snapper undo --run 20261125T170312Z-3f9a2c --stack backups --role-name ebs-snapper-member',
+      ]),
+    )
+    .action(async (options: UndoOptions) => record(await undoCommand(options, io), false));
 }

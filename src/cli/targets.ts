@@ -8,7 +8,7 @@
  * regions cannot be listed, is one failed target; the other accounts still run.
  */
 
-import { coveredRegions } from '../app/kit/coverage.js';
+import { coveredRegions, receivingAccountsOf } from '../app/kit/coverage.js';
 import type { Ec2Port } from '../app/kit/ports.js';
 import { assumeRoleCredentials, createAwsClients, whoAmI } from '../aws/clients.js';
 import { createEc2Port } from '../aws/ec2-port.js';
@@ -17,6 +17,7 @@ import { listEnabledRegions } from '../aws/regions.js';
 import { ThrottleRegistry } from '../aws/throttle.js';
 import type { Config } from '../core/policy/types.js';
 import type { TargetOptions } from './options.js';
+import { type VaultClients, vaultClientsFor, vaultTargets } from './vault-targets.js';
 
 /** One account × region to work on. */
 export interface Target {
@@ -82,8 +83,13 @@ export async function resolveTargets(
             ...limits,
           }),
         }));
+  // Vault accounts (SPEC §14) are reached through their role, assumed with the command's own credentials.
+  const identity = { partition: 'aws' };
+  const asVault = vaultClientsFor(options, home, limits, () => identity.partition);
   const settled = await Promise.allSettled(
-    sources.map(({ credentials }) => targetsForAccount(options, config, home, credentials, throttle, limits)),
+    sources.map(({ credentials }) =>
+      targetsForAccount(options, config, home, credentials, { throttle, limits, asVault, identity }),
+    ),
   );
   const targets: Target[] = [];
   const failures: TargetFailure[] = [];
@@ -100,7 +106,13 @@ export async function resolveTargets(
       error: outcome.reason,
     });
   });
-  return { targets, failures };
+  // A vault only receives copies: it is worked on as the vault, never as a source.
+  const vaults = new Set(receivingAccountsOf(config));
+  const sourceTargets = targets.filter((t) => !vaults.has(t.account));
+  return {
+    targets: [...sourceTargets, ...vaultTargets(config, sourceTargets, options, asVault, throttle, limits)],
+    failures,
+  };
 }
 
 async function targetsForAccount(
@@ -108,9 +120,14 @@ async function targetsForAccount(
   config: Config,
   home: string,
   credentials: Credentials | undefined,
-  throttle: ThrottleRegistry,
-  limits: CallLimits,
+  shared: {
+    readonly throttle: ThrottleRegistry;
+    readonly limits: CallLimits;
+    readonly asVault: VaultClients;
+    readonly identity: { partition: string };
+  },
 ): Promise<Target[]> {
+  const { throttle, limits } = shared;
   const clientsFor = (region: string) =>
     createAwsClients({
       region,
@@ -121,7 +138,8 @@ async function targetsForAccount(
       ...(credentials === undefined ? {} : { credentials }),
     });
   const homeClients = clientsFor(home);
-  const account = (await whoAmI(homeClients.sts)).account;
+  const { account, partition } = await whoAmI(homeClients.sts);
+  shared.identity.partition = partition;
   // An explicit --region means only that region; settings.regions still has its copies kept.
   const { regions, copiesOnly } = await coveredRegions(
     config,
@@ -138,6 +156,7 @@ async function targetsForAccount(
       region,
       throttle,
       clientsIn: clientsFor,
+      vaultClientsIn: shared.asVault,
       ...(limits.deadline === undefined ? {} : { signal: limits.deadline.signal }),
     }),
   });

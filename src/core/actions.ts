@@ -3,7 +3,7 @@
  * This is data only; `planSnapshots` (plan.ts) builds it, the app layer applies it.
  */
 import type { InstanceId, SnapshotId, VolumeId } from './model.js';
-import type { Consistency, DrillCheck, FreezeScripts } from './policy/types.js';
+import type { Consistency, DrillCheck, FreezeScripts, LockMode } from './policy/types.js';
 import type { Warning } from './warnings.js';
 
 export const REASON_CODES = [
@@ -41,6 +41,11 @@ export const REASON_CODES = [
   'protected.drill',
   'guard.max-deletes',
   'guard.unverified',
+  // snapshot locks, vault shares (SPEC §14)
+  'lock.missing',
+  'share.copy-completed',
+  'share.copy-failed',
+  'share.no-copy',
 ] as const;
 export type ReasonCode = (typeof REASON_CODES)[number];
 
@@ -86,6 +91,8 @@ export interface CreateAction extends ActionBase {
    * `completed` at once (otherwise the next run copies it, as the newest completed one).
    */
   readonly copyTo?: readonly CopyIntent[];
+  /** `snapshot.lock`: LockSnapshot as soon as the create is accepted (SPEC §14). */
+  readonly lock?: LockIntent;
 }
 
 /** A destination of a snapshot this run creates (SPEC §6a: "created this run or earlier"). */
@@ -94,6 +101,21 @@ export interface CopyIntent {
   readonly kmsKeyId?: string;
   /** The destination retention's `ebs-snapper:expires-at`, when it has a `max_age`. */
   readonly expiresAt?: string;
+  /** The target's `lock`, for the copy. */
+  readonly lock?: LockIntent;
+}
+
+/** One LockSnapshot: the mode, when the lock ends (ISO-8601 UTC), the compliance cool-off. */
+export interface LockIntent {
+  readonly mode: LockMode;
+  readonly until: string;
+  readonly coolOffHours?: number;
+}
+
+/** The vault account a copy is made by and for (`copy_to` with an `account`, SPEC §14). */
+export interface VaultRef {
+  readonly account: string;
+  readonly roleName: string;
 }
 
 /** How a create stops its instance (SPEC §6). */
@@ -110,6 +132,11 @@ export interface DeleteAction extends ActionBase {
   readonly action: 'delete';
   readonly policy: string;
   readonly snapshotId: SnapshotId;
+  /**
+   * Days a Recycle Bin rule keeps the snapshot after the delete; `unknown` when the rules could
+   * not be read; absent when no rule keeps it (or the rules were not asked for).
+   */
+  readonly recycleBinDays?: number | 'unknown';
 }
 
 /** Copy a snapshot to another region (`copy_to`, SPEC §6a): CopySnapshot is called in `region`. */
@@ -128,6 +155,29 @@ export interface CopyAction extends ActionBase {
   readonly description: string;
   /** Encrypt the copy with this KMS key (id, ARN or alias). */
   readonly kmsKeyId?: string;
+  /** Lock the copy once CopySnapshot accepts it. */
+  readonly lock?: LockIntent;
+  /** A vault copy: shared with, made by and owned by this account (in `region`). */
+  readonly vault?: VaultRef;
+}
+
+/** Lock a snapshot that has no lock in force yet (`lock.missing`, SPEC §14). */
+export interface LockAction extends ActionBase {
+  readonly action: 'lock';
+  readonly policy: string;
+  readonly snapshotId: SnapshotId;
+  readonly lock: LockIntent;
+}
+
+/**
+ * Take back the share of a snapshot with a vault account once its copy there has completed or
+ * failed (or none is being made): a snapshot is never left shared.
+ */
+export interface UnshareAction extends ActionBase {
+  readonly action: 'unshare';
+  readonly policy: string;
+  readonly snapshotId: SnapshotId;
+  readonly vault: VaultRef;
 }
 
 /** A snapshot that stays, and why (retention rule, protection or the guard). */
@@ -170,7 +220,15 @@ export interface DrillAction extends ActionBase {
   readonly previousAt?: number;
 }
 
-export type PlanAction = CreateAction | CopyAction | DeleteAction | KeepAction | SkipAction | DrillAction;
+export type PlanAction =
+  | CreateAction
+  | CopyAction
+  | DeleteAction
+  | KeepAction
+  | SkipAction
+  | DrillAction
+  | LockAction
+  | UnshareAction;
 
 export interface GuardOutcome {
   readonly tripped: boolean;
@@ -188,6 +246,10 @@ export interface PlanSummary {
   readonly skip: number;
   /** Restore drills to start; absent when none. */
   readonly drill?: number;
+  /** Locks of snapshots still unlocked (SPEC §14); absent when none. */
+  readonly lock?: number;
+  /** Shares with vault accounts taken back; absent when none. */
+  readonly unshare?: number;
 }
 
 /** The plan for one account × region. */
@@ -203,6 +265,8 @@ export interface Plan {
   readonly deletesHeld?: readonly string[];
   /** `copy_to` destinations whose copies could not be listed (`region (error)`): none copied to. */
   readonly copiesHeld?: readonly string[];
+  /** Vault destinations (`account/region (error)`) whose copies could not be listed: none copied to. */
+  readonly vaultsHeld?: readonly string[];
   readonly warnings: readonly Warning[];
   readonly summary: PlanSummary;
 }

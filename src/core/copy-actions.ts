@@ -3,7 +3,8 @@
  * for one this run created: the tool's tags (the source volume's id, the destination retention's
  * `expires-at`), `ebs-snapper:source-snapshot-id` / `source-region`, then the source's own tags.
  */
-import type { CopyAction, CopyIntent, CreateAction, Reason } from './actions.js';
+import type { CopyAction, CopyIntent, CreateAction, Reason, VaultRef } from './actions.js';
+import { lockForNew } from './locks/lock-dates.js';
 import { MAX_TAGS, type SnapshotId, TAG, type VolumeId } from './model.js';
 import type { CopyTarget } from './policy/types.js';
 import { copyableTags, mergeWithinLimit } from './tags.js';
@@ -11,10 +12,12 @@ import { copyableTags, mergeWithinLimit } from './tags.js';
 /** Where a `copy_to` target sends a copy made at `now`, with its `expires-at`. */
 export function copyIntent(target: CopyTarget, now: number): CopyIntent {
   const { maxAgeMs } = target.retention;
+  const lock = target.lock === undefined ? undefined : lockForNew(target.lock, target.retention, now);
   return {
     region: target.region,
     ...(target.kmsKeyId === undefined ? {} : { kmsKeyId: target.kmsKeyId }),
     ...(maxAgeMs === undefined ? {} : { expiresAt: new Date(now + maxAgeMs).toISOString() }),
+    ...(lock === undefined ? {} : { lock }),
   };
 }
 
@@ -56,6 +59,8 @@ export interface CopyParts {
   readonly sourceTags: Readonly<Record<string, string>>;
   readonly runId: string;
   readonly reason: Reason;
+  /** A vault copy: made by and for this account (`ebs-snapper:source-account` names the source's). */
+  readonly vault?: VaultRef;
 }
 
 export function buildCopy(parts: CopyParts): CopyAction {
@@ -67,6 +72,7 @@ export function buildCopy(parts: CopyParts): CopyAction {
   tool[TAG.runId] = parts.runId;
   tool[TAG.sourceSnapshotId] = source;
   tool[TAG.sourceRegion] = sourceRegion;
+  if (parts.vault !== undefined) tool[TAG.sourceAccount] = parts.account;
   const { tags } = mergeWithinLimit(tool, [copyableTags(sourceTags)], MAX_TAGS);
   return {
     action: 'copy',
@@ -79,6 +85,8 @@ export function buildCopy(parts: CopyParts): CopyAction {
     tags,
     description: `${policy} copy of ${source} from ${sourceRegion}`,
     ...(intent.kmsKeyId === undefined ? {} : { kmsKeyId: intent.kmsKeyId }),
+    ...(intent.lock === undefined ? {} : { lock: intent.lock }),
+    ...(parts.vault === undefined ? {} : { vault: parts.vault }),
     reason: parts.reason,
   };
 }

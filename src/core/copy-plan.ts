@@ -124,7 +124,10 @@ export function copyIntentsFor(copies: CopyPlanning, policy: Policy, now: number
  * keeps, -1 if none: a snapshot the plan deletes is never copied (the delete and the copy would
  * race, and the copy would fail).
  */
-function newestKeptCompleted(context: CopyContext, k: number): number {
+export function newestKeptCompleted(
+  context: Pick<CopyContext, 'table' | 'now' | 'reasons'>,
+  k: number,
+): number {
   const { table, now, reasons } = context;
   const from = table.bounds[k]!;
   for (let p = table.bounds[k + 1]! - 1; p >= from; p--) {
@@ -147,7 +150,7 @@ function newestKeptCompleted(context: CopyContext, k: number): number {
  * see a deleted copy; it needs no memory of it either, since this rule gives the same answer
  * every time.
  */
-function keepsAsNewest(retention: Retention, start: number, now: number): boolean {
+export function keepsAsNewest(retention: Retention, start: number, now: number): boolean {
   if (retention.minimum > 0) return true;
   if (retention.keepDaily + retention.keepWeekly + retention.keepMonthly + retention.keepYearly > 0)
     return true;

@@ -144,6 +144,72 @@ export interface Inventory {
    * them (reports). The planner ignores it.
    */
   readonly unmanaged?: UnmanagedCount;
+  /**
+   * The account × region's Recycle Bin retention rules for EBS snapshots (src/core/recycle-bin):
+   * undefined when they were not asked for (then no delete is annotated).
+   */
+  readonly recycleBin?: RecycleBinRules;
+  /** Snapshots in the Recycle Bin now (reports only; see `BinnedSnapshot`). */
+  readonly binned?: readonly BinnedSnapshot[];
+  /** Vault accounts' copies of this region's snapshots (`copy_to` with an `account`). */
+  readonly vaultDestinations?: readonly VaultDestination[];
+  /** This region's snapshots shared with each vault account, to unshare once copied. */
+  readonly vaultShares?: readonly VaultShare[];
+}
+
+/** A Recycle Bin retention rule for EBS snapshots, as `GetRule` describes it. */
+export interface BinRule {
+  readonly id: string;
+  readonly retentionDays: number;
+  /** Tag-level rule: a snapshot with at least one of these pairs goes to the bin. Empty: Region-level. */
+  readonly resourceTags: readonly BinTag[];
+  /** Region-level rule: a snapshot with any of these pairs does not. */
+  readonly excludeTags: readonly BinTag[];
+}
+
+/** A tag pair of a rule; a rule that names no value matches the key with an empty value. */
+export interface BinTag {
+  readonly key: string;
+  readonly value: string;
+}
+
+/** The rules, or why they could not be read (`ListRules: AccessDeniedException`). */
+export type RecycleBinRules = { readonly rules: readonly BinRule[] } | { readonly unreadable: string };
+
+/** A snapshot in the Recycle Bin (`ListSnapshotsInRecycleBin`). */
+export interface BinnedSnapshot {
+  readonly snapshotId: SnapshotId;
+  readonly volumeId?: string;
+  /** Epoch ms. */
+  readonly enteredAt?: number;
+  /** Epoch ms it leaves the bin for good. */
+  readonly exitsAt?: number;
+}
+
+/** The state of a vault copy, by its `ebs-snapper:source-snapshot-id`. */
+export type VaultCopyState = 'pending' | 'completed' | 'error';
+
+/**
+ * One vault account × region that copies of this account × region's snapshots go to, listed
+ * through the vault's role before planning.
+ */
+export interface VaultDestination {
+  readonly account: string;
+  readonly region: string;
+  /** Source snapshot id → the state of its copy there (this account and region's only). */
+  readonly copies: Readonly<Record<string, VaultCopyState>>;
+  /** Copies pending there, from any source (EC2 allows 20 in flight per destination). */
+  readonly inFlight: number;
+  /** The copies could not be listed (`Operation: code`): nothing is copied there, nothing unshared. */
+  readonly error?: string;
+}
+
+/** Which of this region's snapshots are shared with a vault account now (createVolumePermission). */
+export interface VaultShare {
+  readonly account: string;
+  readonly snapshotIds: readonly string[];
+  /** Could not be listed: no unshare is planned for this account. */
+  readonly error?: string;
 }
 
 /** How many snapshots, and how much data, the account holds outside the configured policies. */
@@ -170,6 +236,8 @@ export const TAG = {
   runId: 'ebs-snapper:run-id',
   sourceSnapshotId: 'ebs-snapper:source-snapshot-id',
   sourceRegion: 'ebs-snapper:source-region',
+  /** On vault copies (`copy_to` with an `account`): the account the source snapshot is in. */
+  sourceAccount: 'ebs-snapper:source-account',
   stoppedBy: 'ebs-snapper:stopped-by',
   /** Set before EnterStandby, removed after ExitStandby: the group membership to give back. */
   standbyBy: 'ebs-snapper:standby-by',

@@ -93,17 +93,23 @@ function baseCreate(
 
 /** Counts of the plan's actions by kind. */
 export function summarize(actions: readonly PlanAction[]): PlanSummary {
-  const summary: {
-    create: number;
-    copy: number;
-    delete: number;
-    keep: number;
-    skip: number;
-    drill?: number;
-  } = { create: 0, copy: 0, delete: 0, keep: 0, skip: 0 };
-  for (const a of actions) {
-    if (a.action === 'drill') summary.drill = (summary.drill ?? 0) + 1;
-    else summary[a.action]++;
-  }
-  return summary;
+  const summary: { -readonly [K in keyof PlanSummary]-?: number } = {
+    create: 0,
+    copy: 0,
+    delete: 0,
+    keep: 0,
+    skip: 0,
+    drill: 0,
+    lock: 0,
+    unshare: 0,
+  };
+  for (const a of actions) summary[a.action]++;
+  // Counts of what few plans have are left out when zero, so a plan reads as before without them.
+  const { drill, lock, unshare, ...rest } = summary;
+  return {
+    ...rest,
+    ...(drill > 0 ? { drill } : {}),
+    ...(lock > 0 ? { lock } : {}),
+    ...(unshare > 0 ? { unshare } : {}),
+  };
 }

@@ -20,10 +20,13 @@ import { type DrillJudgement, judgeDrills } from './drills/in-flight.js';
 import { type DrillCandidate, drillCandidate, planPolicyDrills } from './drills/plan-drills.js';
 import { protectDrilled } from './drills/protect.js';
 import { applyGuard, holdDeletes } from './guard.js';
+import { lockForNew } from './locks/lock-dates.js';
+import { planLocks } from './locks/plan-locks.js';
 import type { Inventory, Volume, VolumeId } from './model.js';
 import { describeOverlaps } from './overlaps.js';
 import { createAction, skipAction, summarize } from './plan-actions.js';
-import type { GuardLimit, Policy } from './policy/types.js';
+import type { GuardLimit, Policy, Retention } from './policy/types.js';
+import { annotateBinDays } from './recycle-bin/annotate.js';
 import {
   DELETE_CODES,
   decideRetention,
@@ -42,6 +45,14 @@ import {
 import { FLAG, groupSnapshots, type PolicySeries, type SeriesTable, sortSeries } from './series.js';
 import { describeInstanceSet, type InstanceSet } from './set-tags.js';
 import type { TagContext } from './tags.js';
+import { planUnshares } from './vault/unshare-plan.js';
+import {
+  planSeriesVaultCopies,
+  prepareVaults,
+  unlistedVaults,
+  type VaultPlanning,
+} from './vault/vault-plan.js';
+import { isVaultCopy, keepVaultSeries, seriesTags, vaultTargetOf } from './vault/vault-series.js';
 import { type Warning, warning } from './warnings.js';
 
 /** Options of one planning call. */
@@ -80,6 +91,8 @@ interface Context {
   readonly copies: CopyPlanning;
   /** The restore drills in flight (volumes carrying the tool's drill tags). */
   readonly drills: DrillJudgement;
+  /** Vault destinations' copies and budgets (`copy_to` with an `account`, SPEC §14). */
+  readonly vaults: VaultPlanning;
 }
 
 /**
@@ -122,11 +135,17 @@ export function planSnapshots(inventory: Inventory, policies: readonly Policy[],
     selectedBy: new Map(),
     copies: prepareCopies(inventory),
     drills,
+    vaults: prepareVaults(inventory),
   };
   for (const id of [...byId.keys()].sort()) {
     planPolicy(context, byId.get(id)!, table.byPolicy.get(id)!);
   }
   for (const action of table.unowned) context.actions.push(action);
+  // SPEC §14: locks still missing on what the plan keeps, shares a vault no longer needs.
+  for (const lock of planLocks(inventory, byId, context.actions, options.now, warnings))
+    context.actions.push(lock);
+  for (const unshare of planUnshares(inventory, byId, context.actions, warnings))
+    context.actions.push(unshare);
   warnings.push(...table.warnings, ...describeOverlaps(context.selectedBy), ...drills.warnings);
   const deletesHeld = holdDeletes(context.actions, inventory.gaps);
   if (deletesHeld !== undefined) {
@@ -138,6 +157,15 @@ export function planSnapshots(inventory: Inventory, policies: readonly Policy[],
       warning('plan.copies-held', `no copy made to ${copiesHeld.join(', ')}: its copies could not be listed`),
     );
   }
+  const vaultsHeld = unlistedVaults(inventory);
+  if (vaultsHeld !== undefined) {
+    warnings.push(
+      warning(
+        'plan.vaults-held',
+        `no copy made to vault ${vaultsHeld.join(', ')}: its copies could not be listed`,
+      ),
+    );
+  }
   const guard = applyGuard(context.actions, options.guard, table.managed);
   if (guard?.tripped) {
     warnings.push(
@@ -147,6 +175,7 @@ export function planSnapshots(inventory: Inventory, policies: readonly Policy[],
       ),
     );
   }
+  annotateBinDays(inventory, context.actions, warnings);
   return {
     account: inventory.account,
     region: inventory.region,
@@ -156,6 +185,7 @@ export function planSnapshots(inventory: Inventory, policies: readonly Policy[],
     ...(guard ? { guard } : {}),
     ...(deletesHeld ? { deletesHeld } : {}),
     ...(copiesHeld ? { copiesHeld } : {}),
+    ...(vaultsHeld ? { vaultsHeld } : {}),
     warnings,
     summary: summarize(context.actions),
   };
@@ -221,6 +251,10 @@ function planPolicy(context: Context, policy: Policy, series: PolicySeries): voi
   const copyTo = copyIntentsFor(context.copies, policy, options.now);
   const drilled = policy.drill !== undefined && drillsWanted(options, policy.id);
   const candidates: DrillCandidate[] = [];
+  const lock =
+    policy.snapshot.lock === undefined
+      ? undefined
+      : lockForNew(policy.snapshot.lock, policy.retention, options.now);
   const byVolume = new Map<string, SelectedVolume>();
   for (const t of targets) {
     byVolume.set(t.volume.id, t);
@@ -248,6 +282,7 @@ function planPolicy(context: Context, policy: Policy, series: PolicySeries): voi
           ...create,
           ...(previousAt === undefined ? {} : { previousAt }),
           ...(copyTo.length === 0 ? {} : { copyTo }),
+          ...(lock === undefined ? {} : { lock }),
         });
       } else {
         context.actions.push(skipAction(inventory, policy.id, key as VolumeId, decision.reason));
@@ -262,6 +297,8 @@ function planPolicy(context: Context, policy: Policy, series: PolicySeries): voi
       );
     }
     if (policy.copyTo.length > 0) planSeriesCopies(copyContext(context), policy, key, k);
+    if (policy.vaultTo !== undefined)
+      planSeriesVaultCopies(copyContext(context), context.vaults, policy, key, k);
   }
   if (drilled) {
     const planned = planPolicyDrills(inventory, policy, candidates, context.drills, {
@@ -299,16 +336,36 @@ function instanceSets(targets: readonly SelectedVolume[]): Map<string, InstanceS
   return new Map([...volumes].map(([id, list]) => [id, describeInstanceSet(list)]));
 }
 
-/** Copies made into this region by `copy_to` follow that target's retention; never orphans here. */
+/**
+ * Copies made into this region by `copy_to` follow that target's retention; never orphans here.
+ * Vault copies made into this account (SPEC §14) follow their vault target's, or are kept whole
+ * when no target sends copies here any more.
+ */
 function planCopies(context: Context, policy: Policy, series: PolicySeries, zone: string): void {
   if (series.copies.size === 0) return;
-  const { region } = context.inventory;
-  const retention = policy.copyTo.find((t) => t.region === region)?.retention ?? policy.retention;
-  const rules = prepareRetention(retention, zone, context.options.now);
+  const { inventory, table, options } = context;
+  const retention = policy.copyTo.find((t) => t.region === inventory.region)?.retention ?? policy.retention;
+  const rules = prepareRetention(retention, zone, options.now);
+  const vaultRules = new Map<Retention, RetentionRules>();
   for (const key of [...series.copies.keys()].sort()) {
     const k = series.copies.get(key)!;
-    sortSeries(context.table, k);
-    judgeSeries(context, policy.id, key, k, rules, false);
+    sortSeries(table, k);
+    const tags = seriesTags(inventory, table, k);
+    if (!isVaultCopy(tags, inventory.account)) {
+      judgeSeries(context, policy.id, key, k, rules, false);
+      continue;
+    }
+    const target = vaultTargetOf(policy, inventory, tags);
+    if (target === undefined) {
+      keepVaultSeries(inventory, table, policy.id, key, k, context.actions);
+      continue;
+    }
+    let own = vaultRules.get(target.retention);
+    if (own === undefined) {
+      own = prepareRetention(target.retention, zone, options.now);
+      vaultRules.set(target.retention, own);
+    }
+    judgeSeries(context, policy.id, key, k, own, false);
   }
 }
 

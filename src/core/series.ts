@@ -31,7 +31,10 @@ export const FLAG = {
 export interface PolicySeries {
   /** Snapshots taken in this region. */
   readonly own: Map<string, number>;
-  /** Copies made into this region from another (`ebs-snapper:source-region`). */
+  /**
+   * Copies made into this region from another (`ebs-snapper:source-region`), and vault copies made
+   * into this account from another (`ebs-snapper:source-account`).
+   */
   readonly copies: Map<string, number>;
 }
 
@@ -123,7 +126,11 @@ export function groupSnapshots(
       continue;
     }
     const source = tags[TAG.sourceRegion];
-    const series = source !== undefined && source !== region ? group.copies : group.own;
+    // A vault copy (SPEC §14) comes from another account, maybe from this very region.
+    const fromAccount = tags[TAG.sourceAccount];
+    const copied =
+      (source !== undefined && source !== region) || (fromAccount !== undefined && fromAccount !== account);
+    const series = copied ? group.copies : group.own;
     const volume = tags[TAG.volumeId] ?? s.volumeId ?? '';
     let k = series.get(volume);
     if (k === undefined) {

@@ -12,6 +12,8 @@ export const WARNING_CODES = [
   'config.retention',
   'config.consistency',
   'config.drill',
+  'config.lock-compliance',
+  'config.vault-unlocked',
   // plan
   'plan.duplicate-policy',
   'plan.selection',
@@ -23,6 +25,10 @@ export const WARNING_CODES = [
   'plan.deletes-held',
   'plan.copies-held',
   'plan.recent-creates',
+  'plan.locks-held',
+  'plan.vaults-held',
+  'plan.shares-held',
+  'plan.recycle-bin-unknown',
   // run
   'run.stop-tag-foreign',
   'run.stop-tag-live',

@@ -29,6 +29,7 @@ import { createRunIndexStore } from '../aws/table/run-index.js';
 import { createRunRecordStore } from '../aws/table/run-records.js';
 import { ThrottleRegistry } from '../aws/throttle.js';
 import { createWorkQueue } from '../aws/work-queue.js';
+import type { VaultRef } from '../core/actions.js';
 import { ConfigError } from '../core/errors.js';
 import type { Config } from '../core/policy/types.js';
 import { notifiersOf, snsClientsByRegion } from '../notify/notifiers.js';
@@ -51,7 +52,8 @@ export interface Runtime {
   /** Whether an account is an ACTIVE account of the organization; asked at most every few minutes. */
   isOrganizationMember(account: string): Promise<boolean>;
   regionsOf(account: string, own: Identity): Promise<readonly string[]>;
-  portFor(account: string, region: string, deadline: Deadline, own: Identity): Ec2Port;
+  /** `roleName`: a vault account's role instead of the member role (SPEC §14). */
+  portFor(account: string, region: string, deadline: Deadline, own: Identity, roleName?: string): Ec2Port;
   notifiersFor(config: Config | undefined): readonly Notifier[];
 }
 
@@ -70,6 +72,17 @@ function createRuntime(env: LambdaEnv, clients: DeployedClients): Runtime {
   // A topic is published to in its own region: the config's may be in another than the deployment.
   const snsIn = snsClientsByRegion();
   let identity: Promise<Identity> | undefined;
+  const roleCredentials = (
+    account: string,
+    roleName: string,
+    region: string,
+    own: Identity,
+    deadline?: Deadline,
+  ) =>
+    assumeRoleCredentials(`arn:${own.partition}:iam::${account}:role/${roleName}`, {
+      region,
+      ...(deadline === undefined ? {} : { deadline }),
+    });
   const credentialsFor = (account: string, region: string, own: Identity, deadline?: Deadline) => {
     if (account === own.account) return undefined;
     if (env.memberRoleName === undefined) {
@@ -104,16 +117,31 @@ function createRuntime(env: LambdaEnv, clients: DeployedClients): Runtime {
       const credentials = credentialsFor(account, region, own);
       return listEnabledRegions(createAwsClients({ region, ...(credentials ? { credentials } : {}) }).ec2);
     },
-    portFor(account, region, deadline, own) {
-      const credentials = credentialsFor(account, region, own, deadline);
+    portFor(account, region, deadline, own, roleName) {
+      const credentials =
+        roleName === undefined || account === own.account
+          ? credentialsFor(account, region, own, deadline)
+          : roleCredentials(account, roleName, region, own, deadline);
       const clientsIn = (other: string) =>
         createAwsClients({ region: other, deadline, ...(credentials ? { credentials } : {}) });
+      // Vault accounts (SPEC §14) are reached from the worker's own role, one session per vault.
+      const vaults = new Map<string, ReturnType<typeof roleCredentials>>();
+      const vaultClientsIn = (vault: VaultRef, other: string) => {
+        const key = `${vault.account}/${vault.roleName}`;
+        let found = vaults.get(key);
+        if (found === undefined) {
+          found = roleCredentials(vault.account, vault.roleName, region, own, deadline);
+          vaults.set(key, found);
+        }
+        return createAwsClients({ region: other, deadline, credentials: found });
+      };
       return createEc2Port(clientsIn(region), {
         account,
         region,
         throttle,
         signal: deadline.signal,
         clientsIn,
+        vaultClientsIn,
       });
     },
     notifiersFor(config) {

@@ -65,7 +65,8 @@ export function createWorker(options: WorkerOptions = {}) {
             queue: runtime.queue,
             ownAccount: own.account,
             isOrganizationMember: (account) => runtime.isOrganizationMember(account),
-            portFor: (account, region, deadline) => runtime.portFor(account, region, deadline, own),
+            portFor: (account, region, deadline, roleName) =>
+              runtime.portFor(account, region, deadline, own, roleName),
             notifiersFor: (config) => runtime.notifiersFor(config),
             // The worker's own role works in its account; other accounts' member roles allow every feature.
             roleGap: (config, target) => {

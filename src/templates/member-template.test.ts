@@ -32,7 +32,10 @@ describe('memberTemplate', () => {
 
   it("grants exactly a run's actions, AssumeRole excepted, and deletes only tagged snapshots", () => {
     // Prepare
-    const run = AWS_OPERATIONS.flatMap((op) => op.actions).filter((action) => action !== 'sts:AssumeRole');
+    const run = AWS_OPERATIONS.flatMap((op) => op.actions).filter(
+      // undo's restore is an operator's act from the CLI, never a deployed role's
+      (action) => action !== 'sts:AssumeRole' && action !== 'ec2:RestoreSnapshotFromRecycleBin',
+    );
 
     // Act
     const statements = role().Policies.flatMap((p) => p.PolicyDocument.Statement);
@@ -58,5 +61,35 @@ describe('memberTemplate', () => {
     expect(Parameters.HubStackName?.Default).toBe('snap');
     expect(Parameters.RoleName?.Default).toBe('r');
     expect(memberTemplate().Parameters.HubAccountId?.Default).toBeUndefined();
+  });
+
+  it('--vault: the vault role copies in, lists, locks and deletes tagged copies, and snapshots or stops nothing', () => {
+    // Prepare / Act
+    const statements = role(memberTemplate({ vault: true })).Policies.flatMap(
+      (p) => p.PolicyDocument.Statement,
+    );
+    const actions = new Set(statements.flatMap((s) => s.Action));
+
+    // Assess
+    for (const action of [
+      'ec2:CopySnapshot',
+      'ec2:LockSnapshot',
+      'ec2:DeleteSnapshot',
+      'ec2:DescribeSnapshots',
+    ])
+      expect(actions.has(action)).toBe(true);
+    for (const action of [
+      'ec2:CreateSnapshot',
+      'ec2:StopInstances',
+      'ec2:ModifySnapshotAttribute',
+      'ec2:UnlockSnapshot',
+    ])
+      expect(actions.has(action)).toBe(false);
+    const deletes = statements.filter((s) => s.Action.includes('ec2:DeleteSnapshot'));
+    expect(deletes.every((s) => s.Condition !== undefined)).toBe(true);
+    const tagging = statements.filter((s) => s.Action.includes('ec2:CreateTags'));
+    expect(tagging.map((s) => s.Condition)).toEqual([
+      { StringEquals: { 'ec2:CreateAction': ['CopySnapshot'] } },
+    ]);
   });
 });

@@ -3,7 +3,8 @@
  * with exactly what a run does in an account. `deploy member` creates it through `--role-arn`;
  * `--template-out` writes the same template for CloudFormation StackSets.
  */
-import { AWS_OPERATIONS } from '../aws/iam.js';
+import { AWS_OPERATIONS, VAULT_OPERATIONS } from '../aws/iam.js';
+import { isUndo } from '../aws/iam-serverless.js';
 import { type CfnTemplate, getAtt, ref, sub } from './cfn.js';
 import { DEFAULT_MEMBER_ROLE_NAME, DEFAULT_STACK_NAME, HUB_FUNCTIONS } from './names.js';
 import { cfnStatements } from './role-policies.js';
@@ -12,13 +13,18 @@ import { cfnStatements } from './role-policies.js';
  * A run's operations in a member account. The role never assumes another (the hub's functions
  * assume it), so the run's `assume-role` operation is not granted here.
  */
-const MEMBER_OPERATIONS = AWS_OPERATIONS.filter((op) => op.operation !== 'assume-role');
+const MEMBER_OPERATIONS = AWS_OPERATIONS.filter((op) => op.operation !== 'assume-role' && !isUndo(op));
 
 export interface MemberTemplateOptions {
   /** Defaults written into the template, so a StackSet needs no parameters. */
   readonly hubAccount?: string;
   readonly hubStackName?: string;
   readonly roleName?: string;
+  /**
+   * A vault account's role (SPEC §14): what a run does in a vault — copy in what sources share,
+   * list, lock and delete its copies — and nothing else.
+   */
+  readonly vault?: boolean;
 }
 
 /**
@@ -34,7 +40,10 @@ export function memberTemplate(options: MemberTemplateOptions = {}): CfnTemplate
   );
   return {
     AWSTemplateFormatVersion: '2010-09-09',
-    Description: 'ebs-snapper member role: what the hub account runs in this account (made by ebs-snapper)',
+    Description:
+      options.vault === true
+        ? 'ebs-snapper vault role: copies other accounts share are copied into this account, kept, locked and deleted by the hub account (made by ebs-snapper)'
+        : 'ebs-snapper member role: what the hub account runs in this account (made by ebs-snapper)',
     Parameters: {
       HubAccountId: {
         Type: 'String',
@@ -61,7 +70,10 @@ export function memberTemplate(options: MemberTemplateOptions = {}): CfnTemplate
         Type: 'AWS::IAM::Role',
         Properties: {
           RoleName: ref('RoleName'),
-          Description: 'ebs-snapper: snapshots of this account, taken and deleted by the hub account',
+          Description:
+            options.vault === true
+              ? 'ebs-snapper vault: copies made, locked and deleted here by the hub account'
+              : 'ebs-snapper: snapshots of this account, taken and deleted by the hub account',
           AssumeRolePolicyDocument: {
             Version: '2012-10-17',
             Statement: [
@@ -75,8 +87,11 @@ export function memberTemplate(options: MemberTemplateOptions = {}): CfnTemplate
           },
           Policies: [
             {
-              PolicyName: 'ebs-snapper-run',
-              PolicyDocument: { Version: '2012-10-17', Statement: cfnStatements(MEMBER_OPERATIONS, {}) },
+              PolicyName: options.vault === true ? 'ebs-snapper-vault' : 'ebs-snapper-run',
+              PolicyDocument: {
+                Version: '2012-10-17',
+                Statement: cfnStatements(options.vault === true ? VAULT_OPERATIONS : MEMBER_OPERATIONS, {}),
+              },
             },
           ],
         },

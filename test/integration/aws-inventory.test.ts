@@ -190,6 +190,8 @@ describe('collectInventory against moto', () => {
       DescribeSnapshots: 1,
       DescribeImages: 1,
       DescribeLockedSnapshots: 1,
+      // The Recycle Bin's rules (none here, so no GetRule): what each delete would leave behind.
+      ListRules: 1,
     });
   });
 
@@ -291,6 +293,8 @@ describe('collectInventory against moto', () => {
       DescribeSnapshots: pages(whole.snapshots.length, 1),
       DescribeImages: pages(whole.images.length, 1),
       DescribeLockedSnapshots: 1,
+      // The Recycle Bin's rules (none here, so no GetRule): what each delete would leave behind.
+      ListRules: 1,
     });
     const volumeProgress = progress.filter((p) => p.resource === 'volumes');
     expect(volumeProgress).toHaveLength(volumeCalls - 1);

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../core/policy/parse.js';
-import { copiesOnlyOf, coveredRegions } from './coverage.js';
+import {
+  copiesOnlyOf,
+  coveredRegions,
+  receivingAccountsOf,
+  vaultRegionsOf,
+  vaultRoleOf,
+} from './coverage.js';
 
 const configWith = (settings: string) =>
   loadConfig(`version: 1
@@ -53,5 +59,31 @@ describe('coveredRegions: which regions a run covers', () => {
     // Assess
     expect(covered).toEqual({ regions: ['eu-west-1'], copiesOnly: [] });
     expect(asked).toBe(0);
+  });
+});
+
+describe('vault accounts (SPEC §14)', () => {
+  it('receives work in the regions its targets name, and in the sources’ regions for a target that names none', () => {
+    // Prepare
+    const { config } = loadConfig(`version: 1
+policies:
+  - id: web
+    select: {instance_names: ["web*"]}
+    schedule: {every: 1 day}
+    retention: {minimum: 2}
+    copy_to:
+      - {account: "222222222222", role_name: vault, retention: {minimum: 1}}
+      - {account: "333333333333", region: eu-west-1, retention: {minimum: 1}}
+`);
+
+    // Act / Assess
+    expect(receivingAccountsOf(config)).toEqual(['222222222222', '333333333333']);
+    expect(vaultRoleOf(config, '222222222222')).toBe('vault');
+    expect(vaultRoleOf(config, '333333333333')).toBe('ebs-snapper-member');
+    expect(vaultRegionsOf(config, '222222222222', ['us-east-1', 'us-west-2'])).toEqual([
+      'us-east-1',
+      'us-west-2',
+    ]);
+    expect(vaultRegionsOf(config, '333333333333', ['us-east-1'])).toEqual(['eu-west-1']);
   });
 });

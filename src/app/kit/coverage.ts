@@ -3,6 +3,8 @@
  * destinations, §10 `settings.accounts` / `organization`), defined once for the CLI's targets, the
  * fan-out's work items and the worker that checks every item it is handed against its config.
  */
+
+import { DEFAULT_VAULT_ROLE_NAME } from '../../core/policy/normalize-copy-to.js';
 import type { Config } from '../../core/policy/types.js';
 import { copiesOnlyRegions } from '../run/copy-destinations.js';
 
@@ -49,7 +51,12 @@ export function copiesOnlyOf(config: Config): string[] {
  */
 export function coversRegion(config: Config, region: string): boolean {
   const listed = config.settings.regions;
-  return listed === undefined || listed.includes(region) || copiesOnlyOf(config).includes(region);
+  return (
+    listed === undefined ||
+    listed.includes(region) ||
+    copiesOnlyOf(config).includes(region) ||
+    config.policies.some((p) => (p.vaultTo ?? []).some((t) => t.region === region))
+  );
 }
 
 /** Which accounts a run of a config covers (SPEC §10). */
@@ -69,11 +76,35 @@ export function accountScopeOf(config: Config): AccountScope {
 }
 
 /**
- * Accounts a config sends work to besides its scope, covered whatever the scope says. None yet:
- * vault accounts (`copy_to` entries with an `account`) are added here, and only here.
+ * Accounts a config sends work to besides its scope, covered whatever the scope says: the vault
+ * accounts (`copy_to` entries with an `account`, SPEC §14), sorted. A vault is worked on
+ * copies-only through its role, never as a source, whatever the scope says.
  */
-export function receivingAccountsOf(_config: Config): readonly string[] {
-  return [];
+export function receivingAccountsOf(config: Config): readonly string[] {
+  const accounts = new Set(config.policies.flatMap((p) => (p.vaultTo ?? []).map((t) => t.account)));
+  return [...accounts].sort();
+}
+
+/** The role a vault account is reached through (the config allows one per account). */
+export function vaultRoleOf(config: Config, account: string): string {
+  for (const p of config.policies)
+    for (const t of p.vaultTo ?? []) if (t.account === account) return t.roleName;
+  return DEFAULT_VAULT_ROLE_NAME;
+}
+
+/**
+ * The regions vault copies land in in `account`: those its targets name, and `sourceRegions` for
+ * a target that names none (its copies stay in their source's region). Sorted.
+ *
+ * @example vaultRegionsOf(config, '222222222222', ['us-east-1']) // ['us-east-1', 'us-west-2']
+ */
+export function vaultRegionsOf(config: Config, account: string, sourceRegions: readonly string[]): string[] {
+  const regions = new Set<string>();
+  for (const p of config.policies)
+    for (const t of p.vaultTo ?? [])
+      if (t.account === account)
+        for (const r of t.region === undefined ? sourceRegions : [t.region]) regions.add(r);
+  return [...regions].sort();
 }
 
 const unique = (regions: readonly string[]): string[] => [...new Set(regions)];

@@ -3,6 +3,7 @@
  * `src/aws/*` implements them with the AWS SDK; tests may implement them in memory.
  * Every operation declares the IAM actions it needs, so `iam-policy` is derived from code.
  */
+import type { LockIntent, VaultRef } from '../../core/actions.js';
 import { EbsSnapperError } from '../../core/errors.js';
 import type {
   CopyDestination,
@@ -11,6 +12,8 @@ import type {
   Snapshot,
   SnapshotId,
   Tags,
+  VaultCopyState,
+  VaultDestination,
   VolumeId,
 } from '../../core/model.js';
 import type { SsmPort } from './ssm-port.js';
@@ -58,7 +61,8 @@ export interface CollectProgress {
     | 'images'
     | 'auto-scaling-groups'
     | 'locked-snapshots'
-    | 'archive-tier';
+    | 'archive-tier'
+    | 'recycle-bin';
   /** Items seen so far for this resource. */
   readonly count: number;
 }
@@ -118,6 +122,8 @@ export interface CollectInventoryOptions {
    */
   readonly unmanaged?: UnmanagedMode;
   readonly onProgress?: (p: CollectProgress) => void;
+  /** Also list what is in the Recycle Bin now (`Inventory.binned`, for reports). */
+  readonly binContents?: boolean;
 }
 
 /** The EC2 side of one account × region. */
@@ -156,6 +162,37 @@ export interface Ec2Port {
   listCopies(destination: string): Promise<CopyDestination>;
   /** Not idempotent (no client token): a failure is reported, never retried blindly. */
   copySnapshot(request: CopySnapshotRequest): Promise<SnapshotId>;
+  /** EBS snapshot locks (SPEC §14); absent where the port cannot lock (then no lock is made). */
+  readonly locks?: LockPort;
+  /** Vault copies (SPEC §14); absent where no vault can be reached (then none is planned). */
+  readonly vaults?: VaultPort;
+}
+
+/** LockSnapshot, in the port's region or (a copy just made) a `copy_to` destination of the account. */
+export interface LockPort {
+  lock(region: string, id: SnapshotId, lock: LockIntent): Promise<void>;
+}
+
+/**
+ * A source account × region's side of vault copies, and the vault's (through its role): share a
+ * snapshot with the vault, have the vault copy it, take the share back.
+ */
+export interface VaultPort {
+  /** This region's snapshots shared with `account` now (createVolumePermission). */
+  listShared(account: string): Promise<readonly string[]>;
+  share(id: SnapshotId, account: string): Promise<void>;
+  /** Never cancelled by the run's deadline: a snapshot is never left shared for want of time. */
+  unshare(id: SnapshotId, account: string): Promise<void>;
+  /** Whether a snapshot of this region is encrypted, and with which key (for the aws/ebs message). */
+  encryptionOf(id: SnapshotId): Promise<{ readonly encrypted: boolean; readonly kmsKeyId?: string }>;
+  /** As the vault, in `region`: its copies of this account × region's snapshots. */
+  listCopies(vault: VaultRef, region: string): Promise<VaultDestination>;
+  /** As the vault: CopySnapshot in `request.destination` from this region. Not retried blindly. */
+  copy(vault: VaultRef, request: CopySnapshotRequest): Promise<SnapshotId>;
+  /** As the vault: the state of a copy it made (undefined when it cannot be seen). */
+  copyState(vault: VaultRef, region: string, id: SnapshotId): Promise<VaultCopyState | undefined>;
+  /** As the vault: LockSnapshot of its copy. */
+  lock(vault: VaultRef, region: string, id: SnapshotId, lock: LockIntent): Promise<void>;
 }
 
 /** An instance as the stop workflow sees it, now. */

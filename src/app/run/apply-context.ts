@@ -52,6 +52,10 @@ export function resultFor(
     ...(action.instanceId === undefined ? {} : { instanceId: action.instanceId }),
     ...(snapshotId === undefined ? {} : { snapshotId }),
     ...source,
+    ...(action.action === 'copy' && action.vault !== undefined ? { vaultAccount: action.vault.account } : {}),
+    ...(action.action === 'delete' && action.recycleBinDays !== undefined
+      ? { recycleBinDays: action.recycleBinDays }
+      : {}),
     status,
     ...(details.error === undefined ? {} : { error: details.error }),
   };

@@ -6,7 +6,14 @@
  * action gets one result; one failure never stops the others; the deadline is checked before each
  * action starts.
  */
-import type { CopyAction, CreateAction, DeleteAction, Plan } from '../../core/actions.js';
+import type {
+  CopyAction,
+  CreateAction,
+  DeleteAction,
+  LockAction,
+  Plan,
+  UnshareAction,
+} from '../../core/actions.js';
 import { type CompletedCreate, copiesOfCreated } from '../../core/copy-plan.js';
 import type { Inventory, SnapshotId } from '../../core/model.js';
 import { errorCodeOf, errorInfoOf, isTransient } from '../kit/classify-error.js';
@@ -24,9 +31,12 @@ import { applyCreateUnit } from './apply-creates.js';
 import { applyFreezeUnit, type FreezeApplyContext, NO_FREEZES, prepareFreezes } from './apply-freezes.js';
 import { applyStopUnit, STOP_POLL_MS, type StopApplyContext } from './apply-stops.js';
 import { groupCreates, indexInstanceLayouts } from './instance-sets.js';
+import { LockLane } from './locks/apply-locks.js';
 import type { ActionResult } from './results.js';
 import { RunSnapshotLookup } from './run-lookup.js';
 import { KeyedSlots } from './semaphore.js';
+import { applyUnshare } from './vault-copies/apply-unshare.js';
+import { applyVaultCopy, type VaultApplyContext } from './vault-copies/apply-vault-copy.js';
 import type { FreezeRecord } from './workflows/freeze-records.js';
 
 /** Progress after each settled action. */
@@ -95,6 +105,10 @@ export async function applyPlan(
   const creates = options.only === 'clean' ? [] : plan.actions.filter(isCreate);
   const deletes = options.only === 'snapshot' ? [] : plan.actions.filter(isDelete);
   const copies = options.only === 'clean' ? [] : plan.actions.filter(isCopy);
+  // SPEC §14: locks and unshares protect whatever --only says.
+  const locks = plan.actions.filter(isLock);
+  const unshares = plan.actions.filter(isUnshare);
+  const positioned: (CreateAction | DeleteAction | CopyAction)[] = [...creates, ...deletes, ...copies];
   const results: ActionResult[] = new Array(creates.length + deletes.length + copies.length);
   let total = results.length;
   let settled = 0;
@@ -120,6 +134,8 @@ export async function applyPlan(
       if (result.status === 'failed') failed += 1;
       options.onResult?.(result);
       options.onProgress?.({ account: plan.account, region: plan.region, done: settled, total, failed });
+      const action = positioned[position];
+      if (action !== undefined && action.action !== 'delete') lane.landed(action, result);
     },
     isSettled: (position) => results[position] !== undefined,
   };
@@ -135,6 +151,26 @@ export async function applyPlan(
     options.onResult?.(result);
     options.onProgress?.({ account: plan.account, region: plan.region, done: settled, total, failed });
   };
+  const extras: ActionResult[] = [];
+  const reportExtra = (result: ActionResult): void => {
+    options.onResult?.(result);
+    total += 1;
+    settled += 1;
+    if (result.status === 'failed') failed += 1;
+    options.onProgress?.({ account: plan.account, region: plan.region, done: settled, total, failed });
+  };
+  const lane = new LockLane(base, reportExtra);
+  const vaultContext: VaultApplyContext = Object.assign(base, {
+    locks: lane,
+    extra: (result: ActionResult) => {
+      extras.push(result);
+      reportExtra(result);
+    },
+  });
+  const copyOne = (action: CopyAction, position: number): Promise<void> =>
+    action.vault === undefined
+      ? applyCopy(base, action, position)
+      : applyVaultCopy(vaultContext, { ...action, vault: action.vault }, position);
   await Promise.all([
     applyCreates(base, creates, inventory, {
       concurrency,
@@ -143,7 +179,9 @@ export async function applyPlan(
       recordFreeze: (record) => freezes.push(record),
     }),
     runPool(deletes, concurrency, (action, index) => applyDelete(base, action, creates.length + index)),
-    runPool(copies, concurrency, (action, index) => applyCopy(base, action, copiesAt + index)),
+    runPool(copies, concurrency, (action, index) => copyOne(action, copiesAt + index)),
+    lane.planned(locks, concurrency),
+    runPool(unshares, concurrency, (action) => applyUnshare(base, action, vaultContext.extra)),
   ]);
   // SPEC §6a: a snapshot created this run is copied too, once EC2 says it is completed; in AWS
   // that takes minutes, so it is usually the next run that copies it.
@@ -155,9 +193,11 @@ export async function applyPlan(
   );
   const moreAt = results.length;
   total += more.length;
+  positioned.push(...more);
   await runPool(more, concurrency, (action, index) => applyCopy(base, action, moreAt + index));
+  const locked = await lane.drain();
   return {
-    results: [...results, ...giveBacks],
+    results: [...results, ...giveBacks, ...extras, ...locked],
     deadlineReached: base.deadlineReached,
     ...(freezes.length === 0 ? {} : { freezes }),
   };
@@ -179,6 +219,8 @@ function completedCreates(
 const isCreate = (action: Plan['actions'][number]): action is CreateAction => action.action === 'create';
 const isDelete = (action: Plan['actions'][number]): action is DeleteAction => action.action === 'delete';
 const isCopy = (action: Plan['actions'][number]): action is CopyAction => action.action === 'copy';
+const isLock = (action: Plan['actions'][number]): action is LockAction => action.action === 'lock';
+const isUnshare = (action: Plan['actions'][number]): action is UnshareAction => action.action === 'unshare';
 
 async function applyCreates(
   base: ApplyContext,
@@ -234,6 +276,13 @@ async function applyCreates(
  */
 const DELETE_ROUNDS = 2;
 
+/**
+ * EC2's refusal to delete a snapshot under a lock (one taken after the plan's listing): the lock
+ * protects it, which is not a failure. `SnapshotLocked` is what the fault proxy's emulation
+ * answers; EC2's documentation does not name the code, so its likely spellings are all read so.
+ */
+const LOCKED_CODES: ReadonlySet<string> = new Set(['SnapshotLocked', 'InvalidSnapshot.Locked']);
+
 /** Delete one snapshot: gone already counts as done; in use (by an AMI, say) is skipped. */
 async function applyDelete(context: ApplyContext, action: DeleteAction, position: number): Promise<void> {
   for (let round = 1; ; round++) {
@@ -265,6 +314,10 @@ function settleFailedDelete(
   }
   const code = errorCodeOf(error);
   const status =
-    code === 'InvalidSnapshot.NotFound' ? 'done' : code === 'InvalidSnapshot.InUse' ? 'skipped' : 'failed';
+    code === 'InvalidSnapshot.NotFound'
+      ? 'done'
+      : code === 'InvalidSnapshot.InUse' || LOCKED_CODES.has(code)
+        ? 'skipped'
+        : 'failed';
   context.settle(position, resultFor(action, status, status === 'done' ? {} : { error: errorInfoOf(error) }));
 }

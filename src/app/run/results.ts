@@ -31,7 +31,7 @@ export interface ActionResult {
    * terminated while the tool had it (skipped). `drill`: a restore drill started, passed or failed
    * (`RunReport.drills` tells more).
    */
-  readonly action: 'create' | 'delete' | 'copy' | 'give-back' | 'thaw' | 'drill';
+  readonly action: 'create' | 'delete' | 'copy' | 'give-back' | 'thaw' | 'drill' | 'lock' | 'unshare';
   /** `*` on the give-back of an instance a crashed run left (which policy stopped it is not known). */
   readonly policy: string;
   readonly account: string;
@@ -43,6 +43,10 @@ export interface ActionResult {
   /** Copies: the snapshot copied, and its region (`region` is the destination). */
   readonly sourceSnapshotId?: SnapshotId;
   readonly sourceRegion?: string;
+  /** Vault copies and unshares: the vault account. */
+  readonly vaultAccount?: string;
+  /** Deletes: days a Recycle Bin rule keeps the snapshot (what `undo` can bring back). */
+  readonly recycleBinDays?: number | 'unknown';
   readonly status: ResultStatus;
   /** EC2 error code (or `Deadline`), when not done. */
   readonly error?: { readonly code: string; readonly message: string };

@@ -119,7 +119,9 @@ export class RunMemory {
   /** Note a result: a create or copy EC2 answered is recorded at once. */
   record(result: ActionResult): void {
     if (this.journal === undefined || this.options.dryRun) return;
-    if (result.status !== 'done' || result.snapshotId === undefined || result.action === 'delete') return;
+    if (result.status !== 'done' || result.snapshotId === undefined) return;
+    // Only what this account made: a lock or an unshare makes nothing, and a vault's copy is the vault's.
+    if ((result.action !== 'create' && result.action !== 'copy') || result.vaultAccount !== undefined) return;
     this.buffer.push({
       snapshotId: result.snapshotId,
       region: result.region,

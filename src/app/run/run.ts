@@ -16,6 +16,7 @@ import { drillResults } from './drills/outcomes.js';
 import { runDrills } from './drills/run-drills.js';
 import type { ActionResult, RunReport, RunSummary, RunTimings } from './results.js';
 import { type RunMemory, type TargetMemory, withRunMemory } from './run-memory.js';
+import { listVaultState } from './vault-copies/list-vaults.js';
 import { finishCrashedRuns } from './workflows/finish-crashed.js';
 import { thawCrashedRuns } from './workflows/thaw-crashed.js';
 
@@ -88,15 +89,20 @@ export async function planTarget(
   const clock = performance.now.bind(performance);
   const collectStart = clock();
   const destinations = options.copiesOnly === true ? [] : copyDestinationsOf(config, ec2.region);
-  const [collected, copyDestinations] = await Promise.all([
+  const [collected, copyDestinations, vaultState] = await Promise.all([
     ec2.collectInventory({
       policyIds: config.policies.map((p) => p.id),
       ...(options.unmanaged === undefined ? {} : { unmanaged: options.unmanaged }),
       ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
     }),
     listCopyDestinations(ec2, destinations),
+    options.copiesOnly === true ? undefined : listVaultState(ec2, config),
   ]);
-  const listed = destinations.length === 0 ? collected : { ...collected, copyDestinations };
+  const listed = {
+    ...collected,
+    ...(destinations.length === 0 ? {} : { copyDestinations }),
+    ...vaultState,
+  };
   const inventory = options.recall === undefined ? listed : await options.recall(listed);
   const planStart = clock();
   const guard: GuardLimit | undefined =

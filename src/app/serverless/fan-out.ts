@@ -9,7 +9,7 @@
 
 import type { Config } from '../../core/policy/types.js';
 import { type ErrorInfo, errorInfoOf } from '../kit/classify-error.js';
-import { accountScopeOf, coveredRegions } from '../kit/coverage.js';
+import { accountScopeOf, coveredRegions, receivingAccountsOf, vaultRegionsOf } from '../kit/coverage.js';
 import { notificationsFor, sendAll } from '../kit/notifications.js';
 import { newRunId } from '../run/run.js';
 import type { ConfigStore, Notifier, UnqueuedItem, WorkItem, WorkQueue } from './ports.js';
@@ -69,8 +69,10 @@ export async function fanOutRun(deps: FanOutDeps, request: FanOutRequest = {}): 
     return notified(deps, undefined, run, [], [{ account: '*', error: errorInfoOf(error) }]);
   }
   let accounts: readonly string[];
+  // A vault account (SPEC §14) is never a source: it gets copies-only work of its own below.
+  const vaults = receivingAccountsOf(config);
   try {
-    accounts = await accountsOf(config, deps);
+    accounts = (await accountsOf(config, deps)).filter((a) => !vaults.includes(a));
   } catch (error) {
     return notified(deps, config, run, [], [{ account: '*', error: errorInfoOf(error) }]);
   }
@@ -90,6 +92,10 @@ export async function fanOutRun(deps: FanOutDeps, request: FanOutRequest = {}): 
       for (const region of outcome.value.regions)
         items.push({ account: outcome.value.account, region, run_id: runId, continuation: 0 });
   });
+  const sourceRegions = [...new Set(items.map((i) => i.region))];
+  for (const account of vaults)
+    for (const region of vaultRegionsOf(config, account, sourceRegions))
+      items.push({ account, region, run_id: runId, continuation: 0 });
   const unqueued = await deps.queue.send(items);
   const left = new Set(unqueued.map(({ item }) => targetKey(item)));
   const queued = items.filter((item) => !left.has(targetKey(item)));

@@ -67,6 +67,15 @@ export interface RunRecord {
     /** Still in flight at the end (they go on in a later run). */
     readonly inFlight: number;
   };
+  /** The snapshots this invocation deleted, for `undo` (SPEC §14); kept beside the record, in parts. */
+  readonly deletedSnapshotIds?: readonly string[];
+}
+
+/** What one account × region of a run deleted, as `undo` reads it back. */
+export interface RunDeletes {
+  readonly account: string;
+  readonly region: string;
+  readonly snapshotIds: readonly string[];
 }
 
 export interface RunRecordStore {
@@ -78,6 +87,8 @@ export interface RunRecordStore {
   put(record: RunRecord, precedence: number): Promise<boolean>;
   /** Every record of a run, by account, region and continuation. */
   list(runId: string): Promise<readonly RunRecord[]>;
+  /** What each account × region of a run deleted (every invocation's, once each); absent in fakes. */
+  listDeleted?(runId: string): Promise<readonly RunDeletes[]>;
 }
 
 /**

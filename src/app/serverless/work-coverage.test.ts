@@ -92,3 +92,31 @@ describe('refusalOf: does the config cover a work item?', () => {
     expect(await codeOf(`  accounts: ["${A}"]\n`, item(A, 'ap-south-1'))).toBeUndefined();
   });
 });
+
+describe('refusalOf: vault accounts (SPEC §14)', () => {
+  const vaultConfig = loadConfig(`version: 1
+settings:
+  accounts: ["${A}"]
+  regions: [us-east-1]
+policies:
+  - id: web
+    select: {instance_names: ["web*"]}
+    schedule: {every: 1 day}
+    retention: {minimum: 2}
+    copy_to:
+      - {account: "${B}", retention: {minimum: 1}}
+      - {account: "333333333333", region: eu-west-1, retention: {minimum: 1}}
+`).config;
+
+  it('covers a vault account in the source regions and the regions its targets name, and nothing else', async () => {
+    // Prepare / Act
+    const inSource = await refusalOf(vaultConfig, item(B, 'us-east-1'), lookups(), 'cfg');
+    const named = await refusalOf(vaultConfig, item('333333333333', 'eu-west-1'), lookups(), 'cfg');
+    const other = await refusalOf(vaultConfig, item(B, 'ap-south-1'), lookups(), 'cfg');
+
+    // Assess
+    expect(inSource).toBeUndefined();
+    expect(named).toBeUndefined();
+    expect(other?.code).toBe(NOT_COVERED_CODE);
+  });
+});

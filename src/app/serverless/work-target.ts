@@ -9,7 +9,7 @@ import { ConfigError, EbsSnapperError } from '../../core/errors.js';
 import { findOverdue } from '../../core/overdue.js';
 import type { Config } from '../../core/policy/types.js';
 import { type ErrorInfo, errorInfoOf, isTransient } from '../kit/classify-error.js';
-import { copiesOnlyOf } from '../kit/coverage.js';
+import { copiesOnlyOf, receivingAccountsOf, vaultRoleOf } from '../kit/coverage.js';
 import { abortAt, type Deadline } from '../kit/deadline.js';
 import { notificationsFor, sendAll, type TargetOutcome } from '../kit/notifications.js';
 import { DEADLINE_CODE, type Ec2Port } from '../kit/ports.js';
@@ -48,8 +48,11 @@ export interface WorkerDeps extends CoverageLookups {
   readonly records: RunRecordStore;
   readonly handoffs: HandoffStore;
   readonly queue: WorkQueue;
-  /** The EC2 port of an account × region (through the member role), its calls bounded by `deadline`. */
-  portFor(account: string, region: string, deadline: Deadline): Ec2Port;
+  /**
+   * The EC2 port of an account × region (through the member role, or `roleName` for a vault
+   * account), its calls bounded by `deadline`.
+   */
+  portFor(account: string, region: string, deadline: Deadline, roleName?: string): Ec2Port;
   /** The notifiers of a config's `settings.notify`, plus the deployment's own topic. */
   notifiersFor(config: Config | undefined): readonly Notifier[];
   readonly clock: () => number;
@@ -109,10 +112,15 @@ export async function processWorkItem(
   const deadline: Deadline = { signal: abortAt(deadlineAt - deps.clock()), at: deadlineAt };
   const owner = `${item.run_id}/${invocation.requestId}`;
   try {
-    const report = await runTarget(deps.portFor(item.account, item.region, deadline), config, {
+    // A vault account (SPEC §14) is worked on copies-only, through its own role.
+    const vault = receivingAccountsOf(config).includes(item.account);
+    const port = vault
+      ? deps.portFor(item.account, item.region, deadline, vaultRoleOf(config, item.account))
+      : deps.portFor(item.account, item.region, deadline);
+    const report = await runTarget(port, config, {
       now: startedAt,
       runId: item.run_id,
-      ...(copiesOnlyOf(config).includes(item.region) ? { copiesOnly: true } : {}),
+      ...(vault || copiesOnlyOf(config).includes(item.region) ? { copiesOnly: true } : {}),
       deadline: deadlineAt,
       signal: deadline.signal,
       exclusive: leaseExclusive(deps, owner, invocation.remainingMs()),

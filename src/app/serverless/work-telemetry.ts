@@ -102,5 +102,14 @@ export function recordOf(
     outcome: failed ? 'failed' : continued ? 'continued' : 'ok',
     failures: failures.slice(0, MAX_RECORDED_FAILURES),
     ...(result.report?.drills === undefined ? {} : { drills: countDrills(result.report.drills) }),
+    ...deletedOf(result.report),
   };
+}
+
+/** The snapshots a run deleted (what `undo` may bring back from the Recycle Bin, SPEC §14). */
+function deletedOf(report: RunReport | undefined): Pick<RunRecord, 'deletedSnapshotIds'> {
+  const ids = (report?.results ?? []).flatMap((r) =>
+    r.action === 'delete' && r.status === 'done' && r.snapshotId !== undefined ? [r.snapshotId] : [],
+  );
+  return ids.length === 0 ? {} : { deletedSnapshotIds: ids };
 }

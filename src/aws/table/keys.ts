@@ -8,6 +8,7 @@
  * | lease          | `lease`                       | `<account>-<region>`           | when the lease ends             |
  * | run record     | `run#<run id>`                | `<account>/<region>#<cont.>`   | 90 days after the run           |
  * | handoff        | `handoff#<run id>`            | `<account>/<region>#<cont.>`   | 2 days after the claim          |
+ * | run's deletes  | `deleted#<run id>`            | `<acct>/<region>#<cont.>#<start>#<part>` | 90 days after the run |
  * | recent creates | `recent#<account>-<region>`   | `<run id>#<writer>#<part>`     | an hour after its newest create |
  * | run index      | `runs`                        | `<run id>#<part>`              | 90 days after the run           |
  *
@@ -24,6 +25,8 @@ export const CONFIG_PK = 'config';
 export const LEASE_PK = 'lease';
 export const runPk = (runId: string): string => `run#${runId}`;
 export const handoffPk = (runId: string): string => `handoff#${runId}`;
+/** The partition of a run's deleted snapshot ids (`undo`, SPEC §14): apart from the records, in parts. */
+export const deletedPk = (runId: string): string => `deleted#${runId}`;
 export const runSk = (account: string, region: string, continuation: number): string =>
   `${account}/${region}#${String(continuation).padStart(2, '0')}`;
 

@@ -52,7 +52,13 @@ async function collectInventories(
   const { targets, progress, config } = prepared;
   const policyIds = config.policies.map((p) => p.id);
   const { values, failures } = await forEachTarget(targets, prepared.failures, (target) =>
-    target.ec2.collectInventory({ policyIds, unmanaged, onProgress: (p) => progress.collect(p) }),
+    target.ec2.collectInventory({
+      policyIds,
+      unmanaged,
+      // report: what the Recycle Bin holds now, for its storage and cost (SPEC §14)
+      ...(unmanaged === 'count' ? { binContents: true } : {}),
+      onProgress: (p) => progress.collect(p),
+    }),
   );
   progress.done();
   reportTargetFailures(failures, progress, (e) => formatErrorForCli(e, verbose));

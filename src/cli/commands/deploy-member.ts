@@ -27,6 +27,7 @@ export async function deployMemberCommand(options: DeployMemberOptions, io: CliI
     hubAccount: options.hubAccount,
     hubStackName: options.hubStackName,
     roleName: options.roleName,
+    ...(options.vault === true ? { vault: true } : {}),
   });
   if (options.templateOut !== undefined) {
     await writeFile(options.templateOut, `${JSON.stringify(template, null, 2)}\n`);

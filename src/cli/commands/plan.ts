@@ -64,7 +64,16 @@ export async function planCommand(options: PlanOptions, io: CliIo): Promise<Comm
   await emitPlans(plans, failures, now, options, io);
   return {
     failed: failed.length > 0 || plans.some((p) => stoppedDeletes(p) || p.copiesHeld !== undefined),
-    changes: plans.some((p) => p.summary.create + p.summary.copy + p.summary.delete > 0),
+    changes: plans.some(
+      (p) =>
+        p.summary.create +
+          p.summary.copy +
+          p.summary.delete +
+          (p.summary.drill ?? 0) +
+          (p.summary.lock ?? 0) +
+          (p.summary.unshare ?? 0) >
+        0,
+    ),
     ...(interrupted === undefined ? {} : { interrupted }),
   };
 }

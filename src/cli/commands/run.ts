@@ -103,7 +103,14 @@ function callDeadline(deadline: number | undefined, io: CliIo): CallDeadline | u
 
 function hasPlannedChanges(reports: readonly RunReport[]): boolean {
   return reports.some(
-    (r) => r.dryRun && r.plan.summary.create + r.plan.summary.copy + r.plan.summary.delete > 0,
+    (r) =>
+      r.dryRun &&
+      r.plan.summary.create +
+        r.plan.summary.copy +
+        r.plan.summary.delete +
+        (r.plan.summary.lock ?? 0) +
+        (r.plan.summary.unshare ?? 0) >
+        0,
   );
 }
 

@@ -20,6 +20,8 @@ function pointToJson(p: ForecastPoint): Record<string, unknown> {
     standard_bytes: known(p, Math.round(p.standardBytes)),
     archive_bytes: known(p, Math.round(p.archiveBytes)),
     snapshots_size_unknown: p.unknownSizes,
+    // The Recycle Bin's share of the cost (SPEC §14): deleted snapshots a rule still keeps.
+    ...(p.recycleBinBytes === undefined ? {} : { recycle_bin_bytes: Math.round(p.recycleBinBytes) }),
     monthly_cost_usd: known(p, usd(p.monthlyCost)),
     ...(p.fewestPerSeries === undefined ? {} : { fewest_per_series: p.fewestPerSeries }),
   };
@@ -42,6 +44,7 @@ function policyToJson(f: PolicyForecast): Record<string, unknown> {
       reached_day: f.steady.reachedDay,
       settled: f.steady.settled,
       stored_bytes: known(end, Math.round(end.storedBytes)),
+      recycle_bin_bytes: Math.round(end.recycleBinBytes ?? 0),
       monthly_cost_usd: known(end, usd(end.monthlyCost)),
     },
     points: f.points.map(pointToJson),

@@ -17,6 +17,10 @@ const cost = (p: ForecastPoint): string => formatUsd(p.unknownSizes > 0 ? undefi
 
 const CHECKPOINTS = [0, 7, 30, 90, 180, 365, 730];
 
+/** The Recycle Bin's share (SPEC §14): deleted snapshots a rule still keeps, billed as standard. */
+const binText = (p: ForecastPoint): string =>
+  p.recycleBinBytes === undefined ? '' : ` + ${formatBytes(p.recycleBinBytes)} in the Recycle Bin`;
+
 function steadyText(f: PolicyForecast): string {
   const { steady } = f;
   const range = steady.min === steady.max ? String(steady.min) : `${steady.min}–${steady.max}`;
@@ -101,7 +105,7 @@ export function renderForecast(
     lines.push(paint(style, 'yellow', safeText(`warning: ${w.message} (in ${w.account}/${w.region})`)));
   lines.push(
     '',
-    `Forecast: ${count(end.snapshots, 'snapshot')}, ${stored(end)}, ${cost(end)}/month after ${forecast.days} days ` +
+    `Forecast: ${count(end.snapshots, 'snapshot')}, ${stored(end)}${binText(end)}, ${cost(end)}/month after ${forecast.days} days ` +
       `(now ${count(totals[0]!.snapshots, 'snapshot')}, ${cost(totals[0]!)}/month)` +
       (unread.length === 0 ? '.' : `; INCOMPLETE: ${pairs(unread.length)} UNKNOWN, not counted.`),
   );

@@ -12,6 +12,7 @@ import type { InterruptSignal } from '../interrupt.js';
 import type { TargetFailure } from '../targets.js';
 import { drillActionJson, runDrillsJson } from './drills.js';
 import { freezesToJson, freezeToJson, resultNoteToJson, thawedToJson } from './freeze.js';
+import { outOfReachJson, outOfReachResultJson } from './out-of-reach.js';
 
 const PLAN_FORMAT_VERSION = 1;
 
@@ -45,6 +46,7 @@ function actionToJson(action: PlanAction): Record<string, unknown> {
     Object.assign(json, freezeToJson(action));
   }
   if (action.action === 'drill') Object.assign(json, drillActionJson(action));
+  Object.assign(json, outOfReachJson(action));
   json.reason = { code: action.reason.code, message: action.reason.message };
   return json;
 }
@@ -61,6 +63,7 @@ function resultToJson(result: ActionResult): Record<string, unknown> {
     ...(result.sourceSnapshotId === undefined
       ? {}
       : { source_snapshot_id: result.sourceSnapshotId, source_region: result.sourceRegion ?? null }),
+    ...outOfReachResultJson(result),
     status: result.status,
     ...(result.error === undefined ? {} : { error: result.error }),
     ...resultNoteToJson(result),
@@ -69,17 +72,26 @@ function resultToJson(result: ActionResult): Record<string, unknown> {
 
 /** Totals over several plans. */
 export function sumPlans(plans: readonly Plan[]): PlanSummary {
-  const total: { create: number; copy: number; delete: number; keep: number; skip: number; drill?: number } =
-    { create: 0, copy: 0, delete: 0, keep: 0, skip: 0 };
+  const total = { create: 0, copy: 0, delete: 0, keep: 0, skip: 0 };
+  let drill: number | undefined;
+  let lock = 0;
+  let unshare = 0;
   for (const plan of plans) {
     total.create += plan.summary.create;
     total.copy += plan.summary.copy;
     total.delete += plan.summary.delete;
     total.keep += plan.summary.keep;
     total.skip += plan.summary.skip;
-    if (plan.summary.drill !== undefined) total.drill = (total.drill ?? 0) + plan.summary.drill;
+    if (plan.summary.drill !== undefined) drill = (drill ?? 0) + plan.summary.drill;
+    lock += plan.summary.lock ?? 0;
+    unshare += plan.summary.unshare ?? 0;
   }
-  return total;
+  return {
+    ...total,
+    ...(drill === undefined ? {} : { drill }),
+    ...(lock > 0 ? { lock } : {}),
+    ...(unshare > 0 ? { unshare } : {}),
+  };
 }
 
 /** What several runs did, added up. */
@@ -124,6 +136,7 @@ export function planDocument(
     copies_held: plans
       .filter((p) => p.copiesHeld !== undefined)
       .map((p) => ({ account: p.account, region: p.region, destinations: p.copiesHeld })),
+    ...vaultsHeldJson(plans),
     warnings: uniqueWarnings(plans.flatMap((p) => p.warnings)),
     failures: failures.map(failureToJson),
     summary: {
@@ -191,4 +204,14 @@ function failureToJson(failure: TargetFailure): Record<string, unknown> {
     region: failure.region ?? null,
     error: errorInfoOf(failure.error),
   };
+}
+
+/** `vaults_held`, only when some plan has one (SPEC §14). */
+function vaultsHeldJson(plans: readonly Plan[]): Record<string, unknown> {
+  const held = plans.filter((p) => p.vaultsHeld !== undefined);
+  return held.length === 0
+    ? {}
+    : {
+        vaults_held: held.map((p) => ({ account: p.account, region: p.region, destinations: p.vaultsHeld })),
+      };
 }

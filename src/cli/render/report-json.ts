@@ -10,6 +10,7 @@ import type {
   SeriesCoverage,
   UnprotectedVolume,
 } from '../../core/report/types.js';
+import { binReportJson } from './out-of-reach.js';
 import { lastRestoreJson, showsDrills } from './report-drills.js';
 
 const REPORT_FORMAT_VERSION = 1;
@@ -157,6 +158,7 @@ export function reportDocument(
     unmanaged: reports.map((r) => ({ account: r.account, region: r.region, ...sizesToJson(r.unmanaged) })),
     orphaned_series: reports.flatMap((r) => r.orphans.map(orphanToJson)),
     gaps: reports.flatMap((r) => (r.gaps ?? []).map((g) => ({ account: r.account, region: r.region, ...g }))),
+    ...binReportJson(reports),
     warnings: warningsOf(reports),
   };
 }

@@ -14,6 +14,7 @@ import {
   type UnprotectedVolume,
   unreadLabel,
 } from '../../core/report/types.js';
+import { binReportLines } from './out-of-reach.js';
 import { lastRestoreText, showsDrills } from './report-drills.js';
 import { safeText } from './safe-text.js';
 import { paint, type Tone, table } from './table.js';
@@ -74,6 +75,8 @@ export function renderReport(
       `  ${paint(style, 'yellow', 'UNPROTECTED')}  ${safeText([...where(u), unprotectedText(u, style.verbose)].join('  '))}`,
     );
   lines.push('', ...renderPolicies(summary, style), '', ...renderLeftovers(reports, summary, style));
+  const bin = binReportLines(reports, style);
+  if (bin.length > 0) lines.push('', ...bin);
   for (const w of warningsByPlace(reports)) lines.push(paint(style, 'yellow', `warning: ${safeText(w)}`));
   lines.push('', summaryLine(summary));
   return `${lines.join('\n')}\n`;

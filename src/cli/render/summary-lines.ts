@@ -50,8 +50,10 @@ export function planSummaryLine(plans: readonly Plan[], failures: readonly Targe
   const total = sumPlans(plans);
   const copy = total.copy > 0 ? `${total.copy} to copy, ` : '';
   const drill = total.drill === undefined ? '' : `, ${total.drill} to drill`;
+  const lock = total.lock ? `${total.lock} to lock, ` : '';
+  const unshare = total.unshare ? `${total.unshare} to unshare, ` : '';
   const totals =
-    `Plan: ${total.create} to create, ${copy}${total.delete} to delete, ${total.keep} kept, ` +
+    `Plan: ${total.create} to create, ${copy}${total.delete} to delete, ${lock}${unshare}${total.keep} kept, ` +
     `${total.skip} not due${drill} (${pairs(plans.length)})`;
   return failures.length === 0 ? `${totals}.` : `${totals}; ${notPlanned(failures)}.`;
 }

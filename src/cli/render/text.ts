@@ -11,6 +11,7 @@ import { count } from '../../core/plural.js';
 import type { TargetFailure } from '../targets.js';
 import { drillActionNote, renderDrillLines } from './drills.js';
 import { freezeNote, renderThawed, resultNote } from './freeze.js';
+import { outOfReachNote, vaultsHeldLine } from './out-of-reach.js';
 import { safeText } from './safe-text.js';
 import { planSummaryLine, type RunEnd, runSummaryLine } from './summary-lines.js';
 
@@ -34,6 +35,8 @@ const SIGN: Record<PlanAction['action'], { sign: string; tone: Tone }> = {
   keep: { sign: '= keep  ', tone: 'dim' },
   skip: { sign: '  skip  ', tone: 'dim' },
   drill: { sign: '+ drill ', tone: 'green' },
+  lock: { sign: '~ lock  ', tone: 'yellow' },
+  unshare: { sign: '~ unshare', tone: 'yellow' },
 };
 
 function subject(action: PlanAction): string {
@@ -53,7 +56,7 @@ function renderAction(action: PlanAction, style: TextStyle): string {
   const { sign, tone } = SIGN[action.action];
   const policy = safeText(action.policy ?? '-');
   const reason = safeText(`${action.reason.code}: ${action.reason.message}`);
-  const line = `  ${paint(style, tone, sign)}  ${policy}  ${subject(action)}  ${paint(style, 'dim', reason)}`;
+  const line = `  ${paint(style, tone, sign)}  ${policy}  ${subject(action)}  ${paint(style, 'dim', reason)}${outOfReachNote(action, style)}`;
   if (action.action === 'drill') return line + drillActionNote(action, style);
   if (action.action !== 'create') return line;
   const stop = action.stop === undefined ? '' : paint(style, 'yellow', '  (stop → snapshot → start)');
@@ -73,6 +76,8 @@ function isShown(action: PlanAction, verbose: boolean): boolean {
     action.action === 'create' ||
     action.action === 'delete' ||
     action.action === 'drill' ||
+    action.action === 'lock' ||
+    action.action === 'unshare' ||
     action.reason.code === 'guard.max-deletes' ||
     action.reason.code === 'guard.unverified'
   );
@@ -95,6 +100,8 @@ function renderGuard(plan: Plan, style: TextStyle): string[] {
       `! copies held from ${plan.account}/${plan.region}: could not list the copies in ${plan.copiesHeld.join(', ')}`,
     );
   }
+  const vaults = vaultsHeldLine(plan);
+  if (vaults !== undefined) lines.push(vaults);
   return lines.map((line) => paint(style, 'yellow', safeText(line)));
 }
 

@@ -1,10 +1,11 @@
 /**
  * One parsed policy → the `Policy` model, with the checks that need more than one key.
  */
-import { describeValue } from './describe.js';
 import { drillSchema } from './drill-schema.js';
 import { PLACEHOLDERS } from './filters.js';
+import { normalizeCopyTo } from './normalize-copy-to.js';
 import { checkDrillRetention, normalizeDrill } from './normalize-drill.js';
+import { normalizeLock } from './normalize-lock.js';
 import { normalizeRetention, positiveDuration } from './normalize-retention.js';
 import { normalizeSchedule } from './normalize-schedule.js';
 import { checkApplicationSelection, normalizeScripts } from './normalize-scripts.js';
@@ -18,7 +19,7 @@ import {
   selectSchema,
   snapshotSchema,
 } from './schema.js';
-import type { CopyTarget, Policy, SnapshotSettings } from './types.js';
+import type { Policy, Retention, SnapshotSettings } from './types.js';
 
 /** Tag keys AWS or the tool reserve: a policy must not forge `ebs-snapper:policy` (the ownership mark). */
 const RESERVED_TAG_PREFIXES = ['aws:', 'ebs-snapper:'] as const;
@@ -121,23 +122,24 @@ function normalizeSnapshot(
   };
 }
 
-function normalizeCopyTo(raw: ParsedPolicy['copy_to'], path: Path, report: Report): CopyTarget[] {
-  const seen = new Map<string, number>();
-  return raw.map((target, index) => {
-    const first = seen.get(target.region);
-    if (first !== undefined) {
-      report.error(
-        [...path, index, 'region'],
-        `${describeValue(target.region)} is listed in copy_to[${first}] too`,
-      );
-    }
-    seen.set(target.region, first ?? index);
-    return {
-      region: target.region,
-      retention: normalizeRetention(target.retention, [...path, index, 'retention'], report),
-      ...(target.kms_key_id === undefined ? {} : { kmsKeyId: target.kms_key_id }),
-    };
-  });
+/** `snapshot.lock` (SPEC §14) checked against the policy's retention: `until: expiry` needs its max_age. */
+function withLock(
+  snapshot: SnapshotSettings,
+  raw: ParsedPolicy,
+  retention: Retention,
+  path: Path,
+  report: Report,
+): SnapshotSettings {
+  const parsed = raw.snapshot.lock;
+  if (parsed === undefined) return snapshot;
+  const lock = normalizeLock(
+    parsed,
+    retention,
+    [...path, 'snapshot', 'lock'],
+    report,
+    `policy ${raw.id}'s snapshots`,
+  );
+  return lock === undefined ? snapshot : { ...snapshot, lock };
 }
 
 /** Normalizes one policy found at `path`; undefined when it has errors. */
@@ -147,8 +149,14 @@ export function normalizePolicy(raw: ParsedPolicy, path: Path, report: Report): 
     const select = normalizeSelect(raw.select, [...path, 'select'], report);
     const schedule = normalizeSchedule(raw.schedule, [...path, 'schedule'], report);
     const retention = normalizeRetention(raw.retention, [...path, 'retention'], report);
-    const snapshot = normalizeSnapshot(raw.snapshot, raw.id, [...path, 'snapshot'], report);
-    const copyTo = normalizeCopyTo(raw.copy_to, [...path, 'copy_to'], report);
+    const snapshot = withLock(
+      normalizeSnapshot(raw.snapshot, raw.id, [...path, 'snapshot'], report),
+      raw,
+      retention,
+      path,
+      report,
+    );
+    const { copyTo, vaultTo } = normalizeCopyTo(raw.copy_to, raw.id, [...path, 'copy_to'], report);
     const drill = raw.drill === undefined ? undefined : normalizeDrill(raw.drill, [...path, 'drill'], report);
     if (drill !== undefined) checkDrillRetention(drill, retention, [...path, 'drill'], report);
     if (snapshot.consistency === 'instance' && isVolumeTargeted(select)) {
@@ -160,7 +168,16 @@ export function normalizePolicy(raw: ParsedPolicy, path: Path, report: Report): 
     }
     checkApplicationSelection(snapshot, select, path, report);
     if (schedule !== undefined)
-      policy = { id: raw.id, select, schedule, retention, snapshot, copyTo, ...(drill ? { drill } : {}) };
+      policy = {
+        id: raw.id,
+        select,
+        schedule,
+        retention,
+        snapshot,
+        copyTo,
+        ...(vaultTo.length === 0 ? {} : { vaultTo }),
+        ...(drill ? { drill } : {}),
+      };
   });
   return clean ? policy : undefined;
 }
@@ -188,6 +205,6 @@ export function checkPolicySections(raw: unknown, path: Path, report: Report): v
   check('schedule', scheduleSchema, (data, at) => normalizeSchedule(data, at, report));
   check('retention', retentionSchema, (data, at) => normalizeRetention(data, at, report));
   check('snapshot', snapshotSchema, (data, at) => normalizeSnapshot(data, id, at, report));
-  check('copy_to', copyToSchema, (data, at) => normalizeCopyTo(data, at, report));
+  check('copy_to', copyToSchema, (data, at) => normalizeCopyTo(data, id, at, report));
   check('drill', drillSchema, (data, at) => normalizeDrill(data, at, report));
 }

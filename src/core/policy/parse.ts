@@ -6,6 +6,7 @@ import { parseDocument } from 'yaml';
 import { z } from 'zod';
 import { ConfigError } from '../errors.js';
 import type { Warning } from '../warnings.js';
+import { checkVaults } from './check-vaults.js';
 import { describeValue } from './describe.js';
 import { describeIssue, formatIssues } from './issues.js';
 import { checkPolicySections, normalizePolicy } from './normalize-policy.js';
@@ -75,6 +76,7 @@ export function parseConfigObject(value: unknown, options: ParseOptions = {}): P
     : [];
   const policies = parsePolicies(rawPolicies, report);
   const settings = shell.success ? normalizeSettings(shell.data.settings, ['settings'], report) : undefined;
+  if (settings !== undefined) checkVaults(policies, settings, report);
   if (report.errors.length > 0 || settings === undefined)
     return { errors: report.errors, warnings: report.warnings };
   const config: Config = { version: 1, settings, policies };

@@ -29,7 +29,7 @@ import {
   volumeIdField,
 } from './schema-fields.js';
 import { scriptsSchema } from './schema-scripts.js';
-import { CONSISTENCIES, COPY_TAGS, NOTIFY_EVENTS } from './types.js';
+import { CONSISTENCIES, COPY_TAGS, LOCK_MODES, NOTIFY_EVENTS } from './types.js';
 
 const DEFAULT_DESCRIPTION = '{policy} {volume_id} from {instance_id}';
 
@@ -84,6 +84,26 @@ export const retentionSchema = z.strictObject({
   orphaned: orphanedSchema.default('keep'),
 });
 
+/** `lock`: EBS snapshot lock of each new snapshot (or copy). */
+export const lockSchema = z
+  .strictObject({
+    mode: z.enum(LOCK_MODES).meta({
+      description: 'governance (can be removed with permission) | compliance (by nobody, the root included)',
+    }),
+    until: z
+      .union([z.literal('expiry'), duration], {
+        error: (issue) => `${describeValue(issue.input)} is neither "expiry" nor a duration`,
+      })
+      .default('expiry')
+      .meta({ description: 'expiry (default: until ebs-snapper:expires-at) or a duration from creation' }),
+    cool_off: duration
+      .optional()
+      .meta({ description: 'Compliance mode: hours (1–72) during which the lock can still be removed' }),
+  })
+  .meta({
+    description: 'Lock each snapshot (EBS snapshot lock) so nobody can delete it before the lock ends',
+  });
+
 export const snapshotSchema = z.strictObject({
   consistency: z.enum(CONSISTENCIES).default('volume'),
   copy_tags: z.enum(COPY_TAGS).default('instance+volume'),
@@ -102,12 +122,26 @@ export const snapshotSchema = z.strictObject({
     .optional()
     .meta({ description: 'Instances of this policy stopped at once; default 1 per Auto Scaling group' }),
   scripts: scriptsSchema.optional(),
+  lock: lockSchema.optional(),
 });
 
 const copyTargetSchema = z.strictObject({
-  region,
+  region: region.optional().meta({
+    description: 'Destination region; required unless account is given (then default: the source region)',
+  }),
+  account: accountId.optional().meta({
+    description: 'A vault account: the copy is made and owned by it, through its role (role_name)',
+  }),
+  role_name: z
+    .string()
+    .regex(/^[\w+=,.@-]{1,64}$/, {
+      error: (issue) => `${describeValue(issue.input)} is not an IAM role name`,
+    })
+    .optional()
+    .meta({ description: 'The vault account role (default ebs-snapper-member); with account only' }),
   retention: retentionSchema,
   kms_key_id: text.optional(),
+  lock: lockSchema.optional(),
 });
 
 /** `copy_to`: the copies of a policy's snapshots in other regions. */
@@ -200,4 +234,6 @@ export type RawDocument = z.input<typeof configSchema>;
 export type RawPolicy = z.input<typeof policySchema>;
 export type ParsedPolicy = z.output<typeof policySchema>;
 export type ParsedRetention = z.output<typeof retentionSchema>;
+export type ParsedLock = z.output<typeof lockSchema>;
+export type ParsedCopyTarget = z.output<typeof copyTargetSchema>;
 export type ParsedSettings = z.output<typeof settingsSchema>;

@@ -106,6 +106,8 @@ export interface SnapshotSettings {
   readonly maxStopped?: number;
   /** Set exactly when `consistency` is `application`. */
   readonly scripts?: FreezeScripts;
+  /** `snapshot.lock`: each new snapshot is locked (EBS snapshot lock) as soon as EC2 accepts it. */
+  readonly lock?: LockRule;
 }
 
 export const DRILL_CHECKS = ['available', 'initialized', 'ssm'] as const;
@@ -133,10 +135,42 @@ export interface DrillSettings {
   readonly commands: readonly string[];
 }
 
+export const LOCK_MODES = ['governance', 'compliance'] as const;
+export type LockMode = (typeof LOCK_MODES)[number];
+
+/** How snapshots are locked (`snapshot.lock`, or a `copy_to` entry's `lock`). */
+export interface LockRule {
+  readonly mode: LockMode;
+  /**
+   * `until: <duration>`: locked for this long from the snapshot's creation. Undefined
+   * (`until: expiry`): until its `ebs-snapper:expires-at`, when its `max_age` passes.
+   */
+  readonly durationMs?: number;
+  /** Compliance mode: hours during which the lock can still be changed or removed (1–72). */
+  readonly coolOffHours?: number;
+}
+
 export interface CopyTarget {
   readonly region: string;
   readonly retention: Retention;
   readonly kmsKeyId?: string;
+  readonly lock?: LockRule;
+}
+
+/**
+ * A `copy_to` entry with an `account`: copies owned by that (vault) account, made by it through
+ * its role from a share of the source, and planned and deleted only through that role.
+ */
+export interface VaultTarget {
+  readonly account: string;
+  /** Undefined: the source snapshot's own region. */
+  readonly region?: string;
+  /** The vault's role (default `ebs-snapper-member`). */
+  readonly roleName: string;
+  readonly retention: Retention;
+  /** The vault's KMS key for the copy. */
+  readonly kmsKeyId?: string;
+  readonly lock?: LockRule;
 }
 
 export interface Policy {
@@ -149,6 +183,8 @@ export interface Policy {
   readonly copyTo: readonly CopyTarget[];
   /** Restore drills; absent when the policy has none. */
   readonly drill?: DrillSettings;
+  /** `copy_to` entries with an `account` (vault copies); absent or empty when there are none. */
+  readonly vaultTo?: readonly VaultTarget[];
 }
 
 export type GuardLimit =

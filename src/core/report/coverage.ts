@@ -10,6 +10,7 @@ import type { Inventory } from '../model.js';
 import { latestScheduled } from '../plan.js';
 import { count as countOf } from '../plural.js';
 import type { Policy } from '../policy/types.js';
+import { binStorage } from '../recycle-bin/bin-storage.js';
 import {
   compileSelection,
   type InventoryIndex,
@@ -108,7 +109,13 @@ export function reportCoverage(
     unmanaged,
     warnings: context.warnings,
     ...(inventory.gaps === undefined ? {} : { gaps: inventory.gaps }),
+    ...binOf(inventory, prices),
   };
+}
+
+function binOf(inventory: Inventory, prices: Prices): Pick<CoverageReport, 'recycleBin'> {
+  const bin = binStorage(inventory, prices);
+  return bin === undefined ? {} : { recycleBin: bin };
 }
 
 function coverPolicy(

@@ -20,6 +20,8 @@ export interface Tally {
   /** Snapshots kept whose size is not known (the bytes leave them out). */
   readonly unknownSizes: number;
   readonly fewest?: number;
+  /** What the Recycle Bin holds of the deletes so far (standard tier; SPEC §14). */
+  readonly binBytes?: number;
 }
 
 /** One policy's simulation of one account × region. */
@@ -97,9 +99,10 @@ function pointOf(
   day: number,
   time: number,
   snapshots: number,
-  bytes: { standard: number; archive: number; unknown: number },
+  bytes: { standard: number; archive: number; unknown: number; bin?: number },
   prices: Prices,
 ): ForecastPoint {
+  const bin = bytes.bin ?? 0;
   return {
     day,
     time,
@@ -108,8 +111,10 @@ function pointOf(
     standardBytes: bytes.standard,
     archiveBytes: bytes.archive,
     unknownSizes: bytes.unknown,
+    // The bin's snapshots are billed as standard ones: in the cost, apart from what is kept.
+    ...(bin > 0 ? { recycleBinBytes: bin } : {}),
     monthlyCost:
-      monthlyCost(bytes.standard, 'standard', prices) + monthlyCost(bytes.archive, 'archive', prices),
+      monthlyCost(bytes.standard + bin, 'standard', prices) + monthlyCost(bytes.archive, 'archive', prices),
   };
 }
 
@@ -131,7 +136,7 @@ export function combine(
   for (let day = 0; day <= span.days; day++) {
     const time = span.now + day * DAY;
     let snapshots = 0;
-    const bytes = { standard: 0, archive: 0, unknown: 0 };
+    const bytes = { standard: 0, archive: 0, unknown: 0, bin: 0 };
     let fewest: number | undefined;
     simulations.forEach((simulation, i) => {
       // Day 0 is the inventory as collected; later days, what the last run before them left.
@@ -143,6 +148,7 @@ export function combine(
       bytes.standard += t.standardBytes;
       bytes.archive += t.archiveBytes;
       bytes.unknown += t.unknownSizes;
+      bytes.bin += t.binBytes ?? 0;
       if (t.fewest !== undefined) fewest = Math.min(fewest ?? Number.POSITIVE_INFINITY, t.fewest);
     });
     points.push({
@@ -170,13 +176,14 @@ export function addUp(
 ): ForecastPoint[] {
   return Array.from({ length: days + 1 }, (_, day) => {
     let snapshots = 0;
-    const bytes = { standard: 0, archive: 0, unknown: 0 };
+    const bytes = { standard: 0, archive: 0, unknown: 0, bin: 0 };
     for (const f of forecasts) {
       const p = f.points[day]!;
       snapshots += p.snapshots;
       bytes.standard += p.standardBytes;
       bytes.archive += p.archiveBytes;
       bytes.unknown += p.unknownSizes;
+      bytes.bin += p.recycleBinBytes ?? 0;
     }
     return pointOf(day, now + day * DAY, snapshots, bytes, prices);
   });

@@ -10,6 +10,7 @@
 import type { Inventory } from '../model.js';
 import { planSnapshots } from '../plan.js';
 import type { Policy, Schedule } from '../policy/types.js';
+import { BinLedger } from '../recycle-bin/forecast-bin.js';
 import { prepareSchedule } from '../schedule.js';
 import { DEFAULT_PRICES, type Prices } from './cost.js';
 import { sizesUnknown } from './coverage.js';
@@ -45,7 +46,9 @@ export interface ForecastPoint {
   readonly archiveBytes: number;
   /** Snapshots kept whose size is unknown: bytes and cost leave them out (so they are no bound). */
   readonly unknownSizes: number;
-  /** Each tier at its price. */
+  /** What the Recycle Bin holds of the simulated deletes (SPEC §14); absent when nothing. */
+  readonly recycleBinBytes?: number;
+  /** Each tier at its price, the Recycle Bin's storage included (as standard). */
   readonly monthlyCost: number;
   /** The fewest snapshots any selected series has (absent when the policy selects nothing). */
   readonly fewestPerSeries?: number;
@@ -163,9 +166,11 @@ function simulate(
   let settled = NOTHING_KEPT;
   const tallies = [tally(active, settled, runs[0]!, changeRate)];
   const serial = { next: 0 };
+  const bin = new BinLedger();
   for (const time of runs) {
     if (active.length === 0) break;
     const plan = planSnapshots(synthesize(inventory, active), [policy], { now: time, runId: 'forecast' });
+    bin.add(plan, active, changeRate);
     const made = applyToClasses(active, plan, inventory.account, serial);
     if (policy.copyTo.length > 0) {
       makeCopies(active, made, policy, serial);
@@ -177,7 +182,8 @@ function simulate(
       active = active.filter((c) => !done.has(c));
     }
     active = mergeClasses(active, amiSnapshotIds);
-    tallies.push(tally(active, settled, time, changeRate));
+    const inBin = bin.bytesAt(time);
+    tallies.push({ ...tally(active, settled, time, changeRate), ...(inBin > 0 ? { binBytes: inBin } : {}) });
   }
   return { tallies, series, otherSeries: all - series, volumeBytes };
 }

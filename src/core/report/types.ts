@@ -4,6 +4,7 @@
  * and the orphaned series. Data only; `reportCoverage` builds it, the CLI renders it.
  */
 import type { InstanceId, InventoryGap, SnapshotId, Tags, VolumeId } from '../model.js';
+import type { BinStorage } from '../recycle-bin/bin-storage.js';
 import type { Warning } from '../warnings.js';
 import type { Prices, SizeTotals } from './cost.js';
 import type { DrillRecord } from './drill-coverage.js';
@@ -108,6 +109,8 @@ export interface CoverageReport {
   readonly unmanaged: SizeTotals;
   readonly warnings: readonly Warning[];
   readonly gaps?: readonly InventoryGap[];
+  /** The Recycle Bin (SPEC §14): its rules, and what it stores now and costs. */
+  readonly recycleBin?: BinStorage;
 }
 
 /**

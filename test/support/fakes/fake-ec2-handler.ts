@@ -34,6 +34,8 @@ export function fakeEc2Handler(respond: FakeResponder) {
     calls,
     metadata: { handlerProtocol: 'http/1.1' },
     async handle(request: HttpRequest): Promise<{ response: HttpResponse }> {
+      // The clients of a target share one handler: the Recycle Bin's rules (REST-JSON) are none here.
+      if (request.path === '/list-rules') return { response: emptyRules() };
       const params = new URLSearchParams(readBody(request));
       const action = params.get('Action') ?? 'Unknown';
       calls.push({ action, params });
@@ -59,6 +61,14 @@ function toResponse(action: string, reply: FakeReply): HttpResponse {
     return xmlResponse(status, ec2ErrorBody(code, message));
   }
   return xmlResponse(200, 'body' in reply ? reply.body : ec2Response(action, reply.xml));
+}
+
+function emptyRules(): HttpResponse {
+  return new HttpResponse({
+    statusCode: 200,
+    headers: { 'content-type': 'application/json' },
+    body: Buffer.from('{"Rules":[]}'),
+  });
 }
 
 function xmlResponse(statusCode: number, body: string | Buffer): HttpResponse {

@@ -1,9 +1,10 @@
 import { Agent, createServer, type IncomingMessage, request, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { ec2Response } from '../fakes/fake-ec2-xml.js';
 import { createAnswerRewriter } from './answer-rewrite.js';
 import { InvalidPaginationTokenError, pageResponse, readPageRequest } from './describe-paging.js';
 import { faultAnswer } from './error-answers.js';
-import { createFaultInjector, type FaultConfig, type InjectedFault } from './faults.js';
+import { createFaultInjector, type EmulatedRequest, type FaultConfig, type InjectedFault } from './faults.js';
 import { createListingLag, type ListingLag } from './listing-lag.js';
 import { answerLockedSnapshots } from './locked-snapshots.js';
 import { iamActionOf, restActionOf } from './rest-actions.js';
@@ -113,24 +114,50 @@ export async function startFaultProxy(options: StartFaultProxyOptions): Promise<
       return sendFault(res, req, fault);
     }
     const service = readService(req);
-    const emulation =
-      action === null ? undefined : config.emulations?.find((e) => e.answers(service, action));
-    if (emulation !== undefined && action !== null) {
-      const json = typeof req.headers['x-amz-target'] === 'string' ? { json: parseJson(body) } : {};
-      const request = {
-        service,
-        action,
-        path: req.url ?? '/',
-        params,
-        body,
-        ...json,
-        headers: req.headers,
-        forward: () => forward(req, body),
-      };
-      const answer = await emulation.answer(request);
+    const json = typeof req.headers['x-amz-target'] === 'string' ? { json: parseJson(body) } : {};
+    const request: EmulatedRequest | undefined =
+      action === null
+        ? undefined
+        : {
+            service,
+            action,
+            url: req.url ?? '/',
+            path: req.url ?? '/',
+            params,
+            body,
+            ...json,
+            headers: req.headers,
+            forward: () => forward(req, body),
+          };
+    for (const emulation of request === undefined ? [] : (config.emulations ?? [])) {
+      if (!emulation.answers(service, request!.action)) continue;
+      const answered = await emulation.answer(request!);
+      if (answered === undefined) continue;
       // A test may hang the client right after an emulated step too (an SSM command sent, say).
       if (action === config.hangAfter) hungAfter = true;
-      return send(res, answer);
+      return send(res, answered);
+    }
+    const rewritten = async (answer: Forwarded): Promise<Forwarded> => {
+      let current = answer;
+      for (const emulation of request === undefined ? [] : (config.emulations ?? []))
+        current = (await emulation.rewrite?.(request!, current)) ?? current;
+      return current;
+    };
+    if (service === 'rbin' && action === 'ListRules') {
+      // moto has no Recycle Bin: no emulation configured means a region without rules, and an empty bin.
+      return send(res, {
+        status: 200,
+        headers: { 'content-type': 'application/json' },
+        body: Buffer.from('{"Rules":[]}'),
+      });
+    }
+    if (action === 'ListSnapshotsInRecycleBin') {
+      const empty = ec2Response('ListSnapshotsInRecycleBin', '<snapshotSet/>');
+      return send(res, {
+        status: 200,
+        headers: { 'content-type': 'text/xml;charset=UTF-8' },
+        body: Buffer.from(empty),
+      });
     }
     if (action === 'DescribeLockedSnapshots') {
       const body = answerLockedSnapshots(params, config.lockedSnapshots ?? []);
@@ -142,13 +169,16 @@ export async function startFaultProxy(options: StartFaultProxyOptions): Promise<
     }
     const page = readPageRequest(params, config.pageSize);
     if (page === undefined) {
-      const answer = lagged(action, await forward(req, body));
+      const answer = await rewritten(lagged(action, await forward(req, body)));
       if (action !== null && action === config.hangAfter) hungAfter = true;
       return send(res, answer);
     }
     const moto = lagged(action, await forward(req, Buffer.from(page.unpaged.toString()), true));
     if (moto.status !== 200) return send(res, moto);
-    send(res, { ...moto, body: Buffer.from(pageResponse(moto.body.toString('utf8'), page)) });
+    send(
+      res,
+      await rewritten({ ...moto, body: Buffer.from(pageResponse(moto.body.toString('utf8'), page)) }),
+    );
   }
 
   function noteCreated(action: string | null, answer: Forwarded): Forwarded {

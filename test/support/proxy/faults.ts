@@ -74,7 +74,9 @@ export interface EmulatedRequest {
   /** The signing service: `ec2`, `ssm`, `rbin`, ... */
   readonly service: string;
   readonly action: string;
-  /** The request's path and query (`/2015-03-31/functions/f/invocations`): REST services name things there. */
+  /** The request's path and query (REST services route by it: `/2015-03-31/functions/f/invocations`). */
+  readonly url: string;
+  /** The same as `url`. */
   readonly path: string;
   /** The form of a Query request (EC2, STS, ...). */
   readonly params: URLSearchParams;
@@ -99,7 +101,16 @@ export interface EmulatedAnswer {
  */
 export interface Emulation {
   answers(service: string, action: string): boolean;
-  answer(request: EmulatedRequest): EmulatedAnswer | Promise<EmulatedAnswer>;
+  /** The answer, or undefined to let the next emulation (or moto) answer this request. */
+  answer(request: EmulatedRequest): EmulatedAnswer | undefined | Promise<EmulatedAnswer | undefined>;
+  /**
+   * Rewrites an answer that moto gave (after the proxy's paging), e.g. to hide what the emulation
+   * keeps out of sight; undefined leaves it as it is.
+   */
+  rewrite?(
+    request: EmulatedRequest,
+    answer: EmulatedAnswer,
+  ): EmulatedAnswer | undefined | Promise<EmulatedAnswer | undefined>;
 }
 
 /** An answer the proxy gives instead of forwarding. */

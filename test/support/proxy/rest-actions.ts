@@ -44,6 +44,15 @@ const SCHEDULER: readonly Route[] = [
   ['DELETE', /^\/schedule-groups\/[^/]+$/, 'DeleteScheduleGroup'],
 ];
 
+/** The Recycle Bin (rbin, REST-JSON). */
+const RBIN: readonly Route[] = [
+  ['POST', /^\/list-rules\/?$/, 'ListRules'],
+  ['GET', /^\/rules\/[^/]+$/, 'GetRule'],
+  ['POST', /^\/rules\/?$/, 'CreateRule'],
+  ['PATCH', /^\/rules\/[^/]+$/, 'UpdateRule'],
+  ['DELETE', /^\/rules\/[^/]+$/, 'DeleteRule'],
+];
+
 /** S3 bucket sub-resources (`?publicAccessBlock`) → the noun of their Get/Put/Delete actions. */
 const BUCKET_SUBRESOURCES: Readonly<Record<string, string>> = {
   publicAccessBlock: 'PublicAccessBlock',
@@ -95,7 +104,14 @@ export function restActionOf(
 ): string | null {
   const { pathname, searchParams } = new URL(url, 'http://proxy');
   if (service === 's3') return s3ActionOf(method, pathname, searchParams, headers);
-  const routes = service === 'lambda' ? LAMBDA : service === 'scheduler' ? SCHEDULER : undefined;
+  const routes =
+    service === 'lambda'
+      ? LAMBDA
+      : service === 'scheduler'
+        ? SCHEDULER
+        : service === 'rbin'
+          ? RBIN
+          : undefined;
   if (routes === undefined) return null;
   const path = service === 'lambda' ? pathname.replace(/^\/\d{4}-\d\d-\d\d/, '') : pathname;
   return routes.find(([m, pattern]) => m === method && pattern.test(path))?.[2] ?? null;
