@@ -106,7 +106,7 @@ describe('deploy, for the operator', () => {
       'ops@example.com: subscribed already, pending confirmation (not subscribed again)',
     );
     expect(result.stdout).toMatch(
-      /1 address\(es\) subscribed, pending confirmation: ops@example\.com\n +AWS sends a confirmation mail/,
+      /1 address subscribed, pending confirmation: ops@example\.com\n +AWS sends a confirmation mail/,
     );
   });
 

@@ -77,7 +77,7 @@ describe('status', () => {
     expect(text.stdout).toMatch(
       new RegExp(`✓ ok +${MOTO_ACCOUNT_ID}/us-east-1 +run ${run.runId}, ended \\d+m ago: created 2`),
     );
-    expect(text.stdout).toMatch(/problems: 2 target\(s\) failed; 1 target\(s\) missing/);
+    expect(text.stdout).toMatch(/problems: 2 targets failed; 1 target missing/);
     expect(json.code).toBe(1);
     expect(json.json.ok).toBe(false);
     expect(json.json.latest_run).toMatchObject({ run_id: run.runId, targets: 4, source: 'schedule' });
@@ -135,7 +135,7 @@ describe('status', () => {
     // Assess
     expect(text.code, text.stderr).toBe(0);
     expect(text.stdout).toContain(`latest run ${latest.runId} (schedule) started`);
-    expect(text.stdout).toMatch(/2 target\(s\): 2 ok, 0 failed, 0 missing, 0 running, 0 skipped; 0 overdue/);
+    expect(text.stdout).toMatch(/\n2 targets: 2 ok, 0 failed, 0 missing, 0 running, 0 skipped; 0 overdue/);
     expect(text.stdout).not.toContain('problems:');
     // One Query of the run index and one of the latest run's records: the older run is not read.
     expect(queries).toBe(2);

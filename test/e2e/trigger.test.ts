@@ -95,7 +95,7 @@ describe('trigger', () => {
     ]);
     expect(result.code, result.stderr).toBe(0);
     expect(result.stderr).toContain(`started run ${runId} (ebs-snapper-fanout); following it for up to 5m`);
-    expect(result.stderr).toMatch(new RegExp(`run ${runId}: 2 of 2 target\\(s\\) done`));
+    expect(result.stderr).toMatch(new RegExp(`run ${runId}: 2 of 2 targets done`));
     expect(result.stdout).toContain(
       `stack ebs-snapper in us-east-1 (table ${deployment.table}): run ${runId}`,
     );
@@ -103,7 +103,7 @@ describe('trigger', () => {
     expect(result.stdout).toMatch(
       new RegExp(`✓ ok +${MOTO_ACCOUNT_ID}/us-east-1 +run ${runId}, ended .*: created 2`),
     );
-    expect(result.stdout).toMatch(/2 target\(s\): 2 ok, 0 failed, 0 missing, 0 running, 0 skipped/);
+    expect(result.stdout).toMatch(/\n2 targets: 2 ok, 0 failed, 0 missing, 0 running, 0 skipped/);
   });
 
   it('--wait exits 1 with the run still running when the timeout passes first', async () => {
