@@ -21,8 +21,8 @@ export function createFanOutMarks(client: DynamoDBDocumentClient, table: string)
         const { Attributes } = await update({
           Key: { pk: fanOutPk(runId), sk: chunk },
           UpdateExpression: 'SET claimed_by = :me, claimed_until = :until, #ttl = :ttl',
-          // Absent, let go, expired, or already this invocation's.
-          ConditionExpression: 'attribute_not_exists(pk) OR claimed_until < :now OR claimed_by = :me',
+          // Absent or let go (no owner), expired, or already this invocation's.
+          ConditionExpression: 'attribute_not_exists(claimed_by) OR claimed_until < :now OR claimed_by = :me',
           ExpressionAttributeNames: { '#ttl': TTL_ATTRIBUTE },
           ExpressionAttributeValues: {
             ':me': owner,
@@ -42,10 +42,10 @@ export function createFanOutMarks(client: DynamoDBDocumentClient, table: string)
       try {
         await update({
           Key: { pk: fanOutPk(runId), sk: chunk },
-          UpdateExpression: 'SET queued = :queued, claimed_until = :free',
+          UpdateExpression: 'SET queued = :queued REMOVE claimed_by, claimed_until',
           // Another invocation took the chunk over (this one's claim had expired): its mark wins.
           ConditionExpression: 'claimed_by = :me',
-          ExpressionAttributeValues: { ':me': owner, ':queued': encode(queued), ':free': 0 },
+          ExpressionAttributeValues: { ':me': owner, ':queued': encode(queued) },
         });
       } catch (error) {
         if (!isConditionFailed(error)) throw error;
