@@ -101,7 +101,8 @@ export function fakeSqs(
       send: async (command: { input: { Entries?: { Id: string; MessageBody: string }[] } }) => {
         if (options.freezer?.frozen) return hang();
         const entries = command.input.Entries ?? [];
-        if (entries.length > 10) throw Object.assign(new Error('too many entries'), { name: 'TooManyEntriesInBatchRequest' });
+        if (entries.length > 10)
+          throw Object.assign(new Error('too many entries'), { name: 'TooManyEntriesInBatchRequest' });
         fake.calls += 1;
         inFlight += 1;
         fake.peakInFlight = Math.max(fake.peakInFlight, inFlight);
@@ -132,4 +133,6 @@ export function fakeSqs(
 }
 
 const sleepFor = (ms: number) =>
-  ms <= 0 ? new Promise<void>((resolve) => setImmediate(resolve)) : new Promise<void>((r) => setTimeout(r, ms));
+  ms <= 0
+    ? new Promise<void>((resolve) => setImmediate(resolve))
+    : new Promise<void>((r) => setTimeout(r, ms));
