@@ -86,9 +86,13 @@ export function createWorkQueue(sqs: SQSClient, queueUrl: string, options: WorkQ
       const batches: WorkItem[][] = [];
       for (let start = 0; start < items.length; start += BATCH) batches.push(items.slice(start, start + BATCH));
       const unqueued: UnqueuedItem[][] = batches.map(() => []);
+      if (batches.length === 0) return [];
+      // The first batch alone: the connection and credentials are set up once, not by every lane,
+      // and the batches reach SQS in order until the parallel ones start.
+      unqueued[0] = await sendBatch(batches[0]!, delaySeconds);
       // sendBatch never throws: each batch's refusals land in its own slot, in item order.
-      await runPool(batches, BATCH_CONCURRENCY, async (batch, index) => {
-        unqueued[index] = await sendBatch(batch, delaySeconds);
+      await runPool(batches.slice(1), BATCH_CONCURRENCY, async (batch, index) => {
+        unqueued[index + 1] = await sendBatch(batch, delaySeconds);
       });
       return unqueued.flat();
     },
