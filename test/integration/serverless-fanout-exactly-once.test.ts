@@ -93,4 +93,29 @@ describe('fanOut: every target of a run queued exactly once when SQS refuses bat
       REGIONS.map((r) => `${r}:${first.run_id}`),
     );
   });
+
+  it('assumes each member account’s role once and asks its regions once, every region getting one message', async () => {
+    // Prepare: no settings.regions, so each account's enabled regions are asked through its role
+    const { region, table } = deployed.current;
+    const members = ['111111111111', '222222222222'];
+    const policy = webPolicy(members, []).replace(/ {2}regions: \[\]\n/, '');
+    await pushTestConfig(t.moto.endpoint, region, table, policy);
+    t.proxy.resetCounts();
+
+    // Act
+    const fanned = await fanOut(
+      { scheduled_time: scheduledNow() },
+      lambdaContext(() => 300_000),
+    );
+    const counts = t.proxy.counts();
+    const items = await queued(deployed.current);
+
+    // Assess
+    expect(fanned.failures).toEqual([]);
+    expect([counts.AssumeRole, counts.DescribeRegions]).toEqual([2, 2]);
+    const keys = items.map((i) => `${i.account}/${i.region}`);
+    expect(new Set(keys).size).toBe(keys.length);
+    expect(keys.length).toBe(fanned.messages);
+    expect(fanned.messages).toBeGreaterThan(2 * 10);
+  });
 });
