@@ -30,13 +30,17 @@ export function createCredentialCache(clock: () => number = Date.now): Credentia
   };
 }
 
-function memoized(provider: AwsCredentialIdentityProvider, clock: () => number): AwsCredentialIdentityProvider {
+function memoized(
+  provider: AwsCredentialIdentityProvider,
+  clock: () => number,
+): AwsCredentialIdentityProvider {
   let current: Promise<AwsCredentialIdentity> | undefined;
   return async (properties) => {
     if (current !== undefined) {
       const known = await current.catch(() => undefined);
       const expires = known?.expiration?.getTime();
-      if (known !== undefined && (expires === undefined || expires - clock() > REFRESH_BEFORE_MS)) return known;
+      if (known !== undefined && (expires === undefined || expires - clock() > REFRESH_BEFORE_MS))
+        return known;
     }
     const asked = provider(properties);
     current = asked;

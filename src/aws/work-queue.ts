@@ -84,7 +84,8 @@ export function createWorkQueue(sqs: SQSClient, queueUrl: string, options: WorkQ
   return {
     async send(items, delaySeconds) {
       const batches: WorkItem[][] = [];
-      for (let start = 0; start < items.length; start += BATCH) batches.push(items.slice(start, start + BATCH));
+      for (let start = 0; start < items.length; start += BATCH)
+        batches.push(items.slice(start, start + BATCH));
       const unqueued: UnqueuedItem[][] = batches.map(() => []);
       if (batches.length === 0) return [];
       // The first batch alone: the connection and credentials are set up once, not by every lane,

@@ -7,6 +7,7 @@
 import type { Deadline } from '../app/kit/deadline.js';
 import type { Ec2Port } from '../app/kit/ports.js';
 import type { TargetMemory } from '../app/run/run-memory.js';
+import type { FanOutMarks } from '../app/serverless/fan-out-send.js';
 import type {
   ConfigStore,
   HandoffStore,
@@ -15,7 +16,6 @@ import type {
   RunRecordStore,
   WorkQueue,
 } from '../app/serverless/ports.js';
-import type { FanOutMarks } from '../app/serverless/fan-out-send.js';
 import type { RunIndexStore } from '../app/serverless/run-index.js';
 import { assumeRoleCredentials, createAwsClients, type Identity, whoAmI } from '../aws/clients.js';
 import { type CredentialCache, createCredentialCache } from '../aws/credential-cache.js';
@@ -24,10 +24,10 @@ import { isActiveAccount, listActiveAccounts } from '../aws/organizations.js';
 import { listEnabledRegions } from '../aws/regions.js';
 import { createDeployedClients, type DeployedClients } from '../aws/serverless-clients.js';
 import { createConfigStore } from '../aws/table/config-store.js';
+import { createFanOutMarks } from '../aws/table/fan-out-marks.js';
 import { createHandoffStore } from '../aws/table/handoffs.js';
 import { createLeaseStore } from '../aws/table/leases.js';
 import { createTableMemory } from '../aws/table/recent-creates.js';
-import { createFanOutMarks } from '../aws/table/fan-out-marks.js';
 import { createRunIndexStore } from '../aws/table/run-index.js';
 import { createRunRecordStore } from '../aws/table/run-records.js';
 import { ThrottleRegistry } from '../aws/throttle.js';

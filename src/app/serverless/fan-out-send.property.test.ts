@@ -7,7 +7,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { freezable, fakeSqs, freezer, inMemoryMarks } from '../../../test/support/fakes/in-memory-fan-out.js';
+import { fakeSqs, freezable, freezer, inMemoryMarks } from '../../../test/support/fakes/in-memory-fan-out.js';
 import { createWorkQueue } from '../../aws/work-queue.js';
 import { CHUNK_TARGETS, CLAIM_MS, chunksOf, type FanOutMarks, sendRun } from './fan-out-send.js';
 import type { WorkItem } from './ports.js';
@@ -73,28 +73,33 @@ const masks = fc.array(fc.integer({ min: 0, max: 63 }), { minLength: 1, maxLengt
 describe('sendRun: every target of a run queued exactly once', () => {
   it('under refused batch entries and a retried invocation, sends each target once and reports the rest', async () => {
     await fc.assert(
-      fc.asyncProperty(masks, fc.integer(), fc.double({ min: 0, max: 0.6, noNaN: true }), async (m, seed, rate) => {
-        // Prepare
-        const items = itemsOf(m);
-        const clock = { now: 0 };
-        const marks = inMemoryMarks();
-        const first = fakeSqs({ refuse: refusing(seed, rate) });
-        const second = fakeSqs();
+      fc.asyncProperty(
+        masks,
+        fc.integer(),
+        fc.double({ min: 0, max: 0.6, noNaN: true }),
+        async (m, seed, rate) => {
+          // Prepare
+          const items = itemsOf(m);
+          const clock = { now: 0 };
+          const marks = inMemoryMarks();
+          const first = fakeSqs({ refuse: refusing(seed, rate) });
+          const second = fakeSqs();
 
-        // Act
-        const one = await invocation('first', marks, first, clock)(items);
-        clock.now += 60_000; // Lambda retries a minute later
-        const two = await invocation('second', marks, second, clock)(items);
+          // Act
+          const one = await invocation('first', marks, first, clock)(items);
+          clock.now += 60_000; // Lambda retries a minute later
+          const two = await invocation('second', marks, second, clock)(items);
 
-        // Assess
-        const sentOnce = [...first.taken, ...second.taken].map(keyOf);
-        expect(sentOnce.sort()).toEqual(items.map(keyOf).sort());
-        const reported = new Set(one.unqueued.map(({ item }) => keyOf(item)));
-        expect(new Set([...one.queued.map(keyOf), ...reported]).size).toBe(items.length);
-        expect(second.taken.map(keyOf).sort()).toEqual([...reported].sort());
-        expect(two.queued.map(keyOf).sort()).toEqual(items.map(keyOf).sort());
-        expect(two.unqueued).toEqual([]);
-      }),
+          // Assess
+          const sentOnce = [...first.taken, ...second.taken].map(keyOf);
+          expect(sentOnce.sort()).toEqual(items.map(keyOf).sort());
+          const reported = new Set(one.unqueued.map(({ item }) => keyOf(item)));
+          expect(new Set([...one.queued.map(keyOf), ...reported]).size).toBe(items.length);
+          expect(second.taken.map(keyOf).sort()).toEqual([...reported].sort());
+          expect(two.queued.map(keyOf).sort()).toEqual(items.map(keyOf).sort());
+          expect(two.unqueued).toEqual([]);
+        },
+      ),
       { numRuns: 60 },
     );
   });

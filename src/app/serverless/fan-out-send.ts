@@ -22,7 +22,13 @@ export interface FanOutMarks {
    * Take the chunk for `owner` until `until` (epoch ms), unless another owner holds it past `now`:
    * its state then, or undefined when it is held.
    */
-  claim(runId: string, chunk: string, owner: string, now: number, until: number): Promise<ChunkState | undefined>;
+  claim(
+    runId: string,
+    chunk: string,
+    owner: string,
+    now: number,
+    until: number,
+  ): Promise<ChunkState | undefined>;
   /** Write every target of the chunk queued so far, and let the claim go. */
   done(runId: string, chunk: string, owner: string, queued: readonly RunTarget[]): Promise<void>;
 }
@@ -60,7 +66,11 @@ export const CLAIMED_ELSEWHERE = 'fanout.claimed-elsewhere';
 const keyOf = (t: RunTarget) => `${t.account}/${t.region}`;
 
 /** @example const { queued, unqueued } = await sendRun(deps, runId, items); */
-export async function sendRun(deps: SendRunDeps, runId: string, items: readonly WorkItem[]): Promise<SentRun> {
+export async function sendRun(
+  deps: SendRunDeps,
+  runId: string,
+  items: readonly WorkItem[],
+): Promise<SentRun> {
   const chunks = chunksOf(items);
   const queued: RunTarget[] = [];
   const unqueued: UnqueuedItem[] = [];
@@ -90,7 +100,9 @@ export async function sendRun(deps: SendRunDeps, runId: string, items: readonly 
     if (marked)
       await deps.marks
         .done(runId, chunk, deps.owner, now)
-        .catch((error: unknown) => deps.warn(`fan-out chunk ${chunk} not marked (a retry sends it again)`, error));
+        .catch((error: unknown) =>
+          deps.warn(`fan-out chunk ${chunk} not marked (a retry sends it again)`, error),
+        );
     return true;
   };
   let held: [string, WorkItem[]][] = [];

@@ -149,7 +149,8 @@ interface RunStart {
 
 function runOf(request: FanOutRequest, now: number): RunStart {
   if (request.runId === undefined) {
-    if (request.scheduledTime === undefined) return { runId: newRunId(now), startedAt: now, source: 'schedule' };
+    if (request.scheduledTime === undefined)
+      return { runId: newRunId(now), startedAt: now, source: 'schedule' };
     const scheduled = scheduledRunId(request.scheduledTime, now);
     if (typeof scheduled === 'object') return { runId: scheduled.runId, startedAt: now, source: 'schedule' };
     return { runId: newRunId(now), startedAt: now, source: 'schedule', runIdRefused: scheduled };

@@ -35,7 +35,9 @@ describe('scheduledRunId', () => {
     expect(first).toEqual(retried);
     expect(first).toEqual({ runId: expect.stringMatching(/^20261206T210000Z-[0-9a-f]{6}$/) });
     expect(next).not.toEqual(first);
-    expect(givenRunIdProblem((first as { runId: string }).runId, Date.parse('2026-12-06T21:00:01Z'))).toBeUndefined();
+    expect(
+      givenRunIdProblem((first as { runId: string }).runId, Date.parse('2026-12-06T21:00:01Z')),
+    ).toBeUndefined();
   });
 
   it('refuses what is not a UTC time, a time ahead of the clock and one more than a day old', () => {
@@ -43,8 +45,8 @@ describe('scheduledRunId', () => {
     const now = Date.parse('2026-12-06T21:00:00Z');
 
     // Act
-    const refusals = ['<aws.scheduler.scheduled-time>', '2026-12-06T21:10:00Z', '2026-12-04T21:00:00Z'].map((t) =>
-      scheduledRunId(t, now),
+    const refusals = ['<aws.scheduler.scheduled-time>', '2026-12-06T21:10:00Z', '2026-12-04T21:00:00Z'].map(
+      (t) => scheduledRunId(t, now),
     );
 
     // Assess

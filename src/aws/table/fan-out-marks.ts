@@ -57,8 +57,14 @@ export function createFanOutMarks(client: DynamoDBDocumentClient, table: string)
 /** Targets by account, regions comma-joined (as the run index keeps them): `{"111111111111": "eu-west-1,us-east-1"}`. */
 function encode(targets: readonly RunTarget[]): string {
   const byAccount: Record<string, string[]> = {};
-  for (const { account, region } of targets) (byAccount[account] ??= []).push(region);
-  return JSON.stringify(Object.fromEntries(Object.entries(byAccount).map(([a, r]) => [a, r.sort().join(',')])));
+  for (const { account, region } of targets) {
+    const regions = byAccount[account] ?? [];
+    regions.push(region);
+    byAccount[account] = regions;
+  }
+  return JSON.stringify(
+    Object.fromEntries(Object.entries(byAccount).map(([a, r]) => [a, r.sort().join(',')])),
+  );
 }
 
 function stateOf(queued: unknown): ChunkState {
