@@ -3,7 +3,8 @@
  * run against moto (a), apply throughput under EC2-shaped buckets (b) — P5, collection at fleet
  * scale under the Describe bucket (issue 10, `collect-scale`), report and forecast at scale
  * (issue 9), saved inventories written and read back at that scale (`inventory-file`) and P4, work
- * per worker invocation (issue 6), restore drills' calls per run (issue 16, `drills`) — one after the other, each printed as it
+ * per worker invocation (issue 6), restore drills' calls per run (issue 16, `drills`), the fan-out at
+ * organization scale (issue 19, `fanout-scale`) — one after the other, each printed as it
  * ends, then a summary of every target.
  *
  * `npm run bench -- plan api-calls` runs only the named benches. Exit code 1 when a bench could
@@ -15,6 +16,7 @@ import { API_THROUGHPUT_BENCH } from './api-throughput.js';
 import { COLLECT_SCALE_BENCH } from './collect-scale.js';
 import { DEPLOY_BENCH } from './deploy.js';
 import { DRILLS_BENCH } from './drills.js';
+import { FANOUT_SCALE_BENCH } from './fanout-scale.js';
 import { FORECAST_BENCH } from './forecast-scale.js';
 import { FREEZE_BENCH } from './freeze.js';
 import { INVENTORY_FILE_BENCH } from './inventory-file.js';
@@ -55,6 +57,7 @@ export const SUITE: readonly BenchDefinition[] = [
   STARTUP_BENCH,
   FREEZE_BENCH,
   DRILLS_BENCH,
+  FANOUT_SCALE_BENCH,
 ];
 
 async function runOne(bench: BenchDefinition): Promise<BenchOutcome> {

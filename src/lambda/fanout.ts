@@ -3,8 +3,11 @@
  * `ebs-snapper trigger` (`{"run_id": "<run id>"}`, the run id it printed), it queues one work item
  * per account × region and returns what it did.
  */
+import { randomUUID } from 'node:crypto';
 import type { Context } from 'aws-lambda';
 import { type FanOutRequest, fanOutRun } from '../app/serverless/fan-out.js';
+import { unmarked } from '../app/serverless/fan-out-send.js';
+import { createCredentialCache } from '../aws/credential-cache.js';
 import { currentRuntime, type Runtime } from './runtime.js';
 import { createTelemetry } from './telemetry.js';
 
@@ -17,7 +20,10 @@ export interface FanOutResponse {
   readonly run_id: string;
   /** Why the event's `run_id` was not used, when it was not. */
   readonly run_id_refused?: string;
+  /** The messages this invocation sent. */
   readonly messages: number;
+  /** Targets of the run an earlier invocation of it had queued (not sent again). */
+  readonly already_queued?: number;
   readonly failures: readonly {
     readonly account: string;
     /** Present when only these regions' work items could not be queued. */
@@ -34,16 +40,22 @@ export function createFanOut(options: FanOutOptions = {}) {
     if (context !== undefined) logger.addContext(context);
     const runtime = (options.runtime ?? currentRuntime)();
     const request = requestOf(event);
+    // One role session per account for this invocation (never one per region, nor per call).
+    const sessions = createCredentialCache();
     const result = await fanOutRun(
       {
         table: runtime.env.table,
         configName: runtime.env.configName,
         configs: runtime.configs,
         queue: runtime.queue,
+        marks: runtime.marks ?? unmarked(),
+        invocation: context?.awsRequestId ?? `local-${randomUUID()}`,
+        remainingMs: () => context?.getRemainingTimeInMillis() ?? DEFAULT_REMAINING_MS,
+        sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
         runs: runtime.runs,
         ownAccount: async () => (await runtime.identity()).account,
         organizationAccounts: () => runtime.organizationAccounts(),
-        regionsOf: async (account) => runtime.regionsOf(account, await runtime.identity()),
+        regionsOf: async (account) => runtime.regionsOf(account, await runtime.identity(), sessions),
         notifiersFor: (config) => runtime.notifiersFor(config),
         clock: options.clock ?? Date.now,
         warn: (message, error) =>
@@ -63,13 +75,14 @@ export function createFanOut(options: FanOutOptions = {}) {
         error: failure.error.message,
       });
     logger.info('fanned out', {
-      messages: result.items.length,
-      targets: result.items.map((i) => `${i.account}/${i.region}`),
+      messages: result.sent,
+      targets: result.items.length,
     });
     return {
       run_id: result.runId,
       ...(result.runIdRefused === undefined ? {} : { run_id_refused: result.runIdRefused }),
-      messages: result.items.length,
+      messages: result.sent,
+      ...(result.items.length > result.sent ? { already_queued: result.items.length - result.sent } : {}),
       failures: result.failures.map((f) => ({
         account: f.account,
         ...(f.regions === undefined ? {} : { regions: f.regions }),
@@ -80,12 +93,20 @@ export function createFanOut(options: FanOutOptions = {}) {
   };
 }
 
+/** The function's timeout (seconds, as the hub template sets it), when no Lambda context says. */
+const DEFAULT_REMAINING_MS = 300_000;
+
 /**
- * The event's run id, when it carries one (`{"run_id": "..."}` from `trigger`); anything else —
- * the Scheduler's `{}`, a string — starts a run with an id of its own.
+ * The event's run id, when it carries one (`{"run_id": "..."}` from `trigger`), or the Scheduler's
+ * scheduled time (`{"scheduled_time": "2026-12-06T21:00:00Z"}`, the run id is made from it);
+ * anything else — `{}`, a string — starts a run with an id of its own.
  */
 function requestOf(event: unknown): FanOutRequest {
   if (typeof event !== 'object' || event === null) return {};
-  const runId = (event as { run_id?: unknown }).run_id;
-  return typeof runId === 'string' ? { runId } : {};
+  const { run_id: runId, scheduled_time: scheduledTime } = event as {
+    run_id?: unknown;
+    scheduled_time?: unknown;
+  };
+  if (typeof runId === 'string') return { runId };
+  return typeof scheduledTime === 'string' ? { scheduledTime } : {};
 }

@@ -7,6 +7,7 @@
 import type { Deadline } from '../app/kit/deadline.js';
 import type { Ec2Port } from '../app/kit/ports.js';
 import type { TargetMemory } from '../app/run/run-memory.js';
+import type { FanOutMarks } from '../app/serverless/fan-out-send.js';
 import type {
   ConfigStore,
   HandoffStore,
@@ -17,11 +18,13 @@ import type {
 } from '../app/serverless/ports.js';
 import type { RunIndexStore } from '../app/serverless/run-index.js';
 import { assumeRoleCredentials, createAwsClients, type Identity, whoAmI } from '../aws/clients.js';
+import { type CredentialCache, createCredentialCache } from '../aws/credential-cache.js';
 import { createEc2Port } from '../aws/ec2-port.js';
 import { isActiveAccount, listActiveAccounts } from '../aws/organizations.js';
 import { listEnabledRegions } from '../aws/regions.js';
 import { createDeployedClients, type DeployedClients } from '../aws/serverless-clients.js';
 import { createConfigStore } from '../aws/table/config-store.js';
+import { createFanOutMarks } from '../aws/table/fan-out-marks.js';
 import { createHandoffStore } from '../aws/table/handoffs.js';
 import { createLeaseStore } from '../aws/table/leases.js';
 import { createTableMemory } from '../aws/table/recent-creates.js';
@@ -44,6 +47,11 @@ export interface Runtime {
   readonly records: RunRecordStore;
   /** The run index: each run's targets, written by the fan-out. */
   readonly runs: RunIndexStore;
+  /**
+   * What each fan-out invocation of a run queued, so a second one queues only the rest (absent in
+   * benches that build a runtime by hand: each invocation then stands alone).
+   */
+  readonly marks?: FanOutMarks;
   readonly handoffs: HandoffStore;
   readonly queue: WorkQueue;
   /** Who the function runs as; asked once per container. */
@@ -51,7 +59,11 @@ export interface Runtime {
   organizationAccounts(): Promise<readonly string[]>;
   /** Whether an account is an ACTIVE account of the organization; asked at most every few minutes. */
   isOrganizationMember(account: string): Promise<boolean>;
-  regionsOf(account: string, own: Identity): Promise<readonly string[]>;
+  /**
+   * The regions an account has enabled (DescribeRegions through its member role); with `sessions`
+   * (one per invocation), each account's role is assumed once however often it is asked.
+   */
+  regionsOf(account: string, own: Identity, sessions?: CredentialCache): Promise<readonly string[]>;
   /** `roleName`: a vault account's role instead of the member role (SPEC §14). */
   portFor(account: string, region: string, deadline: Deadline, own: Identity, roleName?: string): Ec2Port;
   notifiersFor(config: Config | undefined): readonly Notifier[];
@@ -100,6 +112,7 @@ function createRuntime(env: LambdaEnv, clients: DeployedClients): Runtime {
     memory: createTableMemory(clients.dynamo, env.table),
     records: createRunRecordStore(clients.dynamo, env.table),
     runs: createRunIndexStore(clients.dynamo, env.table),
+    marks: createFanOutMarks(clients.dynamo, env.table),
     handoffs: createHandoffStore(clients.dynamo, env.table),
     queue: createWorkQueue(clients.sqs, env.queueUrl),
     identity() {
@@ -112,9 +125,13 @@ function createRuntime(env: LambdaEnv, clients: DeployedClients): Runtime {
     },
     organizationAccounts: () => listActiveAccounts(clients.organizations),
     isOrganizationMember: memberCache((account) => isActiveAccount(clients.organizations, account)),
-    async regionsOf(account, own) {
+    async regionsOf(account, own, sessions = createCredentialCache()) {
       const region = await clients.sts.config.region();
-      const credentials = credentialsFor(account, region, own);
+      // credentialsFor is undefined only for the own account (asked as itself).
+      const credentials =
+        account === own.account
+          ? undefined
+          : sessions.forAccount(account, () => credentialsFor(account, region, own)!);
       return listEnabledRegions(createAwsClients({ region, ...(credentials ? { credentials } : {}) }).ec2);
     },
     portFor(account, region, deadline, own, roleName) {

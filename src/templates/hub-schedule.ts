@@ -44,7 +44,8 @@ export function scheduleResources(): Record<string, CfnResource> {
         Target: {
           Arn: getAtt('FanOut', 'Arn'),
           RoleArn: getAtt('SchedulerRole', 'Arn'),
-          Input: '{}',
+          // The scheduled time makes the run id: a retried or twice-delivered invocation is the same run.
+          Input: JSON.stringify({ scheduled_time: '<aws.scheduler.scheduled-time>' }),
           // A run that could not start within the hour is overtaken by the next one.
           RetryPolicy: { MaximumRetryAttempts: 3, MaximumEventAgeInSeconds: 3600 },
         },

@@ -11,9 +11,17 @@ import type { Config } from '../../core/policy/types.js';
 import { type ErrorInfo, errorInfoOf } from '../kit/classify-error.js';
 import { accountScopeOf, coveredRegions, receivingAccountsOf, vaultRegionsOf } from '../kit/coverage.js';
 import { notificationsFor, sendAll } from '../kit/notifications.js';
+import { runPool } from '../kit/pool.js';
 import { newRunId } from '../run/run.js';
+import { type FanOutMarks, sendRun } from './fan-out-send.js';
 import type { ConfigStore, Notifier, UnqueuedItem, WorkItem, WorkQueue } from './ports.js';
-import { givenRunIdProblem, type RunIndexStore, type RunSource } from './run-index.js';
+import {
+  givenRunIdProblem,
+  type RunIndexStore,
+  type RunSource,
+  type RunTarget,
+  scheduledRunId,
+} from './run-index.js';
 import { describeStored, loadStoredConfig } from './stored-config.js';
 
 export interface FanOutDeps {
@@ -21,6 +29,13 @@ export interface FanOutDeps {
   readonly configName: string;
   readonly configs: ConfigStore;
   readonly queue: WorkQueue;
+  /** What earlier invocations of the same run queued (a retried invocation sends only the rest). */
+  readonly marks: FanOutMarks;
+  /** This invocation (the Lambda request id), as the owner of what it claims. */
+  readonly invocation: string;
+  /** Time left before the function's timeout, in ms. */
+  readonly remainingMs: () => number;
+  readonly sleep: (ms: number) => Promise<void>;
   /** Where the run's targets and failures are written for `status`. */
   readonly runs: RunIndexStore;
   /** The account the deployment runs in (STS GetCallerIdentity). */
@@ -42,18 +57,25 @@ interface FanOutFailure {
   readonly error: ErrorInfo;
 }
 
-/** What started the run: the Scheduler's input (`{}`), or `ebs-snapper trigger` with its run id. */
+/**
+ * What started the run: the Scheduler's input (`{"scheduled_time": "<ISO time>"}`, or `{}` from an
+ * older stack), or `ebs-snapper trigger` with its run id.
+ */
 export interface FanOutRequest {
   /** A run id made by `trigger`, used when it is one and of now ({@link givenRunIdProblem}). */
   readonly runId?: string;
+  /** The Scheduler's scheduled time: the run id is made from it, the same for every invocation. */
+  readonly scheduledTime?: string;
 }
 
 export interface FanOutResult {
   readonly runId: string;
   /** Why a run id given in the request was not used (the run went on with its own). */
   readonly runIdRefused?: string;
-  /** The work items queued. */
-  readonly items: readonly WorkItem[];
+  /** The targets of the run queued, by this invocation or an earlier one of the same run. */
+  readonly items: readonly RunTarget[];
+  /** The messages this invocation sent (fewer than `items` when an earlier one sent some). */
+  readonly sent: number;
   readonly failures: readonly FanOutFailure[];
 }
 
@@ -66,7 +88,7 @@ export async function fanOutRun(deps: FanOutDeps, request: FanOutRequest = {}): 
     const source = describeStored(deps.table, deps.configName);
     ({ config } = await loadStoredConfig(deps.configs, deps.configName, { source, now }));
   } catch (error) {
-    return notified(deps, undefined, run, [], [{ account: '*', error: errorInfoOf(error) }]);
+    return notified(deps, undefined, run, [], 0, [{ account: '*', error: errorInfoOf(error) }]);
   }
   let accounts: readonly string[];
   // A vault account (SPEC §14) is never a source: it gets copies-only work of its own below.
@@ -74,33 +96,48 @@ export async function fanOutRun(deps: FanOutDeps, request: FanOutRequest = {}): 
   try {
     accounts = (await accountsOf(config, deps)).filter((a) => !vaults.includes(a));
   } catch (error) {
-    return notified(deps, config, run, [], [{ account: '*', error: errorInfoOf(error) }]);
+    return notified(deps, config, run, [], 0, [{ account: '*', error: errorInfoOf(error) }]);
   }
   const runId = run.runId;
-  const settled = await Promise.allSettled(
-    accounts.map(async (account) => {
-      const covered = await coveredRegions(config, () => deps.regionsOf(account));
-      return { account, regions: [...covered.regions, ...covered.copiesOnly] };
-    }),
-  );
   const items: WorkItem[] = [];
   const failures: FanOutFailure[] = [];
-  settled.forEach((outcome, index) => {
-    if (outcome.status === 'rejected')
-      failures.push({ account: accounts[index]!, error: errorInfoOf(outcome.reason) });
-    else
-      for (const region of outcome.value.regions)
-        items.push({ account: outcome.value.account, region, run_id: runId, continuation: 0 });
+  // One DescribeRegions (and one role) per account, a bounded number at once: a thousand at once
+  // would open a thousand connections and trip STS's and EC2's rate limits.
+  await runPool(accounts, ACCOUNT_CONCURRENCY, async (account) => {
+    try {
+      const covered = await coveredRegions(config, () => deps.regionsOf(account));
+      for (const region of [...covered.regions, ...covered.copiesOnly])
+        items.push({ account, region, run_id: runId, continuation: 0 });
+    } catch (error) {
+      failures.push({ account, error: errorInfoOf(error) });
+    }
   });
+  failures.sort((a, b) => (a.account < b.account ? -1 : a.account > b.account ? 1 : 0));
   const sourceRegions = [...new Set(items.map((i) => i.region))];
   for (const account of vaults)
     for (const region of vaultRegionsOf(config, account, sourceRegions))
       items.push({ account, region, run_id: runId, continuation: 0 });
-  const unqueued = await deps.queue.send(items);
-  const left = new Set(unqueued.map(({ item }) => targetKey(item)));
-  const queued = items.filter((item) => !left.has(targetKey(item)));
-  return notified(deps, config, run, queued, [...failures, ...unqueuedFailures(unqueued)]);
+  const { queued, sent, unqueued } = await sendRun(
+    {
+      queue: deps.queue,
+      marks: deps.marks,
+      owner: deps.invocation,
+      clock: deps.clock,
+      // Leave the run index and the notifications time to be written.
+      waitUntil: deps.clock() + deps.remainingMs() - INDEX_RESERVE_MS,
+      sleep: deps.sleep,
+      warn: deps.warn,
+    },
+    runId,
+    items,
+  );
+  return notified(deps, config, run, queued, sent, [...failures, ...unqueuedFailures(unqueued)]);
 }
+
+/** Accounts whose regions are asked at once. */
+const ACCOUNT_CONCURRENCY = 25;
+/** The time kept, at the end of the invocation, for the run index and the notifications. */
+const INDEX_RESERVE_MS = 20_000;
 
 /** The run's id (the given one when it may be used), when it started, and what started it. */
 interface RunStart {
@@ -111,7 +148,13 @@ interface RunStart {
 }
 
 function runOf(request: FanOutRequest, now: number): RunStart {
-  if (request.runId === undefined) return { runId: newRunId(now), startedAt: now, source: 'schedule' };
+  if (request.runId === undefined) {
+    if (request.scheduledTime === undefined)
+      return { runId: newRunId(now), startedAt: now, source: 'schedule' };
+    const scheduled = scheduledRunId(request.scheduledTime, now);
+    if (typeof scheduled === 'object') return { runId: scheduled.runId, startedAt: now, source: 'schedule' };
+    return { runId: newRunId(now), startedAt: now, source: 'schedule', runIdRefused: scheduled };
+  }
   const problem = givenRunIdProblem(request.runId, now);
   if (problem === undefined) return { runId: request.runId, startedAt: now, source: 'trigger' };
   return {
@@ -121,8 +164,6 @@ function runOf(request: FanOutRequest, now: number): RunStart {
     runIdRefused: `run id "${request.runId.slice(0, 40)}" not used: ${problem}`,
   };
 }
-
-const targetKey = (item: WorkItem) => `${item.account}/${item.region}`;
 
 /** The items the queue would not take, one failure per account and reason, naming the regions. */
 function unqueuedFailures(unqueued: readonly UnqueuedItem[]): FanOutFailure[] {
@@ -164,7 +205,8 @@ async function notified(
   deps: FanOutDeps,
   config: Config | undefined,
   run: RunStart,
-  items: readonly WorkItem[],
+  items: readonly RunTarget[],
+  sent: number,
   fanOutFailures: readonly FanOutFailure[],
 ): Promise<FanOutResult> {
   const { runId } = run;
@@ -203,6 +245,7 @@ async function notified(
     runId,
     ...(run.runIdRefused === undefined ? {} : { runIdRefused: run.runIdRefused }),
     items,
+    sent,
     failures,
   };
 }

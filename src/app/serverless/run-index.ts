@@ -72,3 +72,38 @@ export function givenRunIdProblem(runId: string, now: number): string | undefine
   if (at < now - GIVEN_RUN_ID_PAST_MS) return 'its time is more than 15 minutes ago';
   return undefined;
 }
+
+/** A scheduled time further back than this is not the schedule's own (Lambda retries for 6 hours). */
+const SCHEDULED_PAST_MS = 24 * 60 * 60_000;
+
+/**
+ * The run id of a scheduled run, made from the Scheduler's scheduled time alone — the same for every
+ * invocation of that time (a Lambda retry, the Scheduler delivering it twice), so a second one is
+ * the same run and queues only what the first did not — or why that time cannot be used.
+ *
+ * @example scheduledRunId('2026-12-06T21:00:00Z', Date.parse('2026-12-06T21:00:02Z')) // { runId: '20261206T210000Z-…' }
+ */
+export function scheduledRunId(scheduledTime: string, now: number): { runId: string } | string {
+  const at = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z$/.test(scheduledTime)
+    ? Date.parse(scheduledTime)
+    : Number.NaN;
+  const shown = `scheduled time "${scheduledTime.slice(0, 40)}" not used`;
+  if (Number.isNaN(at)) return `${shown}: not an ISO-8601 UTC time`;
+  if (at > now + GIVEN_RUN_ID_FUTURE_MS) return `${shown}: it is ahead of the clock`;
+  if (at < now - SCHEDULED_PAST_MS) return `${shown}: it is more than a day ago`;
+  const stamp = new Date(Math.floor(at / 1000) * 1000)
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
+  return { runId: `${stamp}-${fnv1a(`schedule:${stamp}`).toString(16).padStart(8, '0').slice(0, 6)}` };
+}
+
+/** FNV-1a, 32 bits: a stable suffix for a scheduled run id (not a secret, not a guard). */
+function fnv1a(text: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i += 1) {
+    hash ^= text.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash;
+}

@@ -11,6 +11,7 @@
  * | run's deletes  | `deleted#<run id>`            | `<acct>/<region>#<cont.>#<start>#<part>` | 90 days after the run |
  * | recent creates | `recent#<account>-<region>`   | `<run id>#<writer>#<part>`     | an hour after its newest create |
  * | run index      | `runs`                        | `<run id>#<part>`              | 90 days after the run           |
+ * | fan-out marks  | `fanout#<run id>`             | `<first account>..<last>`      | 2 days after the claim          |
  *
  * Configs share one partition so `config list` is one Query; a run's records share one, so a
  * run is read back with one Query; an account × region's recent creates share one, so a run reads
@@ -35,6 +36,9 @@ export const RUNS_PK = 'runs';
 /** A run index item's sort key: `<run id>#<part>`, parts numbered from 0. */
 export const runIndexSk = (runId: string, part: number): string =>
   `${runId}#${String(part).padStart(3, '0')}`;
+
+/** The partition of a run's fan-out marks: what each chunk of its targets had queued (SPEC §16). */
+export const fanOutPk = (runId: string): string => `fanout#${runId}`;
 
 /** The partition of an account × region's recent creates (`key` as the lease's: `<account>-<region>`). */
 export const recentPk = (key: string): string => `recent#${key}`;

@@ -127,7 +127,7 @@ export async function startFaultProxy(options: StartFaultProxyOptions): Promise<
             body,
             ...json,
             headers: req.headers,
-            forward: () => forward(req, body),
+            forward: (other) => forward(req, other ?? body),
           };
     for (const emulation of request === undefined ? [] : (config.emulations ?? [])) {
       if (!emulation.answers(service, request!.action)) continue;

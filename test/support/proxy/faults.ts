@@ -84,8 +84,11 @@ export interface EmulatedRequest {
   readonly json?: Record<string, unknown>;
   readonly body: Buffer;
   readonly headers: Readonly<Record<string, string | string[] | undefined>>;
-  /** Send the request on to moto, for an emulation that completes what moto does. */
-  forward(): Promise<EmulatedAnswer>;
+  /**
+   * Send the request on to moto, for an emulation that completes what moto does; with `body`, that
+   * body instead (an emulation that lets moto do part of a request).
+   */
+  forward(body?: Buffer): Promise<EmulatedAnswer>;
 }
 
 /** What an emulation answers. */
