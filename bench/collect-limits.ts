@@ -102,7 +102,8 @@ export async function runCollectLimitsBench(): Promise<Figures> {
         [`[${memoryMb} MB] collection ÷ bucket floor`]: ratio,
         [`[${memoryMb} MB] peak RSS ÷ MemorySize`]: memoryShare,
       });
-      if (memoryMb === WORKER_MEMORY_MB) Object.assign(figures, { [KEYS.ratio]: ratio, [KEYS.memory]: memoryShare });
+      if (memoryMb === WORKER_MEMORY_MB)
+        Object.assign(figures, { [KEYS.ratio]: ratio, [KEYS.memory]: memoryShare });
     }
   } finally {
     server.stop();

@@ -71,8 +71,7 @@ export function stepQuota(
   }
   const left = shape.quotaMs - debtMs - (cpuMs - cpuAtPeriodStartMs);
   const stopped = left <= 0;
-  const signal: QuotaSignal =
-    stopped === state.stopped ? undefined : stopped ? 'SIGSTOP' : 'SIGCONT';
+  const signal: QuotaSignal = stopped === state.stopped ? undefined : stopped ? 'SIGSTOP' : 'SIGCONT';
   return { state: { periodStartMs, cpuAtPeriodStartMs, debtMs, stopped }, signal };
 }
 

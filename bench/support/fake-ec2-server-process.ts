@@ -23,7 +23,14 @@ const SERVER = new URL('./fake-ec2-server.ts', import.meta.url);
  */
 export function startFakeEc2Server(fleet: P5FleetOptions, latencyMs: number): Promise<FakeEc2ServerProcess> {
   // The fleet needs room: a million snapshots and more.
-  const argv = ['--max-old-space-size=8192', '--import', 'tsx', SERVER.pathname, JSON.stringify(fleet), String(latencyMs)];
+  const argv = [
+    '--max-old-space-size=8192',
+    '--import',
+    'tsx',
+    SERVER.pathname,
+    JSON.stringify(fleet),
+    String(latencyMs),
+  ];
   const child = spawn(process.execPath, argv, { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
   return new Promise((resolve, reject) => {
     let out = '';

@@ -35,7 +35,11 @@ export async function measureLimitedCollection(port: number, burst: number): Pro
     credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' },
   });
   const bucket = { capacity: burst, refillPerSecond: REFILL_PER_SECOND };
-  const ec2 = createEc2Port(clients, { account, region, throttle: new ThrottleRegistry({ describe: bucket }) });
+  const ec2 = createEc2Port(clients, {
+    account,
+    region,
+    throttle: new ThrottleRegistry({ describe: bucket }),
+  });
   const policies = benchPolicies();
   const rssBefore = process.memoryUsage().rss;
   const cpuBefore = process.cpuUsage();
