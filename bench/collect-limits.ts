@@ -26,11 +26,17 @@ import type { BenchDefinition, Figures } from './support/report.js';
 import { floorSeconds } from './support/throughput.js';
 
 const LATENCY_MS = 250;
+/**
+ * A bare DescribeSnapshotsCommand's parse of a page of 1,000 snapshots on this machine when
+ * quiet (collect-scale (d), 19.5 ms): the yardstick a loaded run's CPU is scaled back to.
+ */
+const QUIET_PARSE_MS = 19.5;
 const REFILL_PER_SECOND = 20;
 /** Peak memory may use this share of the MemorySize: the rest is headroom. */
 const MEMORY_SHARE_LIMIT = 0.8;
 const KEYS = {
   ratio: `collection ÷ bucket floor at ${WORKER_MEMORY_MB} MB`,
+  projected: `projected on a quiet vCPU: collection ÷ bucket floor at ${WORKER_MEMORY_MB} MB`,
   memory: `peak RSS ÷ MemorySize at ${WORKER_MEMORY_MB} MB`,
 } as const;
 
@@ -49,12 +55,33 @@ function readScale(): number {
 
 const round = (n: number, digits: number): number => Math.round(n * 10 ** digits) / 10 ** digits;
 
+const CHILD = fileURLToPath(new URL('./support/limited-collection.ts', import.meta.url));
+
+/** The machine's speed now: CPU ms of a bare parse of a page, in an unthrottled child. */
+async function calibrate(): Promise<number> {
+  const figures = await runInChild(CHILD, [], ['0', 'calibrate']);
+  return figures['bare parse (CPU ms/page)'] as number;
+}
+
+/**
+ * The collection on a quiet vCPU at `share`: its CPU, scaled from this run's machine speed to a
+ * quiet one's, spread over the run, and never below the bucket's floor.
+ */
+export function projectedSeconds(
+  cpuSeconds: number,
+  parseMsNow: number,
+  share: number,
+  floor: number,
+): number {
+  return Math.max(floor, (cpuSeconds * (QUIET_PARSE_MS / parseMsNow)) / Math.min(1, share));
+}
+
 /** One size: a fresh worker process under that size's limits, against the running fake. */
 async function measureSize(memoryMb: number, port: number, bucketCapacity: number): Promise<Figures> {
   const share = lambdaCpuShare(memoryMb);
   let throttle: Throttle | undefined;
   const child = await runInChild(
-    fileURLToPath(new URL('./support/limited-collection.ts', import.meta.url)),
+    CHILD,
     lambdaHeapFlags(memoryMb),
     [String(port), String(bucketCapacity)],
     (spawned) => {
@@ -87,23 +114,42 @@ export async function runCollectLimitsBench(): Promise<Figures> {
   };
   try {
     for (const memoryMb of readSizes()) {
+      const before = await calibrate();
       await server.stats(true);
       const measured = await measureSize(memoryMb, server.ready.port, bucket.capacity);
       const { calls, servingMs } = await server.stats(false);
+      const parseMs = (before + (await calibrate())) / 2;
       const floor = floorSeconds(calls, bucket);
       const ratio = round((measured['collection (s)'] as number) / floor, 3);
       const peakMiB = measured['peak RSS, collecting + planning (MiB)'] as number;
       // MemorySize is in MB as Lambda counts them: mebibytes.
       const memoryShare = round(peakMiB / memoryMb, 3);
+      const pages = Object.values(calls).reduce((a, b) => a + b, 0);
+      const cpu = measured['CPU while collecting (s)'] as number;
+      const projected = round(projectedSeconds(cpu, parseMs, lambdaCpuShare(memoryMb), floor) / floor, 3);
       Object.assign(figures, prefixed(memoryMb, measured), {
-        [`[${memoryMb} MB] pages`]: Object.values(calls).reduce((a, b) => a + b, 0),
+        [`[${memoryMb} MB] pages`]: pages,
+        [`[${memoryMb} MB] machine now: bare parse (CPU ms/page; ${QUIET_PARSE_MS} when quiet)`]: round(
+          parseMs,
+          1,
+        ),
+        [`[${memoryMb} MB] CPU per page ÷ bare parse`]: round((cpu * 1000) / pages / parseMs, 2),
         [`[${memoryMb} MB] bucket floor (s)`]: round(floor, 2),
         [`[${memoryMb} MB] fake EC2 writing pages, its own process (s)`]: round(servingMs / 1000, 1),
         [`[${memoryMb} MB] collection ÷ bucket floor`]: ratio,
         [`[${memoryMb} MB] peak RSS ÷ MemorySize`]: memoryShare,
+        [`[${memoryMb} MB] projected on a quiet vCPU: collection ÷ bucket floor`]: projected,
       });
+      // Each size takes minutes: say where it stands as it goes.
+      console.error(
+        `  collect-limits: ${memoryMb} MB: ÷ floor ${ratio}, peak RSS ÷ MemorySize ${memoryShare}`,
+      );
       if (memoryMb === WORKER_MEMORY_MB)
-        Object.assign(figures, { [KEYS.ratio]: ratio, [KEYS.memory]: memoryShare });
+        Object.assign(figures, {
+          [KEYS.ratio]: ratio,
+          [KEYS.projected]: projected,
+          [KEYS.memory]: memoryShare,
+        });
     }
   } finally {
     server.stop();
@@ -118,7 +164,8 @@ export const COLLECT_LIMITS_BENCH: BenchDefinition = {
   name: 'collect-limits',
   title: `P5 inside the deployed worker: 1,000,000 snapshots collected + planned under ${WORKER_MEMORY_MB} MB's heap flags and CPU share`,
   checks: [
-    { label: 'collection ÷ bucket floor', key: KEYS.ratio, kind: 'at-most', limit: 1.3 },
+    { label: 'collection ÷ bucket floor, as measured', key: KEYS.ratio, kind: 'at-most', limit: 1.3 },
+    { label: 'collection ÷ bucket floor, on a quiet vCPU', key: KEYS.projected, kind: 'at-most', limit: 1.3 },
     { label: 'peak RSS ÷ MemorySize', key: KEYS.memory, kind: 'at-most', limit: MEMORY_SHARE_LIMIT },
   ],
   run: runCollectLimitsBench,

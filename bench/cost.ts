@@ -113,7 +113,6 @@ async function measureTarget(volumes: number): Promise<{ work: MeasuredRun; idle
   });
   const units = new UnitCounter();
   const calls: Record<string, number> = {};
-  const served = { ms: 0 };
   const memory = memoryTargetMemory();
   const runtime: Runtime = {
     env: { table: 'bench', queueUrl: 'bench', configName: 'default' },
@@ -138,7 +137,7 @@ async function measureTarget(volumes: number): Promise<{ work: MeasuredRun; idle
         createAwsClients({
           region,
           credentials: { accessKeyId: 'a', secretAccessKey: 's' },
-          requestHandler: slowed(fake.handler(), calls, served),
+          requestHandler: slowed(fake.handler(), calls),
           deadline,
         }),
         { account, region, throttle: new ThrottleRegistry({}), signal: deadline.signal },
@@ -146,7 +145,7 @@ async function measureTarget(volumes: number): Promise<{ work: MeasuredRun; idle
     notifiersFor: () => [],
   };
   const item = (runId: string) => ({ account: ACCOUNT, region: REGION, run_id: runId, continuation: 0 });
-  const counters = { units, calls, served };
+  const counters = { units, calls };
   const warmUp = { account: ACCOUNT, region: 'eu-west-1', run_id: `r-warm-${now}`, continuation: 0 };
   await measureInvocation(runtime, deployment, warmUp, counters);
   const work = await measureInvocation(runtime, deployment, item(`r-work-${now}`), counters);

@@ -25,6 +25,17 @@ const cpuSeconds = (since: NodeJS.CpuUsage): number => {
   return (used.user + used.system) / 1e6;
 };
 
+/**
+ * How fast this machine is now: a bare DescribeSnapshotsCommand's parse of a page of 1,000
+ * snapshots, in CPU milliseconds (the fastest of a few rounds), unthrottled. On a quiet machine
+ * it is about 20 ms; a machine shared with other work makes every CPU millisecond do less.
+ */
+async function calibrateParse(): Promise<Figures> {
+  // Loaded here only: the measured process imports nothing the worker would not.
+  const { bareParseMsPerPage } = await import('./parse-cost.js');
+  return { 'bare parse (CPU ms/page)': Math.round((await bareParseMsPerPage(3, 20)) * 10) / 10 };
+}
+
 /** Collect and plan the fleet the fake on `port` serves; see the module comment. */
 export async function measureLimitedCollection(port: number, burst: number): Promise<Figures> {
   const region = 'eu-west-1';
@@ -66,8 +77,12 @@ export async function measureLimitedCollection(port: number, burst: number): Pro
 }
 
 if (isBenchChild()) {
-  const [port, burst] = process.argv.slice(-2).map(Number);
-  measureLimitedCollection(port ?? 0, burst ?? 100).then(printChildFigures, (error: unknown) => {
+  const args = process.argv.slice(-2);
+  const work =
+    args[1] === 'calibrate'
+      ? calibrateParse()
+      : measureLimitedCollection(Number(args[0] ?? 0), Number(args[1] ?? 100));
+  work.then(printChildFigures, (error: unknown) => {
     console.error(error);
     process.exitCode = 1;
   });

@@ -19,7 +19,7 @@ const LAMBDA_RUNTIME = 'nodejs22.x';
  * The worker's memory (MB), which also sets its CPU share (one vCPU at 1,769 MB): sized by the
  * `collect-limits` bench, so the largest account × region collects and plans within both.
  */
-export const WORKER_MEMORY_MB = 1024;
+export const WORKER_MEMORY_MB = 1536;
 /** Set only when the stack's `MemberRoleName` parameter is not empty. */
 export const HAS_MEMBER_ROLE = 'HasMemberRole';
 
