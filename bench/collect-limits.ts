@@ -10,7 +10,9 @@
  *
  * Targets at the template's worker MemorySize: collection ÷ the bucket's floor ≤ 1.3, and the
  * process's peak RSS (everything: the runtime, the SDK, the inventory, the plan) ≤ 80% of the
- * MemorySize. `BENCH_MEMORY_SIZES=1024,1536,2048` measures other sizes too (the fleet is built
+ * MemorySize. A machine shared with other work gives the child less than its share, so each size
+ * is also projected on a quiet vCPU: the machine's speed is measured before and after (a bare
+ * parse of a page, unthrottled) and the collection's CPU scaled back to a quiet machine's. `BENCH_MEMORY_SIZES=1024,1536,2048` measures other sizes too (the fleet is built
  * once); `BENCH_SCALE=0.1` scales the fleet as collect-scale does.
  *
  * Run alone with `npx tsx bench/collect-limits.ts`.

@@ -105,7 +105,12 @@ export function throttleProcess(pid: number, share: number, periodMs = 100, poll
   let runningMs = 0;
   let lastPoll = started;
   let stoppedMs = 0;
-  const cpuNow = () => readCpuMs(pid) ?? runningMs;
+  // Once the child has exited, /proc has nothing: its last reading stands.
+  let lastCpu: number | undefined;
+  const cpuNow = () => {
+    lastCpu = readCpuMs(pid) ?? lastCpu;
+    return lastCpu ?? runningMs;
+  };
   let state = startQuota(started, cpuNow());
   const timer = setInterval(() => {
     const now = performance.now();
