@@ -4,8 +4,9 @@
  * scale under the Describe bucket (issue 10, `collect-scale`), report and forecast at scale
  * (issue 9), saved inventories written and read back at that scale (`inventory-file`) and P4, work
  * per worker invocation (issue 6), restore drills' calls per run (issue 16, `drills`), the fan-out at
- * organization scale (issue 19, `fanout-scale`) — one after the other, each printed as it
- * ends, then a summary of every target.
+ * organization scale (issue 19, `fanout-scale`), P5 inside the deployed worker's memory and CPU share
+ * (issue 19, `collect-limits`) and the deployment's own monthly bill (issue 19, `cost`) — one after
+ * the other, each printed as it ends, then a summary of every target.
  *
  * `npm run bench -- plan api-calls` runs only the named benches. Exit code 1 when a bench could
  * not run; a missed target is reported as MISS, not as a failure of the command.
@@ -13,7 +14,9 @@
 import process from 'node:process';
 import { API_CALLS_BENCH } from './api-calls.js';
 import { API_THROUGHPUT_BENCH } from './api-throughput.js';
+import { COLLECT_LIMITS_BENCH } from './collect-limits.js';
 import { COLLECT_SCALE_BENCH } from './collect-scale.js';
+import { COST_BENCH } from './cost.js';
 import { DEPLOY_BENCH } from './deploy.js';
 import { DRILLS_BENCH } from './drills.js';
 import { FANOUT_SCALE_BENCH } from './fanout-scale.js';
@@ -49,6 +52,7 @@ export const SUITE: readonly BenchDefinition[] = [
   API_CALLS_BENCH,
   API_THROUGHPUT_BENCH,
   COLLECT_SCALE_BENCH,
+  COLLECT_LIMITS_BENCH,
   WORKER_BENCH,
   REPORT_BENCH,
   FORECAST_BENCH,
@@ -58,6 +62,7 @@ export const SUITE: readonly BenchDefinition[] = [
   FREEZE_BENCH,
   DRILLS_BENCH,
   FANOUT_SCALE_BENCH,
+  COST_BENCH,
 ];
 
 async function runOne(bench: BenchDefinition): Promise<BenchOutcome> {

@@ -107,6 +107,24 @@ async function oursRound(
   return perPage;
 }
 
+/**
+ * CPU milliseconds a bare DescribeSnapshotsCommand spends on a page of 1,000 snapshots: the
+ * fastest of `rounds` rounds of `pages` pages (a yardstick of how fast the machine is now).
+ */
+export async function bareParseMsPerPage(rounds: number, pages: number): Promise<number> {
+  const { page, region } = await onePage();
+  const client = new EC2Client({ region, credentials, requestHandler: servePage(page, 1), maxAttempts: 1 });
+  await client.send(new DescribeSnapshotsCommand({}));
+  let best = Number.POSITIVE_INFINITY;
+  for (let round = 0; round < rounds; round++) {
+    const cpu = process.cpuUsage();
+    for (let i = 0; i < pages; i++) await client.send(new DescribeSnapshotsCommand({}));
+    const used = process.cpuUsage(cpu);
+    best = Math.min(best, (used.user + used.system) / 1000 / pages);
+  }
+  return best;
+}
+
 /** The figures of P5 (d). */
 export async function measureParseCost(): Promise<Figures> {
   const { page, account, region, policyIds } = await onePage();

@@ -2,7 +2,7 @@
  * Process plumbing of the benches: "is this file the entry point", a standalone `main`, and
  * running a bench file in a fresh Node process (so peak RSS is that bench's alone).
  */
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import process from 'node:process';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { type BenchDefinition, type Figures, formatOutcome } from './report.js';
@@ -40,7 +40,8 @@ export function runStandalone(bench: BenchDefinition): void {
 
 /**
  * Run `file` (a bench module) in a fresh Node process with {@link CHILD_FLAG} and `args`; it
- * prints its figures as JSON on the last line of stdout. stderr passes through.
+ * prints its figures as JSON on the last line of stdout. stderr passes through. `onSpawn` sees the
+ * child as soon as it is started (to throttle it, say).
  *
  * @example const figures = await runInChild(fileURLToPath(import.meta.url), ['--max-old-space-size=4096']);
  */
@@ -48,11 +49,13 @@ export function runInChild(
   file: string,
   nodeOptions: readonly string[] = [],
   args: readonly string[] = [],
+  onSpawn?: (child: ChildProcess) => void,
 ): Promise<Figures> {
   const argv = [...nodeOptions, '--import', 'tsx', file, CHILD_FLAG, ...args];
   return new Promise((resolve, reject) => {
     // `--import tsx` resolves from the working directory: the repository's, whatever ours is.
     const child = spawn(process.execPath, argv, { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+    onSpawn?.(child);
     let out = '';
     child.stdout.on('data', (chunk: Buffer) => {
       out += chunk.toString();

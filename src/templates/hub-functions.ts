@@ -15,6 +15,11 @@ import { cfnStatements } from './role-policies.js';
 
 /** Lambda stopped creating `nodejs20.x` functions; the bundle targets Node 20 and runs on 22. */
 const LAMBDA_RUNTIME = 'nodejs22.x';
+/**
+ * The worker's memory (MB), which also sets its CPU share (one vCPU at 1,769 MB): sized by the
+ * `collect-limits` bench, so the largest account × region collects and plans within both.
+ */
+export const WORKER_MEMORY_MB = 1536;
 /** Set only when the stack's `MemberRoleName` parameter is not empty. */
 export const HAS_MEMBER_ROLE = 'HasMemberRole';
 
@@ -38,7 +43,7 @@ const functionSpecs = (features: AllowedFeatures): readonly FunctionSpec[] => [
     logicalId: 'Worker',
     handler: 'index.worker',
     description: 'ebs-snapper worker: collect, plan and apply one account × region per message',
-    memorySize: 1024,
+    memorySize: WORKER_MEMORY_MB,
     timeout: WORKER_TIMEOUT_SECONDS,
     operations: workerOperations(features),
   },
