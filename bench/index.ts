@@ -15,6 +15,7 @@ import { API_THROUGHPUT_BENCH } from './api-throughput.js';
 import { COLLECT_SCALE_BENCH } from './collect-scale.js';
 import { DEPLOY_BENCH } from './deploy.js';
 import { DRILLS_BENCH } from './drills.js';
+import { EMPTY_TARGET_BENCH } from './empty-target.js';
 import { FORECAST_BENCH } from './forecast-scale.js';
 import { FREEZE_BENCH } from './freeze.js';
 import { INVENTORY_FILE_BENCH } from './inventory-file.js';
@@ -55,6 +56,7 @@ export const SUITE: readonly BenchDefinition[] = [
   STARTUP_BENCH,
   FREEZE_BENCH,
   DRILLS_BENCH,
+  EMPTY_TARGET_BENCH,
 ];
 
 async function runOne(bench: BenchDefinition): Promise<BenchOutcome> {
