@@ -20,6 +20,7 @@ import { COST_BENCH } from './cost.js';
 import { DEPLOY_BENCH } from './deploy.js';
 import { DRILLS_BENCH } from './drills.js';
 import { FANOUT_SCALE_BENCH } from './fanout-scale.js';
+import { EMPTY_TARGET_BENCH } from './empty-target.js';
 import { FORECAST_BENCH } from './forecast-scale.js';
 import { FREEZE_BENCH } from './freeze.js';
 import { INVENTORY_FILE_BENCH } from './inventory-file.js';
@@ -62,6 +63,7 @@ export const SUITE: readonly BenchDefinition[] = [
   FREEZE_BENCH,
   DRILLS_BENCH,
   FANOUT_SCALE_BENCH,
+  EMPTY_TARGET_BENCH,
   COST_BENCH,
 ];
 

@@ -25,6 +25,7 @@ import { createInstancePort } from './instances.js';
 import { lockSnapshot } from './locks.js';
 import { collectPages } from './paging.js';
 import { createSsmPort } from './ssm.js';
+import { glanceTarget } from './target-glance.js';
 import type { ThrottleRegistry } from './throttle.js';
 import { applyThrottle } from './throttle-middleware.js';
 import { createVaultPort } from './vault.js';
@@ -93,6 +94,7 @@ export function createEc2Port(clients: AwsClients, options: Ec2PortOptions): Ec2
     createSnapshots: (request) => createSnapshots(clients.ec2Create, request),
     deleteSnapshot: (id) => deleteSnapshot(clients.ec2, id),
     findRunSnapshots: (runId, policy) => findRunSnapshots(clients.ec2, account, runId, policy),
+    glance: (policyIds) => glanceTarget(clients.ec2, policyIds),
     instances: createInstancePort(clients),
     volumes: createVolumePort(clients),
     ssm: createSsmPort(clients.ssm),

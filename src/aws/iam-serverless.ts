@@ -20,6 +20,8 @@ const TABLE = '{table}';
 /** `ebs-snapper undo`'s restore is an operator's act from the CLI: no deployed role needs it. */
 export const isUndo = (op: AwsOperation): boolean => 'feature' in op && op.feature === 'undo';
 const QUEUE = '{queue}';
+/** The solo queue: targets with work a batch of the work queue found (SPEC §16). */
+const SOLO_QUEUE = '{solo-queue}';
 /**
  * Any topic: `settings.notify.sns_topic_arn` may name a topic in any region and account, and a
  * config can be pushed after the deploy that made the role, so no narrower list can be known here.
@@ -72,6 +74,7 @@ export function workerOperations(features: AllowedFeatures = EVERY_FEATURE): rea
 const WORKER_OWN_OPERATIONS: readonly AwsOperation[] = [
   ...TABLE_OPERATIONS,
   SEND_WORK,
+  { operation: 'forward-work', actions: ['sqs:SendMessage'], resources: [SOLO_QUEUE] },
   {
     operation: 'receive-work',
     actions: [
@@ -80,8 +83,10 @@ const WORKER_OWN_OPERATIONS: readonly AwsOperation[] = [
       'sqs:GetQueueAttributes',
       'sqs:ChangeMessageVisibility',
     ],
-    resources: [QUEUE],
+    resources: [QUEUE, SOLO_QUEUE],
   },
+  // The empty check of a target in a batch: one page of volumes, one of the policies' snapshots.
+  { operation: 'glance-target', actions: ['ec2:DescribeVolumes', 'ec2:DescribeSnapshots'] },
   NOTIFY,
   ASSUME_MEMBER,
   // settings.organization: true — is the work item's account one of the organization's?

@@ -8,6 +8,11 @@ export interface LambdaEnv {
   readonly table: string;
   /** `EBS_SNAPPER_QUEUE_URL`: the work queue. */
   readonly queueUrl: string;
+  /**
+   * `EBS_SNAPPER_SOLO_QUEUE_URL` (worker, optional): where a target with work found in a batch
+   * goes, to be worked on alone; unset, the worker works on such targets itself, one after another.
+   */
+  readonly soloQueueUrl?: string;
   /** `EBS_SNAPPER_CONFIG_NAME`, default `default`. */
   readonly configName: string;
   /** `EBS_SNAPPER_TOPIC_ARN`: failures always go here too. */
@@ -34,6 +39,7 @@ export function readLambdaEnv(env: NodeJS.ProcessEnv): LambdaEnv {
   const topicArn = optional('EBS_SNAPPER_TOPIC_ARN');
   const memberRoleName = optional('EBS_SNAPPER_MEMBER_ROLE_NAME');
   const features = optional('EBS_SNAPPER_FEATURES');
+  const soloQueueUrl = optional('EBS_SNAPPER_SOLO_QUEUE_URL');
   return {
     table: required('EBS_SNAPPER_TABLE'),
     queueUrl: required('EBS_SNAPPER_QUEUE_URL'),
@@ -41,5 +47,6 @@ export function readLambdaEnv(env: NodeJS.ProcessEnv): LambdaEnv {
     ...(topicArn === undefined ? {} : { topicArn }),
     ...(memberRoleName === undefined ? {} : { memberRoleName }),
     ...(features === undefined ? {} : { features }),
+    ...(soloQueueUrl === undefined ? {} : { soloQueueUrl }),
   };
 }

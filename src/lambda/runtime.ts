@@ -54,6 +54,8 @@ export interface Runtime {
   readonly marks?: FanOutMarks;
   readonly handoffs: HandoffStore;
   readonly queue: WorkQueue;
+  /** The solo queue (`EBS_SNAPPER_SOLO_QUEUE_URL`), when there is one. */
+  readonly solo?: WorkQueue;
   /** Who the function runs as; asked once per container. */
   identity(): Promise<Identity>;
   organizationAccounts(): Promise<readonly string[]>;
@@ -115,6 +117,7 @@ function createRuntime(env: LambdaEnv, clients: DeployedClients): Runtime {
     marks: createFanOutMarks(clients.dynamo, env.table),
     handoffs: createHandoffStore(clients.dynamo, env.table),
     queue: createWorkQueue(clients.sqs, env.queueUrl),
+    ...(env.soloQueueUrl === undefined ? {} : { solo: createWorkQueue(clients.sqs, env.soloQueueUrl) }),
     identity() {
       identity ??= whoAmI(clients.sts);
       // A failed lookup is asked again next time.

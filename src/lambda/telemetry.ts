@@ -43,6 +43,9 @@ export function workTelemetry(logger: Logger, metrics: Metrics): WorkTelemetry {
     warn(message, error) {
       logger.warn(message, { error: error instanceof Error ? error.message : String(error) });
     },
+    empty(item) {
+      logger.info('target empty', itemKeys(item));
+    },
     finished(item, outcome, record) {
       logger.info('target done', {
         ...itemKeys(item),

@@ -58,23 +58,27 @@ export function dataResources(): Record<string, CfnResource> {
       Type: 'AWS::SQS::Queue',
       Properties: { MessageRetentionPeriod: 14 * DAY_SECONDS, SqsManagedSseEnabled: true },
     },
-    WorkQueue: {
-      Type: 'AWS::SQS::Queue',
-      Properties: {
-        VisibilityTimeout: WORK_VISIBILITY_SECONDS,
-        // A work item a day old has been overtaken by later runs, which plan from live state.
-        MessageRetentionPeriod: DAY_SECONDS,
-        RedrivePolicy: {
-          deadLetterTargetArn: getAtt('DeadLetterQueue', 'Arn'),
-          maxReceiveCount: MAX_RECEIVES,
-        },
-        SqsManagedSseEnabled: true,
-      },
-    },
+    WorkQueue: { Type: 'AWS::SQS::Queue', Properties: workQueueProperties() },
+    // A target with work found in a batch of the work queue goes here, to a worker of its own (SPEC §16).
+    SoloQueue: { Type: 'AWS::SQS::Queue', Properties: workQueueProperties() },
     Topic: {
       Type: 'AWS::SNS::Topic',
       // Not encrypted with the AWS-managed key: CloudWatch alarms cannot publish to such a topic.
       Properties: { DisplayName: 'ebs-snapper' },
     },
+  };
+}
+
+/** The work queue's and the solo queue's: the same visibility, retention and dead-letter queue. */
+function workQueueProperties(): Record<string, CfnValue> {
+  return {
+    VisibilityTimeout: WORK_VISIBILITY_SECONDS,
+    // A work item a day old has been overtaken by later runs, which plan from live state.
+    MessageRetentionPeriod: DAY_SECONDS,
+    RedrivePolicy: {
+      deadLetterTargetArn: getAtt('DeadLetterQueue', 'Arn'),
+      maxReceiveCount: MAX_RECEIVES,
+    },
+    SqsManagedSseEnabled: true,
   };
 }

@@ -67,9 +67,16 @@ const SUBSTITUTIONS = {
     variables: { DataTableName: dataTableName() },
   },
   '{queue}': '${WorkQueue.Arn}',
+  '{solo-queue}': '${SoloQueue.Arn}',
   '{topic}': '${Topic}',
   '{member-role}': '${MemberRoleName}',
 };
+
+/**
+ * Work items a worker takes from the work queue at once: 1,000 empty targets in 10 invocations
+ * when the queue is full (the fan-out's), fewer when items trickle in.
+ */
+export const WORK_BATCH_SIZE = 100;
 
 /** The stack's `Features` parameter: what the worker's role allows, `*` or a list (`deployed-features.ts`). */
 export const FEATURES_PARAMETER = 'Features';
@@ -77,10 +84,24 @@ export const FEATURES_PARAMETER = 'Features';
 export function functionResources(features: AllowedFeatures = EVERY_FEATURE): Record<string, CfnResource> {
   const resources: Record<string, CfnResource> = {};
   for (const spec of functionSpecs(features)) Object.assign(resources, resourcesOf(spec));
+  // Work items in batches (SPEC §16): most targets are empty and cost two calls, not an invocation.
   resources.WorkerEventSource = {
     Type: 'AWS::Lambda::EventSourceMapping',
     Properties: {
       EventSourceArn: getAtt('WorkQueue', 'Arn'),
+      FunctionName: ref('Worker'),
+      BatchSize: WORK_BATCH_SIZE,
+      // Lambda requires a batching window above 10 records a batch; 1 s delays no target.
+      MaximumBatchingWindowInSeconds: 1,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      Enabled: true,
+    },
+  };
+  // A target with work that a batch found: one per invocation, as SPEC §10 has it.
+  resources.SoloEventSource = {
+    Type: 'AWS::Lambda::EventSourceMapping',
+    Properties: {
+      EventSourceArn: getAtt('SoloQueue', 'Arn'),
       FunctionName: ref('Worker'),
       BatchSize: 1,
       FunctionResponseTypes: ['ReportBatchItemFailures'],
@@ -156,6 +177,7 @@ function functionEnvironment(fn: HubFunction): Record<string, CfnValue> {
   return {
     EBS_SNAPPER_TABLE: dataTableName(),
     EBS_SNAPPER_QUEUE_URL: ref('WorkQueue'),
+    ...(fn === 'worker' ? { EBS_SNAPPER_SOLO_QUEUE_URL: ref('SoloQueue') } : {}),
     EBS_SNAPPER_CONFIG_NAME: ref('ConfigName'),
     EBS_SNAPPER_TOPIC_ARN: ref('Topic'),
     EBS_SNAPPER_MEMBER_ROLE_NAME: ifThen(HAS_MEMBER_ROLE, ref('MemberRoleName'), NO_VALUE),

@@ -45,6 +45,8 @@ describe('hubTemplate', () => {
         ...(id === 'Worker' ? ['EBS_SNAPPER_FEATURES'] : []),
         'EBS_SNAPPER_MEMBER_ROLE_NAME',
         'EBS_SNAPPER_QUEUE_URL',
+        // Where a batch hands on a target with work, to a worker of its own.
+        ...(id === 'Worker' ? ['EBS_SNAPPER_SOLO_QUEUE_URL'] : []),
         'EBS_SNAPPER_TABLE',
         'EBS_SNAPPER_TOPIC_ARN',
       ]);
@@ -62,15 +64,42 @@ describe('hubTemplate', () => {
     expect(resource('FanOut').Properties.MemorySize).toBe(256);
   });
 
-  it('feeds the worker one message at a time from a queue that gives up after 3 receives', () => {
+  it('feeds the worker batches of the work queue and single items of the solo queue, both giving up after 3 receives', () => {
     // Prepare / Act
-    const queue = resource('WorkQueue').Properties;
-    const source = resource('WorkerEventSource').Properties;
+    const queues = [resource('WorkQueue').Properties, resource('SoloQueue').Properties];
+    const batches = resource('WorkerEventSource').Properties;
+    const solo = resource('SoloEventSource').Properties;
+
+    // Assess: a batch is held for its window before the worker starts, so the visibility covers both
+    for (const queue of queues) {
+      expect(queue.RedrivePolicy).toMatchObject({
+        maxReceiveCount: 3,
+        deadLetterTargetArn: { 'Fn::GetAtt': ['DeadLetterQueue', 'Arn'] },
+      });
+      expect(queue.VisibilityTimeout).toBeGreaterThanOrEqual(
+        WORKER_TIMEOUT_SECONDS + (batches.MaximumBatchingWindowInSeconds as number),
+      );
+    }
+    expect(batches).toMatchObject({
+      EventSourceArn: { 'Fn::GetAtt': ['WorkQueue', 'Arn'] },
+      BatchSize: 100,
+      MaximumBatchingWindowInSeconds: 1,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+    expect(solo).toMatchObject({
+      EventSourceArn: { 'Fn::GetAtt': ['SoloQueue', 'Arn'] },
+      BatchSize: 1,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+  });
+
+  it('lets the worker hand work items to the solo queue and take them from it, and nothing else send there', () => {
+    // Prepare / Act
+    const statements = (id: string) => JSON.stringify(resource(id).Properties.Policies);
 
     // Assess
-    expect(queue.RedrivePolicy).toMatchObject({ maxReceiveCount: 3 });
-    expect(queue.VisibilityTimeout).toBeGreaterThanOrEqual(WORKER_TIMEOUT_SECONDS);
-    expect(source).toMatchObject({ BatchSize: 1, FunctionResponseTypes: ['ReportBatchItemFailures'] });
+    expect(statements('WorkerRole')).toContain('${SoloQueue.Arn}');
+    expect(statements('FanOutRole')).not.toContain('SoloQueue');
   });
 
   it('keeps one on-demand table with string keys pk/sk and TTL on expires_at', () => {

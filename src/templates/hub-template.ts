@@ -118,6 +118,7 @@ export function hubTemplate(features: string = EVERY_FEATURE): CfnTemplate {
     Outputs: {
       TableName: output('The DynamoDB table: configs, leases, run records', dataTableName()),
       QueueUrl: output('The work queue', ref('WorkQueue')),
+      SoloQueueUrl: output('Targets with work that a batch of the work queue handed on', ref('SoloQueue')),
       DeadLetterQueueUrl: output('Work items that failed 3 times', ref('DeadLetterQueue')),
       TopicArn: output('Notifications and alarms', ref('Topic')),
       WorkerFunctionName: output('The worker function', ref('Worker')),

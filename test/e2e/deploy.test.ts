@@ -50,12 +50,14 @@ describe('deploy', () => {
       'EBS_SNAPPER_FEATURES',
       'EBS_SNAPPER_MEMBER_ROLE_NAME',
       'EBS_SNAPPER_QUEUE_URL',
+      'EBS_SNAPPER_SOLO_QUEUE_URL',
       'EBS_SNAPPER_TABLE',
       'EBS_SNAPPER_TOPIC_ARN',
     ]);
     expect(worker?.Environment?.Variables).toMatchObject({
       EBS_SNAPPER_TABLE: json.outputs.TableName,
       EBS_SNAPPER_QUEUE_URL: json.outputs.QueueUrl,
+      EBS_SNAPPER_SOLO_QUEUE_URL: json.outputs.SoloQueueUrl,
       EBS_SNAPPER_TOPIC_ARN: json.outputs.TopicArn,
       EBS_SNAPPER_CONFIG_NAME: 'default',
       EBS_SNAPPER_MEMBER_ROLE_NAME: 'ebs-snapper-member',

@@ -166,6 +166,26 @@ export interface Ec2Port {
   readonly locks?: LockPort;
   /** Vault copies (SPEC §14); absent where no vault can be reached (then none is planned). */
   readonly vaults?: VaultPort;
+  /**
+   * Two small pages (no full collection): is there any volume, any snapshot of `policyIds`? What a
+   * deployed worker asks first to leave an empty account × region at that; absent: never asked.
+   */
+  glance?(policyIds: readonly string[]): Promise<TargetGlance>;
+}
+
+/** What one page of a listing showed: how many items, and whether EC2 said there are more. */
+export interface PageGlance {
+  readonly seen: number;
+  /** A NextToken came back: an empty page with one proves nothing (EC2 may filter after paging). */
+  readonly more: boolean;
+}
+
+/** {@link Ec2Port.glance}: the first page of the volumes and of the managed snapshots. */
+export interface TargetGlance {
+  /** DescribeVolumes, any volume (drill volumes and stopped instances' volumes included). */
+  readonly volumes: PageGlance;
+  /** DescribeSnapshots of the account tagged with one of the policies (its own, copies, vault copies). */
+  readonly managedSnapshots: PageGlance;
 }
 
 /** LockSnapshot, in the port's region or (a copy just made) a `copy_to` destination of the account. */

@@ -67,6 +67,8 @@ export interface RunRecord {
     /** Still in flight at the end (they go on in a later run). */
     readonly inFlight: number;
   };
+  /** Found empty by two small pages (SPEC §16): no volume, no snapshot of the policies; nothing collected. */
+  readonly empty?: true;
   /** The snapshots this invocation deleted, for `undo` (SPEC §14); kept beside the record, in parts. */
   readonly deletedSnapshotIds?: readonly string[];
 }

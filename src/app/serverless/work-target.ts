@@ -6,17 +6,13 @@
  * adapters.
  */
 import { ConfigError, EbsSnapperError } from '../../core/errors.js';
-import { findOverdue } from '../../core/overdue.js';
 import type { Config } from '../../core/policy/types.js';
 import { type ErrorInfo, errorInfoOf, isTransient } from '../kit/classify-error.js';
 import { copiesOnlyOf, receivingAccountsOf, vaultRoleOf } from '../kit/coverage.js';
 import { abortAt, type Deadline } from '../kit/deadline.js';
-import { notificationsFor, sendAll, type TargetOutcome } from '../kit/notifications.js';
 import { DEADLINE_CODE, type Ec2Port } from '../kit/ports.js';
-import type { RunReport } from '../run/results.js';
 import { type Exclusive, runTarget } from '../run/run.js';
 import type { TargetMemory } from '../run/run-memory.js';
-import { handOn } from './handoff.js';
 import type {
   ConfigStore,
   HandoffStore,
@@ -30,13 +26,8 @@ import type {
 import { MAX_RECEIVES } from './redrive.js';
 import { describeStored, loadStoredConfig } from './stored-config.js';
 import { type CoverageLookups, refusalOf } from './work-coverage.js';
-import {
-  precedenceOf,
-  RECORD_PRECEDENCE,
-  recordOf,
-  skippedRecordOf,
-  type WorkTelemetry,
-} from './work-telemetry.js';
+import { finish } from './work-finish.js';
+import { RECORD_PRECEDENCE, skippedRecordOf, type WorkTelemetry } from './work-telemetry.js';
 
 export interface WorkerDeps extends CoverageLookups {
   readonly table: string;
@@ -91,37 +82,83 @@ export async function processWorkItem(
   invocation: Invocation,
   deps: WorkerDeps,
 ): Promise<WorkOutcome> {
+  const checked = await checkWorkItem(item, invocation, deps);
+  return 'outcome' in checked ? checked.outcome : runWorkItem(item, invocation, deps, checked);
+}
+
+/** A work item checked against the config: to be worked on under it, from `startedAt`. */
+export interface CheckedItem {
+  readonly config: Config;
+  readonly startedAt: number;
+}
+
+/**
+ * Read and validate the config (unless the caller has it), and check that it covers the item —
+ * before any role or EC2 call. A refused item, or a config that cannot be read, is finished here.
+ */
+export async function checkWorkItem(
+  item: WorkItem,
+  invocation: Invocation,
+  deps: WorkerDeps,
+  loaded?: Config,
+): Promise<CheckedItem | { readonly outcome: WorkOutcome }> {
   const startedAt = deps.clock();
   const source = describeStored(deps.table, deps.configName);
-  let config: Config | undefined;
+  let config: Config | undefined = loaded;
   try {
-    ({ config } = await loadStoredConfig(deps.configs, deps.configName, { source, now: startedAt }));
+    config ??= (await loadStoredConfig(deps.configs, deps.configName, { source, now: startedAt })).config;
     // Before any role or EC2 call: the queue may hold an item of an older config (a DLQ redrive).
     const refusal = (await refusalOf(config, item, deps, source)) ?? deps.roleGap?.(config, item);
     if (refusal !== undefined) {
       deps.telemetry.refused(item, refusal);
-      return finish(item, startedAt, deps, config, { error: refusal }, false);
+      return { outcome: await finish(item, startedAt, deps, config, { error: refusal }, false) };
     }
+    return { config, startedAt };
   } catch (error) {
     // A bad config is not retried forever: it is reported, and nothing touches EC2.
     const retry =
       !(error instanceof ConfigError) && isTransient(error) && invocation.receiveCount < MAX_RECEIVES;
-    return finish(item, startedAt, deps, config, { error: errorInfoOf(error) }, retry);
+    return { outcome: await finish(item, startedAt, deps, config, { error: errorInfoOf(error) }, retry) };
   }
-  const deadlineAt = startedAt + invocation.remainingMs() - invocation.marginMs;
-  const deadline: Deadline = { signal: abortAt(deadlineAt - deps.clock()), at: deadlineAt };
+}
+
+/** The deadline of work started now: the invocation's remaining time less its margin. */
+export function deadlineOf(
+  invocation: Invocation,
+  deps: Pick<WorkerDeps, 'clock'>,
+): Deadline & { readonly at: number } {
+  const now = deps.clock();
+  const at = now + invocation.remainingMs() - invocation.marginMs;
+  return { signal: abortAt(at - now), at };
+}
+
+/** The EC2 port of the item's target: a vault account (SPEC §14) through its own role. */
+export function portOf(item: WorkItem, config: Config, deps: WorkerDeps, deadline: Deadline): Ec2Port {
+  return isVault(config, item)
+    ? deps.portFor(item.account, item.region, deadline, vaultRoleOf(config, item.account))
+    : deps.portFor(item.account, item.region, deadline);
+}
+
+const isVault = (config: Config, item: WorkItem) => receivingAccountsOf(config).includes(item.account);
+
+/** Lease, collect, plan, apply, hand on, record, notify: a checked item worked on in full. */
+export async function runWorkItem(
+  item: WorkItem,
+  invocation: Invocation,
+  deps: WorkerDeps,
+  checked: CheckedItem,
+): Promise<WorkOutcome> {
+  const { config, startedAt } = checked;
+  const deadline = deadlineOf(invocation, deps);
   const owner = `${item.run_id}/${invocation.requestId}`;
   try {
-    // A vault account (SPEC §14) is worked on copies-only, through its own role.
-    const vault = receivingAccountsOf(config).includes(item.account);
-    const port = vault
-      ? deps.portFor(item.account, item.region, deadline, vaultRoleOf(config, item.account))
-      : deps.portFor(item.account, item.region, deadline);
-    const report = await runTarget(port, config, {
+    // A vault account (SPEC §14) is worked on copies-only.
+    const vault = isVault(config, item);
+    const report = await runTarget(portOf(item, config, deps, deadline), config, {
       now: startedAt,
       runId: item.run_id,
       ...(vault || copiesOnlyOf(config).includes(item.region) ? { copiesOnly: true } : {}),
-      deadline: deadlineAt,
+      deadline: deadline.at,
       signal: deadline.signal,
       exclusive: leaseExclusive(deps, owner, invocation.remainingMs()),
       memory: deps.memory,
@@ -157,47 +194,4 @@ function leaseExclusive(deps: WorkerDeps, owner: string, ttlMs: number): Exclusi
         .catch((error: unknown) => deps.telemetry.warn('lease release failed', error));
     }
   };
-}
-
-/**
- * Hand on what is left, record, notify, measure. Notifying and measuring never fail the item; a
- * record is not written over one of another delivery that tells more (the history is idempotent).
- */
-async function finish(
-  item: WorkItem,
-  startedAt: number,
-  deps: WorkerDeps,
-  config: Config | undefined,
-  done: { readonly report?: RunReport; readonly error?: ReturnType<typeof errorInfoOf> },
-  retry: boolean,
-): Promise<WorkOutcome> {
-  const { report } = done;
-  const handoff =
-    report === undefined
-      ? { continued: false }
-      : await handOn(item, report, {
-          ...deps,
-          duplicate: (what) => deps.telemetry.duplicate(item, what),
-        });
-  const result = { ...done, ...(handoff.error === undefined ? {} : { error: handoff.error }) };
-  const record = recordOf(item, startedAt, deps.clock(), result, handoff.continued);
-  if (!(await deps.records.put(record, precedenceOf(report))))
-    deps.telemetry.duplicate(item, `its record (${record.outcome}): an earlier delivery's tells more`);
-  const outcome: TargetOutcome = {
-    runId: item.run_id,
-    account: item.account,
-    region: item.region,
-    ...result,
-    ...(report && config ? { overdue: findOverdue(report.plan, config.policies) } : {}),
-  };
-  // A message that will be delivered again notifies when it gives up, not on every try.
-  if (!retry) {
-    const notifiers = deps.notifiersFor(config);
-    const on = config?.settings.notify?.on ?? ['failure'];
-    await sendAll(notificationsFor(on, outcome), notifiers, (notifier, notification, error) =>
-      deps.telemetry.warn(`notification "${notification.subject}" to ${notifier.target} failed`, error),
-    );
-  }
-  deps.telemetry.finished(item, outcome, record);
-  return { retry, record };
 }

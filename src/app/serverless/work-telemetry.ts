@@ -19,6 +19,8 @@ export interface WorkTelemetry {
   duplicate(item: WorkItem, what: string): void;
   /** Something went wrong that does not fail the item (a notifier, a lease release). */
   warn(message: string, error: unknown): void;
+  /** The item's target was found empty (SPEC §16): one log line, no metrics. */
+  empty(item: WorkItem): void;
   /** The item is done: log it and emit its metrics. */
   finished(item: WorkItem, outcome: TargetOutcome, record: RunRecord): void;
 }

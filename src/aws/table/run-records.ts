@@ -36,6 +36,7 @@ export function createRunRecordStore(client: DynamoDBDocumentClient, table: stri
         outcome: record.outcome,
         failures: record.failures,
         ...(record.drills === undefined ? {} : { drills: drillsItem(record.drills) }),
+        ...(record.empty === true ? { empty: true } : {}),
         precedence,
         [TTL_ATTRIBUTE]: ttlSeconds(Date.parse(record.startedAt) + RUN_RECORD_TTL_MS),
       };
@@ -149,6 +150,7 @@ function toRunRecord(item: Record<string, unknown>): RunRecord {
     outcome: String(item.outcome) as RunRecord['outcome'],
     failures: (item.failures as RunRecord['failures'] | undefined) ?? [],
     ...(item.drills === undefined ? {} : { drills: drillsOf(item.drills as Record<string, unknown>) }),
+    ...(item.empty === true ? { empty: true as const } : {}),
   };
 }
 

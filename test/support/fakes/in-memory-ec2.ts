@@ -12,6 +12,7 @@ import {
   type CreateSnapshotsRequest,
   type Ec2Port,
   PortError,
+  type TargetGlance,
 } from '../../../src/app/kit/ports.js';
 import { isTransientCode } from '../../../src/aws/errors.js';
 import {
@@ -38,7 +39,8 @@ export type FakeOperation =
   | 'deleteSnapshot'
   | 'findRunSnapshots'
   | 'listCopies'
-  | 'copySnapshot';
+  | 'copySnapshot'
+  | 'glance';
 
 const isDrillVolume = (v: Volume): boolean => v.tags['ebs-snapper:drill-of'] !== undefined;
 
@@ -141,6 +143,17 @@ export class InMemoryEc2 implements Ec2Port {
   /** The snapshots as they are now. */
   listSnapshots(): readonly Snapshot[] {
     return this.snapshots;
+  }
+
+  /** As the AWS port's empty check: any volume (drill volumes included), any of the policies' snapshots. */
+  async glance(policyIds: readonly string[]): Promise<TargetGlance> {
+    return this.call('glance', policyIds, undefined, () => {
+      const ids = new Set(policyIds);
+      const volumes =
+        this.inventory.volumes.filter((v) => !isDrillVolume(v)).length + this.volumes.listed().length;
+      const managed = this.snapshots.filter((s) => isManagedBy(s, ids) && s.ownerId === this.account).length;
+      return { volumes: { seen: volumes, more: false }, managedSnapshots: { seen: managed, more: false } };
+    });
   }
 
   /** As the AWS port lists: the configured policies' snapshots; the account's others only counted when asked. */

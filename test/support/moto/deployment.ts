@@ -107,7 +107,8 @@ export async function deploymentOfStack(
     await lambda.send(new UpdateEventSourceMappingCommand({ UUID: mapping.UUID!, Enabled: false }));
   const { Configuration } = await lambda.send(new GetFunctionCommand({ FunctionName: worker }));
   const sqs = new SQSClient(config);
-  const queueUrl = new URL(new URL(outputs.QueueUrl!).pathname, endpoint).toString();
+  const onEndpoint = (url: string) => new URL(new URL(url).pathname, endpoint).toString();
+  const queueUrl = onEndpoint(outputs.QueueUrl!);
   const { Attributes } = await sqs.send(
     new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }),
   );
@@ -126,6 +127,9 @@ export async function deploymentOfStack(
     env: {
       ...Configuration?.Environment?.Variables,
       EBS_SNAPPER_QUEUE_URL: queueUrl,
+      ...(outputs.SoloQueueUrl === undefined
+        ? {}
+        : { EBS_SNAPPER_SOLO_QUEUE_URL: onEndpoint(outputs.SoloQueueUrl) }),
       AWS_ENDPOINT_URL: endpoint,
       AWS_REGION: region,
       AWS_ACCESS_KEY_ID: 'test',

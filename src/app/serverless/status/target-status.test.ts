@@ -25,6 +25,19 @@ describe('resultOf', () => {
 });
 
 describe('stepTarget', () => {
+  it('shows a target a batch found empty as ok, long after its run, never missing', () => {
+    // Prepare
+    const r = run('10:00', [T]);
+    const empty = { ...record(r, T, 'ok', { created: 0 }), empty: true as const };
+
+    // Act
+    const walk = stepTarget({}, r, [empty], clockAt('10:00') + 2 * RUN_GRACE_MS);
+
+    // Assess
+    expect(stateOf(walk)).toBe('ok');
+    expect(walk.result).toMatchObject({ outcome: 'ok', created: 0, failed: 0 });
+  });
+
   it('calls a run without a record running for an hour after it started, then missing', () => {
     // Prepare
     const r = run('10:00', [T]);

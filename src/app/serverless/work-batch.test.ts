@@ -1,0 +1,257 @@
+import { describe, expect, it } from 'vitest';
+import { fleet } from '../../../test/support/builders/fleet.js';
+import { memoryTargetMemory } from '../../../test/support/fakes/exclusive.js';
+import { InMemoryEc2 } from '../../../test/support/fakes/in-memory-ec2.js';
+import type { Inventory } from '../../core/model.js';
+import type { Lease, RunRecord, UnqueuedItem, WorkItem, WorkQueue } from './ports.js';
+import { type BatchDeps, type BatchRecord, processBatch } from './work-batch.js';
+import type { WorkTelemetry } from './work-telemetry.js';
+
+const ACCOUNT = '111122223333';
+const REGIONS = ['eu-west-1', 'eu-west-2', 'eu-west-3', 'us-east-1'];
+const NOW = Date.parse('2026-12-01T10:00:00Z');
+const CONFIG = `version: 1
+settings:
+  accounts: ["${ACCOUNT}"]
+  regions: [${REGIONS.join(', ')}]
+policies:
+  - id: web
+    select: {instance_names: ["web*"]}
+    schedule: {every: 1 day}
+    retention: {minimum: 2}
+`;
+
+const busy = (region: string): Inventory =>
+  fleet({ account: ACCOUNT, region })
+    .instance('web-1')
+    .volume({ id: `vol-${region}` })
+    .build();
+const empty = (region: string): Inventory => fleet({ account: ACCOUNT, region }).build();
+
+const recordOfItem = (region: string, continuation = 0): BatchRecord => ({
+  id: `m-${region}-${continuation}`,
+  item: { account: ACCOUNT, region, run_id: 'r-1', continuation },
+  receiveCount: 1,
+});
+
+/** A queue that keeps what it is sent, or refuses everything. */
+function soloQueue(refuse = false): WorkQueue & { readonly sent: WorkItem[] } {
+  const sent: WorkItem[] = [];
+  return {
+    sent,
+    async send(items): Promise<readonly UnqueuedItem[]> {
+      if (refuse) return items.map((item) => ({ item, code: 'AccessDenied', message: 'no' }));
+      sent.push(...items);
+      return [];
+    },
+  };
+}
+
+/** The deps of a batch over in-memory ports, one per region; what was asked is kept. */
+function batchDeps(inventories: readonly Inventory[], extra: Partial<BatchDeps> = {}) {
+  const ports = new Map(inventories.map((i) => [i.region, new InMemoryEc2(i, () => NOW)]));
+  const asked: string[] = [];
+  const records: RunRecord[] = [];
+  const held = new Map<string, Lease>();
+  const noop = () => {};
+  const telemetry: WorkTelemetry = {
+    skipped: noop,
+    refused: noop,
+    duplicate: noop,
+    warn: noop,
+    empty: noop,
+    finished: noop,
+  };
+  const deps: BatchDeps = {
+    table: 't',
+    configName: 'default',
+    configs: {
+      get: async (name) => ({ name, text: CONFIG, updatedAt: '2026-12-01T00:00:00Z', sha256: 'x' }),
+      put: async () => {},
+      list: async () => [],
+      delete: async () => false,
+    },
+    leases: {
+      async acquire(key, owner, now, ttlMs) {
+        if (held.has(key)) return undefined;
+        const lease = { key, owner, expiresAt: now + ttlMs };
+        held.set(key, lease);
+        return lease;
+      },
+      release: async (lease) => void held.delete(lease.key),
+    },
+    memory: memoryTargetMemory(),
+    records: {
+      async put(record) {
+        records.push(record);
+        return true;
+      },
+      list: async () => records,
+    },
+    handoffs: { claim: async () => true, release: async () => {} },
+    queue: soloQueue(),
+    ownAccount: ACCOUNT,
+    isOrganizationMember: async () => false,
+    portFor(_account, region) {
+      asked.push(region);
+      const port = ports.get(region);
+      if (port === undefined) throw new Error(`no port for ${region}`);
+      return port;
+    },
+    notifiersFor: () => [],
+    clock: Date.now,
+    telemetry,
+    ...extra,
+  };
+  return { deps, ports, asked, records };
+}
+
+const invocation = { requestId: 'req-1', remainingMs: () => 900_000, marginMs: 60_000 };
+const operations = (port: InMemoryEc2 | undefined) => [...new Set(port?.calls.map((c) => c.operation))];
+
+describe('processBatch', () => {
+  it('leaves the empty targets at a glance with a compact record, and works on the one with volumes', async () => {
+    // Prepare
+    const { deps, ports, records } = batchDeps([busy('eu-west-1'), empty('eu-west-2'), empty('eu-west-3')]);
+
+    // Act
+    const retried = await processBatch(
+      ['eu-west-1', 'eu-west-2', 'eu-west-3'].map((r) => recordOfItem(r)),
+      invocation,
+      deps,
+    );
+
+    // Assess
+    expect(retried).toEqual([]);
+    expect(operations(ports.get('eu-west-2'))).toEqual(['glance']);
+    expect(operations(ports.get('eu-west-3'))).toEqual(['glance']);
+    expect(operations(ports.get('eu-west-1'))).toContain('collectInventory');
+    expect(records.map((r) => `${r.region}:${r.outcome}:${r.created}:${r.empty === true}`).sort()).toEqual([
+      'eu-west-1:ok:1:false',
+      'eu-west-2:ok:0:true',
+      'eu-west-3:ok:0:true',
+    ]);
+  });
+
+  it('refuses an item the config does not cover before it asks for any port', async () => {
+    // Prepare
+    const { deps, asked, records } = batchDeps([empty('eu-west-2')]);
+
+    // Act
+    const retried = await processBatch(
+      [recordOfItem('ap-south-1'), recordOfItem('eu-west-2')],
+      invocation,
+      deps,
+    );
+
+    // Assess
+    expect(retried).toEqual([]);
+    expect(asked).toEqual(['eu-west-2']);
+    expect(records.find((r) => r.region === 'ap-south-1')).toMatchObject({
+      outcome: 'failed',
+      failures: [expect.objectContaining({ code: 'target.not-covered' })],
+    });
+  });
+
+  it('works on the first target with work and hands the next, unchanged, to the solo queue', async () => {
+    // Prepare
+    const solo = soloQueue();
+    const { deps, ports, records } = batchDeps([busy('eu-west-1'), busy('us-east-1'), empty('eu-west-2')], {
+      solo,
+      glanceConcurrency: 1,
+    });
+    const batch = ['eu-west-1', 'eu-west-2', 'us-east-1'].map((r) => recordOfItem(r));
+
+    // Act
+    const retried = await processBatch(batch, invocation, deps);
+
+    // Assess
+    expect(retried).toEqual([]);
+    expect(solo.sent).toEqual([batch[2]!.item]);
+    expect(operations(ports.get('us-east-1'))).toEqual(['glance']);
+    expect(records.map((r) => r.region).sort()).toEqual(['eu-west-1', 'eu-west-2']);
+  });
+
+  it('without a solo queue, works on every target with work here, one after the other', async () => {
+    // Prepare
+    const { deps, records } = batchDeps([busy('eu-west-1'), busy('us-east-1'), empty('eu-west-2')]);
+
+    // Act
+    const retried = await processBatch(
+      ['eu-west-1', 'eu-west-2', 'us-east-1'].map((r) => recordOfItem(r)),
+      invocation,
+      deps,
+    );
+
+    // Assess
+    expect(retried).toEqual([]);
+    expect(
+      records
+        .filter((r) => r.created === 1)
+        .map((r) => r.region)
+        .sort(),
+    ).toEqual(['eu-west-1', 'us-east-1']);
+  });
+
+  it('has SQS deliver again the target the solo queue refused, and nothing else', async () => {
+    // Prepare
+    const { deps } = batchDeps([busy('eu-west-1'), busy('us-east-1'), empty('eu-west-2')], {
+      solo: soloQueue(true),
+      glanceConcurrency: 1,
+    });
+
+    // Act
+    const retried = await processBatch(
+      ['eu-west-1', 'eu-west-2', 'us-east-1'].map((r) => recordOfItem(r)),
+      invocation,
+      deps,
+    );
+
+    // Assess
+    expect(retried).toEqual(['m-us-east-1-0']);
+  });
+
+  it('works in full on a target it could not look at, and on a continuation without looking', async () => {
+    // Prepare
+    const { deps, ports, records } = batchDeps([empty('eu-west-2'), empty('eu-west-3')]);
+    ports.get('eu-west-2')!.fail('glance', 'RequestLimitExceeded');
+
+    // Act
+    const retried = await processBatch(
+      [recordOfItem('eu-west-2'), recordOfItem('eu-west-3', 1)],
+      invocation,
+      deps,
+    );
+
+    // Assess
+    expect(retried).toEqual([]);
+    expect(operations(ports.get('eu-west-2'))).toEqual(['glance', 'collectInventory']);
+    expect(operations(ports.get('eu-west-3'))).toEqual(['collectInventory']);
+    expect(records.every((r) => r.empty === undefined)).toBe(true);
+  });
+
+  it('has an empty target delivered again when its record cannot be written', async () => {
+    // Prepare
+    const { deps } = batchDeps([empty('eu-west-2'), empty('eu-west-3')]);
+    const failing: BatchDeps = {
+      ...deps,
+      records: {
+        ...deps.records,
+        put: async (record) => {
+          if (record.region === 'eu-west-3') throw new Error('ProvisionedThroughputExceededException');
+          return true;
+        },
+      },
+    };
+
+    // Act
+    const retried = await processBatch(
+      [recordOfItem('eu-west-2'), recordOfItem('eu-west-3')],
+      invocation,
+      failing,
+    );
+
+    // Assess
+    expect(retried).toEqual(['m-eu-west-3-0']);
+  });
+});
