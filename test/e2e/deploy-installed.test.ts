@@ -56,7 +56,7 @@ describe('deploy from the installed package', () => {
     // Prepare
     const project = mkdtempSync(join(tmpdir(), 'ebs-snapper-installed-'));
     const installed = installPacked(project);
-    const shipped = readLambdaArtifact(join(installed, 'dist', 'lambda', 'index.js'));
+    const shipped = readLambdaArtifact(join(installed, 'dist', 'lambda'));
 
     // Act
     const { code, stdout, stderr } = await run(
