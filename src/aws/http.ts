@@ -7,21 +7,15 @@ import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { HttpRequest, HttpResponse } from '@smithy/protocol-http';
 import type { HttpHandlerOptions } from '@smithy/types';
 import { abortAt, type Deadline } from '../app/kit/deadline.js';
+import { DEFAULT_CONNECT_TIMEOUT_MS, type HttpTimeouts } from './http-timeouts.js';
 
-/** Timeouts of one HTTP call, ms. */
-export interface HttpTimeouts {
-  /** TCP (and TLS) connect. Default 5 s. */
-  readonly connectMs?: number;
-  /** From sending the request to the end of the response. Default 60 s. */
-  readonly requestMs?: number;
-}
+export { DEFAULT_CONNECT_TIMEOUT_MS, type HttpTimeouts };
 
 /** When a run must end: calls in flight are cancelled when its signal aborts; no retry waits past `at`. */
 export type CallDeadline = Deadline;
 
 export { abortAt };
 
-export const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
 const DEFAULT_REQUEST_TIMEOUT_MS = 60_000;
 
 /**

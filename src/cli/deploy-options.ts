@@ -67,7 +67,10 @@ export function addDeployOptions(command: Command): Command {
         '--member-role-name <name>',
         `role assumed in other accounts (default: the stack, else ${DEFAULT_MEMBER_ROLE_NAME}; "" for none)`,
       )
-      .option('--bundle <file>', 'Lambda bundle to deploy (default: dist/lambda/index.js of this package)')
+      .option(
+        '--bundle <path>',
+        "Lambda code to deploy: a directory with fanout.mjs and worker.mjs, or one bundle exporting both handlers (default: this package's dist/lambda)",
+      )
       .option(
         '--notify-email <address>',
         "subscribe this address to the stack's topic: failures and alarms (repeatable; AWS sends a confirmation mail)",

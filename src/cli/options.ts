@@ -8,7 +8,7 @@ import { access, constants, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { type Command, Option } from 'commander';
 import { DEFAULT_CONCURRENCY } from '../app/run/apply.js';
-import { DEFAULT_CONNECT_TIMEOUT_MS, type HttpTimeouts } from '../aws/http.js';
+import { DEFAULT_CONNECT_TIMEOUT_MS, type HttpTimeouts } from '../aws/http-timeouts.js';
 import { UsageError } from '../core/errors.js';
 import { parseDuration } from '../core/policy/durations.js';
 import { regionProblem } from '../core/policy/regions.js';

@@ -1,27 +1,17 @@
 /**
  * The command tree. Each action returns a `CommandOutcome`; `main` turns it (or the error it
  * threw) into the exit code in one place.
+ *
+ * Options and help are registered here for every command, but a command's code is imported only
+ * when its action runs (`import()` below): `--help` and `config validate` load no AWS SDK.
  */
 import { Command, Option } from 'commander';
-import { importLegacyCommand, schemaCommand, validateCommand } from './commands/config.js';
-import {
-  type ConfigTableOptions,
-  deleteCommand,
-  listCommand,
-  pullCommand,
-  pushCommand,
-} from './commands/config-table.js';
-import { deployCommand } from './commands/deploy.js';
-import { deployMemberCommand } from './commands/deploy-member.js';
+import type { ConfigTableOptions } from './commands/config-table.js';
 import { addDrillCommand } from './commands/drill-options.js';
-import { forecastCommand } from './commands/forecast.js';
-import { IAM_POLICY_USES, type IamPolicyUse, iamPolicyCommand } from './commands/iam-policy.js';
-import { planCommand } from './commands/plan.js';
-import { reportCommand } from './commands/report.js';
-import { runCommand } from './commands/run.js';
-import { type StatusOptions, statusCommand } from './commands/status.js';
-import { type TriggerOptions, triggerCommand } from './commands/trigger.js';
-import { type UndoOptions, undoCommand } from './commands/undo.js';
+import { IAM_POLICY_USES, type IamPolicyUse } from './commands/iam-policy.js';
+import type { StatusOptions } from './commands/status.js';
+import type { TriggerOptions } from './commands/trigger.js';
+import type { UndoOptions } from './commands/undo.js';
 import {
   addDeployMemberOptions,
   addDeployOptions,
@@ -44,8 +34,7 @@ import {
   type ForecastOptions,
   type ReportOptions,
 } from './report-options.js';
-
-const VERSION = '0.1.0';
+import { VERSION } from './version.js';
 
 const examples = (lines: readonly string[]) => `\nExamples:\n${lines.map((l) => `  $ ${l}`).join('\n')}\n`;
 
@@ -73,7 +62,10 @@ export function buildProgram(
       ]),
     )
     .action(async (options: PlanOptions) =>
-      record(await planCommand(options, io), options.detailedExitcode === true),
+      record(
+        await (await import('./commands/plan.js')).planCommand(options, io),
+        options.detailedExitcode === true,
+      ),
     );
 
   addRunOptions(program.command('run'), true)
@@ -88,7 +80,10 @@ export function buildProgram(
       ]),
     )
     .action(async (options: RunOptions) =>
-      record(await runCommand(options, io), options.detailedExitcode === true),
+      record(
+        await (await import('./commands/run.js')).runCommand(options, io),
+        options.detailedExitcode === true,
+      ),
     );
 
   for (const [name, only, text] of [
@@ -99,7 +94,10 @@ export function buildProgram(
       .description(text)
       .addHelpText('after', examples([`ebs-snapper ${name} -c ebs-snapper.yaml --region us-east-1`]))
       .action(async (options: RunOptions) =>
-        record(await runCommand({ ...options, only }, io), options.detailedExitcode === true),
+        record(
+          await (await import('./commands/run.js')).runCommand({ ...options, only }, io),
+          options.detailedExitcode === true,
+        ),
       );
   }
 
@@ -128,7 +126,10 @@ export function buildProgram(
       ]),
     )
     .action(async (options: { for: IamPolicyUse; config?: string }) =>
-      record(await iamPolicyCommand(io, options.for, options.config), false),
+      record(
+        await (await import('./commands/iam-policy.js')).iamPolicyCommand(io, options.for, options.config),
+        false,
+      ),
     );
 
   return program;
@@ -152,7 +153,9 @@ function addReportCommands(
         'ebs-snapper report --output json --price-per-gb standard=0.05,archive=0.0125',
       ]),
     )
-    .action(async (options: ReportOptions) => record(await reportCommand(options, io), false));
+    .action(async (options: ReportOptions) =>
+      record(await (await import('./commands/report.js')).reportCommand(options, io), false),
+    );
   addForecastOptions(program.command('forecast'))
     .description(
       'what the policies will keep and cost over the next days: the planner run forward; change nothing',
@@ -165,7 +168,9 @@ function addReportCommands(
         'ebs-snapper forecast --change-rate 5% --output html --out forecast.html',
       ]),
     )
-    .action(async (options: ForecastOptions) => record(await forecastCommand(options, io), false));
+    .action(async (options: ForecastOptions) =>
+      record(await (await import('./commands/forecast.js')).forecastCommand(options, io), false),
+    );
 }
 
 function addConfigCommands(
@@ -188,17 +193,21 @@ function addConfigCommands(
     .command('validate <file>')
     .description('check a policy file; exit 1 naming every problem')
     .addHelpText('after', examples(['ebs-snapper config validate ebs-snapper.yaml']))
-    .action(async (file: string) => record(await validateCommand(file, io), false));
+    .action(async (file: string) =>
+      record(await (await import('./commands/config.js')).validateCommand(file, io), false),
+    );
   config
     .command('schema')
     .description('print the JSON Schema of the policy file')
     .addHelpText('after', examples(['ebs-snapper config schema > ebs-snapper.schema.json']))
-    .action(() => record(schemaCommand(io), false));
+    .action(async () => record((await import('./commands/config.js')).schemaCommand(io), false));
   config
     .command('import-legacy <file>')
     .description('convert a Rackspace ebs_snapper config (JSON) to a version 1 policy file (YAML on stdout)')
     .addHelpText('after', examples(['ebs-snapper config import-legacy legacy.json > ebs-snapper.yaml']))
-    .action(async (file: string) => record(await importLegacyCommand(file, io), false));
+    .action(async (file: string) =>
+      record(await (await import('./commands/config.js')).importLegacyCommand(file, io), false),
+    );
   addTableCommands(config, io, record);
 }
 
@@ -232,20 +241,26 @@ function addTableCommands(
       ]),
     )
     .action(async (file: string, options: ConfigTableOptions) =>
-      record(await pushCommand(file, options, io), false),
+      record(await (await import('./commands/config-table.js')).pushCommand(file, options, io), false),
     );
   withTable(config.command('pull'))
     .description('print a stored config')
     .addHelpText('after', examples(['ebs-snapper config pull --stack-region eu-west-1 > ebs-snapper.yaml']))
-    .action(async (options: ConfigTableOptions) => record(await pullCommand(options, io), false));
+    .action(async (options: ConfigTableOptions) =>
+      record(await (await import('./commands/config-table.js')).pullCommand(options, io), false),
+    );
   withTable(config.command('list'))
     .description('list the stored configs')
     .addHelpText('after', examples(['ebs-snapper config list', 'ebs-snapper config list --stack backups']))
-    .action(async (options: ConfigTableOptions) => record(await listCommand(options, io), false));
+    .action(async (options: ConfigTableOptions) =>
+      record(await (await import('./commands/config-table.js')).listCommand(options, io), false),
+    );
   withTable(config.command('delete'), true)
     .description('delete a stored config')
     .addHelpText('after', examples(['ebs-snapper config delete --name old']))
-    .action(async (options: ConfigTableOptions) => record(await deleteCommand(options, io), false));
+    .action(async (options: ConfigTableOptions) =>
+      record(await (await import('./commands/config-table.js')).deleteCommand(options, io), false),
+    );
 }
 
 function addDeployCommands(
@@ -265,7 +280,9 @@ function addDeployCommands(
         "ebs-snapper deploy --schedule 'cron(0 3 * * ? *)' --output json",
       ]),
     )
-    .action(async (options: DeployOptions) => record(await deployCommand(options, io), false));
+    .action(async (options: DeployOptions) =>
+      record(await (await import('./commands/deploy.js')).deployCommand(options, io), false),
+    );
   addDeployMemberOptions(deploy.command('member'))
     .description('put the role the hub assumes in other accounts (or write its template for StackSets)')
     .addHelpText(
@@ -279,7 +296,13 @@ function addDeployCommands(
     // gives a parent's options to the parent wherever they stand, so member reads them from there
     // (and refuses the hub's own: addDeployMemberOptions).
     .action(async (_options: unknown, command: Command) =>
-      record(await deployMemberCommand(command.optsWithGlobals<DeployMemberOptions>(), io), false),
+      record(
+        await (await import('./commands/deploy-member.js')).deployMemberCommand(
+          command.optsWithGlobals<DeployMemberOptions>(),
+          io,
+        ),
+        false,
+      ),
     );
 }
 
@@ -311,7 +334,9 @@ function addOperateCommands(
         'ebs-snapper status --run 20261206T210000Z-3f9a2c',
       ]),
     )
-    .action(async (options: StatusOptions) => record(await statusCommand(options, io), false));
+    .action(async (options: StatusOptions) =>
+      record(await (await import('./commands/status.js')).statusCommand(options, io), false),
+    );
   withStack(program.command('trigger'))
     .description('start a deployed run now (the fan-out, invoked asynchronously); print its run id')
     .option('--wait', "follow the run until every target has a record, then print the run's status")
@@ -320,7 +345,9 @@ function addOperateCommands(
       'after',
       examples(['ebs-snapper trigger --stack-region eu-west-1', 'ebs-snapper trigger --wait --timeout 1h']),
     )
-    .action(async (options: TriggerOptions) => record(await triggerCommand(options, io), false));
+    .action(async (options: TriggerOptions) =>
+      record(await (await import('./commands/trigger.js')).triggerCommand(options, io), false),
+    );
 }
 
 /** `undo --run RUN_ID [--results FILE]` (SPEC §14). */
@@ -354,5 +381,7 @@ function addUndoCommand(
         'ebs-snapper undo --run 20261125T170312Z-3f9a2c --stack backups --role-name ebs-snapper-member',
       ]),
     )
-    .action(async (options: UndoOptions) => record(await undoCommand(options, io), false));
+    .action(async (options: UndoOptions) =>
+      record(await (await import('./commands/undo.js')).undoCommand(options, io), false),
+    );
 }

@@ -41,7 +41,7 @@ const functionSpecs = (features: AllowedFeatures): readonly FunctionSpec[] => [
   {
     fn: 'worker',
     logicalId: 'Worker',
-    handler: 'index.worker',
+    handler: 'worker.worker',
     description: 'ebs-snapper worker: collect, plan and apply one account × region per message',
     memorySize: WORKER_MEMORY_MB,
     timeout: WORKER_TIMEOUT_SECONDS,
@@ -50,7 +50,7 @@ const functionSpecs = (features: AllowedFeatures): readonly FunctionSpec[] => [
   {
     fn: 'fanout',
     logicalId: 'FanOut',
-    handler: 'index.fanOut',
+    handler: 'fanout.fanOut',
     description: 'ebs-snapper fan-out: one work item per account × region of the config',
     memorySize: 256,
     // Organizations' account list and DescribeRegions in every account: minutes, not seconds.
@@ -172,9 +172,13 @@ function resourcesOf(spec: FunctionSpec): Record<string, CfnResource> {
   };
 }
 
-/** SPEC §10's environment of both functions; the worker also knows what its role allows. */
+/**
+ * SPEC §10's environment of both functions; the worker also knows what its role allows. The bundles
+ * are minified: their source maps, beside them in the zip, keep stack traces pointing at the sources.
+ */
 function functionEnvironment(fn: HubFunction): Record<string, CfnValue> {
   return {
+    NODE_OPTIONS: '--enable-source-maps',
     EBS_SNAPPER_TABLE: dataTableName(),
     EBS_SNAPPER_QUEUE_URL: ref('WorkQueue'),
     ...(fn === 'worker' ? { EBS_SNAPPER_SOLO_QUEUE_URL: ref('SoloQueue') } : {}),

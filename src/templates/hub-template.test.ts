@@ -34,8 +34,8 @@ describe('hubTemplate', () => {
 
     // Assess
     expect(functions.map(([id, p]) => [id, p.Runtime, p.Handler])).toEqual([
-      ['Worker', 'nodejs22.x', 'index.worker'],
-      ['FanOut', 'nodejs22.x', 'index.fanOut'],
+      ['Worker', 'nodejs22.x', 'worker.worker'],
+      ['FanOut', 'nodejs22.x', 'fanout.fanOut'],
     ]);
     for (const [id, properties] of functions) {
       const variables = (properties.Environment as { Variables: Record<string, unknown> }).Variables;
@@ -49,7 +49,10 @@ describe('hubTemplate', () => {
         ...(id === 'Worker' ? ['EBS_SNAPPER_SOLO_QUEUE_URL'] : []),
         'EBS_SNAPPER_TABLE',
         'EBS_SNAPPER_TOPIC_ARN',
+        // The bundles are minified: stack traces read through their source maps.
+        'NODE_OPTIONS',
       ]);
+      expect(variables.NODE_OPTIONS).toBe('--enable-source-maps');
     }
     expect(resource('Worker').Properties.Timeout).toBe(900);
     expect(resource('FanOut').Properties.Timeout).toBeLessThanOrEqual(300);

@@ -19,8 +19,10 @@ import { type CliEnv, runCliJson, workDir } from './cli.js';
 
 export const REGION = 'us-east-1';
 export const STACK = 'ebs-snapper';
-/** The bundle the package ships: what `deploy` zips when no `--bundle` is given. */
-export const BUNDLE = resolve(import.meta.dirname, '../../dist/lambda/index.js');
+/** The per-handler bundles the package ships: what `deploy` zips when no `--bundle` is given. */
+export const BUNDLE = resolve(import.meta.dirname, '../../dist/lambda');
+/** The package export's bundle, both handlers in one file: what `--bundle FILE` is given in tests. */
+const ONE_FILE_BUNDLE = join(BUNDLE, 'index.js');
 
 export interface DeployContext extends MotoBehindProxy {
   env: CliEnv;
@@ -70,7 +72,7 @@ export function shippedArtifact(): LambdaArtifact {
 /** Another build: the shipped bundle with a line appended, written into `dir`. */
 export function changedBundle(dir: string, mark = 'changed'): string {
   const path = join(dir, 'index.js');
-  copyFileSync(BUNDLE, path);
+  copyFileSync(ONE_FILE_BUNDLE, path);
   writeFileSync(path, `${readFileSync(path, 'utf8')}\n// ${mark}\n`);
   return path;
 }

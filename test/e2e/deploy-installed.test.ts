@@ -3,26 +3,14 @@
  * unpacked where npm would put it, and its CLI deploys the Lambda bundle it ships. `npm test`
  * builds first; run `npm run build` before running this file alone.
  */
-import { execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readLambdaArtifact } from '../../src/app/deploy/lambda-zip.js';
 import { liveCodeSha256, REGION, useDeployBehindProxy } from './deploy-harness.js';
-
-const ROOT = resolve(import.meta.dirname, '../..');
-
-/** The packed package, unpacked into `<project>/node_modules/ebs-snapper`; its folder. */
-function installPacked(project: string): string {
-  const [packed] = JSON.parse(
-    execFileSync('npm', ['pack', '--json', '--pack-destination', project], { cwd: ROOT, encoding: 'utf8' }),
-  ) as { filename: string; files: { path: string }[] }[];
-  const target = join(project, 'node_modules', 'ebs-snapper');
-  mkdirSync(target, { recursive: true });
-  execFileSync('tar', ['-xzf', join(project, packed!.filename), '-C', target, '--strip-components=1']);
-  return target;
-}
+import { installPacked } from './packed.js';
 
 function run(cli: string, args: readonly string[], endpoint: string, cwd: string) {
   const env = {
@@ -56,7 +44,7 @@ describe('deploy from the installed package', () => {
     // Prepare
     const project = mkdtempSync(join(tmpdir(), 'ebs-snapper-installed-'));
     const installed = installPacked(project);
-    const shipped = readLambdaArtifact(join(installed, 'dist', 'lambda', 'index.js'));
+    const shipped = readLambdaArtifact(join(installed, 'dist', 'lambda'));
 
     // Act
     const { code, stdout, stderr } = await run(

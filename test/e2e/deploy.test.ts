@@ -42,7 +42,7 @@ describe('deploy', () => {
     expect(json.outcome).toBe('created');
     expect((await describeStack(t))?.StackStatus).toBe('CREATE_COMPLETE');
     const { Configuration: worker } = await t.lambda.send(new GetFunctionCommand({ FunctionName: WORKER }));
-    expect(worker).toMatchObject({ Runtime: 'nodejs22.x', Handler: 'index.worker', Timeout: 900 });
+    expect(worker).toMatchObject({ Runtime: 'nodejs22.x', Handler: 'worker.worker', Timeout: 900 });
     expect(worker?.CodeSha256).toBe(artifact.sha256Base64);
     expect(worker?.Role).toBe('arn:aws:iam::123456789012:role/ebs-snapper-worker');
     expect(Object.keys(worker?.Environment?.Variables ?? {}).sort()).toEqual([
@@ -53,6 +53,7 @@ describe('deploy', () => {
       'EBS_SNAPPER_SOLO_QUEUE_URL',
       'EBS_SNAPPER_TABLE',
       'EBS_SNAPPER_TOPIC_ARN',
+      'NODE_OPTIONS',
     ]);
     expect(worker?.Environment?.Variables).toMatchObject({
       EBS_SNAPPER_TABLE: json.outputs.TableName,

@@ -6,7 +6,14 @@ import { pathToFileURL } from 'node:url';
 import { unzipSync } from 'fflate';
 import { afterEach, describe, expect, it } from 'vitest';
 import { UsageError } from '../../core/errors.js';
-import { installedLambdaBundle, readLambdaArtifact, ZIP_ENTRY, zipLambdaBundle } from './lambda-zip.js';
+import {
+  HANDLER_FILES,
+  installedLambdaBundle,
+  readLambdaArtifact,
+  ZIP_ENTRY,
+  zipLambdaBundle,
+  zipLambdaFiles,
+} from './lambda-zip.js';
 
 const BUNDLE = new TextEncoder().encode(
   'export const fanOut = async () => ({});\nexport const worker = fanOut;\n',
@@ -40,15 +47,34 @@ describe('zipLambdaBundle', () => {
     expect(Buffer.from(zipLambdaBundle(BUNDLE)).equals(Buffer.from(east))).toBe(true);
   });
 
-  it('holds one world-readable index.mjs with the bundle in it', () => {
+  it('holds a world-readable index.mjs with the bundle in it, and a file per handler that re-exports it', () => {
     // Prepare / Act
     const zip = zipLambdaBundle(BUNDLE);
 
     // Assess
     const entries = unzipSync(zip);
-    expect(Object.keys(entries)).toEqual([ZIP_ENTRY]);
+    expect(Object.keys(entries)).toEqual(['fanout.mjs', ZIP_ENTRY, 'worker.mjs']);
     expect(Buffer.from(entries[ZIP_ENTRY]!).equals(Buffer.from(BUNDLE))).toBe(true);
+    expect(new TextDecoder().decode(entries['worker.mjs'])).toBe("export { worker } from './index.mjs';\n");
     expect((externalAttributes(zip) >>> 16) & 0o777).toBe(0o644);
+  });
+});
+
+describe('zipLambdaFiles', () => {
+  const files = (names: readonly string[]) =>
+    Object.fromEntries(names.map((name) => [name, new TextEncoder().encode(`// ${name}\n`)]));
+
+  it('makes the same bytes from the same files in whatever order they are given, entries in name order', () => {
+    // Prepare
+    const names = ['worker.mjs', 'fanout.mjs.map', 'fanout.mjs', 'worker.mjs.map'];
+
+    // Act
+    const one = zipLambdaFiles(files(names));
+    const other = zipLambdaFiles(files([...names].reverse()));
+
+    // Assess
+    expect(Buffer.from(one).equals(Buffer.from(other))).toBe(true);
+    expect(Object.keys(unzipSync(one))).toEqual([...names].sort());
   });
 });
 
@@ -68,6 +94,27 @@ describe('readLambdaArtifact', () => {
     expect(artifact.key).toBe(`lambda/${digest.toString('hex')}.zip`);
   });
 
+  it('zips a directory of per-handler bundles with their source maps, and nothing else there', () => {
+    // Prepare
+    const dir = mkdtempSync(join(tmpdir(), 'ebs-snapper-zip-'));
+    for (const file of Object.values(HANDLER_FILES)) {
+      writeFileSync(join(dir, file), BUNDLE);
+      writeFileSync(join(dir, `${file}.map`), '{}');
+    }
+    writeFileSync(join(dir, 'index.js'), BUNDLE);
+
+    // Act
+    const artifact = readLambdaArtifact(dir);
+
+    // Assess
+    expect(Object.keys(unzipSync(artifact.zip))).toEqual([
+      'fanout.mjs',
+      'fanout.mjs.map',
+      'worker.mjs',
+      'worker.mjs.map',
+    ]);
+  });
+
   it('refuses a bundle it cannot read, naming it', () => {
     // Prepare / Act / Assess
     expect(() => readLambdaArtifact('/nonexistent/index.js')).toThrow(/\/nonexistent\/index\.js: ENOENT/);
@@ -79,19 +126,22 @@ describe('installedLambdaBundle', () => {
     const root = mkdtempSync(join(tmpdir(), 'ebs-snapper-pkg-'));
     writeFileSync(join(root, 'package.json'), JSON.stringify({ name: 'ebs-snapper' }));
     mkdirSync(join(root, 'dist', 'lambda'), { recursive: true });
-    if (withBundle) writeFileSync(join(root, 'dist', 'lambda', 'index.js'), BUNDLE);
+    if (withBundle) {
+      for (const file of Object.values(HANDLER_FILES))
+        writeFileSync(join(root, 'dist', 'lambda', file), BUNDLE);
+    }
     return root;
   }
 
-  it("finds dist/lambda/index.js of the package the code runs from (here: the CLI's dist/cli.js)", () => {
+  it("finds dist/lambda/ of the package the code runs from (here: a chunk of the CLI's)", () => {
     // Prepare
     const root = fakePackage(true);
 
     // Act
-    const found = installedLambdaBundle(pathToFileURL(join(root, 'dist', 'cli.js')).href);
+    const found = installedLambdaBundle(pathToFileURL(join(root, 'dist', 'chunks', 'deploy-X.js')).href);
 
     // Assess
-    expect(found).toBe(join(root, 'dist', 'lambda', 'index.js'));
+    expect(found).toBe(join(root, 'dist', 'lambda'));
   });
 
   it('says to build when the package has no bundle', () => {

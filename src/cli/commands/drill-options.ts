@@ -1,9 +1,9 @@
-/** The `drill` command's options and help, registered on the program. */
+/** The `drill` command's options and help, registered on the program; its code is loaded when it runs. */
 import { type Command, Option } from 'commander';
 import type { CommandOutcome } from '../exit.js';
 import type { CliIo } from '../io.js';
 import { addTargetOptions, OUTPUTS } from '../options.js';
-import { type DrillOptions, drillCommand } from './drill.js';
+import type { DrillOptions } from './drill.js';
 
 const examples = (lines: readonly string[]) => `\nExamples:\n${lines.map((l) => `  $ ${l}`).join('\n')}\n`;
 
@@ -34,5 +34,7 @@ export function addDrillCommand(
         'ebs-snapper drill --snapshot snap-0123456789abcdef0 --output json',
       ]),
     )
-    .action(async (options: DrillOptions) => record(await drillCommand(options, io), false));
+    .action(async (options: DrillOptions) =>
+      record(await (await import('./drill.js')).drillCommand(options, io), false),
+    );
 }

@@ -3,7 +3,6 @@
  * actions — for a run (`--for run`) or for the identity that deploys (`--for deploy`).
  */
 import { buildIamPolicy, runOperations } from '../../aws/iam.js';
-import { deployIamPolicy } from '../../templates/deploy-policy.js';
 import type { CommandOutcome } from '../exit.js';
 import type { CliIo } from '../io.js';
 import { loadConfigFile } from '../load-config.js';
@@ -22,7 +21,11 @@ export async function iamPolicyCommand(
   configFile?: string,
 ): Promise<CommandOutcome> {
   const config = configFile === undefined ? undefined : (await loadConfigFile(configFile, io.clock())).config;
-  const policy = use === 'deploy' ? deployIamPolicy() : buildIamPolicy(runOperations(config));
+  // The deploy policy is built from the templates and the deploy adapters (SDK code): loaded for it only.
+  const policy =
+    use === 'deploy'
+      ? (await import('../../templates/deploy-policy.js')).deployIamPolicy()
+      : buildIamPolicy(runOperations(config));
   io.stdout.write(`${JSON.stringify(policy, null, 2)}\n`);
   return { failed: false, changes: false };
 }
