@@ -4,8 +4,9 @@
  * real worker handler in process (target-run.ts) — fed to the cost model (support/cost-model.ts)
  * for 10, 100 and 1,000 accounts × 17 regions, hourly and daily.
  *
- * Figures other benches own are constants here, marked: the empty-target path
- * ({@link EMPTY_TARGET_PATH}), the fan-out ({@link FANOUT}) and the cold start ({@link COLD_START}).
+ * The empty-target path is measured by bench/empty-target.ts's own harness (1,000 empty targets
+ * through the real worker in batches), run here; the fan-out ({@link FANOUT}) and the cold start
+ * ({@link COLD_START}) are constants taken from bench/fanout-scale.ts and bench/startup.ts.
  *
  * Run alone with `npx tsx bench/cost.ts`.
  */
@@ -14,8 +15,9 @@ import { createEc2Port } from '../src/aws/ec2-port.js';
 import { ThrottleRegistry } from '../src/aws/throttle.js';
 import { type Inventory, type Snapshot, snapshotId, TAG, type Volume, volumeId } from '../src/core/model.js';
 import type { Runtime } from '../src/lambda/runtime.js';
-import { WORKER_MEMORY_MB } from '../src/templates/hub-functions.js';
+import { WORK_BATCH_SIZE, WORKER_MEMORY_MB } from '../src/templates/hub-functions.js';
 import { memoryTargetMemory } from '../test/support/fakes/exclusive.js';
+import { type EmptyTargetMeasure, measureEmptyTargets } from './empty-target.js';
 import { memoryDeployment } from './support/bench-deployment.js';
 import { type Fleet, PRICES_AS_OF, type TargetFigures } from './support/cost-model.js';
 import { costTable, fleetBill, fleetsOf } from './support/cost-table.js';
@@ -33,35 +35,49 @@ const VOLUMES = 50;
 export const NON_EMPTY_SHARE = 2 / 17;
 
 /**
- * TO WIRE: the worker's init (billed since August 2025), from bench/startup.ts — ~1.5 s of CPU to
- * import the handler today, stretched by the CPU share — and how many invocations start cold
- * (hourly runs find no warm environment; one in ten invocations is a new one as concurrency grows).
+ * The worker's init (billed since August 2025), from bench/startup.ts: importing `worker.mjs` with
+ * `--enable-source-maps`, as deployed, costs about 0.3 s of CPU (2026-12-06), stretched by the CPU
+ * share; and how many invocations start cold (hourly runs find no warm environment; one in ten
+ * invocations is a new one as concurrency grows).
  */
-export const COLD_START = { initCpuMs: 1_500, coldShare: 0.1 };
+export const COLD_START = { initCpuMs: 300, coldShare: 0.1 };
 
 /**
- * TO WIRE after merging: the empty-target path's figures, from bench/empty-target.ts. Until then,
- * the contract's envelope: ≤ 100 worker invocations per 1,000 empty targets (10 targets an
- * invocation, decided side by side: each ≤ 2 EC2 calls at 100 ms after its role at 150 ms, so an
- * invocation lasts about one target's 400 ms plus 100 ms of CPU), a lease taken and given back
- * and a compact run record (3 writes), the config read once an invocation, and no metric series;
- * a cold start for one invocation in ten, as for any.
+ * The fan-out's share of a run, from bench/fanout-scale.ts: 17,000 targets of 1,000 accounts queued
+ * in 10.3–10.4 s at 20–60 ms a call (2026-12-06), about 2 s of it listing the organization.
  */
-export const EMPTY_TARGET_PATH: TargetFigures = {
-  invocations: 0.1,
-  billedMs:
-    (2 * 100 + 150 + 3 * 10 + 100) / 10 +
-    (0.1 * COLD_START.coldShare * COLD_START.initCpuMs) / Math.min(1, lambdaCpuShare(WORKER_MEMORY_MB)),
-  sqsRequests: 0.1 + 0.2,
-  dynamoWriteUnits: 3,
-  dynamoReadUnits: 0.1,
-  storedBytes: 300,
-  logBytes: 400 + 350 / 10,
-  metricSeries: 0,
-};
+export const FANOUT = { memoryMb: 256, baseMs: 2_000, msPerAccount: 8.5, logBytesPerAccount: 300 };
 
-/** TO WIRE: the fan-out's figures, from bench/fanout-scale.ts (≤ 60 s for 1,000 accounts at 256 MB). */
-export const FANOUT = { memoryMb: 256, baseMs: 2_000, msPerAccount: 60, logBytesPerAccount: 300 };
+/** One JSON log line (`target done`, compact) per empty target; the run record an empty target leaves. */
+const EMPTY_LOG_BYTES = 400;
+const EMPTY_RECORD_BYTES = 300;
+
+/**
+ * An empty target's figures from bench/empty-target.ts's measurement: its share of an invocation
+ * that takes a whole batch (the wall time scaled from the bench's EC2 latency to 100 ms, the checks'
+ * AssumeRole rounds added, the CPU stretched by the worker's share, a cold start in ten).
+ */
+export function emptyPathFigures(measured: EmptyTargetMeasure, memoryMb: number): TargetFigures {
+  const share = Math.min(1, lambdaCpuShare(memoryMb));
+  const perInvocation = measured.targets / measured.invocations;
+  const invocations = measured.invocations / measured.targets;
+  // The checks run 25 at a time: each round waits for its targets' roles once.
+  const rounds = Math.ceil(perInvocation / 25);
+  const wallMs = measured.empty.wallMs * (100 / measured.latencyMs) + rounds * ASSUME_ROLE_MS;
+  const cpuMs = measured.empty.cpuMs / measured.targets;
+  const initMs = (COLD_START.initCpuMs / share) * COLD_START.coldShare * invocations;
+  return {
+    invocations,
+    billedMs: wallMs / perInvocation + cpuMs * (1 / share - 1) + initMs,
+    // Its share of a SendMessageBatch (10 a call), of the event source's ReceiveMessage and its DeleteMessageBatch.
+    sqsRequests: 0.1 + 0.1 + 0.1,
+    dynamoWriteUnits: measured.table.recordWrites / measured.targets,
+    dynamoReadUnits: measured.table.configReads / measured.targets,
+    storedBytes: EMPTY_RECORD_BYTES,
+    logBytes: EMPTY_LOG_BYTES + PLATFORM_LOG_BYTES * invocations,
+    metricSeries: 0,
+  };
+}
 
 /** Lambda's START, END and REPORT lines of one invocation. */
 const PLATFORM_LOG_BYTES = 350;
@@ -154,19 +170,31 @@ async function measureTarget(volumes: number): Promise<{ work: MeasuredRun; idle
 }
 
 /**
- * A run's figures as Lambda bills them: the wall time measured with AWS's latencies, the CPU part
- * stretched by the worker's CPU share, the role, and the cold starts' init.
+ * Small targets with work (fewer than 100 volumes and 1,000 snapshots: the typical one) are worked on
+ * side by side, 8 at a time, inside the batch invocation that looked at them: a batch of 100 holds
+ * about 12 of them at {@link NON_EMPTY_SHARE}, so each shares its invocation's waiting with 7 others.
  */
-export function asTargetFigures(run: MeasuredRun, memoryMb: number): TargetFigures {
+const SIDE_BY_SIDE = Math.min(8, Math.round(WORK_BATCH_SIZE * NON_EMPTY_SHARE));
+
+/**
+ * A run's figures as Lambda bills them: the wall time measured with AWS's latencies and the role
+ * (shared by the `sideBySide` targets worked on at once in one invocation), the CPU at the worker's
+ * share (never shared: CPU time adds up), and the cold starts' init. `sideBySide` 1 is a target
+ * with an invocation of its own, as every target had before batches.
+ */
+export function asTargetFigures(run: MeasuredRun, memoryMb: number, sideBySide = 1): TargetFigures {
   const share = Math.min(1, lambdaCpuShare(memoryMb));
-  const invocations = 1 + run.continuations;
+  const own = sideBySide === 1;
+  const invocations = (own ? 1 : 1 / WORK_BATCH_SIZE) + run.continuations;
   const initMs = (COLD_START.initCpuMs / share) * COLD_START.coldShare * invocations;
   const cpuMs = Math.max(0, run.cpuMs);
+  const waitedMs = Math.max(0, run.wallMs - cpuMs) + ASSUME_ROLE_MS;
   return {
     invocations,
-    billedMs: run.wallMs + cpuMs * (1 / share - 1) + ASSUME_ROLE_MS + initMs,
-    // Its share of a SendMessageBatch, then the event source's ReceiveMessage and DeleteMessageBatch.
-    sqsRequests: 0.1 + 2 * invocations + run.continuations,
+    billedMs: waitedMs / sideBySide + cpuMs / share + initMs,
+    // Its share of a SendMessageBatch, then the event source's ReceiveMessage and DeleteMessageBatch
+    // (10 messages a call each in a batch; one each for an invocation of its own), and continuations.
+    sqsRequests: 0.1 + (own ? 2 : 0.2) + run.continuations,
     dynamoWriteUnits: run.dynamoWriteUnits,
     dynamoReadUnits: run.dynamoReadUnits,
     storedBytes: run.storedBytes,
@@ -197,14 +225,18 @@ export async function runCostBench(): Promise<Figures> {
       `DynamoDB ${run.dynamoWriteUnits} WRU ${run.dynamoReadUnits} RRU, record ${run.storedBytes} B, ` +
       `logs ${run.logBytes} B in ${run.logLines} lines, ${run.metricSeries} metric series`;
   const nonEmpty = {
-    work: asTargetFigures(typical.work, memoryMb),
-    idle: asTargetFigures(typical.idle, memoryMb),
+    work: asTargetFigures(typical.work, memoryMb, SIDE_BY_SIDE),
+    idle: asTargetFigures(typical.idle, memoryMb, SIDE_BY_SIDE),
   };
   const today = asTargetFigures(empty.idle, memoryMb);
+  const path = emptyPathFigures(await measureEmptyTargets(), memoryMb);
+  figures['empty target, batched path'] =
+    `${round(path.billedMs, 1)} billed ms, ${round(path.invocations, 3)} invocations, ` +
+    `${round(path.dynamoWriteUnits, 2)} WRU, ${round(path.dynamoReadUnits, 3)} RRU`;
   const fleets: Fleet[] = fleetsOf(memoryMb, NON_EMPTY_SHARE);
-  Object.assign(figures, costTable(fleets, nonEmpty, { today, path: EMPTY_TARGET_PATH }, FANOUT));
+  Object.assign(figures, costTable(fleets, nonEmpty, { today, path }, FANOUT));
   const largest = fleets.find((f) => f.accounts === 1000 && f.runsPerMonth > 700)!;
-  const bill = fleetBill(largest, nonEmpty, EMPTY_TARGET_PATH, FANOUT);
+  const bill = fleetBill(largest, nonEmpty, path, FANOUT);
   figures['1,000 × 17 hourly: Lambda + SQS + DynamoDB + Scheduler ($/month)'] = round(bill.compute, 2);
   figures['1,000 × 17 hourly: logs + metrics ($/month)'] = round(bill.logs + bill.metrics, 2);
   return figures;

@@ -85,6 +85,8 @@ function slowed(fake: FakeEc2): RequestHandlerLike {
 
 interface Harness {
   readonly worker: ReturnType<typeof createWorker>;
+  /** The same worker counting every target as large (none worked on side by side): the solo queue's path. */
+  readonly largeWorker: ReturnType<typeof createWorker>;
   readonly empty: FakeEc2;
   readonly busy: FakeEc2;
   readonly solo: WorkQueue & { readonly sent: { item: WorkItem; at: number }[] };
@@ -163,10 +165,22 @@ function harness(): Harness {
     memory: memoryTargetMemory(),
   };
   const worker = createWorker({ runtime: () => runtime });
-  return { worker, empty, busy, solo, counts, busyStarted };
+  const largeWorker = createWorker({ runtime: () => runtime, smallConcurrency: 0 });
+  return { worker, largeWorker, empty, busy, solo, counts, busyStarted };
 }
 
-export async function runEmptyTargetBench(): Promise<Figures> {
+/** What 1,000 empty targets cost the real worker, batch by batch (also read by the `cost` bench). */
+export interface EmptyTargetMeasure {
+  readonly targets: number;
+  readonly batchSize: number;
+  readonly latencyMs: number;
+  readonly invocations: number;
+  readonly failures: number;
+  readonly empty: { calls: number; collections: number; cpuMs: number; wallMs: number };
+  readonly table: { configReads: number; recordWrites: number };
+}
+
+export async function measureEmptyTargets(): Promise<EmptyTargetMeasure & { readonly harness: Harness }> {
   process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
   process.env.POWERTOOLS_METRICS_DISABLED = 'true';
   const h = harness();
@@ -197,9 +211,22 @@ export async function runEmptyTargetBench(): Promise<Figures> {
     cpuMs: (cpu.user + cpu.system) / 1000,
     wallMs: walls.reduce((sum, ms) => sum + ms, 0) / walls.length,
   };
-  const table = { ...h.counts };
-  const mixed = await mixedBatch(h);
-  return figuresOf(emptyFigures, invocations, failures, table, mixed);
+  return {
+    targets: TARGETS,
+    batchSize: WORK_BATCH_SIZE,
+    latencyMs: LATENCY_MS,
+    invocations,
+    failures,
+    empty: emptyFigures,
+    table: { ...h.counts },
+    harness: h,
+  };
+}
+
+export async function runEmptyTargetBench(): Promise<Figures> {
+  const measured = await measureEmptyTargets();
+  const mixed = await mixedBatch(measured.harness);
+  return figuresOf(measured.empty, measured.invocations, measured.failures, measured.table, mixed);
 }
 
 /** A batch of empties with two targets that have work last: when each is taken care of. */
@@ -211,7 +238,8 @@ async function mixedBatch(h: Harness) {
     { account: BUSY, region: 'eu-west-1', run_id: runId, continuation: 0 },
   ];
   const started = performance.now();
-  const response = await h.worker(eventOf(items), contextOf());
+  // The two with work taken as large ones: one started here, the other handed to the solo queue.
+  const response = await h.largeWorker(eventOf(items), contextOf());
   const forwarded = h.solo.sent.at(-1);
   return {
     failures: response.batchItemFailures.length,

@@ -10,13 +10,18 @@ import type { PageGlance, TargetGlance } from '../app/kit/ports.js';
 import { TAG } from '../core/model.js';
 import { callAws } from './errors.js';
 
-/** DescribeVolumes' smallest page: one volume is enough to know. */
-const VOLUME_PAGE = 5;
 /**
- * A larger page for snapshots: EC2 may apply the tag filter after paging, and a page of 100 lets a
- * region holding a few dozen snapshots of other tools still be decided in one call.
+ * One volume is enough to know a target is not empty; a page of 100 also tells a small target
+ * (all its volumes on the page, no NextToken) that can be worked on beside others. An empty
+ * region's page is as cheap as the smallest.
  */
-const SNAPSHOT_PAGE = 100;
+export const VOLUME_PAGE = 100;
+/**
+ * A full page for snapshots: EC2 may apply the tag filter after paging, so a large page lets a
+ * region holding many snapshots of other tools still be decided in one call, and tells a small
+ * target (fewer than 1,000 snapshots of the policies) from a large one.
+ */
+export const SNAPSHOT_PAGE = 1000;
 /** EC2 takes at most this many values in one filter; more policies fall back to the tag key. */
 const MAX_FILTER_VALUES = 200;
 

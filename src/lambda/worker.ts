@@ -27,6 +27,8 @@ export interface WorkerOptions {
   readonly clock?: () => number;
   /** How long a continuation waits before it is delivered; default 60 s. */
   readonly continuationDelaySeconds?: number;
+  /** Small targets of a batch worked on side by side (default 8; 0: each is worked on as a large one). */
+  readonly smallConcurrency?: number;
 }
 
 /** A worker handler; `worker` in `index.ts` is this with the defaults. */
@@ -62,6 +64,7 @@ export function createWorker(options: WorkerOptions = {}) {
       const retried = await processBatch(records, invocation, {
         ...deps,
         ...(runtime.solo === undefined ? {} : { solo: runtime.solo }),
+        ...(options.smallConcurrency === undefined ? {} : { smallConcurrency: options.smallConcurrency }),
       });
       return { batchItemFailures: retried.map((id) => ({ itemIdentifier: id })) };
     }

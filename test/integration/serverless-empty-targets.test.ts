@@ -195,7 +195,7 @@ describe('a batch of work items', () => {
     expect(await snapshotsOf(t.moto.endpoint, A, BUSY, 'web')).toHaveLength(2);
   });
 
-  it('works on one target with work and hands the other, unchanged, to the solo queue', async () => {
+  it('works on small targets with work here, side by side, and hands none to the solo queue', async () => {
     // Prepare
     const solo = await createSoloQueue(deployed.current.sqs, t.proxy.endpoint);
     process.env.EBS_SNAPPER_SOLO_QUEUE_URL = solo;
@@ -206,6 +206,38 @@ describe('a batch of work items', () => {
     try {
       // Act
       const response = await worker(
+        event,
+        lambdaContext(() => 900_000),
+      );
+
+      // Assess: two web servers each, well inside one page: both worked on in this invocation
+      expect(response.batchItemFailures).toEqual([]);
+      const records = await readRunRecords(deployed.current, runId);
+      expect(
+        records
+          .filter((r) => busy.includes(r.region))
+          .map((r) => `${r.region}:${r.outcome}:${r.created}`)
+          .sort(),
+      ).toEqual(busy.map((r) => `${r}:ok:2`).sort());
+      expect(await bodiesIn(deployed.current.sqs, solo)).toEqual([]);
+      expect(records.filter((r) => r.empty === true)).toHaveLength(EMPTY.length);
+    } finally {
+      delete process.env.EBS_SNAPPER_SOLO_QUEUE_URL;
+    }
+  });
+
+  it('works on one large target with work and hands the other, unchanged, to the solo queue', async () => {
+    // Prepare
+    const solo = await createSoloQueue(deployed.current.sqs, t.proxy.endpoint);
+    process.env.EBS_SNAPPER_SOLO_QUEUE_URL = solo;
+    const busy = [BUSY, 'us-west-2'];
+    for (const region of busy) await seedWebFleet(t.moto.endpoint, A, region);
+    const { runId, event } = await fannedBatch([...busy, ...EMPTY]);
+
+    try {
+      // Act
+      // Every target counted as large: the solo queue's path, whatever their size.
+      const response = await createWorker({ smallConcurrency: 0 })(
         event,
         lambdaContext(() => 900_000),
       );
@@ -236,8 +268,8 @@ describe('a batch of work items', () => {
     t.proxy.configure({ errorsFor: { SendMessageBatch: { code: 'AccessDenied', status: 403, times: 10 } } });
 
     try {
-      // Act
-      const response = await worker(
+      // Act: every target counted as large, so one of the two is handed on
+      const response = await createWorker({ smallConcurrency: 0 })(
         event,
         lambdaContext(() => 900_000),
       );

@@ -36,6 +36,18 @@ describe('verdictOf', () => {
     expect(verdict.empty).toBe(false);
   });
 
+  it.each([
+    ['all its volumes and snapshots on one page each', glance(page(40), page(300)), true],
+    ['more volumes than a page', glance(page(100, true), page(3)), false],
+    ['more snapshots than a page', glance(page(2), page(1000, true)), false],
+  ])('tells a small target from a large one: %s', (_, seen, small) => {
+    // Prepare / Act
+    const verdict = verdictOf(ITEM, seen);
+
+    // Assess
+    expect(verdict).toMatchObject({ empty: false, small });
+  });
+
   it('never calls a continuation empty, whatever the pages say', () => {
     // Prepare / Act
     const verdict = verdictOf({ ...ITEM, continuation: 2 }, glance());

@@ -10,7 +10,17 @@ import type { RunReport } from '../run/results.js';
 import type { WorkItem } from './ports.js';
 
 /** Whether a target may be left at its glance, and if not, why. */
-export type EmptyVerdict = { readonly empty: true } | { readonly empty: false; readonly why: string };
+export type EmptyVerdict =
+  | { readonly empty: true }
+  | {
+      readonly empty: false;
+      readonly why: string;
+      /**
+       * Both pages held all there is (no NextToken): the target is small enough to be worked on
+       * beside others in the same invocation, with little memory and a short run.
+       */
+      readonly small?: boolean;
+    };
 
 /**
  * Empty only when neither page found anything and neither said there is more. Any volume makes a
@@ -25,8 +35,10 @@ export function verdictOf(item: WorkItem, glance: TargetGlance | undefined): Emp
   if (item.continuation > 0) return { empty: false, why: `continuation ${item.continuation}: work was left` };
   if (glance === undefined) return { empty: false, why: 'not looked at' };
   const { volumes, managedSnapshots } = glance;
-  if (volumes.seen > 0) return { empty: false, why: 'it has volumes' };
-  if (managedSnapshots.seen > 0) return { empty: false, why: 'it has snapshots of the configured policies' };
+  const small = !volumes.more && !managedSnapshots.more;
+  if (volumes.seen > 0) return { empty: false, why: 'it has volumes', small };
+  if (managedSnapshots.seen > 0)
+    return { empty: false, why: 'it has snapshots of the configured policies', small };
   if (volumes.more || managedSnapshots.more)
     return { empty: false, why: 'an empty page with more to come proves nothing' };
   return { empty: true };

@@ -153,12 +153,13 @@ describe('processBatch', () => {
     });
   });
 
-  it('works on the first target with work and hands the next, unchanged, to the solo queue', async () => {
-    // Prepare
+  it('works on the first large target with work and hands the next, unchanged, to the solo queue', async () => {
+    // Prepare: every target counted as large
     const solo = soloQueue();
     const { deps, ports, records } = batchDeps([busy('eu-west-1'), busy('us-east-1'), empty('eu-west-2')], {
       solo,
       glanceConcurrency: 1,
+      smallConcurrency: 0,
     });
     const batch = ['eu-west-1', 'eu-west-2', 'us-east-1'].map((r) => recordOfItem(r));
 
@@ -170,6 +171,32 @@ describe('processBatch', () => {
     expect(solo.sent).toEqual([batch[2]!.item]);
     expect(operations(ports.get('us-east-1'))).toEqual(['glance']);
     expect(records.map((r) => r.region).sort()).toEqual(['eu-west-1', 'eu-west-2']);
+  });
+
+  it('works on small targets with work here, side by side, and hands none of them on', async () => {
+    // Prepare: both have a volume and a snapshot or two, well inside one page of each
+    const solo = soloQueue();
+    const { deps, records } = batchDeps([busy('eu-west-1'), busy('us-east-1'), empty('eu-west-2')], {
+      solo,
+      glanceConcurrency: 1,
+    });
+
+    // Act
+    const retried = await processBatch(
+      ['eu-west-1', 'eu-west-2', 'us-east-1'].map((r) => recordOfItem(r)),
+      invocation,
+      deps,
+    );
+
+    // Assess
+    expect(retried).toEqual([]);
+    expect(solo.sent).toEqual([]);
+    expect(
+      records
+        .filter((r) => r.created === 1)
+        .map((r) => r.region)
+        .sort(),
+    ).toEqual(['eu-west-1', 'us-east-1']);
   });
 
   it('without a solo queue, works on every target with work here, one after the other', async () => {
@@ -198,6 +225,7 @@ describe('processBatch', () => {
     const { deps } = batchDeps([busy('eu-west-1'), busy('us-east-1'), empty('eu-west-2')], {
       solo: soloQueue(true),
       glanceConcurrency: 1,
+      smallConcurrency: 0,
     });
 
     // Act

@@ -3,10 +3,12 @@
  * (regions nobody uses), and each would otherwise cost an invocation of its own. Every item is
  * checked against the config first (before any role or EC2 call, as a single item is), then its
  * target is looked at with two small pages, several at once. An empty target gets a compact
- * record and nothing else. A target with work is never held up by the others: the first one found
- * is worked on here at once, and each further one is handed, unchanged, to the solo queue (one
- * item per invocation) as soon as it is found — or, with no solo queue, worked on here after the
- * first, each with the deadline and continuations of a single item.
+ * record and nothing else. A target with work is never held up by the others: a small one (both
+ * pages held all it has) is worked on here at once, beside the other small ones (a few at a time:
+ * their runs are short and light, and an invocation's billed time is mostly waiting on EC2); of
+ * the large ones, the first found is worked on here at once, and each further one is handed,
+ * unchanged, to the solo queue (one item per invocation) as soon as it is found — or, with no solo
+ * queue, worked on here after the first, each with the deadline and continuations of a single item.
  */
 import type { Config } from '../../core/policy/types.js';
 import { runPool } from '../kit/pool.js';
@@ -30,6 +32,8 @@ import {
  * region, with EC2 buckets of its own; what it costs here is sockets and memory, a little of each.
  */
 const GLANCE_CONCURRENCY = 25;
+/** Small targets worked on side by side: fewer than 100 volumes and 1,000 snapshots each. */
+const SMALL_CONCURRENCY = 8;
 
 /** One record of the batch: its message id, its work item and how often SQS delivered it. */
 export interface BatchRecord {
@@ -43,6 +47,8 @@ export interface BatchDeps extends WorkerDeps {
   readonly solo?: WorkQueue;
   /** Default {@link GLANCE_CONCURRENCY}. */
   readonly glanceConcurrency?: number;
+  /** Small targets worked on here side by side; default {@link SMALL_CONCURRENCY}; 0 treats every target as large. */
+  readonly smallConcurrency?: number;
 }
 
 /**
@@ -70,8 +76,14 @@ export async function processBatch(
   };
   let first: Promise<void> | undefined;
   const waiting: BatchRecord[] = [];
-  const withWork = async (record: BatchRecord) => {
-    if (first === undefined) {
+  const smallSlots = limiter(deps.smallConcurrency ?? SMALL_CONCURRENCY);
+  const small: Promise<void>[] = [];
+  const withWork = async (record: BatchRecord, isSmall: boolean) => {
+    if (isSmall && smallSlots.size > 0) {
+      small.push(
+        smallSlots.run(() => failedUnless(record, () => runNow(record, invocationOf(record), deps, config))),
+      );
+    } else if (first === undefined) {
       first = failedUnless(record, () => runNow(record, invocationOf(record), deps, config));
     } else if (deps.solo !== undefined) {
       await failedUnless(record, () => forward(record.item, deps.solo!, deps));
@@ -81,13 +93,14 @@ export async function processBatch(
     await failedUnless(record, async () => {
       const checked = await checkWorkItem(record.item, invocationOf(record), deps, config);
       if ('outcome' in checked) return !checked.outcome.retry;
-      if ((await glance(record.item, checked, invocationOf(record), deps)).empty)
-        return !(await finishEmpty(record.item, checked.startedAt, deps, config)).retry;
-      await withWork(record);
+      const verdict = await glance(record.item, checked, invocationOf(record), deps);
+      if (verdict.empty) return !(await finishEmpty(record.item, checked.startedAt, deps, config)).retry;
+      await withWork(record, verdict.small === true);
       return true;
     });
   });
   await first;
+  await Promise.all(small);
   for (const record of waiting)
     await failedUnless(record, () => runNow(record, invocationOf(record), deps, config));
   return records.filter((r) => retried.has(r.id)).map((r) => r.id);
@@ -133,6 +146,27 @@ async function forward(item: WorkItem, solo: WorkQueue, deps: BatchDeps): Promis
     new Error(`${unqueued.code}: ${unqueued.message}`),
   );
   return false;
+}
+
+/** At most `size` of the tasks given to `run` at once; the others wait their turn, in order. */
+function limiter(size: number) {
+  let active = 0;
+  const queued: (() => void)[] = [];
+  return {
+    size,
+    async run(task: () => Promise<void>): Promise<void> {
+      // A finished task hands its slot straight to the next in line, so no newcomer slips in between.
+      if (active >= size) await new Promise<void>((resolve) => queued.push(resolve));
+      else active += 1;
+      try {
+        await task();
+      } finally {
+        const next = queued.shift();
+        if (next === undefined) active -= 1;
+        else next();
+      }
+    },
+  };
 }
 
 async function sequentially(

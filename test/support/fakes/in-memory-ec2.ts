@@ -15,6 +15,7 @@ import {
   type TargetGlance,
 } from '../../../src/app/kit/ports.js';
 import { isTransientCode } from '../../../src/aws/errors.js';
+import { SNAPSHOT_PAGE, VOLUME_PAGE } from '../../../src/aws/target-glance.js';
 import {
   type CopyDestination,
   type InstanceId,
@@ -152,7 +153,11 @@ export class InMemoryEc2 implements Ec2Port {
       const volumes =
         this.inventory.volumes.filter((v) => !isDrillVolume(v)).length + this.volumes.listed().length;
       const managed = this.snapshots.filter((s) => isManagedBy(s, ids) && s.ownerId === this.account).length;
-      return { volumes: { seen: volumes, more: false }, managedSnapshots: { seen: managed, more: false } };
+      // One page of each, as EC2 answers the AWS port's glance.
+      return {
+        volumes: { seen: Math.min(volumes, VOLUME_PAGE), more: volumes > VOLUME_PAGE },
+        managedSnapshots: { seen: Math.min(managed, SNAPSHOT_PAGE), more: managed > SNAPSHOT_PAGE },
+      };
     });
   }
 
