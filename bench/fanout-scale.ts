@@ -5,7 +5,8 @@
  * Organizations gives 20 accounts a page, STS answers AssumeRole, SQS takes at most 10 entries a
  * call and refuses 1% of them (once each). Prints the wall time, the calls of each kind, and whether
  * every target was queued exactly once — then a retried invocation of the same run (the Scheduler's
- * scheduled time makes its run id), which must queue nothing again.
+ * scheduled time makes its run id), which must queue nothing again and, the run being marked queued
+ * whole, list no account and assume no role.
  */
 import { type ListAccountsCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
 import type { AwsCredentialIdentityProvider } from '@smithy/types';
@@ -130,7 +131,10 @@ export async function runFanOutScaleBench(): Promise<Figures> {
   const first = await invoke('first');
   const wallMs = performance.now() - started;
   const firstCalls = { ...calls, SendMessageBatch: sqs.calls };
+  const firstMarks = { writes: marks.calls, reads: marks.reads };
+  const retriedStarted = performance.now();
   const retried = await invoke('retried');
+  const retriedMs = performance.now() - retriedStarted;
 
   const expected = ACCOUNTS * REGIONS.length;
   const counts = new Map<string, number>();
@@ -148,13 +152,19 @@ export async function runFanOutScaleBench(): Promise<Figures> {
     'SendMessageBatch calls': firstCalls.SendMessageBatch,
     'batch entries refused (1%)': sqs.refused,
     'peak SendMessageBatch in flight': sqs.peakInFlight,
-    'marks written (claims + done)': marks.calls,
+    'marks written (claims + done + the run queued whole)': firstMarks.writes,
     'targets queued once': [...counts.values()].filter((n) => n === 1).length,
     'targets duplicated': duplicates,
     'targets missing': expected - counts.size,
     'failures reported': first.failures.length,
     'retried invocation: messages sent': retried.sent,
+    'retried invocation: already queued': retried.alreadyQueued ?? retried.items.length - retried.sent,
+    'retried invocation: ListAccounts calls': calls.ListAccounts - firstCalls.ListAccounts,
     'retried invocation: AssumeRole calls': calls.AssumeRole - firstCalls.AssumeRole,
+    'retried invocation: DescribeRegions calls': calls.DescribeRegions - firstCalls.DescribeRegions,
+    'retried invocation: marks read': marks.reads - firstMarks.reads,
+    'retried invocation: marks written': marks.calls - firstMarks.writes,
+    'retried invocation: wall time': Math.round(retriedMs),
     'message body keys': [...bodies].join(' '),
     'exactly once': counts.size === expected && duplicates === 0 && retried.sent === 0 ? 1 : 0,
   };
@@ -181,6 +191,18 @@ export const FANOUT_SCALE_BENCH: BenchDefinition = {
     {
       label: 'a retried invocation sends nothing again',
       key: 'retried invocation: messages sent',
+      kind: 'at-most',
+      limit: 0,
+    },
+    {
+      label: 'a retried invocation lists no account',
+      key: 'retried invocation: ListAccounts calls',
+      kind: 'at-most',
+      limit: 0,
+    },
+    {
+      label: 'a retried invocation assumes no role',
+      key: 'retried invocation: AssumeRole calls',
       kind: 'at-most',
       limit: 0,
     },

@@ -60,3 +60,32 @@ describe('createCredentialCache', () => {
     expect(renewed.accessKeyId).not.toBe(first.accessKeyId);
   });
 });
+
+describe('createCredentialCache after a failure', () => {
+  it('builds the provider again with the latest `assume` given, so a deadline that passed fails no later target', async () => {
+    // Prepare: each provider is cancelled by its own deadline (as `assumeRoleCredentials` is)
+    const clock = { now: 0 };
+    const built: number[] = [];
+    const withDeadline =
+      (deadline: number): (() => AwsCredentialIdentityProvider) =>
+      () => {
+        built.push(deadline);
+        return async () => {
+          if (clock.now >= deadline) throw new Error('Request aborted');
+          return { accessKeyId: `AKIA${deadline}`, secretAccessKey: 's' };
+        };
+      };
+    const cache = createCredentialCache(() => clock.now);
+    const first = cache.forAccount('111111111111', withDeadline(1_000));
+    clock.now = 2_000;
+
+    // Act: the first target's deadline has passed; a later target with its own asks
+    const late = await first({}).catch((error: Error) => error.message);
+    const later = await cache.forAccount('111111111111', withDeadline(60_000))({});
+
+    // Assess
+    expect(late).toBe('Request aborted');
+    expect(later.accessKeyId).toBe('AKIA60000');
+    expect(built).toEqual([1_000, 60_000]);
+  });
+});

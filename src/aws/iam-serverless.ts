@@ -101,8 +101,9 @@ export const FANOUT_OPERATIONS: readonly AwsOperation[] = [
   { operation: 'config-read', actions: ['dynamodb:GetItem'], resources: [TABLE] },
   // Each run's targets and failures, for `status` (one item per run, more for the largest).
   { operation: 'run-index', actions: ['dynamodb:PutItem'], resources: [TABLE] },
-  // Each chunk of a run's targets claimed, then marked queued: a retried fan-out sends only the rest.
-  { operation: 'fan-out-marks', actions: ['dynamodb:UpdateItem'], resources: [TABLE] },
+  // Each chunk of a run's targets claimed, then marked queued: a retried fan-out sends only the rest;
+  // the run marked queued whole, read first by a retried fan-out.
+  { operation: 'fan-out-marks', actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], resources: [TABLE] },
   { operation: 'organization-accounts', actions: ['organizations:ListAccounts'] },
   { operation: 'regions', actions: ['ec2:DescribeRegions'] },
   IDENTITY,

@@ -74,15 +74,13 @@ export function createFanOut(options: FanOutOptions = {}) {
         code: failure.error.code,
         error: failure.error.message,
       });
-    logger.info('fanned out', {
-      messages: result.sent,
-      targets: result.items.length,
-    });
+    const targets = result.alreadyQueued ?? result.items.length;
+    logger.info('fanned out', { messages: result.sent, targets });
     return {
       run_id: result.runId,
       ...(result.runIdRefused === undefined ? {} : { run_id_refused: result.runIdRefused }),
       messages: result.sent,
-      ...(result.items.length > result.sent ? { already_queued: result.items.length - result.sent } : {}),
+      ...(targets > result.sent ? { already_queued: targets - result.sent } : {}),
       failures: result.failures.map((f) => ({
         account: f.account,
         ...(f.regions === undefined ? {} : { regions: f.regions }),

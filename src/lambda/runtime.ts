@@ -4,6 +4,7 @@
  * and EC2 ports that assume the member role in other accounts.
  */
 
+import type { AwsCredentialIdentityProvider } from '@smithy/types';
 import type { Deadline } from '../app/kit/deadline.js';
 import type { Ec2Port } from '../app/kit/ports.js';
 import type { TargetMemory } from '../app/run/run-memory.js';
@@ -66,8 +67,18 @@ export interface Runtime {
    * (one per invocation), each account's role is assumed once however often it is asked.
    */
   regionsOf(account: string, own: Identity, sessions?: CredentialCache): Promise<readonly string[]>;
-  /** `roleName`: a vault account's role instead of the member role (SPEC §14). */
-  portFor(account: string, region: string, deadline: Deadline, own: Identity, roleName?: string): Ec2Port;
+  /**
+   * `roleName`: a vault account's role instead of the member role (SPEC §14). With `sessions` (one
+   * per invocation), each account's role (member or vault) is assumed once however many targets ask.
+   */
+  portFor(
+    account: string,
+    region: string,
+    deadline: Deadline,
+    own: Identity,
+    roleName?: string,
+    sessions?: CredentialCache,
+  ): Ec2Port;
   notifiersFor(config: Config | undefined): readonly Notifier[];
 }
 
@@ -137,20 +148,31 @@ function createRuntime(env: LambdaEnv, clients: DeployedClients): Runtime {
           : sessions.forAccount(account, () => credentialsFor(account, region, own)!);
       return listEnabledRegions(createAwsClients({ region, ...(credentials ? { credentials } : {}) }).ec2);
     },
-    portFor(account, region, deadline, own, roleName) {
+    portFor(account, region, deadline, own, roleName, sessions) {
+      // A session shared by several targets is rebuilt after a failure (a deadline that passed)
+      // with the asking target's deadline: one target's deadline never fails another's calls.
+      const session = (key: string, assume: () => AwsCredentialIdentityProvider) =>
+        sessions === undefined ? assume() : sessions.forAccount(key, assume);
       const credentials =
-        roleName === undefined || account === own.account
-          ? credentialsFor(account, region, own, deadline)
-          : roleCredentials(account, roleName, region, own, deadline);
+        account === own.account
+          ? undefined
+          : roleName === undefined
+            ? session(
+                `${account}/${env.memberRoleName}`,
+                () => credentialsFor(account, region, own, deadline)!,
+              )
+            : session(`${account}/${roleName}`, () =>
+                roleCredentials(account, roleName, region, own, deadline),
+              );
       const clientsIn = (other: string) =>
         createAwsClients({ region: other, deadline, ...(credentials ? { credentials } : {}) });
       // Vault accounts (SPEC §14) are reached from the worker's own role, one session per vault.
-      const vaults = new Map<string, ReturnType<typeof roleCredentials>>();
+      const vaults = new Map<string, AwsCredentialIdentityProvider>();
       const vaultClientsIn = (vault: VaultRef, other: string) => {
         const key = `${vault.account}/${vault.roleName}`;
         let found = vaults.get(key);
         if (found === undefined) {
-          found = roleCredentials(vault.account, vault.roleName, region, own, deadline);
+          found = session(key, () => roleCredentials(vault.account, vault.roleName, region, own, deadline));
           vaults.set(key, found);
         }
         return createAwsClients({ region: other, deadline, credentials: found });

@@ -12,6 +12,7 @@ import { type BadWorkItemError, parseWorkItem } from '../app/serverless/work-ite
 import { processWorkItem, type WorkerDeps } from '../app/serverless/work-target.js';
 import type { WorkTelemetry } from '../app/serverless/work-telemetry.js';
 import type { Identity } from '../aws/clients.js';
+import { type CredentialCache, createCredentialCache } from '../aws/credential-cache.js';
 import { FEATURE_GAP_CODE, featureGap, parseFeatures } from '../aws/deployed-features.js';
 import { currentRuntime, type Runtime } from './runtime.js';
 import { createTelemetry, itemKeys, workTelemetry } from './telemetry.js';
@@ -37,7 +38,15 @@ export function createWorker(options: WorkerOptions = {}) {
     const { logger, metrics } = createTelemetry();
     logger.addContext(context);
     const runtime = (options.runtime ?? currentRuntime)();
-    const deps = workerDeps(runtime, await runtime.identity(), options, workTelemetry(logger, metrics));
+    // One role session per account and role for this invocation (SPEC §16), never kept for the next.
+    const sessions = createCredentialCache();
+    const deps = workerDeps(
+      runtime,
+      await runtime.identity(),
+      options,
+      workTelemetry(logger, metrics),
+      sessions,
+    );
     const invocation = {
       requestId: context.awsRequestId,
       remainingMs: () => context.getRemainingTimeInMillis(),
@@ -100,6 +109,7 @@ function workerDeps(
   own: Identity,
   options: WorkerOptions,
   telemetry: WorkTelemetry,
+  sessions: CredentialCache,
 ): WorkerDeps {
   const allowed = parseFeatures(runtime.env.features);
   return {
@@ -114,7 +124,7 @@ function workerDeps(
     ownAccount: own.account,
     isOrganizationMember: (account) => runtime.isOrganizationMember(account),
     portFor: (account, region, deadline, roleName) =>
-      runtime.portFor(account, region, deadline, own, roleName),
+      runtime.portFor(account, region, deadline, own, roleName, sessions),
     notifiersFor: (config) => runtime.notifiersFor(config),
     // The worker's own role works in its account; other accounts' member roles allow every feature.
     roleGap: (config, target) => {

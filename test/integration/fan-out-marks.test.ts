@@ -1,6 +1,7 @@
 /**
  * The fan-out's marks in the table against moto: the conditional writes that keep two invocations
- * of one run from sending a chunk twice, and let a retry take over a chunk whose claim expired.
+ * of one run from sending a chunk twice, and let a retry take over a chunk whose claim expired;
+ * the run's own mark, once it is queued whole.
  */
 import { describe, expect, it } from 'vitest';
 import { createDeployedClients } from '../../src/aws/serverless-clients.js';
@@ -41,5 +42,22 @@ describe('fan-out marks in the table', () => {
     expect(whileBHolds).toBeUndefined();
     expect(afterExpiry).toEqual({ queued });
     expect(await store.claim(RUN, CHUNK, 'req-c', NOW + 62_002, NOW + 122_002)).toEqual({ queued });
+  });
+
+  it('marks a run queued whole with its target count, read back until the mark expires', async () => {
+    // Prepare
+    const store = marks();
+    const twoDays = 2 * 24 * 60 * 60 * 1000;
+
+    // Act
+    const before = await store.queuedRun(RUN, NOW);
+    await store.runQueued(RUN, 17, NOW);
+    const after = await store.queuedRun(RUN, NOW + 1_000);
+    const expired = await store.queuedRun(RUN, NOW + twoDays + 1_000);
+    const chunk = await store.claim(RUN, CHUNK, 'req-a', NOW + 2_000, NOW + 62_000);
+
+    // Assess: the run's mark is no chunk's
+    expect([before, after, expired]).toEqual([undefined, 17, undefined]);
+    expect(chunk).toEqual({ queued: [] });
   });
 });

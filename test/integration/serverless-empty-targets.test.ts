@@ -21,6 +21,7 @@ import {
 } from '../support/moto/deployment.js';
 import {
   ec2As,
+  memberRoleArn,
   pushTestConfig,
   seedWebFleet,
   snapshotsOf,
@@ -30,6 +31,7 @@ import { useMotoBehindProxy } from '../support/moto/use-moto.js';
 
 const { createWorker, fanOut, worker } = await importHandlers();
 const A = '111111111111';
+const B = '222222222222';
 const BUSY = 'us-east-1';
 const EMPTY = ['eu-west-1', 'eu-west-2', 'ap-southeast-2'];
 const DAY = 86_400_000;
@@ -104,6 +106,55 @@ describe('a batch of work items', () => {
     expect(records.map((r) => `${r.region}:${r.outcome}:${r.created}:${r.empty === true}`).sort()).toEqual(
       [`${BUSY}:ok:2:false`, ...EMPTY.map((r) => `${r}:ok:0:true`)].sort(),
     );
+  });
+
+  it('assumes the member account’s role once for the whole batch, the region worked on in full included', async () => {
+    // Prepare
+    await seedWebFleet(t.moto.endpoint, A, BUSY);
+    const { runId, event } = await fannedBatch([BUSY, ...EMPTY]);
+    t.proxy.resetCounts();
+
+    // Act
+    const response = await worker(
+      event,
+      lambdaContext(() => 900_000),
+    );
+
+    // Assess
+    expect(response.batchItemFailures).toEqual([]);
+    expect(t.proxy.counts().AssumeRole).toBe(1);
+    const records = await readRunRecords(deployed.current, runId);
+    expect(records.map((r) => `${r.region}:${r.outcome}`).sort()).toEqual(
+      [BUSY, ...EMPTY].map((r) => `${r}:ok`).sort(),
+    );
+  });
+
+  it('fails each target of an account whose role is refused alone, not retried, and does the other account’s', async () => {
+    // Prepare
+    await seedWebFleet(t.moto.endpoint, A, BUSY);
+    const regions = [BUSY, EMPTY[0]!];
+    const { runId, event } = await fannedBatch([...regions, ...regions], webPolicy([A, B], regions));
+    t.proxy.configure({
+      errorsFor: { AssumeRole: { code: 'AccessDenied', status: 403, when: { RoleArn: memberRoleArn(B) } } },
+    });
+
+    // Act
+    const response = await worker(
+      event,
+      lambdaContext(() => 900_000),
+    );
+
+    // Assess
+    expect(response.batchItemFailures).toEqual([]);
+    const records = await readRunRecords(deployed.current, runId);
+    expect(records.map((r) => `${r.account}/${r.region}:${r.outcome}`).sort()).toEqual(
+      [...regions.map((r) => `${A}/${r}:ok`), ...regions.map((r) => `${B}/${r}:failed`)].sort(),
+    );
+    for (const record of records.filter((r) => r.account === B))
+      expect(record.failures).toEqual([
+        expect.objectContaining({ code: 'AccessDenied', message: expect.stringContaining('AssumeRole') }),
+      ]);
+    expect(await snapshotsOf(t.moto.endpoint, A, BUSY, 'web')).toHaveLength(2);
   });
 
   it('does not call a region empty whose only resource is a managed snapshot: retention deletes it there', async () => {

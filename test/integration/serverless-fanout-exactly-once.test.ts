@@ -5,6 +5,11 @@
  * refused past the retries is reported and notified while the others are queued; a retried
  * invocation of the same scheduled run queues only what the first could not.
  */
+import {
+  CreateAccountCommand,
+  CreateOrganizationCommand,
+  OrganizationsClient,
+} from '@aws-sdk/client-organizations';
 import { describe, expect, it } from 'vitest';
 import type { WorkItem } from '../../src/app/serverless/ports.js';
 import {
@@ -16,7 +21,7 @@ import {
   useDeployment,
 } from '../support/moto/deployment.js';
 import { pushTestConfig, webPolicy } from '../support/moto/member-accounts.js';
-import { MOTO_ACCOUNT_ID } from '../support/moto/moto.js';
+import { MOTO_ACCOUNT_ID, motoClientConfig } from '../support/moto/moto.js';
 import { useMotoBehindProxy } from '../support/moto/use-moto.js';
 import { refusedBatchEntries } from '../support/proxy/sqs-batch-refusals.js';
 
@@ -117,5 +122,48 @@ describe('fanOut: every target of a run queued exactly once when SQS refuses bat
     expect(new Set(keys).size).toBe(keys.length);
     expect(keys.length).toBe(fanned.messages);
     expect(fanned.messages).toBeGreaterThan(2 * 10);
+  });
+
+  it('answers a retried invocation of a fully queued run from its mark: nothing sent, no Organizations, STS or EC2 call', async () => {
+    // Prepare: an organization of two members, each one's regions asked through its role
+    const organizations = new OrganizationsClient(motoClientConfig(t.moto.endpoint, 'us-east-1'));
+    await organizations.send(new CreateOrganizationCommand({ FeatureSet: 'ALL' }));
+    for (const name of ['one', 'two'])
+      await organizations.send(new CreateAccountCommand({ AccountName: name, Email: `${name}@example.com` }));
+    const { region, table } = deployed.current;
+    const policy = webPolicy([], [])
+      .replace(/ {2}accounts: \[\]\n/, '  organization: true\n')
+      .replace(/ {2}regions: \[\]\n/, '');
+    await pushTestConfig(t.moto.endpoint, region, table, policy);
+    const event = { scheduled_time: scheduledNow() };
+    const first = await fanOut(
+      event,
+      lambdaContext(() => 300_000),
+    );
+    const firstCounts = t.proxy.counts();
+    t.proxy.resetCounts();
+
+    // Act
+    const retried = await fanOut(
+      event,
+      lambdaContext(() => 300_000),
+    );
+    const counts = t.proxy.counts();
+    const items = await queued(deployed.current);
+
+    // Assess
+    expect(first.failures).toEqual([]);
+    expect([firstCounts.ListAccounts, firstCounts.AssumeRole]).toEqual([1, 2]);
+    expect(retried).toEqual({
+      run_id: first.run_id,
+      messages: 0,
+      already_queued: first.messages,
+      failures: [],
+    });
+    expect([counts.ListAccounts ?? 0, counts.AssumeRole ?? 0, counts.DescribeRegions ?? 0]).toEqual([
+      0, 0, 0,
+    ]);
+    expect(counts.SendMessageBatch ?? 0).toBe(0);
+    expect(items).toHaveLength(first.messages);
   });
 });

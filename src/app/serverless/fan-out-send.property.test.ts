@@ -8,9 +8,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { fakeSqs, freezable, freezer, inMemoryMarks } from '../../../test/support/fakes/in-memory-fan-out.js';
+import { inMemoryRunIndex } from '../../../test/support/fakes/in-memory-run-index.js';
 import { createWorkQueue } from '../../aws/work-queue.js';
+import { type FanOutDeps, fanOutRun } from './fan-out.js';
 import { CHUNK_TARGETS, CLAIM_MS, chunksOf, type FanOutMarks, sendRun } from './fan-out-send.js';
 import type { WorkItem } from './ports.js';
+import type { RunIndexStore } from './run-index.js';
 
 const RUN = '20261206T210000Z-3f9a2c';
 const REGIONS = ['ap-south-1', 'eu-west-1', 'eu-west-2', 'us-east-1', 'us-east-2', 'us-west-2'];
@@ -170,3 +173,96 @@ function marksDone(marks: ReturnType<typeof inMemoryMarks>, total: number): bool
 async function until(condition: () => boolean): Promise<void> {
   while (!condition()) await new Promise((resolve) => setTimeout(resolve, 1));
 }
+
+/** A run of the Scheduler's, fanned out by `fanOutRun` over the fakes: org accounts from `masks`, their regions through their roles. */
+function fanOutOf(m: readonly number[], marks: FanOutMarks, runs: RunIndexStore) {
+  const regionsOf = new Map(itemsOf(m).map((i) => [i.account, [] as string[]]));
+  for (const { account, region } of itemsOf(m)) regionsOf.get(account)!.push(region);
+  const calls = { ListAccounts: 0, AssumeRole: 0 };
+  const stored = { name: 'default', text: ORG_CONFIG, updatedAt: '2026-12-06T20:00:00Z', sha256: '' };
+  const invoke = (invocation: string, sqs: ReturnType<typeof fakeSqs>) => {
+    const deps: FanOutDeps = {
+      table: 'test',
+      configName: 'default',
+      configs: {
+        put: async () => {},
+        get: async () => stored,
+        list: async () => [stored],
+        delete: async () => false,
+      },
+      queue: createWorkQueue(sqs.client, 'https://sqs.example/q', { sleep: async () => {} }),
+      marks,
+      invocation,
+      remainingMs: () => 300_000,
+      sleep: async () => {},
+      runs,
+      ownAccount: async () => '999999999999',
+      organizationAccounts: async () => {
+        calls.ListAccounts += 1;
+        return [...regionsOf.keys()];
+      },
+      regionsOf: async (account) => {
+        calls.AssumeRole += 1;
+        return regionsOf.get(account)!;
+      },
+      notifiersFor: () => [],
+      clock: () => Date.parse(SCHEDULED) + 1_000,
+      warn: () => {},
+    };
+    return fanOutRun(deps, { scheduledTime: SCHEDULED });
+  };
+  return { calls, invoke };
+}
+
+const SCHEDULED = '2026-12-06T21:00:00Z';
+const ORG_CONFIG = `version: 1
+settings:
+  organization: true
+policies:
+  - id: web
+    select: {volumes: {tag:Backup: "true"}}
+    schedule: {every: 1 day}
+    retention: {minimum: 1}
+`;
+
+describe('fanOutRun: a retried invocation of a run queued whole', () => {
+  it('answers from the run’s mark: nothing sent, no ListAccounts or AssumeRole; a run not queued whole is fanned out again', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        masks,
+        fc.integer(),
+        fc.double({ min: 0, max: 0.6, noNaN: true }),
+        async (m, seed, rate) => {
+          // Prepare
+          const items = itemsOf(m);
+          const marks = inMemoryMarks();
+          const { calls, invoke } = fanOutOf(m, marks, inMemoryRunIndex());
+          const first = fakeSqs({ refuse: refusing(seed, rate) });
+          const later = fakeSqs();
+
+          // Act: the first invocation, then retries until one finds the run queued whole
+          const one = await invoke('first', first);
+          const whole = one.failures.length === 0;
+          const callsAfterFirst = { ...calls };
+          const two = await invoke('second', later);
+          const callsAfterSecond = { ...calls };
+          const three = await invoke('third', later);
+
+          // Assess
+          expect([...first.taken, ...later.taken].map(keyOf).sort()).toEqual(items.map(keyOf).sort());
+          if (whole) {
+            expect(two).toMatchObject({ sent: 0, items: [], failures: [], alreadyQueued: items.length });
+            expect(callsAfterSecond).toEqual(callsAfterFirst);
+          } else {
+            expect(callsAfterSecond.ListAccounts).toBe(2);
+            expect(two.failures).toEqual([]);
+          }
+          expect(three).toMatchObject({ sent: 0, failures: [], alreadyQueued: items.length });
+          expect(calls).toEqual(callsAfterSecond);
+          expect(marks.runs.get(one.runId)).toBe(items.length);
+        },
+      ),
+      { numRuns: 40 },
+    );
+  });
+});

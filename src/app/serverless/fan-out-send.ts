@@ -5,7 +5,9 @@
  * before it is sent and marked with the targets SQS took after, so a later invocation of the run
  * sends only what no earlier one marked. A crash between SQS taking a chunk and its mark costs a
  * duplicate message (the worker's lease and run records make a second delivery harmless); a target
- * is never lost: a claim expires, and a chunk claimed by another invocation is waited for.
+ * is never lost: a claim expires, and a chunk claimed by another invocation is waited for. Once
+ * the whole run is queued (every target, and the run index written), the run itself is marked, and
+ * a later invocation answers from that mark before it reads, lists, assumes or sends anything.
  */
 import { runPool } from '../kit/pool.js';
 import type { UnqueuedItem, WorkItem, WorkQueue } from './ports.js';
@@ -31,6 +33,10 @@ export interface FanOutMarks {
   ): Promise<ChunkState | undefined>;
   /** Write every target of the chunk queued so far, and let the claim go. */
   done(runId: string, chunk: string, owner: string, queued: readonly RunTarget[]): Promise<void>;
+  /** How many targets the run has, when it was marked fully queued (and the mark has not expired at `now`). */
+  queuedRun(runId: string, now: number): Promise<number | undefined>;
+  /** Mark the run fully queued: every one of its `targets` queued, its run index written. */
+  runQueued(runId: string, targets: number, now: number): Promise<void>;
 }
 
 export interface SendRunDeps {
@@ -155,7 +161,41 @@ export function chunksOf(items: readonly WorkItem[]): Map<string, WorkItem[]> {
 
 const targetOf = ({ account, region }: WorkItem): RunTarget => ({ account, region });
 
+/**
+ * The targets of a run an earlier invocation marked fully queued, or undefined (not marked, or the
+ * mark cannot be read: then the run is fanned out as if it were not, the chunk marks still hold).
+ */
+export async function queuedBefore(
+  deps: Pick<SendRunDeps, 'marks' | 'warn'>,
+  runId: string,
+  now: number,
+): Promise<number | undefined> {
+  try {
+    return await deps.marks.queuedRun(runId, now);
+  } catch (error) {
+    deps.warn(`fan-out mark of run ${runId} not read; the run is fanned out again`, error);
+    return undefined;
+  }
+}
+
+/** Mark the run fully queued; a mark not written costs a retry the slow way, never a target. */
+export async function markQueued(
+  deps: Pick<SendRunDeps, 'marks' | 'warn'>,
+  runId: string,
+  targets: number,
+  now: number,
+): Promise<void> {
+  await deps.marks
+    .runQueued(runId, targets, now)
+    .catch((error: unknown) => deps.warn(`fan-out mark of run ${runId} not written`, error));
+}
+
 /** Marks that remember nothing: every chunk is free, each invocation stands alone. */
 export function unmarked(): FanOutMarks {
-  return { claim: async () => ({ queued: [] }), done: async () => {} };
+  return {
+    claim: async () => ({ queued: [] }),
+    done: async () => {},
+    queuedRun: async () => undefined,
+    runQueued: async () => {},
+  };
 }

@@ -4,7 +4,8 @@
  * regions (`settings.regions`, or what the account has enabled, through its member role), and
  * queue one work item per account × region. An account that cannot be reached, and the work items
  * the queue would not take, are reported and notified; the others go on. The run's entry in the
- * run index (its targets and failures) is written last, whatever happened: `status` reads it.
+ * run index (its targets and failures) is written last, whatever happened: `status` reads it. A
+ * run queued whole is then marked so, and a retried invocation of it answers from that mark alone.
  */
 
 import type { Config } from '../../core/policy/types.js';
@@ -13,7 +14,7 @@ import { accountScopeOf, coveredRegions, receivingAccountsOf, vaultRegionsOf } f
 import { notificationsFor, sendAll } from '../kit/notifications.js';
 import { runPool } from '../kit/pool.js';
 import { newRunId } from '../run/run.js';
-import { type FanOutMarks, sendRun } from './fan-out-send.js';
+import { type FanOutMarks, markQueued, queuedBefore, sendRun } from './fan-out-send.js';
 import type { ConfigStore, Notifier, UnqueuedItem, WorkItem, WorkQueue } from './ports.js';
 import {
   givenRunIdProblem,
@@ -77,12 +78,22 @@ export interface FanOutResult {
   /** The messages this invocation sent (fewer than `items` when an earlier one sent some). */
   readonly sent: number;
   readonly failures: readonly FanOutFailure[];
+  /**
+   * Set when an earlier invocation had queued the whole run: its number of targets. Nothing was
+   * read, listed, assumed, sent or written (`items` is empty, the run index is the earlier one's).
+   */
+  readonly alreadyQueued?: number;
 }
 
 /** @example const { runId, items } = await fanOutRun(deps, { runId: '20261206T210000Z-3f9a2c' }); */
 export async function fanOutRun(deps: FanOutDeps, request: FanOutRequest = {}): Promise<FanOutResult> {
   const now = deps.clock();
   const run = runOf(request, now);
+  // Only a run id another invocation can have (the Scheduler's time, `trigger`'s id) can be marked.
+  const repeatable = run.runIdRefused === undefined && (request.runId ?? request.scheduledTime) !== undefined;
+  const earlier = repeatable ? await queuedBefore(deps, run.runId, now) : undefined;
+  if (earlier !== undefined)
+    return { runId: run.runId, items: [], sent: 0, failures: [], alreadyQueued: earlier };
   let config: Config;
   try {
     const source = describeStored(deps.table, deps.configName);
@@ -131,7 +142,14 @@ export async function fanOutRun(deps: FanOutDeps, request: FanOutRequest = {}): 
     runId,
     items,
   );
-  return notified(deps, config, run, queued, sent, [...failures, ...unqueuedFailures(unqueued)]);
+  const result = await notified(deps, config, run, queued, sent, [
+    ...failures,
+    ...unqueuedFailures(unqueued),
+  ]);
+  // Whole: every account's regions known, every target queued, the run index written.
+  if (repeatable && result.failures.length === 0)
+    await markQueued(deps, runId, result.items.length, deps.clock());
+  return result;
 }
 
 /** Accounts whose regions are asked at once. */

@@ -3,13 +3,17 @@
  * targets): a chunk is claimed with a conditional write before it is sent and marked with the
  * targets SQS took after (SPEC §16), so a second invocation of the same run queues only the rest.
  * Kept two days: longer than Lambda retries an invocation or the Scheduler delivers one late.
+ * One more item of the partition (`run-queued`) marks the run queued whole, with its target count.
  */
-import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { ChunkState, FanOutMarks } from '../../app/serverless/fan-out-send.js';
 import type { RunTarget } from '../../app/serverless/run-index.js';
 import { callAws } from '../errors.js';
 import { isConditionFailed } from './conditional.js';
 import { fanOutPk, HANDOFF_TTL_MS, TTL_ATTRIBUTE, ttlSeconds } from './keys.js';
+
+/** The sort key of the run's own mark (a chunk's is `<first account>..<last account>`). */
+const RUN_QUEUED_SK = 'run-queued';
 
 /** @example const state = await createFanOutMarks(client, table).claim(runId, chunk, requestId, now, now + 60_000); */
 export function createFanOutMarks(client: DynamoDBDocumentClient, table: string): FanOutMarks {
@@ -50,6 +54,30 @@ export function createFanOutMarks(client: DynamoDBDocumentClient, table: string)
       } catch (error) {
         if (!isConditionFailed(error)) throw error;
       }
+    },
+    async queuedRun(runId, now) {
+      const { Item } = await callAws('GetItem', () =>
+        client.send(
+          new GetCommand({
+            TableName: table,
+            Key: { pk: fanOutPk(runId), sk: RUN_QUEUED_SK },
+            ConsistentRead: true,
+          }),
+        ),
+      );
+      const targets = Item?.targets;
+      const expires = Item?.[TTL_ATTRIBUTE];
+      // Expired is absent, even before DynamoDB removes the item.
+      if (typeof expires === 'number' && expires * 1000 <= now) return undefined;
+      return typeof targets === 'number' ? targets : undefined;
+    },
+    async runQueued(runId, targets, now) {
+      await update({
+        Key: { pk: fanOutPk(runId), sk: RUN_QUEUED_SK },
+        UpdateExpression: 'SET targets = :targets, #ttl = :ttl',
+        ExpressionAttributeNames: { '#ttl': TTL_ATTRIBUTE },
+        ExpressionAttributeValues: { ':targets': targets, ':ttl': ttlSeconds(now + HANDOFF_TTL_MS) },
+      });
     },
   };
 }

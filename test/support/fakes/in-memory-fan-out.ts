@@ -28,14 +28,21 @@ const hang = <T>(): Promise<T> => new Promise<T>(() => {});
 /** Marks as the table keeps them: per run and chunk, its queued targets and who holds it until when. */
 export function inMemoryMarks(options: { latencyMs?: number } = {}): FanOutMarks & {
   readonly chunks: Map<string, { queued: RunTarget[]; owner?: string; until: number }>;
-  /** The calls made, claim and done together. */
+  /** The runs marked fully queued, with their target counts. */
+  readonly runs: Map<string, number>;
+  /** The writes made: claims, chunk marks and run marks together. */
   calls: number;
+  /** The reads of a run's mark. */
+  reads: number;
 } {
   const chunks = new Map<string, { queued: RunTarget[]; owner?: string; until: number }>();
+  const runs = new Map<string, number>();
   const pause = () => sleepFor(options.latencyMs ?? 0);
   return {
     chunks,
+    runs,
     calls: 0,
+    reads: 0,
     async claim(runId, chunk, owner, now, until): Promise<ChunkState | undefined> {
       this.calls += 1;
       await pause();
@@ -55,6 +62,16 @@ export function inMemoryMarks(options: { latencyMs?: number } = {}): FanOutMarks
       if (known?.owner !== owner) return;
       chunks.set(key, { queued: [...queued], until: 0 });
     },
+    async queuedRun(runId) {
+      this.reads += 1;
+      await pause();
+      return runs.get(runId);
+    },
+    async runQueued(runId, targets) {
+      this.calls += 1;
+      await pause();
+      runs.set(runId, targets);
+    },
   };
 }
 
@@ -63,6 +80,8 @@ export function freezable(inner: FanOutMarks, switchOf: Freezer): FanOutMarks {
   return {
     claim: (...args) => (switchOf.frozen ? hang() : inner.claim(...args)),
     done: (...args) => (switchOf.frozen ? hang() : inner.done(...args)),
+    queuedRun: (...args) => (switchOf.frozen ? hang() : inner.queuedRun(...args)),
+    runQueued: (...args) => (switchOf.frozen ? hang() : inner.runQueued(...args)),
   };
 }
 
