@@ -4,11 +4,11 @@
  * `overdue` (a selected volume whose newest snapshot is older than twice its schedule). Pure: the
  * notifiers send them; a notifier that fails is logged by the caller and never fails the run.
  */
-import { stoppedDeletes } from '../../core/guard.js';
 import type { OverdueVolume } from '../../core/overdue.js';
 import { count } from '../../core/plural.js';
 import type { NotifyEvent } from '../../core/policy/types.js';
 import { countDrills } from '../run/drills/outcomes.js';
+import { heldFailures } from '../run/held-failures.js';
 import type { RunReport } from '../run/results.js';
 import type { Notification, Notifier } from '../serverless/ports.js';
 import type { ErrorInfo } from './classify-error.js';
@@ -118,15 +118,13 @@ function failureLines(outcome: TargetOutcome): string[] {
       lines.push(`${what}: ${result.error?.code ?? 'failed'}: ${result.error?.message ?? ''}`);
     }
   }
-  if (report.only !== 'snapshot' && stoppedDeletes(report.plan)) {
-    const { guard, deletesHeld } = report.plan;
-    if (guard?.tripped)
-      lines.push(`guard tripped: ${guard.wanted} deletes wanted, limit ${guard.limit}; nothing deleted`);
-    if (deletesHeld) lines.push(`deletes held: could not read ${deletesHeld.join(', ')}`);
-  }
-  const { copiesHeld } = report.plan;
-  if (report.only !== 'clean' && copiesHeld)
-    lines.push(`copies held: could not list ${copiesHeld.join(', ')}`);
+  // "guard tripped: …", "deletes held: …", "copies held: …"; a give-back or thaw names its instance.
+  for (const held of heldFailures(report))
+    lines.push(
+      held.subject === undefined
+        ? `${held.code.replace('.', ' ')}: ${held.message}`
+        : `${held.subject}: ${held.code}: ${held.message}`,
+    );
   return lines;
 }
 

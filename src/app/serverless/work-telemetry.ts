@@ -5,6 +5,7 @@
 import type { ErrorInfo } from '../kit/classify-error.js';
 import type { TargetOutcome } from '../kit/notifications.js';
 import { countDrills } from '../run/drills/outcomes.js';
+import { heldFailures } from '../run/held-failures.js';
 import type { RunReport } from '../run/results.js';
 import { hasFailures } from '../run/run.js';
 import type { RunRecord, WorkItem } from './ports.js';
@@ -88,6 +89,8 @@ export function recordOf(
         message: r.error?.message ?? '',
         subject: `${r.action} ${r.snapshotId ?? r.volumeId ?? r.instanceId ?? ''}`.trim(),
       })),
+    // What failed the run without being one action's: held deletes or copies, a give-back, a thaw.
+    ...(result.report === undefined ? [] : heldFailures(result.report)),
   ];
   const failed = result.error !== undefined || (result.report !== undefined && hasFailures(result.report));
   return {
