@@ -7,6 +7,7 @@
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 
@@ -61,6 +62,26 @@ if (upToDate) {
 
 rmSync('dist', { recursive: true, force: true });
 
+/**
+ * The SDK's schema modules key some entries by a constant (`{ [_xN]: _TSa }`, `_xN = "xmlName"`);
+ * esbuild cannot tell such a computed key is free of side effects, so it keeps every structure
+ * that has one (the EC2 client: 550 KB of schemas for the few operations the tool calls). Writing
+ * the constant's own string in its place (`{ "xmlName": _TSa }`, the same object) lets esbuild
+ * drop the schemas nothing uses.
+ */
+const sdkSchemaKeys = {
+  name: 'sdk-schema-keys',
+  setup(builder) {
+    builder.onLoad({ filter: /[\\/]@aws-sdk[\\/].+[\\/]dist-es[\\/].*schemas_\d+\.js$/ }, async ({ path }) => {
+      const text = await readFile(path, 'utf8');
+      const strings = new Map();
+      for (const [, name, value] of text.matchAll(/^const (_\w+) = ("[^"\\]*");$/gm)) strings.set(name, value);
+      const contents = text.replace(/\[(_\w+)\]:/g, (key, name) => (strings.has(name) ? `${strings.get(name)}:` : key));
+      return { contents, loader: 'js' };
+    });
+  },
+};
+
 const common = {
   bundle: true,
   platform: 'node',
@@ -71,6 +92,7 @@ const common = {
   mainFields: ['module', 'main'],
   sourcemap: true,
   logLevel: 'warning',
+  plugins: [sdkSchemaKeys],
   // Some SDK dependencies are CommonJS and call require(); give the ESM bundle one.
   banner: {
     js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
