@@ -17,9 +17,12 @@ import { build } from 'esbuild';
 const STAMP = join('dist', '.inputs-sha256');
 /** Which source files each CLI chunk holds (esbuild's metafile): the lazy-loading test reads it. */
 const CLI_META = join('dist', '.cli-meta.json');
+/** Which source files each per-handler Lambda bundle holds: test/e2e/lambda-bundle-contents.test.ts reads it. */
+const LAMBDA_META = join('dist', '.lambda-meta.json');
 const OUTPUTS = [
   'dist/cli.js',
   CLI_META,
+  LAMBDA_META,
   'dist/core/index.js',
   'dist/lambda/index.js',
   'dist/lambda/fanout.mjs',
@@ -73,13 +76,19 @@ rmSync('dist', { recursive: true, force: true });
 const sdkSchemaKeys = {
   name: 'sdk-schema-keys',
   setup(builder) {
-    builder.onLoad({ filter: /[\\/]@aws-sdk[\\/].+[\\/]dist-es[\\/].*schemas_\d+\.js$/ }, async ({ path }) => {
-      const text = await readFile(path, 'utf8');
-      const strings = new Map();
-      for (const [, name, value] of text.matchAll(/^const (_\w+) = ("[^"\\]*");$/gm)) strings.set(name, value);
-      const contents = text.replace(/\[(_\w+)\]:/g, (key, name) => (strings.has(name) ? `${strings.get(name)}:` : key));
-      return { contents, loader: 'js' };
-    });
+    builder.onLoad(
+      { filter: /[\\/]@aws-sdk[\\/].+[\\/]dist-es[\\/].*schemas_\d+\.js$/ },
+      async ({ path }) => {
+        const text = await readFile(path, 'utf8');
+        const strings = new Map();
+        for (const [, name, value] of text.matchAll(/^const (_\w+) = ("[^"\\]*");$/gm))
+          strings.set(name, value);
+        const contents = text.replace(/\[(_\w+)\]:/g, (key, name) =>
+          strings.has(name) ? `${strings.get(name)}:` : key,
+        );
+        return { contents, loader: 'js' };
+      },
+    );
   },
 };
 
@@ -93,7 +102,9 @@ const builtinsByRequire = {
   name: 'builtins-by-require',
   setup(builder) {
     const names = new Set(builtinModules);
-    const filter = new RegExp(`^(node:)?(${builtinModules.map((name) => name.replace(/[/.]/g, '\\$&')).join('|')})$`);
+    const filter = new RegExp(
+      `^(node:)?(${builtinModules.map((name) => name.replace(/[/.]/g, '\\$&')).join('|')})$`,
+    );
     builder.onResolve({ filter }, ({ path, kind }) => {
       const name = path.replace(/^node:/, '');
       if (!names.has(name)) return undefined;
@@ -139,7 +150,7 @@ const lambda = {
   sourcesContent: false,
 };
 
-const [cli] = await Promise.all([
+const [cli, , handlers] = await Promise.all([
   // Split: `--version`, `--help` and `config validate` load no AWS SDK; each command's code is a
   // chunk imported when the command runs. Chunk names hold a hash of their content: the same
   // sources give the same names.
@@ -158,10 +169,12 @@ const [cli] = await Promise.all([
     entryPoints: { fanout: 'src/lambda/fanout-handler.ts', worker: 'src/lambda/worker-handler.ts' },
     outdir: 'dist/lambda',
     outExtension: { '.js': '.mjs' },
+    metafile: true,
   }),
   build({ ...lambda, entryPoints: ['src/lambda/index.ts'], outfile: 'dist/lambda/index.js' }),
 ]);
 writeFileSync(CLI_META, JSON.stringify(cli.metafile));
+writeFileSync(LAMBDA_META, JSON.stringify(handlers.metafile));
 
 const tsc = spawnSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], {
   stdio: 'inherit',
