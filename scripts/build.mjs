@@ -7,6 +7,8 @@
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { builtinModules } from 'node:module';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 
@@ -15,9 +17,12 @@ import { build } from 'esbuild';
 const STAMP = join('dist', '.inputs-sha256');
 /** Which source files each CLI chunk holds (esbuild's metafile): the lazy-loading test reads it. */
 const CLI_META = join('dist', '.cli-meta.json');
+/** Which source files each per-handler Lambda bundle holds: test/e2e/lambda-bundle-contents.test.ts reads it. */
+const LAMBDA_META = join('dist', '.lambda-meta.json');
 const OUTPUTS = [
   'dist/cli.js',
   CLI_META,
+  LAMBDA_META,
   'dist/core/index.js',
   'dist/lambda/index.js',
   'dist/lambda/fanout.mjs',
@@ -61,6 +66,59 @@ if (upToDate) {
 
 rmSync('dist', { recursive: true, force: true });
 
+/**
+ * The SDK's schema modules key some entries by a constant (`{ [_xN]: _TSa }`, `_xN = "xmlName"`);
+ * esbuild cannot tell such a computed key is free of side effects, so it keeps every structure
+ * that has one (the EC2 client: 550 KB of schemas for the few operations the tool calls). Writing
+ * the constant's own string in its place (`{ "xmlName": _TSa }`, the same object) lets esbuild
+ * drop the schemas nothing uses.
+ */
+const sdkSchemaKeys = {
+  name: 'sdk-schema-keys',
+  setup(builder) {
+    builder.onLoad(
+      { filter: /[\\/]@aws-sdk[\\/].+[\\/]dist-es[\\/].*schemas_\d+\.js$/ },
+      async ({ path }) => {
+        const text = await readFile(path, 'utf8');
+        const strings = new Map();
+        for (const [, name, value] of text.matchAll(/^const (_\w+) = ("[^"\\]*");$/gm))
+          strings.set(name, value);
+        const contents = text.replace(/\[(_\w+)\]:/g, (key, name) =>
+          strings.has(name) ? `${strings.get(name)}:` : key,
+        );
+        return { contents, loader: 'js' };
+      },
+    );
+  },
+};
+
+/**
+ * Node's built-in modules through `require`, not `import`: importing one as an ES module builds its
+ * ES facade, which reads every export, lazy ones included — `import … from 'node:http'` loads
+ * Node's whole fetch implementation (undici, ~18 ms of a cold start) that the SDK, on `node:http`
+ * itself, never uses. `require` reads an export only when the code uses it.
+ */
+const builtinsByRequire = {
+  name: 'builtins-by-require',
+  setup(builder) {
+    const names = new Set(builtinModules);
+    const filter = new RegExp(
+      `^(node:)?(${builtinModules.map((name) => name.replace(/[/.]/g, '\\$&')).join('|')})$`,
+    );
+    builder.onResolve({ filter }, ({ path, kind }) => {
+      const name = path.replace(/^node:/, '');
+      if (!names.has(name)) return undefined;
+      return kind === 'require-call'
+        ? { path: `node:${name}`, external: true }
+        : { path: name, namespace: 'builtin-by-require' };
+    });
+    builder.onLoad({ filter: /.*/, namespace: 'builtin-by-require' }, ({ path }) => ({
+      contents: `module.exports = require(${JSON.stringify(`node:${path}`)});`,
+      loader: 'js',
+    }));
+  },
+};
+
 const common = {
   bundle: true,
   platform: 'node',
@@ -71,6 +129,7 @@ const common = {
   mainFields: ['module', 'main'],
   sourcemap: true,
   logLevel: 'warning',
+  plugins: [sdkSchemaKeys],
   // Some SDK dependencies are CommonJS and call require(); give the ESM bundle one.
   banner: {
     js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
@@ -85,12 +144,13 @@ const lambda = {
   minify: true,
   keepNames: true,
   legalComments: 'none',
+  plugins: [...common.plugins, builtinsByRequire],
   // Positions only: a stack trace needs no copy of the sources, and a smaller map is read faster
   // at every cold start with --enable-source-maps.
   sourcesContent: false,
 };
 
-const [cli] = await Promise.all([
+const [cli, , handlers] = await Promise.all([
   // Split: `--version`, `--help` and `config validate` load no AWS SDK; each command's code is a
   // chunk imported when the command runs. Chunk names hold a hash of their content: the same
   // sources give the same names.
@@ -109,10 +169,12 @@ const [cli] = await Promise.all([
     entryPoints: { fanout: 'src/lambda/fanout-handler.ts', worker: 'src/lambda/worker-handler.ts' },
     outdir: 'dist/lambda',
     outExtension: { '.js': '.mjs' },
+    metafile: true,
   }),
   build({ ...lambda, entryPoints: ['src/lambda/index.ts'], outfile: 'dist/lambda/index.js' }),
 ]);
 writeFileSync(CLI_META, JSON.stringify(cli.metafile));
+writeFileSync(LAMBDA_META, JSON.stringify(handlers.metafile));
 
 const tsc = spawnSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], {
   stdio: 'inherit',

@@ -92,7 +92,7 @@ export function createAwsClients(target: AwsTarget): AwsClients {
 function lazyRbin(config: ReturnType<typeof sdkClientConfig>): () => Promise<RbinClient> {
   let client: Promise<RbinClient> | undefined;
   return () => {
-    client ??= import('@aws-sdk/client-rbin').then(
+    client ??= import('./rbin-sdk.js').then(
       ({ RbinClient }) => new RbinClient(config as NonNullable<ConstructorParameters<typeof RbinClient>[0]>),
     );
     return client;

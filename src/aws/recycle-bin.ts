@@ -10,7 +10,7 @@ import {
   type ListSnapshotsInRecycleBinCommandOutput,
   RestoreSnapshotFromRecycleBinCommand,
 } from '@aws-sdk/client-ec2';
-import { GetRuleCommand, ListRulesCommand, type RbinClient, type ResourceTag } from '@aws-sdk/client-rbin';
+import type { GetRuleCommand, RbinClient, ResourceTag } from '@aws-sdk/client-rbin';
 import { PortError } from '../app/kit/ports.js';
 import type { BinnedSnapshot, BinRule, BinTag, RecycleBinRules } from '../core/model.js';
 import { snapshotId } from '../core/model.js';
@@ -32,6 +32,7 @@ const IDS_PER_CALL = 200;
 export async function readBinRules(client: () => Promise<RbinClient>): Promise<RecycleBinRules> {
   try {
     const rbin = await client();
+    const { ListRulesCommand } = await import('./rbin-sdk.js');
     const ids: string[] = [];
     let token: string | undefined;
     do {
@@ -56,6 +57,7 @@ export async function readBinRules(client: () => Promise<RbinClient>): Promise<R
 }
 
 async function readRule(rbin: RbinClient, id: string): Promise<BinRule | undefined> {
+  const { GetRuleCommand } = await import('./rbin-sdk.js');
   const command = new GetRuleCommand({ Identifier: id });
   const raw = keepRawBody(command);
   const rule = await callAws('GetRule', () => rbin.send(command));

@@ -2,7 +2,7 @@
  * The work queue's message body (SPEC §10): `{"account", "region", "run_id", "continuation"}`.
  * Anything else on the queue is refused with a reason, and never retried.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { EbsSnapperError } from '../../core/errors.js';
 import type { WorkItem } from './ports.js';
 

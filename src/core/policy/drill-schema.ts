@@ -3,7 +3,7 @@
  * restore (docs/drills.md). `normalize-drill.ts` checks what needs more than one key (a host only
  * with `check: ssm`, the timeout's bounds) and turns it into the `DrillSettings` model.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { describeValue } from './describe.js';
 import { count, duration, instanceIdField, tagMap, text } from './schema-fields.js';
 import { DRILL_CHECKS } from './types.js';

@@ -3,7 +3,7 @@
  * (`schema-fields.ts`); this file words the generic cases (missing keys, wrong types, enums) and
  * turns each unknown key into its own problem with a "did you mean" hint.
  */
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { count } from '../plural.js';
 import { describeValue, problem, suggest } from './describe.js';
 

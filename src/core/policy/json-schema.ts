@@ -3,7 +3,7 @@
  * `scripts/gen-schema.ts` writes it to `schema/ebs-snapper.schema.json`; a test fails when the
  * checked-in copy is stale.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { configSchema } from './schema.js';
 
 /**

@@ -3,7 +3,7 @@
  * as a `"path: message"` string. Nothing here touches AWS, files or the clock.
  */
 import { parseDocument } from 'yaml';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ConfigError } from '../errors.js';
 import type { Warning } from '../warnings.js';
 import { checkVaults } from './check-vaults.js';

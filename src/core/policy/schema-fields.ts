@@ -3,7 +3,7 @@
  * message, written to name the bad value (`"4 dayz" is not a duration`); `schema.ts` assembles
  * them into the document.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { describeValue } from './describe.js';
 import { DURATION_PATTERN } from './durations.js';
 import { INSTANCE_ID_PATTERN, PERCENT_PATTERN, REGION_PATTERN, VOLUME_ID_PATTERN } from './filters.js';

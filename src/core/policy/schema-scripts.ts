@@ -2,7 +2,7 @@
  * `snapshot.scripts` (SPEC §15): the pre and post scripts of `consistency: application`, as a user
  * writes them. `normalize-scripts.ts` checks the ranges and turns them into `FreezeScripts`.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { describeValue } from './describe.js';
 import { count, duration } from './schema-fields.js';
 import { BUILTIN_FSFREEZE, FREEZE_FAILURE_MODES } from './types.js';

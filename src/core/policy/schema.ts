@@ -4,7 +4,7 @@
  * silently ignored key. `normalize.ts` turns a parsed document into the `Config` model; the JSON
  * Schema shipped with the package is generated from this file (`json-schema.ts`).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { describeValue } from './describe.js';
 import { drillSchema } from './drill-schema.js';
 import {
