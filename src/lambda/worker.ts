@@ -37,7 +37,8 @@ export function createWorker(options: WorkerOptions = {}) {
     const { logger, metrics } = createTelemetry();
     logger.addContext(context);
     const runtime = (options.runtime ?? currentRuntime)();
-    const deps = workerDeps(runtime, await runtime.identity(), options, workTelemetry(logger, metrics));
+    const telemetry = workTelemetry(logger, metrics, runtime.env.metrics);
+    const deps = workerDeps(runtime, await runtime.identity(), options, telemetry);
     const invocation = {
       requestId: context.awsRequestId,
       remainingMs: () => context.getRemainingTimeInMillis(),
