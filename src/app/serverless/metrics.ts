@@ -25,9 +25,6 @@ export const METRIC = {
   restoreSeconds: 'RestoreSeconds',
 } as const;
 
-/** The dimensions of the per-target series; the alarms sum over exactly these. */
-export const TARGET_DIMENSIONS = ['Account', 'Region'] as const;
-
 /**
  * How the worker publishes its metrics (`EBS_SNAPPER_METRICS`, the stack's `MetricDimensions`):
  * `target`, one series per name per `Account` × `Region` (and `Policy`), plus `ActionsFailed` and
