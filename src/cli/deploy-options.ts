@@ -3,6 +3,7 @@
  * AWS call (exit 1 with the option's name).
  */
 import { Command, Help, Option } from 'commander';
+import { METRICS_MODES, type MetricsMode } from '../app/serverless/metrics.js';
 import type { AwsTarget } from '../aws/clients.js';
 import { UsageError } from '../core/errors.js';
 import { schedulerExpressionProblem } from '../core/policy/scheduler-expression.js';
@@ -29,6 +30,8 @@ export interface DeployOptions extends DeployCommonOptions {
   readonly bundle?: string;
   /** `--notify-email` (repeatable): subscribed to the stack's topic. */
   readonly notifyEmail?: readonly string[];
+  /** `--metrics`: how the worker publishes its metrics; unset = the stack's, else `target`. */
+  readonly metrics?: MetricsMode;
 }
 
 export interface DeployMemberOptions extends DeployCommonOptions {
@@ -75,6 +78,12 @@ export function addDeployOptions(command: Command): Command {
         '--notify-email <address>',
         "subscribe this address to the stack's topic: failures and alarms (repeatable; AWS sends a confirmation mail)",
         collect,
+      )
+      .addOption(
+        new Option(
+          '--metrics <mode>',
+          'worker metrics: target (per account × region) or deployment (one series per metric name, far cheaper at scale) (default: the stack, else target)',
+        ).choices(METRICS_MODES),
       ),
   );
 }

@@ -1,5 +1,6 @@
 /** The handlers' environment (SPEC §10); `AWS_ENDPOINT_URL` and `AWS_REGION` are read by the SDK itself. */
 
+import { METRICS_ENV, METRICS_MODES, type MetricsMode, metricsModeOf } from '../app/serverless/metrics.js';
 import { DEFAULT_CONFIG_NAME } from '../app/serverless/stored-config.js';
 import { EbsSnapperError } from '../core/errors.js';
 
@@ -24,6 +25,11 @@ export interface LambdaEnv {
    * the features of the config it was deployed with (`stop-instance,volume-snapshots`).
    */
   readonly features?: string;
+  /**
+   * `EBS_SNAPPER_METRICS` (worker): `target` (also when unset) publishes per `Account` × `Region`;
+   * `deployment` one series per metric name for the whole deployment.
+   */
+  readonly metrics?: MetricsMode;
 }
 
 /** A handler started without what it needs. */
@@ -40,6 +46,7 @@ export function readLambdaEnv(env: NodeJS.ProcessEnv): LambdaEnv {
   const memberRoleName = optional('EBS_SNAPPER_MEMBER_ROLE_NAME');
   const features = optional('EBS_SNAPPER_FEATURES');
   const soloQueueUrl = optional('EBS_SNAPPER_SOLO_QUEUE_URL');
+  const metrics = metricsMode(optional(METRICS_ENV));
   return {
     table: required('EBS_SNAPPER_TABLE'),
     queueUrl: required('EBS_SNAPPER_QUEUE_URL'),
@@ -48,5 +55,15 @@ export function readLambdaEnv(env: NodeJS.ProcessEnv): LambdaEnv {
     ...(memberRoleName === undefined ? {} : { memberRoleName }),
     ...(features === undefined ? {} : { features }),
     ...(soloQueueUrl === undefined ? {} : { soloQueueUrl }),
+    ...(metrics === undefined ? {} : { metrics }),
   };
+}
+
+/** A value that names no mode is refused: a typo must not silently publish what it did not ask. */
+function metricsMode(value: string | undefined): MetricsMode | undefined {
+  if (value === undefined) return undefined;
+  const mode = metricsModeOf(value);
+  if (mode === undefined)
+    throw new LambdaEnvError(`${METRICS_ENV} is "${value}": it must be ${METRICS_MODES.join(' or ')}`);
+  return mode;
 }

@@ -2,12 +2,21 @@
  * Logs and metrics of the handlers with Powertools: JSON log lines on stdout with the run id,
  * account and region on every line of a work item, and CloudWatch metrics in Embedded Metric
  * Format (namespace `ebs-snapper`, dimensions `Account`, `Region`, and `Policy` where it applies).
+ * In the `deployment` mode the same names go out without dimensions: one series each for the
+ * whole deployment, a fixed bill however many targets publish (the `target done` line keeps the
+ * per-target counts).
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { TargetOutcome } from '../app/kit/notifications.js';
 import { countDrills } from '../app/run/drills/outcomes.js';
-import { METRIC, METRICS_NAMESPACE } from '../app/serverless/metrics.js';
+import {
+  ALARMED_METRICS,
+  DEFAULT_METRICS_MODE,
+  METRIC,
+  METRICS_NAMESPACE,
+  type MetricsMode,
+} from '../app/serverless/metrics.js';
 import type { WorkItem } from '../app/serverless/ports.js';
 import type { WorkTelemetry } from '../app/serverless/work-telemetry.js';
 
@@ -28,8 +37,12 @@ export const itemKeys = (item: WorkItem) => ({
   continuation: item.continuation,
 });
 
-/** The worker's telemetry for one work item. */
-export function workTelemetry(logger: Logger, metrics: Metrics): WorkTelemetry {
+/** The worker's telemetry for one work item; `mode` is how its metrics are published. */
+export function workTelemetry(
+  logger: Logger,
+  metrics: Metrics,
+  mode: MetricsMode = DEFAULT_METRICS_MODE,
+): WorkTelemetry {
   return {
     skipped(item, why) {
       logger.info('skipped: the lease is held elsewhere', { ...itemKeys(item), why });
@@ -53,7 +66,7 @@ export function workTelemetry(logger: Logger, metrics: Metrics): WorkTelemetry {
         counts: countsOf(record),
         failures: record.failures,
       });
-      emitMetrics(metrics, item, outcome, record);
+      emitMetrics(metrics, item, outcome, record, mode);
     },
   };
 }
@@ -67,13 +80,25 @@ function countsOf(record: { created: number; deleted: number; failed: number; de
   };
 }
 
+type Counts = { created: number; deleted: number; failed: number; deferred: number };
+
 function emitMetrics(
   metrics: Metrics,
   item: WorkItem,
   outcome: TargetOutcome,
-  record: { created: number; deleted: number; failed: number; deferred: number },
+  record: Counts,
+  mode: MetricsMode,
 ): void {
-  metrics.addDimensions({ Account: item.account, Region: item.region });
+  // An empty dimension set: the metric goes out without dimensions (`Dimensions: [[]]`).
+  metrics.addDimensions(mode === 'deployment' ? {} : { Account: item.account, Region: item.region });
+  addTargetMetrics(metrics, outcome, record);
+  metrics.publishStoredMetrics();
+  if (mode === 'deployment') return;
+  publishPerPolicy(metrics, item, outcome);
+  publishAlarmed(metrics, outcome, record);
+}
+
+function addTargetMetrics(metrics: Metrics, outcome: TargetOutcome, record: Counts): void {
   metrics.addMetric(METRIC.snapshotsCreated, MetricUnit.Count, record.created);
   metrics.addMetric(METRIC.snapshotsDeleted, MetricUnit.Count, record.deleted);
   metrics.addMetric(METRIC.actionsFailed, MetricUnit.Count, record.failed);
@@ -99,17 +124,39 @@ function emitMetrics(
       if (d.restoreSeconds !== undefined)
         metrics.addMetric(METRIC.restoreSeconds, MetricUnit.Seconds, d.restoreSeconds);
   }
-  metrics.publishStoredMetrics();
+}
+
+/**
+ * One line per policy that acted, its four counts under `Account`, `Region` and `Policy`. Through
+ * the invocation's own `Metrics`: a `singleMetric()` publishes at its first `addMetric` and drops
+ * its dimensions, which sent every count but the first out without any.
+ */
+function publishPerPolicy(metrics: Metrics, item: WorkItem, outcome: TargetOutcome): void {
   for (const [policy, counts] of perPolicy(outcome)) {
-    const single = metrics.singleMetric();
-    single.clearDefaultDimensions();
-    single.addDimensions({ Account: item.account, Region: item.region, Policy: policy });
-    single.addMetric(METRIC.snapshotsCreated, MetricUnit.Count, counts.created);
-    single.addMetric(METRIC.snapshotsDeleted, MetricUnit.Count, counts.deleted);
-    single.addMetric(METRIC.actionsFailed, MetricUnit.Count, counts.failed);
-    single.addMetric(METRIC.volumesOverdue, MetricUnit.Count, counts.overdue);
-    single.publishStoredMetrics();
+    metrics.addDimensions({ Account: item.account, Region: item.region, Policy: policy });
+    metrics.addMetric(METRIC.snapshotsCreated, MetricUnit.Count, counts.created);
+    metrics.addMetric(METRIC.snapshotsDeleted, MetricUnit.Count, counts.deleted);
+    metrics.addMetric(METRIC.actionsFailed, MetricUnit.Count, counts.failed);
+    metrics.addMetric(METRIC.volumesOverdue, MetricUnit.Count, counts.overdue);
+    metrics.publishStoredMetrics();
   }
+}
+
+/**
+ * The target mode's `ActionsFailed` and `VolumesOverdue` once more without dimensions, for the
+ * alarms (two series in all, not per target), and only when not zero: an alarm on `> 0` reads no
+ * data as nothing wrong, and a run where all went well publishes exactly the per-target lines.
+ */
+function publishAlarmed(metrics: Metrics, outcome: TargetOutcome, record: Counts): void {
+  const values: Record<(typeof ALARMED_METRICS)[number], number> = {
+    [METRIC.actionsFailed]: record.failed,
+    [METRIC.volumesOverdue]: outcome.overdue?.length ?? 0,
+  };
+  const nonZero = ALARMED_METRICS.filter((name) => values[name] > 0);
+  if (nonZero.length === 0) return;
+  metrics.addDimensions({});
+  for (const name of nonZero) metrics.addMetric(name, MetricUnit.Count, values[name]);
+  metrics.publishStoredMetrics();
 }
 
 /** Counts per policy of a target's results and overdue volumes, for the `Policy` series (copies count in none). */

@@ -40,13 +40,8 @@ export function createWorker(options: WorkerOptions = {}) {
     const runtime = (options.runtime ?? currentRuntime)();
     // One role session per account and role for this invocation (SPEC §16), never kept for the next.
     const sessions = createCredentialCache();
-    const deps = workerDeps(
-      runtime,
-      await runtime.identity(),
-      options,
-      workTelemetry(logger, metrics),
-      sessions,
-    );
+    const telemetry = workTelemetry(logger, metrics, runtime.env.metrics);
+    const deps = workerDeps(runtime, await runtime.identity(), options, telemetry, sessions);
     const invocation = {
       requestId: context.awsRequestId,
       remainingMs: () => context.getRemainingTimeInMillis(),

@@ -3,14 +3,13 @@
  * empty, actions failed, volumes are overdue, and the fan-out itself failed (then no run happens
  * at all, and no other alarm would say so).
  *
- * The worker emits `ActionsFailed` and `VolumesOverdue` (EMF, namespace `ebs-snapper`) with one
- * series per `Account` × `Region`, accounts the stack does not know in advance. A CloudWatch
- * alarm cannot watch a metric-math `SEARCH`, so these two alarm on a Metrics Insights query that
- * sums every such series: one alarm across all accounts and regions, with nothing to update
- * when an account is added. `SCHEMA(..., Account, Region)` leaves out the per-`Policy` series,
- * which would count the same failures twice.
+ * `ActionsFailed` and `VolumesOverdue` are watched on their series without dimensions, which the
+ * worker publishes in both metric modes (per target: once more, when not zero; deployment-wide:
+ * the only series). One series sums every account × region exactly, at any number of targets,
+ * with nothing to update when an account is added — where a Metrics Insights query over the
+ * per-target series would process at most 10,000 of them and could miss a failure beyond.
  */
-import { METRIC, METRICS_NAMESPACE, TARGET_DIMENSIONS } from '../app/serverless/metrics.js';
+import { METRIC, METRICS_NAMESPACE } from '../app/serverless/metrics.js';
 import { type CfnResource, type CfnValue, getAtt, ref, sub } from './cfn.js';
 
 const PERIOD_SECONDS = 300;
@@ -34,16 +33,12 @@ const simple = (namespace: string, metric: string, dimension: [string, CfnValue]
   Period: PERIOD_SECONDS,
 });
 
-/** One series: the sum of `metric` over every account × region the worker reported. */
-const acrossTargets = (id: string, metric: string) => ({
-  Metrics: [
-    {
-      Id: id,
-      Expression: `SELECT SUM(${metric}) FROM SCHEMA("${METRICS_NAMESPACE}", ${TARGET_DIMENSIONS.join(', ')})`,
-      Period: PERIOD_SECONDS,
-      ReturnData: true,
-    },
-  ],
+/** The sum of `metric` over every account × region: its one series without dimensions. */
+const acrossTargets = (metric: string) => ({
+  Namespace: METRICS_NAMESPACE,
+  MetricName: metric,
+  Statistic: 'Sum',
+  Period: PERIOD_SECONDS,
 });
 
 export function alarmResources(): Record<string, CfnResource> {
@@ -63,11 +58,11 @@ export function alarmResources(): Record<string, CfnResource> {
     }),
     ActionsFailedAlarm: alarm({
       ...common('actions-failed', 'Snapshot creates or deletes failed (ActionsFailed > 0)'),
-      ...acrossTargets('failed', METRIC.actionsFailed),
+      ...acrossTargets(METRIC.actionsFailed),
     }),
     VolumesOverdueAlarm: alarm({
       ...common('volumes-overdue', 'Volumes whose newest snapshot is older than twice their schedule'),
-      ...acrossTargets('overdue', METRIC.volumesOverdue),
+      ...acrossTargets(METRIC.volumesOverdue),
     }),
     FanOutErrorsAlarm: alarm({
       ...common('fanout-errors', 'The fan-out failed: no run was started'),

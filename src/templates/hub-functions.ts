@@ -4,6 +4,7 @@
  * event source of the worker and the Scheduler schedule that starts the fan-out.
  */
 
+import { METRICS_ENV } from '../app/serverless/metrics.js';
 import { type AllowedFeatures, EVERY_FEATURE } from '../aws/deployed-features.js';
 import type { AwsOperation } from '../aws/iam.js';
 import { FANOUT_OPERATIONS, workerOperations } from '../aws/iam-serverless.js';
@@ -80,6 +81,11 @@ export const WORK_BATCH_SIZE = 100;
 
 /** The stack's `Features` parameter: what the worker's role allows, `*` or a list (`deployed-features.ts`). */
 export const FEATURES_PARAMETER = 'Features';
+
+/** The stack's `MetricDimensions` parameter: `target` (per account × region) or `deployment`. */
+export const METRICS_PARAMETER = 'MetricDimensions';
+/** Set only when `MetricDimensions` is `deployment`. */
+export const METRICS_DEPLOYMENT_WIDE = 'MetricsDeploymentWide';
 
 export function functionResources(features: AllowedFeatures = EVERY_FEATURE): Record<string, CfnResource> {
   const resources: Record<string, CfnResource> = {};
@@ -173,7 +179,8 @@ function resourcesOf(spec: FunctionSpec): Record<string, CfnResource> {
 }
 
 /**
- * SPEC §10's environment of both functions; the worker also knows what its role allows. The bundles
+ * SPEC §10's environment of both functions; the worker also knows what its role allows, and how
+ * to publish its metrics. The bundles
  * are minified: their source maps, beside them in the zip, keep stack traces pointing at the sources.
  */
 function functionEnvironment(fn: HubFunction): Record<string, CfnValue> {
@@ -186,5 +193,9 @@ function functionEnvironment(fn: HubFunction): Record<string, CfnValue> {
     EBS_SNAPPER_TOPIC_ARN: ref('Topic'),
     EBS_SNAPPER_MEMBER_ROLE_NAME: ifThen(HAS_MEMBER_ROLE, ref('MemberRoleName'), NO_VALUE),
     ...(fn === 'worker' ? { EBS_SNAPPER_FEATURES: ref(FEATURES_PARAMETER) } : {}),
+    // Only when not the default: a stack deployed per target keeps the environment it always had.
+    ...(fn === 'worker'
+      ? { [METRICS_ENV]: ifThen(METRICS_DEPLOYMENT_WIDE, ref(METRICS_PARAMETER), NO_VALUE) }
+      : {}),
   };
 }

@@ -44,6 +44,8 @@ describe('hubTemplate', () => {
         // What the worker's role allows, so it can fail a target clearly instead of with AccessDenied.
         ...(id === 'Worker' ? ['EBS_SNAPPER_FEATURES'] : []),
         'EBS_SNAPPER_MEMBER_ROLE_NAME',
+        // Set only on a stack deployed with `MetricDimensions: deployment` (an `Fn::If`).
+        ...(id === 'Worker' ? ['EBS_SNAPPER_METRICS'] : []),
         'EBS_SNAPPER_QUEUE_URL',
         // Where a batch hands on a target with work, to a worker of its own.
         ...(id === 'Worker' ? ['EBS_SNAPPER_SOLO_QUEUE_URL'] : []),
@@ -276,9 +278,52 @@ describe('hubTemplate', () => {
       expect.arrayContaining(['DeadLetterAlarm', 'ActionsFailedAlarm', 'VolumesOverdueAlarm']),
     );
     for (const alarm of Object.values(alarms)) expect(alarm.AlarmActions).toEqual([{ Ref: 'Topic' }]);
-    expect(JSON.stringify(alarms.ActionsFailedAlarm)).toContain(
-      'SUM(ActionsFailed) FROM SCHEMA(\\"ebs-snapper\\", Account, Region)',
-    );
+  });
+
+  it('alarms on the one series without dimensions of ActionsFailed and VolumesOverdue: exact at any number of targets', () => {
+    // Prepare / Act
+    const alarms = Object.fromEntries(byType('AWS::CloudWatch::Alarm').map(([id, r]) => [id, r.Properties]));
+
+    // Assess: a plain metric alarm (no Metrics Insights query, which processes at most 10,000 series)
+    for (const [id, metric] of [
+      ['ActionsFailedAlarm', 'ActionsFailed'],
+      ['VolumesOverdueAlarm', 'VolumesOverdue'],
+    ] as const) {
+      expect(alarms[id]).toMatchObject({
+        Namespace: 'ebs-snapper',
+        MetricName: metric,
+        Statistic: 'Sum',
+        Threshold: 0,
+        ComparisonOperator: 'GreaterThanThreshold',
+        TreatMissingData: 'notBreaching',
+      });
+      expect(alarms[id]).not.toHaveProperty('Dimensions');
+      expect(alarms[id]).not.toHaveProperty('Metrics');
+    }
+  });
+
+  it('publishes the worker metrics per target unless MetricDimensions says deployment', () => {
+    // Prepare / Act
+    const parameter = template.Parameters.MetricDimensions;
+    const variables = (resource('Worker').Properties.Environment as { Variables: Record<string, unknown> })
+      .Variables;
+    const fanOut = (resource('FanOut').Properties.Environment as { Variables: Record<string, unknown> })
+      .Variables;
+
+    // Assess
+    expect(parameter).toMatchObject({
+      Type: 'String',
+      Default: 'target',
+      AllowedValues: ['target', 'deployment'],
+    });
+    expect(template.Conditions?.MetricsDeploymentWide).toEqual({
+      'Fn::Equals': [{ Ref: 'MetricDimensions' }, 'deployment'],
+    });
+    // The default stack's worker has no EBS_SNAPPER_METRICS at all: its environment as before.
+    expect(variables.EBS_SNAPPER_METRICS).toEqual({
+      'Fn::If': ['MetricsDeploymentWide', { Ref: 'MetricDimensions' }, { Ref: 'AWS::NoValue' }],
+    });
+    expect(fanOut).not.toHaveProperty('EBS_SNAPPER_METRICS');
   });
 
   it('gives every function a log group with the retention parameter', () => {

@@ -7,13 +7,20 @@
  * role, and are recorded in the `Features` parameter, from which the next deploy, `config push`
  * and the worker read them.
  */
+import { DEFAULT_METRICS_MODE, METRICS_MODES } from '../app/serverless/metrics.js';
 import { DEFAULT_CONFIG_NAME } from '../app/serverless/stored-config.js';
 import { EVERY_FEATURE, parseFeatures } from '../aws/deployed-features.js';
 import { DEFAULT_DEPLOY_SCHEDULE } from '../core/policy/deploy-schedule.js';
 import { type CfnOutput, type CfnTemplate, getAtt, ref } from './cfn.js';
 import { alarmResources } from './hub-alarms.js';
 import { CREATES_TABLE, dataResources, dataTableName, KEPT_TABLE_PARAMETER } from './hub-data.js';
-import { FEATURES_PARAMETER, functionResources, HAS_MEMBER_ROLE } from './hub-functions.js';
+import {
+  FEATURES_PARAMETER,
+  functionResources,
+  HAS_MEMBER_ROLE,
+  METRICS_DEPLOYMENT_WIDE,
+  METRICS_PARAMETER,
+} from './hub-functions.js';
 import { DEFAULT_MEMBER_ROLE_NAME } from './names.js';
 
 /** The values `deploy` gives the stack's parameters. */
@@ -29,6 +36,8 @@ export interface HubParameters {
   readonly KeptTableName: string;
   /** What the worker's role allows: `*` (every feature) or the config's (`stop-instance,volume-snapshots`). */
   readonly Features: string;
+  /** How the worker publishes its metrics: `target` (per account × region) or `deployment` (one series a name). */
+  readonly MetricDimensions: string;
 }
 
 /** Parameters a deploy keeps from the stack when no option or config says otherwise. */
@@ -40,6 +49,7 @@ export const HUB_PARAMETER_DEFAULTS = {
   LogRetentionDays: '90',
   KeptTableName: '',
   Features: EVERY_FEATURE,
+  MetricDimensions: DEFAULT_METRICS_MODE,
 } as const satisfies Partial<HubParameters>;
 
 /** CloudWatch Logs' allowed retentions, in days. */
@@ -109,10 +119,18 @@ export function hubTemplate(features: string = EVERY_FEATURE): CfnTemplate {
         Default: defaults.Features,
         AllowedPattern: '^(\\*|[a-z-]+(,[a-z-]+)*)$',
       },
+      [METRICS_PARAMETER]: {
+        Type: 'String',
+        Description:
+          'Worker metrics: target (per account and region) or deployment (one series per metric name)',
+        Default: defaults.MetricDimensions,
+        AllowedValues: [...METRICS_MODES],
+      },
     },
     Conditions: {
       [HAS_MEMBER_ROLE]: { 'Fn::Not': [{ 'Fn::Equals': [ref('MemberRoleName'), ''] }] },
       [CREATES_TABLE]: { 'Fn::Equals': [ref(KEPT_TABLE_PARAMETER), ''] },
+      [METRICS_DEPLOYMENT_WIDE]: { 'Fn::Equals': [ref(METRICS_PARAMETER), 'deployment'] },
     },
     Resources: { ...dataResources(), ...functionResources(parseFeatures(features)), ...alarmResources() },
     Outputs: {

@@ -130,6 +130,68 @@ describe('notifications, logs and metrics of the deployed path', () => {
     expect(emf.some((l) => l._aws.CloudWatchMetrics[0]!.Dimensions[0]!.includes('Policy'))).toBe(true);
   });
 
+  it('EBS_SNAPPER_METRICS=deployment: every metric line without dimensions, the target still in its log line', async () => {
+    // Prepare
+    await seedWebFleet(t.moto.endpoint, A, 'us-east-1', 1);
+    await pushTestConfig(
+      t.moto.endpoint,
+      deployed.current.region,
+      deployed.current.table,
+      webPolicy([A], ['us-east-1']),
+    );
+    process.env.EBS_SNAPPER_METRICS = 'deployment';
+
+    // Act
+    const { lines } = await captureOutput(async () => {
+      try {
+        await fanOut(
+          {},
+          lambdaContext(() => 300_000),
+        );
+        await drainQueue(deployed.current, worker);
+      } finally {
+        delete process.env.EBS_SNAPPER_METRICS;
+      }
+    });
+
+    // Assess
+    const emf = lines.filter((l) => '_aws' in l) as {
+      _aws: { CloudWatchMetrics: { Dimensions: string[][] }[] };
+    }[];
+    expect(emf).toHaveLength(1);
+    expect(emf[0]!._aws.CloudWatchMetrics[0]!.Dimensions).toEqual([[]]);
+    expect(emf[0]).toMatchObject({ SnapshotsCreated: 1 });
+    expect(emf[0]).not.toHaveProperty('Account');
+    expect(lines.find((l) => l.message === 'target done')).toMatchObject({
+      account: A,
+      region: 'us-east-1',
+      counts: { created: 1 },
+    });
+  });
+
+  it('refuses an EBS_SNAPPER_METRICS that names no mode: the invocation fails, saying so', async () => {
+    // Prepare
+    process.env.EBS_SNAPPER_METRICS = 'per-account';
+    const event = {
+      Records: [{ messageId: 'm', body: '{}', attributes: { ApproximateReceiveCount: '1' } }],
+    } as unknown as Parameters<typeof worker>[0];
+
+    // Act
+    const invoked = captureOutput(() =>
+      worker(
+        event,
+        lambdaContext(() => 300_000),
+      ),
+    );
+
+    // Assess
+    try {
+      await expect(invoked).rejects.toThrow('EBS_SNAPPER_METRICS is "per-account"');
+    } finally {
+      delete process.env.EBS_SNAPPER_METRICS;
+    }
+  });
+
   it("publishes to the config's topic from the topic's own region, another than the deployment's", async () => {
     // Prepare: the deployment is in us-east-1, the config's topic in eu-west-1
     await seedWebFleet(t.moto.endpoint, A, 'us-east-1', 1);

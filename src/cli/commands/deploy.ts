@@ -125,6 +125,7 @@ function hubParameters(
     KeptTableName: keptTable ?? kept('KeptTableName'),
     // The worker's role: the config's features, else the stack's, else every feature.
     Features: config?.features ?? kept('Features'),
+    MetricDimensions: options.metrics ?? kept('MetricDimensions'),
   };
 }
 

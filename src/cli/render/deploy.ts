@@ -152,6 +152,10 @@ export function renderHubDeploy(report: HubDeployReport, where: DeployWhere): st
   if (report.config !== undefined) lines.push(`  config    ${configLine(report.config, dry)}`);
   if (report.parameters.Features !== undefined && report.parameters.Features !== '*')
     lines.push(`  roles     the worker may do what the config uses: ${report.parameters.Features}`);
+  if (report.parameters.MetricDimensions === 'deployment')
+    lines.push(
+      '  metrics   deployment-wide: one series per metric name (per target: logs, run records, status)',
+    );
   for (const s of report.subscriptions ?? [])
     lines.push(`  email     ${s.address}: ${EMAIL_WORDS[s.status]}`);
   for (const p of report.parameterChanges ?? [])
