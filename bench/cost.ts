@@ -206,9 +206,15 @@ export function asTargetFigures(run: MeasuredRun, memoryMb: number, sideBySide =
 const round = (n: number, digits = 0) => Math.round(n * 10 ** digits) / 10 ** digits;
 
 export async function runCostBench(): Promise<Figures> {
-  process.env.POWERTOOLS_LOG_LEVEL ??= 'INFO';
+  // The worker's logs and metrics are part of the bill: measured as deployed, whatever an earlier
+  // bench in this process silenced.
+  const saved = { level: process.env.POWERTOOLS_LOG_LEVEL, metrics: process.env.POWERTOOLS_METRICS_DISABLED };
+  process.env.POWERTOOLS_LOG_LEVEL = 'INFO';
+  delete process.env.POWERTOOLS_METRICS_DISABLED;
   const typical = await measureTarget(VOLUMES);
   const empty = await measureTarget(0);
+  restoreEnv('POWERTOOLS_LOG_LEVEL', saved.level);
+  restoreEnv('POWERTOOLS_METRICS_DISABLED', saved.metrics);
   const memoryMb = WORKER_MEMORY_MB;
   const figures: Figures = {
     prices: `us-east-1 public prices of ${PRICES_AS_OF}, arm64 Lambda, no free tier`,
@@ -240,6 +246,11 @@ export async function runCostBench(): Promise<Figures> {
   figures['1,000 × 17 hourly: Lambda + SQS + DynamoDB + Scheduler ($/month)'] = round(bill.compute, 2);
   figures['1,000 × 17 hourly: logs + metrics ($/month)'] = round(bill.logs + bill.metrics, 2);
   return figures;
+}
+
+function restoreEnv(name: string, value: string | undefined): void {
+  if (value === undefined) delete process.env[name];
+  else process.env[name] = value;
 }
 
 export const COST_BENCH: BenchDefinition = {
