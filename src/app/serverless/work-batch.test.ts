@@ -73,7 +73,9 @@ function batchDeps(inventories: readonly Inventory[], extra: Partial<BatchDeps> 
     },
     leases: {
       async acquire(key, owner, now, ttlMs) {
-        if (held.has(key)) return undefined;
+        // As the table's lease: free, expired, or already this owner's (a retried acquire).
+        const current = held.get(key);
+        if (current !== undefined && current.owner !== owner && current.expiresAt > now) return undefined;
         const lease = { key, owner, expiresAt: now + ttlMs };
         held.set(key, lease);
         return lease;
@@ -197,6 +199,23 @@ describe('processBatch', () => {
         .map((r) => r.region)
         .sort(),
     ).toEqual(['eu-west-1', 'us-east-1']);
+  });
+
+  it('works on a target delivered twice in one batch once at a time: one snapshot, not two', async () => {
+    // Prepare: the same message delivered twice (SQS is at least once); both copies share this
+    // invocation's request id, so the lease alone cannot keep them apart
+    const { deps, ports } = batchDeps([busy('eu-west-1'), empty('eu-west-2')]);
+    // EC2's clock and the worker's agree, so a snapshot the first copy makes is the newest for the second.
+    ports.set('eu-west-1', new InMemoryEc2(busy('eu-west-1'), Date.now));
+    const twice = [recordOfItem('eu-west-1'), { ...recordOfItem('eu-west-1'), id: 'm-eu-west-1-again' }];
+
+    // Act
+    const retried = await processBatch([...twice, recordOfItem('eu-west-2')], invocation, deps);
+
+    // Assess
+    expect(retried).toEqual([]);
+    const calls = ports.get('eu-west-1')!.calls.map((c) => c.operation);
+    expect(calls.filter((c) => c === 'createSnapshot' || c === 'createSnapshots')).toHaveLength(1);
   });
 
   it('without a solo queue, works on every target with work here, one after the other', async () => {

@@ -78,13 +78,24 @@ export async function processBatch(
   const waiting: BatchRecord[] = [];
   const smallSlots = limiter(deps.smallConcurrency ?? SMALL_CONCURRENCY);
   const small: Promise<void>[] = [];
+  // A target delivered twice in one batch (SQS delivers at least once) is worked on once at a time:
+  // both copies share this invocation's request id, so the lease alone would let them overlap.
+  const afterSameTarget = oneAtATimePerTarget();
+  const runHere = (record: BatchRecord) =>
+    afterSameTarget(record.item, () =>
+      failedUnless(record, () => runNow(record, invocationOf(record), deps, config)),
+    );
   const withWork = async (record: BatchRecord, isSmall: boolean) => {
     if (isSmall && smallSlots.size > 0) {
       small.push(
-        smallSlots.run(() => failedUnless(record, () => runNow(record, invocationOf(record), deps, config))),
+        afterSameTarget(record.item, () =>
+          smallSlots.run(() =>
+            failedUnless(record, () => runNow(record, invocationOf(record), deps, config)),
+          ),
+        ),
       );
     } else if (first === undefined) {
-      first = failedUnless(record, () => runNow(record, invocationOf(record), deps, config));
+      first = runHere(record);
     } else if (deps.solo !== undefined) {
       await failedUnless(record, () => forward(record.item, deps.solo!, deps));
     } else waiting.push(record);
@@ -101,8 +112,7 @@ export async function processBatch(
   });
   await first;
   await Promise.all(small);
-  for (const record of waiting)
-    await failedUnless(record, () => runNow(record, invocationOf(record), deps, config));
+  for (const record of waiting) await runHere(record);
   return records.filter((r) => retried.has(r.id)).map((r) => r.id);
 }
 
@@ -146,6 +156,17 @@ async function forward(item: WorkItem, solo: WorkQueue, deps: BatchDeps): Promis
     new Error(`${unqueued.code}: ${unqueued.message}`),
   );
   return false;
+}
+
+/** Tasks of one account × region run one after the other; tasks of different ones, side by side. */
+function oneAtATimePerTarget() {
+  const last = new Map<string, Promise<void>>();
+  return (item: WorkItem, task: () => Promise<void>): Promise<void> => {
+    const key = `${item.account}/${item.region}`;
+    const next = (last.get(key) ?? Promise.resolve()).then(task);
+    last.set(key, next);
+    return next;
+  };
 }
 
 /** At most `size` of the tasks given to `run` at once; the others wait their turn, in order. */
