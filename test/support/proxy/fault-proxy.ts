@@ -30,6 +30,11 @@ export interface FaultProxy {
   /** Every IAM action asked for since the last reset, as `service:Action` (`ec2:CreateSnapshot`). */
   iamActions(): string[];
   resetCounts(): void;
+  /**
+   * Requests received and not yet done with (delayed, forwarded, answered): a request whose client
+   * died still reaches moto after its delay, as a request EC2 received still runs.
+   */
+  inFlight(): number;
   /** Replaces the fault configuration; buckets start full again and the random faults restart. */
   configure(faults: FaultConfig): void;
   /** Closes the server and every open socket, both sides. */
@@ -237,20 +242,26 @@ export async function startFaultProxy(options: StartFaultProxyOptions): Promise<
     });
   }
 
+  let inFlight = 0;
   const server = createServer((req, res) => {
-    handle(req, res).catch((error: unknown) => {
-      if (error instanceof InvalidPaginationTokenError) {
-        const fault = {
-          code: 'InvalidPaginationToken',
-          status: 400,
-          message: error.message,
-          throttle: false,
-        };
-        return sendFault(res, req, fault);
-      }
-      if (!res.headersSent) res.writeHead(502, { 'content-type': 'text/plain' });
-      res.end(`fault proxy: ${(error as Error).message}`);
-    });
+    inFlight += 1;
+    handle(req, res)
+      .finally(() => {
+        inFlight -= 1;
+      })
+      .catch((error: unknown) => {
+        if (error instanceof InvalidPaginationTokenError) {
+          const fault = {
+            code: 'InvalidPaginationToken',
+            status: 400,
+            message: error.message,
+            throttle: false,
+          };
+          return sendFault(res, req, fault);
+        }
+        if (!res.headersSent) res.writeHead(502, { 'content-type': 'text/plain' });
+        res.end(`fault proxy: ${(error as Error).message}`);
+      });
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -261,6 +272,7 @@ export async function startFaultProxy(options: StartFaultProxyOptions): Promise<
   return {
     endpoint: `http://127.0.0.1:${port}`,
     counts: () => ({ ...counts }),
+    inFlight: () => inFlight,
     faultCounts: () => ({ ...faultCounts }),
     iamActions: () => [...seen].sort(),
     resetCounts: () => {
