@@ -191,9 +191,10 @@ describe('restore drills through the CLI', () => {
       'protected.drill',
     );
     expect(ended.json.drills).toEqual([expect.objectContaining({ status: 'passed' })]);
-    expect(after.json.actions.find((a) => a.snapshot_id === drilled && a.action !== 'drill')?.action).toBe(
-      'delete',
-    );
+    // The whole action, so that a keep says why.
+    expect(after.json.actions.find((a) => a.snapshot_id === drilled && a.action !== 'drill')).toMatchObject({
+      action: 'delete',
+    });
     expect(await snapshotExists(ec2, drilled)).toBe(false);
   });
 
