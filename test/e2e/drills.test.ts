@@ -191,6 +191,7 @@ describe('restore drills through the CLI', () => {
       'protected.drill',
     );
     expect(ended.json.drills).toEqual([expect.objectContaining({ status: 'passed' })]);
+    expect(after.code, after.stderr).toBe(0);
     // The whole action, so that a keep says why.
     expect(after.json.actions.find((a) => a.snapshot_id === drilled && a.action !== 'drill')).toMatchObject({
       action: 'delete',
