@@ -12,6 +12,7 @@
  */
 import type { Config } from '../../core/policy/types.js';
 import { runPool } from '../kit/pool.js';
+import { KeyedSlots, type Slot } from '../run/semaphore.js';
 import { type EmptyVerdict, verdictOf } from './empty-target.js';
 import type { WorkItem, WorkQueue } from './ports.js';
 import { describeStored, loadStoredConfig } from './stored-config.js';
@@ -76,29 +77,29 @@ export async function processBatch(
   };
   let first: Promise<void> | undefined;
   const waiting: BatchRecord[] = [];
-  const smallSlots = limiter(deps.smallConcurrency ?? SMALL_CONCURRENCY);
+  const smallAtOnce = deps.smallConcurrency ?? SMALL_CONCURRENCY;
   const small: Promise<void>[] = [];
-  // A target delivered twice in one batch (SQS delivers at least once) is worked on once at a time:
-  // both copies share this invocation's request id, so the lease alone would let them overlap.
-  const afterSameTarget = oneAtATimePerTarget();
-  const runHere = (record: BatchRecord) =>
-    afterSameTarget(record.item, () =>
-      failedUnless(record, () => runNow(record, invocationOf(record), deps, config)),
-    );
+  // Slots, as a run's stops take them: `target:` keeps a target delivered twice in one batch (SQS
+  // delivers at least once) to one run at a time — both copies share this invocation's request id,
+  // so the lease alone would let them overlap — and `small` bounds the small targets side by side.
+  const slots = new KeyedSlots();
+  const runHere = async (record: BatchRecord, bounds: readonly Slot[] = []) => {
+    const release = await slots.acquireAll([
+      ...bounds,
+      { key: `target:${record.item.account}/${record.item.region}`, limit: 1 },
+    ]);
+    try {
+      await failedUnless(record, () => runNow(record, invocationOf(record), deps, config));
+    } finally {
+      release();
+    }
+  };
   const withWork = async (record: BatchRecord, isSmall: boolean) => {
-    if (isSmall && smallSlots.size > 0) {
-      small.push(
-        afterSameTarget(record.item, () =>
-          smallSlots.run(() =>
-            failedUnless(record, () => runNow(record, invocationOf(record), deps, config)),
-          ),
-        ),
-      );
-    } else if (first === undefined) {
-      first = runHere(record);
-    } else if (deps.solo !== undefined) {
+    if (isSmall && smallAtOnce > 0) small.push(runHere(record, [{ key: 'small', limit: smallAtOnce }]));
+    else if (first === undefined) first = runHere(record);
+    else if (deps.solo !== undefined)
       await failedUnless(record, () => forward(record.item, deps.solo!, deps));
-    } else waiting.push(record);
+    else waiting.push(record);
   };
   await runPool(records, deps.glanceConcurrency ?? GLANCE_CONCURRENCY, async (record) => {
     await failedUnless(record, async () => {
@@ -156,38 +157,6 @@ async function forward(item: WorkItem, solo: WorkQueue, deps: BatchDeps): Promis
     new Error(`${unqueued.code}: ${unqueued.message}`),
   );
   return false;
-}
-
-/** Tasks of one account × region run one after the other; tasks of different ones, side by side. */
-function oneAtATimePerTarget() {
-  const last = new Map<string, Promise<void>>();
-  return (item: WorkItem, task: () => Promise<void>): Promise<void> => {
-    const key = `${item.account}/${item.region}`;
-    const next = (last.get(key) ?? Promise.resolve()).then(task);
-    last.set(key, next);
-    return next;
-  };
-}
-
-/** At most `size` of the tasks given to `run` at once; the others wait their turn, in order. */
-function limiter(size: number) {
-  let active = 0;
-  const queued: (() => void)[] = [];
-  return {
-    size,
-    async run(task: () => Promise<void>): Promise<void> {
-      // A finished task hands its slot straight to the next in line, so no newcomer slips in between.
-      if (active >= size) await new Promise<void>((resolve) => queued.push(resolve));
-      else active += 1;
-      try {
-        await task();
-      } finally {
-        const next = queued.shift();
-        if (next === undefined) active -= 1;
-        else next();
-      }
-    },
-  };
 }
 
 async function sequentially(
