@@ -9,7 +9,7 @@
  *
  * Run alone with `npx tsx bench/empty-target.ts`; `bench/index.ts` runs it as `empty-target`.
  */
-import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { Context } from 'aws-lambda';
 import { newRunId } from '../src/app/run/run.js';
 import type { WorkItem, WorkQueue } from '../src/app/serverless/ports.js';
 import { createAwsClients } from '../src/aws/clients.js';
@@ -26,6 +26,7 @@ import { createFakeEc2, type FakeEc2 } from '../test/support/fakes/fake-ec2.js';
 import { memoryDeployment } from './support/bench-deployment.js';
 import { isEntryPoint, runStandalone } from './support/process.js';
 import type { BenchDefinition, Figures } from './support/report.js';
+import { sqsEventOf } from './support/sqs-event.js';
 
 const TARGETS = 1_000;
 /** 59 accounts × 17 regions, cut at 1,000. */
@@ -185,7 +186,7 @@ export async function measureEmptyTargets(): Promise<EmptyTargetMeasure & { read
   process.env.POWERTOOLS_METRICS_DISABLED = 'true';
   const h = harness();
   // Warm up once (module loading, the SDK's first client) so the measurement is of the steady state.
-  await h.worker(eventOf(emptyTargets('warm-up').slice(0, 2)), contextOf());
+  await h.worker(sqsEventOf(emptyTargets('warm-up').slice(0, 2)), contextOf());
   h.empty.resetCounts();
   h.counts.configReads = 0;
   h.counts.recordWrites = 0;
@@ -197,7 +198,7 @@ export async function measureEmptyTargets(): Promise<EmptyTargetMeasure & { read
   const cpuStart = process.cpuUsage();
   for (let at = 0; at < items.length; at += WORK_BATCH_SIZE) {
     const started = performance.now();
-    const response = await h.worker(eventOf(items.slice(at, at + WORK_BATCH_SIZE)), contextOf());
+    const response = await h.worker(sqsEventOf(items.slice(at, at + WORK_BATCH_SIZE)), contextOf());
     walls.push(performance.now() - started);
     invocations += 1;
     failures += response.batchItemFailures.length;
@@ -239,7 +240,7 @@ async function mixedBatch(h: Harness) {
   ];
   const started = performance.now();
   // The two with work taken as large ones: one started here, the other handed to the solo queue.
-  const response = await h.largeWorker(eventOf(items), contextOf());
+  const response = await h.largeWorker(sqsEventOf(items), contextOf());
   const forwarded = h.solo.sent.at(-1);
   return {
     failures: response.batchItemFailures.length,
@@ -272,29 +273,6 @@ function figuresOf(
     'a target with work, last of a batch: started after (ms)': Math.round(mixed.startedMs),
     'the next one, handed to the solo queue after (ms)': Math.round(mixed.forwardedMs),
     'handed on unchanged (1 = yes)': mixed.forwardedUnchanged ? 1 : 0,
-  };
-}
-
-function eventOf(items: readonly WorkItem[]): SQSEvent {
-  return { Records: items.map(recordOf) };
-}
-
-function recordOf(item: WorkItem, index: number): SQSRecord {
-  return {
-    messageId: `m-${index}-${item.account}-${item.region}`,
-    receiptHandle: 'r',
-    body: JSON.stringify(item),
-    attributes: {
-      ApproximateReceiveCount: '1',
-      SentTimestamp: '0',
-      SenderId: 'bench',
-      ApproximateFirstReceiveTimestamp: '0',
-    },
-    messageAttributes: {},
-    md5OfBody: '',
-    eventSource: 'aws:sqs',
-    eventSourceARN: 'arn:aws:sqs:us-east-1:100000000000:bench',
-    awsRegion: 'us-east-1',
   };
 }
 

@@ -9,9 +9,8 @@
  *
  * Run alone with `npx tsx bench/worker-invocation.ts`; `bench/index.ts` runs it as `worker`.
  */
-import type { Context, SQSEvent } from 'aws-lambda';
+import type { Context } from 'aws-lambda';
 import { newRunId } from '../src/app/run/run.js';
-import type { WorkItem } from '../src/app/serverless/ports.js';
 import { createAwsClients } from '../src/aws/clients.js';
 import { createEc2Port } from '../src/aws/ec2-port.js';
 import { ThrottleRegistry } from '../src/aws/throttle.js';
@@ -23,6 +22,7 @@ import { memoryDeployment } from './support/bench-deployment.js';
 import { createMutableFakeEc2 } from './support/mutable-fake-ec2.js';
 import { isEntryPoint, runStandalone } from './support/process.js';
 import type { BenchDefinition, Figures } from './support/report.js';
+import { sqsEventOf } from './support/sqs-event.js';
 import { allowedCalls } from './support/throughput.js';
 
 const VOLUMES = 3_000;
@@ -105,7 +105,7 @@ export async function runWorkerBench(): Promise<Figures> {
   for (let item = deployment.queue.items.shift(); item !== undefined; item = deployment.queue.items.shift()) {
     const started = performance.now();
     const remaining = () => REMAINING_MS - (performance.now() - started);
-    const response = await worker(eventOf(item), contextOf(remaining));
+    const response = await worker(sqsEventOf([item]), contextOf(remaining));
     const ms = performance.now() - started;
     const record = deployment.records.all.at(-1)!;
     invocations.push({ ms, done: record.created + record.deleted });
@@ -150,26 +150,6 @@ function figuresOf(
     'failed actions': records.reduce((sum, r) => sum + r.failed, 0),
     'RequestLimitExceeded answered': throttled,
   };
-}
-
-function eventOf(item: WorkItem): SQSEvent {
-  const record = {
-    messageId: `m-${item.continuation}`,
-    receiptHandle: 'r',
-    body: JSON.stringify(item),
-    attributes: {
-      ApproximateReceiveCount: '1',
-      SentTimestamp: '0',
-      SenderId: 'bench',
-      ApproximateFirstReceiveTimestamp: '0',
-    },
-    messageAttributes: {},
-    md5OfBody: '',
-    eventSource: 'aws:sqs',
-    eventSourceARN: 'arn:aws:sqs:us-east-1:123456789012:bench',
-    awsRegion: REGION,
-  };
-  return { Records: [record] };
 }
 
 function contextOf(remainingMs: () => number): Context {

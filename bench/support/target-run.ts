@@ -6,12 +6,13 @@
  * lines and EMF metric lines) captured and measured.
  */
 import process from 'node:process';
-import type { Context, SQSEvent } from 'aws-lambda';
+import type { Context } from 'aws-lambda';
 import type { WorkItem } from '../../src/app/serverless/ports.js';
 import type { RequestHandlerLike } from '../../src/aws/http.js';
 import type { Runtime } from '../../src/lambda/runtime.js';
 import { createWorker } from '../../src/lambda/worker.js';
 import type { MemoryDeployment } from './bench-deployment.js';
+import { sqsEventOf } from './sqs-event.js';
 
 export const EC2_LATENCY_MS = 100;
 export const DYNAMO_LATENCY_MS = 10;
@@ -105,7 +106,10 @@ export async function measureInvocation(
   const cpu = process.cpuUsage();
   const started = performance.now();
   try {
-    await worker(eventOf(item), { awsRequestId: 'cost', getRemainingTimeInMillis: () => 900_000 } as Context);
+    await worker(sqsEventOf([item]), {
+      awsRequestId: 'cost',
+      getRemainingTimeInMillis: () => 900_000,
+    } as Context);
   } finally {
     process.stdout.write = write;
   }
@@ -143,24 +147,4 @@ export function countSeries(text: string): number {
           series.add(`${metric.Name}|${dims.map((d) => `${d}=${String(emf[d])}`).join(',')}`);
   }
   return series.size;
-}
-
-function eventOf(item: WorkItem): SQSEvent {
-  const record = {
-    messageId: `m-${item.run_id}-${item.continuation}`,
-    receiptHandle: 'r',
-    body: JSON.stringify(item),
-    attributes: {
-      ApproximateReceiveCount: '1',
-      SentTimestamp: '0',
-      SenderId: 'bench',
-      ApproximateFirstReceiveTimestamp: '0',
-    },
-    messageAttributes: {},
-    md5OfBody: '',
-    eventSource: 'aws:sqs',
-    eventSourceARN: 'arn:aws:sqs:us-east-1:123456789012:bench',
-    awsRegion: item.region,
-  };
-  return { Records: [record] };
 }
