@@ -10,15 +10,12 @@
  *
  * Run alone with `npx tsx bench/cost.ts`.
  */
-import { createAwsClients } from '../src/aws/clients.js';
-import { createEc2Port } from '../src/aws/ec2-port.js';
-import { ThrottleRegistry } from '../src/aws/throttle.js';
 import { type Inventory, type Snapshot, snapshotId, TAG, type Volume, volumeId } from '../src/core/model.js';
 import type { Runtime } from '../src/lambda/runtime.js';
 import { WORK_BATCH_SIZE, WORKER_MEMORY_MB } from '../src/templates/hub-functions.js';
 import { memoryTargetMemory } from '../test/support/fakes/exclusive.js';
 import { type EmptyTargetMeasure, measureEmptyTargets } from './empty-target.js';
-import { memoryDeployment } from './support/bench-deployment.js';
+import { fakePortFor, memoryDeployment } from './support/bench-deployment.js';
 import { type Fleet, PRICES_AS_OF, type TargetFigures } from './support/cost-model.js';
 import { costTable, fleetBill, fleetsOf } from './support/cost-table.js';
 import { lambdaCpuShare } from './support/cpu-quota.js';
@@ -148,16 +145,7 @@ async function measureTarget(volumes: number): Promise<{ work: MeasuredRun; idle
     organizationAccounts: async () => [],
     isOrganizationMember: async () => false,
     regionsOf: async () => [REGION],
-    portFor: (account, region, deadline) =>
-      createEc2Port(
-        createAwsClients({
-          region,
-          credentials: { accessKeyId: 'a', secretAccessKey: 's' },
-          requestHandler: slowed(fake.handler(), calls),
-          deadline,
-        }),
-        { account, region, throttle: new ThrottleRegistry({}), signal: deadline.signal },
-      ),
+    portFor: fakePortFor(() => slowed(fake.handler(), calls)),
     notifiersFor: () => [],
   };
   const item = (runId: string) => ({ account: ACCOUNT, region: REGION, run_id: runId, continuation: 0 });

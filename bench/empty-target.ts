@@ -12,8 +12,6 @@
 import type { Context } from 'aws-lambda';
 import { newRunId } from '../src/app/run/run.js';
 import type { WorkItem, WorkQueue } from '../src/app/serverless/ports.js';
-import { createAwsClients } from '../src/aws/clients.js';
-import { createEc2Port } from '../src/aws/ec2-port.js';
 import type { RequestHandlerLike } from '../src/aws/http.js';
 import { ThrottleRegistry } from '../src/aws/throttle.js';
 import type { Inventory } from '../src/core/model.js';
@@ -23,7 +21,7 @@ import { WORK_BATCH_SIZE } from '../src/templates/hub-functions.js';
 import { fleet } from '../test/support/builders/fleet.js';
 import { memoryTargetMemory } from '../test/support/fakes/exclusive.js';
 import { createFakeEc2, type FakeEc2 } from '../test/support/fakes/fake-ec2.js';
-import { memoryDeployment } from './support/bench-deployment.js';
+import { fakePortFor, memoryDeployment } from './support/bench-deployment.js';
 import { isEntryPoint, runStandalone } from './support/process.js';
 import type { BenchDefinition, Figures } from './support/report.js';
 import { sqsEventOf } from './support/sqs-event.js';
@@ -152,16 +150,7 @@ function harness(): Harness {
     organizationAccounts: async () => [],
     isOrganizationMember: async () => true,
     regionsOf: async () => REGIONS,
-    portFor: (target, region, deadline) =>
-      createEc2Port(
-        createAwsClients({
-          region,
-          credentials: { accessKeyId: 'a', secretAccessKey: 's' },
-          requestHandler: target === BUSY ? watched : emptyHandler,
-          deadline,
-        }),
-        { account: target, region, throttle, signal: deadline.signal },
-      ),
+    portFor: fakePortFor((target) => (target === BUSY ? watched : emptyHandler), throttle),
     notifiersFor: () => [],
     memory: memoryTargetMemory(),
   };

@@ -11,14 +11,12 @@
  */
 import type { Context } from 'aws-lambda';
 import { newRunId } from '../src/app/run/run.js';
-import { createAwsClients } from '../src/aws/clients.js';
-import { createEc2Port } from '../src/aws/ec2-port.js';
 import { ThrottleRegistry } from '../src/aws/throttle.js';
 import { type Inventory, type Snapshot, snapshotId, TAG, type Volume, volumeId } from '../src/core/model.js';
 import type { Runtime } from '../src/lambda/runtime.js';
 import { createWorker } from '../src/lambda/worker.js';
 import { memoryTargetMemory } from '../test/support/fakes/exclusive.js';
-import { memoryDeployment } from './support/bench-deployment.js';
+import { fakePortFor, memoryDeployment } from './support/bench-deployment.js';
 import { createMutableFakeEc2 } from './support/mutable-fake-ec2.js';
 import { isEntryPoint, runStandalone } from './support/process.js';
 import type { BenchDefinition, Figures } from './support/report.js';
@@ -81,16 +79,7 @@ export async function runWorkerBench(): Promise<Figures> {
     organizationAccounts: async () => [],
     isOrganizationMember: async () => false,
     regionsOf: async () => [REGION],
-    portFor: (account, region, deadline) =>
-      createEc2Port(
-        createAwsClients({
-          region,
-          credentials: { accessKeyId: 'a', secretAccessKey: 's' },
-          requestHandler: fake.handler(),
-          deadline,
-        }),
-        { account, region, throttle, signal: deadline.signal },
-      ),
+    portFor: fakePortFor(() => fake.handler(), throttle),
     notifiersFor: () => [],
     memory: memoryTargetMemory(),
   };

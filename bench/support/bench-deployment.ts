@@ -14,6 +14,11 @@ import type {
   WorkQueue,
 } from '../../src/app/serverless/ports.js';
 import type { RunIndexStore } from '../../src/app/serverless/run-index.js';
+import { createAwsClients } from '../../src/aws/clients.js';
+import { createEc2Port } from '../../src/aws/ec2-port.js';
+import type { RequestHandlerLike } from '../../src/aws/http.js';
+import { ThrottleRegistry } from '../../src/aws/throttle.js';
+import type { Runtime } from '../../src/lambda/runtime.js';
 import { inMemoryRunIndex } from '../../test/support/fakes/in-memory-run-index.js';
 
 export interface MemoryDeployment {
@@ -68,4 +73,26 @@ export function memoryDeployment(config: StoredConfig): MemoryDeployment {
       },
     },
   };
+}
+
+/**
+ * The runtime's `portFor` of a bench: the real EC2 port and SDK clients, answered by a fake EC2
+ * (`handlerOf(account)`) instead of AWS, under the bench's throttle (a fresh one per port when none).
+ *
+ * @example portFor: fakePortFor(() => fake.handler(), throttle)
+ */
+export function fakePortFor(
+  handlerOf: (account: string) => RequestHandlerLike,
+  throttle?: ThrottleRegistry,
+): Runtime['portFor'] {
+  return (account, region, deadline) =>
+    createEc2Port(
+      createAwsClients({
+        region,
+        credentials: { accessKeyId: 'a', secretAccessKey: 's' },
+        requestHandler: handlerOf(account),
+        deadline,
+      }),
+      { account, region, throttle: throttle ?? new ThrottleRegistry({}), signal: deadline.signal },
+    );
 }
