@@ -4,7 +4,7 @@
  * say what each target did; the index says which targets a run had, so `status` knows the latest
  * runs without a scan and tells a target with no record (missing) from one that had nothing to say.
  */
-import { runIdStartedAt } from '../run/workflows/stop-tags.js';
+import { runIdTime } from '../../core/run-id.js';
 
 /** One account × region of a run. */
 export interface RunTarget {
@@ -66,7 +66,7 @@ const GIVEN_RUN_ID_FUTURE_MS = 60_000;
  * @example givenRunIdProblem('20261206T210000Z-3f9a2c', Date.parse('2026-12-06T21:00:02Z')) // undefined
  */
 export function givenRunIdProblem(runId: string, now: number): string | undefined {
-  const at = runIdStartedAt(runId);
+  const at = runIdTime(runId);
   if (at === undefined) return 'not a run id (yyyymmddThhmmssZ-xxxxxx)';
   if (at > now + GIVEN_RUN_ID_FUTURE_MS) return 'its time is ahead of the clock';
   if (at < now - GIVEN_RUN_ID_PAST_MS) return 'its time is more than 15 minutes ago';

@@ -4,7 +4,6 @@
  * is overdue, so it serves as a monitor (cron, a CI job, a health check).
  */
 
-import { runIdStartedAt } from '../../app/run/workflows/stop-tags.js';
 import { readDeploymentStatus, type StatusRequest } from '../../app/serverless/status/deployment-status.js';
 import { createDeployedClients } from '../../aws/serverless-clients.js';
 import { createRunIndexStore } from '../../aws/table/run-index.js';
@@ -12,6 +11,7 @@ import { createRunRecordStore } from '../../aws/table/run-records.js';
 import { UsageError } from '../../core/errors.js';
 import { parseDuration } from '../../core/policy/durations.js';
 import type { DeploySchedule } from '../../core/policy/types.js';
+import { runIdTime } from '../../core/run-id.js';
 import { type Deployment, type DeploymentOptions, findDeployment, tableOfDeployment } from '../deployment.js';
 import type { CommandOutcome } from '../exit.js';
 import type { CliIo } from '../io.js';
@@ -58,7 +58,7 @@ export async function openRunHistory(options: DeploymentOptions): Promise<RunHis
 export async function statusCommand(options: StatusOptions, io: CliIo): Promise<CommandOutcome> {
   const now = io.clock();
   const since = now - parseSince(options.since);
-  if (options.run !== undefined && runIdStartedAt(options.run) === undefined)
+  if (options.run !== undefined && runIdTime(options.run) === undefined)
     throw new UsageError(`--run: "${options.run}" is not a run id (e.g. 20261206T210000Z-3f9a2c)`);
   const history = await openRunHistory(options);
   const request: StatusRequest = {

@@ -15,8 +15,9 @@ import {
 } from '../../../../test/support/builders/stop-runs.js';
 import { InMemoryEc2 } from '../../../../test/support/fakes/in-memory-ec2.js';
 import { TAG, type Tags } from '../../../core/model.js';
+import { runIdTime } from '../../../core/run-id.js';
 import { newRunId } from '../run.js';
-import { ownerOf, runIdStartedAt } from './stop-tags.js';
+import { ownerOf } from './stop-tags.js';
 
 const config = configOf(stopPolicy('db', { instanceNames: ['db-*'] }));
 
@@ -30,13 +31,13 @@ function estate(db1: { state: 'running' | 'stopped'; tags: Tags }, db2?: { tags:
 const codes = (report: { plan: { warnings: readonly { code: string }[] } }) =>
   report.plan.warnings.map((w) => w.code).filter((c) => c.startsWith('run.'));
 
-describe('runIdStartedAt and ownerOf', () => {
+describe('runIdTime and ownerOf', () => {
   it('reads back the start time newRunId wrote, and nothing from a value that is not a run id', () => {
     // Prepare
     const at = Date.parse('2026-11-25T17:03:12Z');
 
     // Act
-    const read = runIdStartedAt(newRunId(at));
+    const read = runIdTime(newRunId(at));
 
     // Assess
     expect(read).toBe(at);
@@ -49,7 +50,7 @@ describe('runIdStartedAt and ownerOf', () => {
       '20261325T170312Z-3f9a2c',
       '',
     ])
-      expect(runIdStartedAt(value)).toBeUndefined();
+      expect(runIdTime(value)).toBeUndefined();
   });
 
   it('tells a crashed run (one of the same second too) from this run, a later run and a hand-put value', () => {

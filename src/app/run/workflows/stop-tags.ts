@@ -17,27 +17,8 @@
  * Pure: the run ids carry their start times, so no clock is read.
  */
 import { type Instance, TAG } from '../../../core/model.js';
+import { runIdTime } from '../../../core/run-id.js';
 import { type Warning, warning } from '../../../core/warnings.js';
-
-/** `20261125T170312Z-3f9a2c`: the UTC start time, and 6 hex digits (see `newRunId`). */
-const RUN_ID = /^(\d{4})(\d\d)(\d\d)T(\d\d)(\d\d)(\d\d)Z-[0-9a-f]{6}$/;
-
-/**
- * The start time (epoch ms) a run id records, or undefined when the value is not a run id.
- *
- * @example runIdStartedAt('20261125T170312Z-3f9a2c') // Date.parse('2026-11-25T17:03:12Z')
- */
-export function runIdStartedAt(value: string): number | undefined {
-  const m = RUN_ID.exec(value);
-  if (m === null) return undefined;
-  const time = Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!);
-  // Date.UTC rolls a 13th month or a 61st second over: only a real time reads back the same.
-  const back = new Date(time)
-    .toISOString()
-    .replace(/[-:]/g, '')
-    .replace(/\.\d{3}/, '');
-  return back === value.slice(0, 16) ? time : undefined;
-}
 
 /** What a tag's value says about the run that set it. */
 export type TagOwner =
@@ -57,9 +38,9 @@ export type TagOwner =
  */
 export function ownerOf(value: string, runId: string): TagOwner {
   if (value === runId) return 'own';
-  const started = runIdStartedAt(value);
+  const started = runIdTime(value);
   if (started === undefined) return 'foreign';
-  const ownStart = runIdStartedAt(runId);
+  const ownStart = runIdTime(runId);
   // A run id of this run that is not one (tests, a hand-made id): nothing is known to be later.
   if (ownStart === undefined) return 'crashed';
   // Run ids tell seconds: one of the same second started no later than this one, as far as
