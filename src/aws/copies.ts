@@ -77,7 +77,8 @@ async function listCopies(
   return { region: destination, copied, inFlight };
 }
 
-async function copySnapshot(ec2: EC2Client, request: CopySnapshotRequest): Promise<SnapshotId> {
+/** CopySnapshot into `ec2`'s region, with every tag at creation; the vault's copies go through it too. */
+export async function copySnapshot(ec2: EC2Client, request: CopySnapshotRequest): Promise<SnapshotId> {
   const output = await callAws('CopySnapshot', () =>
     ec2.send(
       new CopySnapshotCommand({

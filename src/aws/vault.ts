@@ -7,7 +7,6 @@
  * and its lock.
  */
 import {
-  CopySnapshotCommand,
   DescribeSnapshotsCommand,
   type EC2Client,
   ModifySnapshotAttributeCommand,
@@ -15,16 +14,10 @@ import {
 } from '@aws-sdk/client-ec2';
 import type { VaultPort } from '../app/kit/ports.js';
 import type { VaultRef } from '../core/actions.js';
-import {
-  type SnapshotId,
-  snapshotId,
-  TAG,
-  type VaultCopyState,
-  type VaultDestination,
-} from '../core/model.js';
+import { type SnapshotId, TAG, type VaultCopyState, type VaultDestination } from '../core/model.js';
 import type { AwsClients } from './clients.js';
-import { recordToTags } from './ec2-mappers.js';
-import { callAws, missingField } from './errors.js';
+import { copySnapshot } from './copies.js';
+import { callAws } from './errors.js';
 import { lockSnapshot } from './locks.js';
 import { collectPages } from './paging.js';
 
@@ -66,23 +59,8 @@ export function createVaultPort(options: VaultPortOptions): VaultPort {
       };
     },
     listCopies: (vault, where) => listVaultCopies(asVault(vault, where).ec2, vault, where, account, region),
-    copy: async (vault, request) => {
-      // Throttling-only retries: a 5xx may hide a copy that was made (the next run lists first).
-      const ec2 = asVault(vault, request.destination).ec2Create;
-      const output = await callAws('CopySnapshot', () =>
-        ec2.send(
-          new CopySnapshotCommand({
-            SourceRegion: request.sourceRegion,
-            SourceSnapshotId: request.sourceSnapshotId,
-            Description: request.description,
-            TagSpecifications: [{ ResourceType: 'snapshot', Tags: recordToTags(request.tags) }],
-            ...(request.kmsKeyId === undefined ? {} : { Encrypted: true, KmsKeyId: request.kmsKeyId }),
-          }),
-        ),
-      );
-      if (!output.SnapshotId) throw missingField('CopySnapshot', 'SnapshotId');
-      return snapshotId(output.SnapshotId);
-    },
+    // Throttling-only retries: a 5xx may hide a copy that was made (the next run lists first).
+    copy: (vault, request) => copySnapshot(asVault(vault, request.destination).ec2Create, request),
     copyState: async (vault, where, id) => {
       const { Snapshots } = await callAws('DescribeSnapshots', () =>
         asVault(vault, where).ec2.send(new DescribeSnapshotsCommand({ SnapshotIds: [id] })),
