@@ -45,9 +45,15 @@ function editDistance(a: string, b: string): number {
   return previous[b.length]!;
 }
 
-/** The closest candidate within a few edits (case-insensitive), if any. */
-export function suggest(word: string, candidates: readonly string[]): string | undefined {
-  const limit = Math.max(1, Math.floor(word.length / 3));
+/**
+ * The closest candidate within a few edits (case-insensitive), if any: within `limit` edits, by
+ * default a third of the word's length (at least one).
+ */
+export function suggest(
+  word: string,
+  candidates: readonly string[],
+  limit = Math.max(1, Math.floor(word.length / 3)),
+): string | undefined {
   let best: { candidate: string; distance: number } | undefined;
   for (const candidate of candidates) {
     const distance = editDistance(word.toLowerCase(), candidate.toLowerCase());

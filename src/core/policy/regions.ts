@@ -4,6 +4,7 @@
  * an emulator, as an unreadable answer). The list is the AWS SDK's own partition data; a test keeps
  * it a superset of the SDK this package is built with.
  */
+import { suggest } from './describe.js';
 
 /** Every region of every AWS partition (commercial, China, GovCloud, ISO, European Sovereign Cloud). */
 export const AWS_REGIONS: readonly string[] = [
@@ -33,26 +34,7 @@ export function regionProblem(name: string): string | undefined {
     : `"${name}" is not an AWS region; did you mean "${closest}"?`;
 }
 
-/** The known region at the smallest edit distance, when it is close enough to be a typo. */
+/** The known region at the smallest edit distance, when it is close enough (3 edits) to be a typo. */
 function closestRegion(name: string): string | undefined {
-  let best: { region: string; distance: number } | undefined;
-  for (const region of AWS_REGIONS) {
-    const distance = editDistance(name.toLowerCase(), region);
-    if (best === undefined || distance < best.distance) best = { region, distance };
-  }
-  return best !== undefined && best.distance <= 3 ? best.region : undefined;
-}
-
-/** Levenshtein distance, two rows at a time. */
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const substitution = previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1);
-      current.push(Math.min(previous[j]! + 1, current[j - 1]! + 1, substitution));
-    }
-    previous = current;
-  }
-  return previous[b.length]!;
+  return suggest(name, AWS_REGIONS, 3);
 }
