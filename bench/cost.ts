@@ -39,6 +39,10 @@ export const NON_EMPTY_SHARE = 2 / 17;
  */
 export const COLD_START = { initCpuMs: 300, coldShare: 0.1 };
 
+/** A target's share of cold starts' init, billed ms: its invocations' share of those that start cold. */
+const coldStartMs = (invocations: number, cpuShare: number): number =>
+  (COLD_START.initCpuMs / cpuShare) * COLD_START.coldShare * invocations;
+
 /**
  * The fan-out's share of a run, from bench/fanout-scale.ts: 17,000 targets of 1,000 accounts queued
  * in 10.3–10.4 s at 20–60 ms a call (2026-12-06), about 2 s of it listing the organization.
@@ -62,7 +66,7 @@ export function emptyPathFigures(measured: EmptyTargetMeasure, memoryMb: number)
   const rounds = Math.ceil(perInvocation / 25);
   const wallMs = measured.empty.wallMs * (100 / measured.latencyMs) + rounds * ASSUME_ROLE_MS;
   const cpuMs = measured.empty.cpuMs / measured.targets;
-  const initMs = (COLD_START.initCpuMs / share) * COLD_START.coldShare * invocations;
+  const initMs = coldStartMs(invocations, share);
   return {
     invocations,
     billedMs: wallMs / perInvocation + cpuMs * (1 / share - 1) + initMs,
@@ -174,7 +178,7 @@ export function asTargetFigures(run: MeasuredRun, memoryMb: number, sideBySide =
   const share = Math.min(1, lambdaCpuShare(memoryMb));
   const own = sideBySide === 1;
   const invocations = (own ? 1 : 1 / WORK_BATCH_SIZE) + run.continuations;
-  const initMs = (COLD_START.initCpuMs / share) * COLD_START.coldShare * invocations;
+  const initMs = coldStartMs(invocations, share);
   const cpuMs = Math.max(0, run.cpuMs);
   const waitedMs = Math.max(0, run.wallMs - cpuMs) + ASSUME_ROLE_MS;
   return {
